@@ -1,0 +1,20 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
+import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
+import orgPlugin from '@backstage/plugin-org/alpha';
+import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import { signInModule } from './modules/signIn';
+
+export default createApp({
+  features: [
+    catalogPlugin,
+    catalogGraphPlugin,
+    scaffolderPlugin,
+    kubernetesPlugin,
+    orgPlugin,
+    userSettingsPlugin,
+    signInModule,
+  ],
+});

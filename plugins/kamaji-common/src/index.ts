@@ -1,0 +1,11 @@
+/**
+ * Shared types of the Kamaji fleet plugins: the fleet model, the Kubernetes kinds it is
+ * built from, entity annotations and labels, and the permissions.
+ *
+ * @packageDocumentation
+ */
+export * from './model';
+export * from './kinds';
+export * from './labels';
+export * from './ids';
+export * from './permissions';
