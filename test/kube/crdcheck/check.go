@@ -242,6 +242,7 @@ func (w *walker) node(p, u Node, path string) {
 		}
 	}
 
+	w.lintRules(p, path)
 	if w.r.Verbose {
 		pr, ur := rules(p), rules(u)
 		if len(pr) > 0 || len(ur) > 0 {
@@ -320,6 +321,36 @@ func (w *walker) node(p, u Node, path string) {
 			w.r.info(w.file, w.path(child), "typed in project below an upstream preserve-unknown-fields node (not compared)")
 		default:
 			w.problem(child, "additionalProperties not in upstream schema", orNone(typeOf(pAdd)), absent)
+		}
+	}
+}
+
+// validationKeys are the fields of an x-kubernetes-validations entry.
+var validationKeys = map[string]bool{"rule": true, "message": true, "messageExpression": true, "reason": true, "fieldPath": true, "optionalOldSelf": true}
+
+// lintRules catches malformed project CEL entries, e.g. an unquoted YAML flow mapping
+// `{rule: self.all(c, isCIDR(c)), ...}` that splits the rule at the comma.
+func (w *walker) lintRules(p Node, path string) {
+	vs, ok := p["x-kubernetes-validations"]
+	if !ok {
+		return
+	}
+	list, ok := vs.([]any)
+	if !ok {
+		w.problem(path, "x-kubernetes-validations is not a list", vs, absent)
+		return
+	}
+	for i, v := range list {
+		m, _ := v.(map[string]any)
+		rule, _ := m["rule"].(string)
+		if m == nil || strings.TrimSpace(rule) == "" {
+			w.problem(path, fmt.Sprintf("x-kubernetes-validations[%d] has no rule string", i), v, absent)
+			continue
+		}
+		for _, k := range sortedKeys(m) {
+			if !validationKeys[k] {
+				w.problem(path, fmt.Sprintf("x-kubernetes-validations[%d] has unknown key %q (unquoted YAML flow mapping?)", i, k), v, absent)
+			}
 		}
 	}
 }

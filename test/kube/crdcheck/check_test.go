@@ -224,3 +224,10 @@ func TestHelperYAMLParses(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMalformedCELEntry(t *testing.T) {
+	// YAML flow mapping without quotes: the comma splits the rule into "self.all(c" + key "isCIDR(c))".
+	r := check(t, strings.Replace(upstreamSpec, "  labels:", "  size2: {type: integer}\n  labels:", 0)+
+		"x-kubernetes-validations:\n- {rule: self.all(c, isCIDR(c)), message: m}\n")
+	wantProblems(t, r, 1, `.spec: x-kubernetes-validations[0] has unknown key "isCIDR(c))"`)
+}
