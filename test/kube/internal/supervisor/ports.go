@@ -2,6 +2,8 @@ package supervisor
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"slices"
 
 	"kamaji-backstage/test/kube/internal/apiserver"
@@ -24,7 +26,7 @@ func (s *Supervisor) loadPorts() (*state.Ports, error) {
 	}
 	assign := func(port *int) error {
 		for *port == 0 {
-			free, err := apiserver.FreePort()
+			free, err := stablePort()
 			if err != nil {
 				return err
 			}
@@ -65,4 +67,26 @@ func (s *Supervisor) loadPorts() (*state.Ports, error) {
 		}
 	}
 	return p, state.SaveJSON(s.l.portsFile(), p, 0o644)
+}
+
+// stablePort picks a free port below the kernel's ephemeral range, so that outgoing connections
+// never take a kept port while its cluster is stopped. Falls back to any free port.
+func stablePort() (int, error) {
+	low := 32768
+	if data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		var lo, hi int
+		if n, _ := fmt.Sscan(string(data), &lo, &hi); n == 2 && lo > 0 {
+			low = lo
+		}
+	}
+	const first = 20000
+	if low-first >= 1000 {
+		for range 50 {
+			port := first + rand.IntN(low-first)
+			if apiserver.PortFree(port) {
+				return port, nil
+			}
+		}
+	}
+	return apiserver.FreePort()
 }
