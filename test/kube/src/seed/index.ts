@@ -1,0 +1,17 @@
+export {
+  seedFleet,
+  SEED_FIELD_MANAGER,
+  SEED_FOR_KCP_ANNOTATION,
+  TCP_NAME_PLACEHOLDER,
+  DEFAULT_FLEET_DIR,
+} from './seedFleet';
+export type {
+  SeedFleetOptions,
+  SeedResult,
+  SeedClusterCounts,
+  SeededTenantControlPlane,
+} from './seedFleet';
+export { FleetObjectApi, KubeRequestError } from './FleetObjectApi';
+export type { AnyObject, ApplyOptions } from './FleetObjectApi';
+export { readManifests } from './manifests';
+export type { ManifestObject } from './manifests';
