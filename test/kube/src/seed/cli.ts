@@ -1,0 +1,119 @@
+/* eslint-disable no-console */
+/**
+ * Seeds the example fleet (examples/fleet) into a running local control plane.
+ *
+ *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs test/kube/src/seed/cli.ts \
+ *     [--state-dir <dir>] [--fleet-dir <dir>] [--verbose]
+ *
+ * --state-dir defaults to the demo control plane (.kube-local/demo). The admin kubeconfig of each
+ * island becomes the content of its CAPI Secret <island>-kubeconfig in central (fine for a demo).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { CRDS_DIR, DEMO_STATE_DIR, KUBEPLANE_BIN } from '../paths';
+import { KubeplaneState } from '../state';
+import { DEFAULT_FLEET_DIR, seedFleet } from './seedFleet';
+
+function usage(): never {
+  console.error(
+    'usage: cli.ts [--state-dir <dir>] [--fleet-dir <dir>] [--verbose]',
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]) {
+  const out = {
+    stateDir: DEMO_STATE_DIR,
+    fleetDir: DEFAULT_FLEET_DIR,
+    verbose: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => argv[++i] ?? usage();
+    if (arg === '--state-dir') out.stateDir = resolve(value());
+    else if (arg.startsWith('--state-dir='))
+      out.stateDir = resolve(arg.slice('--state-dir='.length));
+    else if (arg === '--fleet-dir') out.fleetDir = resolve(value());
+    else if (arg.startsWith('--fleet-dir='))
+      out.fleetDir = resolve(arg.slice('--fleet-dir='.length));
+    else if (arg === '--verbose' || arg === '-v') out.verbose = true;
+    else usage();
+  }
+  return out;
+}
+
+function startHint(stateDir: string): string {
+  return (
+    `start the control plane first: ${KUBEPLANE_BIN} up --state-dir ${stateDir} --crds ${CRDS_DIR} ` +
+    '--cluster central=capi,kamaji,addons --cluster island-a=kamaji --cluster island-b=kamaji'
+  );
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const statePath = join(args.stateDir, 'state.json');
+  if (!existsSync(statePath)) {
+    throw new Error(`no ${statePath}; ${startHint(args.stateDir)}`);
+  }
+  const state: KubeplaneState = JSON.parse(readFileSync(statePath, 'utf8'));
+  if (!state.ready)
+    throw new Error(
+      `the control plane in ${args.stateDir} is not ready yet; ${startHint(
+        args.stateDir,
+      )}`,
+    );
+
+  const islandsDir = join(args.fleetDir, 'islands');
+  const islandNames = existsSync(islandsDir)
+    ? readdirSync(islandsDir).filter(d =>
+        statSync(join(islandsDir, d)).isDirectory(),
+      )
+    : [];
+  const wanted = ['central', ...islandNames];
+  const clusters: Record<string, KubeConfig> = {};
+  const islandKubeconfigs: Record<string, string> = {};
+  for (const name of wanted) {
+    const c = state.clusters[name];
+    if (!c)
+      throw new Error(
+        `the control plane has no cluster "${name}" (has ${Object.keys(
+          state.clusters,
+        ).join(', ')}); ${startHint(args.stateDir)}`,
+      );
+    if (!c.running)
+      throw new Error(
+        `cluster "${name}" is stopped; start it again (LocalControlPlane.startCluster or restart kubeplane)`,
+      );
+    const kc = new KubeConfig();
+    kc.loadFromFile(c.adminKubeconfig);
+    clusters[name] = kc;
+    if (name !== 'central')
+      islandKubeconfigs[name] = readFileSync(c.adminKubeconfig, 'utf8');
+  }
+
+  const result = await seedFleet({
+    clusters,
+    islandKubeconfigs,
+    fleetDir: args.fleetDir,
+    log: args.verbose
+      ? line => console.log(`  ${line}`)
+      : line => line.startsWith('warning') && console.log(line),
+  });
+  for (const [name, c] of Object.entries(result.clusters)) {
+    console.log(
+      `${name}: ${c.objects} objects (${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged), ` +
+        `${c.statuses} status writes (${c.statusesChanged} changed)${
+          c.deleted ? `, ${c.deleted} stale deleted` : ''
+        }`,
+    );
+  }
+  console.log(
+    `seeded ${args.fleetDir} in ${(result.durationMs / 1000).toFixed(1)} s`,
+  );
+}
+
+main().catch(e => {
+  console.error(`seed: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});
