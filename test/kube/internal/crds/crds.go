@@ -177,6 +177,19 @@ func WaitServed(ctx context.Context, c apiextclient.Interface, disco discovery.D
 			if err != nil {
 				return fmt.Errorf("CRD %s: %s not in discovery for %s: %w (last: %s)", d.Obj.Name, d.Obj.Spec.Names.Plural, gv, err, last)
 			}
+			// Discovery can list a resource whose storage is still initialising (LIST answers 429
+			// "storage is (re)initializing"): ready means a LIST succeeds.
+			path := "/apis/" + gv + "/" + d.Obj.Spec.Names.Plural
+			err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+				if err := disco.RESTClient().Get().AbsPath(path).Param("limit", "1").Do(ctx).Error(); err != nil {
+					last = err.Error()
+					return false, nil
+				}
+				return true, nil
+			})
+			if err != nil {
+				return fmt.Errorf("CRD %s: LIST %s did not succeed: %w (last: %s)", d.Obj.Name, path, err, last)
+			}
 		}
 	}
 	return nil
