@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs the toolchain and dependencies, builds the
+# local control plane (real etcd + kube-apiserver), then runs every check and test.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/toolchain.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+t0=$(date +%s)
+
+step "install dependencies (yarn $(yarn --version), node $(node --version))"
+yarn install --immutable | grep -v -E 'YN0000|YN0007|YN0005|YN0086|YN0060|YN0002|YN0013' || true
+[ -d node_modules/@backstage/cli ] || { echo "yarn install failed" >&2; exit 1; }
+
+step "one version of every @backstage package"
+node scripts/check-backstage-versions.mjs
+
+step "build the local control plane (kube-apiserver v1.34.4 + etcd v3.6.4)"
+bash test/kube/build.sh
+
+step "Go unit tests of the local control plane and the CRD drift check"
+(cd test/kube && go test ./...)
+(cd test/kube/crdcheck && go test ./...)
+
+step "project CRDs against the upstream schemas"
+shared="${KB_SHARED_DIR:-$PWD/../shared}"
+(cd test/kube/crdcheck && go run . --project ../crds --upstream "$shared/upstream-crds")
+
+step "type check"
+yarn tsc
+
+step "Jest: unit tests and integration tests against real API servers"
+report="$(mktemp)"
+set +e
+CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$report"
+status=$?
+set -e
+node -e '
+  const r = require(process.argv[1]);
+  console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' "$report" || true
+rm -f "$report"
+echo "test suite finished in $(( $(date +%s) - t0 )) s"
+exit $status
