@@ -26,17 +26,20 @@ step "project CRDs against the upstream schemas"
 shared="${KB_SHARED_DIR:-$PWD/../shared}"
 (cd test/kube/crdcheck && go run . --project ../crds --upstream "$shared/upstream-crds")
 
+step "upstream example objects against the project CRDs on a real API server"
+node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-upstream-examples.ts "$shared/upstream-examples"
+
 step "type check"
 yarn tsc
 
 step "Jest: unit tests and integration tests against real API servers"
-report="$(mktemp)"
+report="$(mktemp --suffix=.json)"
 set +e
 CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$report"
 status=$?
 set -e
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' "$report" || true
 rm -f "$report"

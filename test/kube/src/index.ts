@@ -4,3 +4,5 @@ export type { KubeplaneState, KubeplaneClusterState, KubeplaneUserState } from '
 export { KUBE_DIR, REPO_ROOT, KUBEPLANE_BIN, CRDS_DIR, DEMO_STATE_DIR } from './paths';
 export { seedFleet, FleetObjectApi, KubeRequestError, DEFAULT_FLEET_DIR, SEED_FIELD_MANAGER, SEED_FOR_KCP_ANNOTATION } from './seed';
 export type { SeedFleetOptions, SeedResult, SeedClusterCounts, SeededTenantControlPlane } from './seed';
+export { dryRunUpstreamExamples, KNOWN_INVALID_UPSTREAM_EXAMPLES } from './upstreamExamples';
+export type { UpstreamExampleResult } from './upstreamExamples';

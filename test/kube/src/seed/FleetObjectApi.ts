@@ -123,6 +123,11 @@ export class FleetObjectApi extends KubernetesObjectApi {
     return !!list?.resources.some(r => r.name === `${resource.name}/status`);
   }
 
+  /** The served resource of a kind (from discovery), or undefined when the server does not serve it. */
+  async servedResource(apiVersion: string, kind: string) {
+    return this.resource(apiVersion, kind).catch(() => undefined);
+  }
+
   /** Whether the kind is namespaced (from discovery). */
   async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
     const resource = await this.resource(apiVersion, kind);
