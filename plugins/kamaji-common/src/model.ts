@@ -369,3 +369,24 @@ export interface FleetSnapshot {
   tenants: TenantNode[];
   addonSets: AddonSet[];
 }
+
+/**
+ * One change of the fleet model: what a live-update stream carries. Applying the deltas of
+ * versions `fromVersion+1 … version` in order to a snapshot at `fromVersion` gives the snapshot at `version`.
+ *
+ * @public
+ */
+export interface FleetDelta {
+  /** The model version the delta applies to. */
+  fromVersion: number;
+  /** The model version after the delta. */
+  version: number;
+  generatedAt: string;
+  /** Clusters added or changed (whole nodes). */
+  upserted: FleetCluster[];
+  /** Ids of clusters that are gone. */
+  removed: ClusterId[];
+  /** Addon sets added or changed. */
+  upsertedAddonSets: AddonSet[];
+  removedAddonSets: AddonSetId[];
+}

@@ -1,0 +1,19 @@
+/**
+ * The Kamaji fleet backend: install with `backend.add(import('@kamaji-backstage/plugin-kamaji-backend'))`.
+ * It brings the fleet service (one live model of the fleet, shared with the catalog, Kubernetes and
+ * scaffolder modules through `fleetServiceRef` from `@kamaji-backstage/plugin-kamaji-node`) and the
+ * `kamaji` plugin (REST API under /api/kamaji, live updates, day-2 actions).
+ *
+ * @packageDocumentation
+ */
+import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
+import { fleetServiceFactory } from './fleet/fleetServiceFactory';
+import { kamajiPlugin } from './plugin';
+
+export { fleetServiceFactory, kamajiPlugin };
+
+export default createBackendFeatureLoader({
+  loader() {
+    return [fleetServiceFactory, kamajiPlugin];
+  },
+});

@@ -1,0 +1,67 @@
+import { createServiceRef } from '@backstage/backend-plugin-api';
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  ClusterId,
+  FleetCluster,
+  FleetDelta,
+  FleetSnapshot,
+} from '@kamaji-backstage/plugin-kamaji-common';
+
+/**
+ * How to reach a cluster's API server from inside the backend. Holds credentials:
+ * never serialise it into a response or a log line.
+ *
+ * @public
+ */
+export interface ClusterAccess {
+  clusterId: ClusterId;
+  /** API server URL. */
+  server: string;
+  /** A KubeConfig with one context for this cluster. */
+  kubeConfig: KubeConfig;
+}
+
+/**
+ * The live fleet model, shared by every backend plugin and module in one backend:
+ * the kamaji backend plugin (REST API, live updates, day-2 actions), the catalog entity provider,
+ * the Kubernetes cluster supplier and the scaffolder actions.
+ *
+ * Implemented by `@kamaji-backstage/plugin-kamaji-backend`, which installs the service.
+ *
+ * @public
+ */
+export interface FleetService {
+  /** The current model. Cheap: the model is kept in memory and only rebuilt on change. */
+  getSnapshot(): FleetSnapshot;
+
+  /** One cluster (management cluster, island or tenant) by id. */
+  getCluster(id: ClusterId): FleetCluster | undefined;
+
+  /**
+   * Calls `listener` with every change after the current version, in order.
+   * Returns a function that unsubscribes.
+   */
+  subscribe(listener: (delta: FleetDelta) => void): () => void;
+
+  /** Resolves once every configured management cluster was listed once (or found unreachable). */
+  ready(): Promise<void>;
+
+  /**
+   * Credentials for a tenant or island API server, read inside the backend from the CAPI
+   * `<cluster>-kubeconfig` Secret; undefined when unknown or unreachable.
+   */
+  getClusterAccess(id: ClusterId): Promise<ClusterAccess | undefined>;
+
+  /** The KubeConfig of a configured management cluster, for writes (day-2 actions, scaffolder). */
+  getManagementClusterAccess(name: string): ClusterAccess | undefined;
+}
+
+/**
+ * The service reference of the fleet model. Root-scoped: one model per backend process.
+ *
+ * @public
+ */
+export const fleetServiceRef = createServiceRef<FleetService>({
+  id: 'kamaji.fleet',
+  scope: 'root',
+});

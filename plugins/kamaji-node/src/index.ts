@@ -1,0 +1,6 @@
+/**
+ * Node library of the Kamaji fleet plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './FleetService';
