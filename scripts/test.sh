@@ -32,7 +32,11 @@ node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/ch
 step "type check"
 yarn tsc
 
-step "Jest: unit tests and integration tests against real API servers"
+step "PostgreSQL for the database tests (production config, migrations)"
+source scripts/postgres.sh
+trap kb_postgres_stop EXIT
+
+step "Jest: unit tests and integration tests against real API servers and PostgreSQL"
 report="$(mktemp --suffix=.json)"
 set +e
 CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$report"
