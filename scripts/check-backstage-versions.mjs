@@ -7,8 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lock = readFileSync(join(root, 'yarn.lock'), 'utf8');
-const pins = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).resolutions ?? {};
-const release = JSON.parse(readFileSync(join(root, 'backstage.json'), 'utf8')).version;
+const pins =
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).resolutions ??
+  {};
+const release = JSON.parse(
+  readFileSync(join(root, 'backstage.json'), 'utf8'),
+).version;
 
 const versions = new Map();
 let current;
@@ -28,11 +32,20 @@ for (const line of lock.split('\n')) {
 
 const problems = [];
 for (const [name, set] of [...versions].sort()) {
-  if (set.size > 1) problems.push(`${name}: several versions ${[...set].join(', ')}`);
+  if (set.size > 1)
+    problems.push(`${name}: several versions ${[...set].join(', ')}`);
   const pinned = pins[name];
-  if (pinned && !set.has(pinned)) problems.push(`${name}: resolves to ${[...set].join(', ')} but ${pinned} is pinned`);
-  if (!pinned) problems.push(`${name}: not pinned in package.json resolutions (add its ${release} version)`);
+  if (pinned && !set.has(pinned))
+    problems.push(
+      `${name}: resolves to ${[...set].join(', ')} but ${pinned} is pinned`,
+    );
+  if (!pinned)
+    problems.push(
+      `${name}: not pinned in package.json resolutions (add its ${release} version)`,
+    );
 }
-console.log(`backstage ${release}: ${versions.size} @backstage packages in yarn.lock, ${problems.length} problems`);
+console.log(
+  `backstage ${release}: ${versions.size} @backstage packages in yarn.lock, ${problems.length} problems`,
+);
 for (const p of problems) console.log(`  ${p}`);
 process.exit(problems.length ? 1 : 0);

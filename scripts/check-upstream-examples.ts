@@ -11,24 +11,40 @@ import {
 async function main() {
   const dir = process.argv[2];
   if (!dir || !existsSync(dir)) {
-    console.log(`upstream examples: ${dir ?? '(no dir given)'} not found, skipped`);
+    console.log(
+      `upstream examples: ${dir ?? '(no dir given)'} not found, skipped`,
+    );
     return 0;
   }
-  const plane = await LocalControlPlane.start({ clusters: { central: ['capi', 'kamaji', 'addons'] } });
+  const plane = await LocalControlPlane.start({
+    clusters: { central: ['capi', 'kamaji', 'addons'] },
+  });
   try {
-    const results = await dryRunUpstreamExamples(plane.kubeConfig('central'), dir);
+    const results = await dryRunUpstreamExamples(
+      plane.kubeConfig('central'),
+      dir,
+    );
     const problems = results.filter(r =>
       r.outcome === 'rejected'
         ? !KNOWN_INVALID_UPSTREAM_EXAMPLES.has(r.file)
-        : r.outcome === 'accepted' && KNOWN_INVALID_UPSTREAM_EXAMPLES.has(r.file),
+        : r.outcome === 'accepted' &&
+          KNOWN_INVALID_UPSTREAM_EXAMPLES.has(r.file),
     );
     const count = (o: string) => results.filter(r => r.outcome === o).length;
     console.log(
-      `upstream examples: ${count('accepted')} accepted, ${count('rejected')} rejected, ` +
-        `${count('not served')} of kinds the project does not serve, ${problems.length} problems`,
+      `upstream examples: ${count('accepted')} accepted, ${count(
+        'rejected',
+      )} rejected, ` +
+        `${count('not served')} of kinds the project does not serve, ${
+          problems.length
+        } problems`,
     );
     for (const p of problems) {
-      console.log(`  ${p.file}: ${p.kind} ${p.name}: ${p.outcome}${p.message ? `: ${p.message}` : ''}`);
+      console.log(
+        `  ${p.file}: ${p.kind} ${p.name}: ${p.outcome}${
+          p.message ? `: ${p.message}` : ''
+        }`,
+      );
     }
     return problems.length ? 1 : 0;
   } finally {

@@ -18,7 +18,9 @@ describe('App', () => {
 
     render(App.createRoot());
 
-    expect(await screen.findByRole('button', { name: /enter/i }, { timeout: 20000 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: /enter/i }, { timeout: 20000 }),
+    ).toBeInTheDocument();
     expect(screen.getAllByText(/guest/i).length).toBeGreaterThan(0);
   }, 30000);
 });

@@ -1,6 +1,13 @@
 import { Config } from '@backstage/config';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   catalogEntityDeletePermission,
   catalogLocationCreatePermission,
@@ -25,26 +32,37 @@ const KAMAJI_PERMISSION_PREFIX = 'kamaji.';
  */
 export class KamajiPermissionPolicy implements PermissionPolicy {
   static fromConfig(config: Config): KamajiPermissionPolicy {
-    const groups = config.getOptionalStringArray('permissionPolicy.platformGroups') ?? [];
+    const groups =
+      config.getOptionalStringArray('permissionPolicy.platformGroups') ?? [];
     return new KamajiPermissionPolicy(groups);
   }
 
   private readonly platformGroups: Set<string>;
 
   constructor(platformGroups: string[]) {
-    this.platformGroups = new Set(platformGroups.map(g => g.toLocaleLowerCase('en-US')));
+    this.platformGroups = new Set(
+      platformGroups.map(g => g.toLocaleLowerCase('en-US')),
+    );
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (!user) {
       return { result: AuthorizeResult.DENY };
     }
-    const ownership = user.info.ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US'));
+    const ownership = user.info.ownershipEntityRefs.map(ref =>
+      ref.toLocaleLowerCase('en-US'),
+    );
     if (ownership.some(ref => this.platformGroups.has(ref))) {
       return { result: AuthorizeResult.ALLOW };
     }
     const name = request.permission.name;
-    if (name.startsWith(KAMAJI_PERMISSION_PREFIX) || PLATFORM_ONLY_PERMISSIONS.has(name)) {
+    if (
+      name.startsWith(KAMAJI_PERMISSION_PREFIX) ||
+      PLATFORM_ONLY_PERMISSIONS.has(name)
+    ) {
       return { result: AuthorizeResult.DENY };
     }
     return { result: AuthorizeResult.ALLOW };

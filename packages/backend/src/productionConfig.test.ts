@@ -7,7 +7,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 function postgresUrl(): URL {
-  const name = Object.keys(process.env).find(k => /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k));
+  const name = Object.keys(process.env).find(k =>
+    /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
+  );
   if (!name) {
     throw new Error(
       'No PostgreSQL for this test: run it through `bash scripts/test.sh`, which starts one, ' +

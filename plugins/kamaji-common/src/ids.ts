@@ -5,7 +5,11 @@ import { ClusterId } from './model';
  *
  * @public
  */
-export function clusterId(ref: { managementCluster: string; namespace: string; name: string }): ClusterId {
+export function clusterId(ref: {
+  managementCluster: string;
+  namespace: string;
+  name: string;
+}): ClusterId {
   return `${ref.managementCluster}/${ref.namespace}/${ref.name}`;
 }
 
@@ -15,7 +19,10 @@ export function clusterId(ref: { managementCluster: string; namespace: string; n
  *
  * @public
  */
-export function unmanagedTenantId(islandId: ClusterId, ref: { namespace: string; name: string }): ClusterId {
+export function unmanagedTenantId(
+  islandId: ClusterId,
+  ref: { namespace: string; name: string },
+): ClusterId {
   return `${islandId}/tcp/${ref.namespace}/${ref.name}`;
 }
 
@@ -26,7 +33,12 @@ export function unmanagedTenantId(islandId: ClusterId, ref: { namespace: string;
  */
 export type ParsedClusterId =
   | { kind: 'management'; managementCluster: string }
-  | { kind: 'declared'; managementCluster: string; namespace: string; name: string }
+  | {
+      kind: 'declared';
+      managementCluster: string;
+      namespace: string;
+      name: string;
+    }
   | {
       kind: 'unmanaged';
       managementCluster: string;
@@ -37,7 +49,8 @@ export type ParsedClusterId =
     };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Parses a cluster id; returns undefined for anything that is not a well-formed id.
@@ -50,8 +63,17 @@ export function parseClusterId(id: string): ParsedClusterId | undefined {
   if (parts.length === 1 && labelsOk(parts[0])) {
     return { kind: 'management', managementCluster: parts[0] };
   }
-  if (parts.length === 3 && labelsOk(parts[0], parts[1]) && DNS_SUBDOMAIN.test(parts[2])) {
-    return { kind: 'declared', managementCluster: parts[0], namespace: parts[1], name: parts[2] };
+  if (
+    parts.length === 3 &&
+    labelsOk(parts[0], parts[1]) &&
+    DNS_SUBDOMAIN.test(parts[2])
+  ) {
+    return {
+      kind: 'declared',
+      managementCluster: parts[0],
+      namespace: parts[1],
+      name: parts[2],
+    };
   }
   if (
     parts.length === 6 &&

@@ -28,7 +28,12 @@ export type ConnectionStatus = 'connected' | 'degraded' | 'disconnected';
  *
  * @public
  */
-export type HealthStatus = 'healthy' | 'progressing' | 'degraded' | 'unhealthy' | 'unknown';
+export type HealthStatus =
+  | 'healthy'
+  | 'progressing'
+  | 'degraded'
+  | 'unhealthy'
+  | 'unknown';
 
 /**
  * How the backend reaches one API server, and since when that is so.
@@ -325,7 +330,10 @@ export type FleetCluster = ManagementClusterNode | IslandNode | TenantNode;
  *
  * @public
  */
-export type AddonSetKind = 'ClusterProfile' | 'ClusterResourceSet' | 'HelmChartProxy';
+export type AddonSetKind =
+  | 'ClusterProfile'
+  | 'ClusterResourceSet'
+  | 'HelmChartProxy';
 
 /**
  * A label selector as Kubernetes writes it.
@@ -334,7 +342,11 @@ export type AddonSetKind = 'ClusterProfile' | 'ClusterResourceSet' | 'HelmChartP
  */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    values?: string[];
+  }>;
 }
 
 /**

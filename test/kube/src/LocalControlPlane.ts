@@ -34,9 +34,13 @@ export const DEFAULT_CLUSTERS: Record<string, string[]> = {
 
 /** Builds the kubeplane binary unless it is up to date (a few seconds when cached, minutes cold). */
 export function ensureKubeplaneBuilt(): void {
-  execFileSync('bash', [join(KUBE_DIR, 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('bash', [join(KUBE_DIR, 'build.sh')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (!existsSync(KUBEPLANE_BIN)) {
-    throw new Error(`kubeplane was not built at ${KUBEPLANE_BIN}; run: bash test/kube/build.sh`);
+    throw new Error(
+      `kubeplane was not built at ${KUBEPLANE_BIN}; run: bash test/kube/build.sh`,
+    );
   }
 }
 
@@ -45,21 +49,38 @@ export function ensureKubeplaneBuilt(): void {
  * run by the kubeplane supervisor. Tests play the controllers by writing objects and status.
  */
 export class LocalControlPlane {
-  static async start(options: LocalControlPlaneOptions = {}): Promise<LocalControlPlane> {
+  static async start(
+    options: LocalControlPlaneOptions = {},
+  ): Promise<LocalControlPlane> {
     ensureKubeplaneBuilt();
     const ownsStateDir = !options.stateDir;
-    const stateDir = options.stateDir ? resolve(options.stateDir) : mkdtempSync(join(tmpdir(), 'kubeplane-'));
+    const stateDir = options.stateDir
+      ? resolve(options.stateDir)
+      : mkdtempSync(join(tmpdir(), 'kubeplane-'));
     const clusters = options.clusters ?? DEFAULT_CLUSTERS;
-    const args = ['up', '--state-dir', stateDir, '--crds', options.crdsDir ?? CRDS_DIR];
+    const args = [
+      'up',
+      '--state-dir',
+      stateDir,
+      '--crds',
+      options.crdsDir ?? CRDS_DIR,
+    ];
     for (const [name, sets] of Object.entries(clusters)) {
       args.push('--cluster', `${name}=${sets.join(',')}`);
     }
     for (const user of options.users ?? []) {
-      args.push('--user', user.groups?.length ? `${user.name}:${user.groups.join('+')}` : user.name);
+      args.push(
+        '--user',
+        user.groups?.length
+          ? `${user.name}:${user.groups.join('+')}`
+          : user.name,
+      );
     }
 
     const started = Date.now();
-    const child = spawn(KUBEPLANE_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(KUBEPLANE_BIN, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', d => (output += d));
     child.stderr!.on('data', d => (output += d));
@@ -67,7 +88,13 @@ export class LocalControlPlane {
     await new Promise<void>((ready, fail) => {
       const timer = setTimeout(() => {
         child.kill('SIGTERM');
-        fail(new Error(`kubeplane was not ready within ${options.startTimeoutMs ?? 180000} ms:\n${output}`));
+        fail(
+          new Error(
+            `kubeplane was not ready within ${
+              options.startTimeoutMs ?? 180000
+            } ms:\n${output}`,
+          ),
+        );
       }, options.startTimeoutMs ?? 180000);
       const onData = () => {
         if (/kubeplane: ready in/.test(output)) {
@@ -78,14 +105,21 @@ export class LocalControlPlane {
       child.stdout!.on('data', onData);
       child.on('exit', code => {
         clearTimeout(timer);
-        fail(new Error(`kubeplane exited with code ${code} before it was ready:\n${output}`));
+        fail(
+          new Error(
+            `kubeplane exited with code ${code} before it was ready:\n${output}`,
+          ),
+        );
       });
     });
     const plane = new LocalControlPlane(child, stateDir, ownsStateDir);
     if (!options.quiet) {
       // eslint-disable-next-line no-console
       console.info(
-        `local control plane (${Object.keys(clusters).join(', ')}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `local control plane (${Object.keys(clusters).join(', ')}) ready in ${(
+          (Date.now() - started) /
+          1000
+        ).toFixed(1)} s`,
       );
     }
     return plane;
@@ -110,25 +144,42 @@ export class LocalControlPlane {
   }
 
   /** A KubeConfig for a cluster as a user (default admin), with a client certificate or the user's static token. */
-  kubeConfig(cluster: string, user = 'admin', auth: 'cert' | 'token' = 'cert'): KubeConfig {
+  kubeConfig(
+    cluster: string,
+    user = 'admin',
+    auth: 'cert' | 'token' = 'cert',
+  ): KubeConfig {
     this.clusterState(cluster);
     const entry = this.state.users[user];
     if (!entry) throw new Error(`no user ${user} in the local control plane`);
-    const file = auth === 'cert' ? entry.kubeconfigs[cluster] : entry.tokenKubeconfigs?.[cluster];
-    if (!file) throw new Error(`user ${user} has no ${auth} kubeconfig for ${cluster}`);
+    const file =
+      auth === 'cert'
+        ? entry.kubeconfigs[cluster]
+        : entry.tokenKubeconfigs?.[cluster];
+    if (!file)
+      throw new Error(`user ${user} has no ${auth} kubeconfig for ${cluster}`);
     const kc = new KubeConfig();
     kc.loadFromFile(file);
     return kc;
   }
 
   /** The kubeconfig YAML of a cluster as a user, e.g. for a CAPI `<cluster>-kubeconfig` Secret. */
-  kubeConfigYaml(cluster: string, user = 'admin', auth: 'cert' | 'token' = 'cert'): string {
+  kubeConfigYaml(
+    cluster: string,
+    user = 'admin',
+    auth: 'cert' | 'token' = 'cert',
+  ): string {
     return this.kubeConfig(cluster, user, auth).exportConfig();
   }
 
   /** Stops one cluster's API server, as a site losing its uplink (kill) or a clean shutdown. Its data is kept. */
-  async stopCluster(cluster: string, mode: 'kill' | 'graceful' = 'kill'): Promise<void> {
-    await this.control(`/clusters/${encodeURIComponent(cluster)}/stop?mode=${mode}`);
+  async stopCluster(
+    cluster: string,
+    mode: 'kill' | 'graceful' = 'kill',
+  ): Promise<void> {
+    await this.control(
+      `/clusters/${encodeURIComponent(cluster)}/stop?mode=${mode}`,
+    );
   }
 
   /** Starts a stopped cluster again on the same port with the same data; resolves when it is ready. */
@@ -138,7 +189,10 @@ export class LocalControlPlane {
 
   /** Issues client-certificate kubeconfigs for a new user in every cluster. */
   async addUser(user: TestUser): Promise<KubeplaneUserState> {
-    return this.control('/users', { name: user.name, groups: user.groups ?? [] });
+    return this.control('/users', {
+      name: user.name,
+      groups: user.groups ?? [],
+    });
   }
 
   /** Stops every API server and etcd; removes the state dir when it was a temp dir. */
@@ -153,12 +207,18 @@ export class LocalControlPlane {
     const forced = setTimeout(() => this.child.kill('SIGKILL'), 20000);
     await exited;
     clearTimeout(forced);
-    if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true });
+    if (this.ownsStateDir)
+      rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   private clusterState(cluster: string) {
     const c = this.state.clusters[cluster];
-    if (!c) throw new Error(`no cluster ${cluster} in the local control plane (has ${Object.keys(this.state.clusters).join(', ')})`);
+    if (!c)
+      throw new Error(
+        `no cluster ${cluster} in the local control plane (has ${Object.keys(
+          this.state.clusters,
+        ).join(', ')})`,
+      );
     return c;
   }
 

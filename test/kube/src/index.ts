@@ -1,8 +1,37 @@
-export { LocalControlPlane, DEFAULT_CLUSTERS, ensureKubeplaneBuilt } from './LocalControlPlane';
+export {
+  LocalControlPlane,
+  DEFAULT_CLUSTERS,
+  ensureKubeplaneBuilt,
+} from './LocalControlPlane';
 export type { LocalControlPlaneOptions, TestUser } from './LocalControlPlane';
-export type { KubeplaneState, KubeplaneClusterState, KubeplaneUserState } from './state';
-export { KUBE_DIR, REPO_ROOT, KUBEPLANE_BIN, CRDS_DIR, DEMO_STATE_DIR } from './paths';
-export { seedFleet, FleetObjectApi, KubeRequestError, DEFAULT_FLEET_DIR, SEED_FIELD_MANAGER, SEED_FOR_KCP_ANNOTATION } from './seed';
-export type { SeedFleetOptions, SeedResult, SeedClusterCounts, SeededTenantControlPlane } from './seed';
-export { dryRunUpstreamExamples, KNOWN_INVALID_UPSTREAM_EXAMPLES } from './upstreamExamples';
+export type {
+  KubeplaneState,
+  KubeplaneClusterState,
+  KubeplaneUserState,
+} from './state';
+export {
+  KUBE_DIR,
+  REPO_ROOT,
+  KUBEPLANE_BIN,
+  CRDS_DIR,
+  DEMO_STATE_DIR,
+} from './paths';
+export {
+  seedFleet,
+  FleetObjectApi,
+  KubeRequestError,
+  DEFAULT_FLEET_DIR,
+  SEED_FIELD_MANAGER,
+  SEED_FOR_KCP_ANNOTATION,
+} from './seed';
+export type {
+  SeedFleetOptions,
+  SeedResult,
+  SeedClusterCounts,
+  SeededTenantControlPlane,
+} from './seed';
+export {
+  dryRunUpstreamExamples,
+  KNOWN_INVALID_UPSTREAM_EXAMPLES,
+} from './upstreamExamples';
 export type { UpstreamExampleResult } from './upstreamExamples';

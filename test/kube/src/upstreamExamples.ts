@@ -33,7 +33,10 @@ function yamlFiles(dir: string): string[] {
  * Dry-runs every upstream example object whose kind the API server serves (server-side, `dryRun=All`),
  * so the project's own CRDs are shown to accept what the upstream projects write.
  */
-export async function dryRunUpstreamExamples(kc: KubeConfig, examplesDir: string): Promise<UpstreamExampleResult[]> {
+export async function dryRunUpstreamExamples(
+  kc: KubeConfig,
+  examplesDir: string,
+): Promise<UpstreamExampleResult[]> {
   const api = FleetObjectApi.forConfig(kc);
   const results: UpstreamExampleResult[] = [];
   const namespaces = new Set<string>();
@@ -54,7 +57,11 @@ export async function dryRunUpstreamExamples(kc: KubeConfig, examplesDir: string
         if (!namespaces.has(ns)) {
           namespaces.add(ns);
           await api
-            .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
+            .create({
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              metadata: { name: ns },
+            })
             .catch(e => (e?.code === 409 ? undefined : Promise.reject(e)));
         }
       }
@@ -62,8 +69,17 @@ export async function dryRunUpstreamExamples(kc: KubeConfig, examplesDir: string
         await api.create(obj, undefined, 'All');
         results.push({ file, kind: obj.kind, name, outcome: 'accepted' });
       } catch (e: any) {
-        const message = typeof e?.body === 'string' ? safeMessage(e.body) : String(e?.message ?? e);
-        results.push({ file, kind: obj.kind, name, outcome: 'rejected', message });
+        const message =
+          typeof e?.body === 'string'
+            ? safeMessage(e.body)
+            : String(e?.message ?? e);
+        results.push({
+          file,
+          kind: obj.kind,
+          name,
+          outcome: 'rejected',
+          message,
+        });
       }
     }
   }

@@ -5,7 +5,8 @@ import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 /** The sign-in page: the guest provider in development; add real providers for production. */
 const signInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => props => <SignInPage {...props} providers={['guest']} />,
+    loader: async () => props =>
+      <SignInPage {...props} providers={['guest']} />,
   },
 });
 
