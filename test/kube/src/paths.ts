@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 
 /** The test/kube folder of the repository. */
+// This package is only run from the source tree (tests, scripts), never built, so __dirname is stable.
+// eslint-disable-next-line no-restricted-syntax
 export const KUBE_DIR = resolve(__dirname, '..');
 /** The repository root. */
 export const REPO_ROOT = resolve(KUBE_DIR, '..', '..');

@@ -450,7 +450,11 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
       const kcpRef = ref.metadata.annotations?.[SEED_FOR_KCP_ANNOTATION];
       if (kcpRef) {
         const seeded = first.tenantControlPlanes[kcpRef];
-        expect(seeded?.cluster).toBe(m.cluster);
+        if (seeded?.cluster !== m.cluster) {
+          throw new Error(
+            `${m.source}: TCP for ${kcpRef} was seeded into ${seeded?.cluster}, expected ${m.cluster}`,
+          );
+        }
         ref.metadata.name = seeded.name;
         ref.metadata.namespace = seeded.namespace;
         tcpName = seeded.name;
