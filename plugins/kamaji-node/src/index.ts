@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './FleetService';
+export * from './permissions';
