@@ -3,6 +3,7 @@
 //
 //	kubeplane up --state-dir DIR --cluster NAME=SET[,SET...] ... [--crds DIR] [--user NAME[:G1+G2]] ...
 //	kubeplane apiserver <kube-apiserver flags>   (one apiserver per OS process; used by `up`)
+//	kubeplane fake-islands --spec FILE --ca-dir DIR --out FILE   (light list/watch servers for benchmarks)
 //	kubeplane version
 package main
 
@@ -41,6 +42,8 @@ func main() {
 		os.Exit(cli.Run(cmd))
 	case "up":
 		os.Exit(up(os.Args[2:]))
+	case "fake-islands":
+		os.Exit(fakeIslands(os.Args[2:]))
 	case "version", "--version", "-version":
 		fmt.Printf("kubeplane: kubernetes %s (kube-apiserver reports %s), etcd %s (embedded %s)\n",
 			KubernetesVersion, version.Get().GitVersion, EtcdVersion, "v"+etcdversion.Version)
@@ -76,6 +79,7 @@ func usage() {
   kubeplane up --state-dir DIR --cluster NAME=SET[,SET...] [--cluster ...] [--crds DIR]
                [--user NAME[:GROUP1+GROUP2...]] [--apiserver-arg=--flag=value] [--etcd-data-keep]
   kubeplane apiserver <kube-apiserver flags>
+  kubeplane fake-islands --spec FILE --ca-dir DIR --out FILE
   kubeplane version
 `)
 }
