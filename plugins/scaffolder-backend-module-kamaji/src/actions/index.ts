@@ -1,0 +1,31 @@
+import { KamajiActionDeps } from './common';
+import { createTenantCreateAction } from './tenantCreate';
+import { createIslandCreateAction } from './islandCreate';
+import { createAddonSetCreateAction } from './addonSetCreate';
+import { createManifestsRenderAction } from './manifestsRender';
+import { createClusterWaitAction } from './clusterWait';
+
+export type { KamajiActionDeps } from './common';
+export { createTenantCreateAction } from './tenantCreate';
+export { createIslandCreateAction } from './islandCreate';
+export { createAddonSetCreateAction } from './addonSetCreate';
+export {
+  createManifestsRenderAction,
+  manifestsRenderInputSchema,
+} from './manifestsRender';
+export { createClusterWaitAction, clusterWaitInputSchema } from './clusterWait';
+
+/**
+ * Every Kamaji scaffolder action.
+ *
+ * @public
+ */
+export function createKamajiActions(deps: KamajiActionDeps) {
+  return [
+    createTenantCreateAction(deps),
+    createIslandCreateAction(deps),
+    createAddonSetCreateAction(deps),
+    createManifestsRenderAction(deps),
+    createClusterWaitAction(deps),
+  ];
+}

@@ -1,0 +1,168 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { clusterId } from '@kamaji-backstage/plugin-kamaji-common';
+import { makeIslandInputSchema } from '../render/schemas';
+import {
+  parseIsland,
+  renderIslandSpec,
+  islandKamajiAddonSet,
+} from '../render/island';
+import { Problems } from '../render/validation';
+import {
+  KamajiActionDeps,
+  scaffolderSchema,
+  PreparedObjects,
+  authorizeCreate,
+  checkNamespaceExists,
+  checkOwnerAllowed,
+  dryRunAndApply,
+  fleetSnapshot,
+  managementClusterOf,
+  provenanceOf,
+} from './common';
+
+/**
+ * Validates an island input (shape, then against the fleet and the catalog) and renders it.
+ */
+export async function prepareIsland(
+  ctx: ActionContext<any, any>,
+  deps: KamajiActionDeps,
+  input: unknown,
+  credentials: BackstageCredentials,
+): Promise<PreparedObjects> {
+  const spec = parseIsland(input, deps.settings);
+  const problems = new Problems();
+  const snapshot = await fleetSnapshot(deps);
+  const mc = managementClusterOf(
+    spec.managementCluster,
+    snapshot,
+    deps,
+    problems,
+  );
+  problems.throwIfAny('island input');
+  await checkOwnerAllowed(spec.owner, credentials, deps, problems);
+  await checkNamespaceExists(
+    mc!.client,
+    mc!.name,
+    spec.namespace,
+    'namespace',
+    problems,
+  );
+  const sameName = snapshot.islands.find(
+    i =>
+      i.name === spec.name &&
+      i.managementCluster === mc!.name &&
+      i.namespace !== spec.namespace,
+  );
+  if (sameName) {
+    problems.add(
+      'name',
+      `an island named '${spec.name}' already exists in namespace ${sameName.namespace}: island names must be unique in a management cluster (its Kamaji addon set is cluster-wide)`,
+    );
+  }
+  problems.throwIfAny('island input');
+  const clusterClass = await mc!.client
+    .get({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterClass',
+      metadata: { name: spec.clusterClass, namespace: spec.namespace },
+    })
+    .catch(() => undefined);
+  if (!clusterClass) {
+    ctx.logger.warn(
+      `ClusterClass ${spec.namespace}/${spec.clusterClass} was not found in ${
+        mc!.name
+      }: the island is declared, but CAPI builds it only once the ClusterClass exists`,
+    );
+  }
+  ctx.logger.info(
+    `Island ${spec.namespace}/${spec.name} (site ${spec.site}) in ${
+      mc!.name
+    }: Kubernetes ${spec.version.text}, ${
+      spec.controlPlaneReplicas
+    } control plane node(s), Kamaji chart ${spec.kamajiChartVersion}`,
+  );
+  const objects = renderIslandSpec(spec, deps.settings, {
+    provenance: provenanceOf(ctx, credentials, deps),
+  });
+  return {
+    objects,
+    managementCluster: mc!.name,
+    client: mc!.client,
+    name: spec.name,
+    outputs: {
+      clusterId: clusterId({
+        managementCluster: mc!.name,
+        namespace: spec.namespace,
+        name: spec.name,
+      }),
+      managementCluster: mc!.name,
+      namespace: spec.namespace,
+      name: spec.name,
+      addonSet: islandKamajiAddonSet(spec.name),
+    },
+  };
+}
+
+/**
+ * `kamaji:island:create`: a new island.
+ *
+ * @public
+ */
+export function createIslandCreateAction(deps: KamajiActionDeps) {
+  return createTemplateAction({
+    id: 'kamaji:island:create',
+    description:
+      "Creates an island: a CAPI Cluster built from the islands' ClusterClass and labelled kamaji-backstage.io/role: island, with Kamaji delivered to it as an addon (a Sveltos ClusterProfile '<island>-kamaji' installing the Kamaji Helm chart and the namespace for tenant control planes). Validated, dry-run, then created all or nothing.",
+    examples: [
+      {
+        description: 'An island for the Hamburg shop',
+        example: `steps:
+  - id: island
+    action: kamaji:island:create
+    input:
+      name: island-c
+      site: shop-hamburg
+      kubernetesVersion: v1.34.2
+      controlPlaneReplicas: 3
+      owner: group:default/platform-team`,
+      },
+    ],
+    supportsDryRun: true,
+    schema: {
+      input: scaffolderSchema(makeIslandInputSchema),
+      output: scaffolderSchema(z =>
+        z.object({
+          clusterId: z.string(),
+          managementCluster: z.string(),
+          namespace: z.string(),
+          name: z.string(),
+          addonSet: z
+            .string()
+            .describe('The ClusterProfile that installs Kamaji on the island'),
+          objects: z.array(z.string()),
+          manifest: z.string(),
+        }),
+      ),
+    },
+    async handler(ctx) {
+      const credentials = await authorizeCreate(ctx, deps, 'create islands');
+      const prepared = await prepareIsland(ctx, deps, ctx.input, credentials);
+      const { results, yaml } = await dryRunAndApply(
+        ctx,
+        prepared.client,
+        prepared.objects,
+      );
+      for (const [k, v] of Object.entries(prepared.outputs))
+        ctx.output(k as any, v);
+      ctx.output(
+        'objects',
+        results.map(r => `${r.outcome}: ${r.object}`),
+      );
+      ctx.output('manifest', yaml);
+    },
+  });
+}

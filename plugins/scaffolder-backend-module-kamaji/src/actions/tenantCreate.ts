@@ -1,0 +1,345 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  FleetSnapshot,
+  clusterId,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { makeTenantClusterInputSchema } from '../render/schemas';
+import {
+  TenantClusterSpec,
+  parseTenantCluster,
+  renderTenantClusterSpec,
+} from '../render/tenant';
+import {
+  Problems,
+  compareVersions,
+  parseKubernetesVersion,
+  shown,
+} from '../render/validation';
+import { ObjectClient } from '../kube/ObjectClient';
+import {
+  ApplyPlan,
+  KamajiApplyError,
+  explainApiError,
+} from '../kube/ApplyPlan';
+import {
+  KamajiActionDeps,
+  scaffolderSchema,
+  PreparedObjects,
+  authorizeCreate,
+  checkNamespaceExists,
+  checkOwnerAllowed,
+  dryRunAndApply,
+  fleetSnapshot,
+  managementClusterOf,
+  provenanceOf,
+} from './common';
+
+const ACTION_ID = 'kamaji:tenant:create';
+
+export const tenantCreateExamples = [
+  {
+    description: 'An edge tenant cluster whose control plane runs on island-b',
+    example: `steps:
+  - id: tenant
+    name: Create the tenant cluster
+    action: kamaji:tenant:create
+    input:
+      name: berlin-scales
+      island: island-b
+      kubernetesVersion: v1.34.2
+      controlPlaneReplicas: 2
+      dataStore: default
+      workerPools:
+        - name: edge
+          replicas: 2
+      addonSets: [observability, cilium]
+      owner: group:default/team-retail`,
+  },
+  {
+    description:
+      'A tenant cluster with its control plane in the management cluster, IPv6 networks',
+    example: `steps:
+  - id: tenant
+    action: kamaji:tenant:create
+    input:
+      name: tools-v6
+      kubernetesVersion: v1.35.0
+      workerPools: [{ name: workers, replicas: 3 }]
+      owner: platform-team
+      podCidr: fd00:10:244::/56
+      serviceCidr: fd00:10:96::/112`,
+  },
+];
+
+/** Checks of a tenant against the fleet: island, its connection and data stores, addon sets. */
+export async function checkTenantAgainstFleet(
+  spec: TenantClusterSpec,
+  islandNamespaceGiven: boolean,
+  snapshot: FleetSnapshot,
+  managementCluster: string,
+  client: ObjectClient,
+  problems: Problems,
+  logger: LoggerService,
+): Promise<void> {
+  if (spec.island) {
+    const { name, namespace } = spec.island;
+    const candidates = snapshot.islands.filter(
+      i => i.name === name && i.managementCluster === managementCluster,
+    );
+    const island = islandNamespaceGiven
+      ? candidates.find(i => i.namespace === namespace)
+      : candidates.length === 1
+      ? candidates[0]
+      : candidates.find(i => i.namespace === namespace);
+    if (!island) {
+      const known = snapshot.islands
+        .filter(i => i.managementCluster === managementCluster)
+        .map(i => `${i.name} (${i.namespace})`);
+      problems.add(
+        candidates.length && islandNamespaceGiven
+          ? 'islandNamespace'
+          : 'island',
+        `no island ${shown(name)}${
+          islandNamespaceGiven ? ` in namespace '${namespace}'` : ''
+        } in management cluster ${managementCluster}: pick one of ${
+          known.join(', ') || '(no islands yet)'
+        }`,
+      );
+      return;
+    }
+    spec.island.namespace = island.namespace;
+    if (!spec.site && island.site) spec.site = island.site;
+    const conn = island.connection;
+    if (conn.status === 'disconnected') {
+      logger.warn(
+        `Island ${name} is disconnected (since ${conn.since}${
+          conn.lastError ? `: ${conn.lastError}` : ''
+        }). The cluster is declared now; Kamaji creates its control plane on the island once it is reachable again. Its data stores were checked against the last-known state.`,
+      );
+    } else if (conn.status === 'degraded') {
+      logger.warn(
+        `Island ${name} is only partly readable (degraded): ${
+          conn.lastError ?? ''
+        }`,
+      );
+    }
+    const stores = island.dataStores.map(d => d.name);
+    if (!stores.includes(spec.dataStore)) {
+      problems.add(
+        'dataStore',
+        stores.length
+          ? `island ${name} has no DataStore ${shown(
+              spec.dataStore,
+            )}: pick one of ${stores.join(', ')}`
+          : `island ${name} reports no DataStore${
+              conn.status === 'disconnected'
+                ? ' (it has not been read since it disconnected)'
+                : ''
+            }: Kamaji on the island needs one before it can host control planes`,
+      );
+    } else {
+      const store = island.dataStores.find(d => d.name === spec.dataStore);
+      if (store?.ready === false)
+        logger.warn(`DataStore ${spec.dataStore} on ${name} is not ready yet`);
+    }
+  } else {
+    let stores;
+    try {
+      stores = await client.list('kamaji.clastix.io/v1alpha1', 'DataStore');
+    } catch (e) {
+      throw new KamajiApplyError(
+        `Could not read the DataStores of ${managementCluster}: ${explainApiError(
+          {
+            apiVersion: 'kamaji.clastix.io/v1alpha1',
+            kind: 'DataStore',
+            metadata: { name: spec.dataStore },
+          },
+          e,
+        )}`,
+      );
+    }
+    if (stores === undefined) {
+      problems.add(
+        'island',
+        `is required: Kamaji is not installed in the management cluster ${managementCluster}, so the control plane must run on an island`,
+      );
+    } else if (!stores.some(s => s.metadata.name === spec.dataStore)) {
+      const names = stores.map(s => s.metadata.name);
+      problems.add(
+        'dataStore',
+        `the management cluster ${managementCluster} has no DataStore ${shown(
+          spec.dataStore,
+        )}: pick one of ${names.join(', ') || '(none)'}`,
+      );
+    }
+  }
+  const known = new Set(
+    snapshot.addonSets
+      .filter(a => a.managementCluster === managementCluster)
+      .map(a => a.name),
+  );
+  for (const set of spec.addonSets) {
+    if (!known.has(set)) {
+      logger.warn(
+        `Addon set '${set}' is not known in ${managementCluster} yet: the label is set, and the cluster gets the addons once an addon set selects it`,
+      );
+    }
+  }
+}
+
+/** An existing cluster may be moved one minor version up, never down. */
+export function checkVersionChange(
+  spec: TenantClusterSpec,
+  plan: ApplyPlan,
+): string[] {
+  const kcp = plan.existing('KamajiControlPlane', spec.name);
+  const current = kcp && (kcp as any).spec?.version;
+  if (typeof current !== 'string') return [];
+  const have = parseKubernetesVersion(
+    current.startsWith('v') ? current : `v${current}`,
+  );
+  if (!have) return [];
+  const want = spec.version;
+  if (compareVersions(want, have) < 0) {
+    return [
+      `kubernetesVersion: ${want.text} is older than ${have.text}, the version the existing cluster declares: Kubernetes cannot be downgraded; use ${have.text} or newer`,
+    ];
+  }
+  if (want.minor > have.minor + 1) {
+    return [
+      `kubernetesVersion: the existing cluster declares ${
+        have.text
+      }; upgrade one minor version at a time (v1.${have.minor + 1} next)`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * Validates a tenant input (shape, then against the fleet and the catalog) and renders it.
+ * Shared by `kamaji:tenant:create` and `kamaji:manifests:render`.
+ */
+export async function prepareTenant(
+  ctx: ActionContext<any, any>,
+  deps: KamajiActionDeps,
+  input: unknown,
+  credentials: BackstageCredentials,
+): Promise<PreparedObjects> {
+  const spec = parseTenantCluster(input, deps.settings);
+  const problems = new Problems();
+  const snapshot = await fleetSnapshot(deps);
+  const mc = managementClusterOf(
+    spec.managementCluster,
+    snapshot,
+    deps,
+    problems,
+  );
+  problems.throwIfAny('tenant cluster input');
+  await checkOwnerAllowed(spec.owner, credentials, deps, problems);
+  await checkNamespaceExists(
+    mc!.client,
+    mc!.name,
+    spec.namespace,
+    'namespace',
+    problems,
+  );
+  await checkTenantAgainstFleet(
+    spec,
+    (input as any)?.islandNamespace !== undefined,
+    snapshot,
+    mc!.name,
+    mc!.client,
+    problems,
+    ctx.logger,
+  );
+  problems.throwIfAny('tenant cluster input');
+  ctx.logger.info(
+    `Tenant ${spec.namespace}/${spec.name} in ${mc!.name}: control plane ${
+      spec.island
+        ? `on island ${spec.island.name}`
+        : 'in the management cluster'
+    }, Kubernetes ${spec.version.text}, ${
+      spec.workerPools.length
+    } worker pool(s), owner ${spec.owner.entityRef}`,
+  );
+  const objects = renderTenantClusterSpec(
+    { ...spec, managementCluster: spec.managementCluster ?? mc!.name },
+    deps.settings,
+    provenanceOf(ctx, credentials, deps),
+  );
+  return {
+    objects,
+    managementCluster: mc!.name,
+    client: mc!.client,
+    name: spec.name,
+    extraChecks: plan => checkVersionChange(spec, plan),
+    outputs: {
+      clusterId: clusterId({
+        managementCluster: mc!.name,
+        namespace: spec.namespace,
+        name: spec.name,
+      }),
+      managementCluster: mc!.name,
+      namespace: spec.namespace,
+      name: spec.name,
+    },
+  };
+}
+
+/**
+ * `kamaji:tenant:create`: an edge tenant cluster.
+ *
+ * @public
+ */
+export function createTenantCreateAction(deps: KamajiActionDeps) {
+  return createTemplateAction({
+    id: ACTION_ID,
+    description:
+      'Creates an edge tenant cluster: a CAPI Cluster (v1beta2) with a KamajiControlPlane (v1alpha2) hosted on an island (or in the management cluster), worker pools from the island profile, owner and addon-set labels. Validates everything first, dry-runs every object on the management cluster, then creates them all or nothing. Re-running with the same input changes nothing.',
+    examples: tenantCreateExamples,
+    supportsDryRun: true,
+    schema: {
+      input: scaffolderSchema(makeTenantClusterInputSchema),
+      output: scaffolderSchema(z =>
+        z.object({
+          clusterId: z
+            .string()
+            .describe('Fleet id: <management cluster>/<namespace>/<name>'),
+          managementCluster: z.string(),
+          namespace: z.string(),
+          name: z.string(),
+          objects: z
+            .array(z.string())
+            .describe("'<outcome>: <Kind> <namespace>/<name>' per object"),
+          manifest: z.string().describe('The objects as multi-document YAML'),
+        }),
+      ),
+    },
+    async handler(ctx) {
+      const credentials = await authorizeCreate(
+        ctx,
+        deps,
+        'create tenant clusters',
+      );
+      const prepared = await prepareTenant(ctx, deps, ctx.input, credentials);
+      const { results, yaml } = await dryRunAndApply(
+        ctx,
+        prepared.client,
+        prepared.objects,
+        prepared.extraChecks,
+      );
+      for (const [k, v] of Object.entries(prepared.outputs))
+        ctx.output(k as any, v);
+      ctx.output(
+        'objects',
+        results.map(r => `${r.outcome}: ${r.object}`),
+      );
+      ctx.output('manifest', yaml);
+    },
+  });
+}

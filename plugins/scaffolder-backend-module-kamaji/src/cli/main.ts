@@ -1,0 +1,122 @@
+/* eslint-disable no-console */
+import { readFileSync } from 'node:fs';
+import { ConfigReader } from '@backstage/config';
+import { parseDocument } from 'yaml';
+import { readScaffolderSettings } from '../config';
+import { RENDER_KINDS, RenderKind, renderKind } from '../render/renderKind';
+import { toYaml } from '../render/objects';
+import { KamajiInputError } from '../render/validation';
+import { defaultScaffolderSettings } from '../render/settings';
+
+const USAGE = `Usage: kamaji-render render <${RENDER_KINDS.join(
+  '|',
+)}> <values.yaml> [options]
+
+Prints the Kubernetes objects for the values as multi-document YAML, exactly as the
+Backstage actions kamaji:tenant:create, kamaji:island:create and kamaji:addonset:create
+would apply them (without the fleet checks, which need a running backend).
+
+Options:
+  --config <app-config.yaml>   read kamaji.scaffolder (island profiles, versions, ...) from it
+  --requested-by <entity ref>  add the kamaji-backstage.io/requested-by annotation
+  --task-id <id>               add the kamaji-backstage.io/task-id annotation
+  -h, --help                   show this help
+
+Exit codes: 0 rendered, 1 invalid values or configuration, 2 wrong usage.`;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  readFile: (path: string) => string;
+}
+
+const defaultIo: Io = {
+  out: t => process.stdout.write(t),
+  err: t => process.stderr.write(t),
+  readFile: p => readFileSync(p, 'utf8'),
+};
+
+function readYaml(io: Io, path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e: any) {
+    throw new Error(`cannot read the ${what} ${path}: ${e?.code ?? e?.message ?? e}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new Error(
+      `${path} is not valid YAML:\n${doc.errors.map(e => `  ${e.message}`).join('\n')}`,
+    );
+  }
+  return doc.toJS();
+}
+
+/**
+ * Runs the CLI; resolves with the exit code.
+ *
+ * @public
+ */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const positional: string[] = [];
+  const options: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split('=', 2);
+      if (!['config', 'requested-by', 'task-id'].includes(key)) {
+        io.err(`kamaji-render: unknown option --${key}\n\n${USAGE}\n`);
+        return 2;
+      }
+      const value = inline ?? argv[++i];
+      if (value === undefined) {
+        io.err(`kamaji-render: --${key} needs a value\n`);
+        return 2;
+      }
+      options[key] = value;
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [command, kind, valuesFile, ...rest] = positional;
+  if (command !== 'render' || !kind || !valuesFile || rest.length) {
+    io.err(`${USAGE}\n`);
+    return 2;
+  }
+  if (!(RENDER_KINDS as readonly string[]).includes(kind)) {
+    io.err(`kamaji-render: unknown kind '${kind}': use one of ${RENDER_KINDS.join(', ')}\n`);
+    return 2;
+  }
+  try {
+    const settings = options.config
+      ? readScaffolderSettings(
+          new ConfigReader((readYaml(io, options.config, 'config file') ?? {}) as any),
+        )
+      : defaultScaffolderSettings();
+    const values = readYaml(io, valuesFile, 'values file');
+    const objects = renderKind(kind as RenderKind, values, {
+      settings,
+      provenance: {
+        requestedBy: options['requested-by'],
+        taskId: options['task-id'],
+      },
+    });
+    io.out(toYaml(objects));
+    return 0;
+  } catch (e: any) {
+    if (e instanceof KamajiInputError) {
+      io.err(`kamaji-render: ${valuesFile}: ${e.message}\n`);
+    } else {
+      io.err(`kamaji-render: ${e?.message ?? e}\n`);
+    }
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => process.exit(code));
+}

@@ -1,0 +1,415 @@
+import {
+  AddonSetKind,
+  FLEET_KINDS,
+  KAMAJI_LABELS,
+  apiVersionOf,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { parse, parseAllDocuments } from 'yaml';
+import { AddonSetInput, addonSetInputSchema } from './schemas';
+import {
+  KamajiScaffolderSettings,
+  defaultScaffolderSettings,
+} from './settings';
+import {
+  OwnerRef,
+  Problems,
+  checkDnsLabel,
+  shown,
+  checkOwner,
+  zodProblems,
+} from './validation';
+import { KubeObject, meta, provenanceAnnotations } from './objects';
+import { RenderOptions } from './tenant';
+
+/** A Helm chart after validation. @public */
+export interface HelmChartSpec {
+  repositoryURL: string;
+  repositoryName: string;
+  chartName: string;
+  chartVersion: string;
+  releaseName: string;
+  releaseNamespace: string;
+  values?: string;
+}
+
+/**
+ * An addon set input after validation, with every default filled in.
+ *
+ * @public
+ */
+export interface AddonSetSpec {
+  name: string;
+  kind: AddonSetKind;
+  namespace: string;
+  managementCluster?: string;
+  owner: OwnerRef;
+  chart?: HelmChartSpec;
+  manifests?: string;
+}
+
+const CHART_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
+const CHART_VERSION =
+  /^v?(0|[1-9]\d*)(\.(0|[1-9]\d*)){0,2}([-+][0-9A-Za-z.+-]+)?$/;
+const MAX_VALUES = 64 * 1024;
+const MAX_MANIFESTS = 512 * 1024;
+
+/** Checks a Helm chart version (semver, optionally with a leading v). */
+export function checkChartVersion(
+  problems: Problems,
+  path: string,
+  value: string,
+): boolean {
+  if (value.length === 0 || value.length > 64 || !CHART_VERSION.test(value)) {
+    problems.add(
+      path,
+      `must be a chart version like '3.12.2' (semantic version, at most 64 characters); got ${shown(
+        value,
+      )}`,
+    );
+    return false;
+  }
+  return true;
+}
+
+function checkRepositoryUrl(problems: Problems, path: string, value: string) {
+  let url: URL | undefined;
+  try {
+    url = value.length <= 2048 ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    !['http:', 'https:', 'oci:'].includes(url.protocol) ||
+    !url.host
+  ) {
+    problems.add(
+      path,
+      `must be an https://, http:// or oci:// URL of a Helm repository, e.g. 'https://kubernetes-sigs.github.io/metrics-server/'; got ${shown(
+        value,
+      )}`,
+    );
+    return false;
+  }
+  if (url.username || url.password) {
+    problems.add(
+      path,
+      'must not contain credentials: remove the user and password from the URL and give the addon controller a credentials Secret instead',
+    );
+    return false;
+  }
+  if (/[\s"'`$\\{}<>]/.test(value)) {
+    problems.add(
+      path,
+      `contains characters a repository URL cannot have; got ${shown(value)}`,
+    );
+    return false;
+  }
+  return true;
+}
+
+function checkChartName(problems: Problems, path: string, value: string) {
+  if (value.length === 0 || value.length > 63 || !CHART_NAME.test(value)) {
+    problems.add(
+      path,
+      `must be a chart name (lowercase letters, digits, '-', '_' and '.'), at most 63 characters; got ${shown(
+        value,
+      )}`,
+    );
+    return false;
+  }
+  return true;
+}
+
+function checkValues(problems: Problems, path: string, value: string) {
+  if (value.length > MAX_VALUES) {
+    problems.add(
+      path,
+      `is ${value.length} characters; at most ${MAX_VALUES} are allowed`,
+    );
+    return;
+  }
+  // Go templates ({{ … }}) are evaluated by the addon controller per cluster; YAML can only be
+  // checked once they are filled in, so such values are passed on unchecked.
+  if (value.includes('{{')) return;
+  try {
+    const doc = parse(value);
+    if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
+      problems.add(
+        path,
+        'must be YAML key: value pairs (a mapping), e.g. "replicas: 2"',
+      );
+    }
+  } catch (e: any) {
+    problems.add(
+      path,
+      `is not valid YAML: ${String(e?.message ?? e).split('\n')[0]}`,
+    );
+  }
+}
+
+function checkManifests(problems: Problems, path: string, value: string) {
+  if (value.trim().length === 0) {
+    problems.add(
+      path,
+      'must not be empty: give at least one Kubernetes manifest, or omit the field',
+    );
+    return;
+  }
+  if (value.length > MAX_MANIFESTS) {
+    problems.add(
+      path,
+      `is ${value.length} characters; at most ${MAX_MANIFESTS} fit in the ConfigMap that carries them`,
+    );
+    return;
+  }
+  const docs = parseAllDocuments(value);
+  const list = Array.isArray(docs) ? docs : [docs];
+  let objects = 0;
+  list.forEach((doc, i) => {
+    const where = `document ${i + 1}`;
+    if (doc.errors.length) {
+      problems.add(
+        path,
+        `${where} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+      );
+      return;
+    }
+    const obj = doc.toJS();
+    if (obj === null || obj === undefined) return;
+    if (typeof obj !== 'object' || Array.isArray(obj)) {
+      problems.add(
+        path,
+        `${where} must be a Kubernetes object (apiVersion, kind, metadata.name)`,
+      );
+      return;
+    }
+    objects++;
+    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+      problems.add(path, `${where} needs apiVersion and kind`);
+      return;
+    }
+    if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
+      problems.add(path, `${where} (${obj.kind}) needs metadata.name`);
+    }
+    if (obj.kind === 'Secret' && /^v1$/.test(obj.apiVersion)) {
+      problems.add(
+        path,
+        `${where} is a Secret: its data would be stored readable in a ConfigMap; deliver Secrets with a Secret-backed resource instead`,
+      );
+    }
+  });
+  if (objects === 0) {
+    problems.add(
+      path,
+      'contains no Kubernetes object: give at least one manifest',
+    );
+  }
+}
+
+/**
+ * Validates an addon set input and fills in defaults; throws a {@link KamajiInputError}.
+ *
+ * @public
+ */
+export function parseAddonSet(
+  raw: unknown,
+  settings: KamajiScaffolderSettings = defaultScaffolderSettings(),
+): AddonSetSpec {
+  const problems = new Problems();
+  const parsed = addonSetInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    zodProblems(parsed.error, raw, problems);
+    problems.throwIfAny('addon set input');
+  }
+  const input = parsed.data as AddonSetInput;
+  const kind: AddonSetKind = input.kind ?? 'ClusterProfile';
+  checkDnsLabel(problems, 'name', input.name, {
+    max: 53,
+    why: `it becomes the label ${KAMAJI_LABELS.addonSetPrefix}<name> and names the ConfigMap '<name>-resources'`,
+  });
+  const namespace =
+    input.namespace ??
+    (kind === 'ClusterProfile'
+      ? settings.namespaces.addons
+      : settings.namespaces.tenants);
+  checkDnsLabel(problems, 'namespace', namespace);
+  if (input.managementCluster !== undefined)
+    checkDnsLabel(problems, 'managementCluster', input.managementCluster);
+  const owner = checkOwner(problems, 'owner', input.owner);
+
+  let chart: HelmChartSpec | undefined;
+  if (input.chart) {
+    const c = input.chart;
+    checkRepositoryUrl(problems, 'chart.repositoryURL', c.repositoryURL);
+    checkChartName(problems, 'chart.chartName', c.chartName);
+    const repositoryName = c.repositoryName ?? c.chartName;
+    if (c.repositoryName !== undefined)
+      checkChartName(problems, 'chart.repositoryName', c.repositoryName);
+    checkChartVersion(problems, 'chart.chartVersion', c.chartVersion);
+    const releaseName = c.releaseName ?? c.chartName;
+    checkDnsLabel(problems, 'chart.releaseName', releaseName, {
+      max: 53,
+      why: 'Helm release names have at most 53 characters',
+    });
+    const releaseNamespace = c.releaseNamespace ?? 'kube-system';
+    checkDnsLabel(problems, 'chart.releaseNamespace', releaseNamespace);
+    if (c.values !== undefined) checkValues(problems, 'chart.values', c.values);
+    chart = {
+      repositoryURL: c.repositoryURL,
+      repositoryName,
+      chartName: c.chartName,
+      chartVersion: c.chartVersion,
+      releaseName,
+      releaseNamespace,
+      values: c.values,
+    };
+  }
+  if (input.manifests !== undefined)
+    checkManifests(problems, 'manifests', input.manifests);
+
+  if (kind === 'HelmChartProxy') {
+    if (!input.chart)
+      problems.add(
+        'chart',
+        'is required for a HelmChartProxy: give the Helm chart to install',
+      );
+    if (input.manifests !== undefined)
+      problems.add(
+        'manifests',
+        'cannot be delivered by a HelmChartProxy: use kind ClusterProfile or ClusterResourceSet, or remove the manifests',
+      );
+  } else if (kind === 'ClusterResourceSet') {
+    if (input.manifests === undefined)
+      problems.add(
+        'manifests',
+        'is required for a ClusterResourceSet: give the manifests to apply',
+      );
+    if (input.chart)
+      problems.add(
+        'chart',
+        'cannot be delivered by a ClusterResourceSet: use kind ClusterProfile or HelmChartProxy, or remove the chart',
+      );
+  } else if (!input.chart && input.manifests === undefined) {
+    problems.add('chart', 'a ClusterProfile needs a chart, manifests, or both');
+  }
+  problems.throwIfAny('addon set input');
+
+  return {
+    name: input.name,
+    kind,
+    namespace,
+    managementCluster: input.managementCluster,
+    owner: owner!,
+    chart,
+    manifests: input.manifests,
+  };
+}
+
+/**
+ * Renders an addon set: a Sveltos ClusterProfile (cluster-scoped; selects clusters in every
+ * namespace), a HelmChartProxy or a ClusterResourceSet (both select clusters in their own
+ * namespace), selecting the clusters labelled `addons.kamaji-backstage.io/<name>: enabled`.
+ * Manifests travel in a ConfigMap `<name>-resources`.
+ *
+ * @public
+ */
+export function renderAddonSet(
+  input: unknown,
+  options: RenderOptions = {},
+): KubeObject[] {
+  const settings = options.settings ?? defaultScaffolderSettings();
+  return renderAddonSetSpec(parseAddonSet(input, settings), options);
+}
+
+/**
+ * Renders an already validated {@link AddonSetSpec}.
+ *
+ * @public
+ */
+export function renderAddonSetSpec(
+  spec: AddonSetSpec,
+  options: Pick<RenderOptions, 'provenance'> = {},
+): KubeObject[] {
+  const annotations = provenanceAnnotations(options.provenance);
+  const selector = {
+    matchLabels: { [`${KAMAJI_LABELS.addonSetPrefix}${spec.name}`]: 'enabled' },
+  };
+  const labels = { [KAMAJI_LABELS.owner]: spec.owner.labelValue };
+  const resourcesName = `${spec.name}-resources`;
+  const objects: KubeObject[] = [];
+  const configMap = (): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(resourcesName, spec.namespace, labels, annotations),
+    data: { 'resources.yaml': spec.manifests! },
+  });
+
+  if (spec.kind === 'ClusterProfile') {
+    const { ClusterProfile } = FLEET_KINDS;
+    const profileSpec: Record<string, unknown> = {
+      clusterSelector: selector,
+      syncMode: 'Continuous',
+    };
+    if (spec.chart) {
+      const c = spec.chart;
+      const chart: Record<string, unknown> = {
+        repositoryURL: c.repositoryURL,
+        repositoryName: c.repositoryName,
+        chartName: c.repositoryURL.startsWith('oci://')
+          ? c.chartName
+          : `${c.repositoryName}/${c.chartName}`,
+        chartVersion: c.chartVersion,
+        releaseName: c.releaseName,
+        releaseNamespace: c.releaseNamespace,
+        helmChartAction: 'Install',
+      };
+      if (c.values) chart.values = c.values;
+      profileSpec.helmCharts = [chart];
+    }
+    if (spec.manifests !== undefined) {
+      profileSpec.policyRefs = [
+        { kind: 'ConfigMap', name: resourcesName, namespace: spec.namespace },
+      ];
+    }
+    objects.push({
+      apiVersion: apiVersionOf(ClusterProfile),
+      kind: ClusterProfile.kind,
+      metadata: meta(spec.name, undefined, labels, annotations),
+      spec: profileSpec,
+    });
+    if (spec.manifests !== undefined) objects.push(configMap());
+  } else if (spec.kind === 'HelmChartProxy') {
+    const { HelmChartProxy } = FLEET_KINDS;
+    const c = spec.chart!;
+    const hcpSpec: Record<string, unknown> = {
+      clusterSelector: selector,
+      repoURL: c.repositoryURL,
+      chartName: c.chartName,
+      version: c.chartVersion,
+      releaseName: c.releaseName,
+      namespace: c.releaseNamespace,
+    };
+    if (c.values) hcpSpec.valuesTemplate = c.values;
+    objects.push({
+      apiVersion: apiVersionOf(HelmChartProxy),
+      kind: HelmChartProxy.kind,
+      metadata: meta(spec.name, spec.namespace, labels, annotations),
+      spec: hcpSpec,
+    });
+  } else {
+    const { ClusterResourceSet } = FLEET_KINDS;
+    objects.push({
+      apiVersion: apiVersionOf(ClusterResourceSet),
+      kind: ClusterResourceSet.kind,
+      metadata: meta(spec.name, spec.namespace, labels, annotations),
+      spec: {
+        strategy: 'Reconcile',
+        clusterSelector: selector,
+        resources: [{ kind: 'ConfigMap', name: resourcesName }],
+      },
+    });
+    objects.push(configMap());
+  }
+  return objects;
+}
