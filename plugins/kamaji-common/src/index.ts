@@ -9,3 +9,6 @@ export * from './kinds';
 export * from './labels';
 export * from './ids';
 export * from './permissions';
+export * from './versions';
+export * from './delta';
+export * from './problems';
