@@ -4,6 +4,7 @@ import {
   ClusterId,
   FleetCluster,
   FleetDelta,
+  FleetProblem,
   FleetSnapshot,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
@@ -54,6 +55,20 @@ export interface FleetService {
 
   /** The KubeConfig of a configured management cluster, for writes (day-2 actions, scaffolder). */
   getManagementClusterAccess(name: string): ClusterAccess | undefined;
+
+  /**
+   * The current snapshot serialised as JSON, computed once per model version (serve it as is,
+   * with the version as ETag). `JSON.parse(json)` equals `getSnapshot()` at that version.
+   * Optional in the interface so test doubles may omit it; the backend's implementation has it.
+   */
+  getSnapshotJson?(): { version: number; json: string };
+
+  /**
+   * Objects the model skipped or flagged (missing or malformed fields, references leading
+   * nowhere, island kubeconfig Secrets missing), as of the current version.
+   * Optional in the interface; the backend's implementation has it.
+   */
+  getProblems?(): FleetProblem[];
 }
 
 /**
