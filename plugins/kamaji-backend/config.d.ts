@@ -1,0 +1,63 @@
+/** A duration: `10m`, `5s`, `100ms`, ISO 8601 (`PT10M`), or `{ minutes: 10 }`. */
+type FleetDuration =
+  | string
+  | {
+      days?: number;
+      hours?: number;
+      minutes?: number;
+      seconds?: number;
+      milliseconds?: number;
+    };
+
+export interface Config {
+  /** Kamaji fleet plugins (Cluster API + Kamaji island fleets). */
+  kamaji?: {
+    /**
+     * The management clusters whose fleets are aggregated into one model. Each is reached in
+     * exactly one way: `kubeconfig`, `serviceAccount` (in-cluster), or `url` + `serviceAccountToken`.
+     */
+    managementClusters?: Array<{
+      /** Unique name, a DNS label (`central`); the id of the management cluster in the fleet model. */
+      name: string;
+      /** Display name. */
+      title?: string;
+      /** Reach it with a kubeconfig file (its current context, or `context`). */
+      kubeconfig?: {
+        path: string;
+        context?: string;
+      };
+      /** Reach the cluster the backend runs in with its pod's service account. */
+      serviceAccount?: {
+        inCluster: true;
+      };
+      /** API server URL, with `serviceAccountToken`. */
+      url?: string;
+      /**
+       * Bearer token for `url`.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Base64-encoded PEM CA bundle of the API server (with `url`). */
+      caData?: string;
+      /** Path of a PEM CA bundle of the API server (with `url`). */
+      caFile?: string;
+      /** Do not verify the API server certificate (with `url`; never in production). */
+      skipTLSVerify?: boolean;
+    }>;
+    /** Timings of the fleet watchers; the defaults suit production. */
+    fleet?: {
+      /** Full relist of every kind, in addition to the watches. Default 10 minutes. */
+      resyncInterval?: FleetDuration;
+      /** Reachability probe (`GET /readyz`) of every connected cluster. Default 5 seconds. */
+      probeInterval?: FleetDuration;
+      /** A probe without an answer in this time marks the cluster disconnected. Default 3 seconds. */
+      probeTimeout?: FleetDuration;
+      /** Longest wait between reconnect attempts while a cluster is disconnected. Default 5 seconds. */
+      maxRetryDelay?: FleetDuration;
+      /** Changes arriving within this window make one model version. Default 100 milliseconds. */
+      debounce?: FleetDuration;
+      /** Retry of kinds that could not be read (RBAC, CRD absent). Default 1 minute. */
+      unreadableRetryInterval?: FleetDuration;
+    };
+  };
+}

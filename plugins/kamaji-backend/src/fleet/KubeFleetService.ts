@@ -1,0 +1,227 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterId,
+  FleetCluster,
+  FleetDelta,
+  FleetProblem,
+  FleetSnapshot,
+  parseClusterId,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import type {
+  ClusterAccess,
+  FleetService,
+} from '@kamaji-backstage/plugin-kamaji-node';
+import { buildManagementKubeConfig, FleetConfig } from './config';
+import { FleetModel } from './fleetModel';
+import { describeError } from './kubeHttp';
+import { ManagementSource } from './managementSource';
+import { buildFleet } from './modelBuilder';
+import { kubeConfigFromSecretValue } from './secretKubeConfig';
+
+export interface KubeFleetServiceOptions {
+  /** How long ready() waits for islands once the management clusters are synced. Default 20 s. */
+  islandReadyTimeoutMs?: number;
+}
+
+/**
+ * The fleet service: watches every configured management cluster and its islands, and keeps one
+ * versioned model of the fleet in memory. Requests read the model; nothing fans out to clusters.
+ */
+export class KubeFleetService implements FleetService {
+  private readonly model = new FleetModel();
+  private readonly sources: ManagementSource[];
+  private readonly listeners = new Set<(delta: FleetDelta) => void>();
+  private timer?: NodeJS.Timeout;
+  private firstPendingAt?: number;
+  private problems: FleetProblem[] = [];
+  private reported = new Set<string>();
+  private readyPromise?: Promise<void>;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: FleetConfig,
+    private readonly logger: LoggerService,
+    private readonly options: KubeFleetServiceOptions = {},
+  ) {
+    this.sources = config.managementClusters.map(
+      mc =>
+        new ManagementSource(
+          mc,
+          buildManagementKubeConfig(mc),
+          config.timings,
+          logger,
+          () => this.schedule(),
+        ),
+    );
+  }
+
+  /** Starts watching (idempotent). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (!this.sources.length) {
+      this.logger.warn(
+        'kamaji.managementClusters is empty: the fleet model stays empty',
+      );
+    }
+    for (const s of this.sources) {
+      this.logger.info(`watching management cluster ${s.name}`);
+      s.start();
+    }
+    this.rebuild();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.all(this.sources.map(s => s.stop()));
+    this.listeners.clear();
+  }
+
+  getSnapshot(): FleetSnapshot {
+    return this.model.getSnapshot();
+  }
+
+  getSnapshotJson(): { version: number; json: string } {
+    return this.model.getSnapshotJson();
+  }
+
+  getCluster(id: ClusterId): FleetCluster | undefined {
+    return this.model.getCluster(id);
+  }
+
+  getProblems(): FleetProblem[] {
+    return this.problems;
+  }
+
+  subscribe(listener: (delta: FleetDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  ready(): Promise<void> {
+    if (!this.readyPromise) {
+      this.start();
+      this.readyPromise = Promise.all(
+        this.sources.map(s =>
+          s.settled(this.options.islandReadyTimeoutMs ?? 20_000),
+        ),
+      ).then(() => this.flush());
+    }
+    return this.readyPromise;
+  }
+
+  /** Applies pending changes now instead of after the debounce. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.rebuild();
+  }
+
+  getManagementClusterAccess(name: string): ClusterAccess | undefined {
+    const s = this.sources.find(m => m.name === name);
+    if (!s) return undefined;
+    return {
+      clusterId: name,
+      server: s.source.server,
+      kubeConfig: s.source.kubeConfig,
+    };
+  }
+
+  async getClusterAccess(id: ClusterId): Promise<ClusterAccess | undefined> {
+    const parsed = parseClusterId(id);
+    if (!parsed) return undefined;
+    if (parsed.kind === 'management')
+      return this.getManagementClusterAccess(parsed.managementCluster);
+    // Unmanaged tenants: their admin kubeconfig lives in a Secret on the island, which the
+    // fleet's least-privilege role on islands does not read.
+    if (parsed.kind !== 'declared') return undefined;
+    const s = this.sources.find(m => m.name === parsed.managementCluster);
+    if (!s) return undefined;
+    const key = `${parsed.namespace}/${parsed.name}`;
+    const island = s.islandAccess(key);
+    if (island) return { clusterId: id, ...island };
+    const node = this.model.getCluster(id);
+    if (!node || node.role !== 'tenant') return undefined;
+    const secret = `${parsed.namespace}/${parsed.name}-kubeconfig`;
+    try {
+      const obj = await s.source.client.getJson(
+        `/api/v1/namespaces/${encodeURIComponent(
+          parsed.namespace,
+        )}/secrets/${encodeURIComponent(`${parsed.name}-kubeconfig`)}`,
+        { timeoutMs: 10_000 },
+      );
+      const value = obj?.data?.value;
+      if (typeof value !== 'string') return undefined;
+      const kubeConfig = kubeConfigFromSecretValue(
+        Buffer.from(value, 'base64').toString('utf8'),
+        `Secret ${secret}`,
+      );
+      return {
+        clusterId: id,
+        server: kubeConfig.getCurrentCluster()!.server,
+        kubeConfig,
+      };
+    } catch (e) {
+      this.logger.warn(`cluster access for ${id}: ${describeError(e)}`);
+      return undefined;
+    }
+  }
+
+  /** Debounced rebuild: changes within `debounce` make one version (at most 10× debounce late). */
+  private schedule(): void {
+    if (this.stopped) return;
+    const debounce = this.config.timings.debounceMs;
+    const now = Date.now();
+    if (this.firstPendingAt === undefined) this.firstPendingAt = now;
+    const deadline = this.firstPendingAt + Math.max(debounce * 10, 1);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.rebuild();
+    }, Math.max(0, Math.min(debounce, deadline - now)));
+  }
+
+  private rebuild(): void {
+    this.firstPendingAt = undefined;
+    let built;
+    try {
+      built = buildFleet(this.sources.map(s => s.view()));
+    } catch (e) {
+      // A bug, not bad data (extractors and the builder tolerate bad data): keep the last model.
+      this.logger.error(
+        `fleet model rebuild failed: ${describeError(e)}`,
+        e as Error,
+      );
+      return;
+    }
+    this.reportProblems(built.problems);
+    const delta = this.model.update(built);
+    if (!delta) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(delta);
+      } catch (e) {
+        this.logger.warn(`fleet delta listener failed: ${describeError(e)}`);
+      }
+    }
+  }
+
+  private reportProblems(problems: FleetProblem[]): void {
+    this.problems = problems;
+    const current = new Set<string>();
+    for (const p of problems) {
+      const key = `${p.cluster}\0${p.object}\0${p.message}`;
+      current.add(key);
+      if (!this.reported.has(key)) {
+        this.logger.warn(
+          `fleet problem in ${p.cluster}: ${p.object}: ${p.message}`,
+        );
+      }
+    }
+    this.reported = current;
+  }
+}

@@ -1,0 +1,382 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  ConnectionState,
+  ConnectionStatus,
+  KubeKind,
+  Staleness,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import type { FleetTimings } from './config';
+import { describeError, KubeHttp, KubeHttpError } from './kubeHttp';
+import { ListWatcher, WatcherState } from './listWatcher';
+import { Reachability } from './reachability';
+import {
+  DiscoveredKind,
+  discoverKinds,
+  resourcePath,
+} from './versionDiscovery';
+import type { SourceView } from './modelBuilder';
+
+/** One kind a cluster source keeps a copy of. */
+export interface KindWatch {
+  /** The name the model reads it by, e.g. `Cluster`. */
+  name: string;
+  kind: KubeKind;
+  extract: (obj: any) => unknown;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ClusterSourceOptions {
+  /** For logs and messages, e.g. `central` or `island island-a`. */
+  displayName: string;
+  kubeConfig: KubeConfig;
+  kinds: KindWatch[];
+  timings: FleetTimings;
+  logger: LoggerService;
+  /** Anything changed: items, connection state. */
+  onChange: () => void;
+}
+
+const EMPTY = new Map<string, any>();
+
+/**
+ * Everything the fleet knows about one cluster (a management cluster or an island): a
+ * reachability probe, API discovery, one ListWatcher per kind, and the resulting connection
+ * state. While the cluster is unreachable the watchers are stopped and their items are kept as
+ * the last known state.
+ */
+export class ClusterSource implements SourceView {
+  private http: KubeHttp;
+  private reach: Reachability;
+  private readonly watchers = new Map<string, ListWatcher<any>>();
+  private readonly versions = new Map<string, string>();
+  private readonly kindState = new Map<string, WatcherState>();
+  private discoveryTimer?: NodeJS.Timeout;
+  private stopped = true;
+  private generation = 0;
+
+  private status: ConnectionStatus = 'disconnected';
+  private since = new Date();
+  private lastSyncAt?: Date;
+  private lastSeenAt?: Date;
+  private everSynced = false;
+  private settle!: () => void;
+  /** Resolves once the cluster was synced, or found unreachable, for the first time. */
+  readonly settled: Promise<void>;
+  private cachedState?: ConnectionState;
+
+  constructor(private readonly o: ClusterSourceOptions) {
+    this.settled = new Promise(r => (this.settle = r));
+    this.http = new KubeHttp(o.kubeConfig);
+    this.reach = this.makeReachability();
+  }
+
+  get server(): string {
+    return this.http.server;
+  }
+
+  get kubeConfig(): KubeConfig {
+    return this.o.kubeConfig;
+  }
+
+  /** The HTTP client, for one-off reads (e.g. a Secret). */
+  get client(): KubeHttp {
+    return this.http;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.reach.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.generation++;
+    clearTimeout(this.discoveryTimer);
+    await this.reach.stop();
+    await Promise.all([...this.watchers.values()].map(w => w.stop()));
+    this.http.close();
+  }
+
+  /** New credentials (a rotated kubeconfig Secret): reconnect with them, keeping the items. */
+  async setKubeConfig(kc: KubeConfig): Promise<void> {
+    const wasRunning = !this.stopped;
+    await this.stop();
+    (this.o as { kubeConfig: KubeConfig }).kubeConfig = kc;
+    this.http = new KubeHttp(kc);
+    this.reach = this.makeReachability();
+    this.watchers.clear();
+    this.versions.clear();
+    this.markDisconnected('reconnecting with new credentials');
+    if (wasRunning) this.start();
+  }
+
+  items<T>(kind: string): ReadonlyMap<string, T> {
+    return (this.watchers.get(kind)?.items as Map<string, T>) ?? EMPTY;
+  }
+
+  readable(kind: string): boolean {
+    const w = this.watchers.get(kind);
+    return !!w && w.everSynced;
+  }
+
+  unreadableReason(kind: string): string | undefined {
+    const s = this.kindState.get(kind);
+    return s?.state === 'unreadable' || s?.state === 'failing'
+      ? s.reason
+      : undefined;
+  }
+
+  /** The API version a kind is read at, once discovered. */
+  versionOf(kind: string): string | undefined {
+    return this.versions.get(kind);
+  }
+
+  get staleness(): Staleness {
+    if (this.status !== 'disconnected') return { stale: false };
+    return this.lastSeenAt
+      ? { stale: true, lastSeenAt: this.lastSeenAt.toISOString() }
+      : { stale: true };
+  }
+
+  get connection(): ConnectionState {
+    if (this.cachedState) return this.cachedState;
+    const state: ConnectionState = {
+      status: this.status,
+      since: this.since.toISOString(),
+    };
+    if (this.lastSyncAt) state.lastSyncAt = this.lastSyncAt.toISOString();
+    if (this.status === 'disconnected') {
+      const err = this.reach.lastError ?? this.pendingReason();
+      if (err) state.lastError = err;
+      if (this.reach.nextRetryAt)
+        state.nextRetryAt = this.reach.nextRetryAt.toISOString();
+    }
+    const unreadable = [...this.kindState.entries()]
+      .filter(
+        ([, s]) =>
+          s.state === 'unreadable' || (s.state === 'failing' && !s.network),
+      )
+      .map(([kind, s]) => ({ kind, reason: (s as { reason: string }).reason }))
+      .sort((a, b) => (a.kind < b.kind ? -1 : 1));
+    if (unreadable.length) state.unreadableKinds = unreadable;
+    this.cachedState = state;
+    return state;
+  }
+
+  private pendingReason(): string | undefined {
+    if (this.reach.reachable !== true) return undefined;
+    const pending = [...this.kindState.entries()].filter(
+      ([, s]) => s.state === 'pending',
+    );
+    return pending.length
+      ? `listing ${pending.map(([k]) => k).join(', ')}`
+      : undefined;
+  }
+
+  private makeReachability(): Reachability {
+    return new Reachability(
+      this.http,
+      {
+        probeIntervalMs: this.o.timings.probeIntervalMs,
+        probeTimeoutMs: this.o.timings.probeTimeoutMs,
+        maxRetryDelayMs: this.o.timings.maxRetryDelayMs,
+      },
+      {
+        onUp: () => {
+          this.o.logger.info(
+            `${this.o.displayName}: API server reachable, listing`,
+          );
+          this.connect();
+        },
+        onDown: error => {
+          this.o.logger.warn(`${this.o.displayName}: unreachable (${error})`);
+          void this.disconnect();
+        },
+        onChange: () => this.changed(),
+      },
+    );
+  }
+
+  private changed(): void {
+    this.cachedState = undefined;
+    this.o.onChange();
+  }
+
+  private markDisconnected(reason?: string) {
+    if (this.status !== 'disconnected') {
+      this.lastSeenAt =
+        this.reach.lastContactAt ?? this.lastSyncAt ?? new Date();
+      this.status = 'disconnected';
+      this.since = new Date();
+      if (reason) this.o.logger.info(`${this.o.displayName}: ${reason}`);
+    }
+    this.changed();
+  }
+
+  private async disconnect(): Promise<void> {
+    const gen = ++this.generation;
+    clearTimeout(this.discoveryTimer);
+    this.markDisconnected();
+    this.settle();
+    await Promise.all([...this.watchers.values()].map(w => w.stop()));
+    if (gen !== this.generation) return;
+    for (const kind of this.kindState.keys())
+      this.kindState.set(kind, { state: 'pending' });
+    this.changed();
+  }
+
+  /** Discovery, then one watcher per served kind. Runs on every (re)connection. */
+  private connect(): void {
+    const gen = ++this.generation;
+    void (async () => {
+      let discovered: Map<string, DiscoveredKind>;
+      try {
+        discovered = await discoverKinds(
+          this.http,
+          this.o.kinds.map(k => k.kind),
+          Math.max(this.o.timings.probeTimeoutMs * 3, 5_000),
+        );
+      } catch (e) {
+        if (gen !== this.generation) return;
+        this.o.logger.warn(
+          `${this.o.displayName}: API discovery failed (${describeError(e)})`,
+        );
+        if (e instanceof KubeHttpError && !e.reachable) this.reach.suspect();
+        this.discoveryTimer = setTimeout(() => {
+          if (gen === this.generation && this.reach.reachable) this.connect();
+        }, 1_000);
+        return;
+      }
+      if (gen !== this.generation) return;
+      let absent = false;
+      for (const watch of this.o.kinds) {
+        const d = discovered.get(watch.kind.kind)!;
+        if (!d.served) {
+          absent = true;
+          const existing = this.watchers.get(watch.name);
+          if (existing) await existing.stop();
+          this.setKindState(watch.name, {
+            state: 'unreadable',
+            reason: d.reason,
+          });
+          continue;
+        }
+        if (d.fallback && this.versions.get(watch.name) !== d.version) {
+          this.o.logger.info(
+            `${this.o.displayName}: reading ${watch.kind.kind} at ${watch.kind.group}/${d.version} (read-only fallback)`,
+          );
+        }
+        let w = this.watchers.get(watch.name);
+        if (w && this.versions.get(watch.name) !== d.version) {
+          await w.stop();
+          w = undefined;
+        }
+        this.versions.set(watch.name, d.version);
+        if (!w) {
+          w = this.makeWatcher(watch, d.version);
+          this.watchers.set(watch.name, w);
+        }
+        w.start();
+      }
+      this.recompute();
+      // Kinds whose CRD is absent: look again later (a CRD installed later is picked up).
+      if (absent) {
+        this.discoveryTimer = setTimeout(() => {
+          if (gen === this.generation && this.reach.reachable) this.connect();
+        }, this.o.timings.unreadableRetryMs);
+      }
+    })().catch(e => {
+      this.o.logger.error(`${this.o.displayName}: ${describeError(e)}`);
+    });
+  }
+
+  private makeWatcher(watch: KindWatch, version: string): ListWatcher<any> {
+    const name = watch.name;
+    return new ListWatcher<any>({
+      http: this.http,
+      kindName: watch.kind.kind,
+      path: resourcePath(watch.kind, version),
+      labelSelector: watch.labelSelector,
+      fieldSelector: watch.fieldSelector,
+      extract: watch.extract,
+      resyncMs: this.o.timings.resyncIntervalMs,
+      unreadableRetryMs: this.o.timings.unreadableRetryMs,
+      maxRetryDelayMs: this.o.timings.maxRetryDelayMs,
+      requestTimeoutMs: 60_000,
+      onChange: () => {
+        this.lastSyncAt = new Date();
+        this.reach.contact();
+        this.changed();
+      },
+      onState: state => {
+        if (state.state === 'unreadable') {
+          this.o.logger.warn(
+            `${this.o.displayName}: cannot read ${watch.kind.kind}: ${state.reason}`,
+          );
+        } else if (state.state === 'failing' && !state.network) {
+          this.o.logger.warn(
+            `${this.o.displayName}: reading ${watch.kind.kind} fails: ${state.reason}`,
+          );
+        }
+        this.setKindState(name, state);
+      },
+      onNetworkError: () => this.reach.suspect(),
+      onInvalid: (key, message) =>
+        this.o.logger.warn(
+          `${this.o.displayName}: skipped ${watch.kind.kind} ${key}: ${message}`,
+        ),
+    });
+  }
+
+  private setKindState(kind: string, state: WatcherState) {
+    this.kindState.set(kind, state);
+    this.recompute();
+  }
+
+  private recompute(): void {
+    let next: ConnectionStatus;
+    if (this.reach.reachable !== true) {
+      next = 'disconnected';
+    } else {
+      const states = this.o.kinds.map(
+        k => this.kindState.get(k.name) ?? { state: 'pending' as const },
+      );
+      const pending = states.some(
+        s => s.state === 'pending' || (s.state === 'failing' && s.network),
+      );
+      const unreadable = states.some(
+        s => s.state === 'unreadable' || (s.state === 'failing' && !s.network),
+      );
+      if (!pending) next = unreadable ? 'degraded' : 'connected';
+      // Still listing: a disconnected cluster stays so until it is fresh again.
+      else if (this.status === 'disconnected') next = 'disconnected';
+      else next = unreadable ? 'degraded' : this.status;
+    }
+    if (next !== this.status) {
+      const prev = this.status;
+      this.status = next;
+      this.since = new Date();
+      if (next === 'disconnected') {
+        this.lastSeenAt = this.reach.lastContactAt ?? this.lastSyncAt;
+      } else {
+        this.everSynced = true;
+        this.lastSeenAt = undefined;
+        this.settle();
+        this.o.logger.info(
+          `${this.o.displayName}: ${next}${
+            prev === 'disconnected' ? ' (synced)' : ''
+          }`,
+        );
+      }
+    }
+    this.changed();
+  }
+
+  /** Whether the cluster was ever fully listed. */
+  get synced(): boolean {
+    return this.everSynced;
+  }
+}

@@ -1,0 +1,121 @@
+import type {
+  AddonSet,
+  ManagementClusterNode,
+  TenantNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { applyFleetDelta } from '@kamaji-backstage/plugin-kamaji-common';
+import { FleetModel, FleetNodes } from './fleetModel';
+
+const tenant = (
+  name: string,
+  status: 'healthy' | 'degraded' = 'healthy',
+): TenantNode => ({
+  id: `central/ns/${name}`,
+  role: 'tenant',
+  name,
+  namespace: 'ns',
+  managementCluster: 'central',
+  labels: {},
+  health: { status, reasons: status === 'healthy' ? [] : ['x'] },
+  staleness: { stale: false },
+  managed: true,
+  versions: { workers: [], skew: false },
+  controlPlane: {},
+  workerPools: [],
+  workers: { desired: 0, current: 0, ready: 0, available: 0, upToDate: 0 },
+  addons: [],
+  conditions: [],
+});
+const mgmt: ManagementClusterNode = {
+  id: 'central',
+  role: 'management',
+  name: 'central',
+  managementCluster: 'central',
+  labels: {},
+  health: { status: 'healthy', reasons: [] },
+  staleness: { stale: false },
+  connection: { status: 'connected', since: '2026-11-25T10:00:00.000Z' },
+  islandIds: [],
+  tenantIds: [],
+  tenantHealth: {
+    healthy: 0,
+    progressing: 0,
+    degraded: 0,
+    unhealthy: 0,
+    unknown: 0,
+  },
+};
+const addon: AddonSet = {
+  id: 'central/HelmChartProxy/ns/cilium',
+  kind: 'HelmChartProxy',
+  name: 'cilium',
+  managementCluster: 'central',
+  selector: {},
+  contents: [],
+  matchingClusterIds: [],
+  health: { status: 'healthy', reasons: [] },
+};
+const nodes = (
+  tenants: TenantNode[],
+  addonSets: AddonSet[] = [addon],
+): FleetNodes => ({
+  managementClusters: [mgmt],
+  islands: [],
+  tenants,
+  addonSets,
+});
+
+describe('FleetModel', () => {
+  it('versions every change with a delta, and nothing for no change', () => {
+    const model = new FleetModel();
+    expect(model.getSnapshot().version).toBe(0);
+    const d1 = model.update(nodes([tenant('a'), tenant('b')]))!;
+    expect(d1).toMatchObject({
+      fromVersion: 0,
+      version: 1,
+      removed: [],
+      removedAddonSets: [],
+    });
+    expect(d1.upserted.map(n => n.id)).toEqual([
+      'central',
+      'central/ns/a',
+      'central/ns/b',
+    ]);
+    expect(d1.upsertedAddonSets.map(a => a.id)).toEqual([addon.id]);
+
+    expect(model.update(nodes([tenant('a'), tenant('b')]))).toBeUndefined();
+    expect(model.currentVersion).toBe(1);
+
+    const before = model.getSnapshot();
+    const d2 = model.update(nodes([tenant('a', 'degraded'), tenant('c')], []))!;
+    expect(d2).toMatchObject({
+      fromVersion: 1,
+      version: 2,
+      removed: ['central/ns/b'],
+      removedAddonSets: [addon.id],
+    });
+    expect(d2.upserted.map(n => n.id)).toEqual([
+      'central/ns/a',
+      'central/ns/c',
+    ]);
+    const after = model.getSnapshot();
+    expect(after.managementClusters[0]).toBe(before.managementClusters[0]); // unchanged nodes shared
+    expect(applyFleetDelta(before, d2)).toEqual(after); // deltas replay to the snapshot
+    expect(model.getCluster('central/ns/c')?.name).toBe('c');
+    expect(model.getCluster('central/ns/b')).toBeUndefined();
+  });
+
+  it('serialises each version once, equal to JSON.stringify of the snapshot', () => {
+    const model = new FleetModel();
+    model.update(nodes([tenant('b'), tenant('a')]));
+    const first = model.getSnapshotJson();
+    expect(first.version).toBe(1);
+    expect(first.json).toBe(JSON.stringify(model.getSnapshot()));
+    expect(model.getSnapshotJson()).toBe(first);
+    model.update(nodes([tenant('a')]));
+    expect(model.getSnapshotJson().json).toBe(
+      JSON.stringify(model.getSnapshot()),
+    );
+    expect(JSON.parse(model.getSnapshotJson().json).version).toBe(2);
+  });
+});

@@ -1,0 +1,294 @@
+import { Backoff, jittered, sleep } from './backoff';
+import { describeError, KubeHttp, KubeHttpError } from './kubeHttp';
+
+/** Where a ListWatcher stands. `pending`: not listed since it was (re)started. */
+export type WatcherState =
+  | { state: 'pending' }
+  | { state: 'synced' }
+  | { state: 'unreadable'; reason: string }
+  | { state: 'failing'; reason: string; network: boolean };
+
+export interface ListWatcherOptions<T> {
+  http: KubeHttp;
+  /** For messages, e.g. `Cluster`. */
+  kindName: string;
+  /** Collection path across all namespaces, e.g. `/apis/cluster.x-k8s.io/v1beta2/clusters`. */
+  path: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Turns a Kubernetes object into what is kept in memory; undefined = not kept. */
+  extract: (obj: any) => T | undefined;
+  /** The items changed (after a list, or a watch event). */
+  onChange: () => void;
+  onState: (state: WatcherState) => void;
+  /** A request failed in a way that suggests the server is unreachable. */
+  onNetworkError?: (error: KubeHttpError) => void;
+  /** Periodic full relist. */
+  resyncMs: number;
+  /** Wait before re-trying a kind that RBAC forbids or that is not served. */
+  unreadableRetryMs: number;
+  /** Cap of the backoff after network failures. */
+  maxRetryDelayMs: number;
+  pageSize?: number;
+  requestTimeoutMs?: number;
+  /** Invalid objects (extract threw): reported, then skipped. */
+  onInvalid?: (key: string, message: string) => void;
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects. */
+export function objectKey(obj: any): string | undefined {
+  const name = obj?.metadata?.name;
+  if (typeof name !== 'string' || !name) return undefined;
+  const ns = obj.metadata.namespace;
+  return typeof ns === 'string' && ns ? `${ns}/${name}` : name;
+}
+
+/** Thrown inside the loop when the server says our resourceVersion is too old (410 Gone). */
+class Expired extends Error {}
+
+/**
+ * Keeps an in-memory copy of one kind in one cluster, informer style: list (paged), then watch
+ * from the list's resourceVersion with bookmarks; on 410 Gone, relist; when a watch ends, watch
+ * again from the last resourceVersion seen; on errors, retry with jittered exponential backoff;
+ * every `resyncMs` a full relist. Only what `extract` returns is kept.
+ *
+ * The items survive stop()/start(): after a disconnection they are the last known state until
+ * the next list replaces them.
+ */
+export class ListWatcher<T> {
+  readonly items = new Map<string, T>();
+  /** True once a list succeeded: the items mean something (even if stale later). */
+  everSynced = false;
+  private controller?: AbortController;
+  private running?: Promise<void>;
+  private current: WatcherState = { state: 'pending' };
+
+  constructor(private readonly o: ListWatcherOptions<T>) {}
+
+  get state(): WatcherState {
+    return this.current;
+  }
+
+  start(): void {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.setState({ state: 'pending' });
+    this.running = this.loop(controller.signal).catch(() => {});
+  }
+
+  /** Stops listing and watching; the items are kept. */
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    this.controller = undefined;
+    const running = this.running;
+    this.running = undefined;
+    await running;
+  }
+
+  private setState(s: WatcherState) {
+    const prev = this.current;
+    this.current = s;
+    if (prev.state !== s.state || (prev as any).reason !== (s as any).reason) {
+      this.o.onState(s);
+    }
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    const networkBackoff = new Backoff(250, this.o.maxRetryDelayMs);
+    const errorBackoff = new Backoff(1_000, 30_000);
+    while (!signal.aborted) {
+      try {
+        let rv = await this.list(signal);
+        networkBackoff.reset();
+        errorBackoff.reset();
+        this.setState({ state: 'synced' });
+        const resyncAt = Date.now() + jittered(this.o.resyncMs);
+        while (!signal.aborted && Date.now() < resyncAt - 1_000) {
+          const remaining = Math.floor((resyncAt - Date.now()) / 1000);
+          const timeoutSeconds = Math.max(
+            1,
+            Math.min(remaining, jittered(450, 0.33)),
+          );
+          const started = Date.now();
+          rv = await this.watch(rv, timeoutSeconds, signal);
+          networkBackoff.reset();
+          // A watch the server ends at once, again and again, must not spin.
+          if (Date.now() - started < 1_000) await sleep(1_000, signal);
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        if (e instanceof Expired) continue; // relist now
+        const err =
+          e instanceof KubeHttpError
+            ? e
+            : new KubeHttpError(
+                'decode',
+                `${this.o.kindName}: ${describeError(e)}`,
+              );
+        if (err.kind === 'aborted') return;
+        let wait: number;
+        if (
+          err.kind === 'http' &&
+          (err.statusCode === 403 || err.statusCode === 401)
+        ) {
+          this.setState({
+            state: 'unreadable',
+            reason: `forbidden: ${err.message}`,
+          });
+          wait = jittered(this.o.unreadableRetryMs);
+        } else if (err.kind === 'http' && err.statusCode === 404) {
+          this.setState({
+            state: 'unreadable',
+            reason: `not served: ${err.message}`,
+          });
+          wait = jittered(this.o.unreadableRetryMs);
+        } else if (!err.reachable) {
+          this.setState({
+            state: 'failing',
+            reason: err.message,
+            network: true,
+          });
+          this.o.onNetworkError?.(err);
+          wait = networkBackoff.next();
+        } else {
+          this.setState({
+            state: 'failing',
+            reason: err.message,
+            network: false,
+          });
+          wait = errorBackoff.next();
+        }
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  private query(extra: Record<string, string | number | undefined>): string {
+    const params = new URLSearchParams();
+    if (this.o.labelSelector) params.set('labelSelector', this.o.labelSelector);
+    if (this.o.fieldSelector) params.set('fieldSelector', this.o.fieldSelector);
+    for (const [k, v] of Object.entries(extra)) {
+      if (v !== undefined) params.set(k, String(v));
+    }
+    return `${this.o.path}?${params.toString()}`;
+  }
+
+  /** A full paged list; replaces the items at the end. Returns the list's resourceVersion. */
+  private async list(signal: AbortSignal): Promise<string> {
+    const fresh = new Map<string, T>();
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      let page: any;
+      try {
+        page = await this.o.http.getJson(
+          this.query({ limit: this.o.pageSize ?? 500, continue: cont }),
+          { timeoutMs: this.o.requestTimeoutMs ?? 60_000, signal },
+        );
+      } catch (e) {
+        // An expired continue token: start the list again.
+        if (e instanceof KubeHttpError && e.statusCode === 410 && cont)
+          throw new Expired();
+        throw e;
+      }
+      if (!Array.isArray(page?.items)) {
+        throw new KubeHttpError(
+          'decode',
+          `${this.o.kindName}: list answer has no items`,
+        );
+      }
+      for (const obj of page.items) this.keep(fresh, obj);
+      cont = page.metadata?.continue || undefined;
+      rv = page.metadata?.resourceVersion ?? rv;
+    } while (cont && !signal.aborted);
+    if (signal.aborted) throw new KubeHttpError('aborted', 'aborted');
+    this.items.clear();
+    for (const [k, v] of fresh) this.items.set(k, v);
+    this.everSynced = true;
+    this.o.onChange();
+    return rv;
+  }
+
+  private keep(into: Map<string, T>, obj: any): string | undefined {
+    const key = objectKey(obj);
+    if (!key) return undefined;
+    let value: T | undefined;
+    try {
+      value = this.o.extract(obj);
+    } catch (e) {
+      this.o.onInvalid?.(key, describeError(e));
+      value = undefined;
+    }
+    if (value === undefined) into.delete(key);
+    else into.set(key, value);
+    return key;
+  }
+
+  /** One watch request from `rv`; resolves with the last resourceVersion seen when it ends. */
+  private async watch(
+    rv: string,
+    timeoutSeconds: number,
+    signal: AbortSignal,
+  ): Promise<string> {
+    let last = rv;
+    await this.o.http
+      .stream(
+        this.query({
+          watch: 1,
+          resourceVersion: rv,
+          allowWatchBookmarks: 'true',
+          timeoutSeconds,
+        }),
+        line => {
+          let event: any;
+          try {
+            event = JSON.parse(line);
+          } catch {
+            throw new KubeHttpError(
+              'decode',
+              `${this.o.kindName}: watch event is not JSON`,
+            );
+          }
+          const obj = event?.object;
+          switch (event?.type) {
+            case 'ADDED':
+            case 'MODIFIED': {
+              this.keep(this.items, obj);
+              this.o.onChange();
+              break;
+            }
+            case 'DELETED': {
+              const key = objectKey(obj);
+              if (key && this.items.delete(key)) this.o.onChange();
+              break;
+            }
+            case 'BOOKMARK':
+              break;
+            case 'ERROR': {
+              if (obj?.code === 410) throw new Expired();
+              throw new KubeHttpError(
+                'http',
+                `${this.o.kindName}: watch error ${obj?.code ?? ''} ${String(
+                  obj?.message ?? '',
+                ).slice(0, 200)}`,
+                typeof obj?.code === 'number' ? obj.code : undefined,
+                obj?.reason,
+              );
+            }
+            default:
+              return;
+          }
+          const next = obj?.metadata?.resourceVersion;
+          if (typeof next === 'string' && next) last = next;
+        },
+        { signal, connectTimeoutMs: this.o.requestTimeoutMs ?? 30_000 },
+      )
+      .catch(e => {
+        if (e instanceof KubeHttpError && e.statusCode === 410)
+          throw new Expired();
+        throw e;
+      });
+    return last;
+  }
+}

@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  ConnectionState,
+  FleetProblem,
+  Staleness,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { ClusterSource } from './clusterSource';
+import type { FleetTimings, ManagementClusterConfig } from './config';
+import { findIslands, IslandRef } from './islands';
+import { islandKinds, managementKinds } from './kinds';
+import { describeError } from './kubeHttp';
+import type { IslandView, ManagementView } from './modelBuilder';
+import { extractSecret, SlimCluster, SlimKcp, SlimSecret } from './objects';
+import { kubeConfigFromSecretValue } from './secretKubeConfig';
+
+interface IslandHandle {
+  ref: IslandRef;
+  source?: ClusterSource;
+  /** sha256 of the kubeconfig the source uses. */
+  credentialsHash?: string;
+  /** Why there is no (current) connection: Secret missing, kubeconfig refused. */
+  error?: string;
+  since: Date;
+}
+
+/**
+ * One configured management cluster: its own ClusterSource, and one ClusterSource per island,
+ * created from the island's CAPI kubeconfig Secret (read with the management cluster's
+ * credentials, watched so that a rotated Secret reconnects) and stopped when the island goes.
+ */
+export class ManagementSource {
+  readonly source: ClusterSource;
+  private readonly islands = new Map<string, IslandHandle>();
+  private islandsBySecret = new Map<string, string>();
+  private wanted = new Set<string>();
+  /** Data of wanted Secrets read directly (they were listed before we knew we needed them). */
+  private fetched = new Map<
+    string,
+    { hash: string; data: Record<string, string> }
+  >();
+  private reconciling?: Promise<void>;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    readonly config: ManagementClusterConfig,
+    kubeConfig: KubeConfig,
+    private readonly timings: FleetTimings,
+    private readonly logger: LoggerService,
+    private readonly onChange: () => void,
+  ) {
+    this.source = new ClusterSource({
+      displayName: `management cluster ${config.name}`,
+      kubeConfig,
+      kinds: managementKinds((ns, name) => this.wanted.has(`${ns}/${name}`)),
+      timings,
+      logger,
+      onChange: () => {
+        this.scheduleReconcile();
+        onChange();
+      },
+    });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.source.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.reconciling;
+    await Promise.all([
+      this.source.stop(),
+      ...[...this.islands.values()].map(h => h.source?.stop()),
+    ]);
+  }
+
+  /** Resolves when the management cluster and the islands known then were synced or found unreachable. */
+  async settled(islandTimeoutMs: number): Promise<void> {
+    await this.source.settled;
+    await this.reconcileNow();
+    const islands = [...this.islands.values()]
+      .map(h => h.source?.settled)
+      .filter((p): p is Promise<void> => !!p);
+    await Promise.race([
+      Promise.all(islands),
+      new Promise(r => setTimeout(r, islandTimeoutMs).unref()),
+    ]);
+  }
+
+  /** The island's connection details, for getClusterAccess. */
+  islandAccess(
+    key: string,
+  ): { server: string; kubeConfig: KubeConfig } | undefined {
+    const source = this.islands.get(key)?.source;
+    return source
+      ? { server: source.server, kubeConfig: source.kubeConfig }
+      : undefined;
+  }
+
+  view(): ManagementView {
+    const islands = new Map<string, IslandView>();
+    const problems: FleetProblem[] = [];
+    for (const [key, h] of this.islands) {
+      if (h.error) {
+        problems.push({
+          cluster: this.name,
+          object: `Cluster ${key} (island)`,
+          message: h.error,
+        });
+      }
+      let connection: ConnectionState;
+      let staleness: Staleness;
+      if (h.source) {
+        connection = h.source.connection;
+        staleness = h.source.staleness;
+        if (
+          h.error &&
+          connection.status === 'disconnected' &&
+          !connection.lastError
+        ) {
+          connection = { ...connection, lastError: h.error };
+        }
+      } else {
+        connection = {
+          status: 'disconnected',
+          since: h.since.toISOString(),
+          lastError: h.error ?? 'connecting',
+        };
+        staleness = { stale: true };
+      }
+      islands.set(key, { ref: h.ref, source: h.source, connection, staleness });
+    }
+    return {
+      name: this.name,
+      title: this.config.title,
+      source: this.source,
+      islands,
+      islandsBySecret: this.islandsBySecret,
+      problems,
+    };
+  }
+
+  private scheduleReconcile(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.reconcileNow();
+    }, Math.max(this.timings.debounceMs, 50));
+  }
+
+  /** Brings the island connections in line with the Clusters, KCPs and Secrets seen. */
+  reconcileNow(): Promise<void> {
+    if (this.reconciling) {
+      this.again = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.reconcile();
+        } catch (e) {
+          this.logger.error(
+            `management cluster ${
+              this.name
+            }: island reconcile failed (${describeError(e)})`,
+          );
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const src = this.source;
+    if (!src.readable('Cluster')) return;
+    const secrets = src.items<SlimSecret>('Secret');
+    const { islands, bySecret } = findIslands(
+      src.items<SlimCluster>('Cluster') as Map<string, SlimCluster>,
+      src.items<SlimKcp>('KamajiControlPlane').values(),
+      secrets as Map<string, SlimSecret>,
+    );
+    this.islandsBySecret = bySecret;
+    this.wanted = new Set(
+      [...islands.values()].map(r => `${r.secretNamespace}/${r.secretName}`),
+    );
+    let changed = false;
+
+    for (const [key, h] of this.islands) {
+      if (!islands.has(key)) {
+        this.islands.delete(key);
+        await h.source?.stop();
+        this.logger.info(
+          `management cluster ${this.name}: ${key} is no longer an island`,
+        );
+        changed = true;
+      }
+    }
+    for (const key of this.fetched.keys())
+      if (!this.wanted.has(key)) this.fetched.delete(key);
+
+    for (const [key, ref] of islands) {
+      let h = this.islands.get(key);
+      if (!h) {
+        h = { ref, since: new Date() };
+        this.islands.set(key, h);
+        changed = true;
+      }
+      h.ref = ref;
+      const before = h.error;
+      const secretKey = `${ref.secretNamespace}/${ref.secretName}`;
+      const secret = secrets.get(secretKey);
+      let data = secret?.data;
+      if (secret && !data)
+        data = await this.fetchSecretData(secretKey, secret.hash);
+      let error: string | undefined;
+      if (!src.readable('Secret')) {
+        error = `kubeconfig Secret ${secretKey} cannot be read${
+          src.unreadableReason('Secret')
+            ? ` (${src.unreadableReason('Secret')})`
+            : ''
+        }`;
+      } else if (!secret) {
+        error = `kubeconfig Secret ${secretKey} not found`;
+      } else if (!data) {
+        error = `kubeconfig Secret ${secretKey} could not be read`;
+      } else if (!data[ref.secretKey]) {
+        error = `kubeconfig Secret ${secretKey} has no key "${ref.secretKey}"`;
+      } else {
+        const value = data[ref.secretKey];
+        const hash = createHash('sha256').update(value).digest('hex');
+        if (hash !== h.credentialsHash) {
+          try {
+            const kc = kubeConfigFromSecretValue(value, `Secret ${secretKey}`);
+            if (h.source) {
+              this.logger.info(
+                `island ${ref.name}: kubeconfig Secret ${secretKey} changed, reconnecting`,
+              );
+              await h.source.setKubeConfig(kc);
+            } else {
+              h.source = new ClusterSource({
+                displayName: `island ${ref.name}`,
+                kubeConfig: kc,
+                kinds: islandKinds(),
+                timings: this.timings,
+                logger: this.logger,
+                onChange: this.onChange,
+              });
+              this.logger.info(
+                `island ${ref.name}: connecting with kubeconfig Secret ${secretKey}`,
+              );
+              if (!this.stopped) h.source.start();
+            }
+            h.credentialsHash = hash;
+            changed = true;
+          } catch (e) {
+            error = describeError(e);
+            h.credentialsHash = hash;
+          }
+        } else if (before && !h.source) {
+          error = before; // same refused kubeconfig
+        }
+      }
+      if (error !== before) {
+        h.error = error;
+        h.since = new Date();
+        changed = true;
+        if (error) this.logger.warn(`island ${ref.name}: ${error}`);
+      }
+    }
+    if (changed) this.onChange();
+  }
+
+  private async fetchSecretData(
+    key: string,
+    hash: string,
+  ): Promise<Record<string, string> | undefined> {
+    const cached = this.fetched.get(key);
+    if (cached && cached.hash === hash) return cached.data;
+    const [namespace, name] = key.split('/');
+    try {
+      const obj = await this.source.client.getJson(
+        `/api/v1/namespaces/${encodeURIComponent(
+          namespace,
+        )}/secrets/${encodeURIComponent(name)}`,
+        { timeoutMs: 10_000 },
+      );
+      const slim = extractSecret(obj, () => true);
+      if (!slim.data) return undefined;
+      this.fetched.set(key, { hash: slim.hash, data: slim.data });
+      return slim.data;
+    } catch (e) {
+      this.logger.warn(
+        `management cluster ${
+          this.name
+        }: reading Secret ${key} failed (${describeError(e)})`,
+      );
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { Backoff, jittered } from './backoff';
+import { describeError, KubeHttp } from './kubeHttp';
+
+export interface ReachabilityOptions {
+  /** Probe period while reachable. */
+  probeIntervalMs: number;
+  /** A probe without an answer in this time counts as a failure. */
+  probeTimeoutMs: number;
+  /** Cap of the retry backoff while unreachable. */
+  maxRetryDelayMs: number;
+  /** Default `/readyz` (readable by every authenticated user through system:public-info-viewer). */
+  probePath?: string;
+}
+
+export interface ReachabilityListener {
+  /** The server answered after being unreachable (or for the first time). */
+  onUp(): void;
+  /** The server stopped answering. */
+  onDown(error: string): void;
+  /** Any field changed (e.g. nextRetryAt). */
+  onChange(): void;
+}
+
+/**
+ * Whether one API server answers: a cheap `GET /readyz` every few seconds with a short timeout
+ * (a hung server or link shows up as a timeout, a killed one as a refused connection), and at
+ * once when a watcher suspects a problem. While unreachable it retries with jittered exponential
+ * backoff capped at `maxRetryDelayMs`.
+ */
+export class Reachability {
+  /** Undefined until the first probe answered or failed. */
+  reachable: boolean | undefined;
+  since = new Date();
+  lastError?: string;
+  lastContactAt?: Date;
+  nextRetryAt?: Date;
+
+  private running = false;
+  private wake?: () => void;
+  private timer?: NodeJS.Timeout;
+  private loopDone?: Promise<void>;
+  private readonly backoff: Backoff;
+  private probing?: AbortController;
+
+  constructor(
+    private readonly http: KubeHttp,
+    private readonly o: ReachabilityOptions,
+    private readonly listener: ReachabilityListener,
+  ) {
+    this.backoff = new Backoff(250, o.maxRetryDelayMs);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.probing?.abort();
+    this.wake?.();
+    await this.loopDone;
+  }
+
+  /** Probe now (a watcher saw a broken connection). */
+  suspect(): void {
+    if (this.reachable !== false) this.wake?.();
+  }
+
+  /** Something succeeded against the server (list, watch event). */
+  contact(): void {
+    this.lastContactAt = new Date();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const error = await this.probe();
+      if (!this.running) return;
+      let delay: number;
+      if (!error) {
+        this.lastContactAt = new Date();
+        this.backoff.reset();
+        const changed =
+          this.reachable !== true || this.nextRetryAt !== undefined;
+        this.nextRetryAt = undefined;
+        if (this.reachable !== true) {
+          this.reachable = true;
+          this.since = new Date();
+          this.lastError = undefined;
+          this.listener.onUp();
+        }
+        if (changed) this.listener.onChange();
+        delay = jittered(this.o.probeIntervalMs, 0.1);
+      } else {
+        delay = this.backoff.next();
+        this.nextRetryAt = new Date(Date.now() + delay);
+        this.lastError = error;
+        if (this.reachable !== false) {
+          this.reachable = false;
+          this.since = new Date();
+          this.listener.onDown(error);
+        }
+        this.listener.onChange();
+      }
+      await new Promise<void>(resolve => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, delay);
+      });
+      clearTimeout(this.timer);
+      this.wake = undefined;
+    }
+  }
+
+  /** Undefined when the server answered, else a short credential-free reason. */
+  private async probe(): Promise<string | undefined> {
+    this.probing = new AbortController();
+    try {
+      const status = await this.http.probe(this.o.probePath ?? '/readyz', {
+        timeoutMs: this.o.probeTimeoutMs,
+        signal: this.probing.signal,
+      });
+      if (status === 401) return 'credentials rejected (HTTP 401)';
+      if (status >= 500) return `API server not ready (HTTP ${status})`;
+      return undefined; // 2xx, or 403 when RBAC hides /readyz: it answered
+    } catch (e) {
+      return describeError(e);
+    } finally {
+      this.probing = undefined;
+    }
+  }
+}
