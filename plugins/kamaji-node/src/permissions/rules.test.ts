@@ -1,4 +1,8 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PermissionCondition,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   FleetCluster,
@@ -7,6 +11,7 @@ import {
 import {
   compileKamajiClusterCriteria,
   createKamajiClusterConditionalDecision,
+  KamajiClusterFilter,
   hasRole,
   isInManagementCluster,
   isOwnedBy,
@@ -28,6 +33,11 @@ function cluster(partial: Partial<FleetCluster>): FleetCluster {
     ...partial,
   } as FleetCluster;
 }
+
+const toFilters = (criteria: PermissionCriteria<PermissionCondition>) =>
+  createConditionTransformer(Object.values(kamajiClusterPermissionRules))(
+    criteria,
+  ) as PermissionCriteria<KamajiClusterFilter>;
 
 describe('owner refs', () => {
   it.each([
@@ -89,9 +99,7 @@ describe('rules', () => {
   });
 
   it('apply and the compiled query agree', () => {
-    const transform = createConditionTransformer(
-      Object.values(kamajiClusterPermissionRules),
-    );
+    const transform = toFilters;
     const cases = [
       kamajiClusterConditions.isOwnedBy({
         ownershipEntityRefs: ['group:default/team-retail'],
@@ -111,9 +119,7 @@ describe('rules', () => {
   });
 
   it('compiles allOf / anyOf / not', () => {
-    const transform = createConditionTransformer(
-      Object.values(kamajiClusterPermissionRules),
-    );
+    const transform = toFilters;
     const predicate = compileKamajiClusterCriteria(
       transform({
         anyOf: [
@@ -139,9 +145,7 @@ describe('rules', () => {
   });
 
   it('rejects malformed parameters', () => {
-    const transform = createConditionTransformer(
-      Object.values(kamajiClusterPermissionRules),
-    );
+    const transform = toFilters;
     expect(() =>
       transform({
         rule: 'IS_OWNED_BY',
