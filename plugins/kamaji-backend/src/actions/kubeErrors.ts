@@ -1,0 +1,122 @@
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { ApiException } from '@kubernetes/client-node';
+
+/**
+ * The management cluster answered, but not with something the backend can use (it refused the
+ * backend's own credentials, or failed): HTTP 502.
+ */
+export class BadGatewayError extends CustomErrorBase {
+  name = 'BadGatewayError' as const;
+  /** Read by Backstage's error middleware. */
+  readonly statusCode = 502;
+}
+
+const CREDENTIAL_PATTERNS = [
+  /-----BEGIN [^-]*-----[\s\S]*?(-----END [^-]*-----|$)/g,
+  /\b(client-key-data|client-certificate-data|certificate-authority-data|token|password)\b\s*[:=]\s*\S+/gi,
+  /\bBearer\s+\S+/gi,
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+];
+
+/** Removes anything that looks like credential material, and bounds the length. */
+export function scrub(text: string, max = 300): string {
+  let out = text;
+  for (const p of CREDENTIAL_PATTERNS) out = out.replace(p, '[redacted]');
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
+/** The `message` of a Kubernetes Status body, when there is one. */
+function statusMessage(body: unknown): string | undefined {
+  let status: any = body;
+  if (typeof body === 'string') {
+    try {
+      status = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof status?.message === 'string' ? status.message : undefined;
+}
+
+function isNetworkError(e: any): boolean {
+  const code = e?.code ?? e?.cause?.code;
+  return (
+    (typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|UND_ERR_\w+|CERT_\w+|ERR_TLS_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_\w+|SELF_SIGNED_CERT_IN_CHAIN)$/.test(
+        code,
+      )) ||
+    e?.name === 'FetchError' ||
+    e?.type === 'system'
+  );
+}
+
+/**
+ * Maps a failed request to the management cluster to a Backstage error with a clean message:
+ * never the request, the response headers or credentials; the Kubernetes Status message only
+ * where it describes the caller's input.
+ *
+ * @param what - what was being done, e.g. `patch KamajiControlPlane fleet-tenants/shop-1`
+ */
+export function mapKubeError(
+  e: unknown,
+  what: string,
+  managementCluster: string,
+): Error {
+  if (e instanceof ApiException || typeof (e as any)?.code === 'number') {
+    const code = (e as ApiException<unknown>).code;
+    const message = statusMessage((e as ApiException<unknown>).body);
+    const detail = message ? `: ${scrub(message)}` : '';
+    switch (code) {
+      case 404:
+        return new NotFoundError(
+          `${what}: not found in management cluster ${managementCluster}`,
+        );
+      case 409:
+        return new ConflictError(
+          `${what}: the object was changed concurrently; reload and retry`,
+        );
+      case 422:
+        if (/test/i.test(message ?? '')) {
+          return new ConflictError(
+            `${what}: the object was changed since it was read; reload and retry`,
+          );
+        }
+        return new InputError(
+          `${what}: rejected by management cluster ${managementCluster}${detail}`,
+        );
+      case 400:
+        return new InputError(
+          `${what}: rejected by management cluster ${managementCluster}${detail}`,
+        );
+      case 401:
+      case 403:
+        return new BadGatewayError(
+          `${what}: management cluster ${managementCluster} refused the backend's credentials (HTTP ${code}); check the RBAC of the identity in the backend's kubeconfig`,
+        );
+      case 429:
+      case 503:
+        return new ServiceUnavailableError(
+          `${what}: management cluster ${managementCluster} is busy (HTTP ${code}); retry later`,
+        );
+      default:
+        return new BadGatewayError(
+          `${what}: management cluster ${managementCluster} answered HTTP ${code}${detail}`,
+        );
+    }
+  }
+  if (isNetworkError(e)) {
+    return new ServiceUnavailableError(
+      `${what}: management cluster ${managementCluster} is unreachable`,
+    );
+  }
+  return new BadGatewayError(
+    `${what}: the request to management cluster ${managementCluster} failed`,
+  );
+}

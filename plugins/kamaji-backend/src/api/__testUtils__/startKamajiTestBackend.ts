@@ -1,0 +1,88 @@
+/*
+ * TEST HELPER. Starts a test backend with the kamaji plugin, an in-memory fleet, the test
+ * permissions and a root logger that keeps every line (to scan it for credentials).
+ */
+import {
+  RootLoggerService,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
+import { kamajiPlugin } from '../../plugin';
+import { InMemoryFleetService } from './InMemoryFleetService';
+import { TestPermissions } from './testPermissions';
+
+export class CapturingLogger implements RootLoggerService {
+  constructor(
+    readonly lines: string[] = [],
+    private readonly meta: Record<string, unknown> = {},
+  ) {}
+  private log(level: string, message: string, meta?: unknown) {
+    let extra = '';
+    try {
+      extra =
+        meta === undefined
+          ? ''
+          : ` ${JSON.stringify(
+              meta,
+              Object.getOwnPropertyNames(meta as object),
+            )}`;
+    } catch {
+      extra = ` ${String(meta)}`;
+    }
+    this.lines.push(`${level} ${JSON.stringify(this.meta)} ${message}${extra}`);
+    if (process.env.KAMAJI_TEST_LOGS) {
+      // eslint-disable-next-line no-console
+      console.log(this.lines[this.lines.length - 1]);
+    }
+  }
+  error(message: string, meta?: unknown) {
+    this.log('error', message, meta);
+  }
+  warn(message: string, meta?: unknown) {
+    this.log('warn', message, meta);
+  }
+  info(message: string, meta?: unknown) {
+    this.log('info', message, meta);
+  }
+  debug(message: string, meta?: unknown) {
+    this.log('debug', message, meta);
+  }
+  child(meta: Record<string, unknown>) {
+    return new CapturingLogger(this.lines, { ...this.meta, ...meta });
+  }
+}
+
+export async function startKamajiTestBackend(options: {
+  fleet: InMemoryFleetService;
+  permissions?: TestPermissions;
+  config?: JsonObject;
+  logger?: CapturingLogger;
+}) {
+  const permissions = options.permissions ?? new TestPermissions();
+  const logger = options.logger ?? new CapturingLogger();
+  const backend = await startTestBackend({
+    features: [
+      kamajiPlugin,
+      options.fleet.factory(),
+      permissions.factory(),
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => logger,
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          kamaji: { api: { validateResponses: true } },
+          ...(options.config ?? {}),
+        },
+      }),
+    ],
+  });
+  return { backend, server: backend.server, permissions, logger };
+}
+
+/** Credential material that must never appear in a response or a log line. */
+export const CREDENTIAL_PATTERN =
+  /BEGIN [A-Z ]*PRIVATE KEY|client-key-data|client-certificate-data|\btoken\b/i;

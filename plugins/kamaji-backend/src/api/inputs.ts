@@ -1,0 +1,163 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+
+/*
+ * The same bounds as openapi.yaml, checked again in the handlers: the OpenAPI validator is the
+ * first line, these schemas make each handler safe on its own and give messages that name the field.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(DNS_LABEL, `${what} must be a DNS label (a-z, 0-9, '-')`);
+const dnsSubdomain = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(
+      DNS_SUBDOMAIN,
+      `${what} must be a DNS subdomain (a-z, 0-9, '-', '.')`,
+    );
+
+const toArray = (v: unknown) =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
+
+export const clusterPathSchema = z
+  .object({
+    managementCluster: dnsLabel('managementCluster'),
+    namespace: dnsLabel('namespace'),
+    name: dnsSubdomain('name'),
+  })
+  .strict();
+
+export const fleetQuerySchema = z
+  .object({
+    managementCluster: dnsLabel('managementCluster').optional(),
+    island: z
+      .string()
+      .min(5)
+      .max(381)
+      .regex(
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+        'island must be an island id, <management cluster>/<namespace>/<name>',
+      )
+      .optional(),
+    owner: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(
+        /^[A-Za-z0-9][-A-Za-z0-9_.:/]*$/,
+        'owner must be a group entity ref or an owner label value',
+      )
+      .optional(),
+    health: z
+      .preprocess(
+        toArray,
+        z
+          .array(
+            z.enum([
+              'healthy',
+              'progressing',
+              'degraded',
+              'unhealthy',
+              'unknown',
+            ]),
+          )
+          .max(5),
+      )
+      .optional(),
+    version: z
+      .string()
+      .min(1)
+      .max(16)
+      .regex(
+        /^v?[0-9]{1,4}(\.[0-9]{1,4}){0,2}$/,
+        'version must be a version prefix such as v1.34 or v1.34.2',
+      )
+      .optional(),
+    q: z.string().min(1).max(200).optional(),
+    role: z
+      .preprocess(
+        toArray,
+        z.array(z.enum(['management', 'island', 'tenant'])).max(3),
+      )
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  })
+  .strict();
+
+export const byIdQuerySchema = z
+  .object({ id: z.string().min(1).max(700) })
+  .strict();
+
+export const eventsQuerySchema = z
+  .object({
+    since: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional(),
+    epoch: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9]+$/)
+      .optional(),
+  })
+  .strict();
+
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    actor: z.string().min(1).max(255).optional(),
+    target: z.string().min(1).max(700).optional(),
+    action: z.enum(['upgrade', 'scale', 'delete']).optional(),
+    result: z.enum(['success', 'failure', 'denied']).optional(),
+  })
+  .strict();
+
+export const upgradeBodySchema = z
+  .object({
+    version: z.string().min(1).max(64),
+    workers: z.boolean().optional(),
+  })
+  .strict();
+
+export const scaleBodySchema = z
+  .object({
+    pool: dnsSubdomain('pool'),
+    replicas: z.number().int().min(0).max(1000),
+  })
+  .strict();
+
+export const deleteQuerySchema = z
+  .object({ confirm: z.string().min(1).max(253) })
+  .strict();
+
+/** Parses with a zod schema; a failure is an InputError naming each field. */
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  where: string,
+): z.output<T> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(issue => {
+    const field = issue.path.length ? issue.path.join('.') : where;
+    return issue.message.startsWith(`${field} `)
+      ? issue.message
+      : `${field}: ${issue.message}`;
+  });
+  throw new InputError(`Invalid ${where}: ${problems.join('; ')}`);
+}

@@ -1,0 +1,471 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  clusterId,
+  FleetCluster,
+  IslandNode,
+  kamajiAuditReadPermission,
+  kamajiClusterDeletePermission,
+  kamajiClusterScalePermission,
+  kamajiClusterUpgradePermission,
+  parseClusterId,
+  TenantNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import express from 'express';
+
+/** The typed router's requests are express requests with narrower types. */
+type AnyRequest = express.Request<any, any, any, any, any>;
+const plain = (req: AnyRequest) => req as unknown as express.Request;
+import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
+import { scrub } from '../actions/kubeErrors';
+import { AuditAction, AuditStore } from '../database/AuditStore';
+import { FleetAuthorizer } from '../permissions';
+import { createOpenApiRouter } from '../schema/openapi.generated';
+import { FleetEventHub } from './events';
+import { etagMatches, FleetPageCache } from './fleetCache';
+import { hasFilters, queryFleet } from './fleetQuery';
+import {
+  auditQuerySchema,
+  byIdQuerySchema,
+  clusterPathSchema,
+  deleteQuerySchema,
+  eventsQuerySchema,
+  fleetQuerySchema,
+  parseInput,
+  scaleBodySchema,
+  upgradeBodySchema,
+} from './inputs';
+import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+
+export interface RouterOptions {
+  fleet: FleetService;
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  authorizer: FleetAuthorizer;
+  auditor: AuditorService;
+  auditStore: AuditStore;
+  actions: ClusterActions;
+  hub: FleetEventHub;
+  /** Validate response bodies against the OpenAPI spec (tests and development). */
+  validateResponses?: boolean;
+}
+
+function statusOf(e: unknown): number {
+  const err = e as any;
+  for (const f of ['statusCode', 'status']) {
+    if (typeof err?.[f] === 'number') return err[f];
+  }
+  switch (err?.name) {
+    case 'InputError':
+      return 400;
+    case 'AuthenticationError':
+      return 401;
+    case 'NotAllowedError':
+      return 403;
+    case 'NotFoundError':
+      return 404;
+    case 'ConflictError':
+      return 409;
+    case 'ServiceUnavailableError':
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+function actorOf(credentials: BackstageCredentials) {
+  const p = credentials.principal as any;
+  return p?.type === 'user'
+    ? { actor: String(p.userEntityRef), actorType: 'user' as const }
+    : { actor: String(p?.subject ?? 'unknown'), actorType: 'service' as const };
+}
+
+/**
+ * One cluster as the caller may see it, or undefined (unknown and invisible look the same).
+ */
+function visibleCluster(
+  scope: ReadScope,
+  id: string,
+  fleet: FleetService,
+): FleetCluster | undefined {
+  if (scope.kind === 'none') return undefined;
+  if (scope.kind === 'all') return fleet.getCluster(id);
+  const direct = fleet.getCluster(id);
+  if (!direct) return undefined;
+  // A tenant is visible exactly when the decision accepts it: no need to look at the fleet.
+  if (direct.role === 'tenant') {
+    return scope.predicate(direct) ? direct : undefined;
+  }
+  const source = SnapshotSource.of(fleet.getSnapshot());
+  return new ConditionalView(scope.predicate).load(source).cluster(id, source);
+}
+
+const jsonParser = express.json({ limit: '64kb' });
+
+/** JSON bodies up to 64 kB; a parse failure is a plain 400 that does not echo the body. */
+function parseJsonBodies(
+  req: express.Request,
+  res: express.Response,
+  next: express.NextFunction,
+) {
+  jsonParser(req, res, err => {
+    if (!err) {
+      next();
+    } else if (err.type === 'entity.too.large') {
+      next(new InputError('body is larger than 64 kB'));
+    } else if (err.type === 'entity.parse.failed') {
+      next(new InputError('body is not valid JSON'));
+    } else {
+      next(new InputError(`body could not be read (${err.type ?? 'unknown'})`));
+    }
+  });
+}
+
+/** Checks action bodies with the zod schemas (see createRouter). */
+function precheckBodies(
+  req: express.Request,
+  _res: express.Response,
+  next: express.NextFunction,
+) {
+  try {
+    if (req.method === 'POST' && /\/upgrade\/?$/.test(req.path)) {
+      parseInput(upgradeBodySchema, req.body, 'body');
+    } else if (req.method === 'POST' && /\/scale\/?$/.test(req.path)) {
+      parseInput(scaleBodySchema, req.body, 'body');
+    }
+    next();
+  } catch (e) {
+    next(e);
+  }
+}
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    fleet,
+    logger,
+    httpAuth,
+    authorizer,
+    auditor,
+    auditStore,
+    actions,
+    hub,
+  } = options;
+  const router = await createOpenApiRouter({
+    // Bodies are parsed (at most 64 kB) and checked with the handlers' own schemas before the
+    // OpenAPI validator runs, so a rejected body gets a message naming the offending field.
+    middleware: [parseJsonBodies, precheckBodies],
+    ...(options.validateResponses
+      ? { validatorOptions: { validateResponses: true } }
+      : {}),
+  });
+  const pageCache = new FleetPageCache(hub.epoch);
+
+  const credentialsOf = (req: AnyRequest) =>
+    httpAuth.credentials(plain(req), { allow: ['user', 'service'] });
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/v1/fleet', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parseInput(fleetQuerySchema, req.query, 'query');
+    const { limit, offset, ...filters } = query;
+    const scope = await authorizer.readScope(credentials);
+    if (scope.kind === 'none') {
+      throw new NotAllowedError('You may not read the fleet');
+    }
+    const snapshot = fleet.getSnapshot();
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Vary', 'Authorization, Cookie');
+
+    if (scope.kind === 'all' && !hasFilters(filters)) {
+      const page = pageCache.get(snapshot.version, offset, limit, () => {
+        const whole = fleet.getSnapshotJson?.();
+        if (
+          whole &&
+          whole.version === snapshot.version &&
+          offset === 0 &&
+          snapshot.tenants.length <= limit &&
+          whole.json.endsWith('}')
+        ) {
+          // The service's own serialisation of this version, with the page appended.
+          const tail = JSON.stringify({
+            page: { total: snapshot.tenants.length, offset, limit },
+            epoch: hub.epoch,
+          });
+          return `${whole.json.slice(0, -1)},${tail.slice(1)}`;
+        }
+        return JSON.stringify({
+          ...queryFleet(snapshot, {}, { limit, offset }),
+          epoch: hub.epoch,
+        });
+      });
+      res.setHeader('ETag', page.etag);
+      if (etagMatches(req.header('if-none-match'), page.etag)) {
+        res.status(304).end();
+        return;
+      }
+      (res as express.Response).type('application/json').send(page.body);
+      return;
+    }
+
+    let visible = snapshot;
+    if (scope.kind === 'conditional') {
+      const source = SnapshotSource.of(snapshot);
+      visible = {
+        version: snapshot.version,
+        generatedAt: snapshot.generatedAt,
+        ...new ConditionalView(scope.predicate).load(source).snapshot(source),
+      };
+    }
+    res.json({
+      ...queryFleet(visible, filters, { limit, offset }),
+      epoch: hub.epoch,
+    });
+  });
+
+  router.get('/v1/clusters/by-id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { id } = parseInput(byIdQuerySchema, req.query, 'query');
+    if (!parseClusterId(id)) {
+      throw new InputError(
+        'id is not a cluster id: expected <management cluster>, <management cluster>/<namespace>/<name> or <island id>/tcp/<namespace>/<name>',
+      );
+    }
+    const scope = await authorizer.readScope(credentials);
+    const cluster = visibleCluster(scope, id, fleet);
+    if (!cluster) throw new NotFoundError(`No cluster with id ${id}`);
+    res.json(cluster);
+  });
+
+  router.get(
+    '/v1/clusters/:managementCluster/:namespace/:name',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const path = parseInput(clusterPathSchema, req.params, 'path');
+      const id = clusterId(path);
+      const scope = await authorizer.readScope(credentials);
+      const cluster = visibleCluster(scope, id, fleet);
+      if (!cluster) throw new NotFoundError(`No cluster with id ${id}`);
+      res.json(cluster);
+    },
+  );
+
+  router.get(
+    '/v1/islands/:managementCluster/:namespace/:name',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const path = parseInput(clusterPathSchema, req.params, 'path');
+      const id = clusterId(path);
+      const scope = await authorizer.readScope(credentials);
+      const island = visibleCluster(scope, id, fleet);
+      if (!island || island.role !== 'island') {
+        throw new NotFoundError(`No island with id ${id}`);
+      }
+      const tenants: TenantNode[] = [];
+      for (const tenantId of (island as IslandNode).tenantIds) {
+        const t = fleet.getCluster(tenantId);
+        if (
+          t?.role === 'tenant' &&
+          (scope.kind === 'all' ||
+            (scope.kind === 'conditional' && scope.predicate(t)))
+        ) {
+          tenants.push(t);
+        }
+      }
+      res.json({ island: island as IslandNode, tenants });
+    },
+  );
+
+  router.get('/v1/events', async (req, res) => {
+    // The only route that also takes the plugin's user cookie (for EventSource).
+    const credentials = await httpAuth.credentials(plain(req), {
+      allow: ['user', 'service'],
+      allowLimitedAccess: true,
+    });
+    const query = parseInput(eventsQuerySchema, req.query, 'query');
+    let since = query.since;
+    const lastEventId = req.header('last-event-id');
+    if (
+      since === undefined &&
+      lastEventId !== undefined &&
+      lastEventId !== ''
+    ) {
+      if (!/^\d{1,15}$/.test(lastEventId)) {
+        throw new InputError(
+          'Last-Event-ID must be a model version (an integer)',
+        );
+      }
+      since = Number(lastEventId);
+    }
+    const scope = await authorizer.readScope(credentials);
+    if (scope.kind === 'none') {
+      throw new NotAllowedError('You may not read the fleet');
+    }
+    hub.open(res, scope, since, query.epoch);
+  });
+
+  router.get('/v1/audit', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parseInput(auditQuerySchema, req.query, 'query');
+    if (!(await authorizer.allows(kamajiAuditReadPermission, credentials))) {
+      throw new NotAllowedError('You may not read the audit trail');
+    }
+    const { items, total } = await auditStore.list(query);
+    res.json({
+      items,
+      page: { total, offset: query.offset, limit: query.limit },
+    });
+  });
+
+  /**
+   * Runs one day-2 action: the target must be visible to the caller (else 404), the action's
+   * permission must allow it on that cluster (else 403), and every outcome from there on —
+   * denied, failed or done — is written to the audit trail and the auditor service.
+   */
+  async function runAction<T extends object>(
+    req: AnyRequest,
+    action: AuditAction,
+    permission: ResourcePermission<'kamaji-cluster'>,
+    request: Record<string, unknown>,
+    run: (cluster: DeclaredCluster) => Promise<T>,
+  ): Promise<T> {
+    const started = Date.now();
+    const credentials = await credentialsOf(req);
+    const path = parseInput(clusterPathSchema, req.params, 'path');
+    const id = clusterId(path);
+    const readScope = await authorizer.readScope(credentials);
+    const cluster = visibleCluster(readScope, id, fleet);
+    if (!cluster || cluster.role === 'management' || !cluster.namespace) {
+      throw new NotFoundError(`No cluster with id ${id}`);
+    }
+    // Act on the model's node itself, not a projection.
+    const target = (fleet.getCluster(id) ?? cluster) as DeclaredCluster;
+    const { actor, actorType } = actorOf(credentials);
+    const auditorEvent = await auditor.createEvent({
+      eventId: `cluster-${action}`,
+      severityLevel: action === 'delete' ? 'high' : 'medium',
+      request: plain(req),
+      meta: { clusterId: id, action, ...(request as any) },
+    });
+    const audit = async (
+      result: 'success' | 'failure' | 'denied',
+      status: number,
+      message?: string,
+      details?: Record<string, unknown>,
+    ) => {
+      try {
+        await auditStore.record({
+          occurredAt: new Date(started).toISOString(),
+          actor,
+          actorType,
+          action,
+          target: id,
+          request,
+          result,
+          status,
+          message,
+          details,
+          durationMs: Date.now() - started,
+        });
+      } catch (e) {
+        logger.error(
+          `could not write the audit trail for ${action} on ${id} by ${actor}: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    };
+
+    try {
+      const scope = await authorizer.scope(permission, credentials);
+      const allowed =
+        scope.kind === 'all' ||
+        (scope.kind === 'conditional' && scope.predicate(target));
+      if (!allowed) {
+        throw new NotAllowedError(
+          `You may not ${action} cluster ${id} (permission ${permission.name})`,
+        );
+      }
+    } catch (e) {
+      await audit('denied', statusOf(e), scrub((e as Error).message, 1000));
+      await auditorEvent.fail({ error: e as Error });
+      throw e;
+    }
+
+    try {
+      const result = await run(target);
+      await audit('success', action === 'delete' ? 202 : 200, undefined, {
+        ...(result as Record<string, unknown>),
+      });
+      await auditorEvent.success({ meta: { ...(result as any) } });
+      return result;
+    } catch (e) {
+      const status = statusOf(e);
+      const message = scrub((e as Error).message ?? String(e), 1000);
+      await audit('failure', status, message);
+      await auditorEvent.fail({ error: e as Error });
+      if (status >= 500 && status !== 502 && status !== 503) {
+        logger.error(`${action} on ${id} failed: ${message}`);
+      }
+      throw e;
+    }
+  }
+
+  router.post(
+    '/v1/clusters/:managementCluster/:namespace/:name/upgrade',
+    async (req, res) => {
+      const body = parseInput(upgradeBodySchema, req.body, 'body');
+      const result = await runAction(
+        req,
+        'upgrade',
+        kamajiClusterUpgradePermission,
+        { version: body.version, workers: body.workers ?? false },
+        cluster => actions.upgrade(cluster, body),
+      );
+      res.json(result);
+    },
+  );
+
+  router.post(
+    '/v1/clusters/:managementCluster/:namespace/:name/scale',
+    async (req, res) => {
+      const body = parseInput(scaleBodySchema, req.body, 'body');
+      const result = await runAction(
+        req,
+        'scale',
+        kamajiClusterScalePermission,
+        { pool: body.pool, replicas: body.replicas },
+        cluster => actions.scale(cluster, body),
+      );
+      res.json(result);
+    },
+  );
+
+  router.delete(
+    '/v1/clusters/:managementCluster/:namespace/:name',
+    async (req, res) => {
+      const query = parseInput(deleteQuerySchema, req.query, 'query');
+      const result = await runAction(
+        req,
+        'delete',
+        kamajiClusterDeletePermission,
+        { confirm: query.confirm },
+        cluster => actions.delete(cluster, query),
+      );
+      res.status(202).json(result);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,455 @@
+import {
+  AddonSet,
+  AddonSetId,
+  ClusterId,
+  FleetCluster,
+  FleetDelta,
+  FleetSnapshot,
+  HealthCounts,
+  IslandNode,
+  ManagementClusterNode,
+  TenantNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+
+/**
+ * What a caller may read of the fleet, from the `kamaji.cluster.read` decision:
+ * everything, nothing, or the clusters a predicate accepts (a CONDITIONAL decision compiled by
+ * {@link @kamaji-backstage/plugin-kamaji-node#compileKamajiClusterCriteria}).
+ */
+export type ReadScope =
+  | { kind: 'all' }
+  | { kind: 'none' }
+  | { kind: 'conditional'; predicate: (cluster: FleetCluster) => boolean };
+
+/**
+ * Read access to a whole model: a snapshot, or the plugin's mirror of the live model.
+ */
+export interface FleetSource {
+  readonly version: number;
+  readonly generatedAt: string;
+  get(id: ClusterId): FleetCluster | undefined;
+  managementClusters(): Iterable<ManagementClusterNode>;
+  islands(): Iterable<IslandNode>;
+  tenants(): Iterable<TenantNode>;
+  addonSets(): Iterable<AddonSet>;
+  getAddonSet(id: AddonSetId): AddonSet | undefined;
+}
+
+/** A {@link FleetSource} over one snapshot, with a lookup table built once. */
+export class SnapshotSource implements FleetSource {
+  private static readonly cache = new WeakMap<FleetSnapshot, SnapshotSource>();
+
+  /** One index per snapshot object: repeated reads of the same model version reuse it. */
+  static of(snapshot: FleetSnapshot): SnapshotSource {
+    let source = SnapshotSource.cache.get(snapshot);
+    if (!source) {
+      source = new SnapshotSource(snapshot);
+      SnapshotSource.cache.set(snapshot, source);
+    }
+    return source;
+  }
+
+  private readonly byId = new Map<ClusterId, FleetCluster>();
+  private readonly addonSetById = new Map<AddonSetId, AddonSet>();
+
+  private constructor(readonly snapshot: FleetSnapshot) {
+    for (const list of [
+      snapshot.managementClusters,
+      snapshot.islands,
+      snapshot.tenants,
+    ] as FleetCluster[][]) {
+      for (const c of list) this.byId.set(c.id, c);
+    }
+    for (const a of snapshot.addonSets) this.addonSetById.set(a.id, a);
+  }
+
+  get version() {
+    return this.snapshot.version;
+  }
+  get generatedAt() {
+    return this.snapshot.generatedAt;
+  }
+  get(id: ClusterId) {
+    return this.byId.get(id);
+  }
+  managementClusters() {
+    return this.snapshot.managementClusters;
+  }
+  islands() {
+    return this.snapshot.islands;
+  }
+  tenants() {
+    return this.snapshot.tenants;
+  }
+  addonSets() {
+    return this.snapshot.addonSets;
+  }
+  getAddonSet(id: AddonSetId) {
+    return this.addonSetById.get(id);
+  }
+}
+
+function emptyCounts(): HealthCounts {
+  return { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 };
+}
+
+function tcpKey(t: TenantNode): string | undefined {
+  const tcp = t.controlPlane?.tenantControlPlane;
+  return tcp ? `${tcp.namespace}/${tcp.name}` : undefined;
+}
+
+/**
+ * What one caller with a CONDITIONAL read decision sees of the fleet, kept up to date delta by
+ * delta for a live-update stream (and computed once for a snapshot read).
+ *
+ * Visibility (the project's documented choice):
+ * - a tenant is visible when the decision accepts it (for app teams: they own it);
+ * - an island is visible when the decision accepts it, or when it hosts a visible tenant;
+ * - a management cluster is visible when the decision accepts it, or when a visible island or
+ *   tenant is declared in it;
+ * - an addon set is visible when it selects a visible cluster.
+ * Visible islands, management clusters and addon sets are shown with their tenant lists, counts
+ * and DataStore users restricted to visible clusters, so nobody learns the names or the number of
+ * other teams' clusters.
+ */
+export class ConditionalView {
+  private readonly tenantIsland = new Map<ClusterId, string>();
+  private readonly tenantMgmt = new Map<ClusterId, string>();
+  private readonly visibleTenantsByIsland = new Map<
+    ClusterId,
+    Set<ClusterId>
+  >();
+  private readonly visibleTenantsByMgmt = new Map<string, Set<ClusterId>>();
+  private readonly visibleIslands = new Set<ClusterId>();
+  private readonly visibleIslandsByMgmt = new Map<string, Set<ClusterId>>();
+  private readonly visibleMgmt = new Set<ClusterId>();
+  /** Addon set id → the filtered matchingClusterIds last sent, joined. */
+  private readonly sentAddonSets = new Map<AddonSetId, string>();
+
+  constructor(private readonly predicate: (c: FleetCluster) => boolean) {}
+
+  /** Computes visibility over a whole model. */
+  load(source: FleetSource): this {
+    for (const t of source.tenants()) {
+      if (this.predicate(t)) this.addTenant(t);
+    }
+    for (const i of source.islands()) {
+      if (this.islandVisible(i)) this.addIsland(i);
+    }
+    for (const m of source.managementClusters()) {
+      if (this.mgmtVisible(m)) this.visibleMgmt.add(m.id);
+    }
+    for (const a of source.addonSets()) {
+      const projected = this.projectAddonSet(a);
+      if (projected) {
+        this.sentAddonSets.set(a.id, projected.matchingClusterIds.join('\n'));
+      }
+    }
+    return this;
+  }
+
+  isVisible(id: ClusterId): boolean {
+    return (
+      this.tenantIsland.has(id) ||
+      this.visibleIslands.has(id) ||
+      this.visibleMgmt.has(id)
+    );
+  }
+
+  /** The visible part of a whole model, nodes projected. Call after {@link load} on the same source. */
+  snapshot(
+    source: FleetSource,
+  ): Omit<FleetSnapshot, 'version' | 'generatedAt'> {
+    const managementClusters: ManagementClusterNode[] = [];
+    for (const m of source.managementClusters()) {
+      if (this.visibleMgmt.has(m.id)) {
+        managementClusters.push(this.projectMgmt(m, source));
+      }
+    }
+    const islands: IslandNode[] = [];
+    for (const i of source.islands()) {
+      if (this.visibleIslands.has(i.id)) {
+        islands.push(this.projectIsland(i, source));
+      }
+    }
+    const tenants: TenantNode[] = [];
+    for (const t of source.tenants()) {
+      if (this.tenantIsland.has(t.id)) tenants.push(t);
+    }
+    const addonSets: AddonSet[] = [];
+    for (const a of source.addonSets()) {
+      const projected = this.projectAddonSet(a);
+      if (projected) addonSets.push(projected);
+    }
+    return { managementClusters, islands, tenants, addonSets };
+  }
+
+  /** One visible cluster, projected; undefined when the caller may not see it. */
+  cluster(id: ClusterId, source: FleetSource): FleetCluster | undefined {
+    const c = source.get(id);
+    if (!c || !this.isVisible(id)) return undefined;
+    return this.project(c, source);
+  }
+
+  /**
+   * Applies one model delta (the source must already be at `delta.version`) and returns the
+   * delta this caller should see: changes to visible clusters, clusters that became visible,
+   * and removals of clusters that stopped being visible.
+   */
+  applyDelta(delta: FleetDelta, source: FleetSource): FleetDelta {
+    const upserted = new Map<ClusterId, FleetCluster>();
+    const removed = new Set<ClusterId>();
+    const islandsToCheck = new Set<ClusterId>();
+    const mgmtToCheck = new Set<string>();
+    let visibilityChanged = false;
+
+    const dropTenant = (id: ClusterId) => {
+      const island = this.tenantIsland.get(id);
+      const mgmt = this.tenantMgmt.get(id);
+      this.tenantIsland.delete(id);
+      this.tenantMgmt.delete(id);
+      if (island) {
+        this.visibleTenantsByIsland.get(island)?.delete(id);
+        islandsToCheck.add(island);
+      }
+      if (mgmt) {
+        this.visibleTenantsByMgmt.get(mgmt)?.delete(id);
+        mgmtToCheck.add(mgmt);
+      }
+      removed.add(id);
+      upserted.delete(id);
+      visibilityChanged = true;
+    };
+
+    for (const c of delta.upserted) {
+      if (c.role === 'tenant') {
+        const was = this.tenantIsland.has(c.id);
+        if (was) {
+          // Health or placement may have changed: re-count where it was.
+          const oldIsland = this.tenantIsland.get(c.id);
+          const oldMgmt = this.tenantMgmt.get(c.id);
+          if (oldIsland) islandsToCheck.add(oldIsland);
+          if (oldMgmt) mgmtToCheck.add(oldMgmt);
+        }
+        if (this.predicate(c)) {
+          if (was) this.removeTenantIndex(c.id);
+          this.addTenant(c);
+          upserted.set(c.id, c);
+          removed.delete(c.id);
+          if (c.islandId) islandsToCheck.add(c.islandId);
+          mgmtToCheck.add(c.managementCluster);
+          if (!was) visibilityChanged = true;
+        } else if (was) {
+          dropTenant(c.id);
+        }
+      } else if (c.role === 'island') {
+        islandsToCheck.add(c.id);
+      } else {
+        mgmtToCheck.add(c.managementCluster);
+      }
+    }
+    for (const id of delta.removed) {
+      if (this.tenantIsland.has(id)) dropTenant(id);
+      else if (this.visibleIslands.has(id)) islandsToCheck.add(id);
+      else if (this.visibleMgmt.has(id)) mgmtToCheck.add(id);
+    }
+
+    for (const id of islandsToCheck) {
+      const node = source.get(id);
+      const was = this.visibleIslands.has(id);
+      const mgmt = node?.managementCluster ?? this.islandMgmtOf(id);
+      if (mgmt) mgmtToCheck.add(mgmt);
+      if (node && node.role === 'island' && this.islandVisible(node)) {
+        if (!was) visibilityChanged = true;
+        this.addIsland(node);
+        upserted.set(id, this.projectIsland(node, source));
+        removed.delete(id);
+      } else if (was) {
+        this.removeIsland(id);
+        removed.add(id);
+        upserted.delete(id);
+        visibilityChanged = true;
+      }
+    }
+
+    for (const name of mgmtToCheck) {
+      const node = source.get(name);
+      const was = this.visibleMgmt.has(name);
+      if (node && node.role === 'management' && this.mgmtVisible(node)) {
+        if (!was) visibilityChanged = true;
+        this.visibleMgmt.add(name);
+        upserted.set(name, this.projectMgmt(node, source));
+        removed.delete(name);
+      } else if (was) {
+        this.visibleMgmt.delete(name);
+        removed.add(name);
+        upserted.delete(name);
+        visibilityChanged = true;
+      }
+    }
+
+    const upsertedAddonSets: AddonSet[] = [];
+    const removedAddonSets: AddonSetId[] = [];
+    const addonSetsToCheck = new Set<AddonSetId>([
+      ...delta.upsertedAddonSets.map(a => a.id),
+      ...delta.removedAddonSets,
+    ]);
+    if (visibilityChanged) {
+      for (const a of source.addonSets()) addonSetsToCheck.add(a.id);
+      for (const id of this.sentAddonSets.keys()) addonSetsToCheck.add(id);
+    }
+    const upsertedIds = new Set(delta.upsertedAddonSets.map(a => a.id));
+    for (const id of addonSetsToCheck) {
+      const set = source.getAddonSet(id);
+      const projected = set ? this.projectAddonSet(set) : undefined;
+      const before = this.sentAddonSets.get(id);
+      if (projected) {
+        const signature = projected.matchingClusterIds.join('\n');
+        if (before !== signature || upsertedIds.has(id)) {
+          upsertedAddonSets.push(projected);
+          this.sentAddonSets.set(id, signature);
+        }
+      } else if (before !== undefined) {
+        removedAddonSets.push(id);
+        this.sentAddonSets.delete(id);
+      }
+    }
+
+    return {
+      fromVersion: delta.fromVersion,
+      version: delta.version,
+      generatedAt: delta.generatedAt,
+      upserted: [...upserted.values()],
+      removed: [...removed],
+      upsertedAddonSets,
+      removedAddonSets,
+    };
+  }
+
+  private islandMgmtOf(islandId: ClusterId): string | undefined {
+    for (const [mgmt, ids] of this.visibleIslandsByMgmt) {
+      if (ids.has(islandId)) return mgmt;
+    }
+    return undefined;
+  }
+
+  private addTenant(t: TenantNode) {
+    const island = t.islandId ?? '';
+    this.tenantIsland.set(t.id, island);
+    this.tenantMgmt.set(t.id, t.managementCluster);
+    if (island) {
+      let set = this.visibleTenantsByIsland.get(island);
+      if (!set) this.visibleTenantsByIsland.set(island, (set = new Set()));
+      set.add(t.id);
+    }
+    let m = this.visibleTenantsByMgmt.get(t.managementCluster);
+    if (!m) this.visibleTenantsByMgmt.set(t.managementCluster, (m = new Set()));
+    m.add(t.id);
+  }
+
+  private removeTenantIndex(id: ClusterId) {
+    const island = this.tenantIsland.get(id);
+    const mgmt = this.tenantMgmt.get(id);
+    if (island) this.visibleTenantsByIsland.get(island)?.delete(id);
+    if (mgmt) this.visibleTenantsByMgmt.get(mgmt)?.delete(id);
+    this.tenantIsland.delete(id);
+    this.tenantMgmt.delete(id);
+  }
+
+  private addIsland(i: IslandNode) {
+    this.visibleIslands.add(i.id);
+    let set = this.visibleIslandsByMgmt.get(i.managementCluster);
+    if (!set) {
+      this.visibleIslandsByMgmt.set(i.managementCluster, (set = new Set()));
+    }
+    set.add(i.id);
+  }
+
+  private removeIsland(id: ClusterId) {
+    this.visibleIslands.delete(id);
+    for (const set of this.visibleIslandsByMgmt.values()) set.delete(id);
+  }
+
+  private islandVisible(i: IslandNode): boolean {
+    return (
+      this.predicate(i) ||
+      (this.visibleTenantsByIsland.get(i.id)?.size ?? 0) > 0
+    );
+  }
+
+  private mgmtVisible(m: ManagementClusterNode): boolean {
+    return (
+      this.predicate(m) ||
+      (this.visibleIslandsByMgmt.get(m.managementCluster)?.size ?? 0) > 0 ||
+      (this.visibleTenantsByMgmt.get(m.managementCluster)?.size ?? 0) > 0
+    );
+  }
+
+  private project(c: FleetCluster, source: FleetSource): FleetCluster {
+    if (c.role === 'island') return this.projectIsland(c, source);
+    if (c.role === 'management') return this.projectMgmt(c, source);
+    return c;
+  }
+
+  private healthOf(
+    ids: Iterable<ClusterId>,
+    source: FleetSource,
+  ): HealthCounts {
+    const counts = emptyCounts();
+    for (const id of ids) {
+      const t = source.get(id);
+      if (t) counts[t.health.status] = (counts[t.health.status] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  private projectIsland(i: IslandNode, source: FleetSource): IslandNode {
+    const visible = this.visibleTenantsByIsland.get(i.id) ?? new Set();
+    const tenantIds = i.tenantIds.filter(id => visible.has(id));
+    const visibleTcps = new Set<string>();
+    for (const id of tenantIds) {
+      const t = source.get(id);
+      const key = t && t.role === 'tenant' ? tcpKey(t) : undefined;
+      if (key) visibleTcps.add(key);
+    }
+    return {
+      ...i,
+      tenantIds,
+      tenantHealth: this.healthOf(tenantIds, source),
+      dataStores: i.dataStores.map(d => ({
+        ...d,
+        usedBy: d.usedBy.filter(u => visibleTcps.has(u)),
+      })),
+    };
+  }
+
+  private projectMgmt(
+    m: ManagementClusterNode,
+    source: FleetSource,
+  ): ManagementClusterNode {
+    const visibleTenants =
+      this.visibleTenantsByMgmt.get(m.managementCluster) ?? new Set();
+    const visibleIslands =
+      this.visibleIslandsByMgmt.get(m.managementCluster) ?? new Set();
+    const tenantIds = m.tenantIds.filter(id => visibleTenants.has(id));
+    // tenantHealth counts every tenant of the management cluster when the model says so
+    // (more counted than listed), else only the tenants it hosts itself.
+    const total = Object.values(m.tenantHealth ?? {}).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    const counted = total > m.tenantIds.length ? visibleTenants : tenantIds;
+    return {
+      ...m,
+      islandIds: m.islandIds.filter(id => visibleIslands.has(id)),
+      tenantIds,
+      tenantHealth: this.healthOf(counted, source),
+    };
+  }
+
+  private projectAddonSet(a: AddonSet): AddonSet | undefined {
+    const matching = a.matchingClusterIds.filter(id => this.isVisible(id));
+    if (matching.length === 0) return undefined;
+    return { ...a, matchingClusterIds: matching };
+  }
+}

@@ -1,0 +1,131 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ConditionalPolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
+import {
+  FleetCluster,
+  KAMAJI_CLUSTER_RESOURCE_TYPE,
+  kamajiAuditReadPermission,
+  kamajiClusterCreatePermission,
+  kamajiClusterDeletePermission,
+  kamajiClusterReadPermission,
+  kamajiClusterScalePermission,
+  kamajiClusterUpgradePermission,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  compileKamajiClusterCriteria,
+  FleetService,
+  kamajiClusterPermissionRules,
+  kamajiClusterResourceRef,
+} from '@kamaji-backstage/plugin-kamaji-node';
+import { ReadScope } from '../api/visibility';
+
+/**
+ * Registers the `kamaji-cluster` resource type (resources are fleet clusters loaded by id from
+ * the fleet service), its rules and every Kamaji permission with the permission framework.
+ */
+export function registerKamajiPermissions(
+  registry: PermissionsRegistryService,
+  fleet: FleetService,
+) {
+  registry.addResourceType({
+    resourceRef: kamajiClusterResourceRef,
+    permissions: [
+      kamajiClusterReadPermission,
+      kamajiClusterUpgradePermission,
+      kamajiClusterScalePermission,
+      kamajiClusterDeletePermission,
+    ],
+    rules: Object.values(kamajiClusterPermissionRules),
+    getResources: async ids => ids.map(id => fleet.getCluster(id)),
+  });
+  registry.addPermissions([
+    kamajiClusterCreatePermission,
+    kamajiAuditReadPermission,
+  ]);
+}
+
+/**
+ * Asks the permission framework and turns its answers into something the routes apply in memory:
+ * a CONDITIONAL decision becomes one compiled predicate over fleet clusters.
+ */
+export class FleetAuthorizer {
+  private transform?: ReturnType<typeof createConditionTransformer<any>>;
+
+  constructor(
+    private readonly permissions: PermissionsService,
+    private readonly registry: PermissionsRegistryService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** What the caller may do with clusters under a resource permission. */
+  async scope(
+    permission: ResourcePermission<typeof KAMAJI_CLUSTER_RESOURCE_TYPE>,
+    credentials: BackstageCredentials,
+  ): Promise<ReadScope> {
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return { kind: 'all' };
+    if (decision.result === AuthorizeResult.DENY) return { kind: 'none' };
+    return this.conditional(
+      decision as ConditionalPolicyDecision,
+      permission.name,
+    );
+  }
+
+  /** The `kamaji.cluster.read` scope. */
+  readScope(credentials: BackstageCredentials): Promise<ReadScope> {
+    return this.scope(kamajiClusterReadPermission, credentials);
+  }
+
+  async allows(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const [decision] = await this.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  private conditional(
+    decision: ConditionalPolicyDecision,
+    permissionName: string,
+  ): ReadScope {
+    if (
+      decision.pluginId !== kamajiClusterResourceRef.pluginId ||
+      decision.resourceType !== KAMAJI_CLUSTER_RESOURCE_TYPE
+    ) {
+      this.logger.warn(
+        `conditional decision for ${permissionName} targets ${decision.pluginId}/${decision.resourceType}, not kamaji/${KAMAJI_CLUSTER_RESOURCE_TYPE}: denied`,
+      );
+      return { kind: 'none' };
+    }
+    try {
+      this.transform ??= createConditionTransformer(
+        this.registry.getPermissionRuleset(kamajiClusterResourceRef),
+      );
+      const predicate: (c: FleetCluster) => boolean =
+        compileKamajiClusterCriteria(this.transform(decision.conditions));
+      return { kind: 'conditional', predicate };
+    } catch (e) {
+      this.logger.warn(
+        `conditional decision for ${permissionName} could not be applied (${
+          (e as Error).message
+        }): denied`,
+      );
+      return { kind: 'none' };
+    }
+  }
+}

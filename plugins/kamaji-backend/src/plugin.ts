@@ -1,0 +1,132 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
+import { ClusterActions } from './actions/ClusterActions';
+import { parseCeiling } from './actions/versions';
+import {
+  DEFAULT_EVENT_OPTIONS,
+  FleetEventHubOptions,
+  FleetEventHub,
+} from './api/events';
+import { createRouter } from './api/router';
+import { AuditStore } from './database/AuditStore';
+import { FleetAuthorizer, registerKamajiPermissions } from './permissions';
+
+/**
+ * Settings of the API read from `kamaji.api` and `kamaji.actions` (all optional):
+ *
+ * ```yaml
+ * kamaji:
+ *   actions:
+ *     maxReplicas: 100             # upper bound of POST .../scale
+ *     maxKubernetesVersion: v1.36  # the supported ceiling of POST .../upgrade
+ *   api:
+ *     validateResponses: false     # check response bodies against the OpenAPI spec (development)
+ *     events:
+ *       bufferSize: 1000           # deltas kept for reconnecting clients
+ *       heartbeatSeconds: 15
+ *       maxConnectionMinutes: 15   # streams are closed (and re-authorized on reconnect) after this
+ *       maxQueuedKilobytes: 1024   # a slower client is sent one resync instead of the deltas
+ * ```
+ */
+export function readApiConfig(config: Config) {
+  const actions = config.getOptionalConfig('kamaji.actions');
+  const api = config.getOptionalConfig('kamaji.api');
+  const events = api?.getOptionalConfig('events');
+  const maxReplicas = actions?.getOptionalNumber('maxReplicas') ?? 100;
+  if (!Number.isInteger(maxReplicas) || maxReplicas < 0 || maxReplicas > 1000) {
+    throw new Error(
+      'kamaji.actions.maxReplicas must be an integer from 0 to 1000',
+    );
+  }
+  const eventOptions: FleetEventHubOptions = {
+    bufferSize:
+      events?.getOptionalNumber('bufferSize') ??
+      DEFAULT_EVENT_OPTIONS.bufferSize,
+    heartbeatMs: (events?.getOptionalNumber('heartbeatSeconds') ?? 15) * 1000,
+    maxConnectionMs:
+      (events?.getOptionalNumber('maxConnectionMinutes') ?? 15) * 60_000,
+    maxQueuedBytes:
+      (events?.getOptionalNumber('maxQueuedKilobytes') ?? 1024) * 1024,
+  };
+  return {
+    limits: {
+      maxReplicas,
+      ceiling: parseCeiling(
+        actions?.getOptionalString('maxKubernetesVersion') ?? 'v1.36',
+      ),
+    },
+    validateResponses: api?.getOptionalBoolean('validateResponses') ?? false,
+    eventOptions,
+  };
+}
+
+/**
+ * The `kamaji` backend plugin: the fleet REST API under `/api/kamaji` (OpenAPI spec at
+ * `/api/kamaji/openapi.json`), live updates as server-sent events, day-2 actions behind
+ * permissions, and their audit trail in the plugin's database.
+ *
+ * @public
+ */
+export const kamajiPlugin = createBackendPlugin({
+  pluginId: 'kamaji',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        fleet: fleetServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        database,
+        auditor,
+        lifecycle,
+        fleet,
+      }) {
+        const settings = readApiConfig(config);
+        registerKamajiPermissions(permissionsRegistry, fleet);
+        const auditStore = await AuditStore.create(database);
+        const hub = new FleetEventHub(fleet, logger, settings.eventOptions);
+        hub.start();
+        lifecycle.addShutdownHook(() => hub.stop());
+
+        httpRouter.use(
+          await createRouter({
+            fleet,
+            logger,
+            httpAuth,
+            authorizer: new FleetAuthorizer(
+              permissions,
+              permissionsRegistry,
+              logger,
+            ),
+            auditor,
+            auditStore,
+            actions: new ClusterActions(fleet, settings.limits),
+            hub,
+            validateResponses: settings.validateResponses,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // EventSource cannot send an Authorization header: the stream also takes the user cookie.
+        httpRouter.addAuthPolicy({ path: '/v1/events', allow: 'user-cookie' });
+      },
+    });
+  },
+});

@@ -1,0 +1,159 @@
+/**
+ * The request and response types of every operation in `openapi.yaml`, in the endpoint-map shape
+ * `@backstage/backend-openapi-utils` types its router with (`#<method>|<path>`).
+ *
+ * repo-tools would generate this map with openapi-generator (a Java program downloaded from Maven
+ * Central at run time), which this project cannot fetch; it is written by hand instead, and
+ * `openapi.test.ts` checks that it names exactly the operations of the spec.
+ */
+import {
+  AddonSet,
+  ClusterRole,
+  FleetCluster,
+  HealthStatus,
+  IslandNode,
+  ManagementClusterNode,
+  TenantNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+
+export interface ErrorBody {
+  error: { name: string; message: string; stack?: string; code?: string };
+  request?: { method?: string; url?: string };
+  response: { statusCode: number };
+}
+
+export interface Page {
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface FleetQuery {
+  managementCluster?: string;
+  island?: string;
+  owner?: string;
+  health?: HealthStatus[];
+  version?: string;
+  q?: string;
+  role?: ClusterRole[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface FleetResponseBody {
+  version: number;
+  generatedAt: string;
+  epoch?: string;
+  managementClusters: ManagementClusterNode[];
+  islands: IslandNode[];
+  tenants: TenantNode[];
+  addonSets: AddonSet[];
+  page: Page;
+}
+
+export interface ClusterPath {
+  managementCluster: string;
+  namespace: string;
+  name: string;
+}
+
+export interface UpgradeRequestBody {
+  version: string;
+  workers?: boolean;
+}
+
+export interface UpgradeResultBody {
+  cluster: string;
+  version: string;
+  changed: boolean;
+  controlPlane?: { name: string; from?: string; to: string };
+  workerPools: Array<{ name: string; from?: string; to: string }>;
+}
+
+export interface ScaleRequestBody {
+  pool: string;
+  replicas: number;
+}
+
+export interface ScaleResultBody {
+  cluster: string;
+  pool: string;
+  from?: number;
+  to: number;
+  changed: boolean;
+}
+
+export interface DeleteResultBody {
+  cluster: string;
+  deleting: boolean;
+}
+
+export type AuditActionValue = 'upgrade' | 'scale' | 'delete';
+export type AuditResultValue = 'success' | 'failure' | 'denied';
+
+export interface AuditEventBody {
+  id: number;
+  occurredAt: string;
+  actor: string;
+  actorType: 'user' | 'service';
+  action: AuditActionValue;
+  target: string;
+  request?: Record<string, unknown>;
+  result: AuditResultValue;
+  status: number;
+  message?: string;
+  details?: Record<string, unknown>;
+  durationMs?: number;
+}
+
+export interface AuditQuery {
+  limit?: number;
+  offset?: number;
+  actor?: string;
+  target?: string;
+  action?: AuditActionValue;
+  result?: AuditResultValue;
+}
+
+export type EndpointMap = {
+  '#get|/health': { response: { status: 'ok' } };
+  '#get|/v1/fleet': {
+    query: FleetQuery;
+    response: FleetResponseBody | ErrorBody;
+  };
+  '#get|/v1/clusters/by-id': {
+    query: { id: string };
+    response: FleetCluster | ErrorBody;
+  };
+  '#get|/v1/clusters/{managementCluster}/{namespace}/{name}': {
+    path: ClusterPath;
+    response: FleetCluster | ErrorBody;
+  };
+  '#_delete|/v1/clusters/{managementCluster}/{namespace}/{name}': {
+    path: ClusterPath;
+    query: { confirm: string };
+    response: DeleteResultBody | ErrorBody;
+  };
+  '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade': {
+    path: ClusterPath;
+    body: UpgradeRequestBody;
+    response: UpgradeResultBody | ErrorBody;
+  };
+  '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/scale': {
+    path: ClusterPath;
+    body: ScaleRequestBody;
+    response: ScaleResultBody | ErrorBody;
+  };
+  '#get|/v1/islands/{managementCluster}/{namespace}/{name}': {
+    path: ClusterPath;
+    response: { island: IslandNode; tenants: TenantNode[] } | ErrorBody;
+  };
+  '#get|/v1/events': {
+    query: { since?: number; epoch?: string };
+    response: string;
+  };
+  '#get|/v1/audit': {
+    query: AuditQuery;
+    response: { items: AuditEventBody[]; page: Page } | ErrorBody;
+  };
+};
