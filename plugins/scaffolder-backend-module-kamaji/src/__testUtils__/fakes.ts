@@ -3,6 +3,8 @@
  * with a fixed snapshot, and the services the actions use. Not exported from the package.
  */
 import { KubeConfig } from '@kubernetes/client-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -26,7 +28,9 @@ import {
 } from '../render/settings';
 
 const key = (r: ObjectRef) =>
-  `${r.apiVersion.split('/')[0]}|${r.kind}|${r.metadata.namespace ?? ''}|${r.metadata.name}`;
+  `${r.apiVersion.split('/')[0]}|${r.kind}|${r.metadata.namespace ?? ''}|${
+    r.metadata.name
+  }`;
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterProfile', 'DataStore']);
 
@@ -58,7 +62,10 @@ export class FakeObjectClient implements ObjectClient {
     );
   }
 
-  seed(obj: Omit<StoredObject, 'metadata'> & { metadata: any }, manager = 'someone-else') {
+  seed(
+    obj: Omit<StoredObject, 'metadata'> & { metadata: any },
+    manager = 'someone-else',
+  ) {
     const stored: StoredObject = {
       ...obj,
       metadata: {
@@ -110,10 +117,20 @@ export class FakeObjectClient implements ObjectClient {
     };
     this.fail(call, obj);
     if (this.notServed.has(obj.kind)) {
-      throw new KubeApiError(404, `the API server does not serve ${obj.kind}`, 'NotServed');
+      throw new KubeApiError(
+        404,
+        `the API server does not serve ${obj.kind}`,
+        'NotServed',
+      );
     }
     const ns = obj.metadata.namespace;
-    if (ns && !CLUSTER_SCOPED.has(obj.kind) && !this.objects.has(key({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))) {
+    if (
+      ns &&
+      !CLUSTER_SCOPED.has(obj.kind) &&
+      !this.objects.has(
+        key({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
+      )
+    ) {
       throw new KubeApiError(404, `namespaces "${ns}" not found`, 'NotFound');
     }
     const existing = this.objects.get(key(obj));
@@ -125,14 +142,24 @@ export class FakeObjectClient implements ObjectClient {
         ...(existing?.metadata ?? {}),
         ...metadata,
         labels: { ...existing?.metadata.labels, ...metadata.labels },
-        annotations: { ...existing?.metadata.annotations, ...metadata.annotations },
+        annotations: {
+          ...existing?.metadata.annotations,
+          ...metadata.annotations,
+        },
       },
     } as StoredObject;
-    if (!Object.keys(merged.metadata.labels ?? {}).length) delete merged.metadata.labels;
-    if (!Object.keys(merged.metadata.annotations ?? {}).length) delete merged.metadata.annotations;
-    const managers = new Set((existing?.metadata.managedFields ?? []).map(m => m.manager));
+    if (!Object.keys(merged.metadata.labels ?? {}).length)
+      delete merged.metadata.labels;
+    if (!Object.keys(merged.metadata.annotations ?? {}).length)
+      delete merged.metadata.annotations;
+    const managers = new Set(
+      (existing?.metadata.managedFields ?? []).map(m => m.manager),
+    );
     managers.add(options.fieldManager);
-    merged.metadata.managedFields = [...managers].map(manager => ({ manager, operation: 'Apply' }));
+    merged.metadata.managedFields = [...managers].map(manager => ({
+      manager,
+      operation: 'Apply',
+    }));
     const strip = (o?: StoredObject) => {
       if (!o) return undefined;
       const { resourceVersion, uid, managedFields, ...m } = o.metadata;
@@ -141,7 +168,9 @@ export class FakeObjectClient implements ObjectClient {
     const changed = strip(existing) !== strip(merged);
     merged.metadata.uid = existing?.metadata.uid ?? `uid-${this.rv + 1}`;
     merged.metadata.resourceVersion =
-      changed || !existing ? String(++this.rv) : existing.metadata.resourceVersion;
+      changed || !existing
+        ? String(++this.rv)
+        : existing.metadata.resourceVersion;
     if (!options.dryRun) this.objects.set(key(obj), merged);
     return structuredClone(merged);
   }
@@ -172,10 +201,7 @@ export class FakeObjectClient implements ObjectClient {
   }
 }
 
-function island(
-  name: string,
-  overrides: Partial<IslandNode> = {},
-): IslandNode {
+function island(name: string, overrides: Partial<IslandNode> = {}): IslandNode {
   return {
     id: `central/fleet-islands/${name}`,
     role: 'island',
@@ -188,7 +214,13 @@ function island(
     connection: { status: 'connected', since: '2026-11-25T08:00:00Z' },
     kubernetesVersion: 'v1.34.2',
     tenantIds: [],
-    tenantHealth: { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 },
+    tenantHealth: {
+      healthy: 0,
+      progressing: 0,
+      degraded: 0,
+      unhealthy: 0,
+      unknown: 0,
+    },
     dataStores: [{ name: 'default', driver: 'etcd', ready: true, usedBy: [] }],
     conditions: [],
     ...overrides,
@@ -210,9 +242,18 @@ export function demoSnapshot(): FleetSnapshot {
         health: { status: 'healthy', reasons: [] },
         staleness: { stale: false },
         connection: { status: 'connected', since: '2026-11-25T08:00:00Z' },
-        islandIds: ['central/fleet-islands/island-a', 'central/fleet-islands/island-b'],
+        islandIds: [
+          'central/fleet-islands/island-a',
+          'central/fleet-islands/island-b',
+        ],
         tenantIds: [],
-        tenantHealth: { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 },
+        tenantHealth: {
+          healthy: 0,
+          progressing: 0,
+          degraded: 0,
+          unhealthy: 0,
+          unknown: 0,
+        },
       },
     ],
     islands: [
@@ -234,7 +275,11 @@ export function demoSnapshot(): FleetSnapshot {
         kind: 'ClusterProfile',
         name: 'observability',
         managementCluster: 'central',
-        selector: { matchLabels: { 'addons.kamaji-backstage.io/observability': 'enabled' } },
+        selector: {
+          matchLabels: {
+            'addons.kamaji-backstage.io/observability': 'enabled',
+          },
+        },
         contents: [],
         matchingClusterIds: [],
         health: { status: 'healthy', reasons: [] },
@@ -245,7 +290,9 @@ export function demoSnapshot(): FleetSnapshot {
         name: 'cilium',
         namespace: 'fleet-tenants',
         managementCluster: 'central',
-        selector: { matchLabels: { 'addons.kamaji-backstage.io/cilium': 'enabled' } },
+        selector: {
+          matchLabels: { 'addons.kamaji-backstage.io/cilium': 'enabled' },
+        },
         contents: [],
         matchingClusterIds: [],
         health: { status: 'healthy', reasons: [] },
@@ -255,19 +302,27 @@ export function demoSnapshot(): FleetSnapshot {
 }
 
 /** A fleet service over a fixed snapshot; `kubeConfig` is a placeholder the client factory ignores. */
-export function fakeFleet(snapshot: FleetSnapshot = demoSnapshot()): FleetService {
+export function fakeFleet(
+  snapshot: FleetSnapshot = demoSnapshot(),
+): FleetService {
   return {
     getSnapshot: () => snapshot,
     getCluster: id =>
-      [...snapshot.managementClusters, ...snapshot.islands, ...snapshot.tenants].find(
-        c => c.id === id,
-      ),
+      [
+        ...snapshot.managementClusters,
+        ...snapshot.islands,
+        ...snapshot.tenants,
+      ].find(c => c.id === id),
     subscribe: () => () => {},
     ready: async () => {},
     getClusterAccess: async () => undefined,
     getManagementClusterAccess: name =>
       snapshot.managementClusters.some(m => m.name === name)
-        ? { clusterId: name, server: 'https://central.invalid', kubeConfig: new KubeConfig() }
+        ? {
+            clusterId: name,
+            server: 'https://central.invalid',
+            kubeConfig: new KubeConfig(),
+          }
         : undefined,
   };
 }
@@ -317,7 +372,8 @@ export function makeDeps(
     client,
     fleet: fakeFleet(options.snapshot),
     permissions: mockServices.permissions({
-      result: options.allow === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      result:
+        options.allow === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
     }),
     userInfo: mockServices.userInfo({
       userEntityRef: options.user ?? 'user:default/mock',
@@ -335,3 +391,41 @@ export function makeDeps(
 }
 
 export { KAMAJI_FIELD_MANAGER };
+
+type MockContextOptions = Partial<
+  Parameters<typeof createMockActionContext>[0] & { isDryRun: boolean }
+>;
+
+/** Runs an action with a mock context (user alice, task mock-task-id); returns the context and its logger. */
+export async function runAction(
+  action: TemplateAction<any, any, any>,
+  input: unknown,
+  extra: MockContextOptions = {},
+) {
+  const logger = mockServices.logger.mock();
+  const { isDryRun, ...known } = extra;
+  const ctx = createMockActionContext({
+    input: input as any,
+    logger,
+    user: { ref: 'user:default/alice' },
+    ...known,
+  });
+  // createMockActionContext does not pass isDryRun through.
+  if (isDryRun) ctx.isDryRun = true;
+  await action.handler(ctx);
+  return { ctx, logger };
+}
+
+/** Runs an action that must fail; returns the error. */
+export async function actionFailure(
+  action: TemplateAction<any, any, any>,
+  input: unknown,
+  extra: MockContextOptions = {},
+): Promise<Error> {
+  try {
+    await runAction(action, input, extra);
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error(`expected ${action.id} to fail`);
+}

@@ -41,12 +41,16 @@ function readYaml(io: Io, path: string, what: string): unknown {
   try {
     text = io.readFile(path);
   } catch (e: any) {
-    throw new Error(`cannot read the ${what} ${path}: ${e?.code ?? e?.message ?? e}`);
+    throw new Error(
+      `cannot read the ${what} ${path}: ${e?.code ?? e?.message ?? e}`,
+    );
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new Error(
-      `${path} is not valid YAML:\n${doc.errors.map(e => `  ${e.message}`).join('\n')}`,
+      `${path} is not valid YAML:\n${doc.errors
+        .map(e => `  ${e.message}`)
+        .join('\n')}`,
     );
   }
   return doc.toJS();
@@ -57,7 +61,10 @@ function readYaml(io: Io, path: string, what: string): unknown {
  *
  * @public
  */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+): Promise<number> {
   const positional: string[] = [];
   const options: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -88,13 +95,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 2;
   }
   if (!(RENDER_KINDS as readonly string[]).includes(kind)) {
-    io.err(`kamaji-render: unknown kind '${kind}': use one of ${RENDER_KINDS.join(', ')}\n`);
+    io.err(
+      `kamaji-render: unknown kind '${kind}': use one of ${RENDER_KINDS.join(
+        ', ',
+      )}\n`,
+    );
     return 2;
   }
   try {
     const settings = options.config
       ? readScaffolderSettings(
-          new ConfigReader((readYaml(io, options.config, 'config file') ?? {}) as any),
+          new ConfigReader(
+            (readYaml(io, options.config, 'config file') ?? {}) as any,
+          ),
         )
       : defaultScaffolderSettings();
     const values = readYaml(io, valuesFile, 'values file');

@@ -143,7 +143,9 @@ function checkValues(problems: Problems, path: string, value: string) {
   } catch (e: any) {
     problems.add(
       path,
-      `is not valid YAML: ${String(e?.message ?? e).split('\n')[0]}`,
+      `is not valid YAML: ${String(e?.message ?? e)
+        .split('\n')[0]
+        .replace(/:$/, '')}`,
     );
   }
 }
@@ -171,7 +173,9 @@ function checkManifests(problems: Problems, path: string, value: string) {
     if (doc.errors.length) {
       problems.add(
         path,
-        `${where} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+        `${where} is not valid YAML: ${doc.errors[0].message
+          .split('\n')[0]
+          .replace(/:$/, '')}`,
       );
       return;
     }

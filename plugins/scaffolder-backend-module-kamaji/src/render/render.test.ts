@@ -99,7 +99,9 @@ describe('renderTenantCluster', () => {
     expect((kcp.spec as any).dataStoreName).toBe('default');
     const md = byKind(objects, 'MachineDeployment')[0] as any;
     expect(md.spec.clusterName).toBe('shop-42');
-    expect(md.spec.selector.matchLabels).toEqual(md.spec.template.metadata.labels);
+    expect(md.spec.selector.matchLabels).toEqual(
+      md.spec.template.metadata.labels,
+    );
     expect(md.spec.selector.matchLabels).toEqual({
       'cluster.x-k8s.io/cluster-name': 'shop-42',
       'cluster.x-k8s.io/deployment-name': 'shop-42-tills',
@@ -193,7 +195,9 @@ describe('renderTenantCluster', () => {
     });
     const [, kcp] = objects as any[];
     expect(kcp.spec.network.serviceType).toBe('NodePort');
-    expect(kcp.spec.deployment.externalClusterReference.deploymentNamespace).toBe('tcp');
+    expect(
+      kcp.spec.deployment.externalClusterReference.deploymentNamespace,
+    ).toBe('tcp');
     expect(byKind(objects, 'EdgeCluster')[0].apiVersion).toBe(
       'infrastructure.cluster.x-k8s.io/v1alpha1',
     );
@@ -358,7 +362,10 @@ describe('renderAddonSet', () => {
       owner: 'platform-team',
       manifests: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: edge\n',
     }) as any[];
-    expect(objects.map(o => o.kind)).toEqual(['ClusterResourceSet', 'ConfigMap']);
+    expect(objects.map(o => o.kind)).toEqual([
+      'ClusterResourceSet',
+      'ConfigMap',
+    ]);
     expect(objects[0].spec).toEqual({
       strategy: 'Reconcile',
       clusterSelector: {

@@ -23,6 +23,7 @@ import {
   checkRange,
   checkUnique,
   pathOf,
+  shown,
   zodProblems,
 } from './validation';
 import { KubeObject, Provenance, meta, provenanceAnnotations } from './objects';
@@ -83,7 +84,7 @@ export function parseTenantCluster(
   const limits = settings.limits;
 
   const hosted = input.island !== undefined;
-  checkDnsLabel(problems, 'name', input.name, {
+  const nameOk = checkDnsLabel(problems, 'name', input.name, {
     startWithLetter: !hosted,
     why: hosted
       ? 'it names the Cluster, whose name must also be a valid label value'
@@ -144,14 +145,16 @@ export function parseTenantCluster(
     );
   }
   input.workerPools.forEach((pool, i) => {
+    const mdName = `${input.name}-${pool.name}`;
     if (
       checkDnsLabel(problems, pathOf('workerPools', i, 'name'), pool.name) &&
-      `${input.name}-${pool.name}`.length > 63
+      nameOk &&
+      mdName.length > 63
     ) {
       problems.add(
         pathOf('workerPools', i, 'name'),
-        `the MachineDeployment name '${input.name}-${pool.name}' would be ${
-          `${input.name}-${pool.name}`.length
+        `the MachineDeployment name ${shown(mdName)} would be ${
+          mdName.length
         } characters; CAPI allows at most 63: shorten the pool or cluster name`,
       );
     }

@@ -213,8 +213,6 @@ export function checkDnsLabel(
     problems.add(
       path,
       `${rule}; got ${shown(value)}${
-        value.length > max ? `, which is ${value.length} characters` : ''
-      }${
         hint && (!options.startWithLetter || /^[a-z]/.test(hint))
           ? ` (try '${hint}')`
           : ''
