@@ -1,0 +1,118 @@
+/*
+ * A fleet service read once from the local control plane (test/kube): what the fleet backend
+ * would report for the seeded demo fleet. Only the parts the actions read.
+ */
+import {
+  FleetSnapshot,
+  IslandNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import { LocalControlPlane } from '@internal/test-kube';
+import { KubeObjectClient } from '../kube/ObjectClient';
+
+export async function fleetFromPlane(
+  plane: LocalControlPlane,
+): Promise<FleetService & { refresh(): Promise<void> }> {
+  let snapshot: FleetSnapshot;
+  const central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
+
+  const refresh = async () => {
+    const clusters =
+      (await central.list('cluster.x-k8s.io/v1beta2', 'Cluster')) ?? [];
+    const islands: IslandNode[] = [];
+    for (const c of clusters) {
+      if (c.metadata.labels?.['kamaji-backstage.io/role'] !== 'island')
+        continue;
+      const name = c.metadata.name;
+      let dataStores: IslandNode['dataStores'] = [];
+      let connection: IslandNode['connection'] = {
+        status: 'connected',
+        since: new Date().toISOString(),
+      };
+      if (plane.state.clusters[name]) {
+        const island = KubeObjectClient.forConfig(plane.kubeConfig(name));
+        dataStores = (
+          (await island.list('kamaji.clastix.io/v1alpha1', 'DataStore')) ?? []
+        ).map(d => ({
+          name: d.metadata.name,
+          driver: (d as any).spec?.driver,
+          usedBy: [],
+        }));
+      } else {
+        connection = {
+          status: 'disconnected',
+          since: new Date().toISOString(),
+          lastError: 'never reached',
+        };
+      }
+      islands.push({
+        id: `central/${c.metadata.namespace}/${name}`,
+        role: 'island',
+        name,
+        namespace: c.metadata.namespace!,
+        managementCluster: 'central',
+        site: c.metadata.labels?.['kamaji-backstage.io/site'],
+        labels: c.metadata.labels ?? {},
+        health: { status: 'healthy', reasons: [] },
+        staleness: { stale: false },
+        connection,
+        tenantIds: [],
+        tenantHealth: {
+          healthy: 0,
+          progressing: 0,
+          degraded: 0,
+          unhealthy: 0,
+          unknown: 0,
+        },
+        dataStores,
+        conditions: [],
+      });
+    }
+    snapshot = {
+      version: 1,
+      generatedAt: new Date().toISOString(),
+      managementClusters: [
+        {
+          id: 'central',
+          role: 'management',
+          name: 'central',
+          managementCluster: 'central',
+          labels: {},
+          health: { status: 'healthy', reasons: [] },
+          staleness: { stale: false },
+          connection: { status: 'connected', since: new Date().toISOString() },
+          islandIds: islands.map(i => i.id),
+          tenantIds: [],
+          tenantHealth: {
+            healthy: 0,
+            progressing: 0,
+            degraded: 0,
+            unhealthy: 0,
+            unknown: 0,
+          },
+        },
+      ],
+      islands,
+      tenants: [],
+      addonSets: [],
+    };
+  };
+  await refresh();
+
+  return {
+    refresh,
+    getSnapshot: () => snapshot,
+    getCluster: () => undefined,
+    subscribe: () => () => {},
+    ready: async () => {},
+    getClusterAccess: async () => undefined,
+    getManagementClusterAccess: name =>
+      name === 'central'
+        ? {
+            clusterId: 'central',
+            server: plane.server('central'),
+            kubeConfig: plane.kubeConfig('central'),
+          }
+        : undefined,
+  };
+}
