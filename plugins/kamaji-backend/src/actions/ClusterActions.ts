@@ -95,11 +95,12 @@ export class ClusterActions {
     cluster: DeclaredCluster,
     what: string,
     fn: () => Promise<T>,
+    options: { precondition?: boolean } = {},
   ): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw mapKubeError(e, what, cluster.managementCluster);
+      throw mapKubeError(e, what, cluster.managementCluster, options);
     }
   }
 
@@ -219,13 +220,17 @@ export class ClusterActions {
               { op: 'replace', path: '/spec/version', value: target.text },
             ]
           : [{ op: 'add', path: '/spec/version', value: target.text }];
-      await this.call(cluster, `patch ${kcpWhat}`, () =>
-        api.patchNamespacedCustomObject({
-          ...params(FLEET_KINDS.KamajiControlPlane, cluster.namespace),
-          name: ref.name,
-          body: patch,
-          fieldManager: KAMAJI_FIELD_MANAGER,
-        }),
+      await this.call(
+        cluster,
+        `patch ${kcpWhat}`,
+        () =>
+          api.patchNamespacedCustomObject({
+            ...params(FLEET_KINDS.KamajiControlPlane, cluster.namespace),
+            name: ref.name,
+            body: patch,
+            fieldManager: KAMAJI_FIELD_MANAGER,
+          }),
+        { precondition: patch.length > 1 },
       );
       result.controlPlane = { name: ref.name, from: current, to: target.text };
       result.changed = true;
@@ -262,6 +267,7 @@ export class ClusterActions {
               body: patch,
               fieldManager: KAMAJI_FIELD_MANAGER,
             }),
+          { precondition: patch.length > 1 },
         );
       } catch (e) {
         if (result.changed) {
@@ -368,13 +374,17 @@ export class ClusterActions {
             { op: 'test', path: '/spec/replicas', value: from },
             { op: 'replace', path: '/spec/replicas', value: request.replicas },
           ];
-    await this.call(cluster, `patch ${mdWhat}`, () =>
-      api.patchNamespacedCustomObject({
-        ...params(FLEET_KINDS.MachineDeployment, cluster.namespace),
-        name: request.pool,
-        body: patch,
-        fieldManager: KAMAJI_FIELD_MANAGER,
-      }),
+    await this.call(
+      cluster,
+      `patch ${mdWhat}`,
+      () =>
+        api.patchNamespacedCustomObject({
+          ...params(FLEET_KINDS.MachineDeployment, cluster.namespace),
+          name: request.pool,
+          body: patch,
+          fieldManager: KAMAJI_FIELD_MANAGER,
+        }),
+      { precondition: patch.length > 1 },
     );
     return result;
   }

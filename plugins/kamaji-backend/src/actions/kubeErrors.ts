@@ -32,17 +32,27 @@ export function scrub(text: string, max = 300): string {
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
-/** The `message` of a Kubernetes Status body, when there is one. */
-function statusMessage(body: unknown): string | undefined {
+/** The `message` of a Kubernetes Status body and its field causes, when there are any. */
+function statusOf(body: unknown): { message?: string; causes: string[] } {
   let status: any = body;
   if (typeof body === 'string') {
     try {
       status = JSON.parse(body);
     } catch {
-      return undefined;
+      return { causes: [] };
     }
   }
-  return typeof status?.message === 'string' ? status.message : undefined;
+  const causes: string[] = Array.isArray(status?.details?.causes)
+    ? status.details.causes
+        .map((c: any) =>
+          [c?.field, c?.message].filter(x => typeof x === 'string').join(': '),
+        )
+        .filter(Boolean)
+    : [];
+  return {
+    message: typeof status?.message === 'string' ? status.message : undefined,
+    causes,
+  };
 }
 
 function isNetworkError(e: any): boolean {
@@ -68,11 +78,16 @@ export function mapKubeError(
   e: unknown,
   what: string,
   managementCluster: string,
+  options: {
+    /** The request was a JSON patch with `test` operations (an optimistic precondition). */
+    precondition?: boolean;
+  } = {},
 ): Error {
   if (e instanceof ApiException || typeof (e as any)?.code === 'number') {
     const code = (e as ApiException<unknown>).code;
-    const message = statusMessage((e as ApiException<unknown>).body);
-    const detail = message ? `: ${scrub(message)}` : '';
+    const { message, causes } = statusOf((e as ApiException<unknown>).body);
+    const text = [message, ...causes].filter(Boolean).join('; ');
+    const detail = text ? `: ${scrub(text)}` : '';
     switch (code) {
       case 404:
         return new NotFoundError(
@@ -83,7 +98,11 @@ export function mapKubeError(
           `${what}: the object was changed concurrently; reload and retry`,
         );
       case 422:
-        if (/test/i.test(message ?? '')) {
+        // A failed `test` operation comes back as a bare "Invalid" without field causes.
+        if (
+          (options.precondition && causes.length === 0) ||
+          /\btest(ing)? (value|operation)|test failed/i.test(message ?? '')
+        ) {
           return new ConflictError(
             `${what}: the object was changed since it was read; reload and retry`,
           );

@@ -222,6 +222,14 @@ export class ConditionalView {
     };
 
     for (const c of delta.upserted) {
+      // A node that changed role (a Cluster labelled as an island later) leaves its old index.
+      if (c.role !== 'tenant' && this.tenantIsland.has(c.id)) dropTenant(c.id);
+      if (c.role !== 'island' && this.visibleIslands.has(c.id)) {
+        this.removeIsland(c.id);
+        removed.add(c.id);
+        visibilityChanged = true;
+        if (c.managementCluster) mgmtToCheck.add(c.managementCluster);
+      }
       if (c.role === 'tenant') {
         const was = this.tenantIsland.has(c.id);
         if (was) {
