@@ -45,8 +45,12 @@ export function applyFleetDelta(
   for (const id of delta.removedAddonSets) addonSets.delete(id);
   for (const a of delta.upsertedAddonSets) addonSets.set(a.id, a);
 
+  const byId = (x: { id: string }, y: { id: string }) => {
+    if (x.id === y.id) return 0;
+    return x.id < y.id ? -1 : 1;
+  };
   const sorted = <T extends { id: string }>(m: Map<string, T>): T[] =>
-    [...m.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    [...m.values()].sort(byId);
   return {
     version: delta.version,
     generatedAt: delta.generatedAt,

@@ -28,7 +28,7 @@ import {
   startService,
   TEST_FIELD_MANAGER,
   waitFor,
-} from './__testing__/fleetTestEnv';
+} from './__testUtils__/fleetTestEnv';
 
 jest.setTimeout(300_000);
 

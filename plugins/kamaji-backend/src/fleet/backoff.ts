@@ -40,15 +40,19 @@ export function jittered(
 /** A sleep that ends early (resolving false) when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise(resolve => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
+    if (signal?.aborted) {
+      resolve(false);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined = undefined;
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
     };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -53,6 +53,7 @@ export class ClusterSource implements SourceView {
   private readonly versions = new Map<string, string>();
   private readonly kindState = new Map<string, WatcherState>();
   private discoveryTimer?: NodeJS.Timeout;
+  private absentRounds = 0;
   private stopped = true;
   private generation = 0;
 
@@ -218,6 +219,7 @@ export class ClusterSource implements SourceView {
 
   private async disconnect(): Promise<void> {
     const gen = ++this.generation;
+    this.absentRounds = 0;
     clearTimeout(this.discoveryTimer);
     this.markDisconnected();
     this.settle();
@@ -258,6 +260,12 @@ export class ClusterSource implements SourceView {
           absent = true;
           const existing = this.watchers.get(watch.name);
           if (existing) await existing.stop();
+          const prev = this.kindState.get(watch.name);
+          if (prev?.state !== 'unreadable' || prev.reason !== d.reason) {
+            this.o.logger.warn(
+              `${this.o.displayName}: cannot read ${watch.kind.kind}: ${d.reason}`,
+            );
+          }
           this.setKindState(watch.name, {
             state: 'unreadable',
             reason: d.reason,
@@ -282,11 +290,18 @@ export class ClusterSource implements SourceView {
         w.start();
       }
       this.recompute();
-      // Kinds whose CRD is absent: look again later (a CRD installed later is picked up).
+      // Kinds whose CRD is absent: look again, soon at first (an API server that just started may
+      // not list every CRD yet), then every unreadableRetryInterval (a CRD installed later is picked up).
       if (absent) {
+        const delay = Math.min(
+          this.o.timings.unreadableRetryMs,
+          1_000 * 2 ** this.absentRounds++,
+        );
         this.discoveryTimer = setTimeout(() => {
           if (gen === this.generation && this.reach.reachable) this.connect();
-        }, this.o.timings.unreadableRetryMs);
+        }, delay);
+      } else {
+        this.absentRounds = 0;
       }
     })().catch(e => {
       this.o.logger.error(`${this.o.displayName}: ${describeError(e)}`);

@@ -15,6 +15,11 @@ export interface FleetNodes {
   addonSets: AddonSet[];
 }
 
+function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 interface Entry<T> {
   node: T;
   json: string;
@@ -144,7 +149,7 @@ export class FleetModel {
 
   private sortedEntries<T>(m: Map<string, Entry<T>>): Entry<T>[] {
     return [...m.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareIds(a, b))
       .map(([, e]) => e);
   }
 

@@ -286,9 +286,9 @@ describe('tenantHealth', () => {
   )('$name', ({ input, status, reason }) => {
     const h = tenantHealth(input);
     expect(h.status).toBe(status);
-    if (status === 'healthy') expect(h.reasons).toEqual([]);
-    else expect(h.reasons.length).toBeGreaterThan(0);
-    if (reason) expect(h.reasons.join(' | ')).toMatch(reason);
+    // reasons exactly for anything but healthy
+    expect(h.reasons.length > 0).toBe(status !== 'healthy');
+    expect(h.reasons.join(' | ')).toMatch(reason ?? /.*/);
   });
 });
 
@@ -401,7 +401,7 @@ describe('islandHealth', () => {
       ...override,
     });
     expect(h.status).toBe(status);
-    if (reason) expect(h.reasons.join(' | ')).toMatch(reason);
+    expect(h.reasons.join(' | ')).toMatch(reason ?? /.*/);
   });
 });
 

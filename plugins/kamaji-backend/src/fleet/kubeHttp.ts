@@ -170,6 +170,8 @@ export class KubeHttp {
     const req = await this.open(path);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let connectTimer: NodeJS.Timeout | undefined = undefined;
+      let onAbort: () => void = () => {};
       const finish = (err?: unknown, passThrough = false) => {
         if (settled) return;
         settled = true;
@@ -178,13 +180,16 @@ export class KubeHttp {
         if (err) reject(passThrough ? err : toKubeHttpError(err, what));
         else resolve();
       };
-      const onAbort = () => {
+      onAbort = () => {
         req.destroy();
         finish(new KubeHttpError('aborted', `${what}: aborted`));
       };
-      if (options.signal?.aborted) return onAbort();
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const connectTimer = setTimeout(() => {
+      connectTimer = setTimeout(() => {
         req.destroy();
         finish(
           new KubeHttpError(
@@ -267,6 +272,8 @@ export class KubeHttp {
     const req = await this.open(path);
     return new Promise((resolve, reject) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined = undefined;
+      let onAbort: () => void = () => {};
       const finish = (
         err?: unknown,
         value?: { statusCode: number; body: string },
@@ -278,14 +285,17 @@ export class KubeHttp {
         if (err) reject(toKubeHttpError(err, what));
         else resolve(value!);
       };
-      const onAbort = () => {
+      onAbort = () => {
         req.destroy();
         finish(new KubeHttpError('aborted', `${what}: aborted`));
       };
-      if (options.signal?.aborted) return onAbort();
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const timeoutMs = options.timeoutMs ?? 30_000;
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         req.destroy();
         finish(
           new KubeHttpError(
@@ -353,9 +363,8 @@ export class KubeHttp {
       opts.servername,
       String(opts.rejectUnauthorized),
     ]) {
-      hash.update(
-        part === undefined ? '-' : Buffer.isBuffer(part) ? part : String(part),
-      );
+      if (part === undefined) hash.update('-');
+      else hash.update(Buffer.isBuffer(part) ? part : String(part));
       hash.update('\0');
     }
     const key = `${isHttps}:${hash.digest('hex')}`;

@@ -228,11 +228,10 @@ export class ManagementSource {
         data = await this.fetchSecretData(secretKey, secret.hash);
       let error: string | undefined;
       if (!src.readable('Secret')) {
-        error = `kubeconfig Secret ${secretKey} cannot be read${
-          src.unreadableReason('Secret')
-            ? ` (${src.unreadableReason('Secret')})`
-            : ''
-        }`;
+        const reason = src.unreadableReason('Secret');
+        // Not listed yet: wait for the list (this runs again on every change).
+        if (!reason) continue;
+        error = `kubeconfig Secret ${secretKey} cannot be read (${reason})`;
       } else if (!secret) {
         error = `kubeconfig Secret ${secretKey} not found`;
       } else if (!data) {

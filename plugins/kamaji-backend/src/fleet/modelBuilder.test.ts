@@ -8,7 +8,7 @@ import {
   ownerRef,
 } from './modelBuilder';
 import type { SlimCluster, SlimKcp, SlimSecret } from './objects';
-import { FakeSource } from './__testing__/fakeSource';
+import { FakeSource } from './__testUtils__/fakeSource';
 
 const V1B2 = 'cluster.x-k8s.io/v1beta2';
 const ready = [{ type: 'Available', status: 'True', reason: 'Available' }];

@@ -111,8 +111,10 @@ export function ownerRef(label: string | undefined): string | undefined {
     : `group:default/${label}`;
 }
 
-const byId = <T extends { id: string }>(a: T, b: T) =>
-  a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+function byId<T extends { id: string }>(a: T, b: T): number {
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
+}
 
 function sumReplicas(list: ReplicaCounts[]): ReplicaCounts {
   const total: ReplicaCounts = {
@@ -269,12 +271,14 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
           ? view.islandsBySecret.get(secretRef)
           : undefined;
         if (!islandKey) {
-          const secretKnown = secrets.has(secretRef);
-          const msg = !ext.secretName
-            ? 'externalClusterReference names no kubeconfig Secret'
-            : !secretKnown && src.readable(K.Secret)
-            ? `externalClusterReference points at Secret ${secretRef}, which does not exist`
-            : `externalClusterReference Secret ${secretRef} is not the kubeconfig of an island Cluster of ${M}`;
+          let msg: string;
+          if (!ext.secretName) {
+            msg = 'externalClusterReference names no kubeconfig Secret';
+          } else if (!secrets.has(secretRef) && src.readable(K.Secret)) {
+            msg = `externalClusterReference points at Secret ${secretRef}, which does not exist`;
+          } else {
+            msg = `externalClusterReference Secret ${secretRef} is not the kubeconfig of an island Cluster of ${M}`;
+          }
           problem(M, `KamajiControlPlane ${kcpKey}`, msg);
           tcpInput = { unknown: `control plane location unknown: ${msg}` };
         } else {
@@ -291,7 +295,9 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
             set.add(tcpKey);
           }
           if (!tcp) {
-            const reason = island.source?.unreadableReason(K.TCP);
+            const reason =
+              island.source?.unreadableReason(K.TCP) ??
+              island.connection.lastError;
             tcpInput = island.source?.readable(K.TCP)
               ? {
                   missing: `TenantControlPlane ${tcpKey} not found on island ${island.ref.name}`,
@@ -299,13 +305,7 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
               : {
                   unknown: `TenantControlPlanes on island ${
                     island.ref.name
-                  } cannot be read${
-                    reason
-                      ? `: ${reason}`
-                      : island.connection.lastError
-                      ? `: ${island.connection.lastError}`
-                      : ''
-                  }`,
+                  } cannot be read${reason ? `: ${reason}` : ''}`,
                 };
           }
         }

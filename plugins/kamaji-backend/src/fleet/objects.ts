@@ -245,13 +245,12 @@ export function readConditions(
 
 /** `Available` and every condition not in its good state (True, or False for negative polarity). */
 export function notableConditions(conds: FleetCondition[]): FleetCondition[] {
-  return conds.filter(c =>
-    c.type === 'Available'
-      ? true
-      : NEGATIVE_POLARITY.has(c.type)
+  return conds.filter(c => {
+    if (c.type === 'Available') return true;
+    return NEGATIVE_POLARITY.has(c.type)
       ? c.status !== 'False'
-      : c.status !== 'True',
-  );
+      : c.status !== 'True';
+  });
 }
 
 function statusOf(conds: FleetCondition[], type: string) {

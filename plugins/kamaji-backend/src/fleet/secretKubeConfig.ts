@@ -64,9 +64,7 @@ export function kubeConfigFromSecretValue(
       )}; only inline certificates, keys and tokens are accepted from Secrets`,
     );
   }
-  try {
-    new URL(cluster.server);
-  } catch {
+  if (!URL.canParse(cluster.server)) {
     throw new SafeError(`${where}: kubeconfig server is not a URL`);
   }
 
