@@ -140,6 +140,7 @@ const BAD_URLS: unknown[] = [
   '',
   'charts.example.com',
   'ftp://charts.example.com',
+  // eslint-disable-next-line no-script-url
   'javascript:alert(1)',
   'file:///etc/passwd',
   'https://user:pass@charts.example.com',
@@ -368,6 +369,7 @@ describe('hostile input', () => {
     expect(lines[0]).toMatch(/^Invalid [a-z ]+ \(\d+ problems?\):$/);
     // One problem per line: hostile values cannot inject lines or control characters.
     for (const line of lines.slice(1)) expect(line).toMatch(/^- \S+: /);
+    // eslint-disable-next-line no-control-regex
     expect(e.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
     expect(lines.some(l => l.startsWith(`- ${path}: `))).toBe(true);
     expect(client.writes).toEqual([]);

@@ -91,11 +91,11 @@ export async function checkTenantAgainstFleet(
     const candidates = snapshot.islands.filter(
       i => i.name === name && i.managementCluster === managementCluster,
     );
-    const island = islandNamespaceGiven
-      ? candidates.find(i => i.namespace === namespace)
-      : candidates.length === 1
-      ? candidates[0]
-      : candidates.find(i => i.namespace === namespace);
+    // Without an explicit namespace, a unique island name is enough.
+    const island =
+      !islandNamespaceGiven && candidates.length === 1
+        ? candidates[0]
+        : candidates.find(i => i.namespace === namespace);
     if (!island) {
       const known = snapshot.islands
         .filter(i => i.managementCluster === managementCluster)

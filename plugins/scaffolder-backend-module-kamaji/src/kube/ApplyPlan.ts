@@ -52,11 +52,7 @@ export interface ObjectResult {
  *
  * @public
  */
-export class KamajiApplyError extends InputError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class KamajiApplyError extends InputError {}
 
 /** Explains an API error for one object in words a template user can act on. */
 export function explainApiError(obj: KubeObject, e: unknown): string {
@@ -92,6 +88,14 @@ export function explainApiError(obj: KubeObject, e: unknown): string {
   return `${what}: the API server rejected it (${e.code}${
     e.reason ? ` ${e.reason}` : ''
   }): ${e.message}`;
+}
+
+function outcomeOf(
+  existing: StoredObject | undefined,
+  same: boolean | undefined,
+): ObjectOutcome {
+  if (!existing) return 'created';
+  return same ? 'unchanged' : 'updated';
 }
 
 function comparable(o: StoredObject | KubeObject): string {
@@ -216,11 +220,10 @@ export class ApplyPlan {
         });
         results.push({
           object: describeObject(object),
-          outcome: !existing
-            ? 'created'
-            : comparable(existing) === comparable(result)
-            ? 'unchanged'
-            : 'updated',
+          outcome: outcomeOf(
+            existing,
+            existing && comparable(existing) === comparable(result),
+          ),
         });
       } catch (e) {
         failures.push(explainApiError(object, e));
@@ -263,11 +266,10 @@ export class ApplyPlan {
           ].join('\n'),
         );
       }
-      const outcome: ObjectOutcome = !existing
-        ? 'created'
-        : existing.metadata.resourceVersion === stored.metadata.resourceVersion
-        ? 'unchanged'
-        : 'updated';
+      const outcome = outcomeOf(
+        existing,
+        existing?.metadata.resourceVersion === stored.metadata.resourceVersion,
+      );
       done.push({ object, outcome });
       log(`${outcome}: ${describeObject(object)}`);
     }
