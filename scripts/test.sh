@@ -29,6 +29,12 @@ shared="${KB_SHARED_DIR:-$PWD/../shared}"
 step "upstream example objects against the project CRDs on a real API server"
 node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-upstream-examples.ts "$shared/upstream-examples"
 
+step "rendered examples (examples/rendered) are what the scaffolder render functions produce"
+node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-rendered.ts
+
+step "rendered objects against the upstream CRDs on a real API server"
+node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-rendered-upstream.ts "$shared/upstream-crds"
+
 step "type check"
 yarn tsc
 

@@ -12,6 +12,10 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// Scaffolder actions kamaji:* (tenant clusters, islands, addon sets); uses the kamaji fleet service.
+backend.add(
+  import('@kamaji-backstage/plugin-scaffolder-backend-module-kamaji'),
+);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
