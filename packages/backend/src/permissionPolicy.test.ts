@@ -1,14 +1,31 @@
 import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  AuthorizeResult,
+  ConditionalPolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionTransformer,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
+  FleetCluster,
+  kamajiAuditReadPermission,
+  kamajiClusterCreatePermission,
+  kamajiClusterDeletePermission,
   kamajiClusterReadPermission,
+  kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  compileKamajiClusterCriteria,
+  KamajiClusterFilter,
+  kamajiClusterPermissionRules,
+} from '@kamaji-backstage/plugin-kamaji-node';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { KamajiPermissionPolicy } from './permissionPolicy';
 
 function userWith(ownershipEntityRefs: string[]): PolicyQueryUser {
@@ -18,10 +35,39 @@ function userWith(ownershipEntityRefs: string[]): PolicyQueryUser {
   };
 }
 
+function cluster(
+  owner: string | undefined,
+  role: FleetCluster['role'] = 'tenant',
+): FleetCluster {
+  return {
+    id: `central/fleet-tenants/${owner ?? 'none'}`,
+    role,
+    name: 'x',
+    managementCluster: 'central',
+    owner,
+    labels: {},
+    health: { status: 'healthy', reasons: [] },
+    staleness: { stale: false },
+  } as unknown as FleetCluster;
+}
+
+/** Evaluates a conditional decision the way the kamaji backend does, in memory. */
+function evaluate(decision: ConditionalPolicyDecision, c: FleetCluster) {
+  const transform = createConditionTransformer(
+    Object.values(kamajiClusterPermissionRules),
+  );
+  return compileKamajiClusterCriteria(
+    transform(decision.conditions) as PermissionCriteria<KamajiClusterFilter>,
+  )(c);
+}
+
 describe('KamajiPermissionPolicy', () => {
   const policy = KamajiPermissionPolicy.fromConfig(
     new ConfigReader({
-      permissionPolicy: { platformGroups: ['group:default/platform-team'] },
+      permissionPolicy: {
+        platformGroups: ['group:default/platform-team'],
+        fleetReaderGroups: ['group:default/sre'],
+      },
     }),
   );
   const platform = userWith([
@@ -29,10 +75,14 @@ describe('KamajiPermissionPolicy', () => {
     'group:default/platform-team',
   ]);
   const appTeam = userWith(['user:default/alice', 'group:default/team-retail']);
+  const sre = userWith(['user:default/sam', 'group:default/sre']);
 
   it('allows the platform team everything, fleet actions included', async () => {
     for (const permission of [
+      kamajiClusterReadPermission,
       kamajiClusterUpgradePermission,
+      kamajiClusterDeletePermission,
+      kamajiAuditReadPermission,
       catalogEntityDeletePermission,
     ]) {
       await expect(policy.handle({ permission }, platform)).resolves.toEqual({
@@ -61,23 +111,104 @@ describe('KamajiPermissionPolicy', () => {
     });
   });
 
-  it('denies application teams fleet permissions and catalog deletes', async () => {
+  it('gives application teams read, upgrade and scale on the clusters they own', async () => {
     for (const permission of [
       kamajiClusterReadPermission,
       kamajiClusterUpgradePermission,
+      kamajiClusterScalePermission,
+    ]) {
+      const decision = await policy.handle({ permission }, appTeam);
+      expect(decision).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'kamaji',
+        resourceType: 'kamaji-cluster',
+        conditions: {
+          rule: 'IS_OWNED_BY',
+          resourceType: 'kamaji-cluster',
+          params: {
+            ownershipEntityRefs: [
+              'user:default/alice',
+              'group:default/team-retail',
+            ],
+          },
+        },
+      });
+      const conditional = decision as ConditionalPolicyDecision;
+      expect(evaluate(conditional, cluster('group:default/team-retail'))).toBe(
+        true,
+      );
+      expect(evaluate(conditional, cluster('group:default/team-factory'))).toBe(
+        false,
+      );
+      expect(evaluate(conditional, cluster(undefined))).toBe(false);
+      expect(
+        evaluate(conditional, cluster('group:default/platform-team', 'island')),
+      ).toBe(false);
+    }
+  });
+
+  it('denies application teams deletes, the audit trail, other fleet permissions and catalog deletes', async () => {
+    for (const permission of [
+      kamajiClusterDeletePermission,
+      kamajiAuditReadPermission,
       catalogEntityDeletePermission,
     ]) {
       await expect(policy.handle({ permission }, appTeam)).resolves.toEqual({
         result: AuthorizeResult.DENY,
       });
     }
+    await expect(
+      policy.handle(
+        {
+          permission: {
+            type: 'basic',
+            name: 'kamaji.something.new',
+            attributes: {},
+          },
+        },
+        appTeam,
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('lets anyone signed in start creating clusters (the scaffolder checks the owner)', async () => {
+    await expect(
+      policy.handle({ permission: kamajiClusterCreatePermission }, appTeam),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('gives fleet reader groups the whole fleet to read, and nothing more', async () => {
+    await expect(
+      policy.handle({ permission: kamajiClusterReadPermission }, sre),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: kamajiClusterUpgradePermission }, sre),
+    ).resolves.toMatchObject({ result: AuthorizeResult.CONDITIONAL });
+    await expect(
+      policy.handle({ permission: kamajiClusterDeletePermission }, sre),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('works without fleet reader groups configured', async () => {
+    const minimal = KamajiPermissionPolicy.fromConfig(
+      new ConfigReader({
+        permissionPolicy: { platformGroups: ['group:default/platform-team'] },
+      }),
+    );
+    await expect(
+      minimal.handle({ permission: kamajiClusterReadPermission }, sre),
+    ).resolves.toMatchObject({ result: AuthorizeResult.CONDITIONAL });
   });
 
   it('denies requests without a user', async () => {
-    await expect(
-      policy.handle({ permission: catalogEntityReadPermission }),
-    ).resolves.toEqual({
-      result: AuthorizeResult.DENY,
-    });
+    for (const permission of [
+      catalogEntityReadPermission,
+      kamajiClusterReadPermission,
+      kamajiClusterCreatePermission,
+    ]) {
+      await expect(policy.handle({ permission })).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
   });
 });
