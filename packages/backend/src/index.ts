@@ -19,6 +19,9 @@ backend.add(
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// The fleet service and the kamaji plugin (REST API, live updates, day-2 actions) at /api/kamaji.
+backend.add(import('@kamaji-backstage/plugin-kamaji-backend'));
+
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(kamajiPermissionPolicyModule);
 
