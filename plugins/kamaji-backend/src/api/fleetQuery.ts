@@ -132,8 +132,10 @@ export function compileFilters(f: FleetFilters): (c: FleetCluster) => boolean {
   return c => tests.every(t => t(c));
 }
 
-const byId = (a: { id: string }, b: { id: string }) =>
-  a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+const byId = (a: { id: string }, b: { id: string }) => {
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
+};
 
 function sortedById<T extends { id: string }>(items: T[]): T[] {
   for (let i = 1; i < items.length; i++) {

@@ -26,8 +26,10 @@ const dnsSubdomain = (what: string) =>
       `${what} must be a DNS subdomain (a-z, 0-9, '-', '.')`,
     );
 
-const toArray = (v: unknown) =>
-  v === undefined ? undefined : Array.isArray(v) ? v : [v];
+const toArray = (v: unknown) => {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v : [v];
+};
 
 export const clusterPathSchema = z
   .object({

@@ -58,6 +58,27 @@ function expectSameView(client: FleetSnapshot, fresh: FleetSnapshot) {
   expect(norm(client)).toEqual(norm(fresh));
 }
 
+/** Islands list their tenants, as the model does: re-list them after a change. */
+function rebuildIslands(
+  model: FleetSnapshot,
+  upserted: FleetCluster[],
+  removed: string[],
+) {
+  const after = applyDelta(model, {
+    fromVersion: model.version,
+    version: model.version + 1,
+    generatedAt: model.generatedAt,
+    upserted,
+    removed,
+    upsertedAddonSets: [],
+    removedAddonSets: [],
+  });
+  for (const island of after.islands) {
+    const on = after.tenants.filter(t => t.islandId === island.id);
+    upserted.push({ ...island, tenantIds: on.map(t => t.id) });
+  }
+}
+
 describe('ConditionalView', () => {
   it('shows a team its tenants, the islands and management cluster hosting them, projected', () => {
     const view = filtered(fixtureFleet(), retail);
@@ -177,22 +198,6 @@ describe('ConditionalView', () => {
         const action = rand(8);
         const pick = tenants.length ? tenants[rand(tenants.length)] : undefined;
         const islandIds = model.islands.map(x => x.id);
-        const rebuildIslands = () => {
-          // Islands and the management cluster list their tenants, as the model does.
-          const after = applyDelta(model, {
-            fromVersion: model.version,
-            version: model.version + 1,
-            generatedAt: model.generatedAt,
-            upserted,
-            removed,
-            upsertedAddonSets: [],
-            removedAddonSets: [],
-          });
-          for (const island of after.islands) {
-            const on = after.tenants.filter(t => t.islandId === island.id);
-            upserted.push({ ...island, tenantIds: on.map(t => t.id) });
-          }
-        };
         if (action === 0 && pick) {
           upserted.push({ ...pick, owner: owners[rand(owners.length)] });
         } else if (action === 1 && pick) {
@@ -205,10 +210,10 @@ describe('ConditionalView', () => {
             ...pick,
             islandId: islandIds[rand(islandIds.length)],
           });
-          rebuildIslands();
+          rebuildIslands(model, upserted, removed);
         } else if (action === 3 && pick) {
           removed.push(pick.id);
-          rebuildIslands();
+          rebuildIslands(model, upserted, removed);
         } else if (action === 4) {
           const t: TenantNode = tenant({
             id: `central/fleet-tenants/new-${next++}`,
@@ -218,7 +223,7 @@ describe('ConditionalView', () => {
               : undefined,
           });
           upserted.push(t);
-          rebuildIslands();
+          rebuildIslands(model, upserted, removed);
         } else if (action === 5 && model.addonSets.length) {
           const a = model.addonSets[rand(model.addonSets.length)];
           const ids = model.tenants.filter(() => rand(2) === 0).map(t => t.id);

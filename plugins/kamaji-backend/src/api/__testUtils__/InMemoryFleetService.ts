@@ -132,8 +132,10 @@ export function applyDelta(
   const gone = new Set([...delta.removed, ...delta.upserted.map(c => c.id)]);
   const keep = <T extends { id: string }>(list: T[]) =>
     list.filter(c => !gone.has(c.id));
-  const byId = (a: { id: string }, b: { id: string }) =>
-    a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  const byId = (a: { id: string }, b: { id: string }) => {
+    if (a.id === b.id) return 0;
+    return a.id < b.id ? -1 : 1;
+  };
   const goneSets = new Set([
     ...delta.removedAddonSets,
     ...delta.upsertedAddonSets.map(a => a.id),

@@ -8,7 +8,10 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { JsonObject } from '@backstage/types';
+
+type JsonObject = NonNullable<
+  Parameters<typeof mockServices.rootConfig.factory>[0]
+>['data'];
 import { kamajiPlugin } from '../../plugin';
 import { InMemoryFleetService } from './InMemoryFleetService';
 import { TestPermissions } from './testPermissions';
