@@ -19,6 +19,7 @@ bash test/kube/build.sh
 echo "==> start the local control plane (state in $state_dir)"
 test/kube/bin/kubeplane up --state-dir "$state_dir" --crds test/kube/crds \
   --cluster central=capi,kamaji,addons --cluster island-a=kamaji --cluster island-b=kamaji \
+  --user kamaji-backstage:kamaji-backstage \
   > "$state_dir/kubeplane.out" 2>&1 &
 kubeplane_pid=$!
 cleanup() {
@@ -36,5 +37,9 @@ grep 'kubeplane: ready' "$state_dir/kubeplane.out" || { cat "$state_dir/kubeplan
 echo "==> seed the example fleet"
 node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs test/kube/src/seed/cli.ts --state-dir "$state_dir"
 
+echo "==> least-privilege RBAC for the backend (examples/deploy/rbac.yaml) and its config"
+node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs test/kube/src/demo/prepareBackend.ts \
+  --state-dir "$state_dir" --out "$state_dir/app-config.demo.yaml"
+
 echo "==> start Backstage: app http://localhost:3000, backend http://localhost:7007 (sign in as guest)"
-yarn start
+yarn start --config "$PWD/app-config.yaml" --config "$state_dir/app-config.demo.yaml"
