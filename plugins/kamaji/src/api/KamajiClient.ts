@@ -1,0 +1,359 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  applyFleetDelta,
+  parseClusterId,
+  type ClusterId,
+  type FleetCluster,
+  type FleetDelta,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import type { KamajiApi } from './KamajiApi';
+import { SseParser, type SseFrame } from './sse';
+import type {
+  FleetObserver,
+  FleetQuery,
+  FleetResponse,
+  FleetStreamEvent,
+  IslandResponse,
+} from './types';
+
+/** Backoff of the live-update reconnects. @public */
+export interface KamajiClientBackoff {
+  /** First delay, doubled per failed attempt (default 1000 ms). */
+  initialDelayMs: number;
+  /** Upper bound (default 30000 ms). */
+  maxDelayMs: number;
+}
+
+/** Tenants per request when fetching the whole fleet (the API's maximum). */
+const FULL_FLEET_PAGE = 1000;
+
+/** True for errors that retrying cannot fix (not signed in, not allowed, bad request). */
+export function isFatalError(error: unknown): boolean {
+  return (
+    error instanceof ResponseError &&
+    [400, 401, 403, 404].includes(error.statusCode)
+  );
+}
+
+/** The HTTP status of an error from the client, when it came from a response. @public */
+export function errorStatus(error: unknown): number | undefined {
+  return error instanceof ResponseError ? error.statusCode : undefined;
+}
+
+/**
+ * A short message for an error from the client: the backend's own message and the status
+ * for failed responses (`kamaji.cluster.read denied (403)`), the error message otherwise.
+ *
+ * @public
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof ResponseError) {
+    const cause = error.cause?.message;
+    return cause ? `${cause} (${error.statusCode})` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+class GapError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GapError';
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+/**
+ * The {@link KamajiApi} over the backend's REST API. Every request, the event stream included,
+ * goes through the Backstage `fetchApi`, so the user's token is sent (a browser `EventSource`
+ * cannot set headers); the event stream is read from the response body and parsed here.
+ *
+ * @public
+ */
+export class KamajiClient implements KamajiApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+  private readonly backoff: KamajiClientBackoff;
+
+  constructor(options: {
+    discoveryApi: DiscoveryApi;
+    fetchApi: FetchApi;
+    backoff?: Partial<KamajiClientBackoff>;
+  }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+    this.backoff = {
+      initialDelayMs: options.backoff?.initialDelayMs ?? 1000,
+      maxDelayMs: options.backoff?.maxDelayMs ?? 30000,
+    };
+  }
+
+  async getFleet(
+    query: FleetQuery = {},
+    options?: { signal?: AbortSignal },
+  ): Promise<FleetResponse> {
+    const params = new URLSearchParams();
+    for (const key of [
+      'managementCluster',
+      'island',
+      'owner',
+      'version',
+      'q',
+    ] as const) {
+      const v = query[key];
+      if (v) params.set(key, v);
+    }
+    for (const h of query.health ?? []) params.append('health', h);
+    for (const r of query.role ?? []) params.append('role', r);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    const qs = params.toString();
+    return this.getJson<FleetResponse>(
+      `/v1/fleet${qs ? `?${qs}` : ''}`,
+      options?.signal,
+    );
+  }
+
+  async getFullFleet(options?: {
+    signal?: AbortSignal;
+  }): Promise<FleetResponse> {
+    const first = await this.getFleet(
+      { limit: FULL_FLEET_PAGE, offset: 0 },
+      options,
+    );
+    const tenants = [...first.tenants];
+    let offset = first.tenants.length;
+    // Later pages may be newer than the first; the deltas after the first page's version
+    // (whole nodes, applied in order) bring every node to the same version.
+    while (offset < first.page.total) {
+      const next = await this.getFleet(
+        { limit: FULL_FLEET_PAGE, offset },
+        options,
+      );
+      if (next.epoch !== first.epoch || next.tenants.length === 0) break;
+      tenants.push(...next.tenants);
+      offset += next.tenants.length;
+    }
+    return {
+      ...first,
+      tenants,
+      page: { total: tenants.length, offset: 0, limit: tenants.length },
+    };
+  }
+
+  async getClusterById(
+    id: ClusterId,
+    options?: { signal?: AbortSignal },
+  ): Promise<FleetCluster> {
+    return this.getJson<FleetCluster>(
+      `/v1/clusters/by-id?id=${encodeURIComponent(id)}`,
+      options?.signal,
+    );
+  }
+
+  async getIsland(
+    islandId: ClusterId,
+    options?: { signal?: AbortSignal },
+  ): Promise<IslandResponse> {
+    const parsed = parseClusterId(islandId);
+    if (!parsed || parsed.kind !== 'declared') {
+      throw new TypeError(`Not an island id: ${islandId}`);
+    }
+    const path = [parsed.managementCluster, parsed.namespace, parsed.name]
+      .map(encodeURIComponent)
+      .join('/');
+    return this.getJson<IslandResponse>(`/v1/islands/${path}`, options?.signal);
+  }
+
+  watchFleet(observer: FleetObserver): () => void {
+    const controller = new AbortController();
+    this.runWatch(observer, controller.signal).catch(e => {
+      if (!controller.signal.aborted) observer.error?.(e, true);
+    });
+    return () => controller.abort();
+  }
+
+  /**
+   * Opens `GET /v1/events` once and yields its parsed events until the stream ends.
+   * Exposed for tests and for callers that want the raw events.
+   */
+  async streamEvents(
+    options: {
+      since?: number;
+      epoch?: string;
+      lastEventId?: string;
+      signal?: AbortSignal;
+      /** Called once the stream is open (200). */
+      onOpen?: () => void;
+    },
+    onEvent: (event: FleetStreamEvent) => void,
+  ): Promise<void> {
+    const params = new URLSearchParams();
+    if (options.since !== undefined) params.set('since', String(options.since));
+    if (options.epoch) params.set('epoch', options.epoch);
+    const qs = params.toString();
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    if (options.lastEventId) headers['Last-Event-ID'] = options.lastEventId;
+    const response = await this.fetchApi.fetch(
+      `${await this.baseUrl()}/v1/events${qs ? `?${qs}` : ''}`,
+      { headers, signal: options.signal, cache: 'no-store' },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.body) throw new Error('The event stream has no body');
+    options.onOpen?.();
+
+    let failure: Error | undefined;
+    const parser = new SseParser((frame: SseFrame) => {
+      if (failure) return;
+      try {
+        const event = toStreamEvent(frame);
+        if (event) onEvent(event);
+      } catch (e) {
+        failure = e as Error;
+      }
+    });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.push(decoder.decode(value, { stream: true }));
+        if (failure) break;
+      }
+      parser.push(decoder.decode());
+    } finally {
+      parser.end();
+      reader.cancel().catch(() => {});
+    }
+    if (failure) throw failure;
+  }
+
+  private async runWatch(observer: FleetObserver, signal: AbortSignal) {
+    let snapshot: FleetResponse | undefined;
+    let attempt = 0;
+    const publish = (s: FleetResponse) => {
+      snapshot = s;
+      observer.next(s);
+    };
+    observer.status?.('connecting');
+    while (!signal.aborted) {
+      try {
+        if (!snapshot) {
+          publish(await this.getFullFleet({ signal }));
+        }
+        const since = snapshot!.version;
+        await this.streamEvents(
+          {
+            since,
+            epoch: snapshot!.epoch,
+            signal,
+            onOpen: () => {
+              attempt = 0;
+              observer.status?.('live');
+            },
+          },
+          event => {
+            const current = snapshot!;
+            if (event.type === 'delta') {
+              const delta = event.data;
+              if (delta.version <= current.version) return; // already in the snapshot
+              if (delta.fromVersion !== current.version) {
+                throw new GapError(
+                  `missed deltas ${current.version}→${delta.fromVersion}`,
+                );
+              }
+              publish(applyDelta(current, delta));
+              return;
+            }
+            if (event.type === 'resync') {
+              throw new GapError(
+                `resync requested: ${event.data.reason ?? 'no reason given'}`,
+              );
+            }
+            if (event.type === 'snapshot-version') {
+              if (
+                event.data.version !== current.version ||
+                (event.data.epoch && event.data.epoch !== current.epoch)
+              ) {
+                throw new GapError('the stream starts at another version');
+              }
+            }
+          },
+        );
+        // The server ends streams after a while: reconnect at once from where we are.
+      } catch (e) {
+        if (signal.aborted) return;
+        if (e instanceof GapError) {
+          snapshot = undefined; // re-fetch the snapshot, then follow the stream again
+          continue;
+        }
+        const fatal = isFatalError(e);
+        observer.error?.(e as Error, fatal);
+        if (fatal) return;
+        observer.status?.('reconnecting');
+        const delay = Math.min(
+          this.backoff.maxDelayMs,
+          this.backoff.initialDelayMs * 2 ** attempt,
+        );
+        attempt++;
+        await sleep(delay * (0.75 + Math.random() * 0.5), signal);
+      }
+    }
+  }
+
+  private async baseUrl(): Promise<string> {
+    return this.discoveryApi.getBaseUrl('kamaji');
+  }
+
+  private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const response = await this.fetchApi.fetch(`${await this.baseUrl()}${path}`, {
+      headers: { Accept: 'application/json' },
+      signal,
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+}
+
+function applyDelta(current: FleetResponse, delta: FleetDelta): FleetResponse {
+  const next = applyFleetDelta(current, delta);
+  return {
+    ...next,
+    epoch: current.epoch,
+    page: { total: next.tenants.length, offset: 0, limit: next.tenants.length },
+  };
+}
+
+function toStreamEvent(frame: SseFrame): FleetStreamEvent | undefined {
+  if (
+    frame.event !== 'delta' &&
+    frame.event !== 'resync' &&
+    frame.event !== 'snapshot-version'
+  ) {
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(frame.data);
+  } catch {
+    // A frame we cannot read means a delta may be lost: ask for a fresh snapshot.
+    throw new GapError(`unreadable ${frame.event} event`);
+  }
+  return { type: frame.event, id: frame.id, data } as FleetStreamEvent;
+}

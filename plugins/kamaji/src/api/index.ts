@@ -1,0 +1,7 @@
+export { kamajiApiRef } from './KamajiApi';
+export type { KamajiApi } from './KamajiApi';
+export { KamajiClient, describeError, errorStatus } from './KamajiClient';
+export type { KamajiClientBackoff } from './KamajiClient';
+export { SseParser } from './sse';
+export type { SseFrame } from './sse';
+export type * from './types';

@@ -1,0 +1,7 @@
+/**
+ * The Kamaji fleet frontend plugin: the fleet topology (cloud → islands → tenants) with live
+ * updates. This entry point is for the legacy frontend system; `/alpha` is for the new one.
+ *
+ * @packageDocumentation
+ */
+export * from './api';
