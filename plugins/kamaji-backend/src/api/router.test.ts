@@ -621,6 +621,92 @@ describe('kamaji router', () => {
     });
   });
 
+  describe('every read route under ALLOW, DENY and CONDITIONAL', () => {
+    const routes: Array<[string, string, number, number, number]> = [
+      // path, note, ALLOW, DENY, CONDITIONAL (alice: team-retail)
+      ['/api/kamaji/v1/fleet', 'fleet', 200, 403, 200],
+      [
+        '/api/kamaji/v1/clusters/central/fleet-tenants/factory-0001',
+        'other team',
+        200,
+        404,
+        404,
+      ],
+      [
+        '/api/kamaji/v1/clusters/central/fleet-tenants/shop-0001',
+        'own',
+        200,
+        404,
+        200,
+      ],
+      [
+        `/api/kamaji/v1/clusters/by-id?id=${encodeURIComponent(LEGACY)}`,
+        'unowned',
+        200,
+        404,
+        404,
+      ],
+      [
+        '/api/kamaji/v1/islands/central/fleet-islands/island-a',
+        'hosting',
+        200,
+        404,
+        200,
+      ],
+      ['/api/kamaji/v1/events?since=0', 'events', 200, 403, 200],
+    ];
+    it.each(routes)(
+      '%s (%s)',
+      async (path, _note, allow, deny, conditional) => {
+        for (const [answer, status] of [
+          ['ALLOW', allow],
+          ['DENY', deny],
+          ['CONDITIONAL', conditional],
+        ] as const) {
+          permissions.overrides = {
+            'kamaji.cluster.read': { [USERS.alice]: answer },
+          };
+          if (path.includes('/events')) {
+            // A stream: only look at the status line.
+            const res = await new Promise<number>((resolve, reject) => {
+              const req = request(server)
+                .get(path)
+                .set(as(USERS.alice))
+                .buffer(false)
+                .parse((r, cb) => {
+                  resolve(r.statusCode ?? 0);
+                  (r as any).destroy();
+                  cb(null, null);
+                });
+              req.end(err =>
+                err ? resolve(Number((err as any).status) || 0) : undefined,
+              );
+              setTimeout(() => reject(new Error('no answer')), 5000);
+            });
+            expect([answer, res]).toEqual([answer, status]);
+          } else {
+            const res = await get(path, as(USERS.alice));
+            expect([answer, res.status]).toEqual([answer, status]);
+          }
+        }
+      },
+    );
+
+    it('audit: ALLOW and DENY', async () => {
+      for (const [answer, status] of [
+        ['ALLOW', 200],
+        ['DENY', 403],
+      ] as const) {
+        permissions.overrides = {
+          'kamaji.audit.read': { [USERS.bob]: answer },
+        };
+        expect((await get('/api/kamaji/v1/audit', as(USERS.bob))).status).toBe(
+          status,
+        );
+      }
+    });
+  });
+
   describe('hostile input', () => {
     const long = 'a'.repeat(5000);
     // 200 is fine where the input is merely odd (free text); what matters is: never 5xx.
