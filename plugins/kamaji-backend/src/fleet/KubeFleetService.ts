@@ -15,7 +15,7 @@ import { buildManagementKubeConfig, FleetConfig } from './config';
 import { FleetModel } from './fleetModel';
 import { describeError } from './kubeHttp';
 import { ManagementSource } from './managementSource';
-import { buildFleet } from './modelBuilder';
+import { BuildCache, buildFleet } from './modelBuilder';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
 
 export interface KubeFleetServiceOptions {
@@ -29,6 +29,7 @@ export interface KubeFleetServiceOptions {
  */
 export class KubeFleetService implements FleetService {
   private readonly model = new FleetModel();
+  private readonly cache = new BuildCache();
   private readonly sources: ManagementSource[];
   private readonly listeners = new Set<(delta: FleetDelta) => void>();
   private timer?: NodeJS.Timeout;
@@ -189,7 +190,10 @@ export class KubeFleetService implements FleetService {
     this.firstPendingAt = undefined;
     let built;
     try {
-      built = buildFleet(this.sources.map(s => s.view()));
+      built = buildFleet(
+        this.sources.map(s => s.view()),
+        this.cache,
+      );
     } catch (e) {
       // A bug, not bad data (extractors and the builder tolerate bad data): keep the last model.
       this.logger.error(

@@ -118,6 +118,10 @@ export class ClusterSource implements SourceView {
     return (this.watchers.get(kind)?.items as Map<string, T>) ?? EMPTY;
   }
 
+  revision(kind: string): number {
+    return this.watchers.get(kind)?.revision ?? 0;
+  }
+
   readable(kind: string): boolean {
     const w = this.watchers.get(kind);
     return !!w && w.everSynced;

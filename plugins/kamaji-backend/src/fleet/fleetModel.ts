@@ -8,6 +8,7 @@ import type {
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
+/** One build of the model: every list sorted by id (as buildFleet returns them). */
 export interface FleetNodes {
   managementClusters: ManagementClusterNode[];
   islands: IslandNode[];
@@ -15,31 +16,42 @@ export interface FleetNodes {
   addonSets: AddonSet[];
 }
 
-function compareIds(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
 interface Entry<T> {
+  /** The published node (kept while its JSON does not change). */
   node: T;
   json: string;
+  /** The object the last build produced for it; the same object again means "unchanged". */
+  built: T;
 }
 
+type Lists = {
+  managementClusters: Entry<ManagementClusterNode>[];
+  islands: Entry<IslandNode>[];
+  tenants: Entry<TenantNode>[];
+  addonSets: Entry<AddonSet>[];
+};
+
 /**
- * The versioned fleet model. Each update compares every node's JSON with the previous version's;
+ * The versioned fleet model. Each update compares every node with the previous version's (by
+ * identity first: buildFleet hands back the same object for an unchanged tenant; else by JSON);
  * if anything changed, the version increases by one and a {@link FleetDelta} lists the nodes
- * upserted and removed. Nodes that did not change keep their previous object (snapshots share
- * them: treat every snapshot as immutable). The serialised snapshot is cached per version and
- * assembled from the per-node JSON, so it costs one serialisation of the changed nodes.
+ * upserted and removed. Unchanged nodes keep their previous object, so snapshots share them:
+ * treat every snapshot as immutable. The serialised snapshot is cached per version and assembled
+ * from the per-node JSON.
  */
 export class FleetModel {
   private version = 0;
   private generatedAt = new Date(0).toISOString();
-  private clusters = new Map<string, Entry<FleetCluster>>();
-  private addonSets = new Map<string, Entry<AddonSet>>();
+  private lists: Lists = {
+    managementClusters: [],
+    islands: [],
+    tenants: [],
+    addonSets: [],
+  };
+  private clusterIndex = new Map<string, Entry<FleetCluster>>();
+  private addonIndex = new Map<string, Entry<AddonSet>>();
   private snapshot: FleetSnapshot;
   private json?: { version: number; json: string };
-  private byId = new Map<string, FleetCluster>();
 
   constructor() {
     this.snapshot = this.assemble();
@@ -54,27 +66,22 @@ export class FleetModel {
   }
 
   getCluster(id: string): FleetCluster | undefined {
-    return this.byId.get(id);
+    return this.clusterIndex.get(id)?.node;
   }
 
   /** The snapshot as JSON, serialised once per version. */
   getSnapshotJson(): { version: number; json: string } {
     if (!this.json || this.json.version !== this.version) {
-      const list = (role: FleetCluster['role']) =>
-        this.sortedEntries(this.clusters)
-          .filter(e => e.node.role === role)
-          .map(e => e.json)
-          .join(',');
+      const join = (entries: Entry<unknown>[]) =>
+        entries.map(e => e.json).join(',');
       const json =
         `{"version":${this.version},"generatedAt":${JSON.stringify(
           this.generatedAt,
         )}` +
-        `,"managementClusters":[${list('management')}]` +
-        `,"islands":[${list('island')}]` +
-        `,"tenants":[${list('tenant')}]` +
-        `,"addonSets":[${this.sortedEntries(this.addonSets)
-          .map(e => e.json)
-          .join(',')}]}`;
+        `,"managementClusters":[${join(this.lists.managementClusters)}]` +
+        `,"islands":[${join(this.lists.islands)}]` +
+        `,"tenants":[${join(this.lists.tenants)}]` +
+        `,"addonSets":[${join(this.lists.addonSets)}]}`;
       this.json = { version: this.version, json };
     }
     return this.json;
@@ -86,91 +93,103 @@ export class FleetModel {
    */
   update(nodes: FleetNodes, now = new Date()): FleetDelta | undefined {
     const upserted: FleetCluster[] = [];
-    const removed: string[] = [];
     const upsertedAddonSets: AddonSet[] = [];
-    const removedAddonSets: string[] = [];
+    const clusterIndex = new Map<string, Entry<FleetCluster>>();
+    const addonIndex = new Map<string, Entry<AddonSet>>();
 
-    const nextClusters = new Map<string, Entry<FleetCluster>>();
-    for (const node of [
-      ...nodes.managementClusters,
-      ...nodes.islands,
-      ...nodes.tenants,
-    ] as FleetCluster[]) {
-      const json = JSON.stringify(node);
-      const prev = this.clusters.get(node.id);
-      if (prev && prev.json === json) {
-        nextClusters.set(node.id, prev);
-      } else {
-        nextClusters.set(node.id, { node, json });
-        upserted.push(node);
-      }
-    }
-    for (const id of this.clusters.keys())
-      if (!nextClusters.has(id)) removed.push(id);
+    const merge = <T extends { id: string }>(
+      list: T[],
+      previous: Map<string, Entry<any>>,
+      index: Map<string, Entry<any>>,
+      changed: unknown[],
+    ): Entry<T>[] =>
+      list.map(node => {
+        const prev = previous.get(node.id) as Entry<T> | undefined;
+        let entry: Entry<T>;
+        if (prev && (prev.built === node || prev.node === node)) {
+          entry = prev;
+        } else {
+          const json = JSON.stringify(node);
+          if (prev && prev.json === json) {
+            entry = { node: prev.node, json, built: node };
+          } else {
+            entry = { node, json, built: node };
+            changed.push(node);
+          }
+        }
+        index.set(node.id, entry);
+        return entry;
+      });
 
-    const nextAddons = new Map<string, Entry<AddonSet>>();
-    for (const set of nodes.addonSets) {
-      const json = JSON.stringify(set);
-      const prev = this.addonSets.get(set.id);
-      if (prev && prev.json === json) {
-        nextAddons.set(set.id, prev);
-      } else {
-        nextAddons.set(set.id, { node: set, json });
-        upsertedAddonSets.push(set);
-      }
-    }
-    for (const id of this.addonSets.keys())
-      if (!nextAddons.has(id)) removedAddonSets.push(id);
+    const lists: Lists = {
+      managementClusters: merge(
+        nodes.managementClusters,
+        this.clusterIndex,
+        clusterIndex,
+        upserted,
+      ),
+      islands: merge(nodes.islands, this.clusterIndex, clusterIndex, upserted),
+      tenants: merge(nodes.tenants, this.clusterIndex, clusterIndex, upserted),
+      addonSets: merge(
+        nodes.addonSets,
+        this.addonIndex,
+        addonIndex,
+        upsertedAddonSets,
+      ),
+    };
+    const removed = [...this.clusterIndex.keys()]
+      .filter(id => !clusterIndex.has(id))
+      .sort();
+    const removedAddonSets = [...this.addonIndex.keys()]
+      .filter(id => !addonIndex.has(id))
+      .sort();
 
+    // Remember the latest built objects even when nothing is published.
+    this.clusterIndex = clusterIndex;
+    this.addonIndex = addonIndex;
+    const orderChanged = !sameOrder(this.lists, lists);
+    this.lists = lists;
     if (
       !upserted.length &&
       !removed.length &&
       !upsertedAddonSets.length &&
-      !removedAddonSets.length
+      !removedAddonSets.length &&
+      !orderChanged
     ) {
       return undefined;
     }
     const fromVersion = this.version;
     this.version++;
     this.generatedAt = now.toISOString();
-    this.clusters = nextClusters;
-    this.addonSets = nextAddons;
     this.snapshot = this.assemble();
     return {
       fromVersion,
       version: this.version,
       generatedAt: this.generatedAt,
       upserted,
-      removed: removed.sort(),
+      removed,
       upsertedAddonSets,
-      removedAddonSets: removedAddonSets.sort(),
+      removedAddonSets,
     };
-  }
-
-  private sortedEntries<T>(m: Map<string, Entry<T>>): Entry<T>[] {
-    return [...m.entries()]
-      .sort(([a], [b]) => compareIds(a, b))
-      .map(([, e]) => e);
   }
 
   private assemble(): FleetSnapshot {
-    const managementClusters: ManagementClusterNode[] = [];
-    const islands: IslandNode[] = [];
-    const tenants: TenantNode[] = [];
-    this.byId = new Map();
-    for (const { node } of this.sortedEntries(this.clusters)) {
-      this.byId.set(node.id, node);
-      if (node.role === 'management') managementClusters.push(node);
-      else if (node.role === 'island') islands.push(node);
-      else tenants.push(node);
-    }
     return {
       version: this.version,
       generatedAt: this.generatedAt,
-      managementClusters,
-      islands,
-      tenants,
-      addonSets: this.sortedEntries(this.addonSets).map(e => e.node),
+      managementClusters: this.lists.managementClusters.map(e => e.node),
+      islands: this.lists.islands.map(e => e.node),
+      tenants: this.lists.tenants.map(e => e.node),
+      addonSets: this.lists.addonSets.map(e => e.node),
     };
   }
+}
+
+/** Same ids in the same order (a node moving between roles, say). */
+function sameOrder(a: Lists, b: Lists): boolean {
+  return (Object.keys(a) as Array<keyof Lists>).every(
+    k =>
+      a[k].length === b[k].length &&
+      a[k].every((e, i) => e.node === b[k][i].node),
+  );
 }

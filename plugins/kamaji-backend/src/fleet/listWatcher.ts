@@ -59,6 +59,8 @@ export class ListWatcher<T> {
   readonly items = new Map<string, T>();
   /** True once a list succeeded: the items mean something (even if stale later). */
   everSynced = false;
+  /** Increases with every change of the items. */
+  revision = 0;
   private controller?: AbortController;
   private running?: Promise<void>;
   private current: WatcherState = { state: 'pending' };
@@ -206,6 +208,7 @@ export class ListWatcher<T> {
     this.items.clear();
     for (const [k, v] of fresh) this.items.set(k, v);
     this.everSynced = true;
+    this.revision++;
     this.o.onChange();
     return rv;
   }
@@ -255,12 +258,16 @@ export class ListWatcher<T> {
             case 'ADDED':
             case 'MODIFIED': {
               this.keep(this.items, obj);
+              this.revision++;
               this.o.onChange();
               break;
             }
             case 'DELETED': {
               const key = objectKey(obj);
-              if (key && this.items.delete(key)) this.o.onChange();
+              if (key && this.items.delete(key)) {
+                this.revision++;
+                this.o.onChange();
+              }
               break;
             }
             case 'BOOKMARK':

@@ -2,6 +2,7 @@ import type { TenantNode } from '@kamaji-backstage/plugin-kamaji-common';
 import { findIslands } from './islands';
 import { islandKinds, managementKinds } from './kinds';
 import {
+  BuildCache,
   buildFleet,
   IslandView,
   ManagementView,
@@ -386,5 +387,47 @@ describe('buildFleet', () => {
     expect(ownerRef('team-a')).toBe('group:default/team-a');
     expect(ownerRef('ops.team-b')).toBe('group:ops/team-b');
     expect(ownerRef(undefined)).toBeUndefined();
+  });
+
+  it('hands back the same tenant objects when their inputs did not change', () => {
+    const { mgmt, a, b } = fleet();
+    const cache = new BuildCache();
+    const first = buildFleet(
+      [managementView(mgmt, { 'island-a': a, 'island-b': b })],
+      cache,
+    );
+    const again = buildFleet(
+      [managementView(mgmt, { 'island-a': a, 'island-b': b })],
+      cache,
+    );
+    again.tenants.forEach((t, i) => expect(t).toBe(first.tenants[i]));
+    // one TCP changes on island-b: only its tenant is rebuilt
+    b.set('TenantControlPlane', [
+      tcp('kcp-u2', 'kamaji-tenants', 'NotReady', 'v1.34.2'),
+      tcp('legacy', 'kamaji-tenants', 'Ready', 'v1.33.7', {
+        'kamaji-backstage.io/owner': 'team-b',
+      }),
+    ]);
+    const changed = buildFleet(
+      [managementView(mgmt, { 'island-a': a, 'island-b': b })],
+      cache,
+    );
+    const rebuilt = changed.tenants
+      .filter((t, i) => t !== again.tenants[i])
+      .map(t => t.name);
+    expect(rebuilt.sort()).toEqual(['legacy', 't2']); // legacy: a new slim object for the same TCP
+    expect(byName(changed.tenants, 't2').health.status).toBe('unhealthy');
+    // an island going stale rebuilds its tenants only
+    a.disconnect('2026-11-25T11:00:00.000Z', '2026-11-25T10:59:58.000Z');
+    const stale = buildFleet(
+      [managementView(mgmt, { 'island-a': a, 'island-b': b })],
+      cache,
+    );
+    expect(
+      stale.tenants
+        .filter((t, i) => t !== changed.tenants[i])
+        .map(t => t.name)
+        .sort(),
+    ).toEqual(['kcp-gone', 'old', 't1']);
   });
 });

@@ -56,6 +56,8 @@ export interface SourceView {
   /** Why a kind cannot be read, when it cannot. */
   unreadableReason(kind: string): string | undefined;
   items<T>(kind: string): ReadonlyMap<string, T>;
+  /** Changes whenever the kind's items change (lets builds reuse what they derived from them). */
+  revision(kind: string): number;
 }
 
 export interface IslandView {
@@ -86,6 +88,9 @@ export interface BuiltFleet {
 }
 
 const KCP_GROUP = FLEET_KINDS.KamajiControlPlane.group;
+const NONE: SlimMachineDeployment[] = [];
+const NO_ADDONS: AddonAttachment[] = [];
+const NO_PHASES: Record<string, Record<string, number>> = {};
 const K = {
   Cluster: 'Cluster',
   KCP: 'KamajiControlPlane',
@@ -109,6 +114,12 @@ export function ownerRef(label: string | undefined): string | undefined {
   return dot > 0
     ? `group:${label.slice(0, dot)}/${label.slice(dot + 1)}`
     : `group:default/${label}`;
+}
+
+function isSorted(list: Array<{ id: string }>): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (list[i - 1].id > list[i].id) return false;
+  return true;
 }
 
 function byId<T extends { id: string }>(a: T, b: T): number {
@@ -147,10 +158,107 @@ function staleReason(what: string, connection: ConnectionState): string {
 }
 
 /**
+ * Remembers tenant nodes between builds: a tenant whose inputs (the same slim objects, by
+ * identity, and the same derived keys) did not change gets its previous node object back, so a
+ * rebuild after one change costs little more than the lookups, and the model can skip
+ * serialising unchanged nodes.
+ */
+export class BuildCache {
+  private previous = new Map<string, { deps: unknown[]; node: TenantNode }>();
+  private current = new Map<string, { deps: unknown[]; node: TenantNode }>();
+
+  /** @internal */
+  begin(): Memo {
+    this.current = new Map();
+    return (id, deps, build) => {
+      const prev = this.previous.get(id);
+      const node =
+        prev &&
+        prev.deps.length === deps.length &&
+        prev.deps.every((d, i) => d === deps[i])
+          ? prev.node
+          : build();
+      this.current.set(id, { deps, node });
+      return node;
+    };
+  }
+
+  /** @internal */
+  end(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  private readonly derived = new Map<string, { key: string; value: any }>();
+
+  /** A value derived from items: recomputed only when `key` (revisions) changes. @internal */
+  derive<T>(
+    name: string,
+    key: string,
+    compute: (previous: T | undefined) => T,
+  ): T {
+    const prev = this.derived.get(name);
+    if (prev && prev.key === key) return prev.value as T;
+    const value = compute(prev?.value as T | undefined);
+    this.derived.set(name, { key, value });
+    return value;
+  }
+}
+
+type Memo = (
+  id: string,
+  deps: unknown[],
+  build: () => TenantNode,
+) => TenantNode;
+type Derive = <T>(
+  name: string,
+  key: string,
+  compute: (previous: T | undefined) => T,
+) => T;
+
+const noMemo: Memo = (_id, _deps, build) => build();
+const noDerive: Derive = (_name, _key, compute) => compute(undefined);
+
+/** The same elements in the same order. */
+function sameItems<T>(a: readonly T[] | undefined, b: readonly T[]): a is T[] {
+  return !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Shallow-equal flat records (machine phase counts). */
+function sameRecord(
+  a: Record<string, unknown> | undefined,
+  b: Record<string, unknown>,
+): boolean {
+  if (!a) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every(k => a[k] === b[k]);
+}
+
+function sameAttachments(
+  a: AddonAttachment[] | undefined,
+  b: AddonAttachment[],
+): boolean {
+  return (
+    !!a &&
+    a.length === b.length &&
+    a.every(
+      (x, i) =>
+        x.addonSetId === b[i].addonSetId &&
+        x.status === b[i].status &&
+        x.message === b[i].message &&
+        x.name === b[i].name,
+    )
+  );
+}
+
+/**
  * Builds the fleet model from what the watchers hold. Pure: the same views give the same nodes
  * (apart from nothing: no clocks are read here), so unchanged nodes serialise identically.
  */
-export function buildFleet(views: ManagementView[]): BuiltFleet {
+export function buildFleet(
+  views: ManagementView[],
+  cache?: BuildCache,
+): BuiltFleet {
   const out: BuiltFleet = {
     managementClusters: [],
     islands: [],
@@ -158,15 +266,25 @@ export function buildFleet(views: ManagementView[]): BuiltFleet {
     addonSets: [],
     problems: [],
   };
-  for (const view of views) buildManagement(view, out);
+  const memo = cache?.begin();
+  const derive: Derive | undefined = cache
+    ? (name, key, compute) => cache.derive(name, key, compute)
+    : undefined;
+  for (const view of views) buildManagement(view, out, memo, derive);
+  cache?.end();
   out.managementClusters.sort(byId);
   out.islands.sort(byId);
-  out.tenants.sort(byId);
+  if (!isSorted(out.tenants)) out.tenants.sort(byId);
   out.addonSets.sort(byId);
   return out;
 }
 
-function buildManagement(view: ManagementView, out: BuiltFleet): void {
+function buildManagement(
+  view: ManagementView,
+  out: BuiltFleet,
+  memo: Memo = noMemo,
+  derive: Derive = noDerive,
+): void {
   const M = view.name;
   const src = view.source;
   const problem = (cluster: string, object: string, message: string) =>
@@ -190,25 +308,66 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
     src.connection,
   );
 
-  // Worker pools and machines per Cluster.
-  const mdsByCluster = new Map<string, SlimMachineDeployment[]>();
-  for (const [key, md] of mds) {
-    if (md.problems)
-      for (const p of md.problems) problem(M, `MachineDeployment ${key}`, p);
-    if (!md.clusterName) continue;
-    const k = `${md.namespace}/${md.clusterName}`;
-    const list = mdsByCluster.get(k);
-    if (list) list.push(md);
-    else mdsByCluster.set(k, [md]);
-  }
-  const machinePhases = new Map<string, Record<string, number>>(); // ns/cluster/pool -> phase -> n
-  for (const m of machines.values()) {
-    if (!m.clusterName) continue;
-    const k = `${m.namespace}/${m.clusterName}/${m.pool ?? ''}`;
-    const counts = machinePhases.get(k) ?? {};
-    counts[m.phase] = (counts[m.phase] ?? 0) + 1;
-    machinePhases.set(k, counts);
-  }
+  // Worker pools and machines per Cluster, derived again only when those kinds change; unchanged
+  // entries keep their identity so that tenant nodes can be reused.
+  const pools = derive<{
+    byCluster: Map<string, SlimMachineDeployment[]>;
+    problems: FleetProblem[];
+  }>(`${M}/pools`, `${src.revision(K.MD)}`, previous => {
+    const byCluster = new Map<string, SlimMachineDeployment[]>();
+    const found: FleetProblem[] = [];
+    for (const [key, md] of mds) {
+      if (md.problems)
+        for (const p of md.problems)
+          found.push({
+            cluster: M,
+            object: `MachineDeployment ${key}`,
+            message: p,
+          });
+      if (!md.clusterName) continue;
+      const k = `${md.namespace}/${md.clusterName}`;
+      const list = byCluster.get(k);
+      if (list) list.push(md);
+      else byCluster.set(k, [md]);
+    }
+    for (const [k, list] of byCluster) {
+      list.sort((a, b) => (a.name < b.name ? -1 : 1));
+      const prev = previous?.byCluster.get(k);
+      if (sameItems(prev, list)) byCluster.set(k, prev);
+    }
+    return { byCluster, problems: found };
+  });
+  out.problems.push(...pools.problems);
+  const mdsByCluster = pools.byCluster;
+  // ns/cluster -> pool -> phase -> count
+  const machinePhases = derive<
+    Map<string, Record<string, Record<string, number>>>
+  >(`${M}/machines`, `${src.revision(K.Machine)}`, previous => {
+    const byCluster = new Map<string, Record<string, Record<string, number>>>();
+    for (const m of machines.values()) {
+      if (!m.clusterName) continue;
+      const k = `${m.namespace}/${m.clusterName}`;
+      let perPool = byCluster.get(k);
+      if (!perPool) byCluster.set(k, (perPool = {}));
+      const counts = (perPool[m.pool ?? ''] ??= {});
+      counts[m.phase] = (counts[m.phase] ?? 0) + 1;
+    }
+    for (const [k, perPool] of byCluster) {
+      const prev = previous?.get(k);
+      if (!prev) continue;
+      for (const pool of Object.keys(perPool)) {
+        if (sameRecord(prev[pool], perPool[pool])) perPool[pool] = prev[pool];
+      }
+      const keys = Object.keys(perPool);
+      if (
+        keys.length === Object.keys(prev).length &&
+        keys.every(p => prev[p] === perPool[p])
+      ) {
+        byCluster.set(k, prev);
+      }
+    }
+    return byCluster;
+  });
 
   // Islands.
   const islandIdByKey = new Map<string, ClusterId>();
@@ -220,6 +379,37 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
     );
   }
   const claimed = new Map<string, Set<string>>(); // island key -> claimed TCP keys
+
+  // Addon sets, and what each cluster gets from them.
+  const addonKinds = [
+    K.Cluster,
+    K.ClusterProfile,
+    K.ClusterSummary,
+    K.CRS,
+    K.CRSBinding,
+    K.HCP,
+    K.HRP,
+  ];
+  const addons = derive<ReturnType<typeof buildAddonSets>>(
+    `${M}/addons`,
+    [
+      ...addonKinds.map(k => `${src.revision(k)}:${src.readable(k)}`),
+      src.staleness.stale,
+      src.connection.since,
+      [...view.islands.keys()].join(','),
+    ].join('|'),
+    previous => {
+      const result = buildAddonSets(view, clusters, islandIdByKey);
+      for (const [id, list] of result.attachments) {
+        const prev = previous?.attachments.get(id);
+        if (prev && sameAttachments(prev, list))
+          result.attachments.set(id, prev);
+      }
+      return result;
+    },
+  );
+  const { sets: addonSets, attachments } = addons;
+  out.problems.push(...addons.problems);
 
   const tenants: TenantNode[] = [];
   const tenantHealthByIsland = new Map<string, HealthStatus[]>();
@@ -234,7 +424,8 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
       namespace: cluster.namespace,
       name: cluster.name,
     });
-    const dataProblems = [...(cluster.problems ?? [])];
+    // Health inputs are made inside the build (below) only when the tenant must be rebuilt.
+    const dataProblems = cluster.problems ? [...cluster.problems] : [];
     const ref = cluster.controlPlaneRef;
     const isKamaji =
       !!ref && ref.kind === 'KamajiControlPlane' && ref.group === KCP_GROUP;
@@ -255,15 +446,6 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
         dataProblems.push(...kcp.problems);
       }
       if (!kcp) kcpInput = src.readable(K.KCP) ? 'missing' : 'unreadable';
-      else {
-        kcpInput = {
-          ready: kcp.ready,
-          initialized: kcp.initialized,
-          available: kcp.available,
-          conditions: kcp.conditions,
-          deleting: kcp.deleting,
-        };
-      }
       if (kcp?.external) {
         const ext = kcp.external;
         const secretRef = `${ext.secretNamespace}/${ext.secretName ?? ''}`;
@@ -330,138 +512,168 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
             );
           dataProblems.push(...tcp.problems);
         }
-        tcpInput = {
-          status: tcp.status,
-          version: normalizeKubernetesVersion(tcp.version),
-          declaredVersion: normalizeKubernetesVersion(
-            kcp?.version ?? tcp.declaredVersion,
-          ),
-          replicas: tcp.replicas,
-          readyReplicas: tcp.readyReplicas,
-          deleting: tcp.deleting,
-        };
       }
     }
 
-    // Worker pools.
-    const pools: WorkerPool[] = (mdsByCluster.get(key) ?? [])
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
-      .map(md => ({
+    const island = islandKey ? view.islands.get(islandKey) : undefined;
+    const mdList = mdsByCluster.get(key) ?? NONE;
+    const phases = machinePhases.get(key) ?? NO_PHASES;
+    const tenantAddons = attachments.get(id) ?? NO_ADDONS;
+    let staleKey = '';
+    if (mgmtStale)
+      staleKey = `m ${mgmtStaleReason} ${src.staleness.lastSeenAt}`;
+    else if (island?.staleness.stale)
+      staleKey = `i ${island.connection.since} ${island.staleness.lastSeenAt}`;
+    const deps: unknown[] = [
+      cluster,
+      kcp,
+      typeof kcpInput === 'string' ? kcpInput : '',
+      tcp,
+      tcpInput && !tcp ? JSON.stringify(tcpInput) : '',
+      islandKey,
+      hostedIn,
+      staleKey,
+      mdList,
+      phases,
+      tenantAddons,
+    ];
+    const tenant = memo(id, deps, () => {
+      // Worker pools.
+      const pools: WorkerPool[] = mdList.map(md => ({
         name: md.name,
         namespace: md.namespace,
         replicas: md.replicas,
         version: normalizeKubernetesVersion(md.version),
         phase: md.phase,
-        machinePhases: machinePhases.get(`${key}/${md.name}`) ?? {},
+        machinePhases: phases[md.name] ?? {},
         conditions: md.conditions,
       }));
-    const workers = sumReplicas(pools.map(p => p.replicas));
-    const allPhases: Record<string, number> = {};
-    for (const p of pools) {
-      for (const [ph, n] of Object.entries(p.machinePhases))
-        allPhases[ph] = (allPhases[ph] ?? 0) + n;
-    }
+      const workers = sumReplicas(pools.map(p => p.replicas));
+      const allPhases: Record<string, number> = {};
+      for (const p of pools) {
+        for (const [ph, n] of Object.entries(p.machinePhases))
+          allPhases[ph] = (allPhases[ph] ?? 0) + n;
+      }
 
-    const declared = normalizeKubernetesVersion(kcp?.version);
-    const running = normalizeKubernetesVersion(tcp?.version);
-    const workerVersions = [
-      ...new Set(pools.map(p => p.version).filter((v): v is string => !!v)),
-    ].sort();
+      const declared = normalizeKubernetesVersion(kcp?.version);
+      const running = normalizeKubernetesVersion(tcp?.version);
+      const workerVersions = [
+        ...new Set(pools.map(p => p.version).filter((v): v is string => !!v)),
+      ].sort();
 
-    let health = tenantHealth({
-      cluster: {
+      let health = tenantHealth({
+        cluster: {
+          phase: cluster.phase,
+          available: cluster.available,
+          controlPlaneInitialized: cluster.controlPlaneInitialized,
+          deleting: cluster.deleting,
+          conditions: cluster.conditions,
+          missingControlPlaneRef: !ref,
+        },
+        kcp: kcp
+          ? {
+              ready: kcp.ready,
+              initialized: kcp.initialized,
+              available: kcp.available,
+              conditions: kcp.conditions,
+              deleting: kcp.deleting,
+            }
+          : kcpInput,
+        tcp: tcp
+          ? {
+              status: tcp.status,
+              version: running,
+              declaredVersion: normalizeKubernetesVersion(
+                kcp?.version ?? tcp.declaredVersion,
+              ),
+              replicas: tcp.replicas,
+              readyReplicas: tcp.readyReplicas,
+              deleting: tcp.deleting,
+            }
+          : tcpInput,
+        workers: pools.length ? workers : undefined,
+        machinePhases: allPhases,
+      });
+      health = withDataProblems(health, dataProblems);
+
+      let staleness: Staleness = { stale: false };
+      if (mgmtStale) {
+        staleness = src.staleness;
+        health = staleHealth(health, mgmtStaleReason);
+      } else if (island?.staleness.stale) {
+        staleness = island.staleness;
+        health = staleHealth(
+          health,
+          staleReason(`island ${island.ref.name}`, island.connection),
+        );
+      }
+
+      const controlPlane: TenantControlPlaneInfo = {};
+      if (kcp) {
+        controlPlane.kamajiControlPlane = {
+          name: kcp.name,
+          namespace: kcp.namespace,
+          uid: kcp.uid,
+          ready: kcp.ready,
+          initialized: kcp.initialized,
+          version: declared,
+          replicas: kcp.replicas,
+          readyReplicas: kcp.readyReplicas,
+          dataStoreName: kcp.dataStoreName,
+        };
+      }
+      if (tcp && hostedIn) {
+        controlPlane.tenantControlPlane = {
+          name: tcp.name,
+          namespace: tcp.namespace,
+          hostedIn,
+          status: tcp.status,
+          version: running,
+          endpoint: tcp.endpoint,
+          dataStore: tcp.dataStore,
+          replicas: tcp.replicas,
+          readyReplicas: tcp.readyReplicas,
+        };
+      }
+      const conditions: FleetCondition[] = [
+        ...cluster.conditions,
+        ...(kcp?.conditions ?? []),
+      ];
+
+      return {
+        id,
+        role: 'tenant',
+        name: cluster.name,
+        namespace: cluster.namespace,
+        managementCluster: M,
+        owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]),
+        site: cluster.labels[KAMAJI_LABELS.site],
+        labels: cluster.labels,
+        health,
+        staleness,
+        createdAt: cluster.createdAt,
+        managed: true,
+        islandId: islandKey ? islandIdByKey.get(islandKey) : undefined,
         phase: cluster.phase,
         available: cluster.available,
-        controlPlaneInitialized: cluster.controlPlaneInitialized,
-        deleting: cluster.deleting,
-        conditions: cluster.conditions,
-        missingControlPlaneRef: !ref,
-      },
-      kcp: kcpInput,
-      tcp: tcpInput,
-      workers: pools.length ? workers : undefined,
-      machinePhases: allPhases,
+        versions: {
+          declared,
+          running,
+          workers: workerVersions,
+          skew: hasVersionSkew([declared, running, ...workerVersions]),
+        },
+        controlPlane,
+        workerPools: pools,
+        workers,
+        addons: tenantAddons,
+        conditions,
+        endpoint: tcp?.endpoint ?? cluster.endpoint ?? kcp?.endpoint,
+      };
     });
-    health = withDataProblems(health, dataProblems);
-
-    let staleness: Staleness = { stale: false };
-    const island = islandKey ? view.islands.get(islandKey) : undefined;
-    if (mgmtStale) {
-      staleness = src.staleness;
-      health = staleHealth(health, mgmtStaleReason);
-    } else if (island?.staleness.stale) {
-      staleness = island.staleness;
-      health = staleHealth(
-        health,
-        staleReason(`island ${island.ref.name}`, island.connection),
-      );
-    }
-
-    const controlPlane: TenantControlPlaneInfo = {};
-    if (kcp) {
-      controlPlane.kamajiControlPlane = {
-        name: kcp.name,
-        namespace: kcp.namespace,
-        uid: kcp.uid,
-        ready: kcp.ready,
-        initialized: kcp.initialized,
-        version: declared,
-        replicas: kcp.replicas,
-        readyReplicas: kcp.readyReplicas,
-        dataStoreName: kcp.dataStoreName,
-      };
-    }
-    if (tcp && hostedIn) {
-      controlPlane.tenantControlPlane = {
-        name: tcp.name,
-        namespace: tcp.namespace,
-        hostedIn,
-        status: tcp.status,
-        version: running,
-        endpoint: tcp.endpoint,
-        dataStore: tcp.dataStore,
-        replicas: tcp.replicas,
-        readyReplicas: tcp.readyReplicas,
-      };
-    }
-    const conditions: FleetCondition[] = [
-      ...cluster.conditions,
-      ...(kcp?.conditions ?? []),
-    ];
-
-    const tenant: TenantNode = {
-      id,
-      role: 'tenant',
-      name: cluster.name,
-      namespace: cluster.namespace,
-      managementCluster: M,
-      owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]),
-      site: cluster.labels[KAMAJI_LABELS.site],
-      labels: cluster.labels,
-      health,
-      staleness,
-      createdAt: cluster.createdAt,
-      managed: true,
-      islandId: islandKey ? islandIdByKey.get(islandKey) : undefined,
-      phase: cluster.phase,
-      available: cluster.available,
-      versions: {
-        declared,
-        running,
-        workers: workerVersions,
-        skew: hasVersionSkew([declared, running, ...workerVersions]),
-      },
-      controlPlane,
-      workerPools: pools,
-      workers,
-      addons: [],
-      conditions,
-      endpoint: tcp?.endpoint ?? cluster.endpoint ?? kcp?.endpoint,
-    };
     tenants.push(tenant);
     if (islandKey) {
       const list = tenantHealthByIsland.get(islandKey) ?? [];
-      list.push(health.status);
+      list.push(tenant.health.status);
       tenantHealthByIsland.set(islandKey, list);
     } else {
       localTenantIds.push(id);
@@ -484,80 +696,88 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
         namespace: tcp.namespace,
         name: tcp.name,
       });
-      const running = normalizeKubernetesVersion(tcp.version);
-      const declared = normalizeKubernetesVersion(tcp.declaredVersion);
-      let health = tenantHealth({
-        tcp: {
-          status: tcp.status,
-          version: running,
-          declaredVersion: declared,
-          replicas: tcp.replicas,
-          readyReplicas: tcp.readyReplicas,
-          deleting: tcp.deleting,
-        },
-      });
-      if (tcp.deleting)
-        health = { status: 'progressing', reasons: ['being deleted'] };
-      health = withDataProblems(health, tcp.problems ?? []);
-      let staleness: Staleness = { stale: false };
-      if (island.staleness.stale) {
-        staleness = island.staleness;
-        health = staleHealth(
-          health,
-          staleReason(`island ${island.ref.name}`, island.connection),
-        );
-      } else if (mgmtStale) {
-        staleness = src.staleness;
-        health = staleHealth(health, mgmtStaleReason);
-      }
-      const labels = tcp.labels;
-      tenants.push({
-        id,
-        role: 'tenant',
-        name: tcp.name,
-        namespace: tcp.namespace,
-        managementCluster: M,
-        owner: ownerRef(labels[KAMAJI_LABELS.owner]),
-        site: labels[KAMAJI_LABELS.site],
-        labels,
-        health,
-        staleness,
-        createdAt: tcp.createdAt,
-        managed: false,
-        islandId,
-        versions: {
-          declared,
-          running,
-          workers: [],
-          skew: hasVersionSkew([declared, running]),
-        },
-        controlPlane: {
-          tenantControlPlane: {
-            name: tcp.name,
-            namespace: tcp.namespace,
-            hostedIn: islandId,
+      let staleKey = '';
+      if (island.staleness.stale)
+        staleKey = `i ${island.connection.since} ${island.staleness.lastSeenAt}`;
+      else if (mgmtStale)
+        staleKey = `m ${mgmtStaleReason} ${src.staleness.lastSeenAt}`;
+      const node = memo(id, [tcp, staleKey], () => {
+        const running = normalizeKubernetesVersion(tcp.version);
+        const declared = normalizeKubernetesVersion(tcp.declaredVersion);
+        let health = tenantHealth({
+          tcp: {
             status: tcp.status,
             version: running,
-            endpoint: tcp.endpoint,
-            dataStore: tcp.dataStore,
+            declaredVersion: declared,
             replicas: tcp.replicas,
             readyReplicas: tcp.readyReplicas,
+            deleting: tcp.deleting,
           },
-        },
-        workerPools: [],
-        workers: {
-          desired: 0,
-          current: 0,
-          ready: 0,
-          available: 0,
-          upToDate: 0,
-        },
-        addons: [],
-        conditions: [],
-        endpoint: tcp.endpoint,
+        });
+        if (tcp.deleting)
+          health = { status: 'progressing', reasons: ['being deleted'] };
+        health = withDataProblems(health, tcp.problems ?? []);
+        let staleness: Staleness = { stale: false };
+        if (island.staleness.stale) {
+          staleness = island.staleness;
+          health = staleHealth(
+            health,
+            staleReason(`island ${island.ref.name}`, island.connection),
+          );
+        } else if (mgmtStale) {
+          staleness = src.staleness;
+          health = staleHealth(health, mgmtStaleReason);
+        }
+        const labels = tcp.labels;
+        return {
+          id,
+          role: 'tenant',
+          name: tcp.name,
+          namespace: tcp.namespace,
+          managementCluster: M,
+          owner: ownerRef(labels[KAMAJI_LABELS.owner]),
+          site: labels[KAMAJI_LABELS.site],
+          labels,
+          health,
+          staleness,
+          createdAt: tcp.createdAt,
+          managed: false,
+          islandId,
+          versions: {
+            declared,
+            running,
+            workers: [],
+            skew: hasVersionSkew([declared, running]),
+          },
+          controlPlane: {
+            tenantControlPlane: {
+              name: tcp.name,
+              namespace: tcp.namespace,
+              hostedIn: islandId,
+              status: tcp.status,
+              version: running,
+              endpoint: tcp.endpoint,
+              dataStore: tcp.dataStore,
+              replicas: tcp.replicas,
+              readyReplicas: tcp.readyReplicas,
+            },
+          },
+          workerPools: [],
+          workers: {
+            desired: 0,
+            current: 0,
+            ready: 0,
+            available: 0,
+            upToDate: 0,
+          },
+          addons: [],
+          conditions: [],
+          endpoint: tcp.endpoint,
+        } as TenantNode;
       });
+      tenants.push(node);
       const list = tenantHealthByIsland.get(islandKey) ?? [];
-      list.push(health.status);
+      list.push(node.health.status);
       tenantHealthByIsland.set(islandKey, list);
     }
   }
@@ -647,15 +867,6 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
     });
   }
 
-  // Addon sets.
-  const addonSets = buildAddonSets(
-    view,
-    clusters,
-    tenants,
-    islandIdByKey,
-    problem,
-  );
-
   // Management node.
   let mHealth = managementHealth({
     connection: src.connection,
@@ -685,13 +896,18 @@ function buildManagement(view: ManagementView, out: BuiltFleet): void {
 function buildAddonSets(
   view: ManagementView,
   clusters: Map<string, SlimCluster>,
-  tenants: TenantNode[],
   islandIdByKey: Map<string, ClusterId>,
-  problem: (cluster: string, object: string, message: string) => void,
-): AddonSet[] {
+): {
+  sets: AddonSet[];
+  attachments: Map<ClusterId, AddonAttachment[]>;
+  problems: FleetProblem[];
+} {
   const M = view.name;
+  const problems: FleetProblem[] = [];
+  const problem = (cluster: string, object: string, message: string) =>
+    problems.push({ cluster, object, message });
   const src = view.source;
-  const tenantById = new Map(tenants.map(t => [t.id, t]));
+  const attachments = new Map<ClusterId, AddonAttachment[]>();
   const summaries = new Map<string, SlimClusterSummary>(); // ns/profile/cluster
   for (const s of src.items<SlimClusterSummary>(K.ClusterSummary).values()) {
     if (s.clusterType && s.clusterType !== 'Capi') continue;
@@ -706,6 +922,12 @@ function buildAddonSets(
     releases.set(`${r.namespace}/${r.proxyName}/${r.clusterName}`, r);
   }
 
+  const clustersByNamespace = new Map<string, Array<[string, SlimCluster]>>();
+  for (const entry of clusters) {
+    const list = clustersByNamespace.get(entry[1].namespace);
+    if (list) list.push(entry);
+    else clustersByNamespace.set(entry[1].namespace, [entry]);
+  }
   const sets: Array<[SlimAddonSet, string]> = [];
   for (const [k, s] of src.items<SlimAddonSet>(K.ClusterProfile))
     sets.push([s, k]);
@@ -723,10 +945,12 @@ function buildAddonSets(
       cluster: string;
       message?: string;
     }> = [];
-    for (const [ckey, c] of clusters) {
-      const sameNs =
-        set.kind === 'ClusterProfile' || c.namespace === set.namespace;
-      if (!sameNs) continue;
+    // ClusterProfiles select across namespaces; the others only in their own.
+    const candidates =
+      set.kind === 'ClusterProfile'
+        ? clusters
+        : clustersByNamespace.get(set.namespace) ?? [];
+    for (const [ckey, c] of candidates) {
       const selected =
         matchesSelector(
           c.labels,
@@ -744,17 +968,16 @@ function buildAddonSets(
       matching.push(cid);
       const { state, message } = delivery(set, c, ckey);
       deliveries.push({ state, cluster: c.name, message });
-      const tenant = tenantById.get(cid);
-      if (tenant) {
-        const attachment: AddonAttachment = {
-          addonSetId: id,
-          name: set.name,
-          kind: set.kind,
-          status: state,
-        };
-        if (message) attachment.message = message;
-        tenant.addons.push(attachment);
-      }
+      const attachment: AddonAttachment = {
+        addonSetId: id,
+        name: set.name,
+        kind: set.kind,
+        status: state,
+      };
+      if (message) attachment.message = message;
+      const list = attachments.get(cid);
+      if (list) list.push(attachment);
+      else attachments.set(cid, [attachment]);
     }
     const reasons: Array<[HealthStatus, string]> = [];
     const failed = deliveries.filter(d => d.state === 'failed');
@@ -819,9 +1042,9 @@ function buildAddonSets(
       health,
     });
   }
-  for (const t of tenants)
-    t.addons.sort((a, b) => (a.addonSetId < b.addonSetId ? -1 : 1));
-  return result;
+  for (const list of attachments.values())
+    list.sort((a, b) => (a.addonSetId < b.addonSetId ? -1 : 1));
+  return { sets: result, attachments, problems };
 
   function delivery(
     set: SlimAddonSet,

@@ -10,7 +10,7 @@ import {
 } from './objects';
 
 describe('extractors', () => {
-  it('read a v1beta2 Cluster, keeping only notable conditions', () => {
+  it('read a v1beta2 Cluster, keeping only conditions not in their good state', () => {
     const c = extractCluster({
       apiVersion: 'cluster.x-k8s.io/v1beta2',
       metadata: {
@@ -68,12 +68,6 @@ describe('extractors', () => {
       available: 'True',
       controlPlaneInitialized: true,
       conditions: [
-        {
-          type: 'Available',
-          status: 'True',
-          reason: 'Available',
-          source: 'Cluster',
-        },
         {
           type: 'WorkersAvailable',
           status: 'False',

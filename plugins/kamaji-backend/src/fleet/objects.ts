@@ -39,7 +39,7 @@ export interface SlimCluster extends SlimMeta {
   /** Status of the `Available` condition. */
   available?: 'True' | 'False' | 'Unknown';
   controlPlaneInitialized?: boolean;
-  /** Conditions worth showing: `Available`, and every condition not in its good state. */
+  /** Conditions not in their good state (see notableConditions). */
   conditions: FleetCondition[];
   /** `status.controlPlane.versions` / `spec.topology.version`, for islands. */
   version?: string;
@@ -243,10 +243,13 @@ export function readConditions(
   return out;
 }
 
-/** `Available` and every condition not in its good state (True, or False for negative polarity). */
+/**
+ * The conditions worth showing: those not in their good state (True, or False for negative
+ * polarity like Deleting or Paused). A healthy object has none; its summary fields (`available`,
+ * `ready`, replica counts) say the rest, and the model stays small.
+ */
 export function notableConditions(conds: FleetCondition[]): FleetCondition[] {
   return conds.filter(c => {
-    if (c.type === 'Available') return true;
     return NEGATIVE_POLARITY.has(c.type)
       ? c.status !== 'False'
       : c.status !== 'True';

@@ -24,7 +24,14 @@ export class FakeSource implements SourceView {
     for (const [kind, list] of Object.entries(objects)) this.set(kind, list);
   }
 
+  private readonly revisions = new Map<string, number>();
+
+  revision(kind: string): number {
+    return this.revisions.get(kind) ?? 0;
+  }
+
   set(kind: string, list: any[]): this {
+    this.revisions.set(kind, this.revision(kind) + 1);
     const watch = this.kinds.find(k => k.name === kind);
     if (!watch) throw new Error(`no kind ${kind}`);
     const m = new Map<string, unknown>();
