@@ -310,7 +310,7 @@ function buildManagement(
 
   // Worker pools and machines per Cluster, derived again only when those kinds change; unchanged
   // entries keep their identity so that tenant nodes can be reused.
-  const pools = derive<{
+  const poolIndex = derive<{
     byCluster: Map<string, SlimMachineDeployment[]>;
     problems: FleetProblem[];
   }>(`${M}/pools`, `${src.revision(K.MD)}`, previous => {
@@ -337,8 +337,8 @@ function buildManagement(
     }
     return { byCluster, problems: found };
   });
-  out.problems.push(...pools.problems);
-  const mdsByCluster = pools.byCluster;
+  out.problems.push(...poolIndex.problems);
+  const mdsByCluster = poolIndex.byCluster;
   // ns/cluster -> pool -> phase -> count
   const machinePhases = derive<
     Map<string, Record<string, Record<string, number>>>
