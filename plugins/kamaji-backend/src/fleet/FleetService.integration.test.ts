@@ -488,6 +488,64 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
       expect(service.getCluster(`central/fleet-tenants/${T}`)).toBeUndefined();
     });
 
+    it('debounces a burst of watch events into a few deltas', async () => {
+      const central = admin('central');
+      const machine = (i: number): AnyObject => ({
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'Machine',
+        metadata: {
+          name: `platform-tools-burst-${i}`,
+          namespace: 'fleet-tenants',
+          labels: {
+            'cluster.x-k8s.io/cluster-name': 'platform-tools',
+            'cluster.x-k8s.io/deployment-name': 'platform-tools-workers',
+          },
+        },
+        spec: {
+          clusterName: 'platform-tools',
+          bootstrap: { dataSecretName: `platform-tools-burst-${i}` },
+          infrastructureRef: {
+            apiGroup: 'infrastructure.cluster.x-k8s.io',
+            kind: 'OpenStackMachine',
+            name: `platform-tools-burst-${i}`,
+          },
+        },
+      });
+      const N = 60;
+      const before = deltas.length;
+      const started = Date.now();
+      for (let i = 0; i < N; i += 10) {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, j) =>
+            central.apply(machine(i + j), { fieldManager: TEST_FIELD_MANAGER }),
+          ),
+        );
+      }
+      const pool = () =>
+        tenant('platform-tools').workerPools.find(
+          p => p.name === 'platform-tools-workers',
+        )!;
+      // Machines without status count as phase Unknown.
+      await waitFor(
+        'every new Machine counted',
+        () => pool().machinePhases.Unknown === N,
+      );
+      const made = deltas.length - before;
+      // eslint-disable-next-line no-console
+      console.info(
+        `${N} Machine writes in ${
+          Date.now() - started
+        } ms gave ${made} model versions`,
+      );
+      expect(made).toBeGreaterThan(0);
+      expect(made).toBeLessThanOrEqual(N / 4);
+      for (let i = 0; i < N; i++) await central.remove(machine(i));
+      await waitFor(
+        'the burst Machines gone',
+        () => !pool().machinePhases.Unknown,
+      );
+    });
+
     it('every change came as a delta with version = previous + 1', () => {
       expect(deltas.length).toBeGreaterThan(1);
       for (const d of deltas) expect(d.version).toBe(d.fromVersion + 1);
