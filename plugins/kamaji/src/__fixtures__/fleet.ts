@@ -15,9 +15,10 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse } from '../api/types';
 
-export const NOW = '2026-11-25T12:00:00.000Z';
+/** Relative to the real clock, so that "last seen N min ago" is stable in tests. */
+export const NOW = new Date().toISOString();
 /** Disconnected 12 minutes before NOW. */
-export const LAST_SEEN = '2026-11-25T11:48:00.000Z';
+export const LAST_SEEN = new Date(Date.now() - 12 * 60000 - 5000).toISOString();
 
 export function counts(
   partial: Partial<HealthCounts> = {},

@@ -1,0 +1,280 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { screen, waitFor, within, fireEvent } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useLocation } from 'react-router-dom';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
+import { KamajiClient } from '../../api/KamajiClient';
+import { kamajiApiRef } from '../../api/KamajiApi';
+import type { FleetResponse } from '../../api/types';
+import { delta, fleet, island, sampleFleet, sse, tenant } from '../../__fixtures__/fleet';
+import { FleetTopologyContent } from './FleetTopologyPage';
+
+const BASE = 'http://backstage.test/api/kamaji';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function stream(text = ': heartbeat\n\n') {
+  const enc = new TextEncoder();
+  return new HttpResponse(
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(enc.encode(text));
+      },
+    }),
+    { headers: { 'Content-Type': 'text/event-stream' } },
+  );
+}
+
+function serve(snapshot: FleetResponse | (() => Response | Promise<Response>), events = () => stream()) {
+  server.use(
+    http.get(`${BASE}/v1/fleet`, () =>
+      typeof snapshot === 'function' ? snapshot() : HttpResponse.json(snapshot),
+    ),
+    http.get(`${BASE}/v1/events`, events),
+  );
+}
+
+function LocationProbe() {
+  const l = useLocation();
+  return <div data-testid="location">{l.search}</div>;
+}
+
+const catalogEntity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'cloud-tenants-line-2',
+    namespace: 'default',
+    annotations: { [KAMAJI_ENTITY.clusterIdAnnotation]: 'cloud/tenants/line-2' },
+  },
+  spec: { type: 'kubernetes-cluster', owner: 'group:default/team-retail' },
+};
+
+async function renderPage(url = '/kamaji') {
+  const client = new KamajiClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
+    backoff: { initialDelayMs: 10, maxDelayMs: 50 },
+  });
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [kamajiApiRef, client],
+        [catalogApiRef, catalogApiMock({ entities: [catalogEntity] })],
+      ]}
+    >
+      <FleetTopologyContent />
+      <LocationProbe />
+    </TestApiProvider>,
+    {
+      routeEntries: [url],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+const search = () => new URLSearchParams(screen.getByTestId('location').textContent ?? '');
+
+describe('FleetTopologyContent', () => {
+  it('shows progress while the fleet loads', async () => {
+    serve(() => new Promise<Response>(() => {}));
+    await renderPage();
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows an empty state when the fleet has no management clusters', async () => {
+    serve({ ...fleet([], []), managementClusters: [] });
+    await renderPage();
+    expect(await screen.findByText('No clusters in the fleet')).toBeInTheDocument();
+  });
+
+  it('shows the error when the fleet cannot be loaded', async () => {
+    serve(() =>
+      HttpResponse.json(
+        { error: { name: 'Error', message: 'management cluster unreachable' }, response: { statusCode: 503 } },
+        { status: 503 },
+      ),
+    );
+    await renderPage();
+    expect(await screen.findByText(/Could not load the fleet/)).toBeInTheDocument();
+  });
+
+  it('says permission denied on 403, and does not retry', async () => {
+    let calls = 0;
+    serve(() => {
+      calls++;
+      return HttpResponse.json(
+        { error: { name: 'NotAllowedError', message: 'kamaji.cluster.read denied' }, response: { statusCode: 403 } },
+        { status: 403 },
+      );
+    });
+    await renderPage();
+    expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
+    expect(screen.getByText(/kamaji.cluster.read denied \(403\)/)).toBeInTheDocument();
+    await new Promise(r => setTimeout(r, 100));
+    expect(calls).toBe(1);
+  });
+
+  it('shows cloud → islands (collapsed) → tenants with per-island health counts', async () => {
+    serve(sampleFleet());
+    await renderPage();
+    const a = await screen.findByTestId('island-cloud/islands/factory-a');
+    expect(within(a).getByRole('group', { name: 'Tenant health on factory-a' })).toHaveTextContent(
+      /1 unhealthy.*2 healthy/,
+    );
+    // collapsed by default
+    expect(within(a).queryByRole('list', { name: 'Tenants on factory-a' })).not.toBeInTheDocument();
+    await userEvent.click(within(a).getByRole('button', { name: 'Expand island factory-a' }));
+    const tenants = within(a).getByRole('list', { name: 'Tenants on factory-a' });
+    // worst first, health as text
+    const rows = within(tenants).getAllByRole('listitem');
+    expect(rows[0]).toHaveTextContent('line-2');
+    expect(rows[0]).toHaveTextContent('Unhealthy');
+    const skewed = within(tenants).getByTestId('tenant-cloud/tenants/line-3');
+    expect(skewed).toHaveTextContent('declared v1.35.0 · running v1.34.2');
+    expect(skewed).toHaveTextContent('version skew');
+    expect(skewed).toHaveTextContent('TCP Ready');
+    expect(skewed).toHaveTextContent('workers 2/2');
+    expect(skewed).toHaveTextContent('owner group:default/team-edge');
+    expect(screen.getByText('Hosted in the management cluster')).toBeInTheDocument();
+  });
+
+  it('makes a disconnected island unmistakable: banner, stale marks, never healthy', async () => {
+    serve(sampleFleet());
+    await renderPage();
+    const banner = await screen.findByRole('alert');
+    expect(banner).toHaveTextContent('1 island is disconnected');
+    expect(banner).toHaveTextContent('shop-b (last seen 12 min ago)');
+    const b = screen.getByTestId('island-cloud/islands/shop-b');
+    expect(within(b).getByText('Disconnected')).toBeInTheDocument();
+    expect(within(b).getAllByText(/Stale · last seen 12 min ago/).length).toBe(1);
+    expect(within(b).getByRole('group', { name: 'Tenant health on shop-b' })).toHaveTextContent('2 unknown');
+    await userEvent.click(within(b).getByRole('button', { name: 'Expand island shop-b' }));
+    const rows = within(within(b).getByRole('list', { name: 'Tenants on shop-b' })).getAllByRole('listitem');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toHaveTextContent('Stale · last seen 12 min ago');
+      expect(row).toHaveTextContent('Unknown');
+      expect(row).not.toHaveTextContent('Healthy');
+    }
+    expect(within(b).queryByText('Healthy')).not.toBeInTheDocument();
+  });
+
+  it('never shows a tenant as healthy when its island is disconnected, even if the last read said so', async () => {
+    const f = sampleFleet();
+    f.tenants = f.tenants.map(t =>
+      t.islandId === 'cloud/islands/shop-b' ? { ...t, health: { status: 'healthy', reasons: [] }, staleness: { stale: false } } : t,
+    );
+    serve(f);
+    await renderPage();
+    const b = await screen.findByTestId('island-cloud/islands/shop-b');
+    await userEvent.click(within(b).getByRole('button', { name: 'Expand island shop-b' }));
+    for (const row of within(within(b).getByRole('list', { name: 'Tenants on shop-b' })).getAllByRole('listitem')) {
+      expect(row).toHaveTextContent('Unknown');
+      expect(row).toHaveTextContent(/Stale · last seen 12 min ago/);
+    }
+  });
+
+  it('reads filters from the URL and writes changes back to it', async () => {
+    serve(sampleFleet());
+    await renderPage('/kamaji?health=unhealthy&island=cloud%2Fislands%2Ffactory-a');
+    const a = await screen.findByTestId('island-cloud/islands/factory-a');
+    // the filtered island is expanded, only matching tenants shown
+    const rows = within(within(a).getByRole('list', { name: 'Tenants on factory-a' })).getAllByRole('listitem');
+    expect(rows.map(r => r.getAttribute('data-testid'))).toEqual(['tenant-cloud/tenants/line-2']);
+    expect(screen.queryByTestId('island-cloud/islands/shop-b')).not.toBeInTheDocument();
+    expect(screen.getByText(/1 of 6 tenants match/)).toBeInTheDocument();
+
+    await userEvent.type(screen.getByLabelText('Search'), 'line');
+    await waitFor(() => expect(search().get('q')).toBe('line'));
+    expect(search().getAll('health')).toEqual(['unhealthy']);
+
+    // owner select
+    fireEvent.mouseDown(screen.getByLabelText('Owner'));
+    await userEvent.click(await screen.findByRole('option', { name: 'group:default/team-retail' }));
+    await waitFor(() => expect(search().get('owner')).toBe('group:default/team-retail'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(search().toString()).toBe(''));
+    expect(screen.getByTestId('island-cloud/islands/shop-b')).toBeInTheDocument();
+  });
+
+  it('shows "no match" when the filters hide everything', async () => {
+    serve(sampleFleet());
+    await renderPage('/kamaji?q=nothing-like-this');
+    expect(await screen.findByText('No clusters match the filters')).toBeInTheDocument();
+  });
+
+  it('applies live deltas from the event stream', async () => {
+    const f = sampleFleet(7);
+    const line1 = f.tenants.find(t => t.name === 'line-1')!;
+    serve(f, () =>
+      stream(
+        sse([
+          {
+            event: 'delta',
+            id: 8,
+            data: delta(7, {
+              upserted: [{ ...line1, health: { status: 'degraded', reasons: ['1 of 2 workers ready'] } }],
+            }),
+          },
+        ]),
+      ),
+    );
+    await renderPage();
+    const a = await screen.findByTestId('island-cloud/islands/factory-a');
+    await waitFor(() =>
+      expect(within(a).getByRole('group', { name: 'Tenant health on factory-a' })).toHaveTextContent(
+        /1 unhealthy.*1 degraded.*1 healthy/,
+      ),
+    );
+    expect(await screen.findByText('Live')).toBeInTheDocument();
+  });
+
+  it('opens a side panel with details, condition messages and the catalog entity link; selection is in the URL', async () => {
+    serve(sampleFleet());
+    await renderPage();
+    const a = await screen.findByTestId('island-cloud/islands/factory-a');
+    await userEvent.click(within(a).getByRole('button', { name: 'Expand island factory-a' }));
+    await userEvent.click(within(a).getByRole('button', { name: 'Tenant line-2' }));
+    const panel = await screen.findByRole('region', { name: 'Details of line-2' });
+    expect(within(panel).getByText('Unhealthy')).toBeInTheDocument();
+    expect(within(panel).getAllByText(/control plane endpoint does not answer/).length).toBeGreaterThan(0);
+    expect(within(panel).getByText(/ControlPlaneUnavailable/)).toBeInTheDocument();
+    const link = await within(panel).findByRole('link', { name: /Open in the catalog/ });
+    expect(link).toHaveAttribute('href', '/catalog/default/resource/cloud-tenants-line-2');
+    expect(search().get('selected')).toBe('cloud/tenants/line-2');
+    await userEvent.click(within(panel).getByRole('button', { name: 'Close details' }));
+    await waitFor(() => expect(search().get('selected')).toBeNull());
+  });
+
+  it('shows stale details for a tenant of a disconnected island, and says when no entity exists', async () => {
+    serve(sampleFleet());
+    await renderPage('/kamaji?selected=cloud%2Ftenants%2Ftill-1');
+    const panel = await screen.findByRole('region', { name: 'Details of till-1' });
+    expect(within(panel).getByText(/Stale: last seen 12 min ago/)).toBeInTheDocument();
+    expect(within(panel).getByText('Unknown')).toBeInTheDocument();
+    expect(await within(panel).findByText(/No catalog entity is annotated/)).toBeInTheDocument();
+  });
+});
+
+describe('long tenant lists', () => {
+  it('renders tenants of an expanded island in pages of 50', async () => {
+    const id = 'cloud/islands/big';
+    const ts = Array.from({ length: 120 }, (_, i) => tenant(`t-${String(i).padStart(3, '0')}`, { islandId: id }));
+    serve(fleet([island('big', ts)], ts));
+    await renderPage();
+    const big = await screen.findByTestId(`island-${id}`);
+    await userEvent.click(within(big).getByRole('button', { name: 'Expand island big' }));
+    const list = within(big).getByRole('list', { name: 'Tenants on big' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(50);
+    await userEvent.click(within(big).getByRole('button', { name: /Show 50 more \(70 not shown\)/ }));
+    expect(within(list).getAllByRole('listitem')).toHaveLength(100);
+  });
+});

@@ -1,0 +1,1 @@
+export { FleetTopologyPage, FleetTopologyContent } from './FleetTopologyPage';

@@ -1,0 +1,278 @@
+import {
+  normalizeKubernetesVersion,
+  type FleetCluster,
+  type HealthCounts,
+  type HealthStatus,
+  type IslandNode,
+  type ManagementClusterNode,
+  type TenantNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import type { FleetResponse } from '../../api/types';
+
+export const HEALTH_ORDER: HealthStatus[] = [
+  'unhealthy',
+  'degraded',
+  'progressing',
+  'unknown',
+  'healthy',
+];
+
+/** The filters of the topology page; each one is a URL search parameter of the same name. */
+export interface FleetFilters {
+  managementCluster?: string;
+  island?: string;
+  owner?: string;
+  health: HealthStatus[];
+  version?: string;
+  q?: string;
+}
+
+export const FILTER_KEYS = [
+  'managementCluster',
+  'island',
+  'owner',
+  'health',
+  'version',
+  'q',
+] as const;
+
+export function filtersFromParams(params: URLSearchParams): FleetFilters {
+  const one = (k: string) => params.get(k)?.trim() || undefined;
+  return {
+    managementCluster: one('managementCluster'),
+    island: one('island'),
+    owner: one('owner'),
+    health: params
+      .getAll('health')
+      .filter((h): h is HealthStatus => HEALTH_ORDER.includes(h as HealthStatus)),
+    version: one('version'),
+    q: one('q'),
+  };
+}
+
+export function hasFilters(f: FleetFilters): boolean {
+  return !!(
+    f.managementCluster ||
+    f.island ||
+    f.owner ||
+    f.health.length ||
+    f.version ||
+    f.q
+  );
+}
+
+/**
+ * What a node shows as its health: data from a cluster the backend cannot reach (stale, or on
+ * a disconnected island) is never shown as healthy, whatever the last read said.
+ */
+export function effectiveHealth(
+  node: FleetCluster,
+  island?: IslandNode,
+): HealthStatus {
+  const stale =
+    node.staleness.stale ||
+    (island && island.connection.status === 'disconnected');
+  if (stale && node.health.status === 'healthy') return 'unknown';
+  return node.health.status;
+}
+
+export function isStale(node: FleetCluster, island?: IslandNode): boolean {
+  return (
+    node.staleness.stale ||
+    ('connection' in node && node.connection.status === 'disconnected') ||
+    (!!island && island.connection.status === 'disconnected')
+  );
+}
+
+/** When the data of a stale node was last known current. */
+export function lastSeenAt(
+  node: FleetCluster,
+  island?: IslandNode,
+): string | undefined {
+  return (
+    node.staleness.lastSeenAt ??
+    island?.staleness.lastSeenAt ??
+    (island?.connection.lastSyncAt || undefined) ??
+    ('connection' in node ? node.connection.lastSyncAt : undefined)
+  );
+}
+
+function ownerMatches(owner: string | undefined, wanted: string): boolean {
+  if (!owner) return false;
+  const w = wanted.toLocaleLowerCase('en-US');
+  const o = owner.toLocaleLowerCase('en-US');
+  return o === w || o.endsWith(`/${w}`);
+}
+
+/** `v1.34` matches v1.34.2, not v1.340.0 (per component, like the backend's filter). */
+export function versionMatches(
+  version: string | undefined,
+  prefix: string,
+): boolean {
+  const v = normalizeKubernetesVersion(version);
+  const p = normalizeKubernetesVersion(prefix);
+  if (!v || !p) return false;
+  return v === p || v.startsWith(`${p}.`) || v.startsWith(`${p}-`);
+}
+
+function textMatches(node: FleetCluster, q: string): boolean {
+  const needle = q.toLocaleLowerCase('en-US');
+  const hay = [
+    node.id,
+    node.name,
+    node.title ?? '',
+    node.site ?? '',
+    ...Object.entries(node.labels).flat(),
+  ];
+  return hay.some(h => h.toLocaleLowerCase('en-US').includes(needle));
+}
+
+function tenantMatches(
+  t: TenantNode,
+  f: FleetFilters,
+  island: IslandNode | undefined,
+): boolean {
+  if (f.owner && !ownerMatches(t.owner, f.owner)) return false;
+  if (f.health.length && !f.health.includes(effectiveHealth(t, island)))
+    return false;
+  if (
+    f.version &&
+    !versionMatches(t.versions.declared, f.version) &&
+    !versionMatches(t.versions.running, f.version)
+  )
+    return false;
+  if (f.q && !textMatches(t, f.q)) return false;
+  return true;
+}
+
+function islandMatchesItself(i: IslandNode, f: FleetFilters): boolean {
+  if (!f.owner && !f.health.length && !f.version && !f.q) return true;
+  if (f.owner && !ownerMatches(i.owner, f.owner)) return false;
+  if (f.health.length && !f.health.includes(effectiveHealth(i))) return false;
+  if (f.version && !versionMatches(i.kubernetesVersion, f.version)) return false;
+  if (f.q && !textMatches(i, f.q)) return false;
+  return true;
+}
+
+export interface IslandView {
+  island: IslandNode;
+  /** The island's tenants that pass the filters, worst health first, then by name. */
+  tenants: TenantNode[];
+  /** Counts over all of the island's tenants, by the health they are shown with. */
+  counts: HealthCounts;
+  totalTenants: number;
+}
+
+export interface ManagementClusterView {
+  cluster: ManagementClusterNode;
+  islands: IslandView[];
+  /** Tenants whose control plane runs in the management cluster itself. */
+  cloudTenants: TenantNode[];
+  cloudCounts: HealthCounts;
+  totalCloudTenants: number;
+}
+
+export interface FleetView {
+  managementClusters: ManagementClusterView[];
+  disconnectedIslands: IslandNode[];
+  /** Number of tenants shown after filtering. */
+  shownTenants: number;
+  totalTenants: number;
+  byId: Map<string, FleetCluster>;
+  islandsById: Map<string, IslandNode>;
+}
+
+export function emptyCounts(): HealthCounts {
+  return { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 };
+}
+
+function sortTenants(list: TenantNode[], island?: IslandNode): TenantNode[] {
+  return list.sort((a, b) => {
+    const d =
+      HEALTH_ORDER.indexOf(effectiveHealth(a, island)) -
+      HEALTH_ORDER.indexOf(effectiveHealth(b, island));
+    if (d) return d;
+    return a.name.localeCompare(b.name);
+  });
+}
+
+/** Builds the tree the page shows from a snapshot and the filters. */
+export function buildFleetView(
+  snapshot: FleetResponse,
+  f: FleetFilters,
+): FleetView {
+  const byId = new Map<string, FleetCluster>();
+  const islandsById = new Map<string, IslandNode>();
+  for (const n of snapshot.managementClusters) byId.set(n.id, n);
+  for (const n of snapshot.islands) {
+    byId.set(n.id, n);
+    islandsById.set(n.id, n);
+  }
+  const tenantsByHost = new Map<string, TenantNode[]>();
+  for (const t of snapshot.tenants) {
+    byId.set(t.id, t);
+    const host = t.islandId ?? `mc:${t.managementCluster}`;
+    let list = tenantsByHost.get(host);
+    if (!list) tenantsByHost.set(host, (list = []));
+    list.push(t);
+  }
+  const tenantFiltersOn = !!(f.owner || f.health.length || f.version || f.q);
+  const disconnectedIslands: IslandNode[] = [];
+  let shownTenants = 0;
+  const managementClusters: ManagementClusterView[] = [];
+  for (const mc of snapshot.managementClusters) {
+    if (f.managementCluster && mc.name !== f.managementCluster) continue;
+    const islands: IslandView[] = [];
+    for (const island of snapshot.islands) {
+      if (island.managementCluster !== mc.name) continue;
+      if (island.connection.status === 'disconnected')
+        disconnectedIslands.push(island);
+      if (f.island && island.id !== f.island) continue;
+      const all = tenantsByHost.get(island.id) ?? [];
+      const counts = emptyCounts();
+      for (const t of all) counts[effectiveHealth(t, island)]++;
+      const tenants = sortTenants(
+        all.filter(t => tenantMatches(t, f, island)),
+        island,
+      );
+      if (tenantFiltersOn && !tenants.length && !islandMatchesItself(island, f))
+        continue;
+      shownTenants += tenants.length;
+      islands.push({ island, tenants, counts, totalTenants: all.length });
+    }
+    const allCloud = f.island ? [] : tenantsByHost.get(`mc:${mc.name}`) ?? [];
+    const cloudCounts = emptyCounts();
+    for (const t of allCloud) cloudCounts[effectiveHealth(t)]++;
+    const cloudTenants = sortTenants(allCloud.filter(t => tenantMatches(t, f, undefined)));
+    shownTenants += cloudTenants.length;
+    if (hasFilters(f) && !islands.length && !cloudTenants.length) continue;
+    managementClusters.push({
+      cluster: mc,
+      islands,
+      cloudTenants,
+      cloudCounts,
+      totalCloudTenants: allCloud.length,
+    });
+  }
+  return {
+    managementClusters,
+    disconnectedIslands,
+    shownTenants,
+    totalTenants: snapshot.tenants.length,
+    byId,
+    islandsById,
+  };
+}
+
+/** "12 min ago", "3 h ago", "just now". */
+export function formatAgo(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return 'unknown';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'unknown';
+  const min = Math.floor((now - t) / 60000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.floor(h / 24)} days ago`;
+}
