@@ -5,6 +5,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import kamajiPlugin from '@kamaji-backstage/plugin-kamaji/alpha';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -15,6 +16,7 @@ export default createApp({
     kubernetesPlugin,
     orgPlugin,
     userSettingsPlugin,
+    kamajiPlugin,
     signInModule,
   ],
 });

@@ -4,5 +4,7 @@
  *
  * @packageDocumentation
  */
+export { kamajiPlugin, KamajiFleetPage } from './plugin';
+export { rootRouteRef } from './routes';
 export * from './api';
 export { FleetTopologyContent } from './components/FleetPage';
