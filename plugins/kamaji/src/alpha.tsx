@@ -12,10 +12,12 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import CloudIcon from '@material-ui/icons/CloudQueue';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
 import { rootRouteRef } from './routes';
+import { isKamajiClusterAvailable } from './conditions';
 
 /** The fleet API client. @alpha */
 export const kamajiApi = ApiBlueprint.make({
@@ -47,6 +49,23 @@ export const kamajiFleetPage = PageBlueprint.make({
 });
 
 /**
+ * The cluster overview card on the pages of entities with the
+ * `kamaji-backstage.io/cluster-id` annotation.
+ *
+ * @alpha
+ */
+export const kamajiClusterOverviewCard = EntityCardBlueprint.make({
+  name: 'cluster-overview',
+  params: {
+    filter: isKamajiClusterAvailable,
+    loader: () =>
+      import('./components/ClusterOverviewCard').then(m => (
+        <m.ClusterOverviewCard />
+      )),
+  },
+});
+
+/**
  * The Kamaji plugin for the new frontend system.
  *
  * @alpha
@@ -56,6 +75,6 @@ export default createFrontendPlugin({
   title: 'Kamaji fleet',
   icon: <CloudIcon />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [kamajiApi, kamajiFleetPage],
+  extensions: [kamajiApi, kamajiFleetPage, kamajiClusterOverviewCard],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { kamajiPlugin, KamajiFleetPage } from './plugin';
+export {
+  kamajiPlugin,
+  KamajiFleetPage,
+  EntityKamajiClusterOverviewCard,
+} from './plugin';
+export { isKamajiClusterAvailable } from './conditions';
 export { rootRouteRef } from './routes';
 export * from './api';
 export { FleetTopologyContent } from './components/FleetPage';

@@ -40,7 +40,9 @@ const client = () =>
 describe('legacy frontend system', () => {
   it('registers the API factory and the routable page', () => {
     expect(kamajiPlugin.getId()).toBe('kamaji');
-    expect([...kamajiPlugin.getApis()].map(f => f.api.id)).toEqual([kamajiApiRef.id]);
+    expect([...kamajiPlugin.getApis()].map(f => f.api.id)).toEqual([
+      kamajiApiRef.id,
+    ]);
   });
 
   it('renders KamajiFleetPage in a legacy test app', async () => {
@@ -57,9 +59,15 @@ describe('legacy frontend system', () => {
       </TestApiProvider>,
       { routeEntries: ['/kamaji'] },
     );
-    expect(await screen.findByRole('heading', { name: 'Kamaji fleet' })).toBeInTheDocument();
-    const region = await screen.findByRole('region', { name: 'Fleet topology' });
-    expect(within(region).getByTestId('island-cloud/islands/factory-a')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Kamaji fleet' }),
+    ).toBeInTheDocument();
+    const region = await screen.findByRole('region', {
+      name: 'Fleet topology',
+    });
+    expect(
+      within(region).getByTestId('island-cloud/islands/factory-a'),
+    ).toBeInTheDocument();
   });
 });
 
@@ -79,8 +87,14 @@ describe('new frontend system (/alpha)', () => {
       ],
     });
     expect(
-      await screen.findByTestId('island-cloud/islands/shop-b', {}, { timeout: 10000 }),
+      await screen.findByTestId(
+        'island-cloud/islands/shop-b',
+        {},
+        { timeout: 10000 },
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: 'Kamaji fleet' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Kamaji fleet' }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -39,5 +40,23 @@ export const KamajiFleetPage = kamajiPlugin.provide(
     component: () =>
       import('./components/FleetPage').then(m => m.FleetTopologyPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The cluster overview entity card, for entities with the `kamaji-backstage.io/cluster-id`
+ * annotation (see `isKamajiClusterAvailable`).
+ *
+ * @public
+ */
+export const EntityKamajiClusterOverviewCard = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiClusterOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/ClusterOverviewCard').then(
+          m => m.ClusterOverviewCard,
+        ),
+    },
   }),
 );

@@ -20,9 +20,7 @@ export const NOW = new Date().toISOString();
 /** Disconnected 12 minutes before NOW. */
 export const LAST_SEEN = new Date(Date.now() - 12 * 60000 - 5000).toISOString();
 
-export function counts(
-  partial: Partial<HealthCounts> = {},
-): HealthCounts {
+export function counts(partial: Partial<HealthCounts> = {}): HealthCounts {
   return {
     healthy: 0,
     progressing: 0,
@@ -208,8 +206,7 @@ export function fleet(
   tenants: TenantNode[],
   version = 7,
 ): FleetResponse {
-  const byId = (a: { id: string }, b: { id: string }) =>
-    a.id < b.id ? -1 : 1;
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
   return {
     version,
     generatedAt: NOW,

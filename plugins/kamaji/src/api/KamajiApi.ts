@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { ClusterId, FleetCluster } from '@kamaji-backstage/plugin-kamaji-common';
+import type {
+  ClusterId,
+  FleetCluster,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   FleetObserver,
   FleetQuery,

@@ -46,7 +46,11 @@ function eventStream(text: string, close = false) {
 
 function backstageError(status: number, name: string, message: string) {
   return HttpResponse.json(
-    { error: { name, message }, request: { method: 'GET', url: '/' }, response: { statusCode: status } },
+    {
+      error: { name, message },
+      request: { method: 'GET', url: '/' },
+      response: { statusCode: status },
+    },
     { status },
   );
 }
@@ -75,7 +79,10 @@ describe('KamajiClient REST', () => {
     expect(auth).toBe('Bearer user-token');
     expect(seen!.searchParams.get('managementCluster')).toBe('cloud');
     expect(seen!.searchParams.get('island')).toBe('cloud/islands/factory-a');
-    expect(seen!.searchParams.getAll('health')).toEqual(['unhealthy', 'unknown']);
+    expect(seen!.searchParams.getAll('health')).toEqual([
+      'unhealthy',
+      'unknown',
+    ]);
     expect(seen!.searchParams.get('q')).toBe('line');
     expect(seen!.searchParams.get('limit')).toBe('50');
     expect(seen!.searchParams.get('offset')).toBe('100');
@@ -90,12 +97,16 @@ describe('KamajiClient REST', () => {
         backstageError(404, 'NotFoundError', 'no cluster cloud/x/y'),
       ),
     );
-    const err = await client().getFleet().catch(e => e);
+    const err = await client()
+      .getFleet()
+      .catch(e => e);
     expect(err).toBeInstanceOf(ResponseError);
     expect(err.statusCode).toBe(403);
     expect(err.cause.message).toMatch(/kamaji.cluster.read denied/);
     expect(describeError(err)).toBe('kamaji.cluster.read denied (403)');
-    const notFound = await client().getClusterById('cloud/x/y').catch(e => e);
+    const notFound = await client()
+      .getClusterById('cloud/x/y')
+      .catch(e => e);
     expect(notFound.statusCode).toBe(404);
   });
 
@@ -175,7 +186,10 @@ describe('KamajiClient live updates', () => {
   }
 
   it('applies deltas from the stream opened at the snapshot version', async () => {
-    const changed = { ...sampleFleet().tenants.find(t => t.name === 'line-1')!, health: { status: 'degraded' as const, reasons: ['a worker is down'] } };
+    const changed = {
+      ...sampleFleet().tenants.find(t => t.name === 'line-1')!,
+      health: { status: 'degraded' as const, reasons: ['a worker is down'] },
+    };
     let since: string | null = null;
     let epoch: string | null = null;
     let auth: string | null = null;
@@ -187,12 +201,15 @@ describe('KamajiClient live updates', () => {
         epoch = u.searchParams.get('epoch');
         auth = request.headers.get('authorization');
         return eventStream(
-          ': heartbeat\n\n' +
-            sse([
-              { event: 'delta', id: 7, data: delta(6) }, // already in the snapshot: ignored
-              { event: 'delta', id: 8, data: delta(7, { upserted: [changed] }) },
-              { event: 'delta', id: 9, data: delta(8, { removed: ['cloud/tenants/ci-runner'] }) },
-            ]),
+          `: heartbeat\n\n${sse([
+            { event: 'delta', id: 7, data: delta(6) }, // already in the snapshot: ignored
+            { event: 'delta', id: 8, data: delta(7, { upserted: [changed] }) },
+            {
+              event: 'delta',
+              id: 9,
+              data: delta(8, { removed: ['cloud/tenants/ci-runner'] }),
+            },
+          ])}`,
         );
       }),
     );
@@ -204,8 +221,12 @@ describe('KamajiClient live updates', () => {
     expect(auth).toBe('Bearer user-token');
     expect(w.snapshots.map(s => s.version)).toEqual([7, 8, 9]);
     const last = w.snapshots[2];
-    expect(last.tenants.find(t => t.id === changed.id)!.health.status).toBe('degraded');
-    expect(last.tenants.find(t => t.id === 'cloud/tenants/ci-runner')).toBeUndefined();
+    expect(last.tenants.find(t => t.id === changed.id)!.health.status).toBe(
+      'degraded',
+    );
+    expect(
+      last.tenants.find(t => t.id === 'cloud/tenants/ci-runner'),
+    ).toBeUndefined();
     expect(w.statuses).toEqual(['connecting', 'live']);
     expect(w.errors).toEqual([]);
   });
@@ -216,14 +237,24 @@ describe('KamajiClient live updates', () => {
     server.use(
       http.get(`${BASE}/v1/fleet`, () => {
         fleetCalls++;
-        return HttpResponse.json(sampleFleet(fleetCalls === 1 ? 7 : fleetCalls === 2 ? 20 : 30));
+        return HttpResponse.json(sampleFleet([7, 20][fleetCalls - 1] ?? 30));
       }),
       http.get(`${BASE}/v1/events`, ({ request }) => {
         const since = new URL(request.url).searchParams.get('since');
         sinces.push(since);
         if (since === '7') {
           return eventStream(
-            sse([{ event: 'resync', data: { version: 20, generatedAt: 'x', epoch: 'e1', reason: 'slow client' } }]),
+            sse([
+              {
+                event: 'resync',
+                data: {
+                  version: 20,
+                  generatedAt: 'x',
+                  epoch: 'e1',
+                  reason: 'slow client',
+                },
+              },
+            ]),
           );
         }
         if (since === '20') {
@@ -249,8 +280,10 @@ describe('KamajiClient live updates', () => {
       http.get(`${BASE}/v1/events`, ({ request }) => {
         calls++;
         sinces.push(new URL(request.url).searchParams.get('since'));
-        if (calls === 1) return eventStream(sse([{ event: 'delta', data: delta(7) }]), true);
-        if (calls === 2) return backstageError(503, 'ServiceUnavailableError', 'restarting');
+        if (calls === 1)
+          return eventStream(sse([{ event: 'delta', data: delta(7) }]), true);
+        if (calls === 2)
+          return backstageError(503, 'ServiceUnavailableError', 'restarting');
         return eventStream(sse([{ event: 'delta', data: delta(8) }]));
       }),
     );

@@ -245,62 +245,62 @@ export class KamajiClient implements KamajiApi {
   }
 
   private async runWatch(observer: FleetObserver, signal: AbortSignal) {
-    let snapshot: FleetResponse | undefined;
-    let attempt = 0;
+    // Mutable watch state in one object: the stream callbacks below read and update it.
+    const state: { snapshot?: FleetResponse; attempt: number } = { attempt: 0 };
     const publish = (s: FleetResponse) => {
-      snapshot = s;
+      state.snapshot = s;
       observer.next(s);
+    };
+    const onEvent = (event: FleetStreamEvent) => {
+      const current = state.snapshot!;
+      if (event.type === 'delta') {
+        const delta = event.data;
+        if (delta.version <= current.version) return; // already in the snapshot
+        if (delta.fromVersion !== current.version) {
+          throw new GapError(
+            `missed deltas ${current.version}→${delta.fromVersion}`,
+          );
+        }
+        publish(applyDelta(current, delta));
+        return;
+      }
+      if (event.type === 'resync') {
+        throw new GapError(
+          `resync requested: ${event.data.reason ?? 'no reason given'}`,
+        );
+      }
+      if (
+        event.type === 'snapshot-version' &&
+        (event.data.version !== current.version ||
+          (event.data.epoch && event.data.epoch !== current.epoch))
+      ) {
+        throw new GapError('the stream starts at another version');
+      }
+    };
+    const onOpen = () => {
+      state.attempt = 0;
+      observer.status?.('live');
     };
     observer.status?.('connecting');
     while (!signal.aborted) {
       try {
-        if (!snapshot) {
+        if (!state.snapshot) {
           publish(await this.getFullFleet({ signal }));
         }
-        const since = snapshot!.version;
         await this.streamEvents(
           {
-            since,
-            epoch: snapshot!.epoch,
+            since: state.snapshot!.version,
+            epoch: state.snapshot!.epoch,
             signal,
-            onOpen: () => {
-              attempt = 0;
-              observer.status?.('live');
-            },
+            onOpen,
           },
-          event => {
-            const current = snapshot!;
-            if (event.type === 'delta') {
-              const delta = event.data;
-              if (delta.version <= current.version) return; // already in the snapshot
-              if (delta.fromVersion !== current.version) {
-                throw new GapError(
-                  `missed deltas ${current.version}→${delta.fromVersion}`,
-                );
-              }
-              publish(applyDelta(current, delta));
-              return;
-            }
-            if (event.type === 'resync') {
-              throw new GapError(
-                `resync requested: ${event.data.reason ?? 'no reason given'}`,
-              );
-            }
-            if (event.type === 'snapshot-version') {
-              if (
-                event.data.version !== current.version ||
-                (event.data.epoch && event.data.epoch !== current.epoch)
-              ) {
-                throw new GapError('the stream starts at another version');
-              }
-            }
-          },
+          onEvent,
         );
         // The server ends streams after a while: reconnect at once from where we are.
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof GapError) {
-          snapshot = undefined; // re-fetch the snapshot, then follow the stream again
+          state.snapshot = undefined; // re-fetch the snapshot, then follow the stream again
           continue;
         }
         const fatal = isFatalError(e);
@@ -309,9 +309,9 @@ export class KamajiClient implements KamajiApi {
         observer.status?.('reconnecting');
         const delay = Math.min(
           this.backoff.maxDelayMs,
-          this.backoff.initialDelayMs * 2 ** attempt,
+          this.backoff.initialDelayMs * 2 ** state.attempt,
         );
-        attempt++;
+        state.attempt++;
         await sleep(delay * (0.75 + Math.random() * 0.5), signal);
       }
     }
@@ -322,10 +322,13 @@ export class KamajiClient implements KamajiApi {
   }
 
   private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const response = await this.fetchApi.fetch(`${await this.baseUrl()}${path}`, {
-      headers: { Accept: 'application/json' },
-      signal,
-    });
+    const response = await this.fetchApi.fetch(
+      `${await this.baseUrl()}${path}`,
+      {
+        headers: { Accept: 'application/json' },
+        signal,
+      },
+    );
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }

@@ -41,10 +41,7 @@ export class SseParser {
     for (;;) {
       const m = /\r\n|\r|\n/.exec(this.buffer);
       if (!m) return;
-      if (
-        m[0] === '\r' &&
-        m.index === this.buffer.length - 1
-      ) {
+      if (m[0] === '\r' && m.index === this.buffer.length - 1) {
         return;
       }
       const line = this.buffer.slice(0, m.index);

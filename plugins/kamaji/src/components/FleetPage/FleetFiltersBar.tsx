@@ -97,7 +97,9 @@ export function FleetFiltersBar(props: {
     ),
   ].sort();
   const islands = snapshot.islands.filter(
-    i => !filters.managementCluster || i.managementCluster === filters.managementCluster,
+    i =>
+      !filters.managementCluster ||
+      i.managementCluster === filters.managementCluster,
   );
   return (
     <div className={classes.root} role="search" aria-label="Fleet filters">
@@ -105,7 +107,10 @@ export function FleetFiltersBar(props: {
         id="kamaji-filter-mc"
         label="Management cluster"
         value={filters.managementCluster}
-        options={snapshot.managementClusters.map(m => ({ value: m.name, label: m.title ?? m.name }))}
+        options={snapshot.managementClusters.map(m => ({
+          value: m.name,
+          label: m.title ?? m.name,
+        }))}
         onChange={v => onChange({ managementCluster: v, island: undefined })}
       />
       <SingleSelect
@@ -129,7 +134,9 @@ export function FleetFiltersBar(props: {
           id="kamaji-filter-health"
           multiple
           value={filters.health}
-          renderValue={v => (v as HealthStatus[]).map(h => HEALTH_LABEL[h]).join(', ')}
+          renderValue={v =>
+            (v as HealthStatus[]).map(h => HEALTH_LABEL[h]).join(', ')
+          }
           onChange={e => onChange({ health: e.target.value as HealthStatus[] })}
         >
           {HEALTH_ORDER.map(h => (
@@ -152,7 +159,9 @@ export function FleetFiltersBar(props: {
         value={filters.q}
         onChange={v => onChange({ q: v })}
       />
-      {hasFilters(filters) && <Button onClick={props.onClear}>Clear filters</Button>}
+      {hasFilters(filters) && (
+        <Button onClick={props.onClear}>Clear filters</Button>
+      )}
     </div>
   );
 }

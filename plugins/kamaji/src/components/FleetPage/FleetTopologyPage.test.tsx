@@ -10,7 +10,14 @@ import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
 import { KamajiClient } from '../../api/KamajiClient';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import type { FleetResponse } from '../../api/types';
-import { delta, fleet, island, sampleFleet, sse, tenant } from '../../__fixtures__/fleet';
+import {
+  delta,
+  fleet,
+  island,
+  sampleFleet,
+  sse,
+  tenant,
+} from '../../__fixtures__/fleet';
 import { FleetTopologyContent } from './FleetTopologyPage';
 
 const BASE = 'http://backstage.test/api/kamaji';
@@ -31,7 +38,10 @@ function stream(text = ': heartbeat\n\n') {
   );
 }
 
-function serve(snapshot: FleetResponse | (() => Response | Promise<Response>), events = () => stream()) {
+function serve(
+  snapshot: FleetResponse | (() => Response | Promise<Response>),
+  events = () => stream(),
+) {
   server.use(
     http.get(`${BASE}/v1/fleet`, () =>
       typeof snapshot === 'function' ? snapshot() : HttpResponse.json(snapshot),
@@ -51,7 +61,9 @@ const catalogEntity = {
   metadata: {
     name: 'cloud-tenants-line-2',
     namespace: 'default',
-    annotations: { [KAMAJI_ENTITY.clusterIdAnnotation]: 'cloud/tenants/line-2' },
+    annotations: {
+      [KAMAJI_ENTITY.clusterIdAnnotation]: 'cloud/tenants/line-2',
+    },
   },
   spec: { type: 'kubernetes-cluster', owner: 'group:default/team-retail' },
 };
@@ -79,7 +91,8 @@ async function renderPage(url = '/kamaji') {
   );
 }
 
-const search = () => new URLSearchParams(screen.getByTestId('location').textContent ?? '');
+const search = () =>
+  new URLSearchParams(screen.getByTestId('location').textContent ?? '');
 
 describe('FleetTopologyContent', () => {
   it('shows progress while the fleet loads', async () => {
@@ -91,18 +104,25 @@ describe('FleetTopologyContent', () => {
   it('shows an empty state when the fleet has no management clusters', async () => {
     serve({ ...fleet([], []), managementClusters: [] });
     await renderPage();
-    expect(await screen.findByText('No clusters in the fleet')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No clusters in the fleet'),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the fleet cannot be loaded', async () => {
     serve(() =>
       HttpResponse.json(
-        { error: { name: 'Error', message: 'management cluster unreachable' }, response: { statusCode: 503 } },
+        {
+          error: { name: 'Error', message: 'management cluster unreachable' },
+          response: { statusCode: 503 },
+        },
         { status: 503 },
       ),
     );
     await renderPage();
-    expect(await screen.findByText(/Could not load the fleet/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load the fleet/),
+    ).toBeInTheDocument();
   });
 
   it('says permission denied on 403, and does not retry', async () => {
@@ -110,13 +130,21 @@ describe('FleetTopologyContent', () => {
     serve(() => {
       calls++;
       return HttpResponse.json(
-        { error: { name: 'NotAllowedError', message: 'kamaji.cluster.read denied' }, response: { statusCode: 403 } },
+        {
+          error: {
+            name: 'NotAllowedError',
+            message: 'kamaji.cluster.read denied',
+          },
+          response: { statusCode: 403 },
+        },
         { status: 403 },
       );
     });
     await renderPage();
     expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
-    expect(screen.getByText(/kamaji.cluster.read denied \(403\)/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/kamaji.cluster.read denied \(403\)/),
+    ).toBeInTheDocument();
     await new Promise(r => setTimeout(r, 100));
     expect(calls).toBe(1);
   });
@@ -125,13 +153,19 @@ describe('FleetTopologyContent', () => {
     serve(sampleFleet());
     await renderPage();
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
-    expect(within(a).getByRole('group', { name: 'Tenant health on factory-a' })).toHaveTextContent(
-      /1 unhealthy.*2 healthy/,
-    );
+    expect(
+      within(a).getByRole('group', { name: 'Tenant health on factory-a' }),
+    ).toHaveTextContent(/1 unhealthy.*2 healthy/);
     // collapsed by default
-    expect(within(a).queryByRole('list', { name: 'Tenants on factory-a' })).not.toBeInTheDocument();
-    await userEvent.click(within(a).getByRole('button', { name: 'Expand island factory-a' }));
-    const tenants = within(a).getByRole('list', { name: 'Tenants on factory-a' });
+    expect(
+      within(a).queryByRole('list', { name: 'Tenants on factory-a' }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      within(a).getByRole('button', { name: 'Expand island factory-a' }),
+    );
+    const tenants = within(a).getByRole('list', {
+      name: 'Tenants on factory-a',
+    });
     // worst first, health as text
     const rows = within(tenants).getAllByRole('listitem');
     expect(rows[0]).toHaveTextContent('line-2');
@@ -142,7 +176,9 @@ describe('FleetTopologyContent', () => {
     expect(skewed).toHaveTextContent('TCP Ready');
     expect(skewed).toHaveTextContent('workers 2/2');
     expect(skewed).toHaveTextContent('owner group:default/team-edge');
-    expect(screen.getByText('Hosted in the management cluster')).toBeInTheDocument();
+    expect(
+      screen.getByText('Hosted in the management cluster'),
+    ).toBeInTheDocument();
   });
 
   it('makes a disconnected island unmistakable: banner, stale marks, never healthy', async () => {
@@ -153,10 +189,18 @@ describe('FleetTopologyContent', () => {
     expect(banner).toHaveTextContent('shop-b (last seen 12 min ago)');
     const b = screen.getByTestId('island-cloud/islands/shop-b');
     expect(within(b).getByText('Disconnected')).toBeInTheDocument();
-    expect(within(b).getAllByText(/Stale · last seen 12 min ago/).length).toBe(1);
-    expect(within(b).getByRole('group', { name: 'Tenant health on shop-b' })).toHaveTextContent('2 unknown');
-    await userEvent.click(within(b).getByRole('button', { name: 'Expand island shop-b' }));
-    const rows = within(within(b).getByRole('list', { name: 'Tenants on shop-b' })).getAllByRole('listitem');
+    expect(within(b).getAllByText(/Stale · last seen 12 min ago/).length).toBe(
+      1,
+    );
+    expect(
+      within(b).getByRole('group', { name: 'Tenant health on shop-b' }),
+    ).toHaveTextContent('2 unknown');
+    await userEvent.click(
+      within(b).getByRole('button', { name: 'Expand island shop-b' }),
+    );
+    const rows = within(
+      within(b).getByRole('list', { name: 'Tenants on shop-b' }),
+    ).getAllByRole('listitem');
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row).toHaveTextContent('Stale · last seen 12 min ago');
@@ -169,13 +213,23 @@ describe('FleetTopologyContent', () => {
   it('never shows a tenant as healthy when its island is disconnected, even if the last read said so', async () => {
     const f = sampleFleet();
     f.tenants = f.tenants.map(t =>
-      t.islandId === 'cloud/islands/shop-b' ? { ...t, health: { status: 'healthy', reasons: [] }, staleness: { stale: false } } : t,
+      t.islandId === 'cloud/islands/shop-b'
+        ? {
+            ...t,
+            health: { status: 'healthy', reasons: [] },
+            staleness: { stale: false },
+          }
+        : t,
     );
     serve(f);
     await renderPage();
     const b = await screen.findByTestId('island-cloud/islands/shop-b');
-    await userEvent.click(within(b).getByRole('button', { name: 'Expand island shop-b' }));
-    for (const row of within(within(b).getByRole('list', { name: 'Tenants on shop-b' })).getAllByRole('listitem')) {
+    await userEvent.click(
+      within(b).getByRole('button', { name: 'Expand island shop-b' }),
+    );
+    for (const row of within(
+      within(b).getByRole('list', { name: 'Tenants on shop-b' }),
+    ).getAllByRole('listitem')) {
       expect(row).toHaveTextContent('Unknown');
       expect(row).toHaveTextContent(/Stale · last seen 12 min ago/);
     }
@@ -183,12 +237,20 @@ describe('FleetTopologyContent', () => {
 
   it('reads filters from the URL and writes changes back to it', async () => {
     serve(sampleFleet());
-    await renderPage('/kamaji?health=unhealthy&island=cloud%2Fislands%2Ffactory-a');
+    await renderPage(
+      '/kamaji?health=unhealthy&island=cloud%2Fislands%2Ffactory-a',
+    );
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
     // the filtered island is expanded, only matching tenants shown
-    const rows = within(within(a).getByRole('list', { name: 'Tenants on factory-a' })).getAllByRole('listitem');
-    expect(rows.map(r => r.getAttribute('data-testid'))).toEqual(['tenant-cloud/tenants/line-2']);
-    expect(screen.queryByTestId('island-cloud/islands/shop-b')).not.toBeInTheDocument();
+    const rows = within(
+      within(a).getByRole('list', { name: 'Tenants on factory-a' }),
+    ).getAllByRole('listitem');
+    expect(rows.map(r => r.getAttribute('data-testid'))).toEqual([
+      'tenant-cloud/tenants/line-2',
+    ]);
+    expect(
+      screen.queryByTestId('island-cloud/islands/shop-b'),
+    ).not.toBeInTheDocument();
     expect(screen.getByText(/1 of 6 tenants match/)).toBeInTheDocument();
 
     await userEvent.type(screen.getByLabelText('Search'), 'line');
@@ -197,18 +259,28 @@ describe('FleetTopologyContent', () => {
 
     // owner select
     fireEvent.mouseDown(screen.getByLabelText('Owner'));
-    await userEvent.click(await screen.findByRole('option', { name: 'group:default/team-retail' }));
-    await waitFor(() => expect(search().get('owner')).toBe('group:default/team-retail'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'group:default/team-retail' }),
+    );
+    await waitFor(() =>
+      expect(search().get('owner')).toBe('group:default/team-retail'),
+    );
 
-    await userEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Clear filters' }),
+    );
     await waitFor(() => expect(search().toString()).toBe(''));
-    expect(screen.getByTestId('island-cloud/islands/shop-b')).toBeInTheDocument();
+    expect(
+      screen.getByTestId('island-cloud/islands/shop-b'),
+    ).toBeInTheDocument();
   });
 
   it('shows "no match" when the filters hide everything', async () => {
     serve(sampleFleet());
     await renderPage('/kamaji?q=nothing-like-this');
-    expect(await screen.findByText('No clusters match the filters')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No clusters match the filters'),
+    ).toBeInTheDocument();
   });
 
   it('applies live deltas from the event stream', async () => {
@@ -221,7 +293,15 @@ describe('FleetTopologyContent', () => {
             event: 'delta',
             id: 8,
             data: delta(7, {
-              upserted: [{ ...line1, health: { status: 'degraded', reasons: ['1 of 2 workers ready'] } }],
+              upserted: [
+                {
+                  ...line1,
+                  health: {
+                    status: 'degraded',
+                    reasons: ['1 of 2 workers ready'],
+                  },
+                },
+              ],
             }),
           },
         ]),
@@ -230,9 +310,9 @@ describe('FleetTopologyContent', () => {
     await renderPage();
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
     await waitFor(() =>
-      expect(within(a).getByRole('group', { name: 'Tenant health on factory-a' })).toHaveTextContent(
-        /1 unhealthy.*1 degraded.*1 healthy/,
-      ),
+      expect(
+        within(a).getByRole('group', { name: 'Tenant health on factory-a' }),
+      ).toHaveTextContent(/1 unhealthy.*1 degraded.*1 healthy/),
     );
     expect(await screen.findByText('Live')).toBeInTheDocument();
   });
@@ -241,40 +321,72 @@ describe('FleetTopologyContent', () => {
     serve(sampleFleet());
     await renderPage();
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
-    await userEvent.click(within(a).getByRole('button', { name: 'Expand island factory-a' }));
-    await userEvent.click(within(a).getByRole('button', { name: 'Tenant line-2' }));
-    const panel = await screen.findByRole('region', { name: 'Details of line-2' });
+    await userEvent.click(
+      within(a).getByRole('button', { name: 'Expand island factory-a' }),
+    );
+    await userEvent.click(
+      within(a).getByRole('button', { name: 'Tenant line-2' }),
+    );
+    const panel = await screen.findByRole('region', {
+      name: 'Details of line-2',
+    });
     expect(within(panel).getByText('Unhealthy')).toBeInTheDocument();
-    expect(within(panel).getAllByText(/control plane endpoint does not answer/).length).toBeGreaterThan(0);
-    expect(within(panel).getByText(/ControlPlaneUnavailable/)).toBeInTheDocument();
-    const link = await within(panel).findByRole('link', { name: /Open in the catalog/ });
-    expect(link).toHaveAttribute('href', '/catalog/default/resource/cloud-tenants-line-2');
+    expect(
+      within(panel).getAllByText(/control plane endpoint does not answer/)
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      within(panel).getByText(/ControlPlaneUnavailable/),
+    ).toBeInTheDocument();
+    const link = await within(panel).findByRole('link', {
+      name: /Open in the catalog/,
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/cloud-tenants-line-2',
+    );
     expect(search().get('selected')).toBe('cloud/tenants/line-2');
-    await userEvent.click(within(panel).getByRole('button', { name: 'Close details' }));
+    await userEvent.click(
+      within(panel).getByRole('button', { name: 'Close details' }),
+    );
     await waitFor(() => expect(search().get('selected')).toBeNull());
   });
 
   it('shows stale details for a tenant of a disconnected island, and says when no entity exists', async () => {
     serve(sampleFleet());
     await renderPage('/kamaji?selected=cloud%2Ftenants%2Ftill-1');
-    const panel = await screen.findByRole('region', { name: 'Details of till-1' });
-    expect(within(panel).getByText(/Stale: last seen 12 min ago/)).toBeInTheDocument();
+    const panel = await screen.findByRole('region', {
+      name: 'Details of till-1',
+    });
+    expect(
+      within(panel).getByText(/Stale: last seen 12 min ago/),
+    ).toBeInTheDocument();
     expect(within(panel).getByText('Unknown')).toBeInTheDocument();
-    expect(await within(panel).findByText(/No catalog entity is annotated/)).toBeInTheDocument();
+    expect(
+      await within(panel).findByText(/No catalog entity is annotated/),
+    ).toBeInTheDocument();
   });
 });
 
 describe('long tenant lists', () => {
   it('renders tenants of an expanded island in pages of 50', async () => {
     const id = 'cloud/islands/big';
-    const ts = Array.from({ length: 120 }, (_, i) => tenant(`t-${String(i).padStart(3, '0')}`, { islandId: id }));
+    const ts = Array.from({ length: 120 }, (_, i) =>
+      tenant(`t-${String(i).padStart(3, '0')}`, { islandId: id }),
+    );
     serve(fleet([island('big', ts)], ts));
     await renderPage();
     const big = await screen.findByTestId(`island-${id}`);
-    await userEvent.click(within(big).getByRole('button', { name: 'Expand island big' }));
+    await userEvent.click(
+      within(big).getByRole('button', { name: 'Expand island big' }),
+    );
     const list = within(big).getByRole('list', { name: 'Tenants on big' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(50);
-    await userEvent.click(within(big).getByRole('button', { name: /Show 50 more \(70 not shown\)/ }));
+    await userEvent.click(
+      within(big).getByRole('button', {
+        name: /Show 50 more \(70 not shown\)/,
+      }),
+    );
     expect(within(list).getAllByRole('listitem')).toHaveLength(100);
   });
 });

@@ -15,6 +15,7 @@ import { Alert } from '@material-ui/lab';
 import FiberManualRecordIcon from '@material-ui/icons/FiberManualRecord';
 import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import { describeError, errorStatus } from '../../api/KamajiClient';
+import type { LiveStatus } from '../../api/types';
 import { useLiveFleet } from './useLiveFleet';
 import { FleetFiltersBar } from './FleetFiltersBar';
 import { FleetTree } from './FleetTree';
@@ -28,6 +29,12 @@ import {
   lastSeenAt,
   type FleetFilters,
 } from './model';
+
+const LIVE_LABEL: Record<LiveStatus, string> = {
+  live: 'Live',
+  connecting: 'Connecting',
+  reconnecting: 'Reconnecting',
+};
 
 /** The topology without page chrome (for hosts that bring their own header). */
 export function FleetTopologyContent() {
@@ -84,13 +91,20 @@ export function FleetTopologyContent() {
   if (live.error && errorStatus(live.error) === 403) {
     return (
       <WarningPanel severity="error" title="Permission denied" defaultExpanded>
-        You are not allowed to read the Kamaji fleet (permission kamaji.cluster.read).
-        Ask a platform administrator for access. ({describeError(live.error)})
+        You are not allowed to read the Kamaji fleet (permission
+        kamaji.cluster.read). Ask a platform administrator for access. (
+        {describeError(live.error)})
       </WarningPanel>
     );
   }
   if (!live.snapshot || !view) {
-    if (live.error) return <ResponseErrorPanel error={live.error} title="Could not load the fleet" />;
+    if (live.error)
+      return (
+        <ResponseErrorPanel
+          error={live.error}
+          title="Could not load the fleet"
+        />
+      );
     return <Progress />;
   }
   const snapshot = live.snapshot;
@@ -126,12 +140,18 @@ export function FleetTopologyContent() {
           {view.disconnectedIslands
             .map(i => `${i.name} (last seen ${formatAgo(lastSeenAt(i))})`)
             .join(', ')}
-          . What is shown for them and their tenants is stale and never counted as healthy.
+          . What is shown for them and their tenants is stale and never counted
+          as healthy.
         </Alert>
       )}
       {live.status === 'reconnecting' && (
-        <Alert severity="warning" icon={<SyncProblemIcon />} style={{ marginBottom: 16 }}>
-          Live updates are interrupted; reconnecting. The view may be out of date
+        <Alert
+          severity="warning"
+          icon={<SyncProblemIcon />}
+          style={{ marginBottom: 16 }}
+        >
+          Live updates are interrupted; reconnecting. The view may be out of
+          date
           {live.error ? ` (${describeError(live.error)})` : ''}.
         </Alert>
       )}
@@ -141,7 +161,11 @@ export function FleetTopologyContent() {
         onChange={setFilters}
         onClear={clearFilters}
       />
-      <Typography variant="body2" color="textSecondary" style={{ marginBottom: 8 }}>
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        style={{ marginBottom: 8 }}
+      >
         {hasFilters(filters)
           ? `${view.shownTenants} of ${view.totalTenants} tenants match`
           : `${view.totalTenants} tenants on ${snapshot.islands.length} islands`}{' '}
@@ -150,7 +174,7 @@ export function FleetTopologyContent() {
           size="small"
           variant="outlined"
           icon={<FiberManualRecordIcon />}
-          label={live.status === 'live' ? 'Live' : live.status === 'connecting' ? 'Connecting' : 'Reconnecting'}
+          label={LIVE_LABEL[live.status]}
         />
       </Typography>
       {view.managementClusters.length === 0 ? (

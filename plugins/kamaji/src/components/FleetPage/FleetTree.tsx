@@ -41,7 +41,11 @@ const useStyles = makeStyles(theme => ({
     borderBottom: `1px solid ${theme.palette.divider}`,
   },
   tenants: { paddingLeft: theme.spacing(6) },
-  name: { textTransform: 'none', fontWeight: 600, justifyContent: 'flex-start' },
+  name: {
+    textTransform: 'none',
+    fontWeight: 600,
+    justifyContent: 'flex-start',
+  },
   muted: { color: theme.palette.text.secondary },
   stale: {
     display: 'inline-flex',
@@ -66,7 +70,10 @@ const useStyles = makeStyles(theme => ({
 
 type Select = (id: string) => void;
 
-export function HealthCountsView(props: { counts: HealthCounts; label: string }) {
+export function HealthCountsView(props: {
+  counts: HealthCounts;
+  label: string;
+}) {
   const classes = useStyles();
   const shown = HEALTH_ORDER.filter(h => props.counts[h] > 0);
   return (
@@ -152,7 +159,12 @@ function TenantList(props: {
     <div className={classes.tenants}>
       <ul className={classes.list} aria-label={props.label}>
         {props.tenants.slice(0, shown).map(t => (
-          <TenantRow key={t.id} tenant={t} island={props.island} onSelect={props.onSelect} />
+          <TenantRow
+            key={t.id}
+            tenant={t}
+            island={props.island}
+            onSelect={props.onSelect}
+          />
         ))}
       </ul>
       {props.tenants.length === 0 && (
@@ -161,7 +173,10 @@ function TenantList(props: {
         </Typography>
       )}
       {rest > 0 && (
-        <Button size="small" onClick={() => setShown(n => n + TENANT_PAGE_SIZE)}>
+        <Button
+          size="small"
+          onClick={() => setShown(n => n + TENANT_PAGE_SIZE)}
+        >
           Show {Math.min(rest, TENANT_PAGE_SIZE)} more ({rest} not shown)
         </Button>
       )}
@@ -197,7 +212,9 @@ function IslandRow(props: {
   const disconnected = island.connection.status === 'disconnected';
   return (
     <li data-testid={`island-${island.id}`}>
-      <div className={`${classes.row} ${disconnected ? classes.disconnected : ''}`}>
+      <div
+        className={`${classes.row} ${disconnected ? classes.disconnected : ''}`}
+      >
         <Expander
           expanded={props.expanded}
           onToggle={props.onToggle}
@@ -211,7 +228,9 @@ function IslandRow(props: {
         >
           {island.title ?? island.name}
         </Button>
-        <span className={classes.muted}>island{island.site ? ` · ${island.site}` : ''}</span>
+        <span className={classes.muted}>
+          island{island.site ? ` · ${island.site}` : ''}
+        </span>
         {disconnected ? (
           <>
             <Chip
@@ -228,13 +247,18 @@ function IslandRow(props: {
         {island.connection.status === 'degraded' && (
           <span className={classes.muted}>connection degraded</span>
         )}
-        <HealthCountsView counts={counts} label={`Tenant health on ${island.name}`} />
+        <HealthCountsView
+          counts={counts}
+          label={`Tenant health on ${island.name}`}
+        />
         <span className={classes.muted}>
           {tenants.length === totalTenants
             ? `${totalTenants} tenants`
             : `${tenants.length} of ${totalTenants} tenants match`}
         </span>
-        {island.owner && <span className={classes.muted}>owner {island.owner}</span>}
+        {island.owner && (
+          <span className={classes.muted}>owner {island.owner}</span>
+        )}
       </div>
       {props.expanded && (
         <TenantList
@@ -255,11 +279,16 @@ function ManagementClusterSection(props: {
   onSelect: Select;
 }) {
   const classes = useStyles();
-  const { cluster, islands, cloudTenants, cloudCounts, totalCloudTenants } = props.view;
+  const { cluster, islands, cloudTenants, cloudCounts, totalCloudTenants } =
+    props.view;
   const cloudKey = `mc:${cluster.name}`;
   const disconnected = cluster.connection.status === 'disconnected';
   return (
-    <Paper className={classes.mc} component="section" aria-label={`Management cluster ${cluster.name}`}>
+    <Paper
+      className={classes.mc}
+      component="section"
+      aria-label={`Management cluster ${cluster.name}`}
+    >
       <div className={classes.row}>
         <Button
           className={classes.name}
@@ -273,7 +302,12 @@ function ManagementClusterSection(props: {
         <span className={classes.muted}>management cluster (cloud)</span>
         {disconnected ? (
           <>
-            <Chip size="small" icon={<LinkOffIcon />} label="Disconnected" color="secondary" />
+            <Chip
+              size="small"
+              icon={<LinkOffIcon />}
+              label="Disconnected"
+              color="secondary"
+            />
             <StaleMark at={lastSeenAt(cluster)} />
           </>
         ) : (
@@ -302,7 +336,10 @@ function ManagementClusterSection(props: {
               <Typography variant="body1" component="span">
                 Hosted in the management cluster
               </Typography>
-              <HealthCountsView counts={cloudCounts} label={`Tenant health in ${cluster.name}`} />
+              <HealthCountsView
+                counts={cloudCounts}
+                label={`Tenant health in ${cluster.name}`}
+              />
               <span className={classes.muted}>
                 {cloudTenants.length === totalCloudTenants
                   ? `${totalCloudTenants} tenants`

@@ -117,24 +117,62 @@ function details(node: FleetCluster) {
       const tcp = node.controlPlane.tenantControlPlane;
       return (
         <>
-          <Row k="Managed" v={node.managed ? 'yes' : 'no (TenantControlPlane only)'} />
-          <Row k="Hosted on" v={node.islandId ?? `${node.managementCluster} (management cluster)`} />
+          <Row
+            k="Managed"
+            v={node.managed ? 'yes' : 'no (TenantControlPlane only)'}
+          />
+          <Row
+            k="Hosted on"
+            v={
+              node.islandId ?? `${node.managementCluster} (management cluster)`
+            }
+          />
           <Row k="Phase" v={node.phase} />
           <Row k="Declared version" v={node.versions.declared} />
           <Row k="Running version" v={node.versions.running} />
           <Row k="Worker versions" v={node.versions.workers.join(', ')} />
           <Row k="Version skew" v={node.versions.skew ? 'yes' : 'no'} />
-          <Row k="Control plane (TCP)" v={tcp ? `${tcp.status}${tcp.readyReplicas !== undefined ? `, ${tcp.readyReplicas}/${tcp.replicas ?? '?'} ready` : ''}` : 'not seen'} />
-          <Row k="DataStore" v={tcp?.dataStore ?? node.controlPlane.kamajiControlPlane?.dataStoreName} />
+          <Row
+            k="Control plane (TCP)"
+            v={
+              tcp
+                ? `${tcp.status}${
+                    tcp.readyReplicas !== undefined
+                      ? `, ${tcp.readyReplicas}/${tcp.replicas ?? '?'} ready`
+                      : ''
+                  }`
+                : 'not seen'
+            }
+          />
+          <Row
+            k="DataStore"
+            v={
+              tcp?.dataStore ??
+              node.controlPlane.kamajiControlPlane?.dataStoreName
+            }
+          />
           <Row k="API server" v={node.endpoint ?? tcp?.endpoint} />
-          <Row k="Workers" v={`${node.workers.ready}/${node.workers.desired} ready`} />
+          <Row
+            k="Workers"
+            v={`${node.workers.ready}/${node.workers.desired} ready`}
+          />
           <Row
             k="Worker pools"
             v={node.workerPools
-              .map(p => `${p.name}: ${p.replicas.ready}/${p.replicas.desired}${p.phase ? ` ${p.phase}` : ''}`)
+              .map(
+                p =>
+                  `${p.name}: ${p.replicas.ready}/${p.replicas.desired}${
+                    p.phase ? ` ${p.phase}` : ''
+                  }`,
+              )
               .join('; ')}
           />
-          <Row k="Addons" v={node.addons.map(a => `${a.name}${a.status ? ` (${a.status})` : ''}`).join(', ')} />
+          <Row
+            k="Addons"
+            v={node.addons
+              .map(a => `${a.name}${a.status ? ` (${a.status})` : ''}`)
+              .join(', ')}
+          />
         </>
       );
     }
@@ -171,8 +209,9 @@ export function NodeDetails(props: {
           </Typography>
           {isStale(node, island) && (
             <Alert severity="warning" className={classes.section}>
-              Stale: last seen {formatAgo(lastSeenAt(node, island))}. The backend cannot reach
-              the cluster holding this data; its health is not known.
+              Stale: last seen {formatAgo(lastSeenAt(node, island))}. The
+              backend cannot reach the cluster holding this data; its health is
+              not known.
             </Alert>
           )}
           <div className={classes.section}>
@@ -198,7 +237,11 @@ export function NodeDetails(props: {
           </Table>
           {node.role !== 'management' && (
             <Fragment>
-              <Typography variant="h6" component="h3" className={classes.section}>
+              <Typography
+                variant="h6"
+                component="h3"
+                className={classes.section}
+              >
                 Conditions
               </Typography>
               <Conditions conditions={node.conditions} />

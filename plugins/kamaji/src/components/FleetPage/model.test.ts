@@ -1,4 +1,10 @@
-import { buildFleetView, effectiveHealth, filtersFromParams, formatAgo, versionMatches } from './model';
+import {
+  buildFleetView,
+  effectiveHealth,
+  filtersFromParams,
+  formatAgo,
+  versionMatches,
+} from './model';
 import { fleet, island, sampleFleet, tenant } from '../../__fixtures__/fleet';
 
 describe('fleet view model', () => {
@@ -10,8 +16,17 @@ describe('fleet view model', () => {
   });
 
   it('reads filters from search params and ignores unknown health values', () => {
-    const f = filtersFromParams(new URLSearchParams('health=unhealthy&health=bogus&q=%20x%20&owner='));
-    expect(f).toEqual({ health: ['unhealthy'], q: 'x', managementCluster: undefined, island: undefined, owner: undefined, version: undefined });
+    const f = filtersFromParams(
+      new URLSearchParams('health=unhealthy&health=bogus&q=%20x%20&owner='),
+    );
+    expect(f).toEqual({
+      health: ['unhealthy'],
+      q: 'x',
+      managementCluster: undefined,
+      island: undefined,
+      owner: undefined,
+      version: undefined,
+    });
   });
 
   it('never reports stale data as healthy', () => {
@@ -19,16 +34,26 @@ describe('fleet view model', () => {
     expect(effectiveHealth(t)).toBe('unknown');
     const i = island('x', [], { disconnected: true });
     expect(effectiveHealth(tenant('b'), i)).toBe('unknown');
-    expect(effectiveHealth(tenant('c', { health: 'unhealthy' }), i)).toBe('unhealthy');
+    expect(effectiveHealth(tenant('c', { health: 'unhealthy' }), i)).toBe(
+      'unhealthy',
+    );
   });
 
   it('filters by owner name or ref, version, free text; counts stay over all tenants', () => {
-    const v = buildFleetView(sampleFleet(), filtersFromParams(new URLSearchParams('owner=team-retail')));
-    const a = v.managementClusters[0].islands.find(i => i.island.name === 'factory-a')!;
+    const v = buildFleetView(
+      sampleFleet(),
+      filtersFromParams(new URLSearchParams('owner=team-retail')),
+    );
+    const a = v.managementClusters[0].islands.find(
+      i => i.island.name === 'factory-a',
+    )!;
     expect(a.tenants.map(t => t.name)).toEqual(['line-2']);
     expect(a.counts.healthy).toBe(2);
     expect(v.shownTenants).toBe(3);
-    const byVersion = buildFleetView(sampleFleet(), filtersFromParams(new URLSearchParams('version=v1.35')));
+    const byVersion = buildFleetView(
+      sampleFleet(),
+      filtersFromParams(new URLSearchParams('version=v1.35')),
+    );
     expect(byVersion.shownTenants).toBe(1);
   });
 
@@ -37,13 +62,18 @@ describe('fleet view model', () => {
     const tenants = [];
     for (let i = 0; i < 500; i++) {
       const id = `cloud/islands/island-${i}`;
-      const ts = Array.from({ length: 20 }, (_, j) => tenant(`t-${i}-${j}`, { islandId: id }));
+      const ts = Array.from({ length: 20 }, (_, j) =>
+        tenant(`t-${i}-${j}`, { islandId: id }),
+      );
       tenants.push(...ts);
       islands.push(island(`island-${i}`, ts, { disconnected: i % 50 === 0 }));
     }
     const f = fleet(islands, tenants);
     const start = Date.now();
-    const v = buildFleetView(f, filtersFromParams(new URLSearchParams('q=t-1')));
+    const v = buildFleetView(
+      f,
+      filtersFromParams(new URLSearchParams('q=t-1')),
+    );
     expect(Date.now() - start).toBeLessThan(1000);
     expect(v.disconnectedIslands).toHaveLength(10);
     expect(v.totalTenants).toBe(10000);

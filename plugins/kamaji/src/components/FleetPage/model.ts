@@ -44,7 +44,9 @@ export function filtersFromParams(params: URLSearchParams): FleetFilters {
     owner: one('owner'),
     health: params
       .getAll('health')
-      .filter((h): h is HealthStatus => HEALTH_ORDER.includes(h as HealthStatus)),
+      .filter((h): h is HealthStatus =>
+        HEALTH_ORDER.includes(h as HealthStatus),
+      ),
     version: one('version'),
     q: one('q'),
   };
@@ -149,7 +151,8 @@ function islandMatchesItself(i: IslandNode, f: FleetFilters): boolean {
   if (!f.owner && !f.health.length && !f.version && !f.q) return true;
   if (f.owner && !ownerMatches(i.owner, f.owner)) return false;
   if (f.health.length && !f.health.includes(effectiveHealth(i))) return false;
-  if (f.version && !versionMatches(i.kubernetesVersion, f.version)) return false;
+  if (f.version && !versionMatches(i.kubernetesVersion, f.version))
+    return false;
   if (f.q && !textMatches(i, f.q)) return false;
   return true;
 }
@@ -243,7 +246,9 @@ export function buildFleetView(
     const allCloud = f.island ? [] : tenantsByHost.get(`mc:${mc.name}`) ?? [];
     const cloudCounts = emptyCounts();
     for (const t of allCloud) cloudCounts[effectiveHealth(t)]++;
-    const cloudTenants = sortTenants(allCloud.filter(t => tenantMatches(t, f, undefined)));
+    const cloudTenants = sortTenants(
+      allCloud.filter(t => tenantMatches(t, f, undefined)),
+    );
     shownTenants += cloudTenants.length;
     if (hasFilters(f) && !islands.length && !cloudTenants.length) continue;
     managementClusters.push({

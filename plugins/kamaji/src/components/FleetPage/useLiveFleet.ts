@@ -22,7 +22,11 @@ export function useLiveFleet(): LiveFleetState {
     () =>
       api.watchFleet({
         next: snapshot =>
-          setState(s => ({ ...s, snapshot, error: s.fatal ? s.error : undefined })),
+          setState(s => ({
+            ...s,
+            snapshot,
+            error: s.fatal ? s.error : undefined,
+          })),
         error: (error, fatal) => setState(s => ({ ...s, error, fatal })),
         status: status =>
           setState(s => ({

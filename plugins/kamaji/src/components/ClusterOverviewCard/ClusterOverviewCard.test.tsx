@@ -1,0 +1,132 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { screen } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
+import { KamajiClient } from '../../api/KamajiClient';
+import { kamajiApiRef } from '../../api/KamajiApi';
+import { rootRouteRef } from '../../routes';
+import { EntityKamajiClusterOverviewCard } from '../../plugin';
+import { kamajiClusterOverviewCard } from '../../alpha';
+import { isKamajiClusterAvailable } from '../../conditions';
+import { LAST_SEEN, sampleFleet } from '../../__fixtures__/fleet';
+
+const BASE = 'http://backstage.test/api/kamaji';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const client = () =>
+  new KamajiClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
+  });
+
+function entity(id?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: 'c',
+      annotations: id ? { [KAMAJI_ENTITY.clusterIdAnnotation]: id } : {},
+    },
+    spec: { type: 'kubernetes-cluster', owner: 'group:default/team-edge' },
+  };
+}
+
+function serveCluster(status: number, body: object) {
+  server.use(
+    http.get(`${BASE}/v1/clusters/by-id`, () =>
+      HttpResponse.json(body as any, { status }),
+    ),
+  );
+}
+
+async function renderCard(e: Entity) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[kamajiApiRef, client()]]}>
+      <EntityProvider entity={e}>
+        <EntityKamajiClusterOverviewCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/kamaji': rootRouteRef } },
+  );
+}
+
+describe('ClusterOverviewCard', () => {
+  it('applies only to entities with the cluster-id annotation', () => {
+    expect(isKamajiClusterAvailable(entity('cloud/tenants/line-1'))).toBe(true);
+    expect(isKamajiClusterAvailable(entity())).toBe(false);
+  });
+
+  it('shows the cluster: health as text, version skew, TCP, workers, island link', async () => {
+    const t = sampleFleet().tenants.find(x => x.name === 'line-3')!;
+    serveCluster(200, t);
+    await renderCard(entity(t.id));
+    expect(await screen.findByText('Healthy')).toBeInTheDocument();
+    expect(
+      screen.getByText('declared v1.35.0 · running v1.34.2 (version skew)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Ready')).toBeInTheDocument();
+    expect(screen.getByText('2/2 ready')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'cloud/islands/factory-a' }),
+    ).toHaveAttribute('href', '/kamaji?selected=cloud%2Fislands%2Ffactory-a');
+    expect(
+      screen.getByRole('link', { name: 'Show in the fleet topology' }),
+    ).toBeInTheDocument();
+  });
+
+  it('marks stale data and never says healthy', async () => {
+    const t = sampleFleet().tenants.find(x => x.name === 'till-1')!;
+    serveCluster(200, {
+      ...t,
+      health: { status: 'healthy', reasons: [] },
+      staleness: { stale: true, lastSeenAt: LAST_SEEN },
+    });
+    await renderCard(entity(t.id));
+    expect(
+      await screen.findByText(/Stale: last seen 12 min ago/),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('health-badge')).toHaveTextContent('Unknown');
+    expect(screen.queryByText('Healthy')).not.toBeInTheDocument();
+  });
+
+  it('explains a missing annotation, a missing cluster and a denied read', async () => {
+    await renderCard(entity());
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+
+    serveCluster(404, {
+      error: { name: 'NotFoundError', message: 'no such cluster' },
+    });
+    await renderCard(entity('cloud/tenants/gone'));
+    expect(await screen.findByText(/Cluster not found/)).toBeInTheDocument();
+
+    serveCluster(403, {
+      error: { name: 'NotAllowedError', message: 'denied' },
+    });
+    await renderCard(entity('cloud/tenants/secret'));
+    expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
+  });
+
+  it('renders as an entity card in the new frontend system', async () => {
+    const t = sampleFleet().tenants.find(x => x.name === 'line-1')!;
+    serveCluster(200, t);
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: entity(t.id) }),
+        kamajiClusterOverviewCard,
+      ],
+      apis: [[kamajiApiRef, client()]],
+    });
+    expect(
+      await screen.findByText('Cluster overview', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('Healthy')).toBeInTheDocument();
+  });
+});
