@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { parseKubeVersion } from '../actions/versions';
 
 /*
  * The same bounds as openapi.yaml, checked again in the handlers: the OpenAPI validator is the
@@ -131,7 +132,13 @@ export const auditQuerySchema = z
 
 export const upgradeBodySchema = z
   .object({
-    version: z.string().min(1).max(64),
+    version: z
+      .string()
+      .max(64)
+      .refine(v => parseKubeVersion(v) !== undefined, {
+        message:
+          'version must be a Kubernetes version in semver form with a leading "v", e.g. "v1.34.2"',
+      }),
     workers: z.boolean().optional(),
   })
   .strict();

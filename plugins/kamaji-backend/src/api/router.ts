@@ -27,7 +27,7 @@ import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
 import { scrub } from '../actions/kubeErrors';
 import { AuditAction, AuditStore } from '../database/AuditStore';
 import { FleetAuthorizer } from '../permissions';
-import { createOpenApiRouter } from '../schema/openapi.generated';
+import { createOpenApiRouter, spec } from '../schema/openapi.generated';
 import { FleetEventHub } from './events';
 import { etagMatches, FleetPageCache } from './fleetCache';
 import { hasFilters, queryFleet } from './fleetQuery';
@@ -107,6 +107,56 @@ function visibleCluster(
   return new ConditionalView(scope.predicate).load(source).cluster(id, source);
 }
 
+/** The spec's paths as express patterns, with their methods. */
+const SPEC_ROUTES = Object.entries(spec.paths).map(([path, item]) => ({
+  pattern: new RegExp(
+    `^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\//g, '\\/')}/?$`,
+  ),
+  methods: ['get', 'post', 'put', 'delete', 'patch'].filter(
+    m => m in (item as object),
+  ),
+}));
+
+/**
+ * 405 with an Allow header for a method the spec does not declare on a path it knows (the
+ * OpenAPI validator would answer those with 400). HEAD follows GET; OPTIONS is left to CORS.
+ */
+function methodNotAllowed(
+  req: express.Request,
+  res: express.Response,
+  next: express.NextFunction,
+) {
+  const method = req.method.toLowerCase();
+  if (method === 'options') {
+    next();
+    return;
+  }
+  const route = SPEC_ROUTES.find(r => r.pattern.test(req.path));
+  if (
+    !route ||
+    route.methods.includes(method) ||
+    (method === 'head' && route.methods.includes('get'))
+  ) {
+    next();
+    return;
+  }
+  const allow = route.methods.map(m => m.toUpperCase());
+  if (allow.includes('GET')) allow.push('HEAD');
+  res
+    .status(405)
+    .setHeader('Allow', allow.join(', '))
+    .json({
+      error: {
+        name: 'MethodNotAllowedError',
+        message: `${req.method} is not allowed here; allowed: ${allow.join(
+          ', ',
+        )}`,
+      },
+      request: { method: req.method, url: req.url },
+      response: { statusCode: 405 },
+    });
+}
+
 const jsonParser = express.json({ limit: '64kb' });
 
 /** JSON bodies up to 64 kB; a parse failure is a plain 400 that does not echo the body. */
@@ -162,7 +212,7 @@ export async function createRouter(
   const router = await createOpenApiRouter({
     // Bodies are parsed (at most 64 kB) and checked with the handlers' own schemas before the
     // OpenAPI validator runs, so a rejected body gets a message naming the offending field.
-    middleware: [parseJsonBodies, precheckBodies],
+    middleware: [methodNotAllowed, parseJsonBodies, precheckBodies],
     ...(options.validateResponses
       ? { validatorOptions: { validateResponses: true } }
       : {}),
@@ -238,9 +288,8 @@ export async function createRouter(
     const credentials = await credentialsOf(req);
     const { id } = parseInput(byIdQuerySchema, req.query, 'query');
     if (!parseClusterId(id)) {
-      throw new InputError(
-        'id is not a cluster id: expected <management cluster>, <management cluster>/<namespace>/<name> or <island id>/tcp/<namespace>/<name>',
-      );
+      // Well-formed as far as the spec's pattern goes, but no id the fleet can have.
+      throw new NotFoundError(`No cluster with id ${id}`);
     }
     const scope = await authorizer.readScope(credentials);
     const cluster = visibleCluster(scope, id, fleet);

@@ -135,12 +135,15 @@ export const spec = {
             name: 'id',
             in: 'query',
             required: true,
+            allowReserved: true,
             description:
               'A cluster id: `<management cluster>`, `<management cluster>/<namespace>/<name>`, or\n`<island id>/tcp/<namespace>/<name>` for an unmanaged tenant.',
             schema: {
               type: 'string',
               minLength: 1,
               maxLength: 700,
+              pattern:
+                '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(/tcp/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?)?$',
             },
           },
         ],
@@ -216,6 +219,7 @@ export const spec = {
             name: 'confirm',
             in: 'query',
             required: true,
+            allowReserved: true,
             description: "The cluster's name, repeated.",
             schema: {
               type: 'string',
@@ -513,6 +517,7 @@ export const spec = {
             name: 'actor',
             in: 'query',
             required: false,
+            allowReserved: true,
             description: 'A user entity ref or service subject.',
             schema: {
               type: 'string',
@@ -524,6 +529,7 @@ export const spec = {
             name: 'target',
             in: 'query',
             required: false,
+            allowReserved: true,
             description: 'A cluster id.',
             schema: {
               type: 'string',
@@ -635,6 +641,7 @@ export const spec = {
         name: 'island',
         in: 'query',
         required: false,
+        allowReserved: true,
         description: 'Only this island (by id) and the tenants it hosts.',
         schema: {
           type: 'string',
@@ -648,6 +655,7 @@ export const spec = {
         name: 'owner',
         in: 'query',
         required: false,
+        allowReserved: true,
         description:
           'Only clusters owned by this group (`group:default/team-retail`, or an owner label value `team-retail`).',
         schema: {
@@ -690,6 +698,7 @@ export const spec = {
         name: 'q',
         in: 'query',
         required: false,
+        allowReserved: true,
         description:
           'Free text, case-insensitive, over id, name, title, site and label keys and values.',
         schema: {
@@ -1590,10 +1599,12 @@ export const spec = {
         properties: {
           version: {
             type: 'string',
-            minLength: 1,
+            minLength: 6,
             maxLength: 64,
+            pattern:
+              '^v(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
             description:
-              'The target Kubernetes version, semver with a leading `v` (e.g. v1.35.0).',
+              'The target Kubernetes version, semver with a leading `v` (e.g. v1.35.0). It must not be\nlower than the current version, at most one minor release above it, and not above the\nsupported ceiling (400 otherwise).',
           },
           workers: {
             type: 'boolean',
