@@ -44,6 +44,29 @@ export interface Config {
       /** Do not verify the API server certificate (with `url`; never in production). */
       skipTLSVerify?: boolean;
     }>;
+    /** Day-2 actions of the REST API. */
+    actions?: {
+      /** Upper bound of `POST .../scale` (0–1000). Default 100. */
+      maxReplicas?: number;
+      /** The highest Kubernetes minor `POST .../upgrade` accepts, e.g. `v1.36`. Default v1.36. */
+      maxKubernetesVersion?: string;
+    };
+    /** The REST API and its live updates. */
+    api?: {
+      /** Validate response bodies against the OpenAPI spec (tests, development). Default false. */
+      validateResponses?: boolean;
+      /** Server-sent events of `GET /v1/events`. */
+      events?: {
+        /** Model versions kept for clients that reconnect with `Last-Event-ID`. Default 1000. */
+        bufferSize?: number;
+        /** Heartbeat comment interval. Default 15. */
+        heartbeatSeconds?: number;
+        /** Streams close after this long so clients reconnect and are authorised again. Default 15. */
+        maxConnectionMinutes?: number;
+        /** A client more than this far behind is sent a resync instead of deltas. Default 1024. */
+        maxQueuedKilobytes?: number;
+      };
+    };
     /** Timings of the fleet watchers; the defaults suit production. */
     fleet?: {
       /** Full relist of every kind, in addition to the watches. Default 10 minutes. */
