@@ -1,0 +1,151 @@
+/* Small helpers of the fleet benchmark: timing, percentiles, bounded concurrency, RSS. */
+import { readFileSync } from 'node:fs';
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  // nearest-rank
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  objects: number;
+  /** Failed requests (left out of the percentiles). */
+  errors: number;
+  firstError?: string;
+}
+
+function describe(e: any): string {
+  const cause = e?.cause
+    ? ` (cause: ${e.cause?.code ?? ''} ${e.cause?.message ?? e.cause})`
+    : '';
+  return `${e?.message ?? e}${cause}`;
+}
+
+/** Runs `fn` for each item with at most `limit` in flight. */
+export async function pool<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= items.length) return;
+        await fn(items[i], i);
+      }
+    },
+  );
+  await Promise.all(workers);
+}
+
+/** One request: returns the number of objects it got back. */
+export type Probe = () => Promise<number>;
+
+export async function sequential(
+  probe: Probe,
+  n: number,
+  warmups: number,
+): Promise<Stats> {
+  for (let i = 0; i < warmups; i++) await probe();
+  const times: number[] = [];
+  let objects = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    try {
+      objects = await probe();
+      times.push(performance.now() - t);
+    } catch (e) {
+      errors++;
+      firstError ??= describe(e);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return {
+    n,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    objects,
+    errors,
+    firstError,
+  };
+}
+
+export async function concurrent(
+  probe: Probe,
+  clients: number,
+  perClient: number,
+): Promise<Stats> {
+  const times: number[] = [];
+  let objects = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < perClient; i++) {
+        const t = performance.now();
+        try {
+          objects = await probe();
+          times.push(performance.now() - t);
+        } catch (e) {
+          errors++;
+          firstError ??= describe(e);
+        }
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  return {
+    errors,
+    firstError,
+    n: clients * perClient,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    objects,
+  };
+}
+
+/** VmRSS of a process in MB. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${
+          lastError ? `: ${lastError}` : ''
+        }`,
+      );
+    await sleep(intervalMs);
+  }
+}
+
+export const fmt = (ms: number) =>
+  Number.isNaN(ms) ? '–' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
