@@ -1,10 +1,28 @@
+import { gzipSync } from 'node:zlib';
+
+/** One serialised page; its gzip form is made once, on the first request that accepts it. */
+export class CachedPage {
+  private gzipped?: Buffer;
+
+  constructor(readonly etag: string, readonly body: string) {}
+
+  /**
+   * The body gzip-compressed. Served with `Content-Encoding: gzip`, so the compression
+   * middleware leaves it alone instead of compressing megabytes again on every request.
+   */
+  gzip(): Buffer {
+    this.gzipped ??= gzipSync(this.body, { level: 1 });
+    return this.gzipped;
+  }
+}
+
 /**
  * Serialised unfiltered pages of the fleet, per model version: a fleet-wide reader's
  * `GET /v1/fleet` costs a lookup and a copy, and its ETag lets the client skip even that.
  */
 export class FleetPageCache {
   private version = -1;
-  private readonly pages = new Map<string, { etag: string; body: string }>();
+  private readonly pages = new Map<string, CachedPage>();
 
   constructor(
     private readonly epoch: string,
@@ -20,7 +38,7 @@ export class FleetPageCache {
     offset: number,
     limit: number,
     render: () => string,
-  ): { etag: string; body: string } {
+  ): CachedPage {
     if (version !== this.version) {
       this.pages.clear();
       this.version = version;
@@ -28,10 +46,7 @@ export class FleetPageCache {
     const key = `${offset}:${limit}`;
     let page = this.pages.get(key);
     if (!page) {
-      page = {
-        etag: this.etagFor(version, offset, limit),
-        body: render(),
-      };
+      page = new CachedPage(this.etagFor(version, offset, limit), render());
       if (this.pages.size >= this.maxEntries) {
         this.pages.delete(this.pages.keys().next().value!);
       }

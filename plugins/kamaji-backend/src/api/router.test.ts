@@ -141,6 +141,25 @@ describe('kamaji router', () => {
       expect(again.text).toBe('');
     });
 
+    it('serves the cached page gzip-compressed once per version, and plain to clients that ask for identity', async () => {
+      const zipped = await get('/api/kamaji/v1/fleet', {
+        ...as(USERS.pat),
+        'Accept-Encoding': 'gzip',
+      });
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+      expect(zipped.body.page.total).toBe(6);
+
+      const plainRes = await get('/api/kamaji/v1/fleet', {
+        ...as(USERS.pat),
+        'Accept-Encoding': 'identity',
+      });
+      expect(plainRes.status).toBe(200);
+      expect(plainRes.headers['content-encoding']).toBeUndefined();
+      expect(plainRes.body).toEqual(zipped.body);
+    });
+
     it('serves the fleet service serialisation when one page holds the whole fleet, once per version', async () => {
       const calls = fleet.snapshotJsonCalls;
       const res = await get('/api/kamaji/v1/fleet?limit=1000', as(USERS.pat));

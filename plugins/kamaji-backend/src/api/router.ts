@@ -265,7 +265,14 @@ export async function createRouter(
         res.status(304).end();
         return;
       }
-      (res as express.Response).type('application/json').send(page.body);
+      const response = (res as express.Response).type('application/json');
+      if (plain(req).acceptsEncodings(['gzip', 'identity']) === 'gzip') {
+        response.append('Vary', 'Accept-Encoding');
+        response.setHeader('Content-Encoding', 'gzip');
+        response.send(page.gzip());
+      } else {
+        response.send(page.body);
+      }
       return;
     }
 
