@@ -636,7 +636,7 @@ async function main() {
   p(
     `Snapshot body: ${(bytes / 1024).toFixed(
       0,
-    )} KiB of JSON per request (gzip per request by the backend's compression middleware when the client accepts it).`,
+    )} KiB of JSON per request (gzip-compressed once per model version when the client accepts it; the bench client decompresses and parses it).`,
   );
   p();
   p(
