@@ -21,6 +21,10 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // The fleet service and the kamaji plugin (REST API, live updates, day-2 actions) at /api/kamaji.
 backend.add(import('@kamaji-backstage/plugin-kamaji-backend'));
+// Fleet clusters as catalog Resource entities (kind Resource, spec.type kubernetes-cluster).
+backend.add(import('@kamaji-backstage/plugin-catalog-backend-module-kamaji'));
+// Fleet tenant clusters and islands in the Kubernetes plugin (auth provider 'kamaji', credentials stay in the backend).
+backend.add(import('@kamaji-backstage/plugin-kubernetes-backend-module-kamaji'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(kamajiPermissionPolicyModule);

@@ -1,0 +1,52 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { LabelSelector } from '@kamaji-backstage/plugin-kamaji-common';
+import { parseSelector } from './selector';
+
+/** Settings of the Kamaji entity provider (`kamaji.catalog`). @public */
+export interface KamajiCatalogSettings {
+  managementClusters?: string[];
+  selector?: LabelSelector;
+  namespace: string;
+  defaultOwner: string;
+  system?: string;
+  includeUnmanaged: boolean;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 5 },
+  initialDelay: { minutes: 30 },
+};
+
+export function readCatalogSettings(root: Config): KamajiCatalogSettings {
+  const c = root.getOptionalConfig('kamaji.catalog');
+  const sel = c?.getOptional('selector');
+  let selector: LabelSelector | undefined;
+  if (typeof sel === 'string') {
+    selector = parseSelector(sel);
+  } else if (sel !== undefined) {
+    selector = sel as LabelSelector;
+    for (const e of selector.matchExpressions ?? []) {
+      if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator))
+        throw new Error(
+          `kamaji.catalog.selector: unknown operator '${e.operator}' for key '${e.key}'`,
+        );
+    }
+  }
+  return {
+    managementClusters: c?.getOptionalStringArray('managementClusters'),
+    selector,
+    namespace: c?.getOptionalString('namespace') ?? 'default',
+    defaultOwner: c?.getOptionalString('defaultOwner') ?? 'group:default/unknown',
+    system: c?.getOptionalString('system'),
+    includeUnmanaged: c?.getOptionalBoolean('includeUnmanaged') ?? true,
+    schedule: c?.has('schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
+      : DEFAULT_SCHEDULE,
+  };
+}

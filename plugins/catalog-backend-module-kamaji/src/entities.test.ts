@@ -1,0 +1,125 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  FieldFormatEntityPolicy,
+  DefaultNamespaceEntityPolicy,
+  SchemaValidEntityPolicy,
+  NoForeignRootFieldsEntityPolicy,
+} from '@backstage/catalog-model';
+import { IslandNode, TenantNode } from '@kamaji-backstage/plugin-kamaji-common';
+import { readCatalogSettings } from './config';
+import { ClusterEntityMapper, versionTag, toTag } from './entities';
+
+const base = {
+  labels: {},
+  health: { status: 'healthy' as const, reasons: [] },
+  staleness: { stale: false },
+};
+const island: IslandNode = {
+  ...base,
+  id: 'central/fleet-islands/island-a',
+  role: 'island',
+  name: 'island-a',
+  namespace: 'fleet-islands',
+  managementCluster: 'central',
+  site: 'Factory Lyon',
+  owner: 'group:default/platform-team',
+  connection: { status: 'connected', since: '' },
+  kubernetesVersion: 'v1.34.2',
+  tenantIds: [],
+  tenantHealth: { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 },
+  dataStores: [],
+  conditions: [],
+  endpoint: '10.10.0.10:6443',
+};
+const unmanaged: TenantNode = {
+  ...base,
+  id: 'central/fleet-islands/island-a/tcp/kamaji-tenants/cams',
+  role: 'tenant',
+  name: 'cams',
+  namespace: 'kamaji-tenants',
+  managementCluster: 'central',
+  managed: false,
+  islandId: island.id,
+  health: { status: 'degraded', reasons: [] },
+  versions: { running: 'v1.33.7', workers: [], skew: false },
+  controlPlane: {},
+  workerPools: [],
+  workers: { desired: 0, current: 0, ready: 0, available: 0, upToDate: 0 },
+  addons: [],
+  conditions: [],
+};
+
+describe('ClusterEntityMapper', () => {
+  it('builds a valid Resource entity with role, owner, dependsOn, tags and links', async () => {
+    const mapper = new ClusterEntityMapper(
+      readCatalogSettings(
+        new ConfigReader({
+          kamaji: { catalog: { system: 'edge-fleet', namespace: 'fleet' } },
+        }),
+      ),
+    );
+    let e: any = mapper.toEntity(island)!;
+    expect(e).toMatchObject({
+      kind: 'Resource',
+      metadata: {
+        name: 'central--fleet-islands--island-a',
+        namespace: 'fleet',
+        title: 'island-a',
+        labels: { 'kamaji-backstage.io/role': 'island' },
+        annotations: {
+          'kamaji-backstage.io/cluster-id': island.id,
+          'backstage.io/managed-by-location': 'kamaji-fleet:central',
+          'backstage.io/managed-by-origin-location': 'kamaji-fleet:central',
+        },
+        tags: ['factory-lyon', 'k8s-v1-34', 'healthy'],
+        links: [{ url: 'https://10.10.0.10:6443', title: 'API server' }],
+      },
+      spec: {
+        type: 'kubernetes-cluster',
+        owner: 'group:default/platform-team',
+        dependsOn: ['resource:fleet/central'],
+        system: 'edge-fleet',
+      },
+    });
+    for (const p of [
+      new DefaultNamespaceEntityPolicy(),
+      new NoForeignRootFieldsEntityPolicy(),
+      new FieldFormatEntityPolicy(),
+      new SchemaValidEntityPolicy(),
+    ])
+      e = await p.enforce(e);
+
+    const u = mapper.toEntity(unmanaged)!;
+    expect(u.metadata.labels).toMatchObject({
+      'kamaji-backstage.io/role': 'tenant',
+      'kamaji-backstage.io/unmanaged': 'true',
+    });
+    expect(u.metadata.tags).toEqual(['k8s-v1-33', 'degraded', 'unmanaged']);
+    expect(u.spec).toMatchObject({
+      owner: 'group:default/unknown',
+      dependsOn: ['resource:fleet/central--fleet-islands--island-a'],
+    });
+  });
+
+  it('filters by management cluster, selector and unmanaged', () => {
+    const mapper = (catalog: object) =>
+      new ClusterEntityMapper(
+        readCatalogSettings(new ConfigReader({ kamaji: { catalog } })),
+      );
+    expect(mapper({ managementClusters: ['other'] }).includes(island)).toBe(false);
+    expect(mapper({ selector: 'site=x' }).includes(island)).toBe(false);
+    expect(
+      mapper({ selector: { matchLabels: { a: 'b' } } }).includes({
+        ...island,
+        labels: { a: 'b' },
+      }),
+    ).toBe(true);
+    expect(mapper({ includeUnmanaged: false }).includes(unmanaged)).toBe(false);
+  });
+
+  it('makes tags', () => {
+    expect(versionTag('v1.34.2')).toBe('k8s-v1-34');
+    expect(versionTag(undefined)).toBeUndefined();
+    expect(toTag('Shop Berlin / Mitte')).toBe('shop-berlin-mitte');
+  });
+});

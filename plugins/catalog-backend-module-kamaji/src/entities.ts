@@ -1,0 +1,150 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  ClusterId,
+  FleetCluster,
+  KAMAJI_ENTITY,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { KamajiCatalogSettings } from './config';
+import { clusterEntityName } from './naming';
+import { matchesSelector } from './selector';
+
+/** The label marking entities of unmanaged tenant control planes (value `true`). @public */
+export const UNMANAGED_LABEL = 'kamaji-backstage.io/unmanaged';
+/** The label naming the management cluster that declares a cluster. @public */
+export const MANAGEMENT_CLUSTER_LABEL = 'kamaji-backstage.io/management-cluster';
+
+/** The location of every entity of one management cluster: `kamaji-fleet:<management cluster>`. */
+export function locationOf(managementCluster: string): string {
+  return `kamaji-fleet:${managementCluster}`;
+}
+
+/** A catalog tag from free text: lower case, `[a-z0-9:+#]` words joined by single dashes, ≤ 63 chars. */
+export function toTag(text: string): string | undefined {
+  const tag = text
+    .toLowerCase()
+    .replace(/[^a-z0-9:+#]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return tag || undefined;
+}
+
+/** `v1.34.2` → `k8s-v1-34`. */
+export function versionTag(version: string | undefined): string | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+  return m ? `k8s-v${m[1]}-${m[2]}` : undefined;
+}
+
+function kubernetesVersion(node: FleetCluster): string | undefined {
+  if (node.role === 'tenant')
+    return node.versions.running ?? node.versions.declared;
+  if (node.role === 'island') return node.kubernetesVersion;
+  return undefined;
+}
+
+function endpointUrl(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  const url = /^https?:\/\//.test(endpoint) ? endpoint : `https://${endpoint}`;
+  try {
+    return new URL(url).toString().replace(/\/$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Maps fleet cluster ids to catalog entities, following the provider settings.
+ *
+ * @public
+ */
+export class ClusterEntityMapper {
+  constructor(private readonly settings: KamajiCatalogSettings) {}
+
+  /** The entity ref of a cluster's entity (whether or not the cluster is ingested). */
+  entityRef(id: ClusterId): string {
+    return stringifyEntityRef({
+      kind: 'resource',
+      namespace: this.settings.namespace,
+      name: clusterEntityName(id),
+    });
+  }
+
+  /** Whether a cluster becomes an entity at all. */
+  includes(node: FleetCluster): boolean {
+    const mcs = this.settings.managementClusters;
+    if (mcs && !mcs.includes(node.managementCluster)) return false;
+    if (node.role === 'management') return true;
+    if (node.role === 'tenant' && !node.managed && !this.settings.includeUnmanaged)
+      return false;
+    return matchesSelector(node.labels ?? {}, this.settings.selector);
+  }
+
+  /** The entity of one cluster, or undefined when it is not ingested. */
+  toEntity(node: FleetCluster): Entity | undefined {
+    if (!this.includes(node)) return undefined;
+    const location = locationOf(node.managementCluster);
+    const unmanaged = node.role === 'tenant' && !node.managed;
+
+    let dependsOn: string | undefined;
+    if (node.role === 'island') dependsOn = node.managementCluster;
+    if (node.role === 'tenant') dependsOn = node.islandId ?? node.managementCluster;
+
+    const tags = [
+      node.site ? toTag(node.site) : undefined,
+      versionTag(kubernetesVersion(node)),
+      toTag(node.health.status),
+      node.staleness.stale ? 'stale' : undefined,
+      unmanaged ? 'unmanaged' : undefined,
+    ].filter((t): t is string => !!t);
+
+    const endpoint =
+      node.role === 'management' ? undefined : endpointUrl(node.endpoint);
+
+    const where =
+      node.role === 'management'
+        ? 'management cluster'
+        : `${node.role === 'island' ? 'island' : 'tenant cluster'} ${
+            node.namespace
+          }/${node.name} in ${node.managementCluster}`;
+    const entity: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: clusterEntityName(node.id),
+        namespace: this.settings.namespace,
+        title: node.title ?? node.name,
+        description: unmanaged
+          ? `Unmanaged tenant control plane ${node.namespace ?? ''}/${node.name} found on island ${
+              node.islandId ?? ''
+            } (no Cluster API declaration)`
+          : `Kubernetes ${where}`,
+        labels: {
+          [KAMAJI_ENTITY.roleLabel]: node.role,
+          [MANAGEMENT_CLUSTER_LABEL]: node.managementCluster,
+          ...(unmanaged ? { [UNMANAGED_LABEL]: 'true' } : {}),
+        },
+        annotations: {
+          [ANNOTATION_LOCATION]: location,
+          [ANNOTATION_ORIGIN_LOCATION]: location,
+          [KAMAJI_ENTITY.clusterIdAnnotation]: node.id,
+        },
+        tags: [...new Set(tags)],
+        ...(endpoint
+          ? { links: [{ url: endpoint, title: 'API server', icon: 'cloud' }] }
+          : {}),
+      },
+      spec: {
+        type: KAMAJI_ENTITY.resourceType,
+        owner: node.owner ?? this.settings.defaultOwner,
+        ...(dependsOn ? { dependsOn: [this.entityRef(dependsOn)] } : {}),
+        ...(this.settings.system ? { system: this.settings.system } : {}),
+      },
+    };
+    return entity;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Kubernetes plugin integration for Cluster API + Kamaji island fleets: install with
+ * `backend.add(import('@kamaji-backstage/plugin-kubernetes-backend-module-kamaji'))` next to
+ * `@kamaji-backstage/plugin-kamaji-backend` and `@backstage/plugin-kubernetes-backend`.
+ *
+ * @packageDocumentation
+ */
+export { kubernetesModuleKamaji as default } from './module';
+export { KamajiClusterSupplier } from './KamajiClusterSupplier';
+export {
+  KamajiAuthStrategy,
+  KAMAJI_AUTH_PROVIDER,
+  KAMAJI_CLUSTER_ID_METADATA,
+  credentialOf,
+} from './KamajiAuthStrategy';
+export { readKubernetesSettings } from './settings';
+export type { KamajiKubernetesSettings } from './settings';
