@@ -1,11 +1,17 @@
-import { LabelSelector } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  LabelSelector,
+  labelsMatchSelector,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 /**
  * Parses a Kubernetes label selector string: `a=b`, `a==b`, `a!=b`, `a`, `!a`,
  * `a in (x,y)`, `a notin (x,y)`, joined by commas.
  */
 export function parseSelector(text: string): LabelSelector {
-  const sel: Required<LabelSelector> = { matchLabels: {}, matchExpressions: [] };
+  const sel: Required<LabelSelector> = {
+    matchLabels: {},
+    matchExpressions: [],
+  };
   // Split on commas outside parentheses.
   const terms: string[] = [];
   let depth = 0;
@@ -25,10 +31,17 @@ export function parseSelector(text: string): LabelSelector {
       sel.matchExpressions.push({
         key: m[1],
         operator: m[2].toLowerCase() === 'in' ? 'In' : 'NotIn',
-        values: m[3].split(',').map(v => v.trim()).filter(Boolean),
+        values: m[3]
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean),
       });
     } else if ((m = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(raw))) {
-      sel.matchExpressions.push({ key: m[1], operator: 'NotIn', values: [m[2]] });
+      sel.matchExpressions.push({
+        key: m[1],
+        operator: 'NotIn',
+        values: [m[2]],
+      });
     } else if ((m = /^([^\s!=()]+)\s*==?\s*([^\s!=()]*)$/.exec(raw))) {
       sel.matchLabels[m[1]] = m[2];
     } else if ((m = /^!\s*([^\s!=()]+)$/.exec(raw))) {
@@ -42,34 +55,10 @@ export function parseSelector(text: string): LabelSelector {
   return sel;
 }
 
-/** Whether labels match a selector (an empty selector matches everything). */
+/** Whether labels match a selector (an absent or empty selector matches everything). */
 export function matchesSelector(
   labels: Record<string, string>,
   selector: LabelSelector | undefined,
 ): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
-  }
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[e.key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[e.key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return !selector || labelsMatchSelector(labels, selector);
 }

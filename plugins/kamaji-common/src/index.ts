@@ -12,3 +12,4 @@ export * from './permissions';
 export * from './versions';
 export * from './delta';
 export * from './problems';
+export * from './selectors';
