@@ -10,6 +10,8 @@ export * from './labels';
 export * from './ids';
 export * from './permissions';
 export * from './versions';
+export * from './upgrades';
+export * from './actions';
 export * from './delta';
 export * from './problems';
 export * from './selectors';

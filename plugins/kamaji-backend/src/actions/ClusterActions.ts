@@ -4,23 +4,24 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  checkKubernetesUpgrade,
+  compareKubeVersions,
   FLEET_KINDS,
   FleetCluster,
   IslandNode,
   KAMAJI_FIELD_MANAGER,
   KAMAJI_LABELS,
   KubeKind,
+  parseKubeVersion,
+  ScaleClusterResult,
   TenantNode,
+  UpgradeClusterResult,
+  VersionCeiling,
+  DeleteClusterResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { mapKubeError } from './kubeErrors';
-import {
-  checkUpgrade,
-  compareKubeVersions,
-  parseKubeVersion,
-  VersionCeiling,
-} from './versions';
 
 export interface ActionLimits {
   maxReplicas: number;
@@ -30,26 +31,9 @@ export interface ActionLimits {
 /** A declared cluster (tenant or island) the actions work on. */
 export type DeclaredCluster = (TenantNode | IslandNode) & { namespace: string };
 
-export interface UpgradeResult {
-  cluster: string;
-  version: string;
-  changed: boolean;
-  controlPlane?: { name: string; from?: string; to: string };
-  workerPools: Array<{ name: string; from?: string; to: string }>;
-}
-
-export interface ScaleResult {
-  cluster: string;
-  pool: string;
-  from?: number;
-  to: number;
-  changed: boolean;
-}
-
-export interface DeleteResult {
-  cluster: string;
-  deleting: true;
-}
+export type UpgradeResult = UpgradeClusterResult;
+export type ScaleResult = ScaleClusterResult;
+export type DeleteResult = DeleteClusterResult & { deleting: true };
 
 const AUTOSCALER_MIN =
   'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
@@ -147,7 +131,7 @@ export class ClusterActions {
       );
     }
     // Cheap input checks before any request: format and ceiling.
-    const early = checkUpgrade(undefined, request.version, this.limits.ceiling);
+    const early = checkKubernetesUpgrade(undefined, request.version, this.limits.ceiling);
     if (early.kind === 'invalid') throw new InputError(early.message);
 
     const api = this.api(cluster.managementCluster);
@@ -171,7 +155,7 @@ export class ClusterActions {
       throw new ConflictError(`${kcpWhat} is being deleted`);
     }
     const current: string | undefined = kcp?.spec?.version;
-    const check = checkUpgrade(current, request.version, this.limits.ceiling);
+    const check = checkKubernetesUpgrade(current, request.version, this.limits.ceiling);
     if (check.kind === 'invalid') throw new InputError(check.message);
     const target = check.target;
 

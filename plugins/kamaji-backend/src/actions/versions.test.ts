@@ -1,84 +1,13 @@
-import {
-  checkUpgrade,
-  compareKubeVersions,
-  parseCeiling,
-  parseKubeVersion,
-} from './versions';
+import { parseCeiling } from './versions';
 
-const ceiling = parseCeiling('v1.36');
-
-describe('parseKubeVersion', () => {
-  it.each(['v1.34.2', 'v1.35.0-rc.1', 'v1.34.2+build.5', 'v0.0.0'])(
-    'accepts %p',
-    v => expect(parseKubeVersion(v)).toBeDefined(),
-  );
-  it.each([
-    '1.34.2',
-    'v1.34',
-    'v1',
-    'V1.34.2',
-    'v01.34.2',
-    'v1.34.2 ',
-    'v1.34.2-',
-    'latest',
-    '',
-    `v1.34.${'9'.repeat(100)}`,
-  ])('rejects %p', v => expect(parseKubeVersion(v)).toBeUndefined());
-  it('accepts a missing v when lenient', () => {
-    expect(parseKubeVersion('1.34.2', { lenient: true })?.text).toBe('v1.34.2');
-  });
-  it('orders releases and pre-releases', () => {
-    const order = [
-      'v1.34.0-alpha.1',
-      'v1.34.0-alpha.2',
-      'v1.34.0-rc.1',
-      'v1.34.0',
-      'v1.34.1',
-      'v1.35.0',
-    ];
-    for (let i = 1; i < order.length; i++) {
-      expect(
-        compareKubeVersions(
-          parseKubeVersion(order[i - 1])!,
-          parseKubeVersion(order[i])!,
-        ),
-      ).toBe(-1);
-    }
-  });
-});
-
-describe('checkUpgrade', () => {
-  it.each([
-    ['v1.34.2', 'v1.34.3'],
-    ['v1.34.2', 'v1.35.0'],
-    ['1.34.2', 'v1.35.1'],
-    [undefined, 'v1.36.0'],
-  ])('allows %p → %p', (from, to) => {
-    expect(checkUpgrade(from, to, ceiling).kind).toBe('ok');
-  });
-  it('says when nothing changes', () => {
-    expect(checkUpgrade('v1.34.2', 'v1.34.2', ceiling).kind).toBe('same');
-  });
-  it.each([
-    ['v1.34.2', '1.35.0', /leading "v"/],
-    ['v1.34.2', 'v1.35', /semver/],
-    ['v1.34.2', 'v1.34.1', /downgrades are not supported/],
-    ['v1.34.2', 'v1.33.9', /downgrades/],
-    ['v1.33.4', 'v1.35.0', /skips a minor release.*v1\.34\.x/],
-    ['v1.35.2', 'v1.37.0', /above the supported ceiling v1\.36/],
-    ['v1.35.2', 'v2.0.0', /above the supported ceiling/],
-  ])('rejects %p → %p', (from, to, message) => {
-    const check = checkUpgrade(from, to, ceiling);
-    expect(check.kind).toBe('invalid');
-    expect(check.kind === 'invalid' && check.message).toMatch(/^version /);
-    expect(check.kind === 'invalid' && check.message).toMatch(message);
-  });
+describe('parseCeiling', () => {
   it('reads the ceiling from config text', () => {
     expect(parseCeiling('1.36')).toEqual({
       major: 1,
       minor: 36,
       text: 'v1.36',
     });
+    expect(parseCeiling(' v1.36 ').text).toBe('v1.36');
     expect(() => parseCeiling('v1.36.0')).toThrow(/maxKubernetesVersion/);
   });
 });

@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
-import { parseKubeVersion } from '../actions/versions';
+import {
+  MAX_SCALE_REPLICAS,
+  parseKubeVersion,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 /*
  * The same bounds as openapi.yaml, checked again in the handlers: the OpenAPI validator is the
@@ -146,7 +149,7 @@ export const upgradeBodySchema = z
 export const scaleBodySchema = z
   .object({
     pool: dnsSubdomain('pool'),
-    replicas: z.number().int().min(0).max(1000),
+    replicas: z.number().int().min(0).max(MAX_SCALE_REPLICAS),
   })
   .strict();
 

@@ -9,11 +9,16 @@
 import {
   AddonSet,
   ClusterRole,
+  DeleteClusterResult,
   FleetCluster,
   HealthStatus,
   IslandNode,
   ManagementClusterNode,
+  ScaleClusterRequest,
+  ScaleClusterResult,
   TenantNode,
+  UpgradeClusterRequest,
+  UpgradeClusterResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 export interface ErrorBody {
@@ -57,36 +62,11 @@ export interface ClusterPath {
   name: string;
 }
 
-export interface UpgradeRequestBody {
-  version: string;
-  workers?: boolean;
-}
-
-export interface UpgradeResultBody {
-  cluster: string;
-  version: string;
-  changed: boolean;
-  controlPlane?: { name: string; from?: string; to: string };
-  workerPools: Array<{ name: string; from?: string; to: string }>;
-}
-
-export interface ScaleRequestBody {
-  pool: string;
-  replicas: number;
-}
-
-export interface ScaleResultBody {
-  cluster: string;
-  pool: string;
-  from?: number;
-  to: number;
-  changed: boolean;
-}
-
-export interface DeleteResultBody {
-  cluster: string;
-  deleting: boolean;
-}
+export type UpgradeRequestBody = UpgradeClusterRequest;
+export type UpgradeResultBody = UpgradeClusterResult;
+export type ScaleRequestBody = ScaleClusterRequest;
+export type ScaleResultBody = ScaleClusterResult;
+export type DeleteResultBody = DeleteClusterResult;
 
 export type AuditActionValue = 'upgrade' | 'scale' | 'delete';
 export type AuditResultValue = 'success' | 'failure' | 'denied';
