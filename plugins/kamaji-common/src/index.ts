@@ -10,6 +10,7 @@ export * from './labels';
 export * from './ids';
 export * from './permissions';
 export * from './versions';
+export * from './supportedVersions';
 export * from './upgrades';
 export * from './actions';
 export * from './delta';

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
+import { readKubernetesVersionRange } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   IslandProfile,
   KamajiScaffolderSettings,
@@ -13,7 +14,6 @@ import {
 } from './render/validation';
 
 const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const MINOR = /^v?1\.(0|[1-9]\d{0,2})$/;
 
 function readProfile(
   config: Config | undefined,
@@ -127,25 +127,13 @@ export function readScaffolderSettings(
   const problems = new Problems();
   const prefix = 'kamaji.scaffolder';
 
-  for (const bound of ['min', 'max'] as const) {
-    const v = c.getOptionalString(`kubernetesVersions.${bound}`);
-    if (v === undefined) continue;
-    const m = MINOR.exec(v);
-    if (!m) {
-      problems.add(
-        `${prefix}.kubernetesVersions.${bound}`,
-        `must be a minor version like 'v1.31'; got '${v}'`,
-      );
-    } else if (bound === 'min') {
-      settings.kubernetesVersions.minMinor = Number(m[1]);
-    } else {
-      settings.kubernetesVersions.maxMinor = Number(m[1]);
-    }
-  }
-  if (
-    settings.kubernetesVersions.minMinor > settings.kubernetesVersions.maxMinor
-  )
-    problems.add(`${prefix}.kubernetesVersions`, 'min is newer than max');
+  const versions = readKubernetesVersionRange({
+    min: c.getOptionalString('kubernetesVersions.min'),
+    max: c.getOptionalString('kubernetesVersions.max'),
+  });
+  settings.kubernetesVersions = versions.range;
+  for (const p of versions.problems)
+    problems.add(`${prefix}.${p.key}`, p.message);
 
   for (const key of ['tenants', 'islands', 'addons'] as const) {
     const v = c.getOptionalString(`namespaces.${key}`);

@@ -1,4 +1,5 @@
 import { JsonObject } from '@backstage/types';
+import { DEFAULT_KUBERNETES_VERSION_RANGE } from '@kamaji-backstage/plugin-kamaji-common';
 import { VersionRange } from './validation';
 
 /**
@@ -133,7 +134,7 @@ export const DEFAULT_ISLAND_PROFILE: IslandProfile = {
  */
 export function defaultScaffolderSettings(): KamajiScaffolderSettings {
   return {
-    kubernetesVersions: { minMinor: 31, maxMinor: 36 },
+    kubernetesVersions: { ...DEFAULT_KUBERNETES_VERSION_RANGE },
     namespaces: {
       tenants: 'fleet-tenants',
       islands: 'fleet-islands',

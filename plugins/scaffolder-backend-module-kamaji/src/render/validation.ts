@@ -1,5 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import {
+  checkSupportedKubernetesVersion,
+  parseKubernetesVersion as parseCommonKubernetesVersion,
+  quoteForMessage,
+  type KubernetesVersion as CommonKubernetesVersion,
+  type KubernetesVersionRange,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 /**
  * One problem with one input field: where it is (`workerPools[1].name`) and what to do about it.
@@ -66,13 +73,7 @@ export function pathOf(...parts: Array<string | number>): string {
 export function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') {
-    const cut = value.length > 48 ? `${value.slice(0, 48)}…` : value;
-    const quoted = JSON.stringify(cut);
-    return `'${quoted.slice(1, -1).replace(/'/g, "\\'")}'${
-      value.length > 48 ? ` (${value.length} characters)` : ''
-    }`;
-  }
+  if (typeof value === 'string') return quoteForMessage(value);
   if (typeof value === 'number' || typeof value === 'boolean')
     return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
@@ -316,24 +317,11 @@ export function checkRange(
 // ---------------------------------------------------------------------------------------------
 // Kubernetes versions
 
-/** A parsed `v1.MINOR.PATCH`. @public */
-export interface KubernetesVersion {
-  major: 1;
-  minor: number;
-  patch: number;
-  text: string;
-}
-
-const VERSION = /^v1\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,3})$/;
+/** A parsed `v1.MINOR.PATCH` (defined in kamaji-common). @public */
+export type KubernetesVersion = CommonKubernetesVersion;
 
 /** Parses `v1.MINOR.PATCH`; undefined for anything else. @public */
-export function parseKubernetesVersion(
-  text: string,
-): KubernetesVersion | undefined {
-  const m = VERSION.exec(text);
-  if (!m) return undefined;
-  return { major: 1, minor: Number(m[1]), patch: Number(m[2]), text };
-}
+export const parseKubernetesVersion = parseCommonKubernetesVersion;
 
 /** Compares two versions: negative when a is older. */
 export function compareVersions(
@@ -343,42 +331,22 @@ export function compareVersions(
   return a.minor !== b.minor ? a.minor - b.minor : a.patch - b.patch;
 }
 
-/** The supported range of Kubernetes minor versions, inclusive. @public */
-export interface VersionRange {
-  /** Oldest supported minor, e.g. 31 for v1.31. */
-  minMinor: number;
-  /** Newest supported minor, e.g. 36 for v1.36. */
-  maxMinor: number;
-}
+/** The supported range of Kubernetes minor versions, inclusive (defined in kamaji-common). @public */
+export type VersionRange = KubernetesVersionRange;
 
-/** Checks the format `v1.MINOR.PATCH` and the supported range. */
+/** Checks the format `v1.MINOR.PATCH` and the supported range (the rule the version picker uses too). */
 export function checkKubernetesVersion(
   problems: Problems,
   path: string,
   value: string,
   range: VersionRange,
 ): KubernetesVersion | undefined {
-  const v = parseKubernetesVersion(value);
-  if (!v) {
-    const withV = parseKubernetesVersion(`v${value}`);
-    problems.add(
-      path,
-      withV
-        ? `must start with 'v': write '${withV.text}'`
-        : `must be a Kubernetes version like 'v1.${
-            range.maxMinor - 1
-          }.2' ('v', then 1.MINOR.PATCH; no pre-releases); got ${shown(value)}`,
-    );
+  const checked = checkSupportedKubernetesVersion(value, range);
+  if ('problem' in checked) {
+    problems.add(path, checked.problem);
     return undefined;
   }
-  if (v.minor < range.minMinor || v.minor > range.maxMinor) {
-    problems.add(
-      path,
-      `${v.text} is not supported: pick a version from v1.${range.minMinor} to v1.${range.maxMinor} (the supported range is set in kamaji.scaffolder.kubernetesVersions)`,
-    );
-    return undefined;
-  }
-  return v;
+  return checked.version;
 }
 
 // ---------------------------------------------------------------------------------------------
