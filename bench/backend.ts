@@ -133,9 +133,30 @@ export class Backend {
     };
     const configFile = join(o.workDir, `app-config.bench-${o.label}.yaml`);
     writeFileSync(configFile, stringify(config), { mode: 0o600 });
+    return Backend.launch({
+      ...o,
+      port,
+      configFiles: [join(REPO_ROOT, 'app-config.yaml'), configFile],
+    });
+  }
+
+  /**
+   * Runs packages/backend/src/index.ts (through the CLI's TypeScript transform) with these config
+   * files, logging to `<workDir>/backend-<label>.log`. `cwd` may also be a directory of its own.
+   */
+  static launch(o: {
+    label: string;
+    workDir: string;
+    port: number;
+    token: string;
+    configFiles: string[];
+    nodeEnv: string;
+    cwd: 'scratch' | 'repo' | { dir: string };
+    logLevel?: string;
+  }): Backend {
     const logFile = join(o.workDir, `backend-${o.label}.log`);
     const log = createWriteStream(logFile);
-    let cwd = REPO_ROOT;
+    let cwd = typeof o.cwd === 'object' ? o.cwd.dir : REPO_ROOT;
     if (o.cwd === 'scratch') {
       cwd = join(o.workDir, `cwd-${o.label}`);
       mkdirSync(cwd, { recursive: true });
@@ -150,21 +171,22 @@ export class Backend {
         '--require',
         join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
         join(REPO_ROOT, 'packages/backend/src/index.ts'),
-        '--config',
-        join(REPO_ROOT, 'app-config.yaml'),
-        '--config',
-        configFile,
+        ...o.configFiles.flatMap(f => ['--config', f]),
       ],
       {
         cwd,
-        env: { ...process.env, NODE_ENV: o.nodeEnv, LOG_LEVEL: 'warn' },
+        env: {
+          ...process.env,
+          NODE_ENV: o.nodeEnv,
+          LOG_LEVEL: o.logLevel ?? 'warn',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: false,
       },
     );
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    return new Backend(child, `http://127.0.0.1:${port}`, o.token, logFile);
+    return new Backend(child, `http://127.0.0.1:${o.port}`, o.token, logFile);
   }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {

@@ -17,12 +17,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import {
   FleetObjectApi,
   KUBEPLANE_BIN,
   LocalControlPlane,
   REPO_ROOT,
+  rbacDocuments,
 } from '@internal/test-kube';
 import { Backend, KubernetesCluster } from './backend';
 import {
@@ -100,19 +100,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     log(`${sig}: stopping everything`);
     cleanup().finally(() => process.exit(130));
   });
-
-function rbacDocuments(target: 'management' | 'island') {
-  const docs = parseAllDocuments(
-    readFileSync(join(REPO_ROOT, 'examples', 'deploy', 'rbac.yaml'), 'utf8'),
-  )
-    .map(d => d.toJS())
-    .filter(Boolean);
-  return docs.filter((d: any) =>
-    target === 'island'
-      ? d.metadata.name.startsWith('kamaji-backstage-island-')
-      : !d.metadata.name.startsWith('kamaji-backstage-island-'),
-  );
-}
 
 function kubeconfigYaml(server: string, caData: string, token: string) {
   return [

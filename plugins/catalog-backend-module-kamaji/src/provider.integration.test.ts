@@ -7,15 +7,18 @@ import request from 'supertest';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import type { FleetObjectApi, LocalControlPlane } from '@internal/test-kube';
+// The real fleet service, which this module needs at run time (test only).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { fleetServiceFactory } from '@kamaji-backstage/plugin-kamaji-backend';
-// The fleet backend's test helpers: local control plane + rbac.yaml + the seeded example fleet.
+// The shared fleet test environment: local control plane + rbac.yaml + the seeded example fleet.
 import {
+  type FleetObjectApi,
+  type LocalControlPlane,
   FLEET_USER,
   startFleetPlane,
   TEST_FIELD_MANAGER,
   waitFor,
-} from '@kamaji-backstage/plugin-kamaji-backend/src/fleet/__testUtils__/fleetTestEnv';
+} from '@internal/test-kube';
 import { catalogModuleKamaji } from './module';
 import { clusterEntityName, isValidEntityName } from './naming';
 
@@ -30,7 +33,10 @@ type Row = { ref: string; relations: string[] };
 async function clusterEntities(): Promise<Entity[]> {
   const res = await request(backend.server)
     .get('/api/catalog/entities/by-query')
-    .query({ filter: 'kind=resource,spec.type=kubernetes-cluster', limit: 1000 });
+    .query({
+      filter: 'kind=resource,spec.type=kubernetes-cluster',
+      limit: 1000,
+    });
   expect(res.status).toBe(200);
   return res.body.items;
 }
@@ -66,7 +72,9 @@ beforeAll(async () => {
       mockServices.rootConfig.factory({
         data: {
           catalog: {
-            rules: [{ allow: ['Resource', 'Location', 'Component', 'System', 'API'] }],
+            rules: [
+              { allow: ['Resource', 'Location', 'Component', 'System', 'API'] },
+            ],
           },
           kamaji: {
             managementClusters: [
@@ -105,11 +113,31 @@ const EXPECTED: Row[] = [
     ['central--fleet-islands--island-b'],
     'team-retail',
   ],
-  ['central--fleet-tenants--berlin-kiosk', ['central--fleet-islands--island-b'], 'team-retail'],
-  ['central--fleet-tenants--berlin-pos', ['central--fleet-islands--island-b'], 'team-retail'],
-  ['central--fleet-tenants--lyon-paint-shop', ['central--fleet-islands--island-a'], 'team-factory'],
-  ['central--fleet-tenants--lyon-press-line', ['central--fleet-islands--island-a'], 'team-factory'],
-  ['central--fleet-tenants--lyon-quality-lab', ['central--fleet-islands--island-a'], 'team-factory'],
+  [
+    'central--fleet-tenants--berlin-kiosk',
+    ['central--fleet-islands--island-b'],
+    'team-retail',
+  ],
+  [
+    'central--fleet-tenants--berlin-pos',
+    ['central--fleet-islands--island-b'],
+    'team-retail',
+  ],
+  [
+    'central--fleet-tenants--lyon-paint-shop',
+    ['central--fleet-islands--island-a'],
+    'team-factory',
+  ],
+  [
+    'central--fleet-tenants--lyon-press-line',
+    ['central--fleet-islands--island-a'],
+    'team-factory',
+  ],
+  [
+    'central--fleet-tenants--lyon-quality-lab',
+    ['central--fleet-islands--island-a'],
+    'team-factory',
+  ],
   ['central--fleet-tenants--platform-tools', ['central'], 'platform-team'],
 ].map(([name, deps, owner]) => ({
   ref: `resource:default/${name}`,
@@ -168,11 +196,14 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
       'kamaji-backstage.io/unmanaged': 'true',
     });
     expect(legacy.metadata.tags).toContain('unmanaged');
-    const press = got.es.find(e => e.metadata.name.endsWith('lyon-press-line'))!;
+    const press = got.es.find(e =>
+      e.metadata.name.endsWith('lyon-press-line'),
+    )!;
     expect(press.metadata).toMatchObject({
       title: 'lyon-press-line',
       annotations: {
-        'kamaji-backstage.io/cluster-id': 'central/fleet-tenants/lyon-press-line',
+        'kamaji-backstage.io/cluster-id':
+          'central/fleet-tenants/lyon-press-line',
         'backstage.io/managed-by-location': 'kamaji-fleet:central',
         'backstage.io/managed-by-origin-location': 'kamaji-fleet:central',
       },
@@ -187,7 +218,11 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
   });
 
   const T = 'shop-0099';
-  const clusterObj = (owner: string, name = T, namespace = 'fleet-tenants') => ({
+  const clusterObj = (
+    owner: string,
+    name = T,
+    namespace = 'fleet-tenants',
+  ) => ({
     apiVersion: 'cluster.x-k8s.io/v1beta2',
     kind: 'Cluster',
     metadata: {
@@ -225,7 +260,9 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
     await admin('central').apply(clusterObj('team-retail'), {
       fieldManager: TEST_FIELD_MANAGER,
     });
-    await admin('central').apply(kcpObj(), { fieldManager: TEST_FIELD_MANAGER });
+    await admin('central').apply(kcpObj(), {
+      fieldManager: TEST_FIELD_MANAGER,
+    });
     const e = await waitFor(
       'the new tenant entity',
       async () => {
@@ -252,7 +289,9 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
       'the new owner',
       async () => {
         const x = await entity(name);
-        return x?.relations?.some(r => r.targetRef === 'group:default/team-factory')
+        return x?.relations?.some(
+          r => r.targetRef === 'group:default/team-factory',
+        )
           ? x
           : undefined;
       },
@@ -268,14 +307,23 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
   it('a deleted tenant disappears', async () => {
     await admin('central').remove(clusterObj('team-factory'));
     await admin('central').remove(kcpObj());
-    await waitFor('the entity gone', async () => !(await entity(name)), 30_000, 200);
+    await waitFor(
+      'the entity gone',
+      async () => !(await entity(name)),
+      30_000,
+      200,
+    );
     expect((await clusterEntities()).length).toBe(EXPECTED.length);
   });
 
   it('tricky names: same name in another namespace, long dotted names stay valid and unique', async () => {
     const central = admin('central');
     await central.apply(
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fleet-tenants-2' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'fleet-tenants-2' },
+      },
       { fieldManager: TEST_FIELD_MANAGER },
     );
     const longName = `shop.berlin-mitte.${'x'.repeat(60)}.example`;
@@ -297,10 +345,13 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
         const all = await clusterEntities();
         const found = ids.map(id =>
           all.find(
-            e => e.metadata.annotations?.['kamaji-backstage.io/cluster-id'] === id,
+            e =>
+              e.metadata.annotations?.['kamaji-backstage.io/cluster-id'] === id,
           ),
         );
-        return found.every(Boolean) ? { all, found: found as Entity[] } : undefined;
+        return found.every(Boolean)
+          ? { all, found: found as Entity[] }
+          : undefined;
       },
       30_000,
       200,
@@ -308,8 +359,12 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
     const names = es.all.map(e => e.metadata.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.every(isValidEntityName)).toBe(true);
-    expect(es.found.map(e => e.metadata.name)).toEqual(ids.map(clusterEntityName));
-    expect(es.found[0].metadata.name).toBe('central--fleet-tenants-2--berlin-pos');
+    expect(es.found.map(e => e.metadata.name)).toEqual(
+      ids.map(clusterEntityName),
+    );
+    expect(es.found[0].metadata.name).toBe(
+      'central--fleet-tenants-2--berlin-pos',
+    );
     expect(es.found[1].metadata.name).toHaveLength(63);
     expect(es.found[1].metadata.title).toBe(longName);
     for (const [n, ns] of objs) {

@@ -3,6 +3,52 @@ import {
   labelsMatchSelector,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
+type Term = RegExpExecArray;
+
+/** One rule per term form, tried in order. */
+const TERM_RULES: Array<{
+  pattern: RegExp;
+  add: (sel: Required<LabelSelector>, m: Term) => void;
+}> = [
+  {
+    pattern: /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/i,
+    add: (sel, m) =>
+      sel.matchExpressions.push({
+        key: m[1],
+        operator: m[2].toLowerCase() === 'in' ? 'In' : 'NotIn',
+        values: m[3]
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean),
+      }),
+  },
+  {
+    pattern: /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/,
+    add: (sel, m) =>
+      sel.matchExpressions.push({
+        key: m[1],
+        operator: 'NotIn',
+        values: [m[2]],
+      }),
+  },
+  {
+    pattern: /^([^\s!=()]+)\s*==?\s*([^\s!=()]*)$/,
+    add: (sel, m) => {
+      sel.matchLabels[m[1]] = m[2];
+    },
+  },
+  {
+    pattern: /^!\s*([^\s!=()]+)$/,
+    add: (sel, m) =>
+      sel.matchExpressions.push({ key: m[1], operator: 'DoesNotExist' }),
+  },
+  {
+    pattern: /^([^\s!=()]+)$/,
+    add: (sel, m) =>
+      sel.matchExpressions.push({ key: m[1], operator: 'Exists' }),
+  },
+];
+
 /**
  * Parses a Kubernetes label selector string: `a=b`, `a==b`, `a!=b`, `a`, `!a`,
  * `a in (x,y)`, `a notin (x,y)`, joined by commas.
@@ -26,31 +72,10 @@ export function parseSelector(text: string): LabelSelector {
   }
   terms.push(cur);
   for (const raw of terms.map(t => t.trim()).filter(Boolean)) {
-    let m: RegExpExecArray | null;
-    if ((m = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/i.exec(raw))) {
-      sel.matchExpressions.push({
-        key: m[1],
-        operator: m[2].toLowerCase() === 'in' ? 'In' : 'NotIn',
-        values: m[3]
-          .split(',')
-          .map(v => v.trim())
-          .filter(Boolean),
-      });
-    } else if ((m = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(raw))) {
-      sel.matchExpressions.push({
-        key: m[1],
-        operator: 'NotIn',
-        values: [m[2]],
-      });
-    } else if ((m = /^([^\s!=()]+)\s*==?\s*([^\s!=()]*)$/.exec(raw))) {
-      sel.matchLabels[m[1]] = m[2];
-    } else if ((m = /^!\s*([^\s!=()]+)$/.exec(raw))) {
-      sel.matchExpressions.push({ key: m[1], operator: 'DoesNotExist' });
-    } else if ((m = /^([^\s!=()]+)$/.exec(raw))) {
-      sel.matchExpressions.push({ key: m[1], operator: 'Exists' });
-    } else {
+    const rule = TERM_RULES.find(r => r.pattern.test(raw));
+    if (!rule)
       throw new Error(`kamaji.catalog.selector: cannot parse '${raw}'`);
-    }
+    rule.add(sel, rule.pattern.exec(raw)!);
   }
   return sel;
 }

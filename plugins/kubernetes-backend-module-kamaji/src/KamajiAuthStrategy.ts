@@ -7,14 +7,21 @@ import {
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
 import { ClusterId } from '@kamaji-backstage/plugin-kamaji-common';
-import { ClusterAccess, FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  ClusterAccess,
+  FleetService,
+} from '@kamaji-backstage/plugin-kamaji-node';
 
 /** The auth provider name in `authMetadata['kubernetes.io/auth-provider']` of fleet clusters. @public */
 export const KAMAJI_AUTH_PROVIDER = 'kamaji';
 /** The authMetadata key carrying the fleet cluster id. @public */
 export const KAMAJI_CLUSTER_ID_METADATA = 'kamaji-backstage.io/cluster-id';
 
-const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
+/** A kubeconfig credential field: inline base64 data, else the file it names. */
+function inlineOrFile(data?: string, file?: string): string | undefined {
+  if (data) return Buffer.from(data, 'base64').toString('utf8');
+  return file ? readFileSync(file, 'utf8') : undefined;
+}
 
 /**
  * The credential a cluster's KubeConfig (from the fleet's `getClusterAccess`) holds: a bearer
@@ -23,16 +30,8 @@ const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 export function credentialOf(access: ClusterAccess): KubernetesCredential {
   const user = access.kubeConfig.getCurrentUser();
   if (user?.token) return { type: 'bearer token', token: user.token };
-  const cert = user?.certData
-    ? decode(user.certData)
-    : user?.certFile
-    ? readFileSync(user.certFile, 'utf8')
-    : undefined;
-  const key = user?.keyData
-    ? decode(user.keyData)
-    : user?.keyFile
-    ? readFileSync(user.keyFile, 'utf8')
-    : undefined;
+  const cert = inlineOrFile(user?.certData, user?.certFile);
+  const key = inlineOrFile(user?.keyData, user?.keyFile);
   if (cert && key) return { type: 'x509 client certificate', cert, key };
   return { type: 'anonymous' };
 }
@@ -56,7 +55,9 @@ export class KamajiAuthStrategy implements AuthenticationStrategy {
     private readonly cacheMs = 60_000,
   ) {}
 
-  async getCredential(clusterDetails: ClusterDetails): Promise<KubernetesCredential> {
+  async getCredential(
+    clusterDetails: ClusterDetails,
+  ): Promise<KubernetesCredential> {
     const id = clusterDetails.authMetadata[KAMAJI_CLUSTER_ID_METADATA];
     if (!id) return { type: 'anonymous' };
     const hit = this.cache.get(id);

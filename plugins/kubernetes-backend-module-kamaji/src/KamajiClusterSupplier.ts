@@ -43,6 +43,9 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
   private timer?: NodeJS.Timeout;
   private pending = new Set<ClusterId>();
   private flushing?: Promise<void>;
+  /** Wanted clusters without a readable kubeconfig Secret, and the last list reported of them. */
+  private readonly withoutAccess = new Set<ClusterId>();
+  private reportedWithoutAccess = '';
 
   constructor(
     private readonly fleet: FleetService,
@@ -79,17 +82,22 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
     const mcs = this.settings.managementClusters;
     if (mcs && !mcs.includes(node.managementCluster)) return false;
     if (node.role === 'island') return this.settings.includeIslands;
-    if (node.role === 'tenant') return this.settings.includeTenants && node.managed;
+    if (node.role === 'tenant')
+      return this.settings.includeTenants && node.managed;
     return false;
   }
 
   /** Whether a cluster can be reached now. */
   private reachable(node: FleetCluster): boolean {
     if (node.staleness.stale) return false;
-    if (node.role === 'island') return node.connection.status !== 'disconnected';
+    if (node.role === 'island')
+      return node.connection.status !== 'disconnected';
     if (node.role === 'tenant' && node.islandId) {
       const island = this.fleet.getCluster(node.islandId);
-      if (island?.role === 'island' && island.connection.status === 'disconnected')
+      if (
+        island?.role === 'island' &&
+        island.connection.status === 'disconnected'
+      )
         return false;
     }
     return true;
@@ -127,8 +135,11 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
 
   private async resolveAll() {
     const s = this.fleet.getSnapshot();
-    const ids = [...s.islands, ...s.tenants].filter(n => this.wanted(n)).map(n => n.id);
-    for (const id of this.endpoints.keys()) if (!ids.includes(id)) this.endpoints.delete(id);
+    const ids = [...s.islands, ...s.tenants]
+      .filter(n => this.wanted(n))
+      .map(n => n.id);
+    for (const id of this.endpoints.keys())
+      if (!ids.includes(id)) this.endpoints.delete(id);
     await this.resolve(ids);
   }
 
@@ -147,8 +158,10 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
           const access = await this.fleet.getClusterAccess(id);
           if (!access) {
             this.endpoints.delete(id);
+            this.withoutAccess.add(id);
             continue;
           }
+          this.withoutAccess.delete(id);
           const cluster = access.kubeConfig.getCurrentCluster();
           this.endpoints.set(id, {
             url: access.server,
@@ -163,13 +176,31 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    this.reportWithoutAccess();
   }
 
-  async getClusters(options: Parameters<KubernetesClustersSupplier['getClusters']>[0]): Promise<ClusterDetails[]> {
+  /** One log line when the set of clusters without access changes, not one per refresh. */
+  private reportWithoutAccess() {
+    for (const id of this.withoutAccess)
+      if (!this.fleet.getCluster(id)) this.withoutAccess.delete(id);
+    const list = [...this.withoutAccess].sort().join(', ');
+    if (list === this.reportedWithoutAccess) return;
+    this.reportedWithoutAccess = list;
+    if (list)
+      this.logger.info(
+        `kamaji cluster supplier: no kubeconfig Secret readable for ${this.withoutAccess.size} cluster(s), not offered to the Kubernetes plugin until there is one: ${list}`,
+      );
+  }
+
+  async getClusters(
+    options: Parameters<KubernetesClustersSupplier['getClusters']>[0],
+  ): Promise<ClusterDetails[]> {
     await this.start();
     if (this.flushing) await this.flushing;
     const fleetClusters: ClusterDetails[] = [];
-    for (const [id, ep] of [...this.endpoints].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [id, ep] of [...this.endpoints].sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
       const node = this.fleet.getCluster(id);
       if (!node || !this.wanted(node) || !this.reachable(node)) continue;
       fleetClusters.push({
@@ -189,7 +220,9 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
       try {
         configured = await this.fallback.getClusters(options);
       } catch (e) {
-        this.logger.warn(`configured Kubernetes clusters could not be read: ${e}`);
+        this.logger.warn(
+          `configured Kubernetes clusters could not be read: ${e}`,
+        );
       }
     }
     const names = new Set(fleetClusters.map(c => c.name));

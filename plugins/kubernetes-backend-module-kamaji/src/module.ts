@@ -32,9 +32,20 @@ export const kubernetesModuleKamaji = createBackendModule({
         lifecycle: coreServices.lifecycle,
         fleet: fleetServiceRef,
       },
-      async init({ clusterSuppliers, authStrategies, config, logger, lifecycle, fleet }) {
+      async init({
+        clusterSuppliers,
+        authStrategies,
+        config,
+        logger,
+        lifecycle,
+        fleet,
+      }) {
         const settings = readKubernetesSettings(config);
-        const strategy = new KamajiAuthStrategy(fleet, logger, settings.credentialCacheMs);
+        const strategy = new KamajiAuthStrategy(
+          fleet,
+          logger,
+          settings.credentialCacheMs,
+        );
         authStrategies.addAuthStrategy(KAMAJI_AUTH_PROVIDER, strategy);
         clusterSuppliers.addClusterSupplier(async ({ getDefault }) => {
           let fallback: KubernetesClustersSupplier | undefined;
@@ -42,11 +53,21 @@ export const kubernetesModuleKamaji = createBackendModule({
             try {
               fallback = await getDefault();
             } catch (e) {
-              logger.info(`no configured Kubernetes clusters next to the fleet's: ${e}`);
+              logger.info(
+                `no configured Kubernetes clusters next to the fleet's: ${e}`,
+              );
             }
           }
-          const supplier = new KamajiClusterSupplier(fleet, settings, logger, strategy, fallback);
-          supplier.start().catch(e => logger.error(`kamaji cluster supplier: ${e}`));
+          const supplier = new KamajiClusterSupplier(
+            fleet,
+            settings,
+            logger,
+            strategy,
+            fallback,
+          );
+          supplier
+            .start()
+            .catch(e => logger.error(`kamaji cluster supplier: ${e}`));
           lifecycle.addShutdownHook(() => supplier.stop());
           return supplier;
         });

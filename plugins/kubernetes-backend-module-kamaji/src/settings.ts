@@ -16,8 +16,11 @@ export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
     includeIslands: c?.getOptionalBoolean('includeIslands') ?? true,
     includeTenants: c?.getOptionalBoolean('includeTenants') ?? true,
     managementClusters: c?.getOptionalStringArray('managementClusters'),
-    keepConfiguredClusters: c?.getOptionalBoolean('keepConfiguredClusters') ?? true,
-    accessRefreshMs: (c?.getOptionalNumber('accessRefreshSeconds') ?? 300) * 1000,
-    credentialCacheMs: (c?.getOptionalNumber('credentialCacheSeconds') ?? 60) * 1000,
+    keepConfiguredClusters:
+      c?.getOptionalBoolean('keepConfiguredClusters') ?? true,
+    accessRefreshMs:
+      (c?.getOptionalNumber('accessRefreshSeconds') ?? 300) * 1000,
+    credentialCacheMs:
+      (c?.getOptionalNumber('credentialCacheSeconds') ?? 60) * 1000,
   };
 }

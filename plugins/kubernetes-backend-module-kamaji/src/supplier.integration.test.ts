@@ -20,17 +20,20 @@ import { KamajiClusterSupplier } from './KamajiClusterSupplier';
 import { readKubernetesSettings } from './settings';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import type { FleetObjectApi, LocalControlPlane } from '@internal/test-kube';
+// The real fleet service, which this module needs at run time (test only).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { fleetServiceFactory } from '@kamaji-backstage/plugin-kamaji-backend';
-// The fleet backend's test helpers: local control plane + rbac.yaml + the seeded example fleet.
+// The shared fleet test environment: local control plane + rbac.yaml + the seeded example fleet.
 import {
+  type FleetObjectApi,
+  type LocalControlPlane,
   credentialPatterns,
   findCredentials,
   FLEET_USER,
   startFleetPlane,
   TEST_FIELD_MANAGER,
   waitFor,
-} from '@kamaji-backstage/plugin-kamaji-backend/src/fleet/__testUtils__/fleetTestEnv';
+} from '@internal/test-kube';
 import { kubernetesModuleKamaji } from './module';
 
 jest.setTimeout(300_000);
@@ -123,9 +126,9 @@ beforeAll(async () => {
           labels: { 'cluster.x-k8s.io/cluster-name': tenant },
         },
         data: {
-          value: Buffer.from(plane.kubeConfigYaml(server, 'admin', auth)).toString(
-            'base64',
-          ),
+          value: Buffer.from(
+            plane.kubeConfigYaml(server, 'admin', auth),
+          ).toString('base64'),
         },
       },
       { fieldManager: TEST_FIELD_MANAGER },
@@ -177,50 +180,102 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
       'central/fleet-tenants/lyon-press-line',
       'central/fleet-tenants/platform-tools',
     ]);
-    const press = items.find(c => c.name === 'central/fleet-tenants/lyon-press-line')!;
-    expect(press).toMatchObject({ title: 'lyon-press-line', authProvider: 'kamaji' });
+    const press = items.find(
+      c => c.name === 'central/fleet-tenants/lyon-press-line',
+    )!;
+    expect(press).toMatchObject({
+      title: 'lyon-press-line',
+      authProvider: 'kamaji',
+    });
     // presentAuthMetadata gives nothing: the router then leaves `auth` out.
     expect(press.auth).toBeUndefined();
-    expect(Object.keys(press).sort()).toEqual(['authProvider', 'name', 'title']);
+    expect(Object.keys(press).sort()).toEqual([
+      'authProvider',
+      'name',
+      'title',
+    ]);
   });
 
   // The kubernetes-backend's proxy and fetcher load @kubernetes/client-node with a dynamic
   // import(), which jest cannot run without --experimental-vm-modules; so the request is made
   // here the way they make it, with the same supplier and auth strategy the module installs.
   it.each([
-    ['central/fleet-tenants/lyon-press-line', 'x509 client certificate', '/api/v1/namespaces/kamaji-tenants', 'Namespace'],
-    ['central/fleet-tenants/berlin-pos', 'bearer token', '/api/v1/namespaces/kamaji-tenants', 'Namespace'],
+    [
+      'central/fleet-tenants/lyon-press-line',
+      'x509 client certificate',
+      '/api/v1/namespaces/kamaji-tenants',
+      'Namespace',
+    ],
+    [
+      'central/fleet-tenants/berlin-pos',
+      'bearer token',
+      '/api/v1/namespaces/kamaji-tenants',
+      'Namespace',
+    ],
     // The island Secret holds the fleet user's kubeconfig: the least-privilege island role (rbac.yaml).
-    ['central/fleet-islands/island-a', 'x509 client certificate', '/apis/kamaji.clastix.io/v1alpha1/namespaces/kamaji-tenants/tenantcontrolplanes', 'TenantControlPlaneList'],
-  ])('reaches %s with the fleet credentials (%s)', async (name, type, path, kind) => {
-    const logger = mockServices.logger.mock();
-    const strategy = new KamajiAuthStrategy(fleet, logger);
-    const supplier = new KamajiClusterSupplier(
-      fleet,
-      readKubernetesSettings(mockServices.rootConfig()),
-      logger,
-      strategy,
-    );
-    const all = await supplier.getClusters({ credentials: {} as any });
-    supplier.stop();
-    const cluster = all.find(c => c.name === name)!;
-    expect(cluster.authMetadata).toEqual({
-      'kubernetes.io/auth-provider': 'kamaji',
-      'kamaji-backstage.io/cluster-id': name,
-    });
-    expect((await strategy.getCredential(cluster)).type).toBe(type);
-    const res = await getAs(cluster, strategy, path);
-    expect(res.status).toBe(200);
-    expect(res.body.kind).toBe(kind);
-  });
+    [
+      'central/fleet-islands/island-a',
+      'x509 client certificate',
+      '/apis/kamaji.clastix.io/v1alpha1/namespaces/kamaji-tenants/tenantcontrolplanes',
+      'TenantControlPlaneList',
+    ],
+  ])(
+    'reaches %s with the fleet credentials (%s)',
+    async (name, type, path, kind) => {
+      const logger = mockServices.logger.mock();
+      const strategy = new KamajiAuthStrategy(fleet, logger);
+      const supplier = new KamajiClusterSupplier(
+        fleet,
+        readKubernetesSettings(mockServices.rootConfig()),
+        logger,
+        strategy,
+      );
+      const all = await supplier.getClusters({ credentials: {} as any });
+      supplier.stop();
+      const cluster = all.find(c => c.name === name)!;
+      expect(cluster.authMetadata).toEqual({
+        'kubernetes.io/auth-provider': 'kamaji',
+        'kamaji-backstage.io/cluster-id': name,
+      });
+      expect((await strategy.getCredential(cluster)).type).toBe(type);
+      const res = await getAs(cluster, strategy, path);
+      expect(res.status).toBe(200);
+      expect(res.body.kind).toBe(kind);
+    },
+  );
 
   it('the proxy answers for a fleet cluster without exposing credentials', async () => {
     const res = await request(backend.server)
       .get('/api/kubernetes/proxy/api/v1/namespaces/kamaji-tenants')
-      .set('Backstage-Kubernetes-Cluster', 'central/fleet-tenants/lyon-press-line');
+      .set(
+        'Backstage-Kubernetes-Cluster',
+        'central/fleet-tenants/lyon-press-line',
+      );
     texts.push(res.text, JSON.stringify(res.headers));
     // 200 in a real backend; 500 under jest (dynamic import, see above). Either way: no credentials.
     expect([200, 500]).toContain(res.status);
+  });
+
+  it('names the tenants without a kubeconfig Secret in one log line, not one per refresh', async () => {
+    const logger = mockServices.logger.mock();
+    const supplier = new KamajiClusterSupplier(
+      fleet,
+      readKubernetesSettings(
+        mockServices.rootConfig({
+          data: { kamaji: { kubernetes: { accessRefreshSeconds: 0.1 } } },
+        }),
+      ),
+      logger,
+    );
+    await supplier.start();
+    await new Promise(r => setTimeout(r, 600)); // several refreshes
+    supplier.stop();
+    const lines = logger.info.mock.calls.map(c => String(c[0]));
+    expect(lines.filter(l => l.includes('no kubeconfig Secret'))).toEqual([
+      'kamaji cluster supplier: no kubeconfig Secret readable for 3 cluster(s), not offered to the Kubernetes plugin until there is one: ' +
+        'central/fleet-tenants/berlin-kiosk, central/fleet-tenants/lyon-paint-shop, central/fleet-tenants/lyon-quality-lab',
+    ]);
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it("leaves out a stopped island's clusters without an error, and takes them back", async () => {
@@ -229,7 +284,11 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
       'island-b and berlin-pos left out',
       async () => {
         const items = await clusters();
-        return items.some(c => String(c.name).includes('island-b') || c.name === 'central/fleet-tenants/berlin-pos')
+        return items.some(
+          c =>
+            String(c.name).includes('island-b') ||
+            c.name === 'central/fleet-tenants/berlin-pos',
+        )
           ? undefined
           : items;
       },
@@ -245,7 +304,9 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
     await waitFor(
       'island-b back',
       async () =>
-        (await clusters()).some(c => c.name === 'central/fleet-islands/island-b'),
+        (
+          await clusters()
+        ).some(c => c.name === 'central/fleet-islands/island-b'),
       40_000,
       500,
     );

@@ -23,6 +23,7 @@ export {
   DEFAULT_FLEET_DIR,
   SEED_FIELD_MANAGER,
   SEED_FOR_KCP_ANNOTATION,
+  SEED_CONTROLLED_BY_ANNOTATION,
 } from './seed';
 export type {
   SeedFleetOptions,
@@ -35,3 +36,15 @@ export {
   KNOWN_INVALID_UPSTREAM_EXAMPLES,
 } from './upstreamExamples';
 export type { UpstreamExampleResult } from './upstreamExamples';
+export {
+  FLEET_USER,
+  ISLANDS,
+  TEST_FIELD_MANAGER,
+  rbacDocuments,
+  applyAll,
+  startFleetPlane,
+  waitFor,
+  credentialPatterns,
+  findCredentials,
+} from './fleet/fleetPlane';
+export type { RbacTarget } from './fleet/fleetPlane';

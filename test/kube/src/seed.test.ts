@@ -10,10 +10,11 @@ import {
   KAMAJI_LABELS,
   KubeKind,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { LocalControlPlane } from './LocalControlPlane';
+import { DEFAULT_CLUSTERS, LocalControlPlane } from './LocalControlPlane';
 import {
   DEFAULT_FLEET_DIR,
   FleetObjectApi,
+  SEED_CONTROLLED_BY_ANNOTATION,
   SEED_FOR_KCP_ANNOTATION,
   TCP_NAME_PLACEHOLDER,
   readManifests,
@@ -31,8 +32,10 @@ const {
   MachineDeployment,
   Machine,
 } = FLEET_KINDS;
-const CLUSTERS = ['central', 'island-a', 'island-b'];
 const ISLANDS = ['island-a', 'island-b'];
+/** Tenants with their own API server and workloads under examples/fleet/tenants. */
+const TENANTS = ['lyon-press-line'];
+const CLUSTERS = ['central', ...ISLANDS, ...TENANTS];
 
 /** Every manifest of the example fleet, with the cluster it belongs to. */
 function fleetManifests(): Array<ManifestObject & { cluster: string }> {
@@ -53,6 +56,14 @@ function fleetManifests(): Array<ManifestObject & { cluster: string }> {
       seeded,
     )) {
       out.push({ ...m, cluster: island });
+    }
+  }
+  for (const tenant of TENANTS) {
+    for (const m of readManifests(
+      join(DEFAULT_FLEET_DIR, 'tenants', tenant),
+      DEFAULT_FLEET_DIR,
+    )) {
+      out.push({ ...m, cluster: tenant });
     }
   }
   return out;
@@ -106,10 +117,18 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
       islandKubeconfigs: Object.fromEntries(
         ISLANDS.map(i => [i, plane.kubeConfigYaml(i)]),
       ),
+      tenantKubeconfigs: Object.fromEntries(
+        TENANTS.map(t => [t, plane.kubeConfigYaml(t)]),
+      ),
     });
 
   beforeAll(async () => {
-    plane = await LocalControlPlane.start();
+    plane = await LocalControlPlane.start({
+      clusters: {
+        ...DEFAULT_CLUSTERS,
+        ...Object.fromEntries(TENANTS.map(t => [t, []])),
+      },
+    });
     kcs = Object.fromEntries(CLUSTERS.map(c => [c, plane.kubeConfig(c)]));
     objectApis = Object.fromEntries(
       CLUSTERS.map(c => [c, FleetObjectApi.forConfig(kcs[c])]),
@@ -155,7 +174,8 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
     const manifests = fleetManifests();
     for (const cluster of CLUSTERS) {
       const c = first.clusters[cluster];
-      const extra = cluster === 'central' ? ISLANDS.length : 0; // the kubeconfig Secrets
+      // the kubeconfig Secrets of the islands and of the tenants with an API server
+      const extra = cluster === 'central' ? ISLANDS.length + TENANTS.length : 0;
       expect(c.objects).toBe(
         manifests.filter(m => m.cluster === cluster).length + extra,
       );
@@ -443,6 +463,7 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
       [...new Set(manifests.map(m => m.source.split('#')[0]))].sort(),
     ).toEqual(files);
 
+    const ownerships: Array<{ source: string; got: any; want: any }> = [];
     for (const m of manifests) {
       const api = objectApis[m.cluster];
       const ref: AnyObject = JSON.parse(JSON.stringify(m.obj));
@@ -460,7 +481,35 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
         tcpName = seeded.name;
         delete ref.metadata.annotations[SEED_FOR_KCP_ANNOTATION];
       }
+      const controlledBy =
+        ref.metadata.annotations?.[SEED_CONTROLLED_BY_ANNOTATION];
+      if (controlledBy)
+        delete ref.metadata.annotations[SEED_CONTROLLED_BY_ANNOTATION];
       const stored = await api.get(ref);
+      if (controlledBy) {
+        const [ownerKind, ownerName] = controlledBy.split('/');
+        const ownerManifest = manifests.find(
+          o =>
+            o.cluster === m.cluster &&
+            o.obj.kind === ownerKind &&
+            o.obj.metadata.name === ownerName,
+        );
+        const owner = ownerManifest && (await api.get(ownerManifest.obj));
+        ownerships.push({
+          source: m.source,
+          got: stored?.metadata.ownerReferences,
+          want: [
+            {
+              apiVersion: owner?.apiVersion,
+              kind: ownerKind,
+              name: ownerName,
+              uid: owner?.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        });
+      }
       if (!stored)
         throw new Error(
           `${m.source}: ${m.obj.kind} ${ref.metadata.name} was not found in ${m.cluster}`,
@@ -495,6 +544,10 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
         expectContained(stored.status, expected, `${m.source} status`);
       }
     }
+
+    // The controller ownerReferences asked for with seed.kamaji-backstage.io/controlled-by.
+    expect(ownerships.length).toBe(3);
+    for (const o of ownerships) expect(o).toEqual({ ...o, got: o.want });
 
     // A few typed fields, read back through the typed API, that a pruning schema would lose first.
     const md = (await central.getNamespacedCustomObject({
@@ -567,6 +620,70 @@ describe('seedFleet (examples/fleet into real API servers)', () => {
       'lyon-quality-lab',
       'platform-tools',
     ]);
+  });
+
+  it("seeds a tenant's workloads into its own API server and its CAPI kubeconfig Secret into central", async () => {
+    const secret = await objectApis.central.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'lyon-press-line-kubeconfig',
+        namespace: 'fleet-tenants',
+      },
+    });
+    expect(secret?.type).toBe('cluster.x-k8s.io/secret');
+    expect(secret?.metadata.labels).toMatchObject({
+      'cluster.x-k8s.io/cluster-name': 'lyon-press-line',
+    });
+    const kc = new KubeConfig();
+    kc.loadFromString(Buffer.from(secret!.data.value, 'base64').toString());
+    expect(kc.getCurrentCluster()?.server).toBe(
+      plane.server('lyon-press-line'),
+    );
+
+    const pods = await kcs['lyon-press-line']
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({
+        namespace: 'press-line',
+        labelSelector: 'backstage.io/kubernetes-id=press-line-vision',
+      });
+    expect(pods.items).toHaveLength(2);
+    for (const pod of pods.items) {
+      expect(pod.status?.phase).toBe('Running');
+      expect(pod.status?.containerStatuses?.every(c => c.ready)).toBe(true);
+      expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({
+        kind: 'ReplicaSet',
+        name: 'press-line-vision-6b7f9c8d4f',
+      });
+    }
+    // The tenant's objects went to its own API server, not to central.
+    expect(
+      await objectApis.central.get({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'press-line' },
+      }),
+    ).toBeUndefined();
+  });
+
+  it("skips a tenant's workloads when it has no API server", async () => {
+    const lines: string[] = [];
+    const withoutTenant = await seedFleet({
+      clusters: Object.fromEntries(
+        Object.entries(kcs).filter(([c]) => !TENANTS.includes(c)),
+      ),
+      islandKubeconfigs: Object.fromEntries(
+        ISLANDS.map(i => [i, plane.kubeConfigYaml(i)]),
+      ),
+      log: line => lines.push(line),
+    });
+    expect(Object.keys(withoutTenant.clusters).sort()).toEqual([
+      'central',
+      ...ISLANDS,
+    ]);
+    expect(lines).toContain(
+      'tenant lyon-press-line: no API server given, its workloads (tenants/lyon-press-line) and Secret are not seeded',
+    );
   });
 
   it('is idempotent: a second run succeeds and changes no resourceVersion', async () => {

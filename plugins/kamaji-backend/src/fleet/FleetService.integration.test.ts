@@ -736,6 +736,12 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
     expect(
       await service.getClusterAccess('central/fleet-tenants/berlin-pos'),
     ).toBeUndefined(); // no tenant kubeconfig Secret seeded
+    // ... which is normal (no API server yet), so nothing is logged for it.
+    expect(
+      logger.lines.filter(l =>
+        l.includes('cluster access for central/fleet-tenants/berlin-pos'),
+      ),
+    ).toEqual([]);
     expect(
       await service.getClusterAccess(
         'central/fleet-islands/island-b/tcp/kamaji-tenants/legacy-cameras',

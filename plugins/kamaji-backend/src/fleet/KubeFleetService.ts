@@ -13,7 +13,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-node';
 import { buildManagementKubeConfig, FleetConfig } from './config';
 import { FleetModel } from './fleetModel';
-import { describeError } from './kubeHttp';
+import { describeError, KubeHttpError } from './kubeHttp';
 import { ManagementSource } from './managementSource';
 import { BuildCache, buildFleet } from './modelBuilder';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
@@ -167,6 +167,8 @@ export class KubeFleetService implements FleetService {
         kubeConfig,
       };
     } catch (e) {
+      // No Secret yet is normal (still provisioning, no API server): the caller decides what to say.
+      if (e instanceof KubeHttpError && e.statusCode === 404) return undefined;
       this.logger.warn(`cluster access for ${id}: ${describeError(e)}`);
       return undefined;
     }

@@ -1,20 +1,22 @@
 /* eslint-disable no-console */
 /**
  * Prepares the demo backend for a running local control plane: applies the least-privilege RBAC of
- * examples/deploy/rbac.yaml to central and writes an app-config file that points
+ * examples/deploy/rbac.yaml (the management part to central, the tenant part to each tenant cluster
+ * of the control plane, i.e. one named like a folder of examples/fleet/tenants) and writes an app-config file that points
  * `kamaji.managementClusters` at central as the `kamaji-backstage` user (group kamaji-backstage),
  * so the demo runs with exactly the rights a real installation would grant.
  *
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs \
  *     test/kube/src/demo/prepareBackend.ts --state-dir .kube-local/demo --out .kube-local/demo/app-config.demo.yaml
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { parseAllDocuments, stringify } from 'yaml';
-import { REPO_ROOT } from '../paths';
+import { stringify } from 'yaml';
+import { rbacDocuments } from '../fleet/fleetPlane';
 import { KubeplaneState } from '../state';
-import { AnyObject, FleetObjectApi } from '../seed/FleetObjectApi';
+import { FleetObjectApi } from '../seed/FleetObjectApi';
+import { DEFAULT_FLEET_DIR } from '../seed/seedFleet';
 
 /** The kubeplane user the demo backend runs as; examples/deploy/rbac.yaml binds its group. */
 export const DEMO_BACKEND_USER = 'kamaji-backstage';
@@ -42,17 +44,24 @@ async function main() {
     );
   }
 
-  const admin = new KubeConfig();
-  admin.loadFromFile(state.clusters.central.adminKubeconfig);
-  const api = FleetObjectApi.forConfig(admin);
-  const rbac = parseAllDocuments(
-    readFileSync(join(REPO_ROOT, 'examples', 'deploy', 'rbac.yaml'), 'utf8'),
-  )
-    .map(d => d.toJS() as AnyObject | null)
-    .filter((o): o is AnyObject => !!o?.kind);
-  for (const obj of rbac) {
-    await api.apply(obj, { fieldManager: 'kamaji-backstage-demo' });
-  }
+  const adminApi = (cluster: string) => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(state.clusters[cluster].adminKubeconfig);
+    return FleetObjectApi.forConfig(kc);
+  };
+  const applyTo = async (cluster: string, target: 'management' | 'tenant') => {
+    const docs = rbacDocuments(target);
+    const api = adminApi(cluster);
+    for (const obj of docs)
+      await api.apply(obj, { fieldManager: 'kamaji-backstage-demo' });
+    return docs.length;
+  };
+  let applied = await applyTo('central', 'management');
+  const tenantsDir = join(DEFAULT_FLEET_DIR, 'tenants');
+  const tenants = (
+    existsSync(tenantsDir) ? readdirSync(tenantsDir) : []
+  ).filter(t => state.clusters[t]?.running);
+  for (const tenant of tenants) applied += await applyTo(tenant, 'tenant');
 
   const config = {
     kamaji: {
@@ -72,7 +81,9 @@ async function main() {
     )}`,
   );
   console.log(
-    `demo backend: ${rbac.length} RBAC objects applied to central; config written to ${out}`,
+    `demo backend: ${applied} RBAC objects applied to central${tenants
+      .map(t => ` + ${t}`)
+      .join('')}; config written to ${out}`,
   );
 }
 

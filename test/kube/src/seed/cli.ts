@@ -3,10 +3,14 @@
  * Seeds the example fleet (examples/fleet) into a running local control plane.
  *
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs test/kube/src/seed/cli.ts \
- *     [--state-dir <dir>] [--fleet-dir <dir>] [--verbose]
+ *     [--state-dir <dir>] [--fleet-dir <dir>] [--tenant-user <user>] [--verbose]
  *
  * --state-dir defaults to the demo control plane (.kube-local/demo). The admin kubeconfig of each
  * island becomes the content of its CAPI Secret <island>-kubeconfig in central (fine for a demo).
+ * A tenant with workloads under tenants/<tenant>/ and its own cluster in the control plane (e.g.
+ * `--cluster lyon-press-line`) gets them seeded there, and a CAPI Secret <tenant>-kubeconfig in
+ * central holding the kubeconfig of --tenant-user (default kamaji-backstage, the demo backend's
+ * user, which examples/deploy/rbac.yaml gives read-only access to workloads on tenant clusters).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,7 +21,7 @@ import { DEFAULT_FLEET_DIR, seedFleet } from './seedFleet';
 
 function usage(): never {
   console.error(
-    'usage: cli.ts [--state-dir <dir>] [--fleet-dir <dir>] [--verbose]',
+    'usage: cli.ts [--state-dir <dir>] [--fleet-dir <dir>] [--tenant-user <user>] [--verbose]',
   );
   process.exit(2);
 }
@@ -26,6 +30,7 @@ function parseArgs(argv: string[]) {
   const out = {
     stateDir: DEMO_STATE_DIR,
     fleetDir: DEFAULT_FLEET_DIR,
+    tenantUser: 'kamaji-backstage',
     verbose: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -37,6 +42,7 @@ function parseArgs(argv: string[]) {
     else if (arg === '--fleet-dir') out.fleetDir = resolve(value());
     else if (arg.startsWith('--fleet-dir='))
       out.fleetDir = resolve(arg.slice('--fleet-dir='.length));
+    else if (arg === '--tenant-user') out.tenantUser = value();
     else if (arg === '--verbose' || arg === '-v') out.verbose = true;
     else usage();
   }
@@ -92,9 +98,33 @@ async function main() {
       islandKubeconfigs[name] = readFileSync(c.adminKubeconfig, 'utf8');
   }
 
+  const tenantKubeconfigs: Record<string, string> = {};
+  const tenantsDir = join(args.fleetDir, 'tenants');
+  for (const tenant of existsSync(tenantsDir) ? readdirSync(tenantsDir) : []) {
+    const c = state.clusters[tenant];
+    if (!statSync(join(tenantsDir, tenant)).isDirectory()) continue;
+    if (!c) {
+      console.log(
+        `tenant ${tenant}: no cluster "${tenant}" in the control plane, its workloads are not seeded (start kubeplane with --cluster ${tenant})`,
+      );
+      continue;
+    }
+    if (!c.running) throw new Error(`cluster "${tenant}" is stopped`);
+    const user = state.users[args.tenantUser];
+    if (!user?.kubeconfigs[tenant])
+      throw new Error(
+        `the control plane has no user "${args.tenantUser}" for the Secret ${tenant}-kubeconfig; start kubeplane with --user ${args.tenantUser} or pass --tenant-user`,
+      );
+    const kc = new KubeConfig();
+    kc.loadFromFile(c.adminKubeconfig);
+    clusters[tenant] = kc;
+    tenantKubeconfigs[tenant] = readFileSync(user.kubeconfigs[tenant], 'utf8');
+  }
+
   const result = await seedFleet({
     clusters,
     islandKubeconfigs,
+    tenantKubeconfigs,
     fleetDir: args.fleetDir,
     log: args.verbose
       ? line => console.log(`  ${line}`)

@@ -22,6 +22,14 @@ export const SEED_FIELD_MANAGER = 'kamaji-backstage-seed';
 export const SEED_FOR_KCP_ANNOTATION =
   'seed.kamaji-backstage.io/for-kamajicontrolplane';
 
+/**
+ * On any manifest: `<Kind>/<name>` of an object in the same namespace and cluster, seeded before it,
+ * that controls it (a ReplicaSet's Deployment, a Pod's ReplicaSet). The seeder writes the controller
+ * ownerReference with the owner's uid, as the controllers do, and not the annotation itself.
+ */
+export const SEED_CONTROLLED_BY_ANNOTATION =
+  'seed.kamaji-backstage.io/controlled-by';
+
 /** Replaced, in the status of KamajiControlPlanes and seeded TenantControlPlanes, by the TCP's name. */
 export const TCP_NAME_PLACEHOLDER = '${TCP_NAME}';
 
@@ -39,6 +47,13 @@ export interface SeedFleetOptions {
   clusters: Record<string, KubeConfig>;
   /** Island name → kubeconfig YAML stored in central as the CAPI Secret `<island>-kubeconfig` (key `value`). */
   islandKubeconfigs: Record<string, string>;
+  /**
+   * Tenant name → kubeconfig YAML stored in central as the CAPI Secret `<tenant>-kubeconfig` (key
+   * `value`, in the tenant Cluster's namespace), for tenants with their own API server in
+   * `clusters`: their workloads (`tenants/<tenant>/*.yaml`) are seeded there. Tenant directories
+   * without a KubeConfig in `clusters` are skipped (no API server, no Secret).
+   */
+  tenantKubeconfigs?: Record<string, string>;
   /** Default: examples/fleet of the repository. Layout: `central/*.yaml`, `islands/<island>/*.yaml`. */
   fleetDir?: string;
   /** Progress lines (never Secret content). */
@@ -149,8 +164,8 @@ function tcpNameForKcp(kcp: AnyObject): string {
     : kcp.metadata.name;
 }
 
-function listIslandDirs(fleetDir: string): string[] {
-  const dir = join(fleetDir, 'islands');
+function listSubDirs(fleetDir: string, sub: 'islands' | 'tenants'): string[] {
+  const dir = join(fleetDir, sub);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter(d => statSync(join(dir, d)).isDirectory())
@@ -185,7 +200,7 @@ export async function seedFleet(
       `no KubeConfig for the management cluster "${MANAGEMENT_CLUSTER}"`,
     );
 
-  const islands = listIslandDirs(fleetDir);
+  const islands = listSubDirs(fleetDir, 'islands');
   for (const island of islands) {
     if (!apis[island])
       throw new Error(
@@ -196,6 +211,22 @@ export async function seedFleet(
         `no kubeconfig YAML given for island "${island}" (needed for Secret ${island}-kubeconfig)`,
       );
     }
+  }
+
+  const tenants: string[] = [];
+  for (const tenant of listSubDirs(fleetDir, 'tenants')) {
+    if (!apis[tenant]) {
+      log(
+        `tenant ${tenant}: no API server given, its workloads (tenants/${tenant}) and Secret are not seeded`,
+      );
+      continue;
+    }
+    if (options.tenantKubeconfigs?.[tenant] === undefined) {
+      throw new Error(
+        `no kubeconfig YAML given for tenant "${tenant}" (needed for Secret ${tenant}-kubeconfig)`,
+      );
+    }
+    tenants.push(tenant);
   }
 
   const result: SeedResult = {
@@ -217,25 +248,42 @@ export async function seedFleet(
     centralDocs,
     centralCounts,
     async applyAll => {
-      // 2. the islands' CAPI kubeconfig Secrets, next to the island Clusters
-      for (const [island, kubeconfig] of Object.entries(
-        options.islandKubeconfigs,
-      )) {
-        const islandCluster = centralDocs.find(
+      // 2. the CAPI kubeconfig Secrets of the islands and of the tenants with an API server,
+      // next to their Clusters
+      const secrets: Array<[string, string, 'island' | 'tenant']> = [
+        ...Object.entries(options.islandKubeconfigs).map(
+          ([n, k]) => [n, k, 'island'] as [string, string, 'island'],
+        ),
+        ...tenants.map(
+          t =>
+            [t, options.tenantKubeconfigs![t], 'tenant'] as [
+              string,
+              string,
+              'tenant',
+            ],
+        ),
+      ];
+      for (const [name, kubeconfig, role] of secrets) {
+        const cluster = centralDocs.find(
           d =>
             d.obj.kind === 'Cluster' &&
-            d.obj.metadata.name === island &&
-            d.obj.metadata.labels?.[KAMAJI_LABELS.role] === 'island',
+            d.obj.metadata.name === name &&
+            (d.obj.metadata.labels?.[KAMAJI_LABELS.role] === 'island') ===
+              (role === 'island'),
         );
+        if (!cluster && role === 'tenant')
+          throw new Error(
+            `tenants/${name}: no tenant Cluster "${name}" is declared in ${fleetDir}/central`,
+          );
         const namespace =
-          islandCluster?.obj.metadata.namespace ?? DEFAULT_ISLAND_NAMESPACE;
+          cluster?.obj.metadata.namespace ?? DEFAULT_ISLAND_NAMESPACE;
         const secret: AnyObject = {
           apiVersion: 'v1',
           kind: 'Secret',
           metadata: {
-            name: `${island}-kubeconfig`,
+            name: `${name}-kubeconfig`,
             namespace,
-            labels: { [KAMAJI_LABELS.capiClusterName]: island },
+            labels: { [KAMAJI_LABELS.capiClusterName]: name },
           },
           type: CAPI_SECRET_TYPE,
           data: { value: Buffer.from(kubeconfig, 'utf8').toString('base64') },
@@ -243,7 +291,7 @@ export async function seedFleet(
         await applyAll([
           {
             obj: secret,
-            source: `(kubeconfig of island ${island}, ${Buffer.byteLength(
+            source: `(kubeconfig of ${role} ${name}, ${Buffer.byteLength(
               kubeconfig,
             )} bytes)`,
           },
@@ -262,6 +310,17 @@ export async function seedFleet(
       isSeededTcp,
     );
     await seedCluster(island, docs, counts);
+  }
+
+  // 4. the tenants' own API servers: their workloads
+  for (const tenant of tenants) {
+    const counts = newCounts();
+    result.clusters[tenant] = counts;
+    await seedCluster(
+      tenant,
+      readManifests(join(fleetDir, 'tenants', tenant), fleetDir),
+      counts,
+    );
   }
 
   const declared = centralDocs
@@ -288,7 +347,9 @@ export async function seedFleet(
     const applied: Applied[] = [];
     const applyAll = async (objs: ManifestObject[]) => {
       for (const m of objs)
-        applied.push(await applyObject(cluster, api, m, counts));
+        applied.push(
+          await applyObject(cluster, api, withController(m, applied), counts),
+        );
     };
     const direct = docs.filter(d => !isSeededTcp(d.obj));
     const seeded = docs.filter(d => isSeededTcp(d.obj));
@@ -433,6 +494,43 @@ export async function seedFleet(
       counts.unchanged++;
     }
     return { source: m.source, stored, status };
+  }
+
+  /** Resolves `seed.kamaji-backstage.io/controlled-by` to the controller ownerReference. */
+  function withController(
+    m: ManifestObject,
+    applied: Applied[],
+  ): ManifestObject {
+    const ref: string | undefined =
+      m.obj.metadata.annotations?.[SEED_CONTROLLED_BY_ANNOTATION];
+    if (!ref) return m;
+    const [kind, name, ...rest] = ref.split('/');
+    const owner = applied.find(
+      a =>
+        a.stored.kind === kind &&
+        a.stored.metadata.name === name &&
+        a.stored.metadata.namespace === m.obj.metadata.namespace,
+    )?.stored;
+    if (!kind || !name || rest.length || !owner) {
+      throw new Error(
+        `${m.source}: ${SEED_CONTROLLED_BY_ANNOTATION} must name a <Kind>/<name> seeded before it in the same namespace, got "${ref}"`,
+      );
+    }
+    const obj = clone(m.obj);
+    delete obj.metadata.annotations[SEED_CONTROLLED_BY_ANNOTATION];
+    if (!Object.keys(obj.metadata.annotations).length)
+      delete obj.metadata.annotations;
+    obj.metadata.ownerReferences = [
+      {
+        apiVersion: owner.apiVersion,
+        kind: owner.kind,
+        name: owner.metadata.name,
+        uid: owner.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
+    return { obj, source: m.source };
   }
 
   /** Names a seeded TenantControlPlane after its KamajiControlPlane in central, as the KCP controller would. */

@@ -1,27 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type {
   LoggerService,
   RootLoggerService,
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { parseAllDocuments } from 'yaml';
-import {
-  FleetObjectApi,
-  LocalControlPlane,
-  REPO_ROOT,
-  seedFleet,
-} from '@internal/test-kube';
+import { FLEET_USER, LocalControlPlane } from '@internal/test-kube';
 import { readFleetConfig } from '../config';
 import { KubeFleetService } from '../KubeFleetService';
 
-/** The user the fleet runs as in the integration tests, in group kamaji-backstage (bound by rbac.yaml). */
-export const FLEET_USER = {
-  name: 'kamaji-backstage',
-  groups: ['kamaji-backstage'],
-};
-export const ISLANDS = ['island-a', 'island-b'];
-export const TEST_FIELD_MANAGER = 'kamaji-backstage-test';
+// The plane, RBAC, seeding, polling and credential-scan helpers live in @internal/test-kube
+// (shared with the catalog and Kubernetes modules' tests); the fleet service's own ones are below.
+export {
+  applyAll,
+  credentialPatterns,
+  findCredentials,
+  FLEET_USER,
+  ISLANDS,
+  rbacDocuments,
+  startFleetPlane,
+  TEST_FIELD_MANAGER,
+  waitFor,
+} from '@internal/test-kube';
 
 /** A Kubernetes object as YAML gives it. */
 export type AnyObject = {
@@ -79,56 +77,6 @@ export class CapturingLogger implements RootLoggerService {
   }
 }
 
-/** The documents of examples/deploy/rbac.yaml, for management clusters or for islands. */
-export function rbacDocuments(target: 'management' | 'island'): AnyObject[] {
-  const text = readFileSync(
-    join(REPO_ROOT, 'examples', 'deploy', 'rbac.yaml'),
-    'utf8',
-  );
-  const docs = parseAllDocuments(text)
-    .map(d => d.toJS() as AnyObject)
-    .filter(Boolean);
-  return docs.filter(d =>
-    target === 'island'
-      ? d.metadata.name.startsWith('kamaji-backstage-island-')
-      : !d.metadata.name.startsWith('kamaji-backstage-island-'),
-  );
-}
-
-export async function applyAll(api: FleetObjectApi, objs: AnyObject[]) {
-  for (const o of objs)
-    await api.apply(o, { fieldManager: TEST_FIELD_MANAGER });
-}
-
-/**
- * Starts the local control plane with the fleet user (and `extraUsers`), applies rbac.yaml with
- * the admin credentials (management part to central, island part to the islands) and seeds the
- * example fleet; the islands' kubeconfig Secrets hold the fleet user's kubeconfig, so islands are
- * read with the island role only.
- */
-export async function startFleetPlane(
-  extraUsers: Array<{ name: string; groups: string[] }> = [],
-) {
-  const plane = await LocalControlPlane.start({
-    users: [FLEET_USER, ...extraUsers],
-  });
-  const admin = (c: string) => FleetObjectApi.forConfig(plane.kubeConfig(c));
-  await applyAll(admin('central'), rbacDocuments('management'));
-  for (const island of ISLANDS)
-    await applyAll(admin(island), rbacDocuments('island'));
-  const seeded = await seedFleet({
-    clusters: {
-      central: plane.kubeConfig('central'),
-      'island-a': plane.kubeConfig('island-a'),
-      'island-b': plane.kubeConfig('island-b'),
-    },
-    islandKubeconfigs: Object.fromEntries(
-      ISLANDS.map(i => [i, plane.kubeConfigYaml(i, FLEET_USER.name)]),
-    ),
-  });
-  return { plane, admin, seeded };
-}
-
 /** Fleet service configuration for the local control plane, as a user's kubeconfig file. */
 export function fleetConfigFor(
   plane: LocalControlPlane,
@@ -163,57 +111,4 @@ export function startService(
   );
   service.start();
   return service;
-}
-
-/** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise(r => setTimeout(r, intervalMs));
-  }
-}
-
-/**
- * Everything that must never appear in logs or the model: private keys, kubeconfig credential
- * fields, bearer tokens, and the harness's static tokens and client keys.
- */
-export function credentialPatterns(plane: LocalControlPlane): RegExp[] {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const patterns = [
-    /BEGIN [A-Z ]*PRIVATE KEY/,
-    /client-key-data/,
-    /client-certificate-data/,
-    /certificate-authority-data/,
-    /\btoken:\s*\S/,
-    /Bearer\s+\S/i,
-    /Authorization/i,
-  ];
-  const state = plane.state;
-  for (const u of Object.values(state.users)) {
-    if (u.token) patterns.push(new RegExp(escape(u.token)));
-    for (const file of Object.values(u.kubeconfigs)) {
-      const text = readFileSync(file, 'utf8');
-      const key = /client-key-data:\s*(\S+)/.exec(text)?.[1];
-      if (key) patterns.push(new RegExp(escape(key.slice(0, 40))));
-    }
-  }
-  return patterns;
-}
-
-export function findCredentials(texts: string[], patterns: RegExp[]): string[] {
-  const found: string[] = [];
-  for (const t of texts) {
-    for (const p of patterns)
-      if (p.test(t)) found.push(`${p} in: ${t.slice(0, 200)}`);
-  }
-  return found;
 }
