@@ -13,6 +13,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import CloudIcon from '@material-ui/icons/CloudQueue';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
@@ -66,6 +67,66 @@ export const kamajiClusterOverviewCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The template form's island picker (`ui:field: KamajiIslandPicker`). Form fields attach to the
+ * scaffolder's `api:scaffolder/form-fields`, which hands them to the template wizard.
+ *
+ * @alpha
+ */
+export const kamajiIslandPickerFormField = FormFieldBlueprint.make({
+  name: 'island-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.islandPickerFormField,
+      ),
+  },
+});
+
+/** The data store picker (`ui:field: KamajiDatastorePicker`). @alpha */
+export const kamajiDatastorePickerFormField = FormFieldBlueprint.make({
+  name: 'datastore-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.datastorePickerFormField,
+      ),
+  },
+});
+
+/** The Kubernetes version picker (`ui:field: KamajiKubernetesVersionPicker`). @alpha */
+export const kamajiKubernetesVersionPickerFormField = FormFieldBlueprint.make({
+  name: 'kubernetes-version-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.kubernetesVersionPickerFormField,
+      ),
+  },
+});
+
+/** The addon set picker (`ui:field: KamajiAddonSetPicker`). @alpha */
+export const kamajiAddonSetPickerFormField = FormFieldBlueprint.make({
+  name: 'addon-set-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.addonSetPickerFormField,
+      ),
+  },
+});
+
+/** The owner group picker (`ui:field: KamajiOwnerPicker`). @alpha */
+export const kamajiOwnerPickerFormField = FormFieldBlueprint.make({
+  name: 'owner-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.ownerPickerFormField,
+      ),
+  },
+});
+
+/**
  * The Kamaji plugin for the new frontend system.
  *
  * @alpha
@@ -75,6 +136,15 @@ export default createFrontendPlugin({
   title: 'Kamaji fleet',
   icon: <CloudIcon />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [kamajiApi, kamajiFleetPage, kamajiClusterOverviewCard],
+  extensions: [
+    kamajiApi,
+    kamajiFleetPage,
+    kamajiClusterOverviewCard,
+    kamajiIslandPickerFormField,
+    kamajiDatastorePickerFormField,
+    kamajiKubernetesVersionPickerFormField,
+    kamajiAddonSetPickerFormField,
+    kamajiOwnerPickerFormField,
+  ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

@@ -13,3 +13,4 @@ export { isKamajiClusterAvailable } from './conditions';
 export { rootRouteRef } from './routes';
 export * from './api';
 export { FleetTopologyContent } from './components/FleetPage';
+export * from './components/scaffolder';

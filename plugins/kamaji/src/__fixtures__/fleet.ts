@@ -289,3 +289,31 @@ export function sse(
     )
     .join('');
 }
+
+/**
+ * A fleet of `islands × perIsland` tenants: islands on 25 sites, tenants owned by 10 teams, every
+ * 50th island disconnected, every 7th tenant unhealthy.
+ */
+export function largeFleet(islands = 500, perIsland = 20): FleetResponse {
+  const islandNodes: IslandNode[] = [];
+  const tenants: TenantNode[] = [];
+  for (let i = 0; i < islands; i++) {
+    const name = `island-${String(i).padStart(3, '0')}`;
+    const id = `cloud/islands/${name}`;
+    const disconnected = i % 50 === 0;
+    const ts = Array.from({ length: perIsland }, (_, j) =>
+      tenant(`t-${i}-${j}`, {
+        islandId: id,
+        owner: `group:default/team-${(i + j) % 10}`,
+        health: (i * perIsland + j) % 7 === 0 ? 'unhealthy' : 'healthy',
+        stale: disconnected,
+        lastSeenAt: disconnected ? LAST_SEEN : undefined,
+      }),
+    );
+    tenants.push(...ts);
+    islandNodes.push(
+      island(name, ts, { disconnected, site: `site-${i % 25}` }),
+    );
+  }
+  return fleet(islandNodes, tenants);
+}

@@ -9,7 +9,12 @@ import TextField from '@material-ui/core/TextField';
 import type { HealthStatus } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse } from '../../api/types';
 import { HEALTH_LABEL } from '../common/HealthBadge';
-import { HEALTH_ORDER, hasFilters, type FleetFilters } from './model';
+import {
+  HEALTH_ORDER,
+  hasFilters,
+  type FleetFilters,
+  type GroupBy,
+} from './model';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -28,6 +33,8 @@ function SingleSelect(props: {
   value?: string;
   options: Array<{ value: string; label: string }>;
   onChange: (v: string | undefined) => void;
+  /** What the empty choice is called. */
+  noneLabel?: string;
 }) {
   const classes = useStyles();
   return (
@@ -40,7 +47,7 @@ function SingleSelect(props: {
         onChange={e => props.onChange((e.target.value as string) || undefined)}
       >
         <MenuItem value="">
-          <em>All</em>
+          <em>{props.noneLabel ?? 'All'}</em>
         </MenuItem>
         {props.options.map(o => (
           <MenuItem key={o.value} value={o.value}>
@@ -84,6 +91,8 @@ function DebouncedText(props: {
 export function FleetFiltersBar(props: {
   snapshot: FleetResponse;
   filters: FleetFilters;
+  groupBy?: GroupBy;
+  onGroupByChange: (g: GroupBy | undefined) => void;
   onChange: (patch: Partial<FleetFilters>) => void;
   onClear: () => void;
 }) {
@@ -158,6 +167,17 @@ export function FleetFiltersBar(props: {
         type="search"
         value={filters.q}
         onChange={v => onChange({ q: v })}
+      />
+      <SingleSelect
+        id="kamaji-group-by"
+        label="Group by"
+        value={props.groupBy}
+        noneLabel="Topology"
+        options={[
+          { value: 'site', label: 'Site' },
+          { value: 'owner', label: 'Owner' },
+        ]}
+        onChange={v => props.onGroupByChange(v as GroupBy | undefined)}
       />
       {hasFilters(filters) && (
         <Button onClick={props.onClear}>Clear filters</Button>

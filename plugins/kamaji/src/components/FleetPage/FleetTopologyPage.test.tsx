@@ -1,98 +1,17 @@
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+import { HttpResponse } from 'msw';
 import { screen, waitFor, within, fireEvent } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useLocation } from 'react-router-dom';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
-import { KamajiClient } from '../../api/KamajiClient';
-import { kamajiApiRef } from '../../api/KamajiApi';
-import type { FleetResponse } from '../../api/types';
+import { delta, fleet, sampleFleet, sse } from '../../__fixtures__/fleet';
 import {
-  delta,
-  fleet,
-  island,
-  sampleFleet,
-  sse,
-  tenant,
-} from '../../__fixtures__/fleet';
-import { FleetTopologyContent } from './FleetTopologyPage';
+  childRows,
+  renderPage,
+  search,
+  serve,
+  setupFleetServer,
+  stream,
+} from './__testUtils__/fleetPageTestEnv';
 
-const BASE = 'http://backstage.test/api/kamaji';
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-function stream(text = ': heartbeat\n\n') {
-  const enc = new TextEncoder();
-  return new HttpResponse(
-    new ReadableStream<Uint8Array>({
-      start(c) {
-        c.enqueue(enc.encode(text));
-      },
-    }),
-    { headers: { 'Content-Type': 'text/event-stream' } },
-  );
-}
-
-function serve(
-  snapshot: FleetResponse | (() => Response | Promise<Response>),
-  events = () => stream(),
-) {
-  server.use(
-    http.get(`${BASE}/v1/fleet`, () =>
-      typeof snapshot === 'function' ? snapshot() : HttpResponse.json(snapshot),
-    ),
-    http.get(`${BASE}/v1/events`, events),
-  );
-}
-
-function LocationProbe() {
-  const l = useLocation();
-  return <div data-testid="location">{l.search}</div>;
-}
-
-const catalogEntity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'cloud-tenants-line-2',
-    namespace: 'default',
-    annotations: {
-      [KAMAJI_ENTITY.clusterIdAnnotation]: 'cloud/tenants/line-2',
-    },
-  },
-  spec: { type: 'kubernetes-cluster', owner: 'group:default/team-retail' },
-};
-
-async function renderPage(url = '/kamaji') {
-  const client = new KamajiClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
-    backoff: { initialDelayMs: 10, maxDelayMs: 50 },
-  });
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [kamajiApiRef, client],
-        [catalogApiRef, catalogApiMock({ entities: [catalogEntity] })],
-      ]}
-    >
-      <FleetTopologyContent />
-      <LocationProbe />
-    </TestApiProvider>,
-    {
-      routeEntries: [url],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-    },
-  );
-}
-
-const search = () =>
-  new URLSearchParams(screen.getByTestId('location').textContent ?? '');
+setupFleetServer();
 
 describe('FleetTopologyContent', () => {
   it('shows progress while the fleet loads', async () => {
@@ -153,31 +72,40 @@ describe('FleetTopologyContent', () => {
     serve(sampleFleet());
     await renderPage();
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
-    expect(
-      within(a).getByRole('group', { name: 'Tenant health on factory-a' }),
-    ).toHaveTextContent(/1 unhealthy.*2 healthy/);
-    // collapsed by default
-    expect(
-      within(a).queryByRole('list', { name: 'Tenants on factory-a' }),
-    ).not.toBeInTheDocument();
-    await userEvent.click(
-      within(a).getByRole('button', { name: 'Expand island factory-a' }),
+    expect(a).toHaveAttribute('role', 'treeitem');
+    expect(a).toHaveAccessibleName('factory-a');
+    expect(within(a).getByTestId('health-counts')).toHaveTextContent(
+      /1 unhealthy.*2 healthy/,
     );
-    const tenants = within(a).getByRole('list', {
-      name: 'Tenants on factory-a',
-    });
+    // collapsed by default, management cluster expanded
+    expect(a).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByTestId('mc-cloud')).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    expect(childRows(a)).toEqual([]);
+    await userEvent.click(within(a).getByTestId('expander'));
+    expect(a).toHaveAttribute('aria-expanded', 'true');
     // worst first, health as text
-    const rows = within(tenants).getAllByRole('listitem');
-    expect(rows[0]).toHaveTextContent('line-2');
+    const rows = childRows(a);
+    expect(rows.map(r => r.getAttribute('data-testid'))).toEqual([
+      'tenant-cloud/tenants/line-2',
+      'tenant-cloud/tenants/line-1',
+      'tenant-cloud/tenants/line-3',
+    ]);
     expect(rows[0]).toHaveTextContent('Unhealthy');
-    const skewed = within(tenants).getByTestId('tenant-cloud/tenants/line-3');
+    expect(rows[0]).toHaveAttribute('aria-level', '3');
+    const skewed = screen.getByTestId('tenant-cloud/tenants/line-3');
     expect(skewed).toHaveTextContent('declared v1.35.0 · running v1.34.2');
     expect(skewed).toHaveTextContent('version skew');
     expect(skewed).toHaveTextContent('TCP Ready');
     expect(skewed).toHaveTextContent('workers 2/2');
     expect(skewed).toHaveTextContent('owner group:default/team-edge');
+    expect(skewed).toHaveAccessibleDescription(/Healthy.*v1.34.2.*TCP Ready/);
     expect(
-      screen.getByText('Hosted in the management cluster'),
+      screen.getByRole('treeitem', {
+        name: 'Hosted in the management cluster',
+      }),
     ).toBeInTheDocument();
   });
 
@@ -192,22 +120,18 @@ describe('FleetTopologyContent', () => {
     expect(within(b).getAllByText(/Stale · last seen 12 min ago/).length).toBe(
       1,
     );
-    expect(
-      within(b).getByRole('group', { name: 'Tenant health on shop-b' }),
-    ).toHaveTextContent('2 unknown');
-    await userEvent.click(
-      within(b).getByRole('button', { name: 'Expand island shop-b' }),
+    expect(within(b).getByTestId('health-counts')).toHaveTextContent(
+      '2 unknown',
     );
-    const rows = within(
-      within(b).getByRole('list', { name: 'Tenants on shop-b' }),
-    ).getAllByRole('listitem');
+    expect(within(b).queryByText('Healthy')).not.toBeInTheDocument();
+    await userEvent.click(within(b).getByTestId('expander'));
+    const rows = childRows(b);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row).toHaveTextContent('Stale · last seen 12 min ago');
       expect(row).toHaveTextContent('Unknown');
       expect(row).not.toHaveTextContent('Healthy');
     }
-    expect(within(b).queryByText('Healthy')).not.toBeInTheDocument();
   });
 
   it('never shows a tenant as healthy when its island is disconnected, even if the last read said so', async () => {
@@ -224,13 +148,12 @@ describe('FleetTopologyContent', () => {
     serve(f);
     await renderPage();
     const b = await screen.findByTestId('island-cloud/islands/shop-b');
-    await userEvent.click(
-      within(b).getByRole('button', { name: 'Expand island shop-b' }),
-    );
-    for (const row of within(
-      within(b).getByRole('list', { name: 'Tenants on shop-b' }),
-    ).getAllByRole('listitem')) {
+    await userEvent.click(within(b).getByTestId('expander'));
+    const rows = childRows(b);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
       expect(row).toHaveTextContent('Unknown');
+      expect(row).not.toHaveTextContent('Healthy');
       expect(row).toHaveTextContent(/Stale · last seen 12 min ago/);
     }
   });
@@ -242,9 +165,7 @@ describe('FleetTopologyContent', () => {
     );
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
     // the filtered island is expanded, only matching tenants shown
-    const rows = within(
-      within(a).getByRole('list', { name: 'Tenants on factory-a' }),
-    ).getAllByRole('listitem');
+    const rows = childRows(a);
     expect(rows.map(r => r.getAttribute('data-testid'))).toEqual([
       'tenant-cloud/tenants/line-2',
     ]);
@@ -308,10 +229,11 @@ describe('FleetTopologyContent', () => {
       ),
     );
     await renderPage();
-    const a = await screen.findByTestId('island-cloud/islands/factory-a');
     await waitFor(() =>
       expect(
-        within(a).getByRole('group', { name: 'Tenant health on factory-a' }),
+        within(
+          screen.getByTestId('island-cloud/islands/factory-a'),
+        ).getByTestId('health-counts'),
       ).toHaveTextContent(/1 unhealthy.*1 degraded.*1 healthy/),
     );
     expect(await screen.findByText('Live')).toBeInTheDocument();
@@ -321,12 +243,8 @@ describe('FleetTopologyContent', () => {
     serve(sampleFleet());
     await renderPage();
     const a = await screen.findByTestId('island-cloud/islands/factory-a');
-    await userEvent.click(
-      within(a).getByRole('button', { name: 'Expand island factory-a' }),
-    );
-    await userEvent.click(
-      within(a).getByRole('button', { name: 'Tenant line-2' }),
-    );
+    await userEvent.click(within(a).getByTestId('expander'));
+    await userEvent.click(screen.getByRole('treeitem', { name: 'line-2' }));
     const panel = await screen.findByRole('region', {
       name: 'Details of line-2',
     });
@@ -365,28 +283,5 @@ describe('FleetTopologyContent', () => {
     expect(
       await within(panel).findByText(/No catalog entity is annotated/),
     ).toBeInTheDocument();
-  });
-});
-
-describe('long tenant lists', () => {
-  it('renders tenants of an expanded island in pages of 50', async () => {
-    const id = 'cloud/islands/big';
-    const ts = Array.from({ length: 120 }, (_, i) =>
-      tenant(`t-${String(i).padStart(3, '0')}`, { islandId: id }),
-    );
-    serve(fleet([island('big', ts)], ts));
-    await renderPage();
-    const big = await screen.findByTestId(`island-${id}`);
-    await userEvent.click(
-      within(big).getByRole('button', { name: 'Expand island big' }),
-    );
-    const list = within(big).getByRole('list', { name: 'Tenants on big' });
-    expect(within(list).getAllByRole('listitem')).toHaveLength(50);
-    await userEvent.click(
-      within(big).getByRole('button', {
-        name: /Show 50 more \(70 not shown\)/,
-      }),
-    );
-    expect(within(list).getAllByRole('listitem')).toHaveLength(100);
   });
 });

@@ -22,13 +22,17 @@ import { FleetTree } from './FleetTree';
 import { NodeDetails } from './NodeDetails';
 import {
   FILTER_KEYS,
+  GROUP_BY_PARAM,
   buildFleetView,
   filtersFromParams,
   formatAgo,
+  groupByFromParams,
   hasFilters,
   lastSeenAt,
   type FleetFilters,
+  type GroupBy,
 } from './model';
+import { islandKey, keysToReveal } from './tree';
 
 const LIVE_LABEL: Record<LiveStatus, string> = {
   live: 'Live',
@@ -41,6 +45,7 @@ export function FleetTopologyContent() {
   const live = useLiveFleet();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
+  const groupBy = groupByFromParams(params);
   const selectedId = params.get('selected') ?? undefined;
 
   const setFilters = useCallback(
@@ -58,6 +63,19 @@ export function FleetTopologyContent() {
         { replace: true },
       );
     },
+    [setParams],
+  );
+  const setGroupBy = useCallback(
+    (g: GroupBy | undefined) =>
+      setParams(
+        prev => {
+          const next = new URLSearchParams(prev);
+          if (g) next.set(GROUP_BY_PARAM, g);
+          else next.delete(GROUP_BY_PARAM);
+          return next;
+        },
+        { replace: true },
+      ),
     [setParams],
   );
   const clearFilters = useCallback(
@@ -123,8 +141,8 @@ export function FleetTopologyContent() {
       ? view.islandsById.get(selected.islandId)
       : undefined;
   const initiallyExpanded = [
-    ...(filters.island ? [filters.island] : []),
-    ...(selectedIsland ? [selectedIsland.id] : []),
+    ...(filters.island ? [islandKey(filters.island)] : []),
+    ...(selectedId ? keysToReveal(view, groupBy, selectedId) : []),
   ];
 
   return (
@@ -158,12 +176,15 @@ export function FleetTopologyContent() {
       <FleetFiltersBar
         snapshot={snapshot}
         filters={filters}
+        groupBy={groupBy}
+        onGroupByChange={setGroupBy}
         onChange={setFilters}
         onClear={clearFilters}
       />
       <Typography
         variant="body2"
         color="textSecondary"
+        component="div"
         style={{ marginBottom: 8 }}
       >
         {hasFilters(filters)
@@ -186,6 +207,8 @@ export function FleetTopologyContent() {
       ) : (
         <FleetTree
           view={view}
+          groupBy={groupBy}
+          selectedId={selected?.id}
           onSelect={select}
           initiallyExpanded={initiallyExpanded}
         />

@@ -1,17 +1,30 @@
-import { useState } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
+import {
+  FixedSizeList,
+  areEqual,
+  type ListChildComponentProps,
+} from 'react-window';
+import useWindowSize from 'react-use/esm/useWindowSize';
 import { makeStyles } from '@material-ui/core/styles';
-import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import IconButton from '@material-ui/core/IconButton';
-import Paper from '@material-ui/core/Paper';
-import Typography from '@material-ui/core/Typography';
 import ChevronRightIcon from '@material-ui/icons/ChevronRight';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import LinkOffIcon from '@material-ui/icons/LinkOff';
 import WarningIcon from '@material-ui/icons/Warning';
 import type {
+  FleetCluster,
   HealthCounts,
-  IslandNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { HEALTH_LABEL, HealthBadge, HealthIcon } from '../common/HealthBadge';
@@ -22,31 +35,64 @@ import {
   isStale,
   lastSeenAt,
   type FleetView,
-  type IslandView,
-  type ManagementClusterView,
+  type GroupBy,
 } from './model';
+import {
+  expandedByDefault,
+  treeKeyAction,
+  treeRoots,
+  visibleRows,
+  type TreeNode,
+  type TreeRow,
+} from './tree';
 
-/** Tenants rendered per step in an expanded island; "Show more" adds the next page. */
-export const TENANT_PAGE_SIZE = 50;
+/** Every row has this height (px), so the list can be windowed without measuring rows. */
+export const ROW_HEIGHT = 56;
+/** Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps. */
+const OVERSCAN = 5;
+const INDENT = 24;
 
 const useStyles = makeStyles(theme => ({
-  mc: { padding: theme.spacing(2), marginBottom: theme.spacing(2) },
-  list: { listStyle: 'none', margin: 0, padding: 0 },
   row: {
     display: 'flex',
-    flexWrap: 'wrap',
+    alignItems: 'center',
+    boxSizing: 'border-box',
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    cursor: 'pointer',
+    outline: 'none',
+    '&:focus': {
+      boxShadow: `inset 0 0 0 2px ${theme.palette.primary.main}`,
+    },
+  },
+  selected: { backgroundColor: theme.palette.action.selected },
+  disconnected: { borderLeft: `4px solid ${theme.palette.error.main}` },
+  expander: {
+    flex: '0 0 auto',
+    width: INDENT,
+    display: 'inline-flex',
+    justifyContent: 'center',
+  },
+  main: {
+    flex: 1,
+    minWidth: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: 2,
+  },
+  line: {
+    display: 'flex',
     alignItems: 'center',
     gap: theme.spacing(1.5),
-    padding: theme.spacing(0.5, 0),
-    borderBottom: `1px solid ${theme.palette.divider}`,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
   },
-  tenants: { paddingLeft: theme.spacing(6) },
-  name: {
-    textTransform: 'none',
-    fontWeight: 600,
-    justifyContent: 'flex-start',
-  },
+  name: { fontWeight: 600 },
   muted: { color: theme.palette.text.secondary },
+  details: {
+    fontSize: theme.typography.body2.fontSize,
+    color: theme.palette.text.secondary,
+  },
   stale: {
     display: 'inline-flex',
     alignItems: 'center',
@@ -54,11 +100,7 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.warning.dark,
     fontWeight: 600,
   },
-  disconnected: {
-    borderLeft: `4px solid ${theme.palette.error.main}`,
-    paddingLeft: theme.spacing(1),
-  },
-  counts: { display: 'inline-flex', gap: theme.spacing(1.5), flexWrap: 'wrap' },
+  counts: { display: 'inline-flex', gap: theme.spacing(1.5) },
   count: { display: 'inline-flex', alignItems: 'center', gap: 2 },
   skew: {
     display: 'inline-flex',
@@ -68,17 +110,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-type Select = (id: string) => void;
-
-export function HealthCountsView(props: {
-  counts: HealthCounts;
-  label: string;
-}) {
+/** Tenant health as counts, each with its icon and word (colour is never the only signal). */
+export function HealthCountsView(props: { counts: HealthCounts }) {
   const classes = useStyles();
   const shown = HEALTH_ORDER.filter(h => props.counts[h] > 0);
   return (
-    <span className={classes.counts} aria-label={props.label} role="group">
-      {shown.length === 0 && <span className={classes.muted}>no tenants</span>}
+    <span className={classes.counts} data-testid="health-counts">
+      {shown.length === 0 && <span>no tenants</span>}
       {shown.map(h => (
         <span key={h} className={classes.count}>
           <HealthIcon status={h} />
@@ -99,6 +137,20 @@ function StaleMark(props: { at?: string }) {
   );
 }
 
+function DisconnectedMark(props: { node: FleetCluster }) {
+  return (
+    <>
+      <Chip
+        size="small"
+        icon={<LinkOffIcon aria-hidden />}
+        label="Disconnected"
+        color="secondary"
+      />
+      <StaleMark at={lastSeenAt(props.node)} />
+    </>
+  );
+}
+
 function VersionCell(props: { tenant: TenantNode }) {
   const classes = useStyles();
   const { declared, running, skew } = props.tenant.versions;
@@ -108,286 +160,380 @@ function VersionCell(props: { tenant: TenantNode }) {
   return (
     <span className={classes.skew}>
       <WarningIcon fontSize="small" aria-hidden />
-      declared {declared ?? '?'} · running {running ?? '?'}
-      <Chip size="small" label="version skew" variant="outlined" />
+      declared {declared ?? '?'} · running {running ?? '?'} · version skew
     </span>
   );
 }
 
-function TenantRow(props: {
-  tenant: TenantNode;
-  island?: IslandNode;
-  onSelect: Select;
-}) {
-  const classes = useStyles();
-  const { tenant: t, island } = props;
-  const tcp = t.controlPlane.tenantControlPlane;
-  const stale = isStale(t, island);
-  return (
-    <li className={classes.row} data-testid={`tenant-${t.id}`}>
-      <Button
-        size="small"
-        className={classes.name}
-        onClick={() => props.onSelect(t.id)}
-        aria-label={`Tenant ${t.title ?? t.name}`}
-      >
-        {t.title ?? t.name}
-      </Button>
-      <span className={classes.muted}>tenant</span>
-      <HealthBadge status={effectiveHealth(t, island)} />
-      {stale && <StaleMark at={lastSeenAt(t, island)} />}
-      <VersionCell tenant={t} />
-      <span>TCP {tcp ? tcp.status : 'not seen'}</span>
-      <span>
-        workers {t.workers.ready}/{t.workers.desired}
-      </span>
-      {t.owner && <span className={classes.muted}>owner {t.owner}</span>}
-    </li>
-  );
+function tenantsText(shown: number, total: number): string {
+  return shown === total
+    ? `${total} tenant${total === 1 ? '' : 's'}`
+    : `${shown} of ${total} tenants match`;
 }
 
-function TenantList(props: {
-  tenants: TenantNode[];
-  island?: IslandNode;
-  onSelect: Select;
-  label: string;
+/** The name, status and details of a row; status and details are its accessible description. */
+function RowContent(props: {
+  row: TreeRow;
+  ids: { name: string; status: string; details: string };
 }) {
   const classes = useStyles();
-  const [shown, setShown] = useState(TENANT_PAGE_SIZE);
-  const rest = props.tenants.length - shown;
+  const { row, ids } = props;
+  let name: string;
+  let status: ReactNode;
+  let details: ReactNode;
+  switch (row.kind) {
+    case 'management': {
+      const c = row.cluster;
+      name = c.title ?? c.name;
+      status = (
+        <>
+          <span className={classes.muted}>management cluster (cloud)</span>
+          {c.connection.status === 'disconnected' ? (
+            <DisconnectedMark node={c} />
+          ) : (
+            <HealthBadge status={effectiveHealth(c)} />
+          )}
+        </>
+      );
+      details = `${row.islandCount} island${row.islandCount === 1 ? '' : 's'}`;
+      break;
+    }
+    case 'island': {
+      const { island, counts, tenants, totalTenants } = row.view;
+      name = island.title ?? island.name;
+      status = (
+        <>
+          <span className={classes.muted}>
+            island{island.site ? ` · ${island.site}` : ''}
+          </span>
+          {island.connection.status === 'disconnected' ? (
+            <DisconnectedMark node={island} />
+          ) : (
+            <HealthBadge status={effectiveHealth(island)} />
+          )}
+          {island.connection.status === 'degraded' && (
+            <span className={classes.muted}>connection degraded</span>
+          )}
+        </>
+      );
+      details = (
+        <>
+          <HealthCountsView counts={counts} />
+          <span>{tenantsText(tenants.length, totalTenants)}</span>
+          {island.owner && <span>owner {island.owner}</span>}
+          {row.showManagementCluster && (
+            <span>in {island.managementCluster}</span>
+          )}
+        </>
+      );
+      break;
+    }
+    case 'cloud':
+      name = 'Hosted in the management cluster';
+      status = (
+        <span className={classes.muted}>
+          tenant control planes in {row.cluster.name}
+        </span>
+      );
+      details = (
+        <>
+          <HealthCountsView counts={row.counts} />
+          <span>{tenantsText(row.shownTenants, row.totalTenants)}</span>
+        </>
+      );
+      break;
+    case 'group':
+      name = row.label;
+      status = (
+        <>
+          <span className={classes.muted}>{row.by}</span>
+          {!!row.disconnectedIslands && (
+            <span className={classes.stale}>
+              <LinkOffIcon fontSize="small" aria-hidden />
+              {row.disconnectedIslands === 1
+                ? '1 island disconnected'
+                : `${row.disconnectedIslands} islands disconnected`}
+            </span>
+          )}
+        </>
+      );
+      details = (
+        <>
+          <HealthCountsView counts={row.counts} />
+          {row.islands !== undefined && (
+            <span>
+              {row.islands} island{row.islands === 1 ? '' : 's'}
+            </span>
+          )}
+          <span>{tenantsText(row.shownTenants, row.totalTenants)}</span>
+        </>
+      );
+      break;
+    default: {
+      const { tenant: t, island } = row;
+      const tcp = t.controlPlane.tenantControlPlane;
+      name = t.title ?? t.name;
+      status = (
+        <>
+          <span className={classes.muted}>tenant</span>
+          <HealthBadge status={effectiveHealth(t, island)} />
+          {isStale(t, island) && <StaleMark at={lastSeenAt(t, island)} />}
+        </>
+      );
+      details = (
+        <>
+          <VersionCell tenant={t} />
+          <span>TCP {tcp ? tcp.status : 'not seen'}</span>
+          <span>
+            workers {t.workers.ready}/{t.workers.desired}
+          </span>
+          {t.owner && <span>owner {t.owner}</span>}
+          {row.showHost && (
+            <span>
+              {island
+                ? `on island ${island.name}`
+                : `in ${t.managementCluster} (management cluster)`}
+            </span>
+          )}
+        </>
+      );
+    }
+  }
   return (
-    <div className={classes.tenants}>
-      <ul className={classes.list} aria-label={props.label}>
-        {props.tenants.slice(0, shown).map(t => (
-          <TenantRow
-            key={t.id}
-            tenant={t}
-            island={props.island}
-            onSelect={props.onSelect}
-          />
-        ))}
-      </ul>
-      {props.tenants.length === 0 && (
-        <Typography variant="body2" className={classes.muted}>
-          No tenants match.
-        </Typography>
-      )}
-      {rest > 0 && (
-        <Button
-          size="small"
-          onClick={() => setShown(n => n + TENANT_PAGE_SIZE)}
-        >
-          Show {Math.min(rest, TENANT_PAGE_SIZE)} more ({rest} not shown)
-        </Button>
-      )}
+    <div className={classes.main}>
+      <div className={classes.line}>
+        <span id={ids.name} className={classes.name}>
+          {name}
+        </span>
+        <span id={ids.status} className={classes.line}>
+          {status}
+        </span>
+      </div>
+      <div id={ids.details} className={`${classes.line} ${classes.details}`}>
+        {details}
+      </div>
     </div>
   );
 }
 
-function Expander(props: {
-  expanded: boolean;
-  onToggle: () => void;
-  label: string;
-}) {
-  return (
-    <IconButton
-      size="small"
-      aria-expanded={props.expanded}
-      aria-label={`${props.expanded ? 'Collapse' : 'Expand'} ${props.label}`}
-      onClick={props.onToggle}
-    >
-      {props.expanded ? <ExpandMoreIcon /> : <ChevronRightIcon />}
-    </IconButton>
-  );
+function clusterOf(row: TreeRow): FleetCluster | undefined {
+  if (row.kind === 'management') return row.cluster;
+  if (row.kind === 'island') return row.view.island;
+  if (row.kind === 'tenant') return row.tenant;
+  return undefined;
 }
 
-function IslandRow(props: {
-  view: IslandView;
-  expanded: boolean;
-  onToggle: () => void;
-  onSelect: Select;
-}) {
+function isDisconnectedRow(row: TreeRow): boolean {
+  if (row.kind === 'island')
+    return row.view.island.connection.status === 'disconnected';
+  if (row.kind === 'management')
+    return row.cluster.connection.status === 'disconnected';
+  return false;
+}
+
+interface RowData {
+  rows: TreeRow[];
+  focusIndex: number;
+  selectedId?: string;
+  idPrefix: string;
+  onRowClick: (index: number) => void;
+  onToggle: (index: number) => void;
+  onRowFocus: (index: number) => void;
+  onRowKeyDown: (e: KeyboardEvent<HTMLDivElement>, index: number) => void;
+}
+
+const Row = memo(function TreeRowView(props: ListChildComponentProps<RowData>) {
   const classes = useStyles();
-  const { island, tenants, counts, totalTenants } = props.view;
-  const disconnected = island.connection.status === 'disconnected';
+  const { index, style, data } = props;
+  const row = data.rows[index];
+  const cluster = clusterOf(row);
+  const selected = !!cluster && cluster.id === data.selectedId;
+  const expandable = row.childCount > 0;
+  const id = `${data.idPrefix}-${index}`;
+  const ids = { name: `${id}-n`, status: `${id}-s`, details: `${id}-d` };
+  const testId = cluster
+    ? `${row.kind === 'management' ? 'mc' : row.kind}-${cluster.id}`
+    : row.key;
   return (
-    <li data-testid={`island-${island.id}`}>
-      <div
-        className={`${classes.row} ${disconnected ? classes.disconnected : ''}`}
+    <div
+      role="treeitem"
+      style={{ ...style, paddingLeft: (row.level - 1) * INDENT + 4 }}
+      className={`${classes.row} ${selected ? classes.selected : ''} ${
+        isDisconnectedRow(row) ? classes.disconnected : ''
+      }`}
+      data-index={index}
+      data-testid={testId}
+      tabIndex={index === data.focusIndex ? 0 : -1}
+      aria-level={row.level}
+      aria-posinset={row.posInSet}
+      aria-setsize={row.setSize}
+      aria-expanded={expandable ? row.expanded : undefined}
+      aria-selected={cluster ? selected : undefined}
+      aria-labelledby={ids.name}
+      aria-describedby={`${ids.status} ${ids.details}`}
+      onClick={(e: MouseEvent) => {
+        // the chevron toggles; the rest of the row selects (the keys do both, see treeKeyAction)
+        if (expandable && (e.target as Element).closest('[data-expander]'))
+          data.onToggle(index);
+        else data.onRowClick(index);
+      }}
+      onFocus={e => {
+        if (e.target === e.currentTarget) data.onRowFocus(index);
+      }}
+      onKeyDown={e => data.onRowKeyDown(e, index)}
+    >
+      <span
+        className={classes.expander}
+        data-expander
+        data-testid={expandable ? 'expander' : undefined}
       >
-        <Expander
-          expanded={props.expanded}
-          onToggle={props.onToggle}
-          label={`island ${island.name}`}
-        />
-        <Button
-          size="small"
-          className={classes.name}
-          onClick={() => props.onSelect(island.id)}
-          aria-label={`Island ${island.title ?? island.name}`}
-        >
-          {island.title ?? island.name}
-        </Button>
-        <span className={classes.muted}>
-          island{island.site ? ` · ${island.site}` : ''}
-        </span>
-        {disconnected ? (
-          <>
-            <Chip
-              size="small"
-              icon={<LinkOffIcon />}
-              label="Disconnected"
-              color="secondary"
-            />
-            <StaleMark at={lastSeenAt(island)} />
-          </>
-        ) : (
-          <HealthBadge status={effectiveHealth(island)} />
-        )}
-        {island.connection.status === 'degraded' && (
-          <span className={classes.muted}>connection degraded</span>
-        )}
-        <HealthCountsView
-          counts={counts}
-          label={`Tenant health on ${island.name}`}
-        />
-        <span className={classes.muted}>
-          {tenants.length === totalTenants
-            ? `${totalTenants} tenants`
-            : `${tenants.length} of ${totalTenants} tenants match`}
-        </span>
-        {island.owner && (
-          <span className={classes.muted}>owner {island.owner}</span>
-        )}
-      </div>
-      {props.expanded && (
-        <TenantList
-          tenants={tenants}
-          island={island}
-          onSelect={props.onSelect}
-          label={`Tenants on ${island.name}`}
-        />
-      )}
-    </li>
+        {expandable &&
+          (row.expanded ? (
+            <ExpandMoreIcon aria-hidden />
+          ) : (
+            <ChevronRightIcon aria-hidden />
+          ))}
+      </span>
+      <RowContent row={row} ids={ids} />
+    </div>
   );
+}, areEqual);
+
+/** Height of the tree's viewport: the window less the page header and filters, never tiny. */
+function useViewportHeight(rowCount: number): number {
+  const { height } = useWindowSize();
+  const available = Math.max(6 * ROW_HEIGHT, height - 280);
+  return Math.min(rowCount * ROW_HEIGHT, available);
 }
 
-function ManagementClusterSection(props: {
-  view: ManagementClusterView;
-  expanded: Set<string>;
-  toggle: (key: string) => void;
-  onSelect: Select;
-}) {
-  const classes = useStyles();
-  const { cluster, islands, cloudTenants, cloudCounts, totalCloudTenants } =
-    props.view;
-  const cloudKey = `mc:${cluster.name}`;
-  const disconnected = cluster.connection.status === 'disconnected';
-  return (
-    <Paper
-      className={classes.mc}
-      component="section"
-      aria-label={`Management cluster ${cluster.name}`}
-    >
-      <div className={classes.row}>
-        <Button
-          className={classes.name}
-          onClick={() => props.onSelect(cluster.id)}
-          aria-label={`Management cluster ${cluster.title ?? cluster.name}`}
-        >
-          <Typography variant="h6" component="h2">
-            {cluster.title ?? cluster.name}
-          </Typography>
-        </Button>
-        <span className={classes.muted}>management cluster (cloud)</span>
-        {disconnected ? (
-          <>
-            <Chip
-              size="small"
-              icon={<LinkOffIcon />}
-              label="Disconnected"
-              color="secondary"
-            />
-            <StaleMark at={lastSeenAt(cluster)} />
-          </>
-        ) : (
-          <HealthBadge status={effectiveHealth(cluster)} />
-        )}
-        <span className={classes.muted}>{islands.length} islands</span>
-      </div>
-      <ul className={classes.list} aria-label={`Islands of ${cluster.name}`}>
-        {islands.map(v => (
-          <IslandRow
-            key={v.island.id}
-            view={v}
-            expanded={props.expanded.has(v.island.id)}
-            onToggle={() => props.toggle(v.island.id)}
-            onSelect={props.onSelect}
-          />
-        ))}
-        {totalCloudTenants > 0 && (
-          <li>
-            <div className={classes.row}>
-              <Expander
-                expanded={props.expanded.has(cloudKey)}
-                onToggle={() => props.toggle(cloudKey)}
-                label={`tenants hosted in ${cluster.name}`}
-              />
-              <Typography variant="body1" component="span">
-                Hosted in the management cluster
-              </Typography>
-              <HealthCountsView
-                counts={cloudCounts}
-                label={`Tenant health in ${cluster.name}`}
-              />
-              <span className={classes.muted}>
-                {cloudTenants.length === totalCloudTenants
-                  ? `${totalCloudTenants} tenants`
-                  : `${cloudTenants.length} of ${totalCloudTenants} tenants match`}
-              </span>
-            </div>
-            {props.expanded.has(cloudKey) && (
-              <TenantList
-                tenants={cloudTenants}
-                onSelect={props.onSelect}
-                label={`Tenants hosted in ${cluster.name}`}
-              />
-            )}
-          </li>
-        )}
-      </ul>
-    </Paper>
-  );
-}
-
-/** cloud → islands → tenants; islands start collapsed. */
+/**
+ * cloud → islands → tenants (or site / owner groups), as a WAI-ARIA tree whose visible rows are
+ * flattened and windowed: the DOM holds the rows in view, whatever the size of the fleet. Levels,
+ * positions and set sizes are given with aria-level / aria-posinset / aria-setsize, since a
+ * windowed list cannot nest its rows in role="group" elements.
+ */
 export function FleetTree(props: {
   view: FleetView;
-  onSelect: Select;
-  /** Expanded at first (e.g. the island of a filter or of the selected node). */
+  groupBy?: GroupBy;
+  selectedId?: string;
+  onSelect: (id: string) => void;
+  /** Node keys expanded at first (e.g. the island of a filter or of the selected node). */
   initiallyExpanded?: string[];
 }) {
-  const [expanded, setExpanded] = useState(
-    () => new Set(props.initiallyExpanded ?? []),
+  const { view, groupBy, selectedId, onSelect } = props;
+  const idPrefix = `kamaji-tree${useId().replace(/:/g, '')}`;
+  const [overrides, setOverrides] = useState<Map<string, boolean>>(
+    () => new Map((props.initiallyExpanded ?? []).map(k => [k, true])),
   );
-  const toggle = (key: string) =>
-    setExpanded(prev => {
-      const next = new Set(prev);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
+  const roots = useMemo(() => treeRoots(view, groupBy), [view, groupBy]);
+  const rows = useMemo(
+    () => visibleRows(roots, n => overrides.get(n.key) ?? expandedByDefault(n)),
+    [roots, overrides],
+  );
+
+  const initialFocus = selectedId
+    ? rows.find(r => {
+        const c = clusterOf(r);
+        return c?.id === selectedId;
+      })?.key
+    : undefined;
+  const [focusKey, setFocusKey] = useState<string | undefined>(initialFocus);
+  const found = focusKey ? rows.findIndex(r => r.key === focusKey) : -1;
+  const focusIndex = found >= 0 ? found : 0;
+
+  const listRef = useRef<FixedSizeList<RowData>>(null);
+  const treeRef = useRef<HTMLDivElement>(null);
+  /** Set when a key press moved focus: the row gets DOM focus once it is rendered. */
+  const focusPending = useRef(false);
+
+  useEffect(() => {
+    if (focusIndex > 0) listRef.current?.scrollToItem(focusIndex, 'smart');
+    // only on mount: bring a row selected through the URL into view
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (!focusPending.current) return;
+    focusPending.current = false;
+    treeRef.current
+      ?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`)
+      ?.focus();
+  });
+
+  const setExpanded = useCallback((node: TreeNode, expanded: boolean) => {
+    setOverrides(prev => new Map(prev).set(node.key, expanded));
+  }, []);
+
+  const moveFocus = useCallback(
+    (index: number) => {
+      setFocusKey(rows[index].key);
+      focusPending.current = true;
+      listRef.current?.scrollToItem(index, 'smart');
+    },
+    [rows],
+  );
+
+  const activate = useCallback(
+    (index: number) => {
+      const row = rows[index];
+      const cluster = clusterOf(row);
+      if (cluster) onSelect(cluster.id);
+      else if (row.childCount > 0) setExpanded(row, !row.expanded);
+    },
+    [rows, onSelect, setExpanded],
+  );
+
+  const itemData: RowData = useMemo(
+    () => ({
+      rows,
+      focusIndex,
+      selectedId,
+      idPrefix,
+      onRowClick: (index: number) => {
+        setFocusKey(rows[index].key);
+        activate(index);
+      },
+      onToggle: (index: number) => {
+        setFocusKey(rows[index].key);
+        setExpanded(rows[index], !rows[index].expanded);
+      },
+      onRowFocus: (index: number) => setFocusKey(rows[index].key),
+      onRowKeyDown: (e: KeyboardEvent<HTMLDivElement>, index: number) => {
+        const action = treeKeyAction(rows, index, e.key);
+        if (!action) return;
+        e.preventDefault();
+        if (action.type === 'focus') moveFocus(action.index);
+        else if (action.type === 'activate') activate(action.index);
+        else setExpanded(rows[action.index], action.type === 'expand');
+      },
+    }),
+    [rows, focusIndex, selectedId, idPrefix, activate, moveFocus, setExpanded],
+  );
+
+  const height = useViewportHeight(rows.length);
   return (
-    <div aria-label="Fleet topology" role="region">
-      {props.view.managementClusters.map(v => (
-        <ManagementClusterSection
-          key={v.cluster.id}
-          view={v}
-          expanded={expanded}
-          toggle={toggle}
-          onSelect={props.onSelect}
-        />
-      ))}
+    <div role="tree" aria-label="Fleet topology" ref={treeRef}>
+      <FixedSizeList<RowData>
+        ref={listRef}
+        height={height}
+        width="100%"
+        itemCount={rows.length}
+        itemSize={ROW_HEIGHT}
+        itemData={itemData}
+        itemKey={(index, data) => data.rows[index].key}
+        overscanCount={OVERSCAN}
+        onItemsRendered={r => {
+          // Keep the roving tab stop on a rendered row, so Tab still reaches the tree after
+          // the focused row was scrolled away (and unmounted) with the mouse.
+          const outside =
+            focusIndex < r.overscanStartIndex ||
+            focusIndex > r.overscanStopIndex;
+          if (outside && !treeRef.current?.contains(document.activeElement))
+            setFocusKey(rows[r.visibleStartIndex]?.key);
+        }}
+      >
+        {Row}
+      </FixedSizeList>
     </div>
   );
 }

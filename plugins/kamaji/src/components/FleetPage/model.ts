@@ -52,6 +52,19 @@ export function filtersFromParams(params: URLSearchParams): FleetFilters {
   };
 }
 
+/** How the tree is grouped: by the owner of the tenants or by the site of the islands. */
+export type GroupBy = 'owner' | 'site';
+
+/** The URL search parameter of the grouping (a view choice, not a filter: "Clear filters" keeps it). */
+export const GROUP_BY_PARAM = 'group';
+
+export function groupByFromParams(
+  params: URLSearchParams,
+): GroupBy | undefined {
+  const g = params.get(GROUP_BY_PARAM);
+  return g === 'owner' || g === 'site' ? g : undefined;
+}
+
 export function hasFilters(f: FleetFilters): boolean {
   return !!(
     f.managementCluster ||
@@ -189,14 +202,22 @@ export function emptyCounts(): HealthCounts {
   return { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 };
 }
 
+/** Worst shown health first, then by name. */
+export function compareByHealthThenName(
+  a: { node: FleetCluster; island?: IslandNode },
+  b: { node: FleetCluster; island?: IslandNode },
+): number {
+  const d =
+    HEALTH_ORDER.indexOf(effectiveHealth(a.node, a.island)) -
+    HEALTH_ORDER.indexOf(effectiveHealth(b.node, b.island));
+  if (d) return d;
+  return a.node.name.localeCompare(b.node.name);
+}
+
 function sortTenants(list: TenantNode[], island?: IslandNode): TenantNode[] {
-  return list.sort((a, b) => {
-    const d =
-      HEALTH_ORDER.indexOf(effectiveHealth(a, island)) -
-      HEALTH_ORDER.indexOf(effectiveHealth(b, island));
-    if (d) return d;
-    return a.name.localeCompare(b.name);
-  });
+  return list.sort((a, b) =>
+    compareByHealthThenName({ node: a, island }, { node: b, island }),
+  );
 }
 
 /** Builds the tree the page shows from a snapshot and the filters. */
