@@ -53,6 +53,26 @@ const DNS_SUBDOMAIN =
   /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
+ * Whether a name is a DNS-1123 label (at most 63 characters of a-z, 0-9 and '-', alphanumeric at
+ * both ends): what Kubernetes requires of namespace names and label-name segments.
+ *
+ * @public
+ */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
+
+/**
+ * Whether a name is a DNS-1123 subdomain (at most 253 characters, dot-separated labels): what
+ * Kubernetes requires of most object names.
+ *
+ * @public
+ */
+export function isDnsSubdomain(name: string): boolean {
+  return DNS_SUBDOMAIN.test(name);
+}
+
+/**
  * Parses a cluster id; returns undefined for anything that is not a well-formed id.
  *
  * @public

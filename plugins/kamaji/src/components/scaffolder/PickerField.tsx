@@ -1,0 +1,144 @@
+import type { ReactNode } from 'react';
+import Button from '@material-ui/core/Button';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { Alert, Autocomplete } from '@material-ui/lab';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
+import { describeError } from '../../api/KamajiClient';
+
+/** One choice of a picker: the value the template receives and how the choice is shown. */
+export interface PickerOption {
+  value: string;
+  /** The text of the choice (and of the input once chosen). */
+  label: string;
+  /** Lines under the label: state, load, details. */
+  details?: ReactNode[];
+  disabled?: boolean;
+}
+
+/** What a picker knows about its choices. */
+export interface PickerChoices {
+  options: PickerOption[];
+  loading: boolean;
+  error?: Error;
+  retry: () => void;
+  /** Plural of what is picked, for the loading, error and empty texts ("islands"). */
+  what: string;
+  /** Why there is nothing to pick and what to do about it. */
+  emptyText?: string;
+}
+
+type AnyFieldProps = FieldExtensionComponentProps<any, any>;
+
+/**
+ * The form control every Kamaji picker renders: a searchable list labelled with the field's
+ * title, each choice with its details, one or several values, and visible loading and error
+ * states (the error with a retry).
+ */
+export function PickerField(props: {
+  field: AnyFieldProps;
+  title: string;
+  choices: PickerChoices;
+  multiple?: boolean;
+  disabled?: boolean;
+  /** Shown under the control, e.g. a warning about the chosen value. */
+  notice?: ReactNode;
+}) {
+  const { field, title, choices, multiple } = props;
+  const { required, rawErrors, schema, uiSchema, idSchema, formData } = field;
+  const byValue = new Map(choices.options.map(o => [o.value, o]));
+  const disabled = !!(props.disabled || field.disabled || field.readonly);
+  const labelOf = (value: string) => byValue.get(value)?.label ?? value;
+  const values = ([] as unknown[])
+    .concat(formData ?? [])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+  const value = multiple ? values : values[0] ?? null;
+
+  return (
+    <ScaffolderField
+      rawErrors={rawErrors}
+      rawDescription={uiSchema?.['ui:description'] ?? schema?.description}
+      required={required}
+      disabled={disabled}
+      errors={(field as { errors?: any }).errors}
+    >
+      <Autocomplete<string, boolean, false, false>
+        id={idSchema?.$id}
+        multiple={multiple}
+        disabled={disabled}
+        value={value as any}
+        options={choices.options.map(o => o.value)}
+        getOptionLabel={labelOf}
+        getOptionDisabled={v => !!byValue.get(v)?.disabled}
+        getOptionSelected={(option, selected) => option === selected}
+        loading={choices.loading}
+        loadingText={`Loading ${choices.what}…`}
+        noOptionsText={choices.emptyText ?? `No ${choices.what}`}
+        onChange={(_event, next) =>
+          field.onChange(
+            multiple
+              ? (next as string[])
+              : (next as string | null) ?? undefined,
+          )
+        }
+        renderOption={v => <OptionText option={byValue.get(v)} value={v} />}
+        renderInput={params => (
+          <TextField
+            {...params}
+            label={title}
+            margin="dense"
+            variant="outlined"
+            required={required}
+            error={!!rawErrors?.length}
+          />
+        )}
+      />
+      {choices.loading && (
+        <Typography variant="caption" role="status">
+          Loading {choices.what}…
+        </Typography>
+      )}
+      {choices.error && (
+        <Alert
+          severity="error"
+          action={
+            <Button color="inherit" size="small" onClick={choices.retry}>
+              Retry
+            </Button>
+          }
+        >
+          Could not load the {choices.what}: {describeError(choices.error)}
+        </Alert>
+      )}
+      {!choices.loading &&
+        !choices.error &&
+        choices.options.length === 0 &&
+        choices.emptyText && (
+          <Typography variant="caption" role="status">
+            {choices.emptyText}
+          </Typography>
+        )}
+      {props.notice}
+    </ScaffolderField>
+  );
+}
+
+function OptionText(props: { option?: PickerOption; value: string }) {
+  const { option, value } = props;
+  return (
+    <div data-testid={`option-${value}`}>
+      <Typography variant="body2">{option?.label ?? value}</Typography>
+      {option?.details?.map((d, i) => (
+        <Typography
+          key={i}
+          variant="caption"
+          color="textSecondary"
+          component="div"
+        >
+          {d}
+        </Typography>
+      ))}
+    </div>
+  );
+}

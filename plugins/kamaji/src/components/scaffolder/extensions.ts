@@ -1,0 +1,58 @@
+import { scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import {
+  addonSetPickerField,
+  datastorePickerField,
+  islandPickerField,
+  kubernetesVersionPickerField,
+  ownerPickerField,
+} from './fields';
+
+/**
+ * The island picker (`ui:field: KamajiIslandPicker`) for the legacy frontend system: place it
+ * inside `<ScaffolderFieldExtensions>`.
+ *
+ * @public
+ */
+export const KamajiIslandPickerFieldExtension = scaffolderPlugin.provide(
+  createScaffolderFieldExtension(islandPickerField),
+);
+
+/**
+ * The data store picker (`ui:field: KamajiDatastorePicker`, `ui:options.islandField`) for the
+ * legacy frontend system.
+ *
+ * @public
+ */
+export const KamajiDatastorePickerFieldExtension = scaffolderPlugin.provide(
+  createScaffolderFieldExtension(datastorePickerField),
+);
+
+/**
+ * The Kubernetes version picker (`ui:field: KamajiKubernetesVersionPicker`) for the legacy
+ * frontend system.
+ *
+ * @public
+ */
+export const KamajiKubernetesVersionPickerFieldExtension =
+  scaffolderPlugin.provide(
+    createScaffolderFieldExtension(kubernetesVersionPickerField),
+  );
+
+/**
+ * The addon set picker (`ui:field: KamajiAddonSetPicker`) for the legacy frontend system.
+ *
+ * @public
+ */
+export const KamajiAddonSetPickerFieldExtension = scaffolderPlugin.provide(
+  createScaffolderFieldExtension(addonSetPickerField),
+);
+
+/**
+ * The owner group picker (`ui:field: KamajiOwnerPicker`) for the legacy frontend system.
+ *
+ * @public
+ */
+export const KamajiOwnerPickerFieldExtension = scaffolderPlugin.provide(
+  createScaffolderFieldExtension(ownerPickerField),
+);
