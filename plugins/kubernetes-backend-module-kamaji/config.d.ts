@@ -14,6 +14,8 @@ export interface Config {
       accessRefreshSeconds?: number;
       /** Seconds a cluster's credentials are cached for requests. Default 60. */
       credentialCacheSeconds?: number;
+      /** Whether the Kubernetes plugin skips pod metrics (metrics.k8s.io) on fleet clusters, e.g. without metrics-server. Default false. */
+      skipMetricsLookup?: boolean;
     };
   };
 }

@@ -209,6 +209,7 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
         url: ep.url,
         caData: ep.caData,
         skipTLSVerify: ep.skipTLSVerify,
+        skipMetricsLookup: this.settings.skipMetricsLookup || undefined,
         authMetadata: {
           [ANNOTATION_KUBERNETES_AUTH_PROVIDER]: KAMAJI_AUTH_PROVIDER,
           [KAMAJI_CLUSTER_ID_METADATA]: id,

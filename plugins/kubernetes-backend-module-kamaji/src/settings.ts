@@ -8,6 +8,7 @@ export interface KamajiKubernetesSettings {
   keepConfiguredClusters: boolean;
   accessRefreshMs: number;
   credentialCacheMs: number;
+  skipMetricsLookup: boolean;
 }
 
 export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
@@ -22,5 +23,6 @@ export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
       (c?.getOptionalNumber('accessRefreshSeconds') ?? 300) * 1000,
     credentialCacheMs:
       (c?.getOptionalNumber('credentialCacheSeconds') ?? 60) * 1000,
+    skipMetricsLookup: c?.getOptionalBoolean('skipMetricsLookup') ?? false,
   };
 }

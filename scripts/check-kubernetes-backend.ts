@@ -1,0 +1,345 @@
+/* eslint-disable no-console */
+/**
+ * The Kubernetes plugin's real request path with the fleet's clusters, in the real backend process
+ * (Jest cannot load the dynamic import() of @kubernetes/client-node that the kubernetes-backend's
+ * fetcher and proxy use, so this runs outside Jest; scripts/test.sh calls it).
+ *
+ * It starts the local control plane as the demo does (central, two islands and the tenant cluster
+ * lyon-press-line with its own API server), seeds it and prepares the backend user with the demo's
+ * own scripts, starts packages/backend with app-config.yaml on free ports, signs in as guest, and
+ * checks that:
+ *   - POST /api/kubernetes/services/press-line-vision and POST /api/kubernetes/resources/workloads/query
+ *     return the Pods, ReplicaSet, Deployment and Service seeded in the tenant cluster, fetched with the
+ *     credentials of its CAPI kubeconfig Secret (a read-only user);
+ *   - the proxy reaches the tenant's API server;
+ *   - with the tenant's API server down the answer is still 200, with an error for that cluster only;
+ *   - with its island stopped the tenant is left out (no 5xx);
+ *   - no response and no backend log line carries credential material.
+ *
+ *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-kubernetes-backend.ts
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  credentialPatterns,
+  DEFAULT_CLUSTERS,
+  findCredentials,
+  FLEET_USER,
+  LocalControlPlane,
+  REPO_ROOT,
+  waitFor,
+} from '@internal/test-kube';
+import { Backend, freePort } from '../bench/backend';
+
+const TENANT = 'lyon-press-line';
+const TENANT_ID = `central/fleet-tenants/${TENANT}`;
+const COMPONENT = 'press-line-vision';
+const SEEDED_PODS = [
+  'press-line-vision-6b7f9c8d4f-k2x7p',
+  'press-line-vision-6b7f9c8d4f-r9w4m',
+];
+
+const texts: string[] = [];
+let plane: LocalControlPlane | undefined;
+let backend: Backend | undefined;
+let token = '';
+
+function runTs(script: string, args: string[]) {
+  execFileSync(
+    process.execPath,
+    [
+      '--require',
+      join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+      join(REPO_ROOT, script),
+      ...args,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+}
+
+async function call(
+  path: string,
+  init: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${backend!.baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const text = await res.text();
+  const headers = [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`);
+  texts.push(text, headers.join('\n'));
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body };
+}
+
+function step(what: string) {
+  console.log(`--- ${what}`);
+}
+
+type ClusterObjects = {
+  cluster: { name: string };
+  resources: Array<{ type: string; resources: any[] }>;
+  errors: any[];
+};
+
+function objectsOf(items: ClusterObjects[], cluster: string) {
+  const item = items.find(i => i.cluster.name === cluster);
+  const ofType = (type: string) =>
+    item?.resources.find(r => r.type === type)?.resources ?? [];
+  return { item, ofType };
+}
+
+async function servicesOfComponent(entity: unknown) {
+  return call(`/api/kubernetes/services/${COMPONENT}`, {
+    method: 'POST',
+    body: { entity },
+  });
+}
+
+async function main() {
+  const workDir = mkdtempSync(join(tmpdir(), 'kb-k8s-check-'));
+  plane = await LocalControlPlane.start({
+    clusters: { ...DEFAULT_CLUSTERS, [TENANT]: [] },
+    users: [FLEET_USER],
+  });
+  step(
+    'seed the example fleet and prepare the backend user, as scripts/demo.sh does',
+  );
+  runTs('test/kube/src/seed/cli.ts', ['--state-dir', plane.stateDir]);
+  const demoConfig = join(workDir, 'app-config.demo.yaml');
+  runTs('test/kube/src/demo/prepareBackend.ts', [
+    '--state-dir',
+    plane.stateDir,
+    '--out',
+    demoConfig,
+  ]);
+  const port = await freePort();
+  const portsConfig = join(workDir, 'app-config.ports.yaml');
+  writeFileSync(
+    portsConfig,
+    `backend: { baseUrl: "http://127.0.0.1:${port}", listen: { port: ${port}, host: 127.0.0.1 } }\n`,
+  );
+
+  step(`start packages/backend on port ${port}`);
+  backend = Backend.launch({
+    label: 'kubernetes-check',
+    workDir,
+    port,
+    token: '',
+    configFiles: [join(REPO_ROOT, 'app-config.yaml'), demoConfig, portsConfig],
+    nodeEnv: 'development',
+    cwd: { dir: join(REPO_ROOT, 'packages', 'backend') },
+    logLevel: 'info',
+  });
+  const readyMs = await backend.waitReady(240_000);
+  console.log(`backend ready in ${(readyMs / 1000).toFixed(1)} s`);
+
+  step('sign in as guest');
+  const refresh = await call('/api/auth/guest/refresh', {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  assert.equal(
+    refresh.status,
+    200,
+    `guest refresh: ${JSON.stringify(refresh.body)}`,
+  );
+  token = refresh.body.backstageIdentity.token;
+  assert.ok(token, 'guest token');
+
+  const entity = await waitFor(
+    `catalog Component ${COMPONENT}`,
+    async () => {
+      const r = await call(
+        `/api/catalog/entities/by-name/component/default/${COMPONENT}`,
+      );
+      return r.status === 200 && r.body;
+    },
+    120_000,
+    500,
+  );
+
+  step('the tenant cluster is offered to the Kubernetes plugin');
+  const clusters = await waitFor(
+    `${TENANT_ID} in /api/kubernetes/clusters`,
+    async () => {
+      const r = await call('/api/kubernetes/clusters');
+      return (
+        r.status === 200 &&
+        r.body.items.some((c: any) => c.name === TENANT_ID) &&
+        r.body.items
+      );
+    },
+    120_000,
+    500,
+  );
+  const tenantCluster = clusters.find((c: any) => c.name === TENANT_ID);
+  assert.deepEqual(tenantCluster, {
+    name: TENANT_ID,
+    title: TENANT,
+    authProvider: 'kamaji',
+  });
+
+  step(`POST /api/kubernetes/services/${COMPONENT}: the seeded workloads`);
+  const services = await servicesOfComponent(entity);
+  assert.equal(services.status, 200, JSON.stringify(services.body));
+  const tenant = objectsOf(services.body.items, TENANT_ID);
+  assert.ok(
+    tenant.item,
+    `no item for ${TENANT_ID}: ${JSON.stringify(services.body)}`,
+  );
+  assert.deepEqual(tenant.item.errors, []);
+  assert.deepEqual(
+    tenant
+      .ofType('pods')
+      .map(p => `${p.metadata.name} ${p.status.phase}`)
+      .sort(),
+    SEEDED_PODS.map(p => `${p} Running`),
+  );
+  assert.deepEqual(
+    tenant.ofType('replicasets').map(r => r.metadata.name),
+    ['press-line-vision-6b7f9c8d4f'],
+  );
+  assert.deepEqual(
+    tenant.ofType('deployments').map(d => d.metadata.name),
+    [COMPONENT],
+  );
+  assert.deepEqual(
+    tenant.ofType('services').map(s => s.metadata.name),
+    [COMPONENT],
+  );
+  for (const item of services.body.items as ClusterObjects[])
+    assert.deepEqual(item.errors, [], `errors for ${item.cluster.name}`);
+
+  step(
+    'POST /api/kubernetes/resources/workloads/query (what the Kubernetes tab asks)',
+  );
+  const workloads = await call('/api/kubernetes/resources/workloads/query', {
+    method: 'POST',
+    body: { entityRef: `component:default/${COMPONENT}` },
+  });
+  assert.equal(workloads.status, 200, JSON.stringify(workloads.body));
+  assert.deepEqual(
+    objectsOf(workloads.body.items, TENANT_ID)
+      .ofType('pods')
+      .map(p => p.metadata.name)
+      .sort(),
+    SEEDED_PODS,
+  );
+
+  step('the proxy reaches the tenant API server');
+  const proxied = await call(
+    '/api/kubernetes/proxy/api/v1/namespaces/press-line/pods',
+    {
+      headers: { 'backstage-kubernetes-cluster': TENANT_ID },
+    },
+  );
+  assert.equal(proxied.status, 200, JSON.stringify(proxied.body));
+  assert.deepEqual(
+    proxied.body.items.map((p: any) => p.metadata.name).sort(),
+    SEEDED_PODS,
+  );
+  // The user of the tenant's Secret may only read workloads (rbac.yaml, tenant part).
+  const secrets = await call(
+    '/api/kubernetes/proxy/api/v1/namespaces/press-line/secrets',
+    {
+      headers: { 'backstage-kubernetes-cluster': TENANT_ID },
+    },
+  );
+  assert.equal(secrets.status, 403, JSON.stringify(secrets.body));
+
+  step("the tenant's API server down: 200, an error for that cluster only");
+  await plane.stopCluster(TENANT);
+  const down = await servicesOfComponent(entity);
+  assert.equal(down.status, 200, JSON.stringify(down.body));
+  const downTenant = objectsOf(down.body.items, TENANT_ID);
+  assert.deepEqual(downTenant.ofType('pods'), []);
+  assert.ok(
+    downTenant.item?.errors.length,
+    'an error for the unreachable tenant',
+  );
+  for (const item of down.body.items as ClusterObjects[])
+    if (item.cluster.name !== TENANT_ID) assert.deepEqual(item.errors, []);
+  await plane.startCluster(TENANT);
+
+  step('its island stopped: the tenant is left out, no 5xx');
+  await plane.stopCluster('island-a');
+  await waitFor(
+    `${TENANT_ID} left out of /api/kubernetes/clusters`,
+    async () => {
+      const r = await call('/api/kubernetes/clusters');
+      return (
+        r.status === 200 && !r.body.items.some((c: any) => c.name === TENANT_ID)
+      );
+    },
+    60_000,
+    500,
+  );
+  const islandDown = await servicesOfComponent(entity);
+  assert.equal(islandDown.status, 200, JSON.stringify(islandDown.body));
+  assert.equal(objectsOf(islandDown.body.items, TENANT_ID).item, undefined);
+  await plane.startCluster('island-a');
+
+  step('no response and no log line carries credential material');
+  const log = readFileSync(backend.logFile, 'utf8');
+  const patterns = credentialPatterns(plane);
+  assert.deepEqual(findCredentials(texts, patterns), []);
+  // The log names the header the proxy reads (Backstage-Kubernetes-Authorization) in its docs
+  // links; only credentials themselves count there.
+  assert.deepEqual(
+    findCredentials(
+      log.split('\n'),
+      patterns.filter(p => String(p) !== '/Authorization/i'),
+    ),
+    [],
+  );
+  // Tenants without a kubeconfig Secret are normal (no API server): named in one line, not per refresh.
+  const lines = log.split('\n');
+  assert.deepEqual(
+    lines.filter(l => /cluster access for/.test(l)),
+    [],
+  );
+  assert.equal(
+    lines.filter(l => /no kubeconfig Secret readable/.test(l)).length,
+    1,
+  );
+  console.log(
+    `kubernetes-backend with the fleet's clusters: OK (${
+      texts.length / 2
+    } responses checked, ${log.split('\n').length} log lines)`,
+  );
+  if (!process.env.KB_KEEP_WORKDIR)
+    rmSync(workDir, { recursive: true, force: true });
+}
+
+async function stopAll() {
+  await backend?.stop();
+  await plane?.stop();
+}
+
+main()
+  .then(stopAll)
+  .catch(async e => {
+    console.error(
+      `check-kubernetes-backend: FAILED: ${e instanceof Error ? e.stack : e}`,
+    );
+    if (backend) console.error(`backend log tail:\n${backend.logTail(60)}`);
+    await stopAll();
+    process.exit(1);
+  });
