@@ -18,7 +18,10 @@ describe('checkSupportedKubernetesVersion', () => {
     ['1.34.2', /^must start with 'v': write 'v1\.34\.2'$/],
     ['v1.34', /like 'v1\.35\.2'.*got 'v1\.34'$/],
     ['v1.35.0-rc.1', /no pre-releases/],
-    ['v1.30.9', /^v1\.30\.9 is not supported: pick a version from v1\.31 to v1\.36/],
+    [
+      'v1.30.9',
+      /^v1\.30\.9 is not supported: pick a version from v1\.31 to v1\.36/,
+    ],
     ['v1.37.0', /kamaji\.scaffolder\.kubernetesVersions/],
     ['x'.repeat(60), /\(60 characters\)$/],
   ])('rejects %p with a message saying how to fix it', (v, message) => {
@@ -50,7 +53,9 @@ describe('readKubernetesVersionRange', () => {
     ]);
     expect(
       readKubernetesVersionRange({ min: 'v1.35', max: 'v1.32' }).problems,
-    ).toEqual([{ key: 'kubernetesVersions', message: 'min is newer than max' }]);
+    ).toEqual([
+      { key: 'kubernetesVersions', message: 'min is newer than max' },
+    ]);
   });
 
   it('parses minor bounds with or without v', () => {

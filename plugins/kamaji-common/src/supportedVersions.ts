@@ -94,7 +94,10 @@ export function readKubernetesVersionRange(bounds: {
     }
   }
   if (range.minMinor > range.maxMinor) {
-    problems.push({ key: 'kubernetesVersions', message: 'min is newer than max' });
+    problems.push({
+      key: 'kubernetesVersions',
+      message: 'min is newer than max',
+    });
   }
   return { range, problems };
 }
