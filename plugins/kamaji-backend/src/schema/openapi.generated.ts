@@ -109,6 +109,60 @@ export const spec = {
                 },
               },
             },
+            links: {
+              GetFirstTenant: {
+                operationId: 'GetCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                },
+              },
+              GetFirstTenantById: {
+                operationId: 'GetClusterById',
+                parameters: {
+                  id: '$response.body#/tenants/0/id',
+                },
+              },
+              GetFirstIsland: {
+                operationId: 'GetIsland',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/islands/0/managementCluster',
+                  namespace: '$response.body#/islands/0/namespace',
+                  name: '$response.body#/islands/0/name',
+                },
+              },
+              UpgradeFirstTenant: {
+                operationId: 'UpgradeCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                },
+              },
+              ScaleFirstTenant: {
+                operationId: 'ScaleCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                },
+              },
+              DeleteFirstTenant: {
+                operationId: 'DeleteCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                  confirm: '$response.body#/tenants/0/name',
+                },
+              },
+            },
           },
           '304': {
             description: 'Not modified since the `If-None-Match` ETag.',
@@ -464,9 +518,13 @@ export const spec = {
             name: 'Last-Event-ID',
             in: 'header',
             required: false,
+            description:
+              'The `id` of the last event received (a model version), as EventSource sends it.',
             schema: {
               type: 'string',
-              maxLength: 32,
+              minLength: 1,
+              maxLength: 15,
+              pattern: '^[0-9]{1,15}$',
             },
           },
         ],
@@ -476,7 +534,27 @@ export const spec = {
             content: {
               'text/event-stream': {
                 schema: {
-                  type: 'string',
+                  description:
+                    'One event of the stream, as an EventSource parses it (`: heartbeat` comments are\nnot events). `data` is JSON: `{version, generatedAt, epoch}` for `snapshot-version`,\na FleetDelta for `delta`, `{version, generatedAt, epoch, reason}` for `resync`.',
+                  type: 'object',
+                  required: ['event', 'data'],
+                  properties: {
+                    event: {
+                      type: 'string',
+                      enum: ['snapshot-version', 'delta', 'resync'],
+                    },
+                    data: {
+                      type: 'string',
+                    },
+                    id: {
+                      type: 'string',
+                      description:
+                        'The model version this event brings the client to.',
+                    },
+                    retry: {
+                      type: 'integer',
+                    },
+                  },
                 },
               },
             },
@@ -591,6 +669,7 @@ export const spec = {
         name: 'managementCluster',
         in: 'path',
         required: true,
+        example: 'central',
         description:
           'The configured name of the management cluster (a DNS label).',
         schema: {
@@ -604,6 +683,7 @@ export const spec = {
         name: 'namespace',
         in: 'path',
         required: true,
+        example: 'fleet-tenants',
         description: 'The namespace of the CAPI Cluster (a DNS label).',
         schema: {
           type: 'string',
@@ -616,6 +696,7 @@ export const spec = {
         name: 'name',
         in: 'path',
         required: true,
+        example: 'lyon-press-line',
         description: 'The name of the CAPI Cluster (a DNS subdomain).',
         schema: {
           type: 'string',
