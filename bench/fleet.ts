@@ -34,6 +34,7 @@ import {
   sequential,
   sleep,
   waitFor,
+  waitForQuiet,
 } from './lib';
 import {
   ISLAND_NS,
@@ -384,6 +385,14 @@ async function main() {
   );
   await sleep(2000);
   const rssSynced = rssMb(backend.pid);
+  // Measure a settled backend: right after the sync it is still writing the fleet into the
+  // catalog (catalog-backend-module-kamaji), which would show up as read latency.
+  const quiet = await waitForQuiet(backend.pid);
+  log(
+    `backend ${quiet.settled ? 'settled' : 'NOT settled'} after ${(
+      quiet.waitedMs / 1000
+    ).toFixed(1)} s (${(quiet.lastShare * 100).toFixed(0)} % of a core)`,
+  );
 
   // ---- our reads ----
   const snapshot = async () => {
@@ -571,6 +580,11 @@ async function main() {
     ).toFixed(1)} s (${(syncAfterReadyMs / 1000).toFixed(
       1,
     )} s after readiness) |`,
+  );
+  p(
+    `| backend settled before the reads (CPU < 15 % of a core over 3 s) | ${
+      quiet.settled ? '' : 'NOT '
+    }after ${(quiet.waitedMs / 1000).toFixed(1)} s |`,
   );
   p(
     `| RSS without management cluster (baseline) | ${rssBaseline.toFixed(

@@ -149,3 +149,32 @@ export async function waitFor<T>(
 
 export const fmt = (ms: number) =>
   Number.isNaN(ms) ? '–' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  // Fields after the command name, which may hold spaces: utime and stime are fields 14 and 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Waits until a process has settled: less than `maxShare` of one core used over `windowMs`
+ * (the backend's start-up work — catalog ingestion of the fleet, first syncs — is over).
+ * Returns the ms waited; gives up after `timeoutMs` and says so in the result.
+ */
+export async function waitForQuiet(
+  pid: number,
+  { maxShare = 0.15, windowMs = 3000, timeoutMs = 300_000 } = {},
+): Promise<{ waitedMs: number; settled: boolean; lastShare: number }> {
+  const start = Date.now();
+  let lastShare = NaN;
+  while (Date.now() - start < timeoutMs) {
+    const before = cpuSeconds(pid);
+    await sleep(windowMs);
+    lastShare = (cpuSeconds(pid) - before) / (windowMs / 1000);
+    if (lastShare < maxShare)
+      return { waitedMs: Date.now() - start, settled: true, lastShare };
+  }
+  return { waitedMs: Date.now() - start, settled: false, lastShare };
+}
