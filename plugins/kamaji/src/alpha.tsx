@@ -18,7 +18,12 @@ import CloudIcon from '@material-ui/icons/CloudQueue';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
 import { rootRouteRef } from './routes';
-import { isKamajiClusterAvailable } from './conditions';
+import {
+  isGroupEntity,
+  isKamajiClusterAvailable,
+  isKamajiIslandAvailable,
+  isKamajiTenantAvailable,
+} from './conditions';
 
 /** The fleet API client. @alpha */
 export const kamajiApi = ApiBlueprint.make({
@@ -127,6 +132,62 @@ export const kamajiOwnerPickerFormField = FormFieldBlueprint.make({
 });
 
 /**
+ * The worker pools card (with the Scale action) on the pages of tenant cluster entities.
+ *
+ * @alpha
+ */
+export const kamajiWorkerPoolsCard = EntityCardBlueprint.make({
+  name: 'worker-pools',
+  params: {
+    filter: isKamajiTenantAvailable,
+    loader: () =>
+      import('./components/WorkerPoolsCard').then(m => <m.WorkerPoolsCard />),
+  },
+});
+
+/**
+ * The addons card on the pages of cluster entities.
+ *
+ * @alpha
+ */
+export const kamajiAddonsCard = EntityCardBlueprint.make({
+  name: 'addons',
+  params: {
+    filter: isKamajiClusterAvailable,
+    loader: () => import('./components/AddonsCard').then(m => <m.AddonsCard />),
+  },
+});
+
+/**
+ * The island card on the pages of island entities.
+ *
+ * @alpha
+ */
+export const kamajiIslandCard = EntityCardBlueprint.make({
+  name: 'island',
+  params: {
+    filter: isKamajiIslandAvailable,
+    loader: () => import('./components/IslandCard').then(m => <m.IslandCard />),
+  },
+});
+
+/**
+ * The "fleet clusters owned by this group" card on Group pages.
+ *
+ * @alpha
+ */
+export const kamajiGroupClustersCard = EntityCardBlueprint.make({
+  name: 'group-clusters',
+  params: {
+    filter: isGroupEntity,
+    loader: () =>
+      import('./components/GroupClustersCard').then(m => (
+        <m.GroupClustersCard />
+      )),
+  },
+});
+
+/**
  * The Kamaji plugin for the new frontend system.
  *
  * @alpha
@@ -140,6 +201,10 @@ export default createFrontendPlugin({
     kamajiApi,
     kamajiFleetPage,
     kamajiClusterOverviewCard,
+    kamajiWorkerPoolsCard,
+    kamajiAddonsCard,
+    kamajiIslandCard,
+    kamajiGroupClustersCard,
     kamajiIslandPickerFormField,
     kamajiDatastorePickerFormField,
     kamajiKubernetesVersionPickerFormField,

@@ -8,8 +8,17 @@ export {
   kamajiPlugin,
   KamajiFleetPage,
   EntityKamajiClusterOverviewCard,
+  EntityKamajiWorkerPoolsCard,
+  EntityKamajiAddonsCard,
+  EntityKamajiIslandCard,
+  EntityKamajiGroupClustersCard,
 } from './plugin';
-export { isKamajiClusterAvailable } from './conditions';
+export {
+  isKamajiClusterAvailable,
+  isKamajiTenantAvailable,
+  isKamajiIslandAvailable,
+  isGroupEntity,
+} from './conditions';
 export { rootRouteRef } from './routes';
 export * from './api';
 export { FleetTopologyContent } from './components/FleetPage';

@@ -60,3 +60,64 @@ export const EntityKamajiClusterOverviewCard = kamajiPlugin.provide(
     },
   }),
 );
+
+/**
+ * The worker pools (MachineDeployments) of a tenant cluster, with a Scale action per pool for
+ * users allowed to scale it; for entities where `isKamajiTenantAvailable` holds.
+ *
+ * @public
+ */
+export const EntityKamajiWorkerPoolsCard = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiWorkerPoolsCard',
+    component: {
+      lazy: () =>
+        import('./components/WorkerPoolsCard').then(m => m.WorkerPoolsCard),
+    },
+  }),
+);
+
+/**
+ * The addon sets (ClusterProfile, ClusterResourceSet, HelmChartProxy) reaching a cluster, for
+ * entities where `isKamajiClusterAvailable` holds.
+ *
+ * @public
+ */
+export const EntityKamajiAddonsCard = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiAddonsCard',
+    component: {
+      lazy: () => import('./components/AddonsCard').then(m => m.AddonsCard),
+    },
+  }),
+);
+
+/**
+ * An island's connection state, hosted tenants and datastores, for entities where
+ * `isKamajiIslandAvailable` holds.
+ *
+ * @public
+ */
+export const EntityKamajiIslandCard = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiIslandCard',
+    component: {
+      lazy: () => import('./components/IslandCard').then(m => m.IslandCard),
+    },
+  }),
+);
+
+/**
+ * The fleet clusters a group owns, with health counts, for Group entity pages.
+ *
+ * @public
+ */
+export const EntityKamajiGroupClustersCard = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiGroupClustersCard',
+    component: {
+      lazy: () =>
+        import('./components/GroupClustersCard').then(m => m.GroupClustersCard),
+    },
+  }),
+);

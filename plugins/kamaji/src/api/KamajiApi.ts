@@ -1,7 +1,12 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ClusterId,
+  DeleteClusterResult,
   FleetCluster,
+  ScaleClusterRequest,
+  ScaleClusterResult,
+  UpgradeClusterRequest,
+  UpgradeClusterResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   FleetObserver,
@@ -21,8 +26,14 @@ export interface KamajiApi {
     query?: FleetQuery,
     options?: { signal?: AbortSignal },
   ): Promise<FleetResponse>;
-  /** The whole fleet the caller may read: every tenant page, fetched in turn. */
-  getFullFleet(options?: { signal?: AbortSignal }): Promise<FleetResponse>;
+  /**
+   * The whole fleet the caller may read (or the part matching `query`): every tenant page,
+   * fetched in turn.
+   */
+  getFullFleet(options?: {
+    signal?: AbortSignal;
+    query?: Omit<FleetQuery, 'limit' | 'offset'>;
+  }): Promise<FleetResponse>;
   /** Any cluster by id (`GET /v1/clusters/by-id`). */
   getClusterById(
     id: ClusterId,
@@ -33,6 +44,24 @@ export interface KamajiApi {
     islandId: ClusterId,
     options?: { signal?: AbortSignal },
   ): Promise<IslandResponse>;
+  /**
+   * Changes a tenant's Kubernetes version (`POST /v1/clusters/{mc}/{ns}/{name}/upgrade`).
+   * The backend's refusal (400, 403, 409, ...) is thrown as a `ResponseError`.
+   */
+  upgradeCluster(
+    id: ClusterId,
+    request: UpgradeClusterRequest,
+  ): Promise<UpgradeClusterResult>;
+  /** Sets the replica count of one worker pool (`POST .../scale`). */
+  scaleCluster(
+    id: ClusterId,
+    request: ScaleClusterRequest,
+  ): Promise<ScaleClusterResult>;
+  /**
+   * Deletes a declared cluster (`DELETE /v1/clusters/{mc}/{ns}/{name}?confirm=<name>`);
+   * `confirm` must repeat the cluster's name.
+   */
+  deleteCluster(id: ClusterId, confirm: string): Promise<DeleteClusterResult>;
   /**
    * Keeps a live copy of the whole fleet: fetches the snapshot, follows `GET /v1/events`,
    * applies deltas, reconnects with backoff and re-fetches the snapshot on `resync` or a

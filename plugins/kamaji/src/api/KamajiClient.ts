@@ -4,8 +4,13 @@ import {
   applyFleetDelta,
   parseClusterId,
   type ClusterId,
+  type DeleteClusterResult,
   type FleetCluster,
   type FleetDelta,
+  type ScaleClusterRequest,
+  type ScaleClusterResult,
+  type UpgradeClusterRequest,
+  type UpgradeClusterResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { KamajiApi } from './KamajiApi';
 import { SseParser, type SseFrame } from './sse';
@@ -53,6 +58,30 @@ export function describeError(error: unknown): string {
     return cause ? `${cause} (${error.statusCode})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * What the backend said when it refused a request: the `error.message` of its Backstage error
+ * body, word for word (the error's own message for anything that is not a response).
+ *
+ * @public
+ */
+export function refusalMessage(error: unknown): string {
+  if (error instanceof ResponseError) {
+    return error.cause?.message || error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `mc/ns/name` of a declared cluster, encoded for a URL path. */
+function declaredClusterPath(id: ClusterId, what: string): string {
+  const parsed = parseClusterId(id);
+  if (!parsed || parsed.kind !== 'declared') {
+    throw new TypeError(`Not ${what} id: ${id}`);
+  }
+  return [parsed.managementCluster, parsed.namespace, parsed.name]
+    .map(encodeURIComponent)
+    .join('/');
 }
 
 class GapError extends Error {
@@ -131,9 +160,11 @@ export class KamajiClient implements KamajiApi {
 
   async getFullFleet(options?: {
     signal?: AbortSignal;
+    query?: Omit<FleetQuery, 'limit' | 'offset'>;
   }): Promise<FleetResponse> {
+    const query = options?.query ?? {};
     const first = await this.getFleet(
-      { limit: FULL_FLEET_PAGE, offset: 0 },
+      { ...query, limit: FULL_FLEET_PAGE, offset: 0 },
       options,
     );
     const tenants = [...first.tenants];
@@ -142,7 +173,7 @@ export class KamajiClient implements KamajiApi {
     // (whole nodes, applied in order) bring every node to the same version.
     while (offset < first.page.total) {
       const next = await this.getFleet(
-        { limit: FULL_FLEET_PAGE, offset },
+        { ...query, limit: FULL_FLEET_PAGE, offset },
         options,
       );
       if (next.epoch !== first.epoch || next.tenants.length === 0) break;
@@ -170,14 +201,43 @@ export class KamajiClient implements KamajiApi {
     islandId: ClusterId,
     options?: { signal?: AbortSignal },
   ): Promise<IslandResponse> {
-    const parsed = parseClusterId(islandId);
-    if (!parsed || parsed.kind !== 'declared') {
-      throw new TypeError(`Not an island id: ${islandId}`);
-    }
-    const path = [parsed.managementCluster, parsed.namespace, parsed.name]
-      .map(encodeURIComponent)
-      .join('/');
+    const path = declaredClusterPath(islandId, 'an island');
     return this.getJson<IslandResponse>(`/v1/islands/${path}`, options?.signal);
+  }
+
+  async upgradeCluster(
+    id: ClusterId,
+    request: UpgradeClusterRequest,
+  ): Promise<UpgradeClusterResult> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send<UpgradeClusterResult>(
+      'POST',
+      `/v1/clusters/${path}/upgrade`,
+      request,
+    );
+  }
+
+  async scaleCluster(
+    id: ClusterId,
+    request: ScaleClusterRequest,
+  ): Promise<ScaleClusterResult> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send<ScaleClusterResult>(
+      'POST',
+      `/v1/clusters/${path}/scale`,
+      request,
+    );
+  }
+
+  async deleteCluster(
+    id: ClusterId,
+    confirm: string,
+  ): Promise<DeleteClusterResult> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send<DeleteClusterResult>(
+      'DELETE',
+      `/v1/clusters/${path}?confirm=${encodeURIComponent(confirm)}`,
+    );
   }
 
   watchFleet(observer: FleetObserver): () => void {
@@ -319,6 +379,25 @@ export class KamajiClient implements KamajiApi {
 
   private async baseUrl(): Promise<string> {
     return this.discoveryApi.getBaseUrl('kamaji');
+  }
+
+  private async send<T>(
+    method: 'POST' | 'DELETE',
+    path: string,
+    body?: object,
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body) headers['Content-Type'] = 'application/json';
+    const response = await this.fetchApi.fetch(
+      `${await this.baseUrl()}${path}`,
+      {
+        method,
+        headers,
+        body: body ? JSON.stringify(body) : undefined,
+      },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
   }
 
   private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {

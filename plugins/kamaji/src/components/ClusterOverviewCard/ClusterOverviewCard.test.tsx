@@ -1,43 +1,26 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { screen } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { renderTestApp } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { mockApis } from '@backstage/test-utils';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type { Entity } from '@backstage/catalog-model';
-import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
-import { KamajiClient } from '../../api/KamajiClient';
 import { kamajiApiRef } from '../../api/KamajiApi';
-import { rootRouteRef } from '../../routes';
 import { EntityKamajiClusterOverviewCard } from '../../plugin';
 import { kamajiClusterOverviewCard } from '../../alpha';
 import { isKamajiClusterAvailable } from '../../conditions';
 import { LAST_SEEN, sampleFleet } from '../../__fixtures__/fleet';
+import { BASE, testClient } from '../../__testUtils__/http';
+import {
+  clusterEntity as entity,
+  renderEntityCard,
+} from '../../__testUtils__/entityCards';
 
-const BASE = 'http://backstage.test/api/kamaji';
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
-
-const client = () =>
-  new KamajiClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
-  });
-
-function entity(id?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: 'c',
-      annotations: id ? { [KAMAJI_ENTITY.clusterIdAnnotation]: id } : {},
-    },
-    spec: { type: 'kubernetes-cluster', owner: 'group:default/team-edge' },
-  };
-}
 
 function serveCluster(status: number, body: object) {
   server.use(
@@ -48,14 +31,7 @@ function serveCluster(status: number, body: object) {
 }
 
 async function renderCard(e: Entity) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[kamajiApiRef, client()]]}>
-      <EntityProvider entity={e}>
-        <EntityKamajiClusterOverviewCard />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/kamaji': rootRouteRef } },
-  );
+  return renderEntityCard(<EntityKamajiClusterOverviewCard />, e);
 }
 
 describe('ClusterOverviewCard', () => {
@@ -122,7 +98,10 @@ describe('ClusterOverviewCard', () => {
         createTestEntityPage({ entity: entity(t.id) }),
         kamajiClusterOverviewCard,
       ],
-      apis: [[kamajiApiRef, client()]],
+      apis: [
+        [kamajiApiRef, testClient()],
+        [permissionApiRef, mockApis.permission()],
+      ],
     });
     expect(
       await screen.findByText('Cluster overview', {}, { timeout: 10000 }),

@@ -1,51 +1,17 @@
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { InfoCard, Link } from '@backstage/core-components';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { Alert } from '@material-ui/lab';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import {
-  KAMAJI_ENTITY,
-  type FleetCluster,
-} from '@kamaji-backstage/plugin-kamaji-common';
-import { kamajiApiRef } from '../../api/KamajiApi';
-import { describeError, errorStatus } from '../../api/KamajiClient';
-import { rootRouteRef } from '../../routes';
+import type { FleetCluster } from '@kamaji-backstage/plugin-kamaji-common';
 import { HealthBadge } from '../common/HealthBadge';
-import {
-  effectiveHealth,
-  formatAgo,
-  isStale,
-  lastSeenAt,
-} from '../FleetPage/model';
-
-function useFleetLink(): ((id: string) => string) | undefined {
-  let root: (() => string) | undefined;
-  try {
-    // Throws when the fleet page is not mounted in this app. The hook is called exactly
-    // once on every render; the try only catches its error.
-    // eslint-disable-next-line react-hooks/rules-of-hooks
-    root = useRouteRef(rootRouteRef);
-  } catch {
-    root = undefined;
-  }
-  return root
-    ? (id: string) => `${root!()}?selected=${encodeURIComponent(id)}`
-    : undefined;
-}
+import { ClusterLoadState } from '../common/ClusterLoadState';
+import { StaleAlert } from '../common/StaleAlert';
+import { useEntityCluster } from '../common/useEntityCluster';
+import { useFleetLink } from '../common/useFleetLink';
+import { TenantActions } from '../actions/TenantActions';
+import { effectiveHealth } from '../FleetPage/model';
 
 function Row(props: { k: string; children?: React.ReactNode }) {
   if (props.children === undefined || props.children === '') return null;
@@ -71,17 +37,12 @@ function IslandRef(props: {
 function Overview(props: {
   cluster: FleetCluster;
   fleetLink?: (id: string) => string;
+  onChanged: () => void;
 }) {
   const c = props.cluster;
-  const stale = isStale(c);
   return (
     <>
-      {stale && (
-        <Alert severity="warning" style={{ marginBottom: 8 }}>
-          Stale: last seen {formatAgo(lastSeenAt(c))}. The backend cannot reach
-          the cluster holding this data; its health is not known.
-        </Alert>
-      )}
+      <StaleAlert cluster={c} />
       <HealthBadge status={effectiveHealth(c)} />
       {c.health.reasons.length > 0 && (
         <ul aria-label="Health reasons">
@@ -98,10 +59,15 @@ function Overview(props: {
           <Row k="Management cluster">{c.managementCluster}</Row>
           <Row k="Owner">{c.owner}</Row>
           <Row k="Site">{c.site}</Row>
+          {c.role !== 'management' && <Row k="Endpoint">{c.endpoint}</Row>}
           {c.role === 'tenant' && (
             <>
               <Row k="Island">
                 <IslandRef islandId={c.islandId} fleetLink={props.fleetLink} />
+              </Row>
+              <Row k="Datastore">
+                {c.controlPlane.tenantControlPlane?.dataStore ??
+                  c.controlPlane.kamajiControlPlane?.dataStoreName}
               </Row>
               <Row k="Kubernetes version">
                 {c.versions.skew
@@ -133,71 +99,34 @@ function Overview(props: {
           <Link to={props.fleetLink(c.id)}>Show in the fleet topology</Link>
         </Typography>
       )}
+      {c.role === 'tenant' && (
+        <TenantActions cluster={c} onChanged={props.onChanged} />
+      )}
     </>
   );
 }
 
 /**
  * Overview of the cluster an entity stands for, read from the fleet API by the entity's
- * `kamaji-backstage.io/cluster-id` annotation.
+ * `kamaji-backstage.io/cluster-id` annotation, with the upgrade and delete actions the user
+ * may take.
  *
  * @public
  */
 export function ClusterOverviewCard() {
-  const { entity } = useEntity();
-  const api = useApi(kamajiApiRef);
+  const state = useEntityCluster();
   const fleetLink = useFleetLink();
-  const id = entity.metadata.annotations?.[KAMAJI_ENTITY.clusterIdAnnotation];
-  const { value, loading, error, retry } = useAsyncRetry(
-    async () => (id ? api.getClusterById(id) : undefined),
-    [api, id],
-  );
-
-  let body: JSX.Element;
-  if (!id) {
-    body = (
-      <MissingAnnotationEmptyState
-        annotation={KAMAJI_ENTITY.clusterIdAnnotation}
-      />
-    );
-  } else if (loading) {
-    body = <Progress />;
-  } else if (error && errorStatus(error) === 403) {
-    body = (
-      <WarningPanel severity="error" title="Permission denied" defaultExpanded>
-        You may not read this cluster ({describeError(error)}).
-      </WarningPanel>
-    );
-  } else if (error && errorStatus(error) === 404) {
-    body = (
-      <WarningPanel
-        severity="warning"
-        title="Cluster not found"
-        defaultExpanded
-      >
-        The fleet has no cluster {id} that you may read. It may have been
-        deleted, or the annotation may be wrong.
-      </WarningPanel>
-    );
-  } else if (error) {
-    body = <ResponseErrorPanel error={error} />;
-  } else {
-    body = <Overview cluster={value!} fleetLink={fleetLink} />;
-  }
   return (
-    <InfoCard title="Cluster overview" subheader={id}>
-      {body}
-      {error && errorStatus(error) !== 403 && errorStatus(error) !== 404 && (
-        <Link
-          to="#"
-          onClick={e => {
-            e.preventDefault();
-            retry();
-          }}
-        >
-          Retry
-        </Link>
-      )}
+    <InfoCard title="Cluster overview" subheader={state.id}>
+      <ClusterLoadState state={state}>
+        {cluster => (
+          <Overview
+            cluster={cluster}
+            fleetLink={fleetLink}
+            onChanged={state.retry}
+          />
+        )}
+      </ClusterLoadState>
     </InfoCard>
   );
 }

@@ -1,0 +1,27 @@
+/**
+ * The HTTP side of the frontend tests: where msw serves the kamaji backend, a real
+ * `KamajiClient` pointed at it, and error bodies in the shape Backstage backends send.
+ */
+import { HttpResponse } from 'msw';
+import { KamajiClient } from '../api/KamajiClient';
+
+export const BASE = 'http://backstage.test/api/kamaji';
+
+export function testClient(): KamajiClient {
+  return new KamajiClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch: (input: any, init?: RequestInit) => fetch(input, init) },
+  });
+}
+
+/** A Backstage error response (`{ error: { name, message }, response: { statusCode } }`). */
+export function backstageError(status: number, name: string, message: string) {
+  return HttpResponse.json(
+    {
+      error: { name, message },
+      request: { method: 'POST', url: '/' },
+      response: { statusCode: status },
+    },
+    { status },
+  );
+}

@@ -1,0 +1,1 @@
+export { AddonsCard } from './AddonsCard';

@@ -1,0 +1,1 @@
+export { GroupClustersCard } from './GroupClustersCard';

@@ -1,0 +1,1 @@
+export { IslandCard } from './IslandCard';

@@ -1,0 +1,1 @@
+export { WorkerPoolsCard } from './WorkerPoolsCard';
