@@ -6,17 +6,13 @@ import {
 import { KAMAJI_LABELS } from '@kamaji-backstage/plugin-kamaji-common';
 import { makeAddonSetInputSchema } from '../render/schemas';
 import { parseAddonSet, renderAddonSetSpec } from '../render/addonSet';
-import { Problems } from '../render/validation';
 import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
   authorizeCreate,
-  checkNamespaceExists,
-  checkOwnerAllowed,
+  checkCreateTarget,
   dryRunAndApply,
-  fleetSnapshot,
-  managementClusterOf,
   provenanceOf,
 } from './common';
 
@@ -30,26 +26,14 @@ export async function prepareAddonSet(
   credentials: BackstageCredentials,
 ): Promise<PreparedObjects> {
   const spec = parseAddonSet(input, deps.settings);
-  const problems = new Problems();
-  const snapshot = await fleetSnapshot(deps);
-  const mc = managementClusterOf(
-    spec.managementCluster,
+  const {
     snapshot,
-    deps,
+    managementCluster: mc,
     problems,
-  );
-  problems.throwIfAny('addon set input');
-  await checkOwnerAllowed(spec.owner, credentials, deps, problems);
-  await checkNamespaceExists(
-    mc!.client,
-    mc!.name,
-    spec.namespace,
-    'namespace',
-    problems,
-  );
+  } = await checkCreateTarget(spec, 'addon set input', credentials, deps);
   const clash = snapshot.addonSets.find(
     a =>
-      a.managementCluster === mc!.name &&
+      a.managementCluster === mc.name &&
       a.name === spec.name &&
       (a.kind !== spec.kind ||
         (spec.kind !== 'ClusterProfile' && a.namespace !== spec.namespace)),
@@ -68,7 +52,7 @@ export async function prepareAddonSet(
   const label = `${KAMAJI_LABELS.addonSetPrefix}${spec.name}`;
   ctx.logger.info(
     `Addon set ${spec.name} (${spec.kind}) in ${
-      mc!.name
+      mc.name
     }, selecting clusters labelled ${label}: enabled${
       spec.kind === 'ClusterProfile'
         ? ' in every namespace'
@@ -80,11 +64,11 @@ export async function prepareAddonSet(
   });
   return {
     objects,
-    managementCluster: mc!.name,
-    client: mc!.client,
+    managementCluster: mc.name,
+    client: mc.client,
     name: spec.name,
     outputs: {
-      managementCluster: mc!.name,
+      managementCluster: mc.name,
       name: spec.name,
       kind: spec.kind,
       label,

@@ -237,6 +237,45 @@ export async function checkNamespaceExists(
   }
 }
 
+/** Where a create input will be written, once {@link checkCreateTarget} accepted it. */
+export interface CreateTarget {
+  snapshot: FleetSnapshot;
+  managementCluster: { name: string; client: ObjectClient };
+  /** Problems found so far: the caller adds its own checks, then throws them together. */
+  problems: Problems;
+}
+
+/**
+ * The checks every create input gets once its shape is valid: the management cluster exists,
+ * the owner is a group the requester may create for, and the namespace exists there.
+ * `what` names the input in the error ("tenant cluster input").
+ */
+export async function checkCreateTarget(
+  spec: { managementCluster?: string; owner: OwnerRef; namespace: string },
+  what: string,
+  credentials: BackstageCredentials,
+  deps: KamajiActionDeps,
+): Promise<CreateTarget> {
+  const problems = new Problems();
+  const snapshot = await fleetSnapshot(deps);
+  const mc = managementClusterOf(
+    spec.managementCluster,
+    snapshot,
+    deps,
+    problems,
+  );
+  problems.throwIfAny(what);
+  await checkOwnerAllowed(spec.owner, credentials, deps, problems);
+  await checkNamespaceExists(
+    mc!.client,
+    mc!.name,
+    spec.namespace,
+    'namespace',
+    problems,
+  );
+  return { snapshot, managementCluster: mc!, problems };
+}
+
 /**
  * The common tail of the create actions: re-check existing objects, dry run everything, then
  * (unless the task itself is a dry run) apply all or nothing.

@@ -10,17 +10,13 @@ import {
   renderIslandSpec,
   islandKamajiAddonSet,
 } from '../render/island';
-import { Problems } from '../render/validation';
 import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
   authorizeCreate,
-  checkNamespaceExists,
-  checkOwnerAllowed,
+  checkCreateTarget,
   dryRunAndApply,
-  fleetSnapshot,
-  managementClusterOf,
   provenanceOf,
 } from './common';
 
@@ -34,27 +30,15 @@ export async function prepareIsland(
   credentials: BackstageCredentials,
 ): Promise<PreparedObjects> {
   const spec = parseIsland(input, deps.settings);
-  const problems = new Problems();
-  const snapshot = await fleetSnapshot(deps);
-  const mc = managementClusterOf(
-    spec.managementCluster,
+  const {
     snapshot,
-    deps,
+    managementCluster: mc,
     problems,
-  );
-  problems.throwIfAny('island input');
-  await checkOwnerAllowed(spec.owner, credentials, deps, problems);
-  await checkNamespaceExists(
-    mc!.client,
-    mc!.name,
-    spec.namespace,
-    'namespace',
-    problems,
-  );
+  } = await checkCreateTarget(spec, 'island input', credentials, deps);
   const sameName = snapshot.islands.find(
     i =>
       i.name === spec.name &&
-      i.managementCluster === mc!.name &&
+      i.managementCluster === mc.name &&
       i.namespace !== spec.namespace,
   );
   if (sameName) {
@@ -64,7 +48,7 @@ export async function prepareIsland(
     );
   }
   problems.throwIfAny('island input');
-  const clusterClass = await mc!.client
+  const clusterClass = await mc.client
     .get({
       apiVersion: 'cluster.x-k8s.io/v1beta2',
       kind: 'ClusterClass',
@@ -73,33 +57,27 @@ export async function prepareIsland(
     .catch(() => undefined);
   if (!clusterClass) {
     ctx.logger.warn(
-      `ClusterClass ${spec.namespace}/${spec.clusterClass} was not found in ${
-        mc!.name
-      }: the island is declared, but CAPI builds it only once the ClusterClass exists`,
+      `ClusterClass ${spec.namespace}/${spec.clusterClass} was not found in ${mc.name}: the island is declared, but CAPI builds it only once the ClusterClass exists`,
     );
   }
   ctx.logger.info(
-    `Island ${spec.namespace}/${spec.name} (site ${spec.site}) in ${
-      mc!.name
-    }: Kubernetes ${spec.version.text}, ${
-      spec.controlPlaneReplicas
-    } control plane node(s), Kamaji chart ${spec.kamajiChartVersion}`,
+    `Island ${spec.namespace}/${spec.name} (site ${spec.site}) in ${mc.name}: Kubernetes ${spec.version.text}, ${spec.controlPlaneReplicas} control plane node(s), Kamaji chart ${spec.kamajiChartVersion}`,
   );
   const objects = renderIslandSpec(spec, deps.settings, {
     provenance: provenanceOf(ctx, credentials, deps),
   });
   return {
     objects,
-    managementCluster: mc!.name,
-    client: mc!.client,
+    managementCluster: mc.name,
+    client: mc.client,
     name: spec.name,
     outputs: {
       clusterId: clusterId({
-        managementCluster: mc!.name,
+        managementCluster: mc.name,
         namespace: spec.namespace,
         name: spec.name,
       }),
-      managementCluster: mc!.name,
+      managementCluster: mc.name,
       namespace: spec.namespace,
       name: spec.name,
       addonSet: islandKamajiAddonSet(spec.name),

@@ -31,11 +31,8 @@ import {
   scaffolderSchema,
   PreparedObjects,
   authorizeCreate,
-  checkNamespaceExists,
-  checkOwnerAllowed,
+  checkCreateTarget,
   dryRunAndApply,
-  fleetSnapshot,
-  managementClusterOf,
   provenanceOf,
 } from './common';
 
@@ -231,35 +228,23 @@ export async function prepareTenant(
   credentials: BackstageCredentials,
 ): Promise<PreparedObjects> {
   const spec = parseTenantCluster(input, deps.settings);
-  const problems = new Problems();
-  const snapshot = await fleetSnapshot(deps);
-  const mc = managementClusterOf(
-    spec.managementCluster,
+  const {
     snapshot,
-    deps,
+    managementCluster: mc,
     problems,
-  );
-  problems.throwIfAny('tenant cluster input');
-  await checkOwnerAllowed(spec.owner, credentials, deps, problems);
-  await checkNamespaceExists(
-    mc!.client,
-    mc!.name,
-    spec.namespace,
-    'namespace',
-    problems,
-  );
+  } = await checkCreateTarget(spec, 'tenant cluster input', credentials, deps);
   await checkTenantAgainstFleet(
     spec,
     (input as any)?.islandNamespace !== undefined,
     snapshot,
-    mc!.name,
-    mc!.client,
+    mc.name,
+    mc.client,
     problems,
     ctx.logger,
   );
   problems.throwIfAny('tenant cluster input');
   ctx.logger.info(
-    `Tenant ${spec.namespace}/${spec.name} in ${mc!.name}: control plane ${
+    `Tenant ${spec.namespace}/${spec.name} in ${mc.name}: control plane ${
       spec.island
         ? `on island ${spec.island.name}`
         : 'in the management cluster'
@@ -268,23 +253,23 @@ export async function prepareTenant(
     } worker pool(s), owner ${spec.owner.entityRef}`,
   );
   const objects = renderTenantClusterSpec(
-    { ...spec, managementCluster: spec.managementCluster ?? mc!.name },
+    { ...spec, managementCluster: spec.managementCluster ?? mc.name },
     deps.settings,
     provenanceOf(ctx, credentials, deps),
   );
   return {
     objects,
-    managementCluster: mc!.name,
-    client: mc!.client,
+    managementCluster: mc.name,
+    client: mc.client,
     name: spec.name,
     extraChecks: plan => checkVersionChange(spec, plan),
     outputs: {
       clusterId: clusterId({
-        managementCluster: mc!.name,
+        managementCluster: mc.name,
         namespace: spec.namespace,
         name: spec.name,
       }),
-      managementCluster: mc!.name,
+      managementCluster: mc.name,
       namespace: spec.namespace,
       name: spec.name,
     },
