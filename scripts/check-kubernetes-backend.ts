@@ -11,6 +11,7 @@
  *   - POST /api/kubernetes/services/press-line-vision and POST /api/kubernetes/resources/workloads/query
  *     return the Pods, ReplicaSet, Deployment and Service seeded in the tenant cluster, fetched with the
  *     credentials of its CAPI kubeconfig Secret (a read-only user);
+ *   - the tenant cluster's own Resource entity is looked up in that cluster only;
  *   - the proxy reaches the tenant's API server;
  *   - with the tenant's API server down the answer is still 200, with an error for that cluster only;
  *   - with its island stopped the tenant is left out (no 5xx);
@@ -36,6 +37,7 @@ import { Backend, freePort } from '../bench/backend';
 
 const TENANT = 'lyon-press-line';
 const TENANT_ID = `central/fleet-tenants/${TENANT}`;
+const TENANT_ENTITY = 'central--fleet-tenants--lyon-press-line';
 const COMPONENT = 'press-line-vision';
 const SEEDED_PODS = [
   'press-line-vision-6b7f9c8d4f-k2x7p',
@@ -237,6 +239,43 @@ async function main() {
   assert.equal(workloads.status, 200, JSON.stringify(workloads.body));
   assert.deepEqual(
     objectsOf(workloads.body.items, TENANT_ID)
+      .ofType('pods')
+      .map(p => p.metadata.name)
+      .sort(),
+    SEEDED_PODS,
+  );
+
+  step(
+    "the tenant cluster's own entity: its Kubernetes tab looks in that cluster only",
+  );
+  const clusterEntity = await waitFor(
+    `catalog Resource ${TENANT_ENTITY}`,
+    async () => {
+      const r = await call(
+        `/api/catalog/entities/by-name/resource/default/${TENANT_ENTITY}`,
+      );
+      return r.status === 200 && r.body;
+    },
+    60_000,
+    500,
+  );
+  assert.equal(
+    clusterEntity.metadata.annotations[
+      'backstage.io/kubernetes-label-selector'
+    ],
+    'backstage.io/kubernetes-id',
+  );
+  const onCluster = await call('/api/kubernetes/resources/workloads/query', {
+    method: 'POST',
+    body: { entityRef: `resource:default/${TENANT_ENTITY}` },
+  });
+  assert.equal(onCluster.status, 200, JSON.stringify(onCluster.body));
+  assert.deepEqual(
+    onCluster.body.items.map((i: ClusterObjects) => i.cluster.name),
+    [TENANT_ID],
+  );
+  assert.deepEqual(
+    objectsOf(onCluster.body.items, TENANT_ID)
       .ofType('pods')
       .map(p => p.metadata.name)
       .sort(),

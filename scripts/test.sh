@@ -38,6 +38,9 @@ node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/ch
 step "type check"
 yarn tsc
 
+step "lint (backstage-cli repo lint: ESLint with the Backstage rules, every package)"
+yarn lint
+
 step "the Kubernetes plugin through the real backend process: a tenant's workloads, proxy, a stopped island, no credentials"
 node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-kubernetes-backend.ts
 

@@ -29,6 +29,14 @@ export interface Config {
       system?: string;
       /** Whether unmanaged TenantControlPlanes found on islands become entities. Default true. */
       includeUnmanaged?: boolean;
+      /**
+       * The annotation `backstage.io/kubernetes-label-selector` written on the entities of islands
+       * and managed tenant clusters (the clusters the Kubernetes module offers): it turns on the
+       * Kubernetes tab of a cluster's entity page, which then lists that cluster's objects
+       * matching the selector. Default `backstage.io/kubernetes-id` (everything that belongs to a
+       * catalog entity); `false` writes no annotation.
+       */
+      kubernetesLabelSelector?: string | false;
       /** How often the whole fleet is written again (a full mutation). Default every 30 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

@@ -16,6 +16,13 @@ export interface Config {
       credentialCacheSeconds?: number;
       /** Whether the Kubernetes plugin skips pod metrics (metrics.k8s.io) on fleet clusters, e.g. without metrics-server. Default false. */
       skipMetricsLookup?: boolean;
+      /**
+       * Whether the entity of a fleet cluster (catalog module, cluster-id annotation) is looked up in
+       * that cluster only: wraps the locator of `kubernetes.serviceLocatorMethod` through the
+       * service-locator extension point (turn off if another module sets a service locator).
+       * Default true.
+       */
+      clusterEntityLocator?: boolean;
     };
   };
 }

@@ -150,7 +150,11 @@ export class KamajiEntityProvider implements EntityProvider {
     this.version = delta.version;
     if (!added.length && !removed.length) return;
     // Large changes are written in chunks so the catalog's event loop keeps serving requests.
-    for (let i = 0; i < Math.max(added.length, removed.length); i += CHUNK_SIZE) {
+    for (
+      let i = 0;
+      i < Math.max(added.length, removed.length);
+      i += CHUNK_SIZE
+    ) {
       await this.connection.applyMutation({
         type: 'delta',
         added: added.slice(i, i + CHUNK_SIZE),

@@ -14,6 +14,8 @@ export interface KamajiCatalogSettings {
   defaultOwner: string;
   system?: string;
   includeUnmanaged: boolean;
+  /** Written as `backstage.io/kubernetes-label-selector` on islands and managed tenants; empty: none. */
+  kubernetesLabelSelector: string;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -22,6 +24,17 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 5 },
   initialDelay: { minutes: 30 },
 };
+
+/** Everything that belongs to a catalog entity (the Kubernetes plugin's own label). */
+export const DEFAULT_KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-id';
+
+function readKubernetesLabelSelector(c: Config | undefined): string {
+  if (c?.getOptional('kubernetesLabelSelector') === false) return '';
+  return (
+    c?.getOptionalString('kubernetesLabelSelector') ??
+    DEFAULT_KUBERNETES_LABEL_SELECTOR
+  );
+}
 
 export function readCatalogSettings(root: Config): KamajiCatalogSettings {
   const c = root.getOptionalConfig('kamaji.catalog');
@@ -42,11 +55,15 @@ export function readCatalogSettings(root: Config): KamajiCatalogSettings {
     managementClusters: c?.getOptionalStringArray('managementClusters'),
     selector,
     namespace: c?.getOptionalString('namespace') ?? 'default',
-    defaultOwner: c?.getOptionalString('defaultOwner') ?? 'group:default/unknown',
+    defaultOwner:
+      c?.getOptionalString('defaultOwner') ?? 'group:default/unknown',
     system: c?.getOptionalString('system'),
     includeUnmanaged: c?.getOptionalBoolean('includeUnmanaged') ?? true,
+    kubernetesLabelSelector: readKubernetesLabelSelector(c),
     schedule: c?.has('schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          c.getConfig('schedule'),
+        )
       : DEFAULT_SCHEDULE,
   };
 }

@@ -26,7 +26,13 @@ const island: IslandNode = {
   connection: { status: 'connected', since: '' },
   kubernetesVersion: 'v1.34.2',
   tenantIds: [],
-  tenantHealth: { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 },
+  tenantHealth: {
+    healthy: 0,
+    progressing: 0,
+    degraded: 0,
+    unhealthy: 0,
+    unknown: 0,
+  },
   dataStores: [],
   conditions: [],
   endpoint: '10.10.0.10:6443',
@@ -70,6 +76,8 @@ describe('ClusterEntityMapper', () => {
           'kamaji-backstage.io/cluster-id': island.id,
           'backstage.io/managed-by-location': 'kamaji-fleet:central',
           'backstage.io/managed-by-origin-location': 'kamaji-fleet:central',
+          'backstage.io/kubernetes-label-selector':
+            'backstage.io/kubernetes-id',
         },
         tags: ['factory-lyon', 'k8s-v1-34', 'healthy'],
         links: [{ url: 'https://10.10.0.10:6443', title: 'API server' }],
@@ -95,6 +103,10 @@ describe('ClusterEntityMapper', () => {
       'kamaji-backstage.io/unmanaged': 'true',
     });
     expect(u.metadata.tags).toEqual(['k8s-v1-33', 'degraded', 'unmanaged']);
+    // The Kubernetes module does not offer unmanaged tenants: no Kubernetes tab for them.
+    expect(
+      u.metadata.annotations?.['backstage.io/kubernetes-label-selector'],
+    ).toBeUndefined();
     expect(u.spec).toMatchObject({
       owner: 'group:default/unknown',
       dependsOn: ['resource:fleet/central--fleet-islands--island-a'],
@@ -106,7 +118,9 @@ describe('ClusterEntityMapper', () => {
       new ClusterEntityMapper(
         readCatalogSettings(new ConfigReader({ kamaji: { catalog } })),
       );
-    expect(mapper({ managementClusters: ['other'] }).includes(island)).toBe(false);
+    expect(mapper({ managementClusters: ['other'] }).includes(island)).toBe(
+      false,
+    );
     expect(mapper({ selector: 'site=x' }).includes(island)).toBe(false);
     expect(
       mapper({ selector: { matchLabels: { a: 'b' } } }).includes({
@@ -115,6 +129,19 @@ describe('ClusterEntityMapper', () => {
       }),
     ).toBe(true);
     expect(mapper({ includeUnmanaged: false }).includes(unmanaged)).toBe(false);
+  });
+
+  it('writes the Kubernetes label selector as configured, or none', () => {
+    const selectorOf = (catalog: object) =>
+      new ClusterEntityMapper(
+        readCatalogSettings(new ConfigReader({ kamaji: { catalog } })),
+      ).toEntity(island)!.metadata.annotations?.[
+        'backstage.io/kubernetes-label-selector'
+      ];
+    expect(
+      selectorOf({ kubernetesLabelSelector: 'app.kubernetes.io/part-of=shop' }),
+    ).toBe('app.kubernetes.io/part-of=shop');
+    expect(selectorOf({ kubernetesLabelSelector: false })).toBeUndefined();
   });
 
   it('makes tags', () => {

@@ -9,6 +9,7 @@ import {
   FleetCluster,
   KAMAJI_ENTITY,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import { KamajiCatalogSettings } from './config';
 import { clusterEntityName } from './naming';
 import { matchesSelector } from './selector';
@@ -16,7 +17,8 @@ import { matchesSelector } from './selector';
 /** The label marking entities of unmanaged tenant control planes (value `true`). @public */
 export const UNMANAGED_LABEL = 'kamaji-backstage.io/unmanaged';
 /** The label naming the management cluster that declares a cluster. @public */
-export const MANAGEMENT_CLUSTER_LABEL = 'kamaji-backstage.io/management-cluster';
+export const MANAGEMENT_CLUSTER_LABEL =
+  'kamaji-backstage.io/management-cluster';
 
 /** The location of every entity of one management cluster: `kamaji-fleet:<management cluster>`. */
 export function locationOf(managementCluster: string): string {
@@ -79,7 +81,11 @@ export class ClusterEntityMapper {
     const mcs = this.settings.managementClusters;
     if (mcs && !mcs.includes(node.managementCluster)) return false;
     if (node.role === 'management') return true;
-    if (node.role === 'tenant' && !node.managed && !this.settings.includeUnmanaged)
+    if (
+      node.role === 'tenant' &&
+      !node.managed &&
+      !this.settings.includeUnmanaged
+    )
       return false;
     return matchesSelector(node.labels ?? {}, this.settings.selector);
   }
@@ -92,7 +98,8 @@ export class ClusterEntityMapper {
 
     let dependsOn: string | undefined;
     if (node.role === 'island') dependsOn = node.managementCluster;
-    if (node.role === 'tenant') dependsOn = node.islandId ?? node.managementCluster;
+    if (node.role === 'tenant')
+      dependsOn = node.islandId ?? node.managementCluster;
 
     const tags = [
       node.site ? toTag(node.site) : undefined,
@@ -119,7 +126,9 @@ export class ClusterEntityMapper {
         namespace: this.settings.namespace,
         title: node.title ?? node.name,
         description: unmanaged
-          ? `Unmanaged tenant control plane ${node.namespace ?? ''}/${node.name} found on island ${
+          ? `Unmanaged tenant control plane ${node.namespace ?? ''}/${
+              node.name
+            } found on island ${
               node.islandId ?? ''
             } (no Cluster API declaration)`
           : `Kubernetes ${where}`,
@@ -132,6 +141,14 @@ export class ClusterEntityMapper {
           [ANNOTATION_LOCATION]: location,
           [ANNOTATION_ORIGIN_LOCATION]: location,
           [KAMAJI_ENTITY.clusterIdAnnotation]: node.id,
+          // The clusters the Kubernetes module offers get the Kubernetes tab (that cluster only).
+          ...(this.settings.kubernetesLabelSelector &&
+          (node.role === 'island' || (node.role === 'tenant' && node.managed))
+            ? {
+                [KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION]:
+                  this.settings.kubernetesLabelSelector,
+              }
+            : {}),
         },
         tags: [...new Set(tags)],
         ...(endpoint

@@ -1,5 +1,12 @@
-import { DefaultNamespaceEntityPolicy, FieldFormatEntityPolicy, makeValidator } from '@backstage/catalog-model';
-import { clusterId, unmanagedTenantId } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  DefaultNamespaceEntityPolicy,
+  FieldFormatEntityPolicy,
+  makeValidator,
+} from '@backstage/catalog-model';
+import {
+  clusterId,
+  unmanagedTenantId,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { clusterEntityName, isValidEntityName } from './naming';
 
 const validator = makeValidator();
@@ -71,7 +78,10 @@ describe('clusterEntityName', () => {
   });
 
   it('passes the catalog entity policies', async () => {
-    const policies = [new DefaultNamespaceEntityPolicy(), new FieldFormatEntityPolicy()];
+    const policies = [
+      new DefaultNamespaceEntityPolicy(),
+      new FieldFormatEntityPolicy(),
+    ];
     for (const id of tricky) {
       let entity: any = {
         apiVersion: 'backstage.io/v1alpha1',

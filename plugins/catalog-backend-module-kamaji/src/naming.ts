@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ClusterId, parseClusterId } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  ClusterId,
+  parseClusterId,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 /** The longest entity name the catalog accepts. */
 export const MAX_ENTITY_NAME_LENGTH = 63;

@@ -7,6 +7,7 @@
  */
 export { kubernetesModuleKamaji as default } from './module';
 export { KamajiClusterSupplier } from './KamajiClusterSupplier';
+export { KamajiServiceLocator } from './KamajiServiceLocator';
 export {
   KamajiAuthStrategy,
   KAMAJI_AUTH_PROVIDER,

@@ -5,11 +5,13 @@ import {
 import {
   kubernetesAuthStrategyExtensionPoint,
   kubernetesClusterSupplierExtensionPoint,
+  kubernetesServiceLocatorExtensionPoint,
   KubernetesClustersSupplier,
 } from '@backstage/plugin-kubernetes-node';
 import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
 import { KAMAJI_AUTH_PROVIDER, KamajiAuthStrategy } from './KamajiAuthStrategy';
 import { KamajiClusterSupplier } from './KamajiClusterSupplier';
+import { KamajiServiceLocator } from './KamajiServiceLocator';
 import { readKubernetesSettings } from './settings';
 
 /**
@@ -27,6 +29,7 @@ export const kubernetesModuleKamaji = createBackendModule({
       deps: {
         clusterSuppliers: kubernetesClusterSupplierExtensionPoint,
         authStrategies: kubernetesAuthStrategyExtensionPoint,
+        serviceLocators: kubernetesServiceLocatorExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
@@ -35,6 +38,7 @@ export const kubernetesModuleKamaji = createBackendModule({
       async init({
         clusterSuppliers,
         authStrategies,
+        serviceLocators,
         config,
         logger,
         lifecycle,
@@ -71,6 +75,12 @@ export const kubernetesModuleKamaji = createBackendModule({
           lifecycle.addShutdownHook(() => supplier.stop());
           return supplier;
         });
+        if (settings.clusterEntityLocator) {
+          serviceLocators.addServiceLocator(
+            async ({ getDefault, clusterSupplier }) =>
+              new KamajiServiceLocator(await getDefault(), clusterSupplier),
+          );
+        }
       },
     });
   },

@@ -9,6 +9,7 @@ export interface KamajiKubernetesSettings {
   accessRefreshMs: number;
   credentialCacheMs: number;
   skipMetricsLookup: boolean;
+  clusterEntityLocator: boolean;
 }
 
 export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
@@ -24,5 +25,6 @@ export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
     credentialCacheMs:
       (c?.getOptionalNumber('credentialCacheSeconds') ?? 60) * 1000,
     skipMetricsLookup: c?.getOptionalBoolean('skipMetricsLookup') ?? false,
+    clusterEntityLocator: c?.getOptionalBoolean('clusterEntityLocator') ?? true,
   };
 }
