@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { http, HttpResponse } from 'msw';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/test-utils';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import {
   ScaffolderFieldExtensions,
