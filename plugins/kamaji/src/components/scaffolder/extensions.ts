@@ -1,12 +1,6 @@
 import { scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
-import {
-  addonSetPickerField,
-  datastorePickerField,
-  islandPickerField,
-  kubernetesVersionPickerField,
-  ownerPickerField,
-} from './fields';
+import * as fields from './fields';
 
 /**
  * The island picker (`ui:field: KamajiIslandPicker`) for the legacy frontend system: place it
@@ -15,7 +9,7 @@ import {
  * @public
  */
 export const KamajiIslandPickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension(islandPickerField),
+  createScaffolderFieldExtension(fields.islandPickerField),
 );
 
 /**
@@ -25,7 +19,7 @@ export const KamajiIslandPickerFieldExtension = scaffolderPlugin.provide(
  * @public
  */
 export const KamajiDatastorePickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension(datastorePickerField),
+  createScaffolderFieldExtension(fields.datastorePickerField),
 );
 
 /**
@@ -36,7 +30,7 @@ export const KamajiDatastorePickerFieldExtension = scaffolderPlugin.provide(
  */
 export const KamajiKubernetesVersionPickerFieldExtension =
   scaffolderPlugin.provide(
-    createScaffolderFieldExtension(kubernetesVersionPickerField),
+    createScaffolderFieldExtension(fields.kubernetesVersionPickerField),
   );
 
 /**
@@ -45,7 +39,7 @@ export const KamajiKubernetesVersionPickerFieldExtension =
  * @public
  */
 export const KamajiAddonSetPickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension(addonSetPickerField),
+  createScaffolderFieldExtension(fields.addonSetPickerField),
 );
 
 /**
@@ -54,5 +48,5 @@ export const KamajiAddonSetPickerFieldExtension = scaffolderPlugin.provide(
  * @public
  */
 export const KamajiOwnerPickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension(ownerPickerField),
+  createScaffolderFieldExtension(fields.ownerPickerField),
 );
