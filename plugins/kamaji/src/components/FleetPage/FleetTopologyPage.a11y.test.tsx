@@ -8,6 +8,7 @@ import axe from 'axe-core';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { largeFleet, sampleFleet } from '../../__fixtures__/fleet';
+import { recorded } from '../../__fixtures__/recorded';
 import {
   renderPage,
   serve,
@@ -50,6 +51,17 @@ describe('the topology page has no serious axe-core violations', () => {
       '1 island is disconnected',
     );
     expect(screen.getAllByText(/Stale · last seen/).length).toBe(3);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('on the example fleet as the backend served it with island-a killed (recorded)', async () => {
+    serve(recorded.fleetIslandADisconnected());
+    await renderPage();
+    const a = await screen.findByTestId(
+      'island-central/fleet-islands/island-a',
+    );
+    await userEvent.click(within(a).getByTestId('expander'));
+    expect(screen.getByRole('alert')).toHaveTextContent('island-a');
     expect(await seriousViolations()).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { HttpResponse } from 'msw';
 import { screen, waitFor, within, fireEvent } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { delta, fleet, sampleFleet, sse } from '../../__fixtures__/fleet';
+import { byName, recorded } from '../../__fixtures__/recorded';
 import {
   childRows,
   renderPage,
@@ -282,6 +283,93 @@ describe('FleetTopologyContent', () => {
     expect(within(panel).getByText('Unknown')).toBeInTheDocument();
     expect(
       await within(panel).findByText(/No catalog entity is annotated/),
+    ).toBeInTheDocument();
+  });
+});
+
+/** "last seen" of a recording: minutes ago, or just now right after a re-recording. */
+const STALE_MARK = /Stale · last seen (just now|.+ ago)/;
+
+describe('the example fleet, as the real backend serves it (recorded)', () => {
+  const A = 'central/fleet-islands/island-a';
+  const B = 'central/fleet-islands/island-b';
+
+  it('shows central → island-a, island-b and the cloud tenants, with counts over the real health', async () => {
+    const f = recorded.fleet();
+    serve(f);
+    await renderPage();
+    const a = await screen.findByTestId(`island-${A}`);
+    expect(screen.getByTestId('mc-central')).toHaveAccessibleName(
+      'Central (cloud)',
+    );
+    expect(a).toHaveTextContent('island · factory-lyon');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    for (const island of f.islands) {
+      const row = screen.getByTestId(`island-${island.id}`);
+      const mine = f.tenants.filter(t => t.islandId === island.id);
+      expect(row).toHaveTextContent(`${mine.length} tenants`);
+      // the backend's own per-island counts and the page's agree
+      const expected = Object.entries(island.tenantHealth)
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${n} ${status}`);
+      expect(expected.length).toBeGreaterThan(0);
+      for (const text of expected)
+        expect(within(row).getByTestId('health-counts')).toHaveTextContent(
+          text,
+        );
+    }
+    await userEvent.click(within(a).getByTestId('expander'));
+    const paint = screen.getByTestId(
+      `tenant-${byName(f, 'lyon-paint-shop').id}`,
+    );
+    expect(paint).toHaveTextContent('declared v1.34.2 · running v1.33.7');
+    expect(paint).toHaveTextContent('owner group:default/team-factory');
+    expect(childRows(a)).toHaveLength(3);
+    expect(
+      screen.getByRole('treeitem', {
+        name: 'Hosted in the management cluster',
+      }),
+    ).toHaveTextContent('1 tenant');
+    expect(
+      screen.getByText('7 tenants on 2 islands', { exact: false }),
+    ).toBeInTheDocument();
+  });
+
+  it('after island-a was killed: banner, stale marks on the island and each of its tenants, none healthy; island-b untouched', async () => {
+    serve(recorded.fleetIslandADisconnected());
+    await renderPage();
+    const banner = await screen.findByRole('alert');
+    expect(banner).toHaveTextContent('1 island is disconnected');
+    expect(banner).toHaveTextContent(
+      /island-a \(last seen (just now|.+ ago)\)/,
+    );
+    const a = screen.getByTestId(`island-${A}`);
+    expect(a).toHaveTextContent('Disconnected');
+    expect(a).toHaveTextContent(STALE_MARK);
+    expect(within(a).getByTestId('health-counts')).toHaveTextContent(
+      '3 unknown',
+    );
+    await userEvent.click(within(a).getByTestId('expander'));
+    const rows = childRows(a);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row).toHaveTextContent(STALE_MARK);
+      expect(row).toHaveTextContent('Unknown');
+      expect(row).not.toHaveTextContent('Healthy');
+    }
+    const b = screen.getByTestId(`island-${B}`);
+    expect(b).not.toHaveTextContent('Disconnected');
+    expect(b).not.toHaveTextContent('Stale');
+    expect(within(b).getByTestId('health-badge')).toHaveTextContent('Healthy');
+  });
+
+  it('says permission denied with the backend message of a recorded 403', async () => {
+    const body = recorded.forbidden();
+    serve(() => HttpResponse.json(body, { status: 403 }));
+    await renderPage();
+    expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
+    expect(
+      screen.getByText(new RegExp(`${body.error.message} \\(403\\)`)),
     ).toBeInTheDocument();
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * Responses of the real kamaji backend for the example fleet (examples/fleet on the local control
+ * plane), recorded by `scripts/record-kamaji-fixtures.ts` with response validation against
+ * the backend's OpenAPI spec switched on. Each call returns a fresh copy, so a test may edit it.
+ */
+import type {
+  FleetCluster,
+  FleetSnapshot,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import type { FleetResponse, IslandResponse } from '../api/types';
+import fleet from './recorded/fleet.json';
+import fleetIslandADisconnected from './recorded/fleet-island-a-disconnected.json';
+import islandA from './recorded/island-a.json';
+import cluster from './recorded/cluster.json';
+import forbidden from './recorded/forbidden.json';
+
+const copy = <T>(json: unknown): T => structuredClone(json) as T;
+
+export const recorded = {
+  /** `GET /v1/fleet`: central, island-a (site factory-lyon), island-b (shop-berlin), 7 tenants. */
+  fleet: () => copy<FleetResponse>(fleet),
+  /** `GET /v1/fleet` after island-a's API server was killed. */
+  fleetIslandADisconnected: () => copy<FleetResponse>(fleetIslandADisconnected),
+  /** `GET /v1/islands/central/fleet-islands/island-a`. */
+  islandA: () => copy<IslandResponse>(islandA),
+  /** `GET /v1/clusters/by-id` of a tenant on island-a. */
+  cluster: () => copy<FleetCluster>(cluster),
+  /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
+  forbidden: () =>
+    copy<{
+      error: { name: string; message: string };
+      response: { statusCode: number };
+    }>(forbidden),
+};
+
+/** Every cluster of a snapshot, by name (test convenience). */
+export function byName(s: FleetSnapshot, name: string) {
+  const found = [...s.managementClusters, ...s.islands, ...s.tenants].find(
+    c => c.name === name,
+  );
+  if (!found) throw new Error(`no cluster named ${name} in the fixture`);
+  return found;
+}

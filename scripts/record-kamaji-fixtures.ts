@@ -1,0 +1,258 @@
+/*
+ * Records what the real kamaji backend answers for the example fleet, as JSON fixtures for the
+ * frontend's component tests (src/__fixtures__/recorded/). It starts the local control plane
+ * (central + island-a + island-b, real kube-apiservers), seeds the example fleet (examples/fleet),
+ * starts the kamaji backend plugin with its real fleet service on it, and writes:
+ *
+ *   fleet.json                          GET /v1/fleet
+ *   island-a.json                       GET /v1/islands/central/<ns>/island-a
+ *   cluster.json                        GET /v1/clusters/by-id?id=<a tenant on island-a>
+ *   forbidden.json                      GET /v1/fleet answered 403 (kamaji.cluster.read denied)
+ *   fleet-island-a-disconnected.json    GET /v1/fleet after island-a's API server was killed
+ *
+ * Run from the repo root:
+ *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
+ *
+ * It lives outside plugins/kamaji because it runs backend code, which the frontend package must not depend on.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+  type PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { LocalControlPlane, REPO_ROOT, seedFleet } from '@internal/test-kube';
+import {
+  fleetServiceFactory,
+  kamajiPlugin,
+} from '@kamaji-backstage/plugin-kamaji-backend';
+import type {
+  FleetSnapshot,
+  IslandNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
+
+// prettier 2 ships no types; these two functions are all this script uses
+const prettier: {
+  resolveConfig(file: string): Promise<object | null>;
+  format(text: string, options: object): string;
+} = require('prettier');
+
+const OUT_DIR = join(
+  REPO_ROOT,
+  'plugins',
+  'kamaji',
+  'src',
+  '__fixtures__',
+  'recorded',
+);
+const ISLANDS = ['island-a', 'island-b'];
+const USER = 'user:default/platform-admin';
+/** How long the backend may take to see the whole fleet, or a killed island. */
+const WAIT_MS = 90_000;
+
+const log = (s: string) => process.stdout.write(`record-fixtures: ${s}\n`);
+
+/** Allows everything, or (while `deny` is set) denies everything: the 403 to record. */
+function switchablePermissions() {
+  const state = { deny: false };
+  const result = () =>
+    state.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
+  const service: PermissionsService = {
+    async authorize(requests) {
+      return requests.map(() => ({ result: result() }));
+    },
+    async authorizeConditional(requests) {
+      return requests.map(() => ({ result: result() })) as any;
+    },
+  };
+  const factory = createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => service,
+  });
+  return { state, factory };
+}
+
+/** A logger that keeps quiet unless asked (KAMAJI_RECORD_LOGS=1). */
+const quietLogger = createServiceFactory({
+  service: coreServices.rootLogger,
+  deps: {},
+  factory: () => {
+    const make = (): any => {
+      const out = (level: string) => (message: string) => {
+        if (process.env.KAMAJI_RECORD_LOGS || level === 'error')
+          process.stderr.write(`${level} ${message}\n`);
+      };
+      return {
+        error: out('error'),
+        warn: out('warn'),
+        info: out('info'),
+        debug: out('debug'),
+        child: () => make(),
+      };
+    };
+    return make();
+  },
+});
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+/** Writes JSON formatted as the repo's prettier check wants it, so a re-recording diffs cleanly. */
+async function write(name: string, body: unknown) {
+  const file = join(OUT_DIR, name);
+  const options = await prettier.resolveConfig(file);
+  writeFileSync(
+    file,
+    prettier.format(JSON.stringify(body), { ...options, parser: 'json' }),
+  );
+  log(`wrote ${file}`);
+}
+
+async function main() {
+  log('starting the local control plane (central, island-a, island-b)');
+  const plane = await LocalControlPlane.start();
+  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  try {
+    const seeded = await seedFleet({
+      clusters: {
+        central: plane.kubeConfig('central'),
+        'island-a': plane.kubeConfig('island-a'),
+        'island-b': plane.kubeConfig('island-b'),
+      },
+      islandKubeconfigs: Object.fromEntries(
+        ISLANDS.map(i => [i, plane.kubeConfigYaml(i)]),
+      ),
+    });
+    log(
+      `seeded the example fleet in ${seeded.durationMs} ms: ${
+        Object.keys(seeded.tenantControlPlanes).length
+      } tenant control planes`,
+    );
+
+    const permissions = switchablePermissions();
+    backend = await startTestBackend({
+      features: [
+        kamajiPlugin,
+        fleetServiceFactory,
+        permissions.factory,
+        quietLogger,
+        mockServices.rootConfig.factory({
+          data: {
+            kamaji: {
+              managementClusters: [
+                {
+                  name: 'central',
+                  title: 'Central (cloud)',
+                  kubeconfig: {
+                    path: plane.state.clusters.central.adminKubeconfig,
+                  },
+                },
+              ],
+              // notice a dead island quickly
+              fleet: { probeInterval: '1s', debounce: '50ms' },
+              api: { validateResponses: true },
+            },
+          },
+        }),
+      ],
+    });
+    const { port } = backend.server.address() as AddressInfo;
+    const get = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
+        headers: { Authorization: mockCredentials.user.header(USER) },
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const fleet = async (): Promise<FleetSnapshot> => {
+      const res = await get('/v1/fleet');
+      if (res.status !== 200)
+        throw new Error(
+          `GET /v1/fleet: ${res.status} ${JSON.stringify(res.body)}`,
+        );
+      return res.body;
+    };
+    const islandA = (f: FleetSnapshot): IslandNode | undefined =>
+      f.islands.find(i => i.name === 'island-a');
+
+    const loaded = await until('the example fleet to load', async () => {
+      const f = await fleet();
+      const hosts = new Set(f.tenants.map(t => t.islandId).filter(Boolean));
+      const connected = f.islands.every(
+        i => i.connection.status === 'connected',
+      );
+      return hosts.size >= ISLANDS.length && connected ? f : undefined;
+    });
+    mkdirSync(OUT_DIR, { recursive: true });
+    await write('fleet.json', loaded);
+
+    const a = islandA(loaded)!;
+    const island = await get(
+      `/v1/islands/${a.managementCluster}/${a.namespace}/${a.name}`,
+    );
+    if (island.status !== 200) throw new Error(`island: ${island.status}`);
+    await write('island-a.json', island.body);
+
+    const tenant = loaded.tenants.find(t => t.islandId === a.id)!;
+    const cluster = await get(
+      `/v1/clusters/by-id?id=${encodeURIComponent(tenant.id)}`,
+    );
+    if (cluster.status !== 200) throw new Error(`cluster: ${cluster.status}`);
+    await write('cluster.json', cluster.body);
+
+    permissions.state.deny = true;
+    const forbidden = await get('/v1/fleet');
+    permissions.state.deny = false;
+    if (forbidden.status !== 403)
+      throw new Error(
+        `expected 403 with every permission denied, got ${forbidden.status}`,
+      );
+    await write('forbidden.json', forbidden.body);
+
+    log('killing island-a');
+    await plane.stopCluster('island-a', 'kill');
+    const disconnected = await until(
+      'island-a to be disconnected',
+      async () => {
+        const f = await fleet();
+        const i = islandA(f);
+        const tenantsStale = f.tenants
+          .filter(t => t.islandId === i?.id)
+          .every(t => t.staleness.stale);
+        return i?.connection.status === 'disconnected' && tenantsStale
+          ? f
+          : undefined;
+      },
+    );
+    await write('fleet-island-a-disconnected.json', disconnected);
+  } finally {
+    await backend?.stop();
+    await plane.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  e => {
+    process.stderr.write(`record-fixtures: ${e?.stack ?? e}\n`);
+    process.exit(1);
+  },
+);
