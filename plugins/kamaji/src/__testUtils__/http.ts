@@ -3,6 +3,7 @@
  * `KamajiClient` pointed at it, and error bodies in the shape Backstage backends send.
  */
 import { HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import { KamajiClient } from '../api/KamajiClient';
 
 export const BASE = 'http://backstage.test/api/kamaji';
@@ -24,4 +25,22 @@ export function backstageError(status: number, name: string, message: string) {
     },
     { status },
   );
+}
+
+/** Holds responses back until `release()`, so a test can see the loading state. */
+export function gate() {
+  let release!: () => void;
+  const opened = new Promise<void>(resolve => {
+    release = resolve;
+  });
+  return { wait: () => opened, release };
+}
+
+/** An msw server for one test file: unhandled requests fail the test, handlers reset per test. */
+export function setupKamajiServer() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
 }

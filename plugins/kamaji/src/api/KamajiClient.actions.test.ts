@@ -1,14 +1,15 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { ResponseError } from '@backstage/errors';
 import { refusalMessage } from './KamajiClient';
-import { BASE, backstageError, testClient } from '../__testUtils__/http';
+import {
+  backstageError,
+  BASE,
+  setupKamajiServer,
+  testClient,
+} from '../__testUtils__/http';
 import { sampleFleet } from '../__fixtures__/fleet';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupKamajiServer();
 
 const CLUSTER = `${BASE}/v1/clusters/cloud/tenants/line-1`;
 

@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { screen } from '@testing-library/react';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { mockApis } from '@backstage/test-utils';
@@ -11,16 +10,13 @@ import { EntityKamajiClusterOverviewCard } from '../../plugin';
 import { kamajiClusterOverviewCard } from '../../alpha';
 import { isKamajiClusterAvailable } from '../../conditions';
 import { LAST_SEEN, sampleFleet } from '../../__fixtures__/fleet';
-import { BASE, testClient } from '../../__testUtils__/http';
+import { BASE, setupKamajiServer, testClient } from '../../__testUtils__/http';
 import {
   clusterEntity as entity,
   renderEntityCard,
 } from '../../__testUtils__/entityCards';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupKamajiServer();
 
 function serveCluster(status: number, body: object) {
   server.use(

@@ -1,12 +1,16 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { kamajiClusterScalePermission } from '@kamaji-backstage/plugin-kamaji-common';
 import { EntityKamajiWorkerPoolsCard } from '../../plugin';
 import { sampleFleet, tenant } from '../../__fixtures__/fleet';
-import { BASE, backstageError } from '../../__testUtils__/http';
+import {
+  backstageError,
+  BASE,
+  gate,
+  setupKamajiServer,
+} from '../../__testUtils__/http';
 import {
   clusterEntity,
   renderEntityCard,
@@ -15,10 +19,10 @@ import {
 
 // usePermission caches its answer per (permission, cluster) for the whole file: a test that
 // needs the Scale action uses a tenant no other test asks about.
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+// Typing into dialogs takes a few seconds per test when the machine is busy.
+jest.setTimeout(30000);
+
+const server = setupKamajiServer();
 
 function serve(cluster: object) {
   server.use(
@@ -47,17 +51,16 @@ describe('WorkerPoolsCard', () => {
       replicas: { desired: 2, current: 2, ready: 1, available: 1, upToDate: 1 },
       phase: 'ScalingUp',
     });
-    let release!: () => void;
-    const gate = new Promise<void>(r => (release = r));
+    const loading = gate();
     server.use(
       http.get(`${BASE}/v1/clusters/by-id`, async () => {
-        await gate;
+        await loading.wait();
         return HttpResponse.json(t);
       }),
     );
     await renderCard(t.id);
     expect(screen.getByTestId('progress')).toBeInTheDocument();
-    release();
+    loading.release();
     const table = await screen.findByRole('table', { name: 'Worker pools' });
     const gpu = within(table).getByRole('row', { name: /pools-md-gpu/ });
     expect(

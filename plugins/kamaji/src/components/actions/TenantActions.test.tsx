@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -12,16 +11,20 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { ClusterOverviewCard } from '../ClusterOverviewCard';
 import { sampleFleet } from '../../__fixtures__/fleet';
-import { BASE, backstageError } from '../../__testUtils__/http';
+import {
+  backstageError,
+  BASE,
+  setupKamajiServer,
+} from '../../__testUtils__/http';
 import {
   clusterEntity,
   renderEntityCard,
 } from '../../__testUtils__/entityCards';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+// Typing into dialogs takes a few seconds per test when the machine is busy.
+jest.setTimeout(30000);
+
+const server = setupKamajiServer();
 
 // usePermission caches answers per (permission, cluster) for the test file: each test that
 // needs its own answer uses its own tenant.
