@@ -1,0 +1,181 @@
+/**
+ * The entity cards on what the real backend answered for the example fleet
+ * (`src/__fixtures__/recorded`), so the cards are known to read the real response shapes.
+ */
+import { http, HttpResponse } from 'msw';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  EntityKamajiAddonsCard,
+  EntityKamajiClusterOverviewCard,
+  EntityKamajiGroupClustersCard,
+  EntityKamajiIslandCard,
+  EntityKamajiWorkerPoolsCard,
+} from '../plugin';
+import { recorded } from '../__fixtures__/recorded';
+import { BASE, setupKamajiServer } from '../__testUtils__/http';
+import {
+  clusterEntity,
+  groupEntity,
+  renderEntityCard,
+} from '../__testUtils__/entityCards';
+
+jest.setTimeout(30000);
+
+const server = setupKamajiServer();
+
+const TENANT = 'central/fleet-tenants/lyon-paint-shop';
+const ISLAND_A = 'central/fleet-islands/island-a';
+
+function serveRecordedTenant() {
+  server.use(
+    http.get(`${BASE}/v1/clusters/by-id`, () =>
+      HttpResponse.json(recorded.cluster()),
+    ),
+    http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
+  );
+}
+
+describe('entity cards on recorded backend responses', () => {
+  it('worker pools and addons of a tenant on island-a', async () => {
+    serveRecordedTenant();
+    await renderEntityCard(
+      <>
+        <EntityKamajiWorkerPoolsCard />
+        <EntityKamajiAddonsCard />
+      </>,
+      clusterEntity(TENANT),
+    );
+    const pools = await screen.findByRole('table', { name: 'Worker pools' });
+    expect(
+      within(pools).getByRole('row', { name: /lyon-paint-shop-edge/ }),
+    ).toBeInTheDocument();
+    const addons = await screen.findByRole('table', { name: 'Addon sets' });
+    expect(
+      within(addons)
+        .getAllByRole('row')
+        .slice(1)
+        .map(r => within(r).getAllByRole('cell')[0].textContent),
+    ).toEqual(['ClusterProfile', 'ClusterResourceSet', 'HelmChartProxy']);
+    expect(within(addons).getAllByText('Applied')).toHaveLength(3);
+  });
+
+  it('upgrades the recorded tenant at its declared-cluster path', async () => {
+    serveRecordedTenant();
+    let path = '';
+    server.use(
+      http.post(`${BASE}/v1/clusters/*`, ({ request }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json({
+          cluster: TENANT,
+          version: 'v1.35.0',
+          changed: true,
+          workerPools: [],
+        });
+      }),
+    );
+    await renderEntityCard(
+      <EntityKamajiClusterOverviewCard />,
+      clusterEntity(TENANT),
+      { authorize: AuthorizeResult.ALLOW },
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade Kubernetes' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('now declares v1.34.2');
+    await userEvent.type(
+      within(dialog).getByLabelText('Target version'),
+      'v1.35.0',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Upgrade' }),
+    );
+    expect(
+      await within(dialog).findByText(/Upgrade of .* started/),
+    ).toBeInTheDocument();
+    expect(path).toBe(
+      '/api/kamaji/v1/clusters/central/fleet-tenants/lyon-paint-shop/upgrade',
+    );
+  });
+
+  it('island-a connected, then disconnected after its API server was killed', async () => {
+    server.use(
+      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
+        HttpResponse.json(recorded.islandA()),
+      ),
+    );
+    await renderEntityCard(
+      <EntityKamajiIslandCard />,
+      clusterEntity(ISLAND_A, 'island'),
+    );
+    expect(await screen.findByTestId('island-connection')).toHaveTextContent(
+      /^Connected since/,
+    );
+    expect(screen.getByText('Tenants hosted (3)')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('table', { name: 'Datastores' })).getByText(
+        /^3 tenant control planes:/,
+      ),
+    ).toBeInTheDocument();
+
+    const down = recorded.fleetIslandADisconnected();
+    server.use(
+      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
+        HttpResponse.json({
+          island: down.islands.find(i => i.id === ISLAND_A),
+          tenants: down.tenants.filter(t => t.islandId === ISLAND_A),
+        }),
+      ),
+    );
+    await renderEntityCard(
+      <EntityKamajiIslandCard />,
+      clusterEntity(ISLAND_A, 'island'),
+    );
+    const connection = (await screen.findAllByTestId('island-connection'))[1];
+    expect(connection).toHaveTextContent(/^Disconnected since/);
+    expect(connection).toHaveTextContent(
+      'Last error: GET /readyz: ECONNREFUSED',
+    );
+    const hosted = screen.getAllByRole('table', { name: 'Tenants hosted' })[1];
+    expect(within(hosted).queryByText('Healthy')).toBeNull();
+  });
+
+  it("a group's clusters from the recorded fleet", async () => {
+    const fleet = recorded.fleet();
+    server.use(
+      http.get(`${BASE}/v1/fleet`, ({ request }) => {
+        const owner = new URL(request.url).searchParams.get('owner');
+        const tenants = fleet.tenants.filter(t => t.owner === owner);
+        return HttpResponse.json({
+          ...fleet,
+          managementClusters: [],
+          islands: fleet.islands.filter(i => i.owner === owner),
+          tenants,
+          page: { total: tenants.length, offset: 0, limit: 1000 },
+        });
+      }),
+    );
+    await renderEntityCard(
+      <EntityKamajiGroupClustersCard />,
+      groupEntity('team-factory'),
+    );
+    const expected = fleet.tenants.filter(
+      t => t.owner === 'group:default/team-factory',
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(
+      await screen.findByText(
+        new RegExp(
+          `^${expected.length} cluster${expected.length === 1 ? '' : 's'}:`,
+        ),
+      ),
+    ).toBeInTheDocument();
+    for (const t of expected) {
+      expect(
+        screen.getByRole('link', { name: t.title ?? t.name }),
+      ).toBeInTheDocument();
+    }
+  });
+});
