@@ -1,4 +1,4 @@
-import { http, HttpResponse, delay } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -72,15 +72,18 @@ const dataStoreField = {
 
 describe('IslandPicker', () => {
   it('shows loading, then every island with its connection state and tenant load', async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>(resolve => (answer = resolve));
     server.use(
       http.get(FLEET_URL, async () => {
-        await delay(150);
+        await answered; // the fleet answers once the loading state was seen
         return HttpResponse.json(pickerFleet());
       }),
     );
     let data: Record<string, unknown> = {};
     await renderForm({ fields: [islandField], onData: d => (data = d) });
     expect(screen.getByRole('status')).toHaveTextContent('Loading islands…');
+    answer();
     await waitFor(() => expect(screen.queryByRole('status')).toBeNull());
 
     const list = await openList(/Island/);

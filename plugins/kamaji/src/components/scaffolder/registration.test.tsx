@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { http, HttpResponse } from 'msw';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/test-utils';
 import { renderTestApp } from '@backstage/frontend-test-utils';
@@ -149,6 +149,62 @@ describe('the pickers in the new frontend system', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('textbox', { name: /Data store/ }),
+    ).toBeInTheDocument();
+  }, 30000);
+  it("runs the pickers' validation when the user moves on: a default outside the configured range stops the form", async () => {
+    server.use(http.get(FLEET_URL, () => HttpResponse.json(pickerFleet())));
+    const template = readTemplate('edge-tenant-cluster.yaml');
+    renderTestApp({
+      features: [scaffolderAlphaPlugin, kamajiAlphaPlugin],
+      initialRouteEntries: [
+        '/create/templates/default/kamaji-edge-tenant-cluster',
+      ],
+      // the template's default v1.34.2 is below this range
+      config: {
+        kamaji: {
+          scaffolder: { kubernetesVersions: { min: 'v1.35', max: 'v1.36' } },
+        },
+      },
+      apis: [
+        ...pickerApis(),
+        [
+          scaffolderApiRef,
+          { getTemplateParameterSchema: async () => parameterSchema(template) },
+        ],
+      ] as any,
+    });
+    const owner = await screen.findByRole(
+      'textbox',
+      { name: /Owner/ },
+      { timeout: 15000 },
+    );
+    // the owner picker preselects the user's group
+    await waitFor(() =>
+      expect(owner).toHaveValue('team retail (group:default/team-retail)'),
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Name/ }),
+      'shop-42',
+    );
+    const pick = async (label: RegExp, testId: string) => {
+      await userEvent.click(screen.getByRole('textbox', { name: label }));
+      await userEvent.click(
+        within(await screen.findByRole('listbox')).getByTestId(testId),
+      );
+    };
+    await pick(/Island/, 'option-factory-a');
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(
+      await screen.findAllByText(
+        'Kubernetes version: v1.34.2 is not supported: pick a version from v1.35 to v1.36 (the supported range is set in kamaji.scaffolder.kubernetesVersions)',
+      ),
+    ).not.toHaveLength(0);
+    expect(screen.queryByRole('textbox', { name: /Addon sets/ })).toBeNull();
+
+    await pick(/Kubernetes version/, 'option-v1.35.1');
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(
+      await screen.findByRole('textbox', { name: /Addon sets/ }),
     ).toBeInTheDocument();
   }, 30000);
 });
