@@ -6,6 +6,7 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import kamajiPlugin from '@kamaji-backstage/plugin-kamaji/alpha';
+import { kubernetesAuthModule } from './modules/kubernetesAuth';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -18,5 +19,6 @@ export default createApp({
     userSettingsPlugin,
     kamajiPlugin,
     signInModule,
+    kubernetesAuthModule,
   ],
 });

@@ -46,6 +46,11 @@ export const KAMAJI_ENTITY = {
   roleLabel: 'kamaji-backstage.io/role',
   /** `spec.type` of cluster Resource entities. */
   resourceType: 'kubernetes-cluster',
+  /**
+   * The Kubernetes plugin's auth provider of fleet clusters: the backend module resolves their
+   * credentials itself, the frontend sends none.
+   */
+  kubernetesAuthProvider: 'kamaji',
 } as const;
 
 /** The value of {@link KAMAJI_LABELS.role} on islands. @public */

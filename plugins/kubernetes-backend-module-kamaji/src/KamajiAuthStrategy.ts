@@ -6,14 +6,17 @@ import {
   ClusterDetails,
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
-import { ClusterId } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  ClusterId,
+  KAMAJI_ENTITY,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import {
   ClusterAccess,
   FleetService,
 } from '@kamaji-backstage/plugin-kamaji-node';
 
 /** The auth provider name in `authMetadata['kubernetes.io/auth-provider']` of fleet clusters. @public */
-export const KAMAJI_AUTH_PROVIDER = 'kamaji';
+export const KAMAJI_AUTH_PROVIDER = KAMAJI_ENTITY.kubernetesAuthProvider;
 /** The authMetadata key carrying the fleet cluster id. @public */
 export const KAMAJI_CLUSTER_ID_METADATA = 'kamaji-backstage.io/cluster-id';
 
