@@ -54,6 +54,32 @@ describe('ClusterOverviewCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('lists the conditions that are not met, the endpoint and the datastore', async () => {
+    const t = sampleFleet().tenants.find(x => x.name === 'line-2')!;
+    t.endpoint = '10.20.0.7:6443';
+    t.controlPlane.tenantControlPlane!.dataStore = 'etcd-lyon';
+    t.conditions.push({
+      type: 'Ready',
+      status: 'True',
+      source: 'KamajiControlPlane',
+    });
+    serveCluster(200, t);
+    await renderCard(entity(t.id));
+    const list = await screen.findByRole('list', {
+      name: 'Conditions not met',
+    });
+    expect(list).toHaveTextContent(
+      'Cluster Available False (ControlPlaneUnavailable): control plane endpoint does not answer',
+    );
+    expect(list).not.toHaveTextContent('KamajiControlPlane Ready');
+    expect(screen.getByRole('row', { name: /Endpoint/ })).toHaveTextContent(
+      '10.20.0.7:6443',
+    );
+    expect(screen.getByRole('row', { name: /Datastore/ })).toHaveTextContent(
+      'etcd-lyon',
+    );
+  });
+
   it('marks stale data and never says healthy', async () => {
     const t = sampleFleet().tenants.find(x => x.name === 'till-1')!;
     serveCluster(200, {

@@ -4,7 +4,10 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { FleetCluster } from '@kamaji-backstage/plugin-kamaji-common';
+import type {
+  FleetCluster,
+  FleetCondition,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { HealthBadge } from '../common/HealthBadge';
 import { ClusterLoadState } from '../common/ClusterLoadState';
 import { StaleAlert } from '../common/StaleAlert';
@@ -34,6 +37,28 @@ function IslandRef(props: {
   return <Link to={props.fleetLink(props.islandId)}>{props.islandId}</Link>;
 }
 
+/** The conditions that are not True, with their messages: why the cluster is not fine. */
+function FailingConditions(props: { cluster: FleetCluster }) {
+  const conditions: FleetCondition[] =
+    'conditions' in props.cluster ? props.cluster.conditions : [];
+  const failing = conditions.filter(c => c.status !== 'True');
+  if (failing.length === 0) return null;
+  return (
+    <ul aria-label="Conditions not met">
+      {failing.map((c, i) => (
+        <li key={`${c.source ?? ''}/${c.type}/${i}`}>
+          <Typography variant="body2">
+            {c.source ? `${c.source} ` : ''}
+            {c.type} {c.status}
+            {c.reason ? ` (${c.reason})` : ''}
+            {c.message ? `: ${c.message}` : ''}
+          </Typography>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Overview(props: {
   cluster: FleetCluster;
   fleetLink?: (id: string) => string;
@@ -53,6 +78,7 @@ function Overview(props: {
           ))}
         </ul>
       )}
+      <FailingConditions cluster={c} />
       <Table size="small" aria-label="Cluster overview">
         <TableBody>
           <Row k="Role">{c.role}</Row>
