@@ -68,10 +68,12 @@ export function islandsOf(
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function islandOption(island: IslandNode): PickerOption {
+/** With several management clusters, the label also names the island's. */
+function islandOption(island: IslandNode, namesCluster: boolean): PickerOption {
+  const label = island.site ? `${island.name} (${island.site})` : island.name;
   return {
     value: island.name,
-    label: island.site ? `${island.name} (${island.site})` : island.name,
+    label: namesCluster ? `${label} · ${island.managementCluster}` : label,
     details: [
       <span key="connection" data-connection={island.connection.status}>
         <HealthIcon status={CONNECTION_HEALTH[island.connection.status]} />{' '}
@@ -101,7 +103,9 @@ export function IslandPicker(
       field={props}
       title={fieldTitle(props.schema, 'Island')}
       choices={{
-        options: islands.map(islandOption),
+        options: islands.map(i =>
+          islandOption(i, (fleet.value?.managementClusters.length ?? 0) > 1),
+        ),
         loading: fleet.loading,
         error: fleet.error,
         retry: fleet.retry,

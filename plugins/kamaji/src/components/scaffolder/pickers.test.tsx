@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { IslandPicker, islandPickerValidation } from './IslandPicker';
@@ -136,6 +136,44 @@ describe('IslandPicker', () => {
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     const list = await openList(/Island/);
     expect(list.getAllByRole('option')).toHaveLength(2);
+  });
+
+  it('names the management cluster when there are several, and can keep to one', async () => {
+    const fleet = pickerFleet();
+    fleet.managementClusters.push({
+      ...fleet.managementClusters[0],
+      id: 'edge-eu',
+      name: 'edge-eu',
+      managementCluster: 'edge-eu',
+    });
+    fleet.islands.push({
+      ...fleet.islands[0],
+      id: 'edge-eu/islands/hamburg',
+      name: 'hamburg',
+      site: undefined,
+      managementCluster: 'edge-eu',
+    });
+    serveFleet(fleet);
+    await renderForm({ fields: [islandField] });
+    let list = await openList(/Island/);
+    await waitFor(() => expect(list.getAllByRole('option')).toHaveLength(3));
+    expect(list.getByTestId('option-hamburg')).toHaveTextContent(
+      'hamburg · edge-eu',
+    );
+    expect(list.getByTestId('option-factory-a')).toHaveTextContent(
+      'factory-a (factory) · cloud',
+    );
+    cleanup();
+
+    await renderForm({
+      fields: [{ ...islandField, uiOptions: { managementCluster: 'edge-eu' } }],
+    });
+    list = await openList(/Island/);
+    await waitFor(() =>
+      expect(list.getAllByRole('option').map(testIdIn)).toEqual([
+        'option-hamburg',
+      ]),
+    );
   });
 
   it('says what to do when the user sees no island', async () => {
