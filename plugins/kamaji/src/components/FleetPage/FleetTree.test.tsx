@@ -124,6 +124,28 @@ describe('keyboard navigation (WAI-ARIA tree)', () => {
   });
 });
 
+describe('colour is never the only signal', () => {
+  it('every health icon in the tree sits next to the word for that health', async () => {
+    serve(sampleFleet());
+    await renderPage();
+    const tree = await screen.findByRole('tree');
+    for (const id of [
+      'island-cloud/islands/factory-a',
+      'island-cloud/islands/shop-b',
+    ])
+      await userEvent.click(
+        within(screen.getByTestId(id)).getByTestId('expander'),
+      );
+    const icons = tree.querySelectorAll('svg[data-health]');
+    expect(icons.length).toBeGreaterThan(8);
+    for (const icon of Array.from(icons)) {
+      const health = icon.getAttribute('data-health')!;
+      expect(icon).toHaveAttribute('aria-hidden', 'true');
+      expect(icon.parentElement!.textContent!.toLowerCase()).toContain(health);
+    }
+  });
+});
+
 describe('grouping', () => {
   it('groups by owner, with health counts per group, and keeps the grouping in the URL', async () => {
     serve(sampleFleet());
