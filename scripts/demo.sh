@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo, from a fresh clone: installs the toolchain and dependencies, starts the local control plane
-# (central + island-a + island-b, real kube-apiservers), seeds the example fleet, and runs Backstage.
+# (central + island-a + island-b, and the tenant cluster lyon-press-line with its workloads: real
+# kube-apiservers), seeds the example fleet, and runs Backstage.
 # Open http://localhost:3000 and sign in as guest. Ctrl-C stops everything; the fleet's data is kept
 # in .kube-local/demo for the next start.
 set -euo pipefail
@@ -19,6 +20,7 @@ bash test/kube/build.sh
 echo "==> start the local control plane (state in $state_dir)"
 test/kube/bin/kubeplane up --state-dir "$state_dir" --crds test/kube/crds \
   --cluster central=capi,kamaji,addons --cluster island-a=kamaji --cluster island-b=kamaji \
+  --cluster lyon-press-line= \
   --user kamaji-backstage:kamaji-backstage \
   > "$state_dir/kubeplane.out" 2>&1 &
 kubeplane_pid=$!
