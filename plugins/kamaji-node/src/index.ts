@@ -5,3 +5,4 @@
  */
 export * from './FleetService';
 export * from './permissions';
+export * from './kube/KubeJsonApi';

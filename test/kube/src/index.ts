@@ -19,7 +19,6 @@ export {
 export {
   seedFleet,
   FleetObjectApi,
-  KubeRequestError,
   DEFAULT_FLEET_DIR,
   SEED_FIELD_MANAGER,
   SEED_FOR_KCP_ANNOTATION,
@@ -48,3 +47,4 @@ export {
   findCredentials,
 } from './fleet/fleetPlane';
 export type { RbacTarget } from './fleet/fleetPlane';
+export { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';

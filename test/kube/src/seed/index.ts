@@ -12,7 +12,7 @@ export type {
   SeedClusterCounts,
   SeededTenantControlPlane,
 } from './seedFleet';
-export { FleetObjectApi, KubeRequestError } from './FleetObjectApi';
+export { FleetObjectApi } from './FleetObjectApi';
 export type { AnyObject, ApplyOptions } from './FleetObjectApi';
 export { readManifests } from './manifests';
 export type { ManifestObject } from './manifests';
