@@ -108,6 +108,29 @@ function objectsOf(items: ClusterObjects[], cluster: string) {
   return { item, ofType };
 }
 
+/** An entity once the catalog has it. */
+function catalogEntity(kind: string, name: string): Promise<any> {
+  return waitFor(
+    `catalog ${kind} ${name}`,
+    async () => {
+      const r = await call(
+        `/api/catalog/entities/by-name/${kind}/default/${name}`,
+      );
+      return r.status === 200 && r.body;
+    },
+    120_000,
+    500,
+  );
+}
+
+/** The names of the Pods a Kubernetes plugin answer holds for one cluster. */
+function podNames(items: ClusterObjects[], cluster: string): string[] {
+  return objectsOf(items, cluster)
+    .ofType('pods')
+    .map(p => p.metadata.name)
+    .sort();
+}
+
 async function servicesOfComponent(entity: unknown) {
   return call(`/api/kubernetes/services/${COMPONENT}`, {
     method: 'POST',
@@ -165,17 +188,7 @@ async function main() {
   token = refresh.body.backstageIdentity.token;
   assert.ok(token, 'guest token');
 
-  const entity = await waitFor(
-    `catalog Component ${COMPONENT}`,
-    async () => {
-      const r = await call(
-        `/api/catalog/entities/by-name/component/default/${COMPONENT}`,
-      );
-      return r.status === 200 && r.body;
-    },
-    120_000,
-    500,
-  );
+  const entity = await catalogEntity('component', COMPONENT);
 
   step('the tenant cluster is offered to the Kubernetes plugin');
   const clusters = await waitFor(
@@ -237,28 +250,12 @@ async function main() {
     body: { entityRef: `component:default/${COMPONENT}` },
   });
   assert.equal(workloads.status, 200, JSON.stringify(workloads.body));
-  assert.deepEqual(
-    objectsOf(workloads.body.items, TENANT_ID)
-      .ofType('pods')
-      .map(p => p.metadata.name)
-      .sort(),
-    SEEDED_PODS,
-  );
+  assert.deepEqual(podNames(workloads.body.items, TENANT_ID), SEEDED_PODS);
 
   step(
     "the tenant cluster's own entity: its Kubernetes tab looks in that cluster only",
   );
-  const clusterEntity = await waitFor(
-    `catalog Resource ${TENANT_ENTITY}`,
-    async () => {
-      const r = await call(
-        `/api/catalog/entities/by-name/resource/default/${TENANT_ENTITY}`,
-      );
-      return r.status === 200 && r.body;
-    },
-    60_000,
-    500,
-  );
+  const clusterEntity = await catalogEntity('resource', TENANT_ENTITY);
   assert.equal(
     clusterEntity.metadata.annotations[
       'backstage.io/kubernetes-label-selector'
@@ -274,13 +271,7 @@ async function main() {
     onCluster.body.items.map((i: ClusterObjects) => i.cluster.name),
     [TENANT_ID],
   );
-  assert.deepEqual(
-    objectsOf(onCluster.body.items, TENANT_ID)
-      .ofType('pods')
-      .map(p => p.metadata.name)
-      .sort(),
-    SEEDED_PODS,
-  );
+  assert.deepEqual(podNames(onCluster.body.items, TENANT_ID), SEEDED_PODS);
 
   step('the proxy reaches the tenant API server');
   const proxied = await call(
