@@ -128,6 +128,10 @@ function OwnedClusters(props: { owner: string; rows: OwnedRow[] }) {
           search: props.rows.length > PAGE,
           toolbar: props.rows.length > PAGE,
           padding: 'dense',
+          // material-table's sort labels are buttons nested in draggable headers (axe: nested-interactive);
+          // the rows come sorted worst health first.
+          sorting: false,
+          draggable: false,
         }}
       />
     </>
