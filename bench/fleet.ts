@@ -5,10 +5,8 @@
  * with the management cluster), and compares, in the same run, the kamaji fleet API with the
  * per-request fan-out of @backstage/plugin-kubernetes-backend over the same islands.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -19,12 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FleetObjectApi,
-  KUBEPLANE_BIN,
   LocalControlPlane,
   REPO_ROOT,
   rbacDocuments,
 } from '@internal/test-kube';
 import { Backend, KubernetesCluster } from './backend';
+import { kubeconfigYaml, startFakeIslands } from './fakeIslands';
 import {
   Stats,
   concurrent,
@@ -37,8 +35,6 @@ import {
   waitForQuiet,
 } from './lib';
 import {
-  ISLAND_NS,
-  K8S_ID_LABEL,
   TCP_NS,
   Tenant,
   apply,
@@ -101,76 +97,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     log(`${sig}: stopping everything`);
     cleanup().finally(() => process.exit(130));
   });
-
-function kubeconfigYaml(server: string, caData: string, token: string) {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    `- name: island`,
-    `  cluster: {server: "${server}", certificate-authority-data: ${caData}}`,
-    'users:',
-    `- name: bench`,
-    `  user: {token: ${token}}`,
-    'contexts:',
-    `- name: island`,
-    `  context: {cluster: island, user: bench}`,
-    'current-context: island',
-    '',
-  ].join('\n');
-}
-
-async function startFakeIslands(
-  workDir: string,
-  caDir: string,
-  tenants: Tenant[],
-  islands: string[],
-): Promise<{ proc: ChildProcess; out: any }> {
-  const byIsland = new Map<string, any[]>(islands.map(i => [i, []]));
-  for (const t of tenants) byIsland.get(t.island)!.push(tenantTcp(t, true));
-  const spec = {
-    resources: [
-      {
-        group: 'kamaji.clastix.io',
-        version: 'v1alpha1',
-        kind: 'TenantControlPlane',
-        plural: 'tenantcontrolplanes',
-        namespaced: true,
-      },
-      {
-        group: 'kamaji.clastix.io',
-        version: 'v1alpha1',
-        kind: 'DataStore',
-        plural: 'datastores',
-        namespaced: false,
-      },
-    ],
-    clusters: islands.map(name => ({ name, objects: byIsland.get(name) })),
-  };
-  const specFile = join(workDir, 'fake-islands.json');
-  const outFile = join(workDir, 'fake-islands.out.json');
-  writeFileSync(specFile, JSON.stringify(spec));
-  let output = '';
-  const proc = spawn(
-    KUBEPLANE_BIN,
-    ['fake-islands', '--spec', specFile, '--ca-dir', caDir, '--out', outFile],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  proc.stdout!.on('data', d => (output += d));
-  proc.stderr!.on('data', d => (output += d));
-  await waitFor(
-    'kubeplane fake-islands to listen',
-    () => {
-      if (proc.exitCode !== null)
-        throw new Error(`fake-islands exited: ${output}`);
-      return existsSync(outFile) && readFileSync(outFile, 'utf8').length > 0;
-    },
-    60_000,
-    100,
-  );
-  await sleep(200);
-  return { proc, out: JSON.parse(readFileSync(outFile, 'utf8')) };
-}
 
 const FANOUT_BODY = JSON.stringify({
   entityRef: 'component:default/fleet',

@@ -59,5 +59,12 @@ node -e '
   console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' "$report" || true
 rm -f "$report"
+
+step "end to end in headless Chromium (scripts/e2e.sh: the demo stack on ports 3100/7107)"
+set +e
+bash scripts/e2e.sh
+e2e_status=$?
+set -e
+[ $status -ne 0 ] || status=$e2e_status
 echo "test suite finished in $(( $(date +%s) - t0 )) s"
 exit $status
