@@ -28,6 +28,7 @@ import {
   credentialPatterns,
   DEFAULT_CLUSTERS,
   findCredentials,
+  FleetObjectApi,
   FLEET_USER,
   LocalControlPlane,
   REPO_ROOT,
@@ -156,6 +157,23 @@ async function main() {
     demoConfig,
   ]);
   const port = await freePort();
+  // Something catalogued on another cluster: the tenant's own entity must not see it.
+  await FleetObjectApi.forConfig(plane.kubeConfig('island-a')).apply(
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'elsewhere',
+        namespace: 'kamaji-tenants',
+        labels: { 'backstage.io/kubernetes-id': 'elsewhere' },
+      },
+      spec: {
+        nodeName: 'island-a-0',
+        containers: [{ name: 'c', image: 'registry.example.com/elsewhere:1' }],
+      },
+    },
+    { fieldManager: 'check-kubernetes-backend' },
+  );
   const portsConfig = join(workDir, 'app-config.ports.yaml');
   writeFileSync(
     portsConfig,
