@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import {
   configApiRef,
   identityApiRef,
@@ -87,8 +87,12 @@ export function OwnerPicker(props: FieldExtensionComponentProps<string, {}>) {
     choices.value!.ownGroups.some(g => lower(g) === lower(o.value)),
   )?.value;
 
+  // Preselect once: a user who clears the field is not overruled.
+  const preselected = useRef(false);
   useEffect(() => {
-    if (!formData && firstOwn) onChange(firstOwn);
+    if (preselected.current || !firstOwn) return;
+    preselected.current = true;
+    if (!formData) onChange(firstOwn);
   }, [formData, firstOwn, onChange]);
 
   return (

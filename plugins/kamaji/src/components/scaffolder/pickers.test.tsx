@@ -414,6 +414,12 @@ describe('OwnerPicker', () => {
     ).toHaveTextContent(
       'team retail (group:default/team-retail)one of your groups',
     );
+    await userEvent.keyboard('{Escape}');
+    // the preselection happens once: a cleared field stays empty
+    await userEvent.clear(screen.getByRole('textbox', { name: /Owner/ }));
+    expect(data.owner).toBeUndefined();
+    await new Promise(r => setTimeout(r, 100));
+    expect(data.owner).toBeUndefined();
   });
 
   it('offers every group to a fleet admin, their own first', async () => {
