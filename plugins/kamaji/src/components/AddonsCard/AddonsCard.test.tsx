@@ -74,6 +74,12 @@ describe('AddonsCard', () => {
         message: 'chart cilium 1.18.0 not found',
       },
       {
+        addonSetId: 'cloud/ClusterProfile/_/observability',
+        name: 'observability',
+        kind: 'ClusterProfile',
+        status: 'applied',
+      },
+      {
         addonSetId: 'cloud/ClusterResourceSet/addons/legacy',
         name: 'legacy',
         kind: 'ClusterResourceSet',
@@ -87,6 +93,9 @@ describe('AddonsCard', () => {
         contents: ['kube-prometheus-stack@65.1.0', 'ConfigMap/dashboards'],
         health: { status: 'degraded', reasons: ['1 of 2 clusters failed'] },
       }),
+      addonSet('ClusterProfile', 'observability', [LINE_1, 'cloud/tenants/y'], {
+        health: { status: 'progressing', reasons: ['not yet applied on y'] },
+      }),
       addonSet('ClusterProfile', 'other-team', ['cloud/tenants/x']),
     ]);
     await renderEntityCard(<EntityKamajiAddonsCard />, clusterEntity(LINE_1));
@@ -94,6 +103,7 @@ describe('AddonsCard', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map(r => r.textContent)).toEqual([
       'ClusterProfilemonitoringSet degraded1 of 2 clusters failedkube-prometheus-stack@65.1.0, ConfigMap/dashboards',
+      'ClusterProfileobservabilityApplied—',
       'ClusterResourceSetlegacyNot reported—',
       'HelmChartProxyaddons/cniFailedchart cilium 1.18.0 not foundcilium@1.18.0',
     ]);

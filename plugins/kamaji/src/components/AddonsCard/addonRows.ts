@@ -63,7 +63,9 @@ export function addonRows(cluster: FleetCluster, sets: AddonSet[]): AddonRow[] {
       namespace: set.namespace,
       status: delivery?.status ?? set.health.status,
       statusText: delivery?.text ?? SET_HEALTH_TEXT[set.health.status],
-      message: a?.message ?? set.health.reasons[0],
+      // The set's reasons speak of the set (often of other clusters): only when no delivery
+      // status for this cluster is known are they the best word on it.
+      message: delivery ? a?.message : a?.message ?? set.health.reasons[0],
       contents: set.contents,
     });
   }
