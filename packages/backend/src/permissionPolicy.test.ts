@@ -111,9 +111,16 @@ describe('KamajiPermissionPolicy', () => {
     });
   });
 
-  it('gives application teams read, upgrade and scale on the clusters they own', async () => {
+  const ownedByAlice = {
+    rule: 'IS_OWNED_BY',
+    resourceType: 'kamaji-cluster',
+    params: {
+      ownershipEntityRefs: ['user:default/alice', 'group:default/team-retail'],
+    },
+  };
+
+  it('gives application teams upgrade and scale on the clusters they own', async () => {
     for (const permission of [
-      kamajiClusterReadPermission,
       kamajiClusterUpgradePermission,
       kamajiClusterScalePermission,
     ]) {
@@ -122,16 +129,7 @@ describe('KamajiPermissionPolicy', () => {
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'kamaji',
         resourceType: 'kamaji-cluster',
-        conditions: {
-          rule: 'IS_OWNED_BY',
-          resourceType: 'kamaji-cluster',
-          params: {
-            ownershipEntityRefs: [
-              'user:default/alice',
-              'group:default/team-retail',
-            ],
-          },
-        },
+        conditions: ownedByAlice,
       });
       const conditional = decision as ConditionalPolicyDecision;
       expect(evaluate(conditional, cluster('group:default/team-retail'))).toBe(
@@ -145,6 +143,45 @@ describe('KamajiPermissionPolicy', () => {
         evaluate(conditional, cluster('group:default/platform-team', 'island')),
       ).toBe(false);
     }
+  });
+
+  it('lets application teams read the clusters they own and every island (to place a first tenant)', async () => {
+    const decision = await policy.handle(
+      { permission: kamajiClusterReadPermission },
+      appTeam,
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'kamaji',
+      resourceType: 'kamaji-cluster',
+      conditions: {
+        anyOf: [
+          ownedByAlice,
+          {
+            rule: 'HAS_ROLE',
+            resourceType: 'kamaji-cluster',
+            params: { role: 'island' },
+          },
+        ],
+      },
+    });
+    const conditional = decision as ConditionalPolicyDecision;
+    expect(evaluate(conditional, cluster('group:default/team-retail'))).toBe(
+      true,
+    );
+    expect(evaluate(conditional, cluster('group:default/team-factory'))).toBe(
+      false,
+    );
+    expect(evaluate(conditional, cluster(undefined))).toBe(false);
+    expect(
+      evaluate(conditional, cluster('group:default/platform-team', 'island')),
+    ).toBe(true);
+    expect(
+      evaluate(
+        conditional,
+        cluster('group:default/platform-team', 'management'),
+      ),
+    ).toBe(false);
   });
 
   it('denies application teams deletes, the audit trail, other fleet permissions and catalog deletes', async () => {

@@ -56,9 +56,10 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  *   - catalog and scaffolder: allowed, except deleting entities and managing locations;
  *   - `kamaji.cluster.read`, `kamaji.cluster.upgrade`, `kamaji.cluster.scale`: on the clusters
  *     their groups own (CONDITIONAL `isOwnedBy` with the user's ownership entity refs — the owner
- *     is the Cluster's `kamaji-backstage.io/owner` label as a group ref). The fleet API also
- *     shows them the islands and management clusters hosting their tenants, with other teams'
- *     tenants left out;
+ *     is the Cluster's `kamaji-backstage.io/owner` label as a group ref). `kamaji.cluster.read`
+ *     also accepts every island (`hasRole island`): islands are shared sites a team picks for
+ *     its first tenant cluster. The fleet API shows them, and the management clusters hosting
+ *     them, with other teams' tenants left out of their lists and counts;
  *   - `kamaji.cluster.delete`: denied — deleting a cluster is the platform team's job (islands
  *     host other teams' tenants, and a tenant takes its edge nodes with it);
  *   - `kamaji.audit.read`: denied;
@@ -108,11 +109,21 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
       OWNED_CLUSTER_PERMISSIONS.has(name) &&
       isResourcePermission(permission, KAMAJI_CLUSTER_RESOURCE_TYPE)
     ) {
+      const owned = kamajiClusterConditions.isOwnedBy({
+        ownershipEntityRefs: user.info.ownershipEntityRefs,
+      });
       return createKamajiClusterConditionalDecision(
         permission,
-        kamajiClusterConditions.isOwnedBy({
-          ownershipEntityRefs: user.info.ownershipEntityRefs,
-        }),
+        name === kamajiClusterReadPermission.name
+          ? // Islands are shared sites: a team picks one for its first tenant cluster. It sees
+            // them (their other teams' tenants left out), but acts only on what it owns.
+            {
+              anyOf: [
+                owned,
+                kamajiClusterConditions.hasRole({ role: 'island' }),
+              ],
+            }
+          : owned,
       );
     }
     if (name === kamajiClusterCreatePermission.name) {
