@@ -4,7 +4,6 @@
  * each grouping, a large fleet). Colour contrast needs layout, which jsdom does not do: axe
  * reports it as "incomplete" here, and the browser tests cover what the eye sees.
  */
-import axe from 'axe-core';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { largeFleet, sampleFleet } from '../../__fixtures__/fleet';
@@ -14,24 +13,10 @@ import {
   serve,
   setupFleetServer,
 } from './__testUtils__/fleetPageTestEnv';
+import { seriousAxeViolations as seriousViolations } from '../../__testUtils__/axe';
 
 setupFleetServer();
 jest.setTimeout(60_000);
-
-async function seriousViolations(): Promise<string[]> {
-  const results = await axe.run(document.body, {
-    resultTypes: ['violations'],
-  });
-  return results.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      v =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .slice(0, 3)
-          .map(n => n.html)
-          .join(' | ')}`,
-    );
-}
 
 describe('the topology page has no serious axe-core violations', () => {
   it('with an island expanded and a tenant selected (side panel open)', async () => {
