@@ -4,7 +4,11 @@
  * flow through as delta mutations.
  */
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The real fleet service, which this module needs at run time (test only).
@@ -23,6 +27,10 @@ import { catalogModuleKamaji } from './module';
 import { clusterEntityName, isValidEntityName } from './naming';
 
 jest.setTimeout(300_000);
+
+// The catalog's database, closed by TestDatabases after the tests (the default database service
+// of a test backend leaves its connection pool's timer running, which keeps a Jest worker alive).
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 let plane: LocalControlPlane;
 let admin: (cluster: string) => FleetObjectApi;
@@ -64,8 +72,10 @@ async function entity(name: string): Promise<Entity | undefined> {
 
 beforeAll(async () => {
   ({ plane, admin } = await startFleetPlane());
+  const knex = await databases.init('SQLITE_3');
   backend = await startTestBackend({
     features: [
+      mockServices.database.factory({ knex }),
       catalogPlugin,
       catalogModuleKamaji,
       fleetServiceFactory,
