@@ -45,6 +45,22 @@ export interface BackendOptions {
    * does not hold a TypeScript program; 'repo': the repository root.
    */
   cwd: 'scratch' | 'repo';
+  /** Merged over the generated config last (objects merged, arrays and values replaced). */
+  extraConfig?: Record<string, unknown>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as any, v) : v;
+  return out;
 }
 
 export class Backend {
@@ -132,7 +148,11 @@ export class Backend {
       locations: [{ type: 'file', target: entityFile }],
     };
     const configFile = join(o.workDir, `app-config.bench-${o.label}.yaml`);
-    writeFileSync(configFile, stringify(config), { mode: 0o600 });
+    writeFileSync(
+      configFile,
+      stringify(o.extraConfig ? merge(config, o.extraConfig) : config),
+      { mode: 0o600 },
+    );
     return Backend.launch({
       ...o,
       port,
