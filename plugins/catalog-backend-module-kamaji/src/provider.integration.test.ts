@@ -13,7 +13,10 @@ import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The real fleet service, which this module needs at run time (test only).
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { fleetServiceFactory } from '@kamaji-backstage/plugin-kamaji-backend';
+import {
+  fleetServiceFactory,
+  kamajiPlugin,
+} from '@kamaji-backstage/plugin-kamaji-backend';
 // The shared fleet test environment: local control plane + rbac.yaml + the seeded example fleet.
 import {
   type FleetObjectApi,
@@ -77,6 +80,7 @@ beforeAll(async () => {
     features: [
       mockServices.database.factory({ knex }),
       catalogPlugin,
+      kamajiPlugin,
       catalogModuleKamaji,
       fleetServiceFactory,
       mockServices.rootConfig.factory({
@@ -289,6 +293,31 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
     expect(e.relations!.map(r => `${r.type} ${r.targetRef}`)).toContain(
       'ownedBy group:default/team-retail',
     );
+  });
+
+  it("agrees with the fleet API's owner filter on every group's clusters", async () => {
+    const entities = await clusterEntities();
+    for (const group of ['platform-team', 'team-retail', 'team-factory']) {
+      const owner = `group:default/${group}`;
+      const res = await request(backend.server)
+        .get('/api/kamaji/v1/fleet')
+        .query({ owner, limit: 1000 });
+      expect(res.status).toBe(200);
+      const fromApi = [...res.body.islands, ...res.body.tenants]
+        .map((c: { id: string }) => c.id)
+        .sort();
+      // Management clusters carry no owner label: the entity gets kamaji.catalog.defaultOwner.
+      const fromCatalog = entities
+        .filter(
+          e =>
+            e.spec?.owner === owner &&
+            e.metadata.labels?.['kamaji-backstage.io/role'] !== 'management',
+        )
+        .map(e => e.metadata.annotations!['kamaji-backstage.io/cluster-id'])
+        .sort();
+      expect(fromCatalog.length).toBeGreaterThan(0);
+      expect(fromCatalog).toEqual(fromApi);
+    }
   });
 
   it('an owner change flows through as a delta', async () => {
