@@ -5,8 +5,9 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
-import kamajiPlugin from '@kamaji-backstage/plugin-kamaji/alpha';
-import { kubernetesAuthModule } from './modules/kubernetesAuth';
+import kamajiPlugin, {
+  kamajiKubernetesAuthModule,
+} from '@kamaji-backstage/plugin-kamaji/alpha';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -19,6 +20,6 @@ export default createApp({
     userSettingsPlugin,
     kamajiPlugin,
     signInModule,
-    kubernetesAuthModule,
+    kamajiKubernetesAuthModule,
   ],
 });

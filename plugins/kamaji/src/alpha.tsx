@@ -18,6 +18,8 @@ import CloudIcon from '@material-ui/icons/CloudQueue';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
 import { rootRouteRef } from './routes';
+
+export { kamajiKubernetesAuthModule } from './kubernetes/alpha';
 import {
   isGroupEntity,
   isKamajiClusterAvailable,

@@ -23,3 +23,4 @@ export { rootRouteRef } from './routes';
 export * from './api';
 export { FleetTopologyContent } from './components/FleetPage';
 export * from './components/scaffolder';
+export { FleetKubernetesAuthProviders } from './kubernetes';

@@ -1,5 +1,5 @@
 import { KubernetesAuthProviders } from '@backstage/plugin-kubernetes-react';
-import { FleetKubernetesAuthProviders } from './kubernetesAuth';
+import { FleetKubernetesAuthProviders } from './FleetKubernetesAuthProviders';
 
 describe('FleetKubernetesAuthProviders', () => {
   const providers = new FleetKubernetesAuthProviders(

@@ -7,41 +7,11 @@ import {
   oktaAuthApiRef,
   oneloginAuthApiRef,
 } from '@backstage/frontend-plugin-api';
-import { KubernetesRequestBody } from '@backstage/plugin-kubernetes-common';
 import {
   KubernetesAuthProviders,
-  KubernetesAuthProvidersApi,
   kubernetesAuthProvidersApiRef,
-  ServerSideKubernetesAuthProvider,
 } from '@backstage/plugin-kubernetes-react';
-import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
-
-/**
- * The Kubernetes plugin's auth providers, plus the fleet's (`kamaji`): the backend module resolves
- * the credentials of fleet clusters itself, so the browser adds none, as for `serviceAccount`.
- */
-export class FleetKubernetesAuthProviders
-  implements KubernetesAuthProvidersApi
-{
-  private readonly fleet = new ServerSideKubernetesAuthProvider();
-
-  constructor(private readonly others: KubernetesAuthProvidersApi) {}
-
-  decorateRequestBodyForAuth(
-    authProvider: string,
-    requestBody: KubernetesRequestBody,
-  ): Promise<KubernetesRequestBody> {
-    return authProvider === KAMAJI_ENTITY.kubernetesAuthProvider
-      ? this.fleet.decorateRequestBodyForAuth(requestBody)
-      : this.others.decorateRequestBodyForAuth(authProvider, requestBody);
-  }
-
-  getCredentials(authProvider: string): Promise<{ token?: string }> {
-    return authProvider === KAMAJI_ENTITY.kubernetesAuthProvider
-      ? this.fleet.getCredentials()
-      : this.others.getCredentials(authProvider);
-  }
-}
+import { FleetKubernetesAuthProviders } from './FleetKubernetesAuthProviders';
 
 /** Replaces the Kubernetes plugin's `api:kubernetes/auth-providers` with one that knows `kamaji`. */
 const kubernetesAuthProviders = ApiBlueprint.make({
@@ -73,7 +43,13 @@ const kubernetesAuthProviders = ApiBlueprint.make({
     }),
 });
 
-export const kubernetesAuthModule = createFrontendModule({
+/**
+ * A module for the Kubernetes plugin (new frontend system): its auth providers API, knowing the
+ * fleet's `kamaji` provider. Add it to the app's `features` next to the Kubernetes plugin.
+ *
+ * @alpha
+ */
+export const kamajiKubernetesAuthModule = createFrontendModule({
   pluginId: 'kubernetes',
   extensions: [kubernetesAuthProviders],
 });

@@ -1,0 +1,1 @@
+export { FleetKubernetesAuthProviders } from './FleetKubernetesAuthProviders';
