@@ -1,6 +1,6 @@
 /* The fake islands of the large benchmarks: `kubeplane fake-islands` serving TenantControlPlanes. */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBEPLANE_BIN } from '@internal/test-kube';
 import { sleep, waitFor } from './lib';
@@ -56,6 +56,8 @@ export async function startFakeIslands(
   const specFile = join(workDir, 'fake-islands.json');
   const outFile = join(workDir, 'fake-islands.out.json');
   writeFileSync(specFile, JSON.stringify(spec));
+  // A second start in the same dir must not read the previous process's addresses.
+  rmSync(outFile, { force: true });
   let output = '';
   const proc = spawn(
     KUBEPLANE_BIN,

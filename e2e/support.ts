@@ -149,7 +149,7 @@ export async function controlCluster(
 export function treeItem(page: Page, name: string | RegExp): Locator {
   return page
     .getByRole('tree', { name: 'Fleet topology' })
-    .getByRole('treeitem', { name });
+    .getByRole('treeitem', { name, exact: typeof name === 'string' });
 }
 
 /** Expands a collapsed tree row with the keyboard (WAI-ARIA tree: ArrowRight). */
