@@ -30,7 +30,7 @@ import {
 import { serveApp, ensureAppBuilt } from './appServer';
 import { Backend } from './backend';
 import { kubeconfigYaml, startFakeIslands } from './fakeIslands';
-import { sleep, waitFor, waitForQuiet } from './lib';
+import { cleanupOnExit, sleep, waitFor, waitForQuiet } from './lib';
 import {
   apply,
   islandName,
@@ -58,25 +58,7 @@ const log = (s: string) =>
   // eslint-disable-next-line no-console
   console.log(`[bench:browser ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (e) {
-        log(`cleanup: ${e}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-  process.on(sig, () => {
-    log(`${sig}: stopping everything`);
-    cleanup().finally(() => process.exit(130));
-  });
+const cleanups = cleanupOnExit(log);
 
 interface Run {
   /** From navigation start (performance.timeOrigin) in the page. */
@@ -496,10 +478,10 @@ async function main() {
 }
 
 main()
-  .then(() => cleanup())
+  .then(() => cleanups.run())
   .then(() => process.exit(0))
   .catch(async e => {
     log(`FAILED: ${e?.stack ?? e}`);
-    await cleanup();
+    await cleanups.run();
     process.exit(1);
   });

@@ -33,6 +33,7 @@ import {
   sleep,
   waitFor,
   waitForQuiet,
+  cleanupOnExit,
 } from './lib';
 import {
   TCP_NS,
@@ -77,26 +78,7 @@ const log = (s: string) =>
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 // ---- cleanup, even on failure or a signal ----
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  if (!cleaning)
-    cleaning = (async () => {
-      for (const c of cleanups.reverse()) {
-        try {
-          await c();
-        } catch (e) {
-          log(`cleanup: ${e}`);
-        }
-      }
-    })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-  process.on(sig, () => {
-    log(`${sig}: stopping everything`);
-    cleanup().finally(() => process.exit(130));
-  });
+const cleanups = cleanupOnExit(log);
 
 const FANOUT_BODY = JSON.stringify({
   entityRef: 'component:default/fleet',
@@ -611,7 +593,7 @@ async function main() {
 }
 
 main()
-  .then(() => cleanup())
+  .then(() => cleanups.run())
   .then(() => process.exit(0))
   .catch(async e => {
     log(
@@ -619,6 +601,6 @@ main()
         e?.cause ? `\ncause: ${e.cause?.stack ?? e.cause}` : ''
       }`,
     );
-    await cleanup();
+    await cleanups.run();
     process.exit(1);
   });

@@ -178,3 +178,30 @@ export async function waitForQuiet(
   }
   return { waitedMs: Date.now() - start, settled: false, lastShare };
 }
+
+/**
+ * What a benchmark started, stopped once in reverse order: at the end, on failure, and on
+ * SIGINT / SIGTERM / SIGHUP (then the process exits 130).
+ */
+export function cleanupOnExit(log: (s: string) => void) {
+  const steps: Array<() => Promise<void>> = [];
+  let running: Promise<void> | undefined;
+  const run = (): Promise<void> => {
+    running ??= (async () => {
+      for (const step of steps.reverse()) {
+        try {
+          await step();
+        } catch (e) {
+          log(`cleanup: ${e}`);
+        }
+      }
+    })();
+    return running;
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(sig, () => {
+      log(`${sig}: stopping everything`);
+      run().finally(() => process.exit(130));
+    });
+  return { push: (step: () => Promise<void>) => steps.push(step), run };
+}
