@@ -10,9 +10,9 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
+  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
-  dryRunAndApply,
   provenanceOf,
 } from './common';
 
@@ -141,19 +141,10 @@ export function createAddonSetCreateAction(deps: KamajiActionDeps) {
     },
     async handler(ctx) {
       const credentials = await authorizeCreate(ctx, deps, 'create addon sets');
-      const prepared = await prepareAddonSet(ctx, deps, ctx.input, credentials);
-      const { results, yaml } = await dryRunAndApply(
+      await applyPrepared(
         ctx,
-        prepared.client,
-        prepared.objects,
+        await prepareAddonSet(ctx, deps, ctx.input, credentials),
       );
-      for (const [k, v] of Object.entries(prepared.outputs))
-        ctx.output(k as any, v);
-      ctx.output(
-        'objects',
-        results.map(r => `${r.outcome}: ${r.object}`),
-      );
-      ctx.output('manifest', yaml);
     },
   });
 }

@@ -328,6 +328,28 @@ export interface PreparedObjects {
 }
 
 /**
+ * The end of every create action: dry run and apply what `prepare*` made (all or nothing), then
+ * set the action's outputs (the prepared ones, each object's outcome, and the manifest).
+ */
+export async function applyPrepared(
+  ctx: AnyContext,
+  prepared: PreparedObjects,
+): Promise<void> {
+  const { results, yaml } = await dryRunAndApply(
+    ctx,
+    prepared.client,
+    prepared.objects,
+    prepared.extraChecks,
+  );
+  for (const [k, v] of Object.entries(prepared.outputs)) ctx.output(k, v);
+  ctx.output(
+    'objects',
+    results.map(r => `${r.outcome}: ${r.object}`),
+  );
+  ctx.output('manifest', yaml);
+}
+
+/**
  * Hands a schema builder to the scaffolder, which calls it with its own copy of zod (so the JSON
  * schema shown in the template editor is made by the scaffolder's converter). The builders are
  * the same the render functions use with this package's zod.

@@ -14,9 +14,9 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
+  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
-  dryRunAndApply,
   provenanceOf,
 } from './common';
 
@@ -128,19 +128,10 @@ export function createIslandCreateAction(deps: KamajiActionDeps) {
     },
     async handler(ctx) {
       const credentials = await authorizeCreate(ctx, deps, 'create islands');
-      const prepared = await prepareIsland(ctx, deps, ctx.input, credentials);
-      const { results, yaml } = await dryRunAndApply(
+      await applyPrepared(
         ctx,
-        prepared.client,
-        prepared.objects,
+        await prepareIsland(ctx, deps, ctx.input, credentials),
       );
-      for (const [k, v] of Object.entries(prepared.outputs))
-        ctx.output(k as any, v);
-      ctx.output(
-        'objects',
-        results.map(r => `${r.outcome}: ${r.object}`),
-      );
-      ctx.output('manifest', yaml);
     },
   });
 }

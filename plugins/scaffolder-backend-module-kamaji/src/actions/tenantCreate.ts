@@ -30,9 +30,9 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
+  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
-  dryRunAndApply,
   provenanceOf,
 } from './common';
 
@@ -311,20 +311,10 @@ export function createTenantCreateAction(deps: KamajiActionDeps) {
         deps,
         'create tenant clusters',
       );
-      const prepared = await prepareTenant(ctx, deps, ctx.input, credentials);
-      const { results, yaml } = await dryRunAndApply(
+      await applyPrepared(
         ctx,
-        prepared.client,
-        prepared.objects,
-        prepared.extraChecks,
+        await prepareTenant(ctx, deps, ctx.input, credentials),
       );
-      for (const [k, v] of Object.entries(prepared.outputs))
-        ctx.output(k as any, v);
-      ctx.output(
-        'objects',
-        results.map(r => `${r.outcome}: ${r.object}`),
-      );
-      ctx.output('manifest', yaml);
     },
   });
 }
