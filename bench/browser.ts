@@ -20,7 +20,12 @@ import {
 } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import {
   FleetObjectApi,
   LocalControlPlane,
@@ -69,6 +74,9 @@ interface Run {
   heapUsedMb: number;
   heapAfterGcMb: number;
   domNodes: number;
+  /** Fleet API responses the load read (offset=… pages of the snapshot) and their bytes on the wire. */
+  fleetPages: number;
+  fleetKb: number;
 }
 
 interface SizeResult {
@@ -114,6 +122,17 @@ async function signIn(page: Page, appUrl: string) {
  * a key press on the first island (ArrowRight expands it) until its tenants are rendered.
  */
 async function measure(page: Page, appUrl: string, tenants: number) {
+  const fleetReads: Array<Promise<number>> = [];
+  const onResponse = (r: Response) => {
+    if (r.url().includes('/api/kamaji/v1/fleet'))
+      fleetReads.push(
+        r
+          .request()
+          .sizes()
+          .then(x => x.responseBodySize),
+      );
+  };
+  page.on('response', onResponse);
   await page.goto(`${appUrl}/kamaji`, { waitUntil: 'commit' });
   const tree = await page.waitForFunction(
     (n: number) => {
@@ -171,6 +190,14 @@ async function measure(page: Page, appUrl: string, tenants: number) {
     () => document.getElementsByTagName('*').length,
   );
   await cdp.detach();
+  page.off('response', onResponse);
+  const fleetBytes = (await Promise.all(fleetReads)).reduce((a, b) => a + b, 0);
+  // The summary counts what the API says the fleet holds; the page must also have read it all.
+  const pagesNeeded = Math.ceil(tenants / 1000);
+  if (fleetReads.length < pagesNeeded)
+    throw new Error(
+      `the page read ${fleetReads.length} fleet pages, fewer than the ${pagesNeeded} that hold ${tenants} tenants`,
+    );
   return {
     treeMs,
     interactiveMs,
@@ -178,6 +205,8 @@ async function measure(page: Page, appUrl: string, tenants: number) {
     heapUsedMb: mb(heapUsed),
     heapAfterGcMb: mb(afterGc.usedSize),
     domNodes,
+    fleetPages: fleetReads.length,
+    fleetKb: fleetBytes / 1024,
   } satisfies Run;
 }
 
@@ -380,7 +409,9 @@ async function main() {
           1,
         )} MB (${run.heapAfterGcMb.toFixed(1)} MB after GC), ${
           run.domNodes
-        } DOM elements`,
+        } DOM elements; the page read ${run.fleetPages} fleet pages (${(
+          run.fleetKb / 1024
+        ).toFixed(2)} MB on the wire)`,
       );
     }
     await context.close();
@@ -422,19 +453,21 @@ async function main() {
   );
   p();
   p(
-    '| tenants | islands | tree rendered (ms, median) | interactive (ms, median / max) | key → response (ms, median) | JS heap used (MB, max) | after GC (MB, max) | DOM elements |',
+    '| tenants | islands | fleet read by the page | tree rendered (ms, median) | interactive (ms, median / max) | key → response (ms, median) | JS heap used (MB, max) | after GC (MB, max) | DOM elements |',
   );
-  p('|---|---|---|---|---|---|---|---|');
+  p('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const maxOf = (f: (x: Run) => number) => Math.max(...r.runs.map(f));
     p(
-      `| ${r.tenants} | ${r.islands} | ${median(
-        r.runs.map(x => x.treeMs),
-      ).toFixed(0)} | ${median(r.runs.map(x => x.interactiveMs)).toFixed(
+      `| ${r.tenants} | ${r.islands} | ${r.runs[0].fleetPages} pages, ${(
+        r.runs[0].fleetKb / 1024
+      ).toFixed(2)} MB gzip | ${median(r.runs.map(x => x.treeMs)).toFixed(
         0,
-      )} / ${maxOf(x => x.interactiveMs).toFixed(0)} | ${median(
-        r.runs.map(x => x.responseMs),
-      ).toFixed(0)} | ${maxOf(x => x.heapUsedMb).toFixed(1)} | ${maxOf(
+      )} | ${median(r.runs.map(x => x.interactiveMs)).toFixed(0)} / ${maxOf(
+        x => x.interactiveMs,
+      ).toFixed(0)} | ${median(r.runs.map(x => x.responseMs)).toFixed(
+        0,
+      )} | ${maxOf(x => x.heapUsedMb).toFixed(1)} | ${maxOf(
         x => x.heapAfterGcMb,
       ).toFixed(1)} | ${maxOf(x => x.domNodes)} |`,
     );
