@@ -21,6 +21,12 @@ export interface Config {
       name: string;
       /** Display name. */
       title?: string;
+      /**
+       * Owner of this management cluster and of the clusters declared in it without the
+       * `kamaji-backstage.io/owner` label: a group, `group:<namespace>/<name>` or `<name>`.
+       * The fleet API's owner filter, the `isOwnedBy` permission rule and the catalog entities use it.
+       */
+      owner?: string;
       /** Reach it with a kubeconfig file (its current context, or `context`). */
       kubeconfig?: {
         path: string;

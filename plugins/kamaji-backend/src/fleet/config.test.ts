@@ -197,6 +197,34 @@ describe('readFleetConfig', () => {
     expect(problems({ managementClusters })).toContain(message);
   });
 
+  it('reads the owner of a management cluster as a group ref, and refuses anything else', () => {
+    const read = (owner: unknown) =>
+      readFleetConfig(
+        new ConfigReader({
+          kamaji: {
+            managementClusters: [
+              { name: 'central', owner, kubeconfig: { path: kubeconfig } },
+            ],
+          },
+        }),
+      ).managementClusters[0].owner;
+    expect(read('group:default/platform-team')).toBe(
+      'group:default/platform-team',
+    );
+    expect(read('platform-team')).toBe('group:default/platform-team');
+    expect(read('ops/SRE')).toBe('group:ops/sre');
+    expect(read(undefined)).toBeUndefined();
+    for (const bad of ['user:default/alice', 'a/b/c', 'group:', '-x']) {
+      expect(
+        problems({
+          managementClusters: [
+            { name: 'central', owner: bad, kubeconfig: { path: kubeconfig } },
+          ],
+        }),
+      ).toMatch(/kamaji\.managementClusters\[0\]\.owner: must be a group/);
+    }
+  });
+
   it('refuses a list that is not a list and bad timings', () => {
     expect(problems({ managementClusters: { name: 'a' } })).toContain(
       'kamaji.managementClusters: must be a list',

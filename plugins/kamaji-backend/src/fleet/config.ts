@@ -20,6 +20,8 @@ export type ManagementClusterAccessConfig =
 export interface ManagementClusterConfig {
   name: string;
   title?: string;
+  /** Owner (a group entity ref) of the management cluster and of its clusters without an owner label. */
+  owner?: string;
   access: ManagementClusterAccessConfig;
   /** The config key it was read from, e.g. `kamaji.managementClusters[0]`, for messages. */
   configKey: string;
@@ -66,6 +68,7 @@ const entrySchema = z
   .object({
     name: z.string(),
     title: z.string().optional(),
+    owner: z.string().optional(),
     kubeconfig: z
       .object({ path: nonEmpty, context: nonEmpty.optional() })
       .strict()
@@ -125,6 +128,14 @@ function validateEntry(
   }
   const e: Entry = parsed.data;
   const before = problems.length;
+  const owner = e.owner === undefined ? undefined : ownerGroupRef(e.owner);
+  if (e.owner !== undefined && !owner) {
+    problems.push(
+      `${at}.owner: must be a group, as 'group:<namespace>/<name>' or '<name>' (group:default/<name>), got ${JSON.stringify(
+        e.owner,
+      )}`,
+    );
+  }
   if (!DNS_LABEL.test(e.name)) {
     problems.push(
       `${at}.name: must be a DNS label, got ${JSON.stringify(e.name)}`,
@@ -214,7 +225,18 @@ function validateEntry(
       skipTLSVerify: e.skipTLSVerify,
     };
   }
-  return { name: e.name, title: e.title, access, configKey: at };
+  return { name: e.name, title: e.title, owner, access, configKey: at };
+}
+
+const ENTITY_NAME = /^[a-z0-9A-Z]([-_.a-z0-9A-Z]{0,61}[a-z0-9A-Z])?$/;
+
+/** `group:<ns>/<name>` from a group ref or a bare group name; undefined when it is neither. */
+function ownerGroupRef(value: string): string | undefined {
+  const m = /^(?:group:)?(?:([^/:]+)\/)?([^/:]+)$/i.exec(value.trim());
+  if (!m) return undefined;
+  const [, ns = 'default', name] = m;
+  if (!ENTITY_NAME.test(ns) || !ENTITY_NAME.test(name)) return undefined;
+  return `group:${ns.toLowerCase()}/${name.toLowerCase()}`;
 }
 
 function humanToMs(d: Record<string, number | undefined>): number {

@@ -143,6 +143,7 @@ export class ManagementSource {
     return {
       name: this.name,
       title: this.config.title,
+      owner: this.config.owner,
       source: this.source,
       islands,
       islandsBySecret: this.islandsBySecret,

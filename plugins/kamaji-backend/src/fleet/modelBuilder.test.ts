@@ -389,6 +389,37 @@ describe('buildFleet', () => {
     expect(ownerRef(undefined)).toBeUndefined();
   });
 
+  it("gives the management cluster's owner to it and to its clusters without an owner label", () => {
+    const { mgmt, a, b } = fleet();
+    const owned = buildFleet([
+      {
+        ...managementView(mgmt, { 'island-a': a, 'island-b': b }),
+        owner: 'group:default/platform-team',
+      },
+    ]);
+    expect(owned.managementClusters[0].owner).toBe(
+      'group:default/platform-team',
+    );
+    // labelled clusters keep their own owner
+    expect(byName(owned.tenants, 't1').owner).toBe('group:default/team-a');
+    expect(byName(owned.tenants, 'legacy').owner).toBe('group:default/team-b');
+    // unlabelled ones (a declared tenant, an unmanaged TCP, an island) get the default
+    expect(byName(owned.tenants, 'local').owner).toBe(
+      'group:default/platform-team',
+    );
+    expect(byName(owned.tenants, 'kcp-gone').owner).toBe(
+      'group:default/platform-team',
+    );
+    expect(owned.islands.find(i => i.name === 'island-a')!.owner).toBe(
+      'group:default/platform-team',
+    );
+    const unowned = buildFleet([
+      managementView(mgmt, { 'island-a': a, 'island-b': b }),
+    ]);
+    expect(byName(unowned.tenants, 'local').owner).toBeUndefined();
+    expect(unowned.managementClusters[0].owner).toBeUndefined();
+  });
+
   it('hands back the same tenant objects when their inputs did not change', () => {
     const { mgmt, a, b } = fleet();
     const cache = new BuildCache();

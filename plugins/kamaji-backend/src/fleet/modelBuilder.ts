@@ -71,6 +71,8 @@ export interface IslandView {
 export interface ManagementView {
   name: string;
   title?: string;
+  /** Owner of the management cluster, and of its clusters without an owner label. */
+  owner?: string;
   source: SourceView;
   islands: ReadonlyMap<string, IslandView>;
   /** `secretNamespace/secretName` → island key. */
@@ -646,7 +648,7 @@ function buildManagement(
         name: cluster.name,
         namespace: cluster.namespace,
         managementCluster: M,
-        owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]),
+        owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
         site: cluster.labels[KAMAJI_LABELS.site],
         labels: cluster.labels,
         health,
@@ -735,7 +737,7 @@ function buildManagement(
           name: tcp.name,
           namespace: tcp.namespace,
           managementCluster: M,
-          owner: ownerRef(labels[KAMAJI_LABELS.owner]),
+          owner: ownerRef(labels[KAMAJI_LABELS.owner]) ?? view.owner,
           site: labels[KAMAJI_LABELS.site],
           labels,
           health,
@@ -850,7 +852,7 @@ function buildManagement(
       name: cluster.name,
       namespace: cluster.namespace,
       managementCluster: M,
-      owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]),
+      owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
       site: cluster.labels[KAMAJI_LABELS.site],
       labels: cluster.labels,
       health,
@@ -879,6 +881,7 @@ function buildManagement(
     name: M,
     managementCluster: M,
     title: view.title,
+    owner: view.owner,
     labels: {},
     health: mHealth,
     staleness: src.staleness,

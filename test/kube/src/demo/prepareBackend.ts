@@ -69,6 +69,7 @@ async function main() {
         {
           name: 'central',
           title: 'Central (local demo)',
+          owner: 'group:default/platform-team',
           kubeconfig: { path: backendUser.kubeconfigs.central },
         },
       ],
