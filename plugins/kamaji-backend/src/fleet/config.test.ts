@@ -198,7 +198,7 @@ describe('readFleetConfig', () => {
   });
 
   it('reads the owner of a management cluster as a group ref, and refuses anything else', () => {
-    const read = (owner: unknown) =>
+    const ownerOf = (owner: unknown) =>
       readFleetConfig(
         new ConfigReader({
           kamaji: {
@@ -208,12 +208,12 @@ describe('readFleetConfig', () => {
           },
         }),
       ).managementClusters[0].owner;
-    expect(read('group:default/platform-team')).toBe(
+    expect(ownerOf('group:default/platform-team')).toBe(
       'group:default/platform-team',
     );
-    expect(read('platform-team')).toBe('group:default/platform-team');
-    expect(read('ops/SRE')).toBe('group:ops/sre');
-    expect(read(undefined)).toBeUndefined();
+    expect(ownerOf('platform-team')).toBe('group:default/platform-team');
+    expect(ownerOf('ops/SRE')).toBe('group:ops/sre');
+    expect(ownerOf(undefined)).toBeUndefined();
     for (const bad of ['user:default/alice', 'a/b/c', 'group:', '-x']) {
       expect(
         problems({
