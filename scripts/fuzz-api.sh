@@ -34,6 +34,7 @@ trap cleanup EXIT INT TERM
 echo "==> local control plane ($state_dir)"
 test/kube/bin/kubeplane up --state-dir "$state_dir" --crds test/kube/crds \
   --cluster central=capi,kamaji,addons --cluster island-a=kamaji --cluster island-b=kamaji \
+  --cluster lyon-press-line= \
   --user kamaji-backstage:kamaji-backstage > "$state_dir/kubeplane.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do grep -q 'kubeplane: ready' "$state_dir/kubeplane.out" && break; sleep 1; done
