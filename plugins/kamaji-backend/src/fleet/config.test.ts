@@ -198,7 +198,7 @@ describe('readFleetConfig', () => {
   });
 
   it('reads the owner of a management cluster as a group ref, and refuses anything else', () => {
-    const ownerOf = (owner: unknown) =>
+    const ownerOf = (owner: string | undefined) =>
       readFleetConfig(
         new ConfigReader({
           kamaji: {
