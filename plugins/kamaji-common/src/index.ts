@@ -13,6 +13,7 @@ export * from './versions';
 export * from './supportedVersions';
 export * from './upgrades';
 export * from './actions';
+export * from './fleetApi';
 export * from './delta';
 export * from './problems';
 export * from './selectors';

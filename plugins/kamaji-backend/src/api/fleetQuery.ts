@@ -1,10 +1,9 @@
 import {
-  AddonSet,
-  ClusterRole,
   FleetCluster,
-  HealthStatus,
+  FleetFilters,
+  FleetResponse,
+  FleetSnapshot,
   IslandNode,
-  ManagementClusterNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
@@ -12,31 +11,9 @@ import {
   ownerEntityRefOf,
 } from '@kamaji-backstage/plugin-kamaji-node';
 
-/** The filters of `GET /v1/fleet` (already validated). */
-export interface FleetFilters {
-  managementCluster?: string;
-  island?: string;
-  owner?: string;
-  health?: HealthStatus[];
-  version?: string;
-  q?: string;
-  role?: ClusterRole[];
-}
-
 export interface FleetPageRequest {
   limit: number;
   offset: number;
-}
-
-/** The body of `GET /v1/fleet`. */
-export interface FleetResponse {
-  version: number;
-  generatedAt: string;
-  managementClusters: ManagementClusterNode[];
-  islands: IslandNode[];
-  tenants: TenantNode[];
-  addonSets: AddonSet[];
-  page: { total: number; offset: number; limit: number };
 }
 
 export function hasFilters(f: FleetFilters): boolean {
@@ -150,14 +127,7 @@ function sortedById<T extends { id: string }>(items: T[]): T[] {
  * With filters, addon sets are those selecting at least one returned cluster (any page).
  */
 export function queryFleet(
-  fleet: {
-    version: number;
-    generatedAt: string;
-    managementClusters: ManagementClusterNode[];
-    islands: IslandNode[];
-    tenants: TenantNode[];
-    addonSets: AddonSet[];
-  },
+  fleet: FleetSnapshot,
   filters: FleetFilters,
   page: FleetPageRequest,
 ): FleetResponse {

@@ -7,16 +7,14 @@
  * `openapi.test.ts` checks that it names exactly the operations of the spec.
  */
 import {
-  AddonSet,
-  ClusterRole,
   DeleteClusterResult,
   FleetCluster,
-  HealthStatus,
-  IslandNode,
-  ManagementClusterNode,
+  FleetPage,
+  FleetQuery,
+  FleetResponse,
+  IslandResponse,
   ScaleClusterRequest,
   ScaleClusterResult,
-  TenantNode,
   UpgradeClusterRequest,
   UpgradeClusterResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
@@ -27,34 +25,8 @@ export interface ErrorBody {
   response: { statusCode: number };
 }
 
-export interface Page {
-  total: number;
-  offset: number;
-  limit: number;
-}
-
-export interface FleetQuery {
-  managementCluster?: string;
-  island?: string;
-  owner?: string;
-  health?: HealthStatus[];
-  version?: string;
-  q?: string;
-  role?: ClusterRole[];
-  limit?: number;
-  offset?: number;
-}
-
-export interface FleetResponseBody {
-  version: number;
-  generatedAt: string;
-  epoch?: string;
-  managementClusters: ManagementClusterNode[];
-  islands: IslandNode[];
-  tenants: TenantNode[];
-  addonSets: AddonSet[];
-  page: Page;
-}
+/** The paging of list responses (fleet tenants, audit events). */
+export type Page = FleetPage;
 
 export interface ClusterPath {
   managementCluster: string;
@@ -99,7 +71,7 @@ export type EndpointMap = {
   '#get|/health': { response: { status: 'ok' } };
   '#get|/v1/fleet': {
     query: FleetQuery;
-    response: FleetResponseBody | ErrorBody;
+    response: FleetResponse | ErrorBody;
   };
   '#get|/v1/clusters/by-id': {
     query: { id: string };
@@ -126,7 +98,7 @@ export type EndpointMap = {
   };
   '#get|/v1/islands/{managementCluster}/{namespace}/{name}': {
     path: ClusterPath;
-    response: { island: IslandNode; tenants: TenantNode[] } | ErrorBody;
+    response: IslandResponse | ErrorBody;
   };
   '#get|/v1/events': {
     query: { since?: number; epoch?: string };

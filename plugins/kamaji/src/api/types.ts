@@ -1,67 +1,11 @@
 import type {
-  ClusterId,
-  ClusterRole,
   FleetCluster,
   FleetDelta,
-  FleetSnapshot,
-  HealthStatus,
-  IslandNode,
-  TenantNode,
+  FleetQuery,
+  FleetPage,
+  FleetResponse,
+  IslandResponse,
 } from '@kamaji-backstage/plugin-kamaji-common';
-
-/**
- * Filters and paging of `GET /v1/fleet` (they combine with AND).
- *
- * @public
- */
-export interface FleetQuery {
-  managementCluster?: string;
-  /** An island id; keeps the island and the tenants it hosts. */
-  island?: ClusterId;
-  /** `group:default/team-edge` or an owner label value. */
-  owner?: string;
-  health?: HealthStatus[];
-  /** A Kubernetes version prefix, e.g. `v1.34`. */
-  version?: string;
-  /** Free text over id, name, title, site and labels. */
-  q?: string;
-  role?: ClusterRole[];
-  /** Tenants per page (1–1000). */
-  limit?: number;
-  offset?: number;
-}
-
-/**
- * Paging of the tenants of a fleet response.
- *
- * @public
- */
-export interface FleetPage {
-  total: number;
-  offset: number;
-  limit: number;
-}
-
-/**
- * The body of `GET /v1/fleet`: a snapshot plus the backend's model epoch and the tenant page.
- *
- * @public
- */
-export interface FleetResponse extends FleetSnapshot {
-  /** Identifies the backend process's model; versions restart with the backend. */
-  epoch?: string;
-  page: FleetPage;
-}
-
-/**
- * The body of `GET /v1/islands/...`.
- *
- * @public
- */
-export interface IslandResponse {
-  island: IslandNode;
-  tenants: TenantNode[];
-}
 
 /**
  * One server-sent event of `GET /v1/events`, parsed.
@@ -109,4 +53,10 @@ export interface FleetObserver {
 }
 
 /** @public */
-export type { FleetCluster };
+export type {
+  FleetCluster,
+  FleetQuery,
+  FleetPage,
+  FleetResponse,
+  IslandResponse,
+};
