@@ -10,14 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -35,7 +28,13 @@ import {
 import { serveApp, ensureAppBuilt } from './appServer';
 import { Backend } from './backend';
 import { kubeconfigYaml, startFakeIslands } from './fakeIslands';
-import { cleanupOnExit, sleep, waitFor, waitForQuiet } from './lib';
+import {
+  cleanupOnExit,
+  sleep,
+  waitFor,
+  waitForQuiet,
+  writeResults,
+} from './lib';
 import {
   apply,
   islandName,
@@ -498,15 +497,13 @@ async function main() {
   } else {
     p(`No 10,000-tenant size in this run: the targets were not checked.`);
   }
-  const text = `${lines.join('\n')}\n`;
-  // eslint-disable-next-line no-console
-  console.log(`\n${text}`);
-  const resultsDir = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest-browser.md'), text);
-  writeFileSync(join(resultsDir, `${date}-browser.md`), text);
+  const written = writeResults(
+    `${lines.join('\n')}\n`,
+    'latest-browser.md',
+    `${date}-browser.md`,
+  );
   log(
-    `written to bench/results/latest-browser.md and bench/results/${date}-browser.md; total ${(
+    `written to ${written.join(' and ')}; total ${(
       (Date.now() - started) /
       1000
     ).toFixed(0)} s`,

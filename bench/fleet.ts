@@ -7,19 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, get as httpGet } from 'node:http';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FleetObjectApi,
   LocalControlPlane,
-  REPO_ROOT,
   rbacDocuments,
 } from '@internal/test-kube';
 import { Backend, KubernetesCluster } from './backend';
@@ -35,6 +28,7 @@ import {
   waitFor,
   waitForQuiet,
   cleanupOnExit,
+  writeResults,
 } from './lib';
 import {
   TCP_NS,
@@ -629,15 +623,13 @@ async function main() {
       Math.max(added, addedAfterReads) <= 400,
     )} |`,
   );
-  const text = lines.join('\n') + '\n';
-  // eslint-disable-next-line no-console
-  console.log(`\n${text}`);
-  const resultsDir = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.md'), text);
-  writeFileSync(join(resultsDir, `${date}-${SIZE}.md`), text);
+  const written = writeResults(
+    lines.join('\n') + '\n',
+    'latest.md',
+    `${date}-${SIZE}.md`,
+  );
   log(
-    `written to bench/results/latest.md and bench/results/${date}-${SIZE}.md; total ${(
+    `written to ${written.join(' and ')}; total ${(
       (Date.now() - started) /
       1000
     ).toFixed(0)} s`,

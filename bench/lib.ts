@@ -1,5 +1,7 @@
 /* Small helpers of the fleet benchmark: timing, percentiles, bounded concurrency, RSS. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@internal/test-kube';
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -48,35 +50,46 @@ export async function pool<T>(
 /** One request: returns the number of objects it got back. */
 export type Probe = () => Promise<number>;
 
+/** Times probes; failed ones are counted, not timed. */
+class Recorder {
+  private readonly times: number[] = [];
+  private objects = 0;
+  private errors = 0;
+  private firstError?: string;
+
+  async run(probe: Probe): Promise<void> {
+    const t = performance.now();
+    try {
+      this.objects = await probe();
+      this.times.push(performance.now() - t);
+    } catch (e) {
+      this.errors++;
+      this.firstError ??= describe(e);
+    }
+  }
+
+  stats(n: number): Stats {
+    const sorted = [...this.times].sort((a, b) => a - b);
+    return {
+      n,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      objects: this.objects,
+      errors: this.errors,
+      firstError: this.firstError,
+    };
+  }
+}
+
 export async function sequential(
   probe: Probe,
   n: number,
   warmups: number,
 ): Promise<Stats> {
   for (let i = 0; i < warmups; i++) await probe();
-  const times: number[] = [];
-  let objects = 0;
-  let errors = 0;
-  let firstError: string | undefined;
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    try {
-      objects = await probe();
-      times.push(performance.now() - t);
-    } catch (e) {
-      errors++;
-      firstError ??= describe(e);
-    }
-  }
-  times.sort((a, b) => a - b);
-  return {
-    n,
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    objects,
-    errors,
-    firstError,
-  };
+  const recorder = new Recorder();
+  for (let i = 0; i < n; i++) await recorder.run(probe);
+  return recorder.stats(n);
 }
 
 export async function concurrent(
@@ -84,33 +97,13 @@ export async function concurrent(
   clients: number,
   perClient: number,
 ): Promise<Stats> {
-  const times: number[] = [];
-  let objects = 0;
-  let errors = 0;
-  let firstError: string | undefined;
+  const recorder = new Recorder();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      for (let i = 0; i < perClient; i++) {
-        const t = performance.now();
-        try {
-          objects = await probe();
-          times.push(performance.now() - t);
-        } catch (e) {
-          errors++;
-          firstError ??= describe(e);
-        }
-      }
+      for (let i = 0; i < perClient; i++) await recorder.run(probe);
     }),
   );
-  times.sort((a, b) => a - b);
-  return {
-    errors,
-    firstError,
-    n: clients * perClient,
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    objects,
-  };
+  return recorder.stats(clients * perClient);
 }
 
 /** VmRSS of a process in MB. */
@@ -204,4 +197,19 @@ export function cleanupOnExit(log: (s: string) => void) {
       run().finally(() => process.exit(130));
     });
   return { push: (step: () => Promise<void>) => steps.push(step), run };
+}
+
+/** Prints a report and writes it to bench/results/<latest> and bench/results/<dated>; returns the paths. */
+export function writeResults(
+  text: string,
+  latest: string,
+  dated: string,
+): string[] {
+  // eslint-disable-next-line no-console
+  console.log(`\n${text}`);
+  const resultsDir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const files = [latest, dated].map(name => join(resultsDir, name));
+  for (const file of files) writeFileSync(file, text);
+  return files.map(f => f.slice(REPO_ROOT.length + 1));
 }
