@@ -63,6 +63,8 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  *   - `kamaji.cluster.delete`: denied — deleting a cluster is the platform team's job (islands
  *     host other teams' tenants, and a tenant takes its edge nodes with it);
  *   - `kamaji.audit.read`: denied;
+ *   - `kamaji.fleet.upgrade` (fleet upgrade plans): denied — a plan changes many teams'
+ *     clusters at once, so only the platform team runs them;
  *   - `kamaji.cluster.create`: allowed — the scaffolder actions check that the chosen owner is
  *     one of the user's groups;
  *   - any other `kamaji.*` permission: denied.

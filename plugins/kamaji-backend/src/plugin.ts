@@ -13,6 +13,10 @@ import {
 } from './api/events';
 import { createRouter } from './api/router';
 import { AuditStore } from './database/AuditStore';
+import { planAuditor } from './operations/planAudit';
+import { UpgradePlanRunner } from './operations/UpgradePlanRunner';
+import { UpgradePlans } from './operations/UpgradePlans';
+import { UpgradePlanStore } from './operations/UpgradePlanStore';
 import { FleetAuthorizer, registerKamajiPermissions } from './permissions';
 
 /**
@@ -85,6 +89,7 @@ export const kamajiPlugin = createBackendPlugin({
         database: coreServices.database,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
         fleet: fleetServiceRef,
       },
       async init({
@@ -97,6 +102,7 @@ export const kamajiPlugin = createBackendPlugin({
         database,
         auditor,
         lifecycle,
+        scheduler,
         fleet,
       }) {
         const settings = readApiConfig(config);
@@ -105,6 +111,16 @@ export const kamajiPlugin = createBackendPlugin({
         const hub = new FleetEventHub(fleet, logger, settings.eventOptions);
         hub.start();
         lifecycle.addShutdownHook(() => hub.stop());
+        const actions = new ClusterActions(fleet, settings.limits);
+        const planStore = new UpgradePlanStore(await database.getClient());
+        const audit = planAuditor(auditStore, logger);
+        await new UpgradePlanRunner({
+          fleet,
+          store: planStore,
+          actions,
+          audit,
+          logger,
+        }).schedule(scheduler);
 
         httpRouter.use(
           await createRouter({
@@ -118,8 +134,14 @@ export const kamajiPlugin = createBackendPlugin({
             ),
             auditor,
             auditStore,
-            actions: new ClusterActions(fleet, settings.limits),
+            actions,
             hub,
+            upgradePlans: {
+              plans: new UpgradePlans(fleet, planStore, {
+                ceiling: settings.limits.ceiling,
+              }),
+              audit,
+            },
             validateResponses: settings.validateResponses,
           }),
         );

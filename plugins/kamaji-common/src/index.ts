@@ -17,3 +17,4 @@ export * from './fleetApi';
 export * from './delta';
 export * from './problems';
 export * from './selectors';
+export * from './upgradePlans';

@@ -73,6 +73,16 @@ export const kamajiAuditReadPermission = createPermission({
 });
 
 /**
+ * Create, start, pause, resume and abort fleet upgrade plans (waves of tenant upgrades).
+ *
+ * @public
+ */
+export const kamajiFleetUpgradePermission = createPermission({
+  name: 'kamaji.fleet.upgrade',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the Kamaji plugins.
  *
  * @public
@@ -84,4 +94,5 @@ export const kamajiPermissions = [
   kamajiClusterDeletePermission,
   kamajiClusterCreatePermission,
   kamajiAuditReadPermission,
+  kamajiFleetUpgradePermission,
 ];

@@ -43,6 +43,10 @@ import {
   upgradeBodySchema,
 } from './inputs';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+import {
+  createUpgradePlanRoutes,
+  UpgradePlanRouteOptions,
+} from './upgradePlanRoutes';
 
 export interface RouterOptions {
   fleet: FleetService;
@@ -53,6 +57,8 @@ export interface RouterOptions {
   auditStore: AuditStore;
   actions: ClusterActions;
   hub: FleetEventHub;
+  /** Fleet upgrade plans (`/v1/upgrade-plans`); absent: no such routes. */
+  upgradePlans?: Pick<UpgradePlanRouteOptions, 'plans' | 'audit'>;
   /** Validate response bodies against the OpenAPI spec (tests and development). */
   validateResponses?: boolean;
 }
@@ -221,6 +227,15 @@ export async function createRouter(
 
   const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(plain(req), { allow: ['user', 'service'] });
+
+  if (options.upgradePlans)
+    router.use(
+      createUpgradePlanRoutes({
+        httpAuth,
+        authorizer,
+        ...options.upgradePlans,
+      }),
+    );
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,0 +1,192 @@
+import {
+  checkKubernetesUpgrade,
+  DEFAULT_KUBERNETES_VERSION_RANGE,
+  FleetSnapshot,
+  IslandNode,
+  KubernetesVersionRange,
+  labelsMatchSelector,
+  parseKubeVersion,
+  TenantNode,
+  UpgradePlanRequest,
+  UpgradeStep,
+  UpgradeWave,
+  VersionCeiling,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { compileFilters } from '../api/fleetQuery';
+
+export interface PlanRules {
+  ceiling: VersionCeiling;
+  range?: KubernetesVersionRange;
+  /** The caller's visibility: clusters it may not see are not selected at all. */
+  visible?: (tenant: TenantNode) => boolean;
+}
+
+export interface BuiltPlan {
+  waves: UpgradeWave[];
+  steps: UpgradeStep[];
+}
+
+/** Why a tenant cannot be upgraded to the target, in words; undefined when it can. */
+function refusal(
+  tenant: TenantNode,
+  version: string,
+  rules: PlanRules,
+): string | undefined {
+  if (!tenant.managed || !tenant.namespace) {
+    return 'not a declared tenant (no CAPI Cluster with a KamajiControlPlane): upgrade it on its island';
+  }
+  if (tenant.phase === 'Deleting') return 'being deleted';
+  const current = tenant.versions?.declared ?? tenant.versions?.running;
+  const check = checkKubernetesUpgrade(current, version, rules.ceiling);
+  if (check.kind === 'invalid') return check.message;
+  if (check.kind === 'same') return `already at the target ${version}`;
+  const range = rules.range ?? DEFAULT_KUBERNETES_VERSION_RANGE;
+  if (check.target.minor < range.minMinor) {
+    return `version ${version} is outside the supported range v1.${range.minMinor} to v1.${range.maxMinor}`;
+  }
+  return undefined;
+}
+
+function isDisconnected(
+  tenant: TenantNode,
+  islands: Map<string, IslandNode>,
+): boolean {
+  const island = tenant.islandId ? islands.get(tenant.islandId) : undefined;
+  return island?.connection.status === 'disconnected';
+}
+
+function groupKey(tenant: TenantNode, groupBy: 'island' | 'site'): string {
+  if (groupBy === 'site') return tenant.site ?? '(no site)';
+  return tenant.islandId ?? `${tenant.managementCluster} (management cluster)`;
+}
+
+function defaultWaves(
+  eligible: TenantNode[],
+  request: UpgradePlanRequest,
+): UpgradeWave[] {
+  const canary = Math.min(request.waves?.canary ?? 1, eligible.length);
+  const waves: UpgradeWave[] = [];
+  if (canary > 0) {
+    waves.push({
+      index: 0,
+      name: 'canary',
+      clusterIds: eligible.slice(0, canary).map(t => t.id),
+    });
+  }
+  const groups = new Map<string, string[]>();
+  const groupBy = request.waves?.groupBy ?? 'island';
+  for (const tenant of eligible.slice(canary)) {
+    const key = groupKey(tenant, groupBy);
+    const ids = groups.get(key) ?? [];
+    ids.push(tenant.id);
+    groups.set(key, ids);
+  }
+  for (const key of [...groups.keys()].sort()) {
+    waves.push({
+      index: waves.length,
+      name: key,
+      clusterIds: groups.get(key)!,
+    });
+  }
+  return waves;
+}
+
+function explicitWaves(
+  explicit: string[][],
+  eligible: TenantNode[],
+): { waves: UpgradeWave[]; unplaced: string[] } {
+  const eligibleIds = new Set(eligible.map(t => t.id));
+  const placed = new Set<string>();
+  const waves = explicit
+    .map(ids => ids.filter(id => eligibleIds.has(id) && !placed.has(id)))
+    .map(ids => {
+      ids.forEach(id => placed.add(id));
+      return ids;
+    })
+    .filter(ids => ids.length > 0)
+    .map((clusterIds, index) => ({
+      index,
+      name: `wave ${index + 1}`,
+      clusterIds,
+    }));
+  return { waves, unplaced: [...eligibleIds].filter(id => !placed.has(id)) };
+}
+
+/**
+ * Builds a plan from the fleet as it is now: the tenants the selection picks, each either in a
+ * wave or refused with its reason. Pure and synchronous (no requests).
+ */
+export function buildUpgradePlan(
+  snapshot: Pick<FleetSnapshot, 'tenants' | 'islands'>,
+  request: UpgradePlanRequest,
+  rules: PlanRules,
+): BuiltPlan {
+  const { labelSelector, ...filters } = request.selection ?? {};
+  const selected = compileFilters(filters);
+  const islands = new Map(snapshot.islands.map(i => [i.id, i]));
+  const skipDisconnected = request.whenDisconnected === 'skip';
+  const steps: UpgradeStep[] = [];
+  const eligible: TenantNode[] = [];
+
+  const tenants = [...snapshot.tenants].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const tenant of tenants) {
+    if (!selected(tenant)) continue;
+    if (rules.visible && !rules.visible(tenant)) continue;
+    if (
+      labelSelector &&
+      !labelsMatchSelector(tenant.labels ?? {}, labelSelector)
+    ) {
+      continue;
+    }
+    const fromVersion = tenant.versions?.declared ?? tenant.versions?.running;
+    let reason = refusal(tenant, request.version, rules);
+    if (!reason && skipDisconnected && isDisconnected(tenant, islands)) {
+      reason = `island ${tenant.islandId} is disconnected now (the plan skips clusters on disconnected islands)`;
+    }
+    if (reason) {
+      steps.push({
+        clusterId: tenant.id,
+        wave: -1,
+        state: 'refused',
+        fromVersion,
+        message: reason,
+      });
+    } else {
+      eligible.push(tenant);
+      steps.push({
+        clusterId: tenant.id,
+        wave: -1,
+        state: 'pending',
+        fromVersion,
+        message: isDisconnected(tenant, islands)
+          ? `island ${tenant.islandId} is disconnected now: the cluster will wait for the uplink`
+          : undefined,
+      });
+    }
+  }
+
+  let waves: UpgradeWave[];
+  if (request.waves?.explicit) {
+    const built = explicitWaves(request.waves.explicit, eligible);
+    waves = built.waves;
+    const unplaced = new Set(built.unplaced);
+    for (const step of steps) {
+      if (unplaced.has(step.clusterId)) {
+        step.state = 'refused';
+        step.message = 'selected, but in none of the explicit waves';
+      }
+    }
+  } else {
+    waves = defaultWaves(eligible, request);
+  }
+  const waveOf = new Map<string, number>();
+  for (const wave of waves)
+    for (const id of wave.clusterIds) waveOf.set(id, wave.index);
+  for (const step of steps) step.wave = waveOf.get(step.clusterId) ?? -1;
+  return { waves, steps };
+}
+
+/** The target as `vMAJOR.MINOR.PATCH`, for comparisons with what clusters report. */
+export function targetVersion(version: string): string | undefined {
+  return parseKubeVersion(version)?.text;
+}
