@@ -36,6 +36,9 @@ function refusal(
     return 'not a declared tenant (no CAPI Cluster with a KamajiControlPlane): upgrade it on its island';
   }
   if (tenant.phase === 'Deleting') return 'being deleted';
+  if (tenant.controlPlane?.tenantControlPlane?.status === 'Upgrading') {
+    return 'in the middle of an upgrade (TenantControlPlane Upgrading): plan it once it is Ready';
+  }
   const current = tenant.versions?.declared ?? tenant.versions?.running;
   const check = checkKubernetesUpgrade(current, version, rules.ceiling);
   if (check.kind === 'invalid') return check.message;
@@ -97,18 +100,18 @@ function explicitWaves(
 ): { waves: UpgradeWave[]; unplaced: string[] } {
   const eligibleIds = new Set(eligible.map(t => t.id));
   const placed = new Set<string>();
-  const waves = explicit
-    .map(ids => ids.filter(id => eligibleIds.has(id) && !placed.has(id)))
-    .map(ids => {
-      ids.forEach(id => placed.add(id));
-      return ids;
-    })
-    .filter(ids => ids.length > 0)
-    .map((clusterIds, index) => ({
-      index,
-      name: `wave ${index + 1}`,
-      clusterIds,
-    }));
+  const waves: UpgradeWave[] = [];
+  for (const ids of explicit) {
+    const clusterIds = ids.filter(id => eligibleIds.has(id) && !placed.has(id));
+    clusterIds.forEach(id => placed.add(id));
+    if (clusterIds.length > 0) {
+      waves.push({
+        index: waves.length,
+        name: `wave ${waves.length + 1}`,
+        clusterIds,
+      });
+    }
+  }
   return { waves, unplaced: [...eligibleIds].filter(id => !placed.has(id)) };
 }
 
