@@ -20,6 +20,13 @@ import {
 import request from 'supertest';
 import { mapKubeError } from './kubeErrors';
 import {
+  at,
+  clusterObject,
+  kcpObject,
+  mdObject,
+  NS,
+} from '../api/__testUtils__/tenantObjects';
+import {
   fixtureFleet,
   SHOP_1,
   SHOP_2,
@@ -34,84 +41,7 @@ import { USERS } from '../api/__testUtils__/testPermissions';
 
 jest.setTimeout(300_000);
 
-const NS = 'fleet-tenants';
 const { Cluster, KamajiControlPlane, MachineDeployment } = FLEET_KINDS;
-
-function at(kind: KubeKind) {
-  return {
-    group: kind.group,
-    version: kind.version,
-    namespace: NS,
-    plural: kind.plural,
-  };
-}
-
-function clusterObject(name: string) {
-  return {
-    apiVersion: `${Cluster.group}/${Cluster.version}`,
-    kind: 'Cluster',
-    metadata: {
-      name,
-      namespace: NS,
-      labels: { 'kamaji-backstage.io/owner': 'team-retail' },
-    },
-    spec: {
-      controlPlaneRef: {
-        apiGroup: KamajiControlPlane.group,
-        kind: 'KamajiControlPlane',
-        name,
-      },
-    },
-  };
-}
-
-function kcpObject(name: string, version: string) {
-  return {
-    apiVersion: `${KamajiControlPlane.group}/${KamajiControlPlane.version}`,
-    kind: 'KamajiControlPlane',
-    metadata: {
-      name,
-      namespace: NS,
-      labels: { 'cluster.x-k8s.io/cluster-name': name },
-    },
-    spec: { version, replicas: 2, dataStoreName: 'default' },
-  };
-}
-
-function mdObject(
-  cluster: string,
-  name: string,
-  replicas: number,
-  version: string,
-) {
-  const labels = {
-    'cluster.x-k8s.io/cluster-name': cluster,
-    'cluster.x-k8s.io/deployment-name': name,
-  };
-  return {
-    apiVersion: `${MachineDeployment.group}/${MachineDeployment.version}`,
-    kind: 'MachineDeployment',
-    metadata: { name, namespace: NS, labels },
-    spec: {
-      clusterName: cluster,
-      replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          clusterName: cluster,
-          version,
-          bootstrap: { dataSecretName: `${name}-bootstrap` },
-          infrastructureRef: {
-            apiGroup: 'infrastructure.cluster.x-k8s.io',
-            kind: 'EdgeMachineTemplate',
-            name,
-          },
-        },
-      },
-    },
-  };
-}
 
 const as = (user: string) => ({
   Authorization: mockCredentials.user.header(user),
