@@ -41,7 +41,6 @@ export function createUpgradePlanRoutes(
 ): express.Router {
   const { httpAuth, authorizer, plans, audit } = options;
   const router = Router();
-  router.use('/v1/upgrade-plans', express.json({ limit: '256kb' }));
 
   async function authorize(req: express.Request, what: string, planId: string) {
     const credentials = await httpAuth.credentials(req, {
@@ -104,9 +103,9 @@ export function createUpgradePlanRoutes(
     res.json({ items, page: { total, offset, limit } });
   });
 
-  router.get('/v1/upgrade-plans/:id', async (req, res) => {
-    await authorize(req, 'read', req.params.id);
-    const { id } = parseInput(planIdSchema, req.params, 'path');
+  router.get('/v1/upgrade-plans/:planId', async (req, res) => {
+    await authorize(req, 'read', req.params.planId);
+    const { planId: id } = parseInput(planIdSchema, req.params, 'path');
     const plan = await plans.get(id);
     const etag = `"plan-${plan.revision}"`;
     res.setHeader('ETag', etag);
@@ -124,8 +123,8 @@ export function createUpgradePlanRoutes(
     'resume',
     'abort',
   ] as PlanCommand[]) {
-    router.post(`/v1/upgrade-plans/:id/${command}`, async (req, res) => {
-      const { id } = parseInput(planIdSchema, req.params, 'path');
+    router.post(`/v1/upgrade-plans/:planId/${command}`, async (req, res) => {
+      const { planId: id } = parseInput(planIdSchema, req.params, 'path');
       const caller = await authorize(req, command, id);
       try {
         const plan = await plans.command(id, command, caller.actor);

@@ -60,7 +60,7 @@ export const upgradePlanBodySchema = z
   .strict();
 
 export const planIdSchema = z
-  .object({ id: z.string().uuid('id must be a plan id (a UUID)') })
+  .object({ planId: z.string().uuid('planId must be a plan id (a UUID)') })
   .strict();
 
 export const planListQuerySchema = z

@@ -17,6 +17,8 @@ import {
   ScaleClusterResult,
   UpgradeClusterRequest,
   UpgradeClusterResult,
+  UpgradePlan,
+  UpgradePlanRequest,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 export interface ErrorBody {
@@ -67,6 +69,16 @@ export interface AuditQuery {
   result?: AuditResultValue;
 }
 
+export interface UpgradePlanPath {
+  planId: string;
+}
+
+/** Start, pause, resume and abort of an upgrade plan. */
+export type UpgradePlanCommand = {
+  path: UpgradePlanPath;
+  response: UpgradePlan | ErrorBody;
+};
+
 export type EndpointMap = {
   '#get|/health': { response: { status: 'ok' } };
   '#get|/v1/fleet': {
@@ -108,4 +120,20 @@ export type EndpointMap = {
     query: AuditQuery;
     response: { items: AuditEventBody[]; page: Page } | ErrorBody;
   };
+  '#get|/v1/upgrade-plans': {
+    query: { limit?: number; offset?: number };
+    response: { items: UpgradePlan[]; page: Page } | ErrorBody;
+  };
+  '#post|/v1/upgrade-plans': {
+    body: UpgradePlanRequest;
+    response: UpgradePlan | ErrorBody;
+  };
+  '#get|/v1/upgrade-plans/{planId}': {
+    path: UpgradePlanPath;
+    response: UpgradePlan | ErrorBody;
+  };
+  '#post|/v1/upgrade-plans/{planId}/start': UpgradePlanCommand;
+  '#post|/v1/upgrade-plans/{planId}/pause': UpgradePlanCommand;
+  '#post|/v1/upgrade-plans/{planId}/resume': UpgradePlanCommand;
+  '#post|/v1/upgrade-plans/{planId}/abort': UpgradePlanCommand;
 };

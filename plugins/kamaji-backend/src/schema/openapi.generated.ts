@@ -655,6 +655,290 @@ export const spec = {
         },
       },
     },
+    '/v1/upgrade-plans': {
+      get: {
+        operationId: 'ListUpgradePlans',
+        summary:
+          'Fleet upgrade plans, newest first, without their steps (permission `kamaji.fleet.upgrade`).',
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+              default: 50,
+            },
+          },
+          {
+            $ref: '#/components/parameters/offset',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of plans.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlanPage',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateUpgradePlan',
+        summary:
+          'Builds a fleet upgrade plan from the fleet as it is now (permission `kamaji.fleet.upgrade`).',
+        description:
+          'Selects tenants with the fleet filters and a label selector, cuts them into waves (a\ncanary wave, then one wave per island or site, or explicit waves) and says per cluster\nwhat will happen or why it is refused. With `dryRun` (the default) the plan is a\n`draft` to preview and start later; with `dryRun: false` it starts at once. Audited.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpgradePlanRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The plan with its waves and steps.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/upgrade-plans/{planId}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/planId',
+        },
+      ],
+      get: {
+        operationId: 'GetUpgradePlan',
+        summary:
+          "A plan with its waves and each cluster's state (permission `kamaji.fleet.upgrade`).",
+        description:
+          "Poll it for progress: the ETag is the plan's revision, an unchanged plan answers\n`If-None-Match` with 304.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/ifNoneMatch',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The plan.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+          },
+          '304': {
+            description: 'Unchanged since the given ETag.',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/upgrade-plans/{planId}/start': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/planId',
+        },
+      ],
+      post: {
+        operationId: 'StartUpgradePlan',
+        summary:
+          'Starts a draft plan (permission `kamaji.fleet.upgrade`; audited).',
+        responses: {
+          '200': {
+            description: 'The plan after the change.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/upgrade-plans/{planId}/pause': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/planId',
+        },
+      ],
+      post: {
+        operationId: 'PauseUpgradePlan',
+        summary:
+          'Pauses a running plan (steps already patching finish their patch) (permission `kamaji.fleet.upgrade`; audited).',
+        responses: {
+          '200': {
+            description: 'The plan after the change.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/upgrade-plans/{planId}/resume': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/planId',
+        },
+      ],
+      post: {
+        operationId: 'ResumeUpgradePlan',
+        summary:
+          'Resumes a paused plan (permission `kamaji.fleet.upgrade`; audited).',
+        responses: {
+          '200': {
+            description: 'The plan after the change.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/upgrade-plans/{planId}/abort': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/planId',
+        },
+      ],
+      post: {
+        operationId: 'AbortUpgradePlan',
+        summary:
+          'Aborts a plan, no further cluster is started (permission `kamaji.fleet.upgrade`; audited).',
+        responses: {
+          '200': {
+            description: 'The plan after the change.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -834,6 +1118,18 @@ export const spec = {
         schema: {
           type: 'string',
           maxLength: 256,
+        },
+      },
+      planId: {
+        name: 'planId',
+        in: 'path',
+        required: true,
+        description: "The plan's id (a UUID).",
+        schema: {
+          type: 'string',
+          maxLength: 36,
+          pattern:
+            '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
         },
       },
     },
@@ -1866,6 +2162,279 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/AuditEvent',
+            },
+          },
+          page: {
+            $ref: '#/components/schemas/Page',
+          },
+        },
+      },
+      UpgradePlanRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['version'],
+        properties: {
+          version: {
+            type: 'string',
+            maxLength: 64,
+            pattern: '^v[0-9]+\\.[0-9]+\\.[0-9]+$',
+          },
+          selection: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              managementCluster: {
+                type: 'string',
+                maxLength: 63,
+              },
+              island: {
+                type: 'string',
+                maxLength: 381,
+              },
+              owner: {
+                type: 'string',
+                maxLength: 255,
+              },
+              health: {
+                type: 'array',
+                maxItems: 5,
+                items: {
+                  $ref: '#/components/schemas/HealthStatus',
+                },
+              },
+              version: {
+                type: 'string',
+                maxLength: 16,
+              },
+              labelSelector: {
+                $ref: '#/components/schemas/UpgradeLabelSelector',
+              },
+            },
+          },
+          waves: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              canary: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 1000,
+              },
+              groupBy: {
+                type: 'string',
+                enum: ['island', 'site'],
+              },
+              explicit: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 1000,
+                items: {
+                  type: 'array',
+                  minItems: 1,
+                  maxItems: 10000,
+                  items: {
+                    type: 'string',
+                    maxLength: 700,
+                  },
+                },
+              },
+            },
+          },
+          maxConcurrent: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 100,
+          },
+          soakSeconds: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 86400,
+          },
+          gateTimeoutSeconds: {
+            type: 'integer',
+            minimum: 10,
+            maximum: 86400,
+          },
+          workers: {
+            type: 'boolean',
+          },
+          whenDisconnected: {
+            type: 'string',
+            enum: ['wait', 'skip'],
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+        },
+      },
+      UpgradeLabelSelector: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          matchLabels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+              maxLength: 63,
+            },
+          },
+          matchExpressions: {
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['key', 'operator'],
+              properties: {
+                key: {
+                  type: 'string',
+                  maxLength: 317,
+                },
+                operator: {
+                  type: 'string',
+                  enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'],
+                },
+                values: {
+                  type: 'array',
+                  maxItems: 100,
+                  items: {
+                    type: 'string',
+                    maxLength: 63,
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      UpgradeStep: {
+        type: 'object',
+        required: ['clusterId', 'wave', 'state'],
+        properties: {
+          clusterId: {
+            type: 'string',
+          },
+          wave: {
+            type: 'integer',
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'refused',
+              'pending',
+              'waiting-uplink',
+              'patching',
+              'gating',
+              'succeeded',
+              'failed',
+              'skipped',
+              'cancelled',
+            ],
+          },
+          fromVersion: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+          startedAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+          },
+        },
+      },
+      UpgradeWave: {
+        type: 'object',
+        required: ['index', 'name', 'clusterIds'],
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          name: {
+            type: 'string',
+          },
+          clusterIds: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      UpgradePlan: {
+        type: 'object',
+        required: [
+          'id',
+          'status',
+          'version',
+          'request',
+          'createdBy',
+          'createdAt',
+          'updatedAt',
+          'revision',
+          'waves',
+          'steps',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: [
+              'draft',
+              'running',
+              'paused',
+              'halted',
+              'aborted',
+              'succeeded',
+            ],
+          },
+          version: {
+            type: 'string',
+          },
+          request: {
+            type: 'object',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          revision: {
+            type: 'integer',
+          },
+          message: {
+            type: 'string',
+          },
+          waves: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradeWave',
+            },
+          },
+          steps: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradeStep',
+            },
+          },
+        },
+      },
+      UpgradePlanPage: {
+        type: 'object',
+        required: ['items', 'page'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradePlan',
             },
           },
           page: {

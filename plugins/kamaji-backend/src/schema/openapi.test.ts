@@ -81,6 +81,13 @@ describe('openapi.yaml', () => {
       '#get|/v1/islands/{managementCluster}/{namespace}/{name}',
       '#get|/v1/events',
       '#get|/v1/audit',
+      '#get|/v1/upgrade-plans',
+      '#post|/v1/upgrade-plans',
+      '#get|/v1/upgrade-plans/{planId}',
+      '#post|/v1/upgrade-plans/{planId}/start',
+      '#post|/v1/upgrade-plans/{planId}/pause',
+      '#post|/v1/upgrade-plans/{planId}/resume',
+      '#post|/v1/upgrade-plans/{planId}/abort',
     ];
     expect(operations.sort()).toEqual([...endpointMapKeys].sort());
   });
