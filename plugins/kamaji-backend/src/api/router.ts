@@ -1,6 +1,5 @@
 import {
   AuditorService,
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -28,6 +27,7 @@ import { scrub } from '../actions/kubeErrors';
 import { AuditAction, AuditStore } from '../database/AuditStore';
 import { FleetAuthorizer } from '../permissions';
 import { createOpenApiRouter, spec } from '../schema/openapi.generated';
+import { actorOf } from './actor';
 import { FleetEventHub } from './events';
 import { etagMatches, FleetPageCache } from './fleetCache';
 import { hasFilters, queryFleet } from './fleetQuery';
@@ -84,13 +84,6 @@ function statusOf(e: unknown): number {
     default:
       return 500;
   }
-}
-
-function actorOf(credentials: BackstageCredentials) {
-  const p = credentials.principal as any;
-  return p?.type === 'user'
-    ? { actor: String(p.userEntityRef), actorType: 'user' as const }
-    : { actor: String(p?.subject ?? 'unknown'), actorType: 'service' as const };
 }
 
 /**

@@ -1,9 +1,9 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { kamajiFleetUpgradePermission } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  kamajiFleetUpgradePermission,
+  TenantNode,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { PlanAudit } from '../operations/planAudit';
@@ -15,7 +15,9 @@ import {
 import { PlanCommand, UpgradePlans } from '../operations/UpgradePlans';
 import { FleetAuthorizer } from '../permissions';
 import { etagMatches } from './fleetCache';
+import { actorOf } from './actor';
 import { parseInput } from './inputs';
+import { ReadScope } from './visibility';
 
 export interface UpgradePlanRouteOptions {
   httpAuth: HttpAuthService;
@@ -24,11 +26,13 @@ export interface UpgradePlanRouteOptions {
   audit: PlanAudit;
 }
 
-function actorOf(credentials: BackstageCredentials) {
-  const p = credentials.principal as any;
-  return p?.type === 'user'
-    ? { actor: String(p.userEntityRef), actorType: 'user' as const }
-    : { actor: String(p?.subject ?? 'unknown'), actorType: 'service' as const };
+/** Which tenants a plan of this caller may select; undefined: all. */
+function visibilityOf(
+  scope: ReadScope,
+): ((tenant: TenantNode) => boolean) | undefined {
+  if (scope.kind === 'all') return undefined;
+  if (scope.kind === 'none') return () => false;
+  return scope.predicate;
 }
 
 /**
@@ -68,13 +72,9 @@ export function createUpgradePlanRoutes(
   router.post('/v1/upgrade-plans', async (req, res) => {
     const caller = await authorize(req, 'create', 'new');
     const body = parseInput(upgradePlanBodySchema, req.body, 'body');
-    const scope = await authorizer.readScope(caller.credentials);
-    const visible =
-      scope.kind === 'conditional'
-        ? scope.predicate
-        : scope.kind === 'none'
-        ? () => false
-        : undefined;
+    const visible = visibilityOf(
+      await authorizer.readScope(caller.credentials),
+    );
     const plan = await plans.create(body, caller.actor, visible);
     await audit({
       ...caller,
