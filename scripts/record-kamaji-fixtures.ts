@@ -9,6 +9,10 @@
  *   cluster.json                        GET /v1/clusters/by-id?id=<a tenant on island-a>
  *   forbidden.json                      GET /v1/fleet answered 403 (kamaji.cluster.read denied)
  *   fleet-island-a-disconnected.json    GET /v1/fleet after island-a's API server was killed
+ *   upgrade-plan-draft.json             POST /v1/upgrade-plans (a draft plan with its preview)
+ *   upgrade-plans.json                  GET /v1/upgrade-plans
+ *   upgrade-plan-running.json           GET /v1/upgrade-plans/{id} once started: the canary patched,
+ *                                       waiting at its health gate (no Kamaji controller runs here)
  *
  * Run from the repo root:
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
@@ -28,6 +32,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { LocalControlPlane, REPO_ROOT, seedFleet } from '@internal/test-kube';
 import {
@@ -155,6 +160,8 @@ async function main() {
         fleetServiceFactory,
         permissions.factory,
         quietLogger,
+        // the real scheduler (the test backend's mock runs no task on its own): the upgrade runner ticks
+        schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {
             kamaji: {
@@ -227,6 +234,8 @@ async function main() {
       );
     await write('forbidden.json', forbidden.body);
 
+    await recordUpgradePlans(port);
+
     log('killing island-a');
     await plane.stopCluster('island-a', 'kill');
     const disconnected = await until(
@@ -247,6 +256,49 @@ async function main() {
     await backend?.stop();
     await plane.stop();
   }
+}
+
+/** A fleet upgrade plan: its preview, the list, and the plan once its canary is patched. */
+async function recordUpgradePlans(port: number) {
+  const call = async (method: string, path: string, body?: object) => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
+      method,
+      headers: {
+        Authorization: mockCredentials.user.header(USER),
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const draft = await call('POST', '/v1/upgrade-plans', {
+    version: 'v1.35.2',
+    maxConcurrent: 2,
+  });
+  if (draft.status !== 201) throw new Error(`plan: ${draft.status}`);
+  await write('upgrade-plan-draft.json', draft.body);
+  await write(
+    'upgrade-plans.json',
+    (
+      await call('GET', '/v1/upgrade-plans')
+    ).body,
+  );
+  const plan = `/v1/upgrade-plans/${draft.body.id}`;
+  await call('POST', `${plan}/start`);
+  const running = await until('the canary to be patched', async () => {
+    const res = await call('GET', plan);
+    const moved = res.body.steps.some(
+      (s: any) => s.state !== 'pending' && s.state !== 'refused',
+    );
+    return moved || res.body.status !== 'running' ? res.body : undefined;
+  });
+  log(
+    `plan ${running.status}: ${JSON.stringify(running.steps[1])} ${
+      running.message ?? ''
+    }`,
+  );
+  await write('upgrade-plan-running.json', running);
+  await call('POST', `${plan}/abort`);
 }
 
 main().then(

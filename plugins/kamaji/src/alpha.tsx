@@ -17,7 +17,7 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import CloudIcon from '@material-ui/icons/CloudQueue';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, upgradesRouteRef } from './routes';
 
 export { kamajiKubernetesAuthModule } from './kubernetes/alpha';
 import {
@@ -52,7 +52,7 @@ export const kamajiFleetPage = PageBlueprint.make({
     routeRef: convertLegacyRouteRef(rootRouteRef),
     noHeader: true,
     loader: () =>
-      import('./components/FleetPage').then(m => <m.FleetTopologyPage />),
+      import('./components/KamajiPages').then(m => <m.KamajiPages />),
   },
 });
 
@@ -213,5 +213,8 @@ export default createFrontendPlugin({
     kamajiAddonSetPickerFormField,
     kamajiOwnerPickerFormField,
   ],
-  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  routes: {
+    root: convertLegacyRouteRef(rootRouteRef),
+    upgrades: convertLegacyRouteRef(upgradesRouteRef),
+  },
 });

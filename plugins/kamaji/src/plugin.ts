@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, upgradesRouteRef } from './routes';
 
 /**
  * The Kamaji plugin for the legacy frontend system (`createApp` from `@backstage/app-defaults`).
@@ -26,11 +26,12 @@ export const kamajiPlugin = createPlugin({
         new KamajiClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, upgrades: upgradesRouteRef },
 });
 
 /**
- * The fleet topology page, for `<Route path="/kamaji" element={<KamajiFleetPage />} />`.
+ * The fleet topology page, for `<Route path="/kamaji" element={<KamajiFleetPage />} />`, and the
+ * fleet upgrade plans at `/kamaji/upgrades`.
  *
  * @public
  */
@@ -38,7 +39,7 @@ export const KamajiFleetPage = kamajiPlugin.provide(
   createRoutableExtension({
     name: 'KamajiFleetPage',
     component: () =>
-      import('./components/FleetPage').then(m => m.FleetTopologyPage),
+      import('./components/KamajiPages').then(m => m.KamajiPages),
     mountPoint: rootRouteRef,
   }),
 );

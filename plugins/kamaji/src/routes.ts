@@ -1,4 +1,11 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 /** The fleet topology page. @public */
 export const rootRouteRef = createRouteRef({ id: 'kamaji' });
+
+/** The fleet upgrade plans, beside the topology: `/kamaji/upgrades`. @public */
+export const upgradesRouteRef = createSubRouteRef({
+  id: 'kamaji-upgrades',
+  parent: rootRouteRef,
+  path: '/upgrades',
+});

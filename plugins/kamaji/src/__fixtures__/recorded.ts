@@ -6,6 +6,7 @@
 import type {
   FleetCluster,
   FleetSnapshot,
+  UpgradePlan,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse, IslandResponse } from '../api/types';
 import fleet from './recorded/fleet.json';
@@ -13,6 +14,9 @@ import fleetIslandADisconnected from './recorded/fleet-island-a-disconnected.jso
 import islandA from './recorded/island-a.json';
 import cluster from './recorded/cluster.json';
 import forbidden from './recorded/forbidden.json';
+import upgradePlanDraft from './recorded/upgrade-plan-draft.json';
+import upgradePlanRunning from './recorded/upgrade-plan-running.json';
+import upgradePlans from './recorded/upgrade-plans.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -25,6 +29,12 @@ export const recorded = {
   islandA: () => copy<IslandResponse>(islandA),
   /** `GET /v1/clusters/by-id` of a tenant on island-a. */
   cluster: () => copy<FleetCluster>(cluster),
+  /** `POST /v1/upgrade-plans` to v1.35.2: a draft plan with its preview of the example fleet. */
+  upgradePlanDraft: () => copy<UpgradePlan>(upgradePlanDraft),
+  /** `GET /v1/upgrade-plans` right after that. */
+  upgradePlans: () => copy<{ items: UpgradePlan[] }>(upgradePlans),
+  /** `GET /v1/upgrade-plans/{id}` once started: the canary patched, waiting at its health gate. */
+  upgradePlanRunning: () => copy<UpgradePlan>(upgradePlanRunning),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

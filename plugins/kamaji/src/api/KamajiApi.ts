@@ -7,6 +7,8 @@ import type {
   ScaleClusterResult,
   UpgradeClusterRequest,
   UpgradeClusterResult,
+  UpgradePlan,
+  UpgradePlanRequest,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   FleetObserver,
@@ -68,6 +70,20 @@ export interface KamajiApi {
    * missed delta. One stream per call; returns the function that stops it.
    */
   watchFleet(observer: FleetObserver): () => void;
+  /** Fleet upgrade plans, newest first, without their steps (`GET /v1/upgrade-plans`). */
+  listUpgradePlans(): Promise<{ items: UpgradePlan[] }>;
+  /** Builds a plan (a `draft` unless `dryRun: false`) with its preview (`POST /v1/upgrade-plans`). */
+  createUpgradePlan(request: UpgradePlanRequest): Promise<UpgradePlan>;
+  /** A plan with its waves and each cluster's state (`GET /v1/upgrade-plans/{id}`). */
+  getUpgradePlan(
+    id: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<UpgradePlan>;
+  /** `POST /v1/upgrade-plans/{id}/{start|pause|resume|abort}`. */
+  changeUpgradePlan(
+    id: string,
+    command: 'start' | 'pause' | 'resume' | 'abort',
+  ): Promise<UpgradePlan>;
 }
 
 /**

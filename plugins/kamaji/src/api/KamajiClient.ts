@@ -11,6 +11,8 @@ import {
   type ScaleClusterResult,
   type UpgradeClusterRequest,
   type UpgradeClusterResult,
+  type UpgradePlan,
+  type UpgradePlanRequest,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { KamajiApi } from './KamajiApi';
 import { SseParser, type SseFrame } from './sse';
@@ -237,6 +239,34 @@ export class KamajiClient implements KamajiApi {
     return this.send<DeleteClusterResult>(
       'DELETE',
       `/v1/clusters/${path}?confirm=${encodeURIComponent(confirm)}`,
+    );
+  }
+
+  listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {
+    return this.getJson('/v1/upgrade-plans');
+  }
+
+  createUpgradePlan(request: UpgradePlanRequest): Promise<UpgradePlan> {
+    return this.send('POST', '/v1/upgrade-plans', request);
+  }
+
+  getUpgradePlan(
+    id: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<UpgradePlan> {
+    return this.getJson(
+      `/v1/upgrade-plans/${encodeURIComponent(id)}`,
+      options?.signal,
+    );
+  }
+
+  changeUpgradePlan(
+    id: string,
+    command: 'start' | 'pause' | 'resume' | 'abort',
+  ): Promise<UpgradePlan> {
+    return this.send(
+      'POST',
+      `/v1/upgrade-plans/${encodeURIComponent(id)}/${command}`,
     );
   }
 

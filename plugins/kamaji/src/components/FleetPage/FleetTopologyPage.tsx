@@ -1,5 +1,7 @@
 import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link as RouterLink, useSearchParams } from 'react-router-dom';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
 import {
   Content,
   EmptyState,
@@ -33,6 +35,7 @@ import {
   type GroupBy,
 } from './model';
 import { islandKey, keysToReveal } from './tree';
+import { upgradesRouteRef } from '../../routes';
 
 const LIVE_LABEL: Record<LiveStatus, string> = {
   live: 'Live',
@@ -224,12 +227,22 @@ export function FleetTopologyContent() {
 
 /** The fleet topology page (`/kamaji`): cloud → islands → tenants, live. */
 export function FleetTopologyPage() {
+  const upgradesLink = useRouteRef(upgradesRouteRef);
   return (
     <Page themeId="tool">
       <Header
         title="Kamaji fleet"
         subtitle="Management clusters, islands and tenant clusters"
-      />
+      >
+        <Button
+          component={RouterLink}
+          to={upgradesLink()}
+          variant="outlined"
+          color="inherit"
+        >
+          Upgrades
+        </Button>
+      </Header>
       <Content>
         <FleetTopologyContent />
       </Content>

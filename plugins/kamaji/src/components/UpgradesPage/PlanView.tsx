@@ -1,0 +1,108 @@
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { Alert } from '@material-ui/lab';
+import type {
+  UpgradePlan,
+  UpgradeStep,
+} from '@kamaji-backstage/plugin-kamaji-common';
+
+export type PlanCommand = 'start' | 'pause' | 'resume' | 'abort';
+
+/** The commands a plan in this status accepts, as the backend's transitions allow them. */
+export function commandsFor(plan: UpgradePlan): PlanCommand[] {
+  switch (plan.status) {
+    case 'draft':
+      return ['start', 'abort'];
+    case 'running':
+      return ['pause', 'abort'];
+    case 'paused':
+      return ['resume', 'abort'];
+    case 'halted':
+      return ['abort'];
+    default:
+      return [];
+  }
+}
+
+function StepsTable({ steps, label }: { steps: UpgradeStep[]; label: string }) {
+  return (
+    <Table size="small" aria-label={label}>
+      <TableHead>
+        <TableRow>
+          <TableCell>Cluster</TableCell>
+          <TableCell>From</TableCell>
+          <TableCell>State</TableCell>
+          <TableCell>Details</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {steps.map(step => (
+          <TableRow key={step.clusterId}>
+            <TableCell>{step.clusterId}</TableCell>
+            <TableCell>{step.fromVersion ?? '–'}</TableCell>
+            <TableCell>{step.state}</TableCell>
+            <TableCell>{step.message ?? ''}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** A plan: its status, its waves with each cluster's state, what is refused and why. */
+export function PlanView(props: {
+  plan: UpgradePlan;
+  onCommand: (command: PlanCommand) => void;
+  busy?: boolean;
+}) {
+  const { plan, onCommand, busy } = props;
+  const refused = plan.steps.filter(s => s.wave < 0);
+  return (
+    <section aria-label={`Upgrade plan to ${plan.version}`}>
+      <Typography variant="h6">
+        Upgrade to {plan.version} <Chip size="small" label={plan.status} />
+      </Typography>
+      {plan.message && (
+        <Alert severity={plan.status === 'halted' ? 'error' : 'info'}>
+          {plan.message}
+        </Alert>
+      )}
+      {commandsFor(plan).map(command => (
+        <Button
+          key={command}
+          variant={command === 'abort' ? 'outlined' : 'contained'}
+          color={command === 'abort' ? 'secondary' : 'primary'}
+          disabled={busy}
+          onClick={() => onCommand(command)}
+        >
+          {command}
+        </Button>
+      ))}
+      {plan.waves.map(wave => (
+        <div key={wave.index}>
+          <Typography variant="subtitle1">
+            Wave {wave.index + 1}: {wave.name}
+          </Typography>
+          <StepsTable
+            label={`Wave ${wave.index + 1}`}
+            steps={plan.steps.filter(s => s.wave === wave.index)}
+          />
+        </div>
+      ))}
+      {refused.length > 0 && (
+        <div>
+          <Typography variant="subtitle1">
+            Refused ({refused.length})
+          </Typography>
+          <StepsTable label="Refused" steps={refused} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { KamajiClient } from '../../api/KamajiClient';
+import { kamajiApiRef } from '../../api/KamajiApi';
+import { recorded } from '../../__fixtures__/recorded';
+import { UpgradesContent } from './UpgradesPage';
+
+const BASE = 'http://backstage.test/api/kamaji';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function render() {
+  const client = new KamajiClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
+  });
+  return renderInTestApp(
+    <TestApiProvider apis={[[kamajiApiRef, client]]}>
+      <UpgradesContent />
+    </TestApiProvider>,
+  );
+}
+
+describe('UpgradesContent', () => {
+  it('creates a draft plan and shows its waves and what is refused, in words', async () => {
+    const draft = recorded.upgradePlanDraft();
+    let body: any;
+    server.use(
+      http.get(`${BASE}/v1/upgrade-plans`, () =>
+        HttpResponse.json({
+          items: [],
+          page: { total: 0, offset: 0, limit: 50 },
+        }),
+      ),
+      http.post(`${BASE}/v1/upgrade-plans`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(draft, { status: 201 });
+      }),
+      http.get(`${BASE}/v1/upgrade-plans/${draft.id}`, () =>
+        HttpResponse.json(draft),
+      ),
+    );
+    await render();
+    await userEvent.type(screen.getByLabelText(/Target version/), 'v1.35.2');
+    await userEvent.click(screen.getByRole('button', { name: 'Preview plan' }));
+
+    const plan = await screen.findByRole('region', {
+      name: 'Upgrade plan to v1.35.2',
+    });
+    expect(body).toMatchObject({
+      version: 'v1.35.2',
+      dryRun: true,
+      waves: { canary: 1 },
+    });
+    expect(within(plan).getByText('draft')).toBeInTheDocument();
+    expect(within(plan).getByText('Wave 1: canary')).toBeInTheDocument();
+    const canary = within(plan).getByRole('table', { name: 'Wave 1' });
+    expect(
+      within(canary).getByText(draft.waves[0].clusterIds[0]),
+    ).toBeInTheDocument();
+    const refused = within(plan).getByRole('table', { name: 'Refused' });
+    expect(
+      within(refused).getByText(/skips a minor release/),
+    ).toBeInTheDocument();
+    expect(
+      within(refused).getByText(/not a declared tenant/),
+    ).toBeInTheDocument();
+    expect(within(plan).getByRole('button', { name: 'start' })).toBeEnabled();
+  });
+
+  it('starts a plan and follows it, then aborts it', async () => {
+    const draft = recorded.upgradePlanDraft();
+    const running = recorded.upgradePlanRunning();
+    let current = recorded.upgradePlans().items[0];
+    const commands: string[] = [];
+    server.use(
+      http.get(`${BASE}/v1/upgrade-plans`, () =>
+        HttpResponse.json({
+          items: [current],
+          page: { total: 1, offset: 0, limit: 50 },
+        }),
+      ),
+      http.get(`${BASE}/v1/upgrade-plans/${draft.id}`, () =>
+        HttpResponse.json(
+          commands.includes('abort')
+            ? { ...running, status: 'aborted' }
+            : commands.length
+            ? running
+            : draft,
+        ),
+      ),
+      http.post(
+        `${BASE}/v1/upgrade-plans/${draft.id}/:command`,
+        ({ params }) => {
+          commands.push(String(params.command));
+          current = {
+            ...current,
+            status: params.command === 'abort' ? 'aborted' : 'running',
+          };
+          return HttpResponse.json(
+            params.command === 'abort'
+              ? { ...running, status: 'aborted' }
+              : running,
+          );
+        },
+      ),
+    );
+    await render();
+    await userEvent.click(await screen.findByText(draft.createdAt));
+    const plan = await screen.findByRole('region', {
+      name: 'Upgrade plan to v1.35.2',
+    });
+    await userEvent.click(within(plan).getByRole('button', { name: 'start' }));
+    await waitFor(() =>
+      expect(within(plan).getByText('running')).toBeInTheDocument(),
+    );
+    const canary = within(plan).getByRole('table', { name: 'Wave 1' });
+    const gating = running.steps.find(s => s.wave === 0)!;
+    expect(within(canary).getByText(gating.state)).toBeInTheDocument();
+    expect(within(plan).getByRole('button', { name: 'pause' })).toBeEnabled();
+
+    await userEvent.click(within(plan).getByRole('button', { name: 'abort' }));
+    await waitFor(() =>
+      expect(within(plan).getByText('aborted')).toBeInTheDocument(),
+    );
+    expect(within(plan).queryByRole('button', { name: 'abort' })).toBeNull();
+    expect(commands).toEqual(['start', 'abort']);
+  });
+
+  it('shows the backend refusal of a user without kamaji.fleet.upgrade', async () => {
+    server.use(
+      http.get(`${BASE}/v1/upgrade-plans`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message:
+                'You may not read upgrade plans (permission kamaji.fleet.upgrade)',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await render();
+    const refusal = await screen.findAllByText(
+      /You may not read upgrade plans \(permission kamaji\.fleet\.upgrade\)/,
+    );
+    expect(refusal[0]).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,245 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Content,
+  Header,
+  Page,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
+import MenuItem from '@material-ui/core/MenuItem';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import type { UpgradePlan } from '@kamaji-backstage/plugin-kamaji-common';
+import { kamajiApiRef } from '../../api/KamajiApi';
+import { PlanCommand, PlanView } from './PlanView';
+
+/** How often a plan that is still moving is read again (the plan endpoint has an ETag). */
+export const PLAN_POLL_MS = 2000;
+const MOVING = new Set(['running', 'paused']);
+
+function PlanForm(props: {
+  onCreate: (plan: UpgradePlan) => void;
+  onError: (e: Error) => void;
+}) {
+  const api = useApi(kamajiApiRef);
+  const [version, setVersion] = useState('');
+  const [island, setIsland] = useState('');
+  const [canary, setCanary] = useState('1');
+  const [maxConcurrent, setMaxConcurrent] = useState('1');
+  const [soakSeconds, setSoakSeconds] = useState('0');
+  const [whenDisconnected, setWhenDisconnected] = useState<'wait' | 'skip'>(
+    'wait',
+  );
+  const preview = async () => {
+    try {
+      props.onCreate(
+        await api.createUpgradePlan({
+          version: version.trim(),
+          selection: island.trim() ? { island: island.trim() } : undefined,
+          waves: { canary: Number(canary) },
+          maxConcurrent: Number(maxConcurrent),
+          soakSeconds: Number(soakSeconds),
+          whenDisconnected,
+          dryRun: true,
+        }),
+      );
+    } catch (e) {
+      props.onError(e as Error);
+    }
+  };
+  return (
+    <form
+      aria-label="New upgrade plan"
+      onSubmit={e => {
+        e.preventDefault();
+        preview();
+      }}
+    >
+      <TextField
+        id="upgrade-version"
+        label="Target version"
+        value={version}
+        onChange={e => setVersion(e.target.value)}
+        placeholder="v1.35.2"
+        required
+      />
+      <TextField
+        id="upgrade-island"
+        label="Island (optional)"
+        value={island}
+        onChange={e => setIsland(e.target.value)}
+      />
+      <TextField
+        id="upgrade-canary"
+        label="Canary clusters"
+        type="number"
+        value={canary}
+        onChange={e => setCanary(e.target.value)}
+      />
+      <TextField
+        id="upgrade-max-concurrent"
+        label="At most at once"
+        type="number"
+        value={maxConcurrent}
+        onChange={e => setMaxConcurrent(e.target.value)}
+      />
+      <TextField
+        id="upgrade-soak"
+        label="Soak seconds"
+        type="number"
+        value={soakSeconds}
+        onChange={e => setSoakSeconds(e.target.value)}
+      />
+      <TextField
+        select
+        id="upgrade-disconnected"
+        label="Disconnected island"
+        value={whenDisconnected}
+        onChange={e => setWhenDisconnected(e.target.value as 'wait' | 'skip')}
+      >
+        <MenuItem value="wait">wait for the uplink</MenuItem>
+        <MenuItem value="skip">skip its clusters</MenuItem>
+      </TextField>
+      <Button type="submit" variant="contained" color="primary">
+        Preview plan
+      </Button>
+    </form>
+  );
+}
+
+function PlanList(props: {
+  plans: UpgradePlan[];
+  onSelect: (id: string) => void;
+}) {
+  return (
+    <Table size="small" aria-label="Upgrade plans">
+      <TableHead>
+        <TableRow>
+          <TableCell>Created</TableCell>
+          <TableCell>Version</TableCell>
+          <TableCell>Status</TableCell>
+          <TableCell>By</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.plans.map(plan => (
+          <TableRow
+            key={plan.id}
+            hover
+            onClick={() => props.onSelect(plan.id)}
+            style={{ cursor: 'pointer' }}
+          >
+            <TableCell>{plan.createdAt}</TableCell>
+            <TableCell>{plan.version}</TableCell>
+            <TableCell>{plan.status}</TableCell>
+            <TableCell>{plan.createdBy}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** Reads a plan, and again every PLAN_POLL_MS while it is running or paused; `refresh` restarts. */
+function usePlan(id: string | undefined, onError: (e: Error) => void) {
+  const api = useApi(kamajiApiRef);
+  const [plan, setPlan] = useState<UpgradePlan>();
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (!id) return undefined;
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const next = await api.getUpgradePlan(id, {
+          signal: controller.signal,
+        });
+        setPlan(next);
+        if (MOVING.has(next.status)) timer = setTimeout(load, PLAN_POLL_MS);
+      } catch (e) {
+        if (!controller.signal.aborted) onError(e as Error);
+      }
+    };
+    load();
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [api, id, generation, onError]);
+  const refresh = useCallback((next: UpgradePlan) => {
+    setPlan(next);
+    setGeneration(g => g + 1);
+  }, []);
+  return { plan, refresh };
+}
+
+/** Fleet upgrade plans without page chrome: create one with its preview, list them, run one. */
+export function UpgradesContent() {
+  const api = useApi(kamajiApiRef);
+  const [plans, setPlans] = useState<UpgradePlan[]>([]);
+  const [selected, setSelected] = useState<string>();
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const onError = useCallback((e: Error) => setError(e), []);
+  const { plan, refresh } = usePlan(selected, onError);
+
+  const reloadList = useCallback(
+    () => api.listUpgradePlans().then(r => setPlans(r.items), onError),
+    [api, onError],
+  );
+  useEffect(() => {
+    reloadList();
+  }, [reloadList]);
+
+  const command = async (name: PlanCommand) => {
+    if (!plan) return;
+    setBusy(true);
+    try {
+      refresh(await api.changeUpgradePlan(plan.id, name));
+      await reloadList();
+    } catch (e) {
+      onError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      {error && <ResponseErrorPanel error={error} />}
+      <PlanForm
+        onError={onError}
+        onCreate={created => {
+          setError(undefined);
+          setSelected(created.id);
+          refresh(created);
+          reloadList();
+        }}
+      />
+      {plan && <PlanView plan={plan} onCommand={command} busy={busy} />}
+      <Typography variant="h6">Plans</Typography>
+      <PlanList plans={plans} onSelect={setSelected} />
+    </>
+  );
+}
+
+/** The "Upgrades" page at `/kamaji/upgrades`, beside the fleet topology. */
+export function UpgradesPage() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Fleet upgrades"
+        subtitle="Upgrade tenant clusters in waves, with a preview first"
+      />
+      <Content>
+        <UpgradesContent />
+      </Content>
+    </Page>
+  );
+}

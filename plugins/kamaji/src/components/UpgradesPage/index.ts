@@ -1,0 +1,1 @@
+export { UpgradesPage, UpgradesContent } from './UpgradesPage';
