@@ -78,6 +78,10 @@ describe('UpgradesContent', () => {
     const running = recorded.upgradePlanRunning();
     let current = recorded.upgradePlans().items[0];
     const commands: string[] = [];
+    const served = () => {
+      if (commands.includes('abort')) return { ...running, status: 'aborted' };
+      return commands.length ? running : draft;
+    };
     server.use(
       http.get(`${BASE}/v1/upgrade-plans`, () =>
         HttpResponse.json({
@@ -86,13 +90,7 @@ describe('UpgradesContent', () => {
         }),
       ),
       http.get(`${BASE}/v1/upgrade-plans/${draft.id}`, () =>
-        HttpResponse.json(
-          commands.includes('abort')
-            ? { ...running, status: 'aborted' }
-            : commands.length
-            ? running
-            : draft,
-        ),
+        HttpResponse.json(served()),
       ),
       http.post(
         `${BASE}/v1/upgrade-plans/${draft.id}/:command`,
