@@ -19,6 +19,7 @@ import {
   kamajiClusterReadPermission,
   kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
+  kamajiFleetUpgradePermission,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   compileKamajiClusterCriteria,
@@ -83,6 +84,7 @@ describe('KamajiPermissionPolicy', () => {
       kamajiClusterUpgradePermission,
       kamajiClusterDeletePermission,
       kamajiAuditReadPermission,
+      kamajiFleetUpgradePermission,
       catalogEntityDeletePermission,
     ]) {
       await expect(policy.handle({ permission }, platform)).resolves.toEqual({
@@ -188,6 +190,7 @@ describe('KamajiPermissionPolicy', () => {
     for (const permission of [
       kamajiClusterDeletePermission,
       kamajiAuditReadPermission,
+      kamajiFleetUpgradePermission,
       catalogEntityDeletePermission,
     ]) {
       await expect(policy.handle({ permission }, appTeam)).resolves.toEqual({
