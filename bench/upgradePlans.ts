@@ -6,16 +6,12 @@
  *
  *   yarn bench:upgrades [--tenants 1000] [--islands 100]
  */
-import {
-  LoggerService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   IslandNode,
   TenantNode,
   UpgradeClusterResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import knexFactory from 'knex';
 import { ClusterActions } from '../plugins/kamaji-backend/src/actions/ClusterActions';
 import {
   fixtureFleet,
@@ -24,6 +20,7 @@ import {
 import { InMemoryFleetService } from '../plugins/kamaji-backend/src/api/__testUtils__/InMemoryFleetService';
 import { AuditStore } from '../plugins/kamaji-backend/src/database/AuditStore';
 import { buildUpgradePlan } from '../plugins/kamaji-backend/src/operations/planBuilder';
+import { openPlanDatabase } from '../plugins/kamaji-backend/src/operations/__testUtils__/planDatabase';
 import { planAuditor } from '../plugins/kamaji-backend/src/operations/planAudit';
 import { UpgradePlanRunner } from '../plugins/kamaji-backend/src/operations/UpgradePlanRunner';
 import { UpgradePlans } from '../plugins/kamaji-backend/src/operations/UpgradePlans';
@@ -117,17 +114,7 @@ async function main() {
   builds.sort((a, b) => a - b);
 
   const fleet = new InMemoryFleetService(snapshot);
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
-  await knex.migrate.latest({
-    directory: resolvePackagePath(
-      '@kamaji-backstage/plugin-kamaji-backend',
-      'migrations',
-    ),
-  });
+  const knex = await openPlanDatabase();
   const store = new UpgradePlanStore(knex);
   const plans = new UpgradePlans(fleet, store, { ceiling: CEILING });
   const t1 = performance.now();
@@ -165,9 +152,9 @@ async function main() {
     '',
     `| what | figure |`,
     `| --- | --- |`,
-    `| plan + preview built (pure), p50 of 20, ms | ${fmt(p50)} (target <= 1000 ms: ${
-      p50 <= 1000 ? 'PASS' : 'FAIL'
-    }) |`,
+    `| plan + preview built (pure), p50 of 20, ms | ${fmt(
+      p50,
+    )} (target <= 1000 ms: ${p50 <= 1000 ? 'PASS' : 'FAIL'}) |`,
     `| plan + preview built, p95, ms | ${fmt(percentile(builds, 95))} |`,
     `| waves / clusters in waves / refused | ${built.waves.length} / ${
       built.steps.filter(s => s.wave >= 0).length

@@ -5,7 +5,7 @@
  * versions (or injects a failure condition). Plans and steps live in a real SQLite database.
  */
 import { mockServices } from '@backstage/backend-test-utils';
-import { LocalControlPlane } from '@internal/test-kube';
+import { LocalControlPlane, waitFor } from '@internal/test-kube';
 import {
   FLEET_KINDS,
   IslandNode,
@@ -15,8 +15,7 @@ import {
   UpgradePlanRequest,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import knexFactory, { Knex } from 'knex';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
 import { ClusterActions } from '../actions/ClusterActions';
 import { AuditStore } from '../database/AuditStore';
 import {
@@ -33,6 +32,7 @@ import {
   mdObject,
   NS,
 } from '../api/__testUtils__/tenantObjects';
+import { openPlanDatabase } from './__testUtils__/planDatabase';
 import { planAuditor } from './planAudit';
 import { UpgradePlanRunner } from './UpgradePlanRunner';
 import { UpgradePlans } from './UpgradePlans';
@@ -177,17 +177,7 @@ describe('the upgrade plan runner on a real API server', () => {
     });
     fleet.setManagementClusterAccess('central', kubeConfig);
 
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    await knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@kamaji-backstage/plugin-kamaji-backend',
-        'migrations',
-      ),
-    });
+    knex = await openPlanDatabase();
     store = new UpgradePlanStore(knex);
     auditStore = new AuditStore(knex);
     plans = new UpgradePlans(fleet, store, { ceiling: LIMITS.ceiling });
@@ -272,7 +262,7 @@ describe('the upgrade plan runner on a real API server', () => {
       }
     }
     void newRunner(new DyingActions(fleet, LIMITS)).tick();
-    const patched = await waitForValue(async () => {
+    const patched = await waitFor('the first patch', async () => {
       const kcp = await read(KamajiControlPlane, 'line-b1');
       return kcp.spec.version === 'v1.35.2' && kcp;
     });
@@ -338,16 +328,3 @@ describe('the upgrade plan runner on a real API server', () => {
     await plans.command(plan.id, 'abort', 'user:default/pat');
   });
 });
-
-async function waitForValue<T>(
-  check: () => Promise<T | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise(r => setTimeout(r, 50));
-  }
-}

@@ -23,6 +23,13 @@ import { PlanCommand, PlanView } from './PlanView';
 export const PLAN_POLL_MS = 2000;
 const MOVING = new Set(['running', 'paused']);
 
+type NumberField = 'canary' | 'maxConcurrent' | 'soakSeconds';
+const NUMBER_FIELDS: Array<{ key: NumberField; label: string }> = [
+  { key: 'canary', label: 'Canary clusters' },
+  { key: 'maxConcurrent', label: 'At most at once' },
+  { key: 'soakSeconds', label: 'Soak seconds' },
+];
+
 function PlanForm(props: {
   onCreate: (plan: UpgradePlan) => void;
   onError: (e: Error) => void;
@@ -30,9 +37,11 @@ function PlanForm(props: {
   const api = useApi(kamajiApiRef);
   const [version, setVersion] = useState('');
   const [island, setIsland] = useState('');
-  const [canary, setCanary] = useState('1');
-  const [maxConcurrent, setMaxConcurrent] = useState('1');
-  const [soakSeconds, setSoakSeconds] = useState('0');
+  const [numbers, setNumbers] = useState<Record<NumberField, string>>({
+    canary: '1',
+    maxConcurrent: '1',
+    soakSeconds: '0',
+  });
   const [whenDisconnected, setWhenDisconnected] = useState<'wait' | 'skip'>(
     'wait',
   );
@@ -42,9 +51,9 @@ function PlanForm(props: {
         await api.createUpgradePlan({
           version: version.trim(),
           selection: island.trim() ? { island: island.trim() } : undefined,
-          waves: { canary: Number(canary) },
-          maxConcurrent: Number(maxConcurrent),
-          soakSeconds: Number(soakSeconds),
+          waves: { canary: Number(numbers.canary) },
+          maxConcurrent: Number(numbers.maxConcurrent),
+          soakSeconds: Number(numbers.soakSeconds),
           whenDisconnected,
           dryRun: true,
         }),
@@ -75,27 +84,18 @@ function PlanForm(props: {
         value={island}
         onChange={e => setIsland(e.target.value)}
       />
-      <TextField
-        id="upgrade-canary"
-        label="Canary clusters"
-        type="number"
-        value={canary}
-        onChange={e => setCanary(e.target.value)}
-      />
-      <TextField
-        id="upgrade-max-concurrent"
-        label="At most at once"
-        type="number"
-        value={maxConcurrent}
-        onChange={e => setMaxConcurrent(e.target.value)}
-      />
-      <TextField
-        id="upgrade-soak"
-        label="Soak seconds"
-        type="number"
-        value={soakSeconds}
-        onChange={e => setSoakSeconds(e.target.value)}
-      />
+      {NUMBER_FIELDS.map(field => (
+        <TextField
+          key={field.key}
+          id={`upgrade-${field.key}`}
+          label={field.label}
+          type="number"
+          value={numbers[field.key]}
+          onChange={e =>
+            setNumbers({ ...numbers, [field.key]: e.target.value })
+          }
+        />
+      ))}
       <TextField
         select
         id="upgrade-disconnected"
