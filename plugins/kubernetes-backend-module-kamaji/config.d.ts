@@ -12,8 +12,6 @@ export interface Config {
       keepConfiguredClusters?: boolean;
       /** Seconds between re-reading every cluster's access (e.g. rotated kubeconfig Secrets). Default 300. */
       accessRefreshSeconds?: number;
-      /** Seconds a cluster's credentials are cached for requests. Default 60. */
-      credentialCacheSeconds?: number;
       /** Whether the Kubernetes plugin skips pod metrics (metrics.k8s.io) on fleet clusters, e.g. without metrics-server. Default false. */
       skipMetricsLookup?: boolean;
       /**
@@ -23,6 +21,25 @@ export interface Config {
        * Default true.
        */
       clusterEntityLocator?: boolean;
+      /**
+       * The identity requests of signed-in users reach fleet clusters with: a ServiceAccount that
+       * may only impersonate users and groups, in every tenant cluster and island. Its tokens are
+       * asked for with the TokenRequest API as the identity of the cluster's CAPI kubeconfig
+       * Secret, which makes no other request for users.
+       */
+      impersonator?: {
+        /** Default kube-system/kamaji-backstage-impersonator. */
+        serviceAccount?: { namespace?: string; name?: string };
+        /**
+         * Whether the ServiceAccount, its impersonate-only ClusterRole and their binding are
+         * created (server-side apply, with the Secret's identity) where the ServiceAccount is
+         * missing. false: they must exist (examples/deploy/rbac.yaml, or the tenant templates'
+         * ClusterResourceSet). Default true.
+         */
+        install?: boolean;
+        /** Lifetime of each token, renewed at four fifths of it. At least 600. Default 3600. */
+        tokenSeconds?: number;
+      };
     };
   };
 }

@@ -1,84 +1,44 @@
-import { readFileSync } from 'node:fs';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   AuthMetadata,
   AuthenticationStrategy,
   ClusterDetails,
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
-import {
-  ClusterId,
-  KAMAJI_ENTITY,
-} from '@kamaji-backstage/plugin-kamaji-common';
-import {
-  ClusterAccess,
-  FleetService,
-} from '@kamaji-backstage/plugin-kamaji-node';
+import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
+import { impersonationOf } from './impersonation';
+import { ImpersonatorTokens } from './ImpersonatorTokens';
 
 /** The auth provider name in `authMetadata['kubernetes.io/auth-provider']` of fleet clusters. @public */
 export const KAMAJI_AUTH_PROVIDER = KAMAJI_ENTITY.kubernetesAuthProvider;
 /** The authMetadata key carrying the fleet cluster id. @public */
 export const KAMAJI_CLUSTER_ID_METADATA = 'kamaji-backstage.io/cluster-id';
 
-/** A kubeconfig credential field: inline base64 data, else the file it names. */
-function inlineOrFile(data?: string, file?: string): string | undefined {
-  if (data) return Buffer.from(data, 'base64').toString('utf8');
-  return file ? readFileSync(file, 'utf8') : undefined;
-}
-
 /**
- * The credential a cluster's KubeConfig (from the fleet's `getClusterAccess`) holds: a bearer
- * token, or a client certificate and key. Never leaves the backend.
- */
-export function credentialOf(access: ClusterAccess): KubernetesCredential {
-  const user = access.kubeConfig.getCurrentUser();
-  if (user?.token) return { type: 'bearer token', token: user.token };
-  const cert = inlineOrFile(user?.certData, user?.certFile);
-  const key = inlineOrFile(user?.keyData, user?.keyFile);
-  if (cert && key) return { type: 'x509 client certificate', cert, key };
-  return { type: 'anonymous' };
-}
-
-/**
- * Authenticates the Kubernetes plugin to fleet clusters with the credentials of the fleet service
- * (the CAPI `<cluster>-kubeconfig` Secret, read inside the backend). The frontend only ever sees
- * the auth provider name: {@link KamajiAuthStrategy.presentAuthMetadata} returns nothing.
+ * Authenticates the Kubernetes plugin to fleet clusters as the cluster's impersonating
+ * ServiceAccount ({@link ImpersonatorTokens}), and only for cluster details handed out to a
+ * signed-in user (the cluster supplier adds the user's identity to them; the fetcher and the
+ * proxy send it as `Impersonate-*` headers). Anything else gets no credential. The identity of
+ * the CAPI kubeconfig Secret is never given out. The frontend only ever sees the auth provider
+ * name: {@link KamajiAuthStrategy.presentAuthMetadata} returns nothing.
  *
  * @public
  */
 export class KamajiAuthStrategy implements AuthenticationStrategy {
-  private readonly cache = new Map<
-    ClusterId,
-    { at: number; credential: KubernetesCredential }
-  >();
-
-  constructor(
-    private readonly fleet: FleetService,
-    private readonly logger: LoggerService,
-    private readonly cacheMs = 60_000,
-  ) {}
+  constructor(private readonly tokens: ImpersonatorTokens) {}
 
   async getCredential(
     clusterDetails: ClusterDetails,
   ): Promise<KubernetesCredential> {
     const id = clusterDetails.authMetadata[KAMAJI_CLUSTER_ID_METADATA];
-    if (!id) return { type: 'anonymous' };
-    const hit = this.cache.get(id);
-    if (hit && Date.now() - hit.at < this.cacheMs) return hit.credential;
-    const access = await this.fleet.getClusterAccess(id);
-    if (!access) {
-      this.cache.delete(id);
-      this.logger.warn(`no access to fleet cluster ${id}`);
+    if (!id || !impersonationOf(clusterDetails.authMetadata))
       return { type: 'anonymous' };
-    }
-    const credential = credentialOf(access);
-    this.cache.set(id, { at: Date.now(), credential });
-    return credential;
+    const token = await this.tokens.get(id);
+    return token ? { type: 'bearer token', token } : { type: 'anonymous' };
   }
 
-  /** Forgets a cluster's cached credential (e.g. when the cluster changed or is gone). */
-  forget(id: ClusterId) {
-    this.cache.delete(id);
+  /** Forgets a cluster's cached token (e.g. when the cluster changed or is gone). */
+  forget(id: string) {
+    this.tokens.forget(id);
   }
 
   validateCluster(authMetadata: AuthMetadata): Error[] {

@@ -1,4 +1,7 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { ANNOTATION_KUBERNETES_AUTH_PROVIDER } from '@backstage/plugin-kubernetes-common';
 import {
   ClusterDetails,
@@ -16,6 +19,12 @@ import {
   KamajiAuthStrategy,
 } from './KamajiAuthStrategy';
 import { KamajiKubernetesSettings } from './settings';
+import { ImpersonatedUser, withImpersonation } from './impersonation';
+
+/** The fleet identity of a caller: a signed-in user's, else none. */
+export type CallerIdentity = (
+  credentials: BackstageCredentials,
+) => Promise<ImpersonatedUser | undefined>;
 
 /** Where a cluster's API server is (no credentials: those are fetched per request). */
 interface Endpoint {
@@ -29,8 +38,10 @@ const CONCURRENCY = 8;
 /**
  * Supplies the fleet's tenant clusters and islands to the Kubernetes plugin. Cluster URLs and CA
  * data come from the fleet's `getClusterAccess` (resolved once per cluster, again when the cluster
- * changes and every `accessRefreshMs`); the credentials are not part of the ClusterDetails but
- * fetched per request by {@link KamajiAuthStrategy}. Clusters that cannot be reached now (a
+ * changes and every `accessRefreshMs`). The details are handed out per caller: for a signed-in
+ * user they carry the user's identity, which the fetcher and the proxy send as Kubernetes
+ * impersonation with the credential {@link KamajiAuthStrategy} gives; for any other caller they
+ * carry none, and fleet clusters then get no credential. Clusters that cannot be reached now (a
  * disconnected island, tenants whose data is stale because their island is unreachable, or clusters
  * without readable access) are left out instead of failing the page.
  *
@@ -51,6 +62,7 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
     private readonly fleet: FleetService,
     private readonly settings: KamajiKubernetesSettings,
     private readonly logger: LoggerService,
+    private readonly identify: CallerIdentity,
     private readonly authStrategy?: KamajiAuthStrategy,
     private readonly fallback?: KubernetesClustersSupplier,
   ) {}
@@ -197,13 +209,14 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
   ): Promise<ClusterDetails[]> {
     await this.start();
     if (this.flushing) await this.flushing;
+    const caller = await this.identify(options.credentials);
     const fleetClusters: ClusterDetails[] = [];
     for (const [id, ep] of [...this.endpoints].sort(([a], [b]) =>
       a < b ? -1 : 1,
     )) {
       const node = this.fleet.getCluster(id);
       if (!node || !this.wanted(node) || !this.reachable(node)) continue;
-      fleetClusters.push({
+      const details: ClusterDetails = {
         name: id,
         title: node.title ?? node.name,
         url: ep.url,
@@ -214,7 +227,8 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
           [ANNOTATION_KUBERNETES_AUTH_PROVIDER]: KAMAJI_AUTH_PROVIDER,
           [KAMAJI_CLUSTER_ID_METADATA]: id,
         },
-      });
+      };
+      fleetClusters.push(caller ? withImpersonation(details, caller) : details);
     }
     let configured: ClusterDetails[] = [];
     if (this.fallback) {

@@ -7,12 +7,17 @@
  */
 export { kubernetesModuleKamaji as default } from './module';
 export { KamajiClusterSupplier } from './KamajiClusterSupplier';
+export type { CallerIdentity } from './KamajiClusterSupplier';
 export { KamajiServiceLocator } from './KamajiServiceLocator';
 export {
   KamajiAuthStrategy,
   KAMAJI_AUTH_PROVIDER,
   KAMAJI_CLUSTER_ID_METADATA,
-  credentialOf,
 } from './KamajiAuthStrategy';
+export { KamajiFetcher } from './KamajiFetcher';
+export { ImpersonatorTokens } from './ImpersonatorTokens';
+export type { ImpersonatorSettings } from './ImpersonatorTokens';
+export { impersonatedUserOf } from './impersonation';
+export type { ImpersonatedUser } from './impersonation';
 export { readKubernetesSettings } from './settings';
 export type { KamajiKubernetesSettings } from './settings';

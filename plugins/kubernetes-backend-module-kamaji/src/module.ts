@@ -5,6 +5,8 @@ import {
 import {
   kubernetesAuthStrategyExtensionPoint,
   kubernetesClusterSupplierExtensionPoint,
+  kubernetesFetcherExtensionPoint,
+  kubernetesRouterExtensionPoint,
   kubernetesServiceLocatorExtensionPoint,
   KubernetesClustersSupplier,
 } from '@backstage/plugin-kubernetes-node';
@@ -12,12 +14,18 @@ import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
 import { KAMAJI_AUTH_PROVIDER, KamajiAuthStrategy } from './KamajiAuthStrategy';
 import { KamajiClusterSupplier } from './KamajiClusterSupplier';
 import { KamajiServiceLocator } from './KamajiServiceLocator';
+import { KamajiFetcher } from './KamajiFetcher';
+import { ImpersonatorTokens } from './ImpersonatorTokens';
+import { impersonatingRouter } from './impersonatingProxy';
+import { impersonatedUserOf } from './impersonation';
 import { readKubernetesSettings } from './settings';
 
 /**
  * The Kubernetes plugin module of the Kamaji fleet: the fleet's tenant clusters and islands as
- * Kubernetes clusters, authenticated with the fleet's credentials (auth provider `kamaji`).
- * Needs the fleet service (`@kamaji-backstage/plugin-kamaji-backend`).
+ * Kubernetes clusters (auth provider `kamaji`), reached as the signed-in user through Kubernetes
+ * impersonation: the supplier hands out cluster details carrying the user's identity, the auth
+ * strategy gives the cluster's impersonate-only ServiceAccount token, and the fetcher and the
+ * proxy send the `Impersonate-*` headers. Needs the fleet service (`@kamaji-backstage/plugin-kamaji-backend`).
  *
  * @public
  */
@@ -30,6 +38,11 @@ export const kubernetesModuleKamaji = createBackendModule({
         clusterSuppliers: kubernetesClusterSupplierExtensionPoint,
         authStrategies: kubernetesAuthStrategyExtensionPoint,
         serviceLocators: kubernetesServiceLocatorExtensionPoint,
+        fetchers: kubernetesFetcherExtensionPoint,
+        routers: kubernetesRouterExtensionPoint,
+        auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
@@ -39,6 +52,11 @@ export const kubernetesModuleKamaji = createBackendModule({
         clusterSuppliers,
         authStrategies,
         serviceLocators,
+        fetchers,
+        routers,
+        auth,
+        httpAuth,
+        userInfo,
         config,
         logger,
         lifecycle,
@@ -46,11 +64,13 @@ export const kubernetesModuleKamaji = createBackendModule({
       }) {
         const settings = readKubernetesSettings(config);
         const strategy = new KamajiAuthStrategy(
-          fleet,
-          logger,
-          settings.credentialCacheMs,
+          new ImpersonatorTokens(fleet, settings.impersonator, logger),
         );
         authStrategies.addAuthStrategy(KAMAJI_AUTH_PROVIDER, strategy);
+        fetchers.addFetcher(
+          async ({ getDefault }) => new KamajiFetcher(await getDefault()),
+        );
+        routers.addRouter(impersonatingRouter(httpAuth));
         clusterSuppliers.addClusterSupplier(async ({ getDefault }) => {
           let fallback: KubernetesClustersSupplier | undefined;
           if (settings.keepConfiguredClusters) {
@@ -66,6 +86,10 @@ export const kubernetesModuleKamaji = createBackendModule({
             fleet,
             settings,
             logger,
+            async credentials =>
+              auth.isPrincipal(credentials, 'user')
+                ? impersonatedUserOf(await userInfo.getUserInfo(credentials))
+                : undefined,
             strategy,
             fallback,
           );

@@ -1,4 +1,6 @@
 import { Config } from '@backstage/config';
+import { KAMAJI_IMPERSONATOR } from '@kamaji-backstage/plugin-kamaji-common';
+import { ImpersonatorSettings } from './ImpersonatorTokens';
 
 /** Settings of the Kubernetes integration (`kamaji.kubernetes`). @public */
 export interface KamajiKubernetesSettings {
@@ -7,9 +9,9 @@ export interface KamajiKubernetesSettings {
   managementClusters?: string[];
   keepConfiguredClusters: boolean;
   accessRefreshMs: number;
-  credentialCacheMs: number;
   skipMetricsLookup: boolean;
   clusterEntityLocator: boolean;
+  impersonator: ImpersonatorSettings;
 }
 
 export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
@@ -22,9 +24,28 @@ export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
       c?.getOptionalBoolean('keepConfiguredClusters') ?? true,
     accessRefreshMs:
       (c?.getOptionalNumber('accessRefreshSeconds') ?? 300) * 1000,
-    credentialCacheMs:
-      (c?.getOptionalNumber('credentialCacheSeconds') ?? 60) * 1000,
     skipMetricsLookup: c?.getOptionalBoolean('skipMetricsLookup') ?? false,
     clusterEntityLocator: c?.getOptionalBoolean('clusterEntityLocator') ?? true,
+    impersonator: readImpersonatorSettings(
+      c?.getOptionalConfig('impersonator'),
+    ),
+  };
+}
+
+function readImpersonatorSettings(c?: Config): ImpersonatorSettings {
+  const sa = c?.getOptionalConfig('serviceAccount');
+  const tokenSeconds = c?.getOptionalNumber('tokenSeconds') ?? 3600;
+  if (tokenSeconds < 600)
+    throw new Error(
+      `kamaji.kubernetes.impersonator.tokenSeconds must be at least 600 (the TokenRequest minimum), got ${tokenSeconds}`,
+    );
+  return {
+    serviceAccount: {
+      namespace:
+        sa?.getOptionalString('namespace') ?? KAMAJI_IMPERSONATOR.namespace,
+      name: sa?.getOptionalString('name') ?? KAMAJI_IMPERSONATOR.name,
+    },
+    install: c?.getOptionalBoolean('install') ?? true,
+    tokenSeconds,
   };
 }

@@ -5,21 +5,31 @@
  * are left out, and no response carries credential material. The proxy and the object fetcher
  * themselves run in the real backend process in scripts/check-kubernetes-backend.ts.
  */
-import https from 'node:https';
 import request from 'supertest';
 import {
+  BackstageCredentials,
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { ClusterDetails } from '@backstage/plugin-kubernetes-node';
+import {
+  ClusterDetails,
+  KubernetesFetcher,
+} from '@backstage/plugin-kubernetes-node';
 import {
   FleetService,
   fleetServiceRef,
 } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiAuthStrategy } from './KamajiAuthStrategy';
 import { KamajiClusterSupplier } from './KamajiClusterSupplier';
+import { KamajiFetcher } from './KamajiFetcher';
+import { ImpersonatorTokens } from './ImpersonatorTokens';
+import { ownerBindingObject } from '@kamaji-backstage/plugin-kamaji-common';
 import { readKubernetesSettings } from './settings';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 // The real fleet service, which this module needs at run time (test only).
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
@@ -33,6 +43,8 @@ import {
   FLEET_USER,
   startFleetPlane,
   TEST_FIELD_MANAGER,
+  applyAll,
+  rbacDocuments,
   waitFor,
 } from '@internal/test-kube';
 import { kubernetesModuleKamaji } from './module';
@@ -57,42 +69,6 @@ const fleetProbe = createBackendPlugin({
     });
   },
 });
-
-/** GET on a cluster as the kubernetes-backend's fetcher does it: URL + CA from ClusterDetails, credential from the strategy. */
-async function getAs(
-  cluster: ClusterDetails,
-  strategy: KamajiAuthStrategy,
-  path: string,
-): Promise<{ status: number; body: any }> {
-  const credential = await strategy.getCredential(cluster);
-  const url = new URL(path, cluster.url);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        ca: cluster.caData
-          ? Buffer.from(cluster.caData, 'base64').toString()
-          : undefined,
-        ...(credential.type === 'x509 client certificate'
-          ? { cert: credential.cert, key: credential.key }
-          : {}),
-        headers:
-          credential.type === 'bearer token'
-            ? { authorization: `Bearer ${credential.token}` }
-            : {},
-      },
-      res => {
-        let data = '';
-        res.on('data', c => (data += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(data) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /**
  * The example tenants have no API servers in the local control plane; their CAPI kubeconfig
@@ -158,7 +134,6 @@ beforeAll(async () => {
               },
             ],
             fleet: { debounce: '50ms' },
-            kubernetes: { credentialCacheSeconds: 1 },
           },
         },
       }),
@@ -197,54 +172,131 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
     ]);
   });
 
-  // The kubernetes-backend's proxy and fetcher load @kubernetes/client-node with a dynamic
-  // import(), which jest cannot run without --experimental-vm-modules; so the request is made
-  // here the way they make it, with the same supplier and auth strategy the module installs.
-  // scripts/check-kubernetes-backend.ts runs the real proxy and fetcher in the backend process.
-  it.each([
-    [
-      'central/fleet-tenants/lyon-press-line',
-      'x509 client certificate',
-      '/api/v1/namespaces/kamaji-tenants',
-      'Namespace',
-    ],
-    [
-      'central/fleet-tenants/berlin-pos',
-      'bearer token',
-      '/api/v1/namespaces/kamaji-tenants',
-      'Namespace',
-    ],
-    // The island Secret holds the fleet user's kubeconfig: the least-privilege island role (rbac.yaml).
-    [
-      'central/fleet-islands/island-a',
-      'x509 client certificate',
-      '/apis/kamaji.clastix.io/v1alpha1/namespaces/kamaji-tenants/tenantcontrolplanes',
-      'TenantControlPlaneList',
-    ],
-  ])(
-    'reaches %s with the fleet credentials (%s)',
-    async (name, type, path, kind) => {
-      const logger = mockServices.logger.mock();
-      const strategy = new KamajiAuthStrategy(fleet, logger);
+  // The kubernetes-backend's proxy loads @kubernetes/client-node with a dynamic import(), which
+  // jest cannot run without --experimental-vm-modules; the module's own fetcher runs here, with
+  // the supplier and auth strategy the module installs. scripts/check-kubernetes-backend.ts runs
+  // the fetcher and the real proxy in the backend process, as users of different teams.
+  describe('requests of a signed-in user', () => {
+    const alice = mockCredentials.user('user:default/alice');
+    const aliceIdentity = {
+      user: 'user:default/alice',
+      groups: ['group:default/team-retail'],
+    };
+    const pods = {
+      group: '',
+      apiVersion: 'v1',
+      plural: 'pods',
+      objectType: 'pods' as const,
+    };
+    const logger = mockServices.logger.mock();
+    const settings = readKubernetesSettings(mockServices.rootConfig());
+    let strategy: KamajiAuthStrategy;
+    beforeAll(() => {
+      strategy = new KamajiAuthStrategy(
+        new ImpersonatorTokens(fleet, settings.impersonator, logger),
+      );
+    });
+    const fetcher = new KamajiFetcher({} as KubernetesFetcher);
+
+    async function detailsFor(credentials: BackstageCredentials, name: string) {
       const supplier = new KamajiClusterSupplier(
         fleet,
-        readKubernetesSettings(mockServices.rootConfig()),
+        settings,
         logger,
+        async c => (c === alice ? aliceIdentity : undefined),
         strategy,
       );
-      const all = await supplier.getClusters({ credentials: {} as any });
+      const all = await supplier.getClusters({ credentials });
       supplier.stop();
-      const cluster = all.find(c => c.name === name)!;
+      return all.find(c => c.name === name)!;
+    }
+
+    async function listPods(cluster: ClusterDetails) {
+      return fetcher.fetchObjectsForService({
+        serviceId: 'berlin-pos',
+        clusterDetails: cluster,
+        credential: await strategy.getCredential(cluster),
+        objectTypesToFetch: new Set([pods]),
+        customResources: [],
+        namespace: 'kamaji-tenants',
+      });
+    }
+
+    it('carry the user and its groups; the cluster RBAC decides (403, then allowed once bound)', async () => {
+      // berlin-pos' Secret holds island-b's admin token: the impersonator is installed with it.
+      const cluster = await detailsFor(
+        alice,
+        'central/fleet-tenants/berlin-pos',
+      );
       expect(cluster.authMetadata).toEqual({
         'kubernetes.io/auth-provider': 'kamaji',
-        'kamaji-backstage.io/cluster-id': name,
+        'kamaji-backstage.io/cluster-id': 'central/fleet-tenants/berlin-pos',
+        'kamaji-backstage.io/impersonate-user': 'user:default/alice',
+        'kamaji-backstage.io/impersonate-groups': 'group:default/team-retail',
       });
-      expect((await strategy.getCredential(cluster)).type).toBe(type);
-      const res = await getAs(cluster, strategy, path);
-      expect(res.status).toBe(200);
-      expect(res.body.kind).toBe(kind);
-    },
-  );
+      const credential = await strategy.getCredential(cluster);
+      expect(credential.type).toBe('bearer token');
+      const adminToken = plane.state.users.admin.token;
+      expect(credential).not.toEqual({
+        type: 'bearer token',
+        token: adminToken,
+      });
+
+      const denied = await listPods(cluster);
+      expect(denied.responses).toEqual([]);
+      expect(denied.errors).toEqual([
+        {
+          errorType: 'UNAUTHORIZED_ERROR',
+          statusCode: 403,
+          resourcePath: '/api/v1/namespaces/kamaji-tenants/pods',
+        },
+      ]);
+
+      // The workload viewer of rbac.yaml: the built-in aggregated roles (view, edit) stay empty
+      // without a controller manager.
+      const viewer = rbacDocuments('tenant').find(
+        d => d.kind === 'ClusterRole',
+      )!;
+      await applyAll(admin('island-b'), [
+        viewer,
+        ownerBindingObject('group:default/team-retail', viewer.metadata.name),
+      ]);
+      const allowed = await waitFor('team-retail bound', async () => {
+        const r = await listPods(cluster);
+        return r.errors.length === 0 && r;
+      });
+      expect(allowed.responses).toEqual([{ type: 'pods', resources: [] }]);
+
+      const installed = await admin('island-b').get({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'kamaji-backstage-impersonator' },
+      });
+      expect(installed?.rules).toEqual([
+        {
+          apiGroups: [''],
+          resources: ['users', 'groups'],
+          verbs: ['impersonate'],
+        },
+      ]);
+      expect(logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('carry no identity for a service caller, which then gets no credential', async () => {
+      const cluster = await detailsFor(
+        mockCredentials.service(),
+        'central/fleet-tenants/lyon-press-line',
+      );
+      expect(cluster.authMetadata).toEqual({
+        'kubernetes.io/auth-provider': 'kamaji',
+        'kamaji-backstage.io/cluster-id':
+          'central/fleet-tenants/lyon-press-line',
+      });
+      expect(await strategy.getCredential(cluster)).toEqual({
+        type: 'anonymous',
+      });
+    });
+  });
 
   it('names the tenants without a kubeconfig Secret in one log line, not one per refresh', async () => {
     const logger = mockServices.logger.mock();
@@ -256,6 +308,7 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
         }),
       ),
       logger,
+      async () => undefined,
     );
     await supplier.start();
     await new Promise(r => setTimeout(r, 600)); // several refreshes
