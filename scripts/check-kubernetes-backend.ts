@@ -9,8 +9,13 @@
  * own scripts, starts packages/backend with app-config.yaml on free ports, signs in as guest, and
  * checks that:
  *   - POST /api/kubernetes/services/press-line-vision and POST /api/kubernetes/resources/workloads/query
- *     return the Pods, ReplicaSet, Deployment and Service seeded in the tenant cluster, fetched with the
- *     credentials of its CAPI kubeconfig Secret (a read-only user);
+ *     return the Pods, ReplicaSet, Deployment and Service seeded in the tenant cluster, fetched as the
+ *     signed-in user through Kubernetes impersonation (the tenant's RBAC: examples/fleet/tenants);
+ *   - as users of different teams (the guest provider's userEntityRef, switched in a watched config
+ *     file): the owner team's user lists the tenant's Pods, another team's user gets 403 from the
+ *     tenant's API server through the services and workloads routes and the proxy, the platform
+ *     team's user sees them; the API server's audit log names each user, impersonated by the
+ *     impersonate-only ServiceAccount, and no Pod request of the backend's own identity;
  *   - the tenant cluster's own Resource entity is looked up in that cluster only;
  *   - the proxy reaches the tenant's API server;
  *   - with the tenant's API server down the answer is still 200, with an error for that cluster only;
@@ -44,6 +49,24 @@ const SEEDED_PODS = [
   'press-line-vision-6b7f9c8d4f-k2x7p',
   'press-line-vision-6b7f9c8d4f-r9w4m',
 ];
+
+/** The demo's users (examples/org.yaml): the tenant's owner team, another team, the platform team. */
+const OWNER = 'user:default/bob'; // team-factory, owns lyon-press-line
+const OTHER_TEAM = 'user:default/alice'; // team-retail
+const PLATFORM = 'user:default/pat'; // platform-team
+const GUEST = 'user:default/guest'; // the demo sign-in, platform-team
+const IMPERSONATOR =
+  'system:serviceaccount:kube-system:kamaji-backstage-impersonator';
+
+/** Audit of Pod and Secret requests only, written to the API server's log (stdout). */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    resources: [{ group: '', resources: [pods, secrets] }]
+  - level: None
+`;
 
 const texts: string[] = [];
 let plane: LocalControlPlane | undefined;
@@ -139,11 +162,177 @@ async function servicesOfComponent(entity: unknown) {
   });
 }
 
+let signInConfig = '';
+
+function writeSignIn(userEntityRef: string) {
+  writeFileSync(
+    signInConfig,
+    `auth: { providers: { guest: { userEntityRef: "${userEntityRef}" } } }\n`,
+  );
+}
+
+/**
+ * A token of a catalog user: the guest provider signs in as `auth.providers.guest.userEntityRef`,
+ * read at each sign-in from the config, which the backend reloads when its file changes.
+ */
+async function signIn(userEntityRef: string, group: string): Promise<string> {
+  writeSignIn(userEntityRef);
+  const identity = await waitFor(
+    `a sign-in as ${userEntityRef} of ${group} (the catalog has the user)`,
+    async () => {
+      const r = await call('/api/auth/guest/refresh', {
+        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      });
+      const id = r.status === 200 && r.body.backstageIdentity;
+      return (
+        id?.identity?.userEntityRef === userEntityRef &&
+        id.identity.ownershipEntityRefs.includes(group) &&
+        id
+      );
+    },
+    120_000,
+    250,
+  );
+  return identity.token;
+}
+
+/** A cluster's answer holds no objects, only the API server's 403s. */
+function assertRefused(item: ClusterObjects) {
+  assert.ok(item.errors.length > 0, `errors for ${item.cluster.name}`);
+  for (const e of item.errors)
+    assert.deepEqual(
+      { errorType: e.errorType, statusCode: e.statusCode },
+      { errorType: 'UNAUTHORIZED_ERROR', statusCode: 403 },
+      `${item.cluster.name}: ${JSON.stringify(e)}`,
+    );
+  assert.ok(item.resources.every(r => r.resources.length === 0));
+}
+
+/** The tenant's Pods as the current user, through the workloads route and the proxy. */
+async function tenantPodsAs(user: string) {
+  const workloads = await call('/api/kubernetes/resources/workloads/query', {
+    method: 'POST',
+    body: { entityRef: `component:default/${COMPONENT}` },
+  });
+  assert.equal(
+    workloads.status,
+    200,
+    `${user}: ${JSON.stringify(workloads.body)}`,
+  );
+  const proxied = await call(
+    '/api/kubernetes/proxy/api/v1/namespaces/press-line/pods',
+    { headers: { 'backstage-kubernetes-cluster': TENANT_ID } },
+  );
+  return { workloads: objectsOf(workloads.body.items, TENANT_ID), proxied };
+}
+
+async function asUsersOfTeams(entity: unknown) {
+  const since = new Date().toISOString();
+  step(`${OWNER} (team-factory, the owner) lists the tenant's Pods`);
+  token = await signIn(OWNER, 'group:default/team-factory');
+  const owner = await tenantPodsAs(OWNER);
+  assert.deepEqual(owner.workloads.item?.errors, []);
+  assert.deepEqual(
+    owner.workloads
+      .ofType('pods')
+      .map(p => p.metadata.name)
+      .sort(),
+    SEEDED_PODS,
+  );
+  assert.equal(owner.proxied.status, 200, JSON.stringify(owner.proxied.body));
+  assert.equal(owner.proxied.body.items.length, SEEDED_PODS.length);
+  // Impersonate-* headers of the caller are replaced, not forwarded.
+  const forged = await call(
+    '/api/kubernetes/proxy/api/v1/namespaces/press-line/secrets',
+    {
+      headers: {
+        'backstage-kubernetes-cluster': TENANT_ID,
+        'impersonate-user': 'admin',
+        'impersonate-group': 'system:masters',
+      },
+    },
+  );
+  assert.equal(forged.status, 403, JSON.stringify(forged.body));
+  assert.match(forged.body.message, /User "user:default\/bob" cannot list/);
+
+  step(`${OTHER_TEAM} (team-retail) gets 403 from the tenant's API server`);
+  token = await signIn(OTHER_TEAM, 'group:default/team-retail');
+  const services = await servicesOfComponent(entity);
+  assert.equal(services.status, 200, JSON.stringify(services.body));
+  assertRefused(objectsOf(services.body.items, TENANT_ID).item!);
+  const other = await tenantPodsAs(OTHER_TEAM);
+  assertRefused(other.workloads.item!);
+  assert.equal(other.proxied.status, 403, JSON.stringify(other.proxied.body));
+  assert.equal(other.proxied.body.kind, 'Status'); // the API server's answer, not Backstage's
+  assert.match(
+    other.proxied.body.message,
+    /User "user:default\/alice" cannot list resource "pods"/,
+  );
+
+  step(`${PLATFORM} (platform team) sees the tenant's Pods`);
+  token = await signIn(PLATFORM, 'group:default/platform-team');
+  const platform = await tenantPodsAs(PLATFORM);
+  assert.deepEqual(
+    platform.workloads
+      .ofType('pods')
+      .map(p => p.metadata.name)
+      .sort(),
+    SEEDED_PODS,
+  );
+  assert.equal(platform.proxied.status, 200);
+
+  step("the tenant API server's audit log names the users");
+  const events = auditEvents(TENANT).filter(
+    e => e.requestReceivedTimestamp >= since,
+  );
+  const podRequests = events.filter(e => e.objectRef?.resource === 'pods');
+  const byUser = (u: string) =>
+    podRequests.filter(e => e.impersonatedUser?.username === u);
+  for (const [user, code] of [
+    [OWNER, 200],
+    [OTHER_TEAM, 403],
+    [PLATFORM, 200],
+  ] as const) {
+    const mine = byUser(user);
+    assert.ok(mine.length >= 2, `audit events of ${user}: ${mine.length}`);
+    for (const e of mine) {
+      assert.equal(e.user.username, IMPERSONATOR);
+      assert.equal(
+        e.responseStatus.code,
+        code,
+        `${user}: ${JSON.stringify(e)}`,
+      );
+    }
+  }
+  assert.deepEqual(
+    podRequests.filter(e => !e.impersonatedUser).map(e => e.user.username),
+    [],
+    'Pod requests without an impersonated user',
+  );
+  console.log(
+    `audit: ${podRequests.length} Pod requests since ${since}, each as the impersonated user`,
+  );
+  token = await signIn(GUEST, 'group:default/platform-team');
+}
+
+/** The audit events an API server wrote to its log (--audit-log-path=-). */
+function auditEvents(cluster: string): any[] {
+  const log = readFileSync(plane!.state.clusters[cluster].logFile, 'utf8');
+  return log
+    .split('\n')
+    .filter(l => l.startsWith('{') && l.includes('"audit.k8s.io/v1"'))
+    .map(l => JSON.parse(l))
+    .filter(e => e.kind === 'Event');
+}
+
 async function main() {
   const workDir = mkdtempSync(join(tmpdir(), 'kb-k8s-check-'));
+  const auditPolicy = join(workDir, 'audit-policy.yaml');
+  writeFileSync(auditPolicy, AUDIT_POLICY);
   plane = await LocalControlPlane.start({
     clusters: { ...DEFAULT_CLUSTERS, [TENANT]: [] },
     users: [FLEET_USER],
+    apiserverArgs: [`--audit-policy-file=${auditPolicy}`, '--audit-log-path=-'],
   });
   step(
     'seed the example fleet and prepare the backend user, as scripts/demo.sh does',
@@ -180,13 +369,21 @@ async function main() {
     `backend: { baseUrl: "http://127.0.0.1:${port}", listen: { port: ${port}, host: 127.0.0.1 } }\n`,
   );
 
+  signInConfig = join(workDir, 'app-config.sign-in.yaml');
+  writeSignIn(GUEST);
+
   step(`start packages/backend on port ${port}`);
   backend = Backend.launch({
     label: 'kubernetes-check',
     workDir,
     port,
     token: '',
-    configFiles: [join(REPO_ROOT, 'app-config.yaml'), demoConfig, portsConfig],
+    configFiles: [
+      join(REPO_ROOT, 'app-config.yaml'),
+      demoConfig,
+      portsConfig,
+      signInConfig,
+    ],
     nodeEnv: 'development',
     cwd: { dir: join(REPO_ROOT, 'packages', 'backend') },
     logLevel: 'info',
@@ -194,17 +391,8 @@ async function main() {
   const readyMs = await backend.waitReady(240_000);
   console.log(`backend ready in ${(readyMs / 1000).toFixed(1)} s`);
 
-  step('sign in as guest');
-  const refresh = await call('/api/auth/guest/refresh', {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  assert.equal(
-    refresh.status,
-    200,
-    `guest refresh: ${JSON.stringify(refresh.body)}`,
-  );
-  token = refresh.body.backstageIdentity.token;
-  assert.ok(token, 'guest token');
+  step('sign in as guest (platform team)');
+  token = await signIn(GUEST, 'group:default/platform-team');
 
   const entity = await catalogEntity('component', COMPONENT);
 
@@ -257,8 +445,9 @@ async function main() {
     tenant.ofType('services').map(s => s.metadata.name),
     [COMPONENT],
   );
+  // Nobody is bound on the islands: their API servers refuse the users (403), for them only.
   for (const item of services.body.items as ClusterObjects[])
-    assert.deepEqual(item.errors, [], `errors for ${item.cluster.name}`);
+    if (item.cluster.name !== TENANT_ID) assertRefused(item);
 
   step(
     'POST /api/kubernetes/resources/workloads/query (what the Kubernetes tab asks)',
@@ -312,6 +501,8 @@ async function main() {
   );
   assert.equal(secrets.status, 403, JSON.stringify(secrets.body));
 
+  await asUsersOfTeams(entity);
+
   step("the tenant's API server down: 200, an error for that cluster only");
   await plane.stopCluster(TENANT);
   const down = await servicesOfComponent(entity);
@@ -319,11 +510,11 @@ async function main() {
   const downTenant = objectsOf(down.body.items, TENANT_ID);
   assert.deepEqual(downTenant.ofType('pods'), []);
   assert.ok(
-    downTenant.item?.errors.length,
-    'an error for the unreachable tenant',
+    downTenant.item?.errors.some((e: any) => e.errorType === 'FETCH_ERROR'),
+    `an error for the unreachable tenant: ${JSON.stringify(downTenant.item)}`,
   );
   for (const item of down.body.items as ClusterObjects[])
-    if (item.cluster.name !== TENANT_ID) assert.deepEqual(item.errors, []);
+    if (item.cluster.name !== TENANT_ID) assertRefused(item);
   await plane.startCluster(TENANT);
 
   step('its island stopped: the tenant is left out, no 5xx');

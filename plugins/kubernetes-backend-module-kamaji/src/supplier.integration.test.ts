@@ -255,7 +255,7 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
       // The workload viewer of rbac.yaml: the built-in aggregated roles (view, edit) stay empty
       // without a controller manager.
       const viewer = rbacDocuments('tenant').find(
-        d => d.kind === 'ClusterRole',
+        d => d.metadata.name === 'kamaji-backstage-tenant-workload-viewer',
       )!;
       await applyAll(admin('island-b'), [
         viewer,

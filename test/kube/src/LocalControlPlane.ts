@@ -23,6 +23,8 @@ export interface LocalControlPlaneOptions {
   startTimeoutMs?: number;
   /** Print the startup time (default true). */
   quiet?: boolean;
+  /** Extra kube-apiserver flags for every cluster (`kubeplane up --apiserver-arg`), e.g. an audit log. */
+  apiserverArgs?: string[];
 }
 
 /** The clusters of the Island architecture in miniature: one central management cluster, two islands. */
@@ -76,6 +78,9 @@ export class LocalControlPlane {
           : user.name,
       );
     }
+
+    for (const arg of options.apiserverArgs ?? [])
+      args.push(`--apiserver-arg=${arg}`);
 
     const started = Date.now();
     const child = spawn(KUBEPLANE_BIN, args, {

@@ -21,10 +21,13 @@ export const TEST_FIELD_MANAGER = 'kamaji-backstage-test';
 /** Where a part of examples/deploy/rbac.yaml is applied. */
 export type RbacTarget = 'management' | 'island' | 'tenant';
 
-function rbacTargetOf(name: string): RbacTarget {
-  if (name.startsWith('kamaji-backstage-island-')) return 'island';
-  if (name.startsWith('kamaji-backstage-tenant-')) return 'tenant';
-  return 'management';
+function rbacTargetsOf(name: string): RbacTarget[] {
+  if (name.startsWith('kamaji-backstage-island-')) return ['island'];
+  if (name.startsWith('kamaji-backstage-tenant-')) return ['tenant'];
+  // The Kubernetes plugin's impersonating identity, on tenant clusters and islands.
+  if (name.startsWith('kamaji-backstage-impersonator'))
+    return ['tenant', 'island'];
+  return ['management'];
 }
 
 /** The documents of examples/deploy/rbac.yaml for management clusters, islands or tenant clusters. */
@@ -36,7 +39,7 @@ export function rbacDocuments(target: RbacTarget): AnyObject[] {
   return parseAllDocuments(text)
     .map(d => d.toJS() as AnyObject | null)
     .filter((d): d is AnyObject => !!d?.kind)
-    .filter(d => rbacTargetOf(d.metadata.name) === target);
+    .filter(d => rbacTargetsOf(d.metadata.name).includes(target));
 }
 
 export async function applyAll(api: FleetObjectApi, objs: AnyObject[]) {
