@@ -44,6 +44,7 @@ import { Backend, freePort } from '../bench/backend';
 const TENANT = 'lyon-press-line';
 const TENANT_ID = `central/fleet-tenants/${TENANT}`;
 const TENANT_ENTITY = 'central--fleet-tenants--lyon-press-line';
+const ISLAND_ENTITY = 'central--fleet-islands--island-a';
 const COMPONENT = 'press-line-vision';
 const SEEDED_PODS = [
   'press-line-vision-6b7f9c8d4f-k2x7p',
@@ -208,6 +209,21 @@ function assertRefused(item: ClusterObjects) {
   assert.ok(item.resources.every(r => r.resources.length === 0));
 }
 
+/** The catalog agrees with the fleet API: the tenant's entity for its owner team only, islands for all. */
+async function assertCatalogReads(ownsTenant: boolean) {
+  const read = async (name: string) =>
+    (await call(`/api/catalog/entities/by-name/resource/default/${name}`))
+      .status;
+  assert.equal(await read(TENANT_ENTITY), ownsTenant ? 200 : 404);
+  assert.equal(await read(ISLAND_ENTITY), 200);
+  const listed = await call(
+    '/api/catalog/entities?filter=spec.type=kubernetes-cluster&fields=metadata.name',
+  );
+  const names = listed.body.map((e: any) => e.metadata.name);
+  assert.equal(names.includes(TENANT_ENTITY), ownsTenant, names.join(', '));
+  assert.ok(names.includes(ISLAND_ENTITY));
+}
+
 /** The tenant's Pods as the current user, through the workloads route and the proxy. */
 async function tenantPodsAs(user: string) {
   const workloads = await call('/api/kubernetes/resources/workloads/query', {
@@ -255,8 +271,11 @@ async function asUsersOfTeams(entity: unknown) {
   assert.equal(forged.status, 403, JSON.stringify(forged.body));
   assert.match(forged.body.message, /User "user:default\/bob" cannot list/);
 
+  await assertCatalogReads(true);
+
   step(`${OTHER_TEAM} (team-retail) gets 403 from the tenant's API server`);
   token = await signIn(OTHER_TEAM, 'group:default/team-retail');
+  await assertCatalogReads(false);
   const services = await servicesOfComponent(entity);
   assert.equal(services.status, 200, JSON.stringify(services.body));
   assertRefused(objectsOf(services.body.items, TENANT_ID).item!);

@@ -26,7 +26,16 @@ import {
   KamajiClusterFilter,
   kamajiClusterPermissionRules,
 } from '@kamaji-backstage/plugin-kamaji-node';
-import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import {
+  PermissionCondition,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+import { permissionRules as catalogRules } from '@backstage/plugin-catalog-backend/alpha';
+import {
+  kubernetesClustersReadPermission,
+  kubernetesProxyPermission,
+  kubernetesResourcesReadPermission,
+} from '@backstage/plugin-kubernetes-common';
 import { KamajiPermissionPolicy } from './permissionPolicy';
 
 function userWith(ownershipEntityRefs: string[]): PolicyQueryUser {
@@ -60,6 +69,37 @@ function evaluate(decision: ConditionalPolicyDecision, c: FleetCluster) {
   return compileKamajiClusterCriteria(
     transform(decision.conditions) as PermissionCriteria<KamajiClusterFilter>,
   )(c);
+}
+
+type Entity = Parameters<typeof catalogRules.isEntityKind.apply>[0];
+
+/** Evaluates catalog conditions on one entity with the catalog's own rules. */
+function evaluateOnEntity(
+  criteria: PermissionCriteria<PermissionCondition>,
+  entity: Entity,
+): boolean {
+  if ('allOf' in criteria)
+    return criteria.allOf.every(c => evaluateOnEntity(c, entity));
+  if ('anyOf' in criteria)
+    return criteria.anyOf.some(c => evaluateOnEntity(c, entity));
+  if ('not' in criteria) return !evaluateOnEntity(criteria.not, entity);
+  const rule = Object.values(catalogRules).find(r => r.name === criteria.rule)!;
+  return rule.apply(entity, criteria.params as any);
+}
+
+/** A fleet cluster entity as the catalog module writes it. */
+function clusterEntity(role: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: `c-${role}`,
+      annotations: { 'kamaji-backstage.io/cluster-id': `central/x/c-${role}` },
+      labels: { 'kamaji-backstage.io/role': role },
+    },
+    spec: { type: 'kubernetes-cluster', owner },
+    relations: [{ type: 'ownedBy', targetRef: owner }],
+  };
 }
 
 describe('KamajiPermissionPolicy', () => {
@@ -105,12 +145,63 @@ describe('KamajiPermissionPolicy', () => {
     });
   });
 
-  it('lets application teams read the catalog', async () => {
-    await expect(
-      policy.handle({ permission: catalogEntityReadPermission }, appTeam),
-    ).resolves.toEqual({
-      result: AuthorizeResult.ALLOW,
+  it('lets application teams read the catalog, fleet cluster entities by the fleet read rule', async () => {
+    const decision = await policy.handle(
+      { permission: catalogEntityReadPermission },
+      appTeam,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
     });
+    const reads = (entity: Entity) =>
+      evaluateOnEntity(
+        (decision as ConditionalPolicyDecision).conditions,
+        entity,
+      );
+    expect(reads(clusterEntity('tenant', 'group:default/team-retail'))).toBe(
+      true,
+    );
+    // team B (retail) cannot read team A's (factory) cluster; both read islands and management clusters
+    expect(reads(clusterEntity('tenant', 'group:default/team-factory'))).toBe(
+      false,
+    );
+    expect(reads(clusterEntity('island', 'group:default/platform-team'))).toBe(
+      true,
+    );
+    expect(
+      reads(clusterEntity('management', 'group:default/platform-team')),
+    ).toBe(true);
+    const component: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'press-line-vision' },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/team-factory' }],
+    };
+    expect(reads(component)).toBe(true);
+    for (const who of [platform, sre])
+      await expect(
+        policy.handle({ permission: catalogEntityReadPermission }, who),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('gives the Kubernetes plugin reads to users, and its proxy to members of a group only', async () => {
+    for (const permission of [
+      kubernetesClustersReadPermission,
+      kubernetesResourcesReadPermission,
+      kubernetesProxyPermission,
+    ])
+      await expect(policy.handle({ permission }, appTeam)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    const loner = userWith(['user:default/newcomer']);
+    await expect(
+      policy.handle({ permission: kubernetesProxyPermission }, loner),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: kubernetesResourcesReadPermission }, loner),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   const ownedByAlice = {
@@ -147,7 +238,7 @@ describe('KamajiPermissionPolicy', () => {
     }
   });
 
-  it('lets application teams read the clusters they own and every island (to place a first tenant)', async () => {
+  it('lets application teams read the clusters they own, every island (to place a first tenant) and management cluster', async () => {
     const decision = await policy.handle(
       { permission: kamajiClusterReadPermission },
       appTeam,
@@ -163,6 +254,11 @@ describe('KamajiPermissionPolicy', () => {
             rule: 'HAS_ROLE',
             resourceType: 'kamaji-cluster',
             params: { role: 'island' },
+          },
+          {
+            rule: 'HAS_ROLE',
+            resourceType: 'kamaji-cluster',
+            params: { role: 'management' },
           },
         ],
       },
@@ -183,7 +279,7 @@ describe('KamajiPermissionPolicy', () => {
         conditional,
         cluster('group:default/platform-team', 'management'),
       ),
-    ).toBe(false);
+    ).toBe(true);
   });
 
   it('denies application teams deletes, the audit trail, other fleet permissions and catalog deletes', async () => {

@@ -2,6 +2,8 @@ import { Config } from '@backstage/config';
 import {
   AuthorizeResult,
   isResourcePermission,
+  PermissionCondition,
+  PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -11,11 +13,22 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   catalogEntityDeletePermission,
+  catalogEntityReadPermission,
   catalogLocationCreatePermission,
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  kubernetesClustersReadPermission,
+  kubernetesProxyPermission,
+  kubernetesResourcesReadPermission,
+} from '@backstage/plugin-kubernetes-common';
+import {
   KAMAJI_CLUSTER_RESOURCE_TYPE,
+  KAMAJI_ENTITY,
   kamajiAuditReadPermission,
   kamajiClusterCreatePermission,
   kamajiClusterDeletePermission,
@@ -25,7 +38,9 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   createKamajiClusterConditionalDecision,
+  FLEET_SHARED_CLUSTER_ROLES,
   kamajiClusterConditions,
+  kamajiClusterReadConditions,
 } from '@kamaji-backstage/plugin-kamaji-node';
 
 /** Catalog changes only the platform team may make. */
@@ -44,6 +59,44 @@ const OWNED_CLUSTER_PERMISSIONS = new Set([
 
 const KAMAJI_PERMISSION_PREFIX = 'kamaji.';
 
+/**
+ * Kubernetes plugin reads: fleet clusters answer them as the signed-in user (impersonation), so
+ * their own RBAC decides what a user sees.
+ */
+const KUBERNETES_READ_PERMISSIONS = new Set([
+  kubernetesClustersReadPermission.name,
+  kubernetesResourcesReadPermission.name,
+]);
+const KUBERNETES_PERMISSION_PREFIX = 'kubernetes.';
+
+/**
+ * The fleet cluster read rule (kamaji-node's {@link FLEET_SHARED_CLUSTER_ROLES}, the same one
+ * `kamaji.cluster.read` applies) on catalog entities: an entity that is no fleet cluster, a
+ * cluster entity the user's groups own, or one of a shared role.
+ */
+function catalogClusterReadConditions(
+  ownershipEntityRefs: string[],
+): PermissionCriteria<PermissionCondition<'catalog-entity'>> {
+  return {
+    anyOf: [
+      {
+        not: catalogConditions.hasAnnotation({
+          annotation: KAMAJI_ENTITY.clusterIdAnnotation,
+        }),
+      },
+      catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+      ...FLEET_SHARED_CLUSTER_ROLES.map(role =>
+        catalogConditions.hasLabel({
+          label: KAMAJI_ENTITY.roleLabel,
+          value: role,
+        }),
+      ),
+    ],
+  };
+}
+
+const isGroupRef = (ref: string) => ref.startsWith('group:');
+
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
@@ -51,9 +104,19 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  *
  * - Members of a platform group (config `permissionPolicy.platformGroups`) may do everything.
  * - Members of a fleet reader group (config `permissionPolicy.fleetReaderGroups`, e.g. an
- *   operations or security team) may read the whole fleet; otherwise they are treated as below.
+ *   operations or security team) may read the whole fleet, in the fleet API and the catalog;
+ *   otherwise they are treated as below.
  * - Everyone else:
- *   - catalog and scaffolder: allowed, except deleting entities and managing locations;
+ *   - catalog and scaffolder: allowed, except deleting entities and managing locations; fleet
+ *     cluster entities (kubernetes-cluster Resources of the catalog module) are read by the rule
+ *     `kamaji.cluster.read` applies: their owners', islands and management clusters everyone's;
+ *   - `kubernetes.clusters.read`, `kubernetes.resources.read`: allowed — fleet clusters answer
+ *     as the signed-in user (impersonation), so their RBAC decides what comes back;
+ *   - `kubernetes.proxy`: members of a group only (a team): the proxy also writes (deletes Pods),
+ *     and fleet clusters decide by the user's groups; a user without a group is refused.
+ *     Clusters of `kubernetes.clusterLocatorMethods` are reached with their configured
+ *     credential, not as the user: keep them read-only or out of a fleet's Backstage;
+ *   - any other `kubernetes.*` permission: denied;
  *   - `kamaji.cluster.read`, `kamaji.cluster.upgrade`, `kamaji.cluster.scale`: on the clusters
  *     their groups own (CONDITIONAL `isOwnedBy` with the user's ownership entity refs — the owner
  *     is the Cluster's `kamaji-backstage.io/owner` label as a group ref). `kamaji.cluster.read`
@@ -102,31 +165,39 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
     const name = permission.name;
 
     if (
-      name === kamajiClusterReadPermission.name &&
+      (name === kamajiClusterReadPermission.name ||
+        name === catalogEntityReadPermission.name) &&
       ownership.some(ref => this.fleetReaderGroups.has(ref))
     ) {
       return { result: AuthorizeResult.ALLOW };
     }
+    const refs = user.info.ownershipEntityRefs;
     if (
       OWNED_CLUSTER_PERMISSIONS.has(name) &&
       isResourcePermission(permission, KAMAJI_CLUSTER_RESOURCE_TYPE)
     ) {
-      const owned = kamajiClusterConditions.isOwnedBy({
-        ownershipEntityRefs: user.info.ownershipEntityRefs,
-      });
+      // A team sees its clusters and the shared ones, but acts only on what it owns.
       return createKamajiClusterConditionalDecision(
         permission,
         name === kamajiClusterReadPermission.name
-          ? // Islands are shared sites: a team picks one for its first tenant cluster. It sees
-            // them (their other teams' tenants left out), but acts only on what it owns.
-            {
-              anyOf: [
-                owned,
-                kamajiClusterConditions.hasRole({ role: 'island' }),
-              ],
-            }
-          : owned,
+          ? kamajiClusterReadConditions(refs)
+          : kamajiClusterConditions.isOwnedBy({ ownershipEntityRefs: refs }),
       );
+    }
+    if (
+      name === catalogEntityReadPermission.name &&
+      isResourcePermission(permission, 'catalog-entity')
+    ) {
+      return createCatalogConditionalDecision(
+        permission,
+        catalogClusterReadConditions(refs),
+      );
+    }
+    if (KUBERNETES_READ_PERMISSIONS.has(name)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (name === kubernetesProxyPermission.name && refs.some(isGroupRef)) {
+      return { result: AuthorizeResult.ALLOW };
     }
     if (name === kamajiClusterCreatePermission.name) {
       return { result: AuthorizeResult.ALLOW };
@@ -135,6 +206,7 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
       name === kamajiClusterDeletePermission.name ||
       name === kamajiAuditReadPermission.name ||
       name.startsWith(KAMAJI_PERMISSION_PREFIX) ||
+      name.startsWith(KUBERNETES_PERMISSION_PREFIX) ||
       PLATFORM_ONLY_PERMISSIONS.has(name)
     ) {
       return { result: AuthorizeResult.DENY };

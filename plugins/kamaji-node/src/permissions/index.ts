@@ -14,3 +14,7 @@ export {
   kamajiClusterConditions,
   createKamajiClusterConditionalDecision,
 } from './conditions';
+export {
+  FLEET_SHARED_CLUSTER_ROLES,
+  kamajiClusterReadConditions,
+} from './readRule';
