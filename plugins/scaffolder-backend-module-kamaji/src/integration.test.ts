@@ -130,6 +130,7 @@ describe('against the local control plane', () => {
     )) as any[];
     expect(cluster.metadata.labels).toEqual({
       'kamaji-backstage.io/owner': 'team-retail',
+      'cluster.x-k8s.io/cluster-name': 'berlin-scales',
       'kamaji-backstage.io/island': 'island-b',
       'kamaji-backstage.io/site': 'shop-berlin',
       'addons.kamaji-backstage.io/observability': 'enabled',
@@ -214,10 +215,12 @@ describe('against the local control plane', () => {
     );
     expect(after).toEqual(before);
     expect(ctx.output).toHaveBeenCalledWith('objects', [
+      'unchanged: ConfigMap fleet-tenants/berlin-scales-access',
       'unchanged: KubeadmConfigTemplate fleet-tenants/berlin-scales-edge',
       'unchanged: KamajiControlPlane fleet-tenants/berlin-scales',
       'unchanged: MachineDeployment fleet-tenants/berlin-scales-edge',
       'unchanged: Cluster fleet-tenants/berlin-scales',
+      'unchanged: ClusterResourceSet fleet-tenants/berlin-scales-access',
     ]);
   });
 
@@ -310,9 +313,11 @@ describe('against the local control plane', () => {
     );
     expect(e.message).toContain('injected failure for the all-or-nothing test');
     expect(e.message).toContain(
-      'Rolled back: deleted what this run had created (KamajiControlPlane fleet-tenants/hamburg-fail, KubeadmConfigTemplate fleet-tenants/hamburg-fail-edge).',
+      'Rolled back: deleted what this run had created (KamajiControlPlane fleet-tenants/hamburg-fail, KubeadmConfigTemplate fleet-tenants/hamburg-fail-edge, ConfigMap fleet-tenants/hamburg-fail-access).',
     );
     expect(await stored(values)).toEqual([
+      undefined,
+      undefined,
       undefined,
       undefined,
       undefined,

@@ -73,25 +73,28 @@ describe('kamaji:tenant:create', () => {
     expect(client.all('MachineDeployment')).toHaveLength(1);
     expect(client.all('KubeadmConfigTemplate')).toHaveLength(1);
 
-    // Every object is dry-run before the first real write; the Cluster is written last.
+    // Every object is dry-run before the first real write; the Cluster is written last but for
+    // its access ClusterResourceSet (addon objects come after the Cluster).
     const applies = client.calls.filter(c => c.op === 'apply');
     const firstWrite = applies.findIndex(c => !c.dryRun);
     expect(applies.slice(0, firstWrite).every(c => c.dryRun)).toBe(true);
-    expect(firstWrite).toBe(4);
-    expect(applies[applies.length - 1]).toMatchObject({
-      kind: 'Cluster',
-      dryRun: false,
-    });
+    expect(firstWrite).toBe(6);
+    expect(applies.slice(-2)).toMatchObject([
+      { kind: 'Cluster', dryRun: false },
+      { kind: 'ClusterResourceSet', dryRun: false },
+    ]);
 
     expect(ctx.output).toHaveBeenCalledWith(
       'clusterId',
       'central/fleet-tenants/shop-42',
     );
     expect(ctx.output).toHaveBeenCalledWith('objects', [
+      'created: ConfigMap fleet-tenants/shop-42-access',
       'created: KubeadmConfigTemplate fleet-tenants/shop-42-edge',
       'created: KamajiControlPlane fleet-tenants/shop-42',
       'created: MachineDeployment fleet-tenants/shop-42-edge',
       'created: Cluster fleet-tenants/shop-42',
+      'created: ClusterResourceSet fleet-tenants/shop-42-access',
     ]);
   });
 
@@ -333,7 +336,7 @@ describe('kamaji:tenant:create', () => {
       'Creating the objects failed at MachineDeployment fleet-tenants/shop-42-edge: MachineDeployment fleet-tenants/shop-42-edge: the API server rejected it (500 InternalError): etcdserver: request timed out',
     );
     expect(e.message).toContain(
-      'Rolled back: deleted what this run had created (KamajiControlPlane fleet-tenants/shop-42, KubeadmConfigTemplate fleet-tenants/shop-42-edge).',
+      'Rolled back: deleted what this run had created (KamajiControlPlane fleet-tenants/shop-42, KubeadmConfigTemplate fleet-tenants/shop-42-edge, ConfigMap fleet-tenants/shop-42-access).',
     );
     for (const kind of [
       'Cluster',

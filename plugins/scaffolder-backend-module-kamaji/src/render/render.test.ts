@@ -7,6 +7,11 @@ import {
   toYaml,
   KubeObject,
 } from '.';
+import { parseAllDocuments } from 'yaml';
+import {
+  impersonatorObjects,
+  ownerBindingObject,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 const tenant = {
   name: 'shop-42',
@@ -52,6 +57,8 @@ describe('renderTenantCluster', () => {
       'MachineDeployment/shop-42-tills',
       'KubeadmConfigTemplate/shop-42-backoffice',
       'MachineDeployment/shop-42-backoffice',
+      'ClusterResourceSet/shop-42-access',
+      'ConfigMap/shop-42-access',
     ]);
     const [cluster] = byKind(objects, 'Cluster');
     expect(cluster.apiVersion).toBe('cluster.x-k8s.io/v1beta2');
@@ -60,6 +67,7 @@ describe('renderTenantCluster', () => {
       namespace: 'fleet-tenants',
       labels: {
         'kamaji-backstage.io/owner': 'team-retail',
+        'cluster.x-k8s.io/cluster-name': 'shop-42',
         'kamaji-backstage.io/island': 'island-b',
         'kamaji-backstage.io/site': 'shop-berlin',
         'addons.kamaji-backstage.io/observability': 'enabled',
@@ -119,6 +127,33 @@ describe('renderTenantCluster', () => {
       expect(o.metadata.annotations?.['kamaji-backstage.io/task-id']).toBe(
         'task-1',
       );
+  });
+
+  it("grants the owner group its workload role and installs the Kubernetes plugin's impersonator through a ClusterResourceSet", () => {
+    const objects = renderTenantCluster({
+      ...tenant,
+      owner: 'group:Default/Team-Retail',
+    });
+    const [crs] = byKind(objects, 'ClusterResourceSet') as any[];
+    expect(crs.spec).toEqual({
+      strategy: 'Reconcile',
+      clusterSelector: {
+        matchLabels: { 'cluster.x-k8s.io/cluster-name': 'shop-42' },
+      },
+      resources: [{ kind: 'ConfigMap', name: 'shop-42-access' }],
+    });
+    const [cluster] = byKind(objects, 'Cluster');
+    expect(cluster.metadata.labels).toMatchObject(
+      crs.spec.clusterSelector.matchLabels,
+    );
+    const [configMap] = byKind(objects, 'ConfigMap') as any[];
+    const manifests = parseAllDocuments(configMap.data['access.yaml']).map(d =>
+      d.toJS(),
+    );
+    expect(manifests).toEqual([
+      ownerBindingObject('group:default/team-retail', 'edit'),
+      ...impersonatorObjects(),
+    ]);
   });
 
   it('obeys the v1beta2 schema style: no empty strings, lists or objects', () => {
@@ -185,6 +220,8 @@ describe('renderTenantCluster', () => {
       'EdgeCluster',
       'MachineDeployment',
       'MachineDeployment',
+      'ClusterResourceSet',
+      'ConfigMap',
     ]);
     const md = byKind(objects, 'MachineDeployment')[0] as any;
     expect(md.spec.template.spec.bootstrap.configRef.name).toBe('berlin-join');

@@ -2,7 +2,10 @@ import {
   FLEET_KINDS,
   KAMAJI_LABELS,
   apiVersionOf,
+  impersonatorObjects,
+  ownerBindingObject,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { ownerEntityRefFromLabel } from '@kamaji-backstage/plugin-kamaji-node';
 import { TenantClusterInput, tenantClusterInputSchema } from './schemas';
 import {
   KamajiScaffolderSettings,
@@ -26,7 +29,13 @@ import {
   shown,
   zodProblems,
 } from './validation';
-import { KubeObject, Provenance, meta, provenanceAnnotations } from './objects';
+import {
+  KubeObject,
+  Provenance,
+  meta,
+  provenanceAnnotations,
+  toYaml,
+} from './objects';
 
 /**
  * A tenant cluster input after validation, with every default filled in.
@@ -297,6 +306,8 @@ export function renderTenantClusterSpec(
 
   const clusterLabels: Record<string, string> = {
     [KAMAJI_LABELS.owner]: spec.owner.labelValue,
+    // Selects this Cluster for its access ClusterResourceSet.
+    ...clusterLabel,
   };
   if (spec.island) clusterLabels[KAMAJI_LABELS.island] = spec.island.name;
   if (spec.site) clusterLabels[KAMAJI_LABELS.site] = spec.site;
@@ -429,5 +440,44 @@ export function renderTenantClusterSpec(
       },
     });
   }
+  objects.push(...tenantAccessObjects(spec, annotations));
   return objects;
+}
+
+/**
+ * Who may use the tenant cluster, delivered into it by a ClusterResourceSet (with a ConfigMap of
+ * the manifests): the owner group's workload role (`edit`, the group named as the Kubernetes
+ * plugin impersonates it, `group:<namespace>/<name>`), and the Kubernetes plugin's impersonating
+ * ServiceAccount with its impersonate-only role. So the owning team can use its Kubernetes tab as
+ * soon as the cluster is up, and other teams cannot.
+ */
+function tenantAccessObjects(
+  spec: TenantClusterSpec,
+  annotations: ReturnType<typeof provenanceAnnotations>,
+): KubeObject[] {
+  const { ClusterResourceSet } = FLEET_KINDS;
+  const name = `${spec.name}-access`;
+  const labels = { [KAMAJI_LABELS.capiClusterName]: spec.name };
+  const manifests = [
+    ownerBindingObject(ownerEntityRefFromLabel(spec.owner.entityRef)),
+    ...impersonatorObjects(),
+  ];
+  return [
+    {
+      apiVersion: apiVersionOf(ClusterResourceSet),
+      kind: ClusterResourceSet.kind,
+      metadata: meta(name, spec.namespace, labels, annotations),
+      spec: {
+        strategy: 'Reconcile',
+        clusterSelector: { matchLabels: labels },
+        resources: [{ kind: 'ConfigMap', name }],
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(name, spec.namespace, labels, annotations),
+      data: { 'access.yaml': toYaml(manifests as KubeObject[]) },
+    },
+  ];
 }
