@@ -7,7 +7,9 @@
 
 /** A ServiceAccount by namespace and name. @public */
 export interface ServiceAccountRef {
+  /** The ServiceAccount's namespace. */
   namespace: string;
+  /** The ServiceAccount's name. */
   name: string;
 }
 
@@ -33,13 +35,17 @@ const LABELS = { 'app.kubernetes.io/part-of': 'kamaji-backstage' };
 
 /** A plain Kubernetes object as the RBAC helpers write it. @public */
 export interface RbacObject {
+  /** E.g. `rbac.authorization.k8s.io/v1`. */
   apiVersion: string;
+  /** E.g. `ClusterRoleBinding`. */
   kind: string;
+  /** Name, namespace (namespaced kinds) and the `app.kubernetes.io/part-of` label. */
   metadata: {
     name: string;
     namespace?: string;
     labels: Record<string, string>;
   };
+  /** The kind's own fields (rules, roleRef, subjects). */
   [key: string]: unknown;
 }
 

@@ -14,6 +14,7 @@ import {
 
 /** Settings of the impersonating identity (`kamaji.kubernetes.impersonator`). @public */
 export interface ImpersonatorSettings {
+  /** The impersonating ServiceAccount in every fleet cluster. */
   serviceAccount: ServiceAccountRef;
   /** Whether the ServiceAccount and its impersonate-only role are created when missing. */
   install: boolean;

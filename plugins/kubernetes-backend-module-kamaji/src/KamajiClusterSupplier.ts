@@ -21,7 +21,7 @@ import {
 import { KamajiKubernetesSettings } from './settings';
 import { ImpersonatedUser, withImpersonation } from './impersonation';
 
-/** The fleet identity of a caller: a signed-in user's, else none. */
+/** The fleet identity of a caller: a signed-in user's, else none. @public */
 export type CallerIdentity = (
   credentials: BackstageCredentials,
 ) => Promise<ImpersonatedUser | undefined>;

@@ -27,6 +27,8 @@ export const IMPERSONATE_GROUPS_METADATA =
 /**
  * The identity of a Backstage user on fleet clusters. The one place that turns ownership refs
  * into Kubernetes names, with the project's owner normalisation.
+ *
+ * @public
  */
 export function impersonatedUserOf(info: BackstageUserInfo): ImpersonatedUser {
   const groups = info.ownershipEntityRefs
