@@ -267,12 +267,27 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
       });
       expect(allowed.responses).toEqual([{ type: 'pods', resources: [] }]);
 
-      const installed = await admin('island-b').get({
+      expect(logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('create the impersonator with an admin Secret where it is missing, and use only it', async () => {
+      // platform-tools' Secret holds central's admin certificate; central has no impersonator yet.
+      const impersonatorRole = {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRole',
         metadata: { name: 'kamaji-backstage-impersonator' },
-      });
-      expect(installed?.rules).toEqual([
+      };
+      expect(await admin('central').get(impersonatorRole)).toBeUndefined();
+      const cluster = await detailsFor(
+        alice,
+        'central/fleet-tenants/platform-tools',
+      );
+      const credential = await strategy.getCredential(cluster);
+      expect(credential.type).toBe('bearer token');
+      expect((await listPods(cluster)).errors).toMatchObject([
+        { statusCode: 403 },
+      ]);
+      expect((await admin('central').get(impersonatorRole))?.rules).toEqual([
         {
           apiGroups: [''],
           resources: ['users', 'groups'],
