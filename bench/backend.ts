@@ -101,6 +101,9 @@ export class Backend {
               },
             ]
           : [],
+        // The fan-out baseline asks the configured serviceAccount clusters below as a service
+        // principal; the module's fleet clusters answer signed-in users only (impersonation).
+        kubernetes: { includeIslands: false, includeTenants: false },
       },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
