@@ -15,7 +15,10 @@ exports.up = async function up(knex) {
       .string('source', 512)
       .primary()
       .comment('Cluster id: the management cluster name, or the island id');
-    table.string('status', 16).notNullable().comment('connected, degraded or disconnected');
+    table
+      .string('status', 16)
+      .notNullable()
+      .comment('connected, degraded or disconnected');
     table
       .timestamp('since', { useTz: true, precision: 3 })
       .notNullable()
@@ -29,12 +32,17 @@ exports.up = async function up(knex) {
     table
       .text('kinds')
       .notNullable()
-      .comment('JSON list of the kinds that were listed (an empty kind has no object rows)');
+      .comment(
+        'JSON list of the kinds that were listed (an empty kind has no object rows)',
+      );
   });
   await knex.schema.createTable('kamaji_fleet_objects', table => {
     table.comment('The slim objects last seen on each watched cluster');
     table.string('source', 512).notNullable();
-    table.string('kind', 64).notNullable().comment('Kind name the model reads it by');
+    table
+      .string('kind', 64)
+      .notNullable()
+      .comment('Kind name the model reads it by');
     table.string('object_key', 512).notNullable().comment('namespace/name');
     table.text('data').notNullable().comment('The slim object, JSON');
     table
@@ -44,14 +52,19 @@ exports.up = async function up(knex) {
     table.primary(['source', 'kind', 'object_key']);
   });
   await knex.schema.createTable('kamaji_uplink_transitions', table => {
-    table.comment('Connection transitions of every island and management cluster');
+    table.comment(
+      'Connection transitions of every island and management cluster',
+    );
     table.bigIncrements('id').primary();
     table.string('cluster_id', 512).notNullable();
     table
       .timestamp('at', { useTz: true, precision: 3 })
       .notNullable()
       .comment('When the new status began');
-    table.string('status', 16).notNullable().comment('connected, degraded or disconnected');
+    table
+      .string('status', 16)
+      .notNullable()
+      .comment('connected, degraded or disconnected');
     table.text('reason').nullable().comment('Credential-free reason');
     table.unique(['cluster_id', 'at', 'status'], {
       indexName: 'kamaji_uplink_transitions_once_idx',

@@ -179,10 +179,12 @@ export class FleetStatePersister {
       if (
         key !== memo.connection ||
         (connected &&
-          (final || now - memo.lastSeenWrittenAt >= this.options.lastSeenIntervalMs))
+          (final ||
+            now - memo.lastSeenWrittenAt >= this.options.lastSeenIntervalMs))
       ) {
         // Connected at the last word: it was seen now.
-        if (connected && final) connection.lastSeenAt = batch.seenAt.toISOString();
+        if (connected && final)
+          connection.lastSeenAt = batch.seenAt.toISOString();
         batch.connections.push(connection);
         memo.connection = key;
         memo.lastSeenWrittenAt = now;

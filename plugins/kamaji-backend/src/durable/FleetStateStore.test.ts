@@ -109,14 +109,20 @@ describe.each(databases.eachSupportedId())(
         reason,
       });
       expect(
-        await store.recordTransition(t('2026-12-01T00:00:00.000Z', 'connected')),
+        await store.recordTransition(
+          t('2026-12-01T00:00:00.000Z', 'connected'),
+        ),
       ).toBe(true);
       // The same transition written again (two writers, a retry), and a restart's "connected".
       expect(
-        await store.recordTransition(t('2026-12-01T00:00:00.000Z', 'connected')),
+        await store.recordTransition(
+          t('2026-12-01T00:00:00.000Z', 'connected'),
+        ),
       ).toBe(false);
       expect(
-        await store.recordTransition(t('2026-12-01T05:00:00.000Z', 'connected')),
+        await store.recordTransition(
+          t('2026-12-01T05:00:00.000Z', 'connected'),
+        ),
       ).toBe(false);
       expect(
         await store.recordTransition(
@@ -128,7 +134,9 @@ describe.each(databases.eachSupportedId())(
         await store.recordTransition(t('2026-12-01T12:00:00.000Z', 'degraded')),
       ).toBe(false);
       expect(
-        await store.recordTransition(t('2026-12-02T01:00:00.000Z', 'connected')),
+        await store.recordTransition(
+          t('2026-12-02T01:00:00.000Z', 'connected'),
+        ),
       ).toBe(true);
       await store.recordTransition({
         clusterId: 'central',

@@ -214,11 +214,7 @@ export class FleetStateStore {
             q.orWhere({ cluster_id: b.cluster_id, at: b.at });
           }
         }),
-    ).orderBy([
-      { column: 'cluster_id' },
-      { column: 'at' },
-      { column: 'id' },
-    ]);
+    ).orderBy([{ column: 'cluster_id' }, { column: 'at' }, { column: 'id' }]);
     return rows.map((r: any) => ({
       clusterId: r.cluster_id,
       at: toIso(r.at),

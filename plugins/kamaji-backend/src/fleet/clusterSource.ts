@@ -101,7 +101,10 @@ export class ClusterSource implements SourceView {
    */
   seed(state: LastKnownState): void {
     if (this.everSynced) return;
-    this.seeded = new SeededSource(state, 'not reached since the backend started');
+    this.seeded = new SeededSource(
+      state,
+      'not reached since the backend started',
+    );
     this.since = new Date(disconnectedSince(state));
     this.lastSeenAt = new Date(state.lastSeenAt);
     if (state.lastSyncAt) this.lastSyncAt = new Date(state.lastSyncAt);

@@ -286,7 +286,11 @@ export class ManagementSource {
     for (const [key, ref] of islands) {
       let h = this.islands.get(key);
       if (!h) {
-        h = { ref, since: new Date(), seed: this.islandSeeds.get(this.islandId(ref)) };
+        h = {
+          ref,
+          since: new Date(),
+          seed: this.islandSeeds.get(this.islandId(ref)),
+        };
         this.islands.set(key, h);
         changed = true;
       }
