@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { WatchedCluster } from '../fleet/managementSource';
+import type { ClusterSource } from '../fleet/clusterSource';
 import { describeError } from '../fleet/kubeHttp';
 import type {
   FleetStateStore,
@@ -14,10 +14,16 @@ import type {
 /** Kinds never written: kubeconfig Secrets carry credentials. */
 const NEVER_SAVED = new Set(['Secret']);
 
+/** What the persister reads of one watched cluster. */
+export type PersistableSource = Pick<
+  ClusterSource,
+  'synced' | 'connection' | 'lastSeen' | 'revision' | 'items'
+>;
+
 /** What the persister reads from the fleet service. */
 export interface PersistedFleet {
-  /** The clusters whose watches this process holds. */
-  watched(): WatchedCluster[];
+  /** The clusters whose watches this process holds, by cluster id. */
+  watched(): Array<{ id: string; source: PersistableSource }>;
   /** Whether a saved cluster no longer exists (its management cluster listed it away). */
   isGone(id: string): boolean;
   /** Transitions observed since the last call, oldest first. */
@@ -204,7 +210,7 @@ export class FleetStatePersister {
   private collectKind(
     id: string,
     kind: string,
-    source: WatchedCluster['source'],
+    source: PersistableSource,
     memo: SourceMemo,
     out: ObjectRow[],
   ): void {
