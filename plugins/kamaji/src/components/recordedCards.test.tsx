@@ -105,6 +105,9 @@ describe('entity cards on recorded backend responses', () => {
       http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
         HttpResponse.json(recorded.islandA()),
       ),
+      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
+        HttpResponse.json(recorded.islandAUplink()),
+      ),
     );
     await renderEntityCard(
       <EntityKamajiIslandCard />,
@@ -177,5 +180,44 @@ describe('entity cards on recorded backend responses', () => {
         screen.getByRole('link', { name: t.title ?? t.name }),
       ).toBeInTheDocument();
     }
+  });
+
+  it("island-a's uplink: the recorded outage in the bar, with its reason, reachable by keyboard", async () => {
+    server.use(
+      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
+        HttpResponse.json(recorded.islandA()),
+      ),
+      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
+        HttpResponse.json(recorded.islandAUplink()),
+      ),
+    );
+    await renderEntityCard(
+      <EntityKamajiIslandCard />,
+      clusterEntity(ISLAND_A, 'island'),
+    );
+    const uplink = await screen.findByTestId('island-uplink');
+    expect(uplink).toHaveTextContent(
+      /Uplink, last 24 h: 53\.7% available, 1 outage, longest 4 s/,
+    );
+    expect(uplink).toHaveTextContent(/Connected for 1 s\./);
+    const bar = within(uplink).getByRole('list', {
+      name: 'Uplink timeline, last 24 hours',
+    });
+    const segments = within(bar).getAllByRole('listitem');
+    expect(segments.map(s => s.getAttribute('aria-label'))).toEqual([
+      expect.stringMatching(/^Not recorded from /),
+      expect.stringMatching(/^Connected from /),
+      expect.stringMatching(
+        /^Disconnected from .* \(4 s\): GET \/readyz: ECONNREFUSED$/,
+      ),
+      expect.stringMatching(/^Connected from /),
+    ]);
+    // Only the outage takes the keyboard focus; its tooltip says what happened.
+    await userEvent.tab();
+    expect(segments[2]).toHaveFocus();
+    await userEvent.hover(segments[2]);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /^Disconnected from .*ECONNREFUSED$/,
+    );
   });
 });
