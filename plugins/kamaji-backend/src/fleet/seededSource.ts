@@ -16,6 +16,8 @@ export interface LastKnownState {
   kinds: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
 }
 
+const EMPTY: ReadonlyMap<string, any> = new Map();
+
 /** Revision of seeded items: differs from every live watcher revision (0 and up). */
 export const SEEDED_REVISION = -1;
 
@@ -65,5 +67,3 @@ export class SeededSource implements SourceView {
     return SEEDED_REVISION;
   }
 }
-
-const EMPTY: ReadonlyMap<string, any> = new Map();

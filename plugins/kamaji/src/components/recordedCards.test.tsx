@@ -203,7 +203,8 @@ describe('entity cards on recorded backend responses', () => {
     const bar = within(uplink).getByRole('list', {
       name: 'Uplink timeline, last 24 hours',
     });
-    const segments = within(bar).getAllByRole('listitem');
+    expect(within(bar).getAllByRole('listitem')).toHaveLength(4);
+    const segments = within(bar).getAllByLabelText(/ from /);
     expect(segments.map(s => s.getAttribute('aria-label'))).toEqual([
       expect.stringMatching(/^Not recorded from /),
       expect.stringMatching(/^Connected from /),

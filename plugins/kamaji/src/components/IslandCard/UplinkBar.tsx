@@ -21,8 +21,12 @@ const useStyles = makeStyles(theme => ({
     listStyle: 'none',
     padding: 0,
   },
+  item: { display: 'flex', minWidth: 3 },
   segment: {
-    minWidth: 3,
+    flex: 1,
+    border: 0,
+    padding: 0,
+    margin: 0,
     '&:focus': {
       outline: `2px solid ${theme.palette.text.primary}`,
       outlineOffset: -2,
@@ -89,17 +93,23 @@ function Bar(props: { timeline: UplinkTimeline }) {
       {timeline.segments.map(s => {
         const ms = Date.parse(s.to) - Date.parse(s.from);
         const text = segmentText(s);
-        // Outages and degraded stretches are reachable by keyboard, each with its tooltip.
+        const className = `${classes.segment} ${classes[s.status]}`;
+        // Outages and degraded stretches are buttons: reachable by keyboard, each with its tooltip.
         const notable = s.status === 'disconnected' || s.status === 'degraded';
         return (
-          <Tooltip key={s.from} title={text} arrow>
-            <li
-              className={`${classes.segment} ${classes[s.status]}`}
-              style={{ flexGrow: ms / span, flexBasis: 0 }}
-              aria-label={text}
-              tabIndex={notable ? 0 : -1}
-            />
-          </Tooltip>
+          <li
+            key={s.from}
+            className={classes.item}
+            style={{ flexGrow: ms / span, flexBasis: 0 }}
+          >
+            <Tooltip title={text} arrow>
+              {notable ? (
+                <button type="button" className={className} aria-label={text} />
+              ) : (
+                <span role="img" className={className} aria-label={text} />
+              )}
+            </Tooltip>
+          </li>
         );
       })}
     </ul>
