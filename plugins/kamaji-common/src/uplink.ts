@@ -7,7 +7,11 @@ import type { ClusterId, ConnectionStatus } from './model';
  */
 export type UplinkWindow = '24h' | '7d' | '30d';
 
-/** @public */
+/**
+ * The length of each {@link UplinkWindow} in milliseconds.
+ *
+ * @public
+ */
 export const UPLINK_WINDOWS: Record<UplinkWindow, number> = {
   '24h': 86_400_000,
   '7d': 7 * 86_400_000,
@@ -96,8 +100,12 @@ export interface UplinkRanking {
   items: UplinkStats[];
 }
 
-/** A transition as the history stores it. */
-interface Transition {
+/**
+ * A connection transition as the uplink history stores it.
+ *
+ * @public
+ */
+export interface UplinkTransitionRecord {
   at: string;
   status: ConnectionStatus;
   reason?: string;
@@ -110,7 +118,7 @@ interface Transition {
  * @public
  */
 export function uplinkSegments(
-  transitions: Transition[],
+  transitions: UplinkTransitionRecord[],
   from: Date,
   to: Date,
 ): UplinkSegment[] {
@@ -149,7 +157,7 @@ export function uplinkSegments(
  */
 export function uplinkStats(
   clusterId: ClusterId,
-  transitions: Transition[],
+  transitions: UplinkTransitionRecord[],
   now: Date,
 ): UplinkStats {
   const periods = (Object.keys(UPLINK_WINDOWS) as UplinkWindow[]).map(
