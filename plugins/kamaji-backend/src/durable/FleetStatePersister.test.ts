@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { migratedDatabase } from '../database/__testUtils__/testDatabases';
 import type { ConnectionState } from '@kamaji-backstage/plugin-kamaji-common';
-import { AuditStore } from '../database/AuditStore';
 import { FleetStatePersister, PersistableSource } from './FleetStatePersister';
 import { FleetStateStore, UplinkTransition } from './FleetStateStore';
 
@@ -37,8 +37,7 @@ class Source implements PersistableSource {
 }
 
 async function setUp() {
-  const knex = await databases.init('SQLITE_3');
-  await AuditStore.create(mockServices.database({ knex }));
+  const knex = await migratedDatabase(databases, 'SQLITE_3');
   const store = new FleetStateStore(knex);
   const central = new Source();
   const island = new Source();

@@ -1,24 +1,16 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
-  TestDatabaseId,
-  TestDatabases,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { AuditStore } from '../database/AuditStore';
+  migratedDatabase,
+  pluginTestDatabases,
+} from '../database/__testUtils__/testDatabases';
 import { FleetStateStore } from './FleetStateStore';
 
 jest.setTimeout(60_000);
 
-// SQLite always; PostgreSQL when a server is given (scripts/postgres.sh sets KB_TEST_POSTGRES_ID).
-const ids: TestDatabaseId[] = ['SQLITE_3'];
-if (process.env.KB_TEST_POSTGRES_ID) {
-  ids.push(process.env.KB_TEST_POSTGRES_ID as TestDatabaseId);
-}
-const databases = TestDatabases.create({ ids, disableDocker: true });
+const databases = pluginTestDatabases();
 
 async function storeOn(databaseId: TestDatabaseId) {
-  const knex = await databases.init(databaseId);
-  // The plugin's migrations run once, with the audit trail's.
-  await AuditStore.create(mockServices.database({ knex }));
+  const knex = await migratedDatabase(databases, databaseId);
   return { knex, store: new FleetStateStore(knex) };
 }
 

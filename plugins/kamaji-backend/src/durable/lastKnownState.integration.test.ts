@@ -1,8 +1,3 @@
-import {
-  TestDatabaseId,
-  TestDatabases,
-  mockServices,
-} from '@backstage/backend-test-utils';
 import type { LocalControlPlane } from '@internal/test-kube';
 import {
   IslandNode,
@@ -10,7 +5,10 @@ import {
   unmanagedTenantId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { Knex } from 'knex';
-import { AuditStore } from '../database/AuditStore';
+import {
+  migratedDatabase,
+  pluginTestDatabases,
+} from '../database/__testUtils__/testDatabases';
 import { KubeFleetService } from '../fleet/KubeFleetService';
 import {
   AnyObject,
@@ -27,11 +25,7 @@ import { FleetStateStore } from './FleetStateStore';
 
 jest.setTimeout(600_000);
 
-const ids: TestDatabaseId[] = ['SQLITE_3'];
-if (process.env.KB_TEST_POSTGRES_ID) {
-  ids.push(process.env.KB_TEST_POSTGRES_ID as TestDatabaseId);
-}
-const databases = TestDatabases.create({ ids, disableDocker: true });
+const databases = pluginTestDatabases();
 
 const ISLAND_A = 'central/fleet-islands/island-a';
 const WRITE = { writeIntervalMs: 200, lastSeenIntervalMs: 1_000 };
@@ -54,8 +48,7 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       ({ plane, admin } = await startFleetPlane());
-      knex = await databases.init(databaseId);
-      await AuditStore.create(mockServices.database({ knex }));
+      knex = await migratedDatabase(databases, databaseId);
       store = new FleetStateStore(knex);
     });
 
@@ -167,6 +160,13 @@ describe.each(databases.eachSupportedId())(
       );
       await service.stop();
       service = undefined;
+      // What the database holds once the backend is down: the outage as first saved.
+      const final = (await savedIslandA())!;
+      expect(final.since).toBe(darkSince);
+      expect(Date.parse(final.lastSeenAt)).toBeLessThanOrEqual(
+        Date.parse(darkSince),
+      );
+      expect(final.lastSeenAt).toBe(lastSeenAt);
 
       // While the backend is down, island-a comes back briefly and a tenant is deleted there.
       await plane.startCluster('island-a');
@@ -180,9 +180,13 @@ describe.each(databases.eachSupportedId())(
 
       // The backend starts while island-a is unreachable: its last-known state, at once.
       service = await startWithDatabase();
+      // Central answers (until it does, everything shows central's own staleness).
       const seeded = await waitFor(
-        'island-a seeded from the database',
-        () => tenantsOnA().length === 5 && island(),
+        'island-a seeded from the database, central live',
+        () =>
+          tenantsOnA().length === 5 &&
+          service!.getCluster('central')?.connection.status === 'connected' &&
+          island(),
         15_000,
       );
       expect(seeded.connection.status).toBe('disconnected');
@@ -234,12 +238,9 @@ describe.each(databases.eachSupportedId())(
       const history = await store.transitions(new Date(0), new Date());
       const of = (id: string) =>
         history.filter(t => t.clusterId === id).map(t => t.status);
-      expect(of(ISLAND_A).filter(s => s !== 'degraded')).toEqual([
-        'connected',
-        'disconnected',
-        'connected',
-      ]);
       expect(of(ISLAND_A).slice(0, 2)).toEqual(['connected', 'disconnected']);
+      expect(of(ISLAND_A).filter(s => s === 'disconnected')).toHaveLength(1);
+      expect(of(ISLAND_A).at(-1)).toBe('connected');
       of(ISLAND_A).forEach((s, i, all) => expect(s).not.toBe(all[i - 1]));
       const outage = history.find(
         t => t.clusterId === ISLAND_A && t.status === 'disconnected',
@@ -254,9 +255,13 @@ describe.each(databases.eachSupportedId())(
       const texts = [
         ...rows.map((r: any) => r.data),
         JSON.stringify(await knex('kamaji_fleet_sources').select('*')),
-        JSON.stringify(history),
+        ...history.map(t => JSON.stringify(t)),
       ];
-      expect(findCredentials(texts, credentialPatterns(plane))).toEqual([]);
+      // A reason may quote an RBAC error ("rbac.authorization.k8s.io"): look for the header form.
+      const patterns = credentialPatterns(plane).map(p =>
+        p.source === 'Authorization' ? /Authorization\s*:/i : p,
+      );
+      expect(findCredentials(texts, patterns)).toEqual([]);
     });
   },
 );

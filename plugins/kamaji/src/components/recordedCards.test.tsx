@@ -37,6 +37,18 @@ function serveRecordedTenant() {
   );
 }
 
+/** island-a and its uplink history, as the real backend answered. */
+function serveIslandA() {
+  server.use(
+    http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
+      HttpResponse.json(recorded.islandA()),
+    ),
+    http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
+      HttpResponse.json(recorded.islandAUplink()),
+    ),
+  );
+}
+
 describe('entity cards on recorded backend responses', () => {
   it('worker pools and addons of a tenant on island-a', async () => {
     serveRecordedTenant();
@@ -101,14 +113,7 @@ describe('entity cards on recorded backend responses', () => {
   });
 
   it('island-a connected, then disconnected after its API server was killed', async () => {
-    server.use(
-      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
-        HttpResponse.json(recorded.islandA()),
-      ),
-      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
-        HttpResponse.json(recorded.islandAUplink()),
-      ),
-    );
+    serveIslandA();
     await renderEntityCard(
       <EntityKamajiIslandCard />,
       clusterEntity(ISLAND_A, 'island'),
@@ -183,14 +188,7 @@ describe('entity cards on recorded backend responses', () => {
   });
 
   it("island-a's uplink: the recorded outage in the bar, with its reason, reachable by keyboard", async () => {
-    server.use(
-      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
-        HttpResponse.json(recorded.islandA()),
-      ),
-      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
-        HttpResponse.json(recorded.islandAUplink()),
-      ),
-    );
+    serveIslandA();
     await renderEntityCard(
       <EntityKamajiIslandCard />,
       clusterEntity(ISLAND_A, 'island'),
