@@ -185,7 +185,8 @@ describe.each(databases.eachSupportedId())(
         'island-a seeded from the database, central live',
         () =>
           tenantsOnA().length === 5 &&
-          service!.getCluster('central')?.connection.status === 'connected' &&
+          service!.getSnapshot().managementClusters[0]?.connection.status ===
+            'connected' &&
           island(),
         15_000,
       );
