@@ -9,6 +9,9 @@
  *   cluster.json                        GET /v1/clusters/by-id?id=<a tenant on island-a>
  *   forbidden.json                      GET /v1/fleet answered 403 (kamaji.cluster.read denied)
  *   fleet-island-a-disconnected.json    GET /v1/fleet after island-a's API server was killed
+ *   island-a-uplink.json                GET /v1/islands/central/<ns>/island-a/uplink once island-a
+ *                                       is back (its outage in the uplink history)
+ *   uplink-ranking.json                 GET /v1/uplink?window=24h
  *   upgrade-plan-draft.json             POST /v1/upgrade-plans (a draft plan with its preview)
  *   upgrade-plans.json                  GET /v1/upgrade-plans
  *   upgrade-plan-running.json           GET /v1/upgrade-plans/{id} once started: the canary patched,
@@ -133,6 +136,7 @@ async function write(name: string, body: unknown) {
 }
 
 async function main() {
+  const startedAt = new Date();
   log('starting the local control plane (central, island-a, island-b)');
   const plane = await LocalControlPlane.start();
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
@@ -252,6 +256,30 @@ async function main() {
       },
     );
     await write('fleet-island-a-disconnected.json', disconnected);
+
+    log('restarting island-a');
+    await plane.startCluster('island-a');
+    await until('island-a to be connected again', async () => {
+      const i = islandA(await fleet());
+      return i?.connection.status === 'connected' ? i : undefined;
+    });
+    // The uplink history (the plugin's database): island-a's outage, then the ranking.
+    const uplinkPath = `/v1/islands/${a.id}/uplink?from=${encodeURIComponent(
+      startedAt.toISOString(),
+    )}`;
+    const uplink = await until('island-a uplink history', async () => {
+      const res = await get(uplinkPath);
+      const statuses = (res.body.segments ?? []).map((x: any) => x.status);
+      return res.status === 200 &&
+        statuses.includes('disconnected') &&
+        statuses[statuses.length - 1] === 'connected'
+        ? res
+        : undefined;
+    });
+    await write('island-a-uplink.json', uplink.body);
+    const ranking = await get('/v1/uplink?window=24h');
+    if (ranking.status !== 200) throw new Error(`uplink: ${ranking.status}`);
+    await write('uplink-ranking.json', ranking.body);
   } finally {
     await backend?.stop();
     await plane.stop();

@@ -87,6 +87,22 @@ export interface Config {
       debounce?: FleetDuration;
       /** Retry of kinds that could not be read (RBAC, CRD absent). Default 1 minute. */
       unreadableRetryInterval?: FleetDuration;
+      /**
+       * The fleet's last-known state in the plugin's database (what each management cluster and
+       * island showed last, shown after a restart while a cluster is unreachable). Kubeconfig
+       * Secrets are never saved.
+       */
+      durableState?: {
+        /** Changed objects are written behind, one batch per interval. Default 2 seconds. */
+        writeInterval?: FleetDuration;
+        /** How often a connected cluster's "last seen" time is saved. Default 1 minute. */
+        lastSeenInterval?: FleetDuration;
+      };
+      /** Connection transitions of every island and management cluster. */
+      uplinkHistory?: {
+        /** Transitions older than this are pruned (a scheduler global task, hourly). Default 30. */
+        retentionDays?: number;
+      };
     };
   };
 }

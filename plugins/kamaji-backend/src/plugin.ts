@@ -13,6 +13,7 @@ import {
 } from './api/events';
 import { createRouter } from './api/router';
 import { AuditStore } from './database/AuditStore';
+import { setUpDurableState } from './durable/setup';
 import { planAuditor } from './operations/planAudit';
 import { UpgradePlanRunner } from './operations/UpgradePlanRunner';
 import { UpgradePlans } from './operations/UpgradePlans';
@@ -108,6 +109,14 @@ export const kamajiPlugin = createBackendPlugin({
         const settings = readApiConfig(config);
         registerKamajiPermissions(permissionsRegistry, fleet);
         const auditStore = await AuditStore.create(database);
+        const uplinkHistory = await setUpDurableState({
+          config,
+          database,
+          fleet,
+          scheduler,
+          lifecycle,
+          logger,
+        });
         const hub = new FleetEventHub(fleet, logger, settings.eventOptions);
         hub.start();
         lifecycle.addShutdownHook(() => hub.stop());
@@ -143,6 +152,7 @@ export const kamajiPlugin = createBackendPlugin({
               audit,
             },
             validateResponses: settings.validateResponses,
+            uplinkHistory,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -47,6 +47,8 @@ import {
   createUpgradePlanRoutes,
   UpgradePlanRouteOptions,
 } from './upgradePlanRoutes';
+import { createUplinkRoutes } from './uplinkRoutes';
+import type { UplinkHistory } from '../durable/UplinkHistory';
 
 export interface RouterOptions {
   fleet: FleetService;
@@ -59,6 +61,8 @@ export interface RouterOptions {
   hub: FleetEventHub;
   /** Fleet upgrade plans (`/v1/upgrade-plans`); absent: no such routes. */
   upgradePlans?: Pick<UpgradePlanRouteOptions, 'plans' | 'audit'>;
+  /** The uplink history (`/v1/uplink`, `/v1/islands/.../uplink`); absent: no such routes. */
+  uplinkHistory?: UplinkHistory;
   /** Validate response bodies against the OpenAPI spec (tests and development). */
   validateResponses?: boolean;
 }
@@ -227,6 +231,15 @@ export async function createRouter(
         httpAuth,
         authorizer,
         ...options.upgradePlans,
+      }),
+    );
+  if (options.uplinkHistory)
+    router.use(
+      createUplinkRoutes({
+        fleet,
+        httpAuth,
+        authorizer,
+        history: options.uplinkHistory,
       }),
     );
 

@@ -36,7 +36,7 @@ export interface AuditQuery {
   result?: AuditResult;
 }
 
-function toIso(value: unknown): string {
+export function toIso(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number') return new Date(value).toISOString();
   if (typeof value === 'string') {

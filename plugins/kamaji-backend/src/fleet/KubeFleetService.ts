@@ -11,10 +11,16 @@ import type {
   ClusterAccess,
   FleetService,
 } from '@kamaji-backstage/plugin-kamaji-node';
+import type { DurableStateConfig } from '../durable/config';
+import { FleetStatePersister } from '../durable/FleetStatePersister';
+import type {
+  FleetStateStore,
+  UplinkTransition,
+} from '../durable/FleetStateStore';
 import { buildManagementKubeConfig, FleetConfig } from './config';
 import { FleetModel } from './fleetModel';
 import { describeError, KubeHttpError } from './kubeHttp';
-import { ManagementSource } from './managementSource';
+import { ManagementSource, WatchedCluster } from './managementSource';
 import { BuildCache, buildFleet } from './modelBuilder';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
 
@@ -22,6 +28,9 @@ export interface KubeFleetServiceOptions {
   /** How long ready() waits for islands once the management clusters are synced. Default 20 s. */
   islandReadyTimeoutMs?: number;
 }
+
+/** Transitions kept in memory until the durable store is attached (or while it lags). */
+const MAX_PENDING_TRANSITIONS = 10_000;
 
 /**
  * The fleet service: watches every configured management cluster and its islands, and keeps one
@@ -39,6 +48,8 @@ export class KubeFleetService implements FleetService {
   private readyPromise?: Promise<void>;
   private started = false;
   private stopped = false;
+  private transitions: UplinkTransition[] = [];
+  private persister?: FleetStatePersister;
 
   constructor(
     private readonly config: FleetConfig,
@@ -53,8 +64,66 @@ export class KubeFleetService implements FleetService {
           config.timings,
           logger,
           () => this.schedule(),
+          (clusterId, t) => this.recordTransition({ clusterId, ...t }),
         ),
     );
+  }
+
+  /**
+   * Keeps the fleet's last-known state in the database and the uplink history: seeds every
+   * cluster not listed yet with what was saved (stale, with its true age), then writes changes
+   * behind. Called once the plugin's database is available.
+   */
+  async attachDurableState(
+    store: FleetStateStore,
+    config: Pick<DurableStateConfig, 'writeIntervalMs' | 'lastSeenIntervalMs'>,
+  ): Promise<FleetStatePersister> {
+    if (this.persister) return this.persister;
+    const saved = await store.load();
+    for (const s of this.sources) s.seed(saved);
+    const persister = new FleetStatePersister(
+      store,
+      {
+        watched: () => this.watched(),
+        isGone: id => this.isGone(id),
+        drainTransitions: () => this.transitions.splice(0),
+      },
+      config,
+      this.logger,
+    );
+    persister.remember(saved);
+    this.persister = persister;
+    if (!this.stopped) persister.start();
+    this.flush();
+    return persister;
+  }
+
+  /** Writes what is pending and stops writing (shutdown). */
+  async detachDurableState(): Promise<void> {
+    const persister = this.persister;
+    this.persister = undefined;
+    await persister?.stop();
+  }
+
+  private recordTransition(t: UplinkTransition): void {
+    if (this.transitions.length >= MAX_PENDING_TRANSITIONS) {
+      this.transitions.shift();
+    }
+    this.transitions.push(t);
+  }
+
+  /** The clusters whose watches this process holds. */
+  private watched(): WatchedCluster[] {
+    return this.sources.flatMap(s => s.watched());
+  }
+
+  /** Whether a saved cluster is no longer in the fleet. */
+  private isGone(id: string): boolean {
+    const [name, ...rest] = id.split('/');
+    const management = this.sources.find(s => s.name === name);
+    if (!management) return true;
+    if (!rest.length) return false;
+    return management.islandsLive && !management.islandIds().includes(id);
   }
 
   /** Starts watching (idempotent). */
@@ -77,6 +146,7 @@ export class KubeFleetService implements FleetService {
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.all(this.sources.map(s => s.stop()));
+    await this.detachDurableState();
     this.listeners.clear();
   }
 

@@ -16,6 +16,11 @@ import {
   resourcePath,
 } from './versionDiscovery';
 import type { SourceView } from './modelBuilder';
+import {
+  disconnectedSince,
+  LastKnownState,
+  SeededSource,
+} from './seededSource';
 
 /** One kind a cluster source keeps a copy of. */
 export interface KindWatch {
@@ -36,6 +41,19 @@ export interface ClusterSourceOptions {
   logger: LoggerService;
   /** Anything changed: items, connection state. */
   onChange: () => void;
+  /** The last-known state from the database, shown until the cluster is listed. */
+  seed?: LastKnownState;
+  /** The connection status changed (or was found for the first time). */
+  onTransition?: (t: ConnectionTransition) => void;
+}
+
+/** A change of a cluster's connection status. */
+export interface ConnectionTransition {
+  status: ConnectionStatus;
+  /** ISO time the status began. */
+  at: string;
+  /** Why, credential-free (disconnected, degraded). */
+  reason?: string;
 }
 
 const EMPTY = new Map<string, any>();
@@ -66,11 +84,48 @@ export class ClusterSource implements SourceView {
   /** Resolves once the cluster was synced, or found unreachable, for the first time. */
   readonly settled: Promise<void>;
   private cachedState?: ConnectionState;
+  private seeded?: SeededSource;
+  private reported?: ConnectionStatus;
 
   constructor(private readonly o: ClusterSourceOptions) {
     this.settled = new Promise(r => (this.settle = r));
     this.http = new KubeHttp(o.kubeConfig);
     this.reach = this.makeReachability();
+    if (o.seed) this.seed(o.seed);
+  }
+
+  /**
+   * Shows the last-known state from the database until the cluster is listed: its items per kind
+   * (a listed kind replaces them), disconnected since then, stale since it was last seen.
+   * Ignored once the cluster was listed.
+   */
+  seed(state: LastKnownState): void {
+    if (this.everSynced) return;
+    this.seeded = new SeededSource(
+      state,
+      'not reached since the backend started',
+    );
+    this.since = new Date(disconnectedSince(state));
+    this.lastSeenAt = new Date(state.lastSeenAt);
+    if (state.lastSyncAt) this.lastSyncAt = new Date(state.lastSyncAt);
+    this.changed();
+  }
+
+  /** Whether the kind was listed live (not only seeded from the database). */
+  live(kind: string): boolean {
+    return !!this.watchers.get(kind)?.everSynced;
+  }
+
+  /** Kinds listed live, and when the cluster last answered, for saving. */
+  lastSeen(): { kinds: string[]; lastSeenAt: Date } {
+    const seen =
+      this.status === 'disconnected'
+        ? this.lastSeenAt
+        : this.reach.lastContactAt ?? this.lastSyncAt;
+    return {
+      kinds: this.o.kinds.map(k => k.name).filter(k => this.live(k)),
+      lastSeenAt: seen ?? this.since,
+    };
   }
 
   get server(): string {
@@ -114,17 +169,27 @@ export class ClusterSource implements SourceView {
     if (wasRunning) this.start();
   }
 
+  /** The seeded view of a kind not listed live yet. */
+  private seededKind(kind: string): SeededSource | undefined {
+    return this.seeded?.has(kind) && !this.live(kind) ? this.seeded : undefined;
+  }
+
   items<T>(kind: string): ReadonlyMap<string, T> {
+    const seeded = this.seededKind(kind);
+    if (seeded) return seeded.items<T>(kind);
     return (this.watchers.get(kind)?.items as Map<string, T>) ?? EMPTY;
   }
 
   revision(kind: string): number {
-    return this.watchers.get(kind)?.revision ?? 0;
+    return (
+      this.seededKind(kind)?.revision() ??
+      this.watchers.get(kind)?.revision ??
+      0
+    );
   }
 
   readable(kind: string): boolean {
-    const w = this.watchers.get(kind);
-    return !!w && w.everSynced;
+    return this.live(kind) || !!this.seededKind(kind);
   }
 
   unreadableReason(kind: string): string | undefined {
@@ -154,7 +219,10 @@ export class ClusterSource implements SourceView {
     };
     if (this.lastSyncAt) state.lastSyncAt = this.lastSyncAt.toISOString();
     if (this.status === 'disconnected') {
-      const err = this.reach.lastError ?? this.pendingReason();
+      const err =
+        this.reach.lastError ??
+        this.pendingReason() ??
+        this.seeded?.connection.lastError;
       if (err) state.lastError = err;
       if (this.reach.nextRetryAt)
         state.nextRetryAt = this.reach.nextRetryAt.toISOString();
@@ -207,7 +275,28 @@ export class ClusterSource implements SourceView {
 
   private changed(): void {
     this.cachedState = undefined;
+    this.reportTransition();
     this.o.onChange();
+  }
+
+  /**
+   * Reports each status once it is known: a first `disconnected` only when the probe failed
+   * (the initial state is not an observation), dated from the last-known state if there is one.
+   */
+  private reportTransition(): void {
+    if (!this.o.onTransition || this.status === this.reported) return;
+    const firstDown =
+      this.status === 'disconnected' && this.reported === undefined;
+    if (firstDown && this.reach.reachable !== false) return;
+    this.reported = this.status;
+    const state = this.connection;
+    let reason: string | undefined;
+    if (state.status === 'disconnected') reason = state.lastError;
+    else if (state.unreadableKinds)
+      reason = state.unreadableKinds
+        .map(u => `cannot read ${u.kind}: ${u.reason}`)
+        .join('; ');
+    this.o.onTransition({ status: this.status, at: state.since, reason });
   }
 
   private markDisconnected(reason?: string) {
@@ -382,6 +471,7 @@ export class ClusterSource implements SourceView {
         this.lastSeenAt = this.reach.lastContactAt ?? this.lastSyncAt;
       } else {
         this.everSynced = true;
+        this.seeded = undefined;
         this.lastSeenAt = undefined;
         this.settle();
         this.o.logger.info(

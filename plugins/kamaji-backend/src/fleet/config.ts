@@ -239,7 +239,7 @@ function ownerGroupRef(value: string): string | undefined {
   return `group:${ns.toLowerCase()}/${name.toLowerCase()}`;
 }
 
-function humanToMs(d: Record<string, number | undefined>): number {
+export function humanToMs(d: Record<string, number | undefined>): number {
   const unit: Record<string, number> = {
     years: 365 * 86_400_000,
     months: 30 * 86_400_000,

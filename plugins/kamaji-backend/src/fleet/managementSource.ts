@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type {
+import {
+  clusterId,
   ConnectionState,
   FleetProblem,
   Staleness,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { ClusterSource } from './clusterSource';
+import { ClusterSource, ConnectionTransition } from './clusterSource';
 import type { FleetTimings, ManagementClusterConfig } from './config';
 import { findIslands, IslandRef } from './islands';
 import { islandKinds, managementKinds } from './kinds';
@@ -14,6 +15,19 @@ import { describeError } from './kubeHttp';
 import type { IslandView, ManagementView } from './modelBuilder';
 import { extractSecret, SlimCluster, SlimKcp, SlimSecret } from './objects';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
+import { LastKnownState, SeededSource } from './seededSource';
+
+/** A watched cluster by id (the management cluster's name, or the island's id). */
+export interface WatchedCluster {
+  id: string;
+  source: ClusterSource;
+}
+
+/** Uplink transitions of this management cluster and its islands, by cluster id. */
+export type TransitionListener = (
+  clusterId: string,
+  transition: ConnectionTransition,
+) => void;
 
 interface IslandHandle {
   ref: IslandRef;
@@ -23,6 +37,8 @@ interface IslandHandle {
   /** Why there is no (current) connection: Secret missing, kubeconfig refused. */
   error?: string;
   since: Date;
+  /** Last-known state from the database, until a source takes it over. */
+  seed?: LastKnownState;
 }
 
 /**
@@ -40,6 +56,7 @@ export class ManagementSource {
     string,
     { hash: string; data: Record<string, string> }
   >();
+  private islandSeeds = new Map<string, LastKnownState>();
   private reconciling?: Promise<void>;
   private again = false;
   private timer?: NodeJS.Timeout;
@@ -51,6 +68,7 @@ export class ManagementSource {
     private readonly timings: FleetTimings,
     private readonly logger: LoggerService,
     private readonly onChange: () => void,
+    private readonly onTransition?: TransitionListener,
   ) {
     this.source = new ClusterSource({
       displayName: `management cluster ${config.name}`,
@@ -62,11 +80,57 @@ export class ManagementSource {
         this.scheduleReconcile();
         onChange();
       },
+      onTransition: onTransition && (t => onTransition(config.name, t)),
     });
   }
 
   get name(): string {
     return this.config.name;
+  }
+
+  private islandId(ref: { namespace: string; name: string }): string {
+    return clusterId({ managementCluster: this.name, ...ref });
+  }
+
+  /**
+   * Seeds the management cluster and its islands with their last-known state (by cluster id),
+   * for those not listed since start.
+   */
+  seed(saved: ReadonlyMap<string, LastKnownState>): void {
+    const own = saved.get(this.name);
+    if (own) this.source.seed(own);
+    for (const [id, state] of saved) {
+      if (id.startsWith(`${this.name}/`)) this.islandSeeds.set(id, state);
+    }
+    for (const h of this.islands.values()) {
+      const state = this.islandSeeds.get(this.islandId(h.ref));
+      if (!state) continue;
+      if (h.source) h.source.seed(state);
+      else h.seed = state;
+    }
+    this.scheduleReconcile();
+    this.onChange();
+  }
+
+  /** The clusters watched now: this management cluster and its connected-to islands. */
+  watched(): WatchedCluster[] {
+    const out: WatchedCluster[] = [{ id: this.name, source: this.source }];
+    for (const h of this.islands.values()) {
+      if (h.source) out.push({ id: this.islandId(h.ref), source: h.source });
+    }
+    return out;
+  }
+
+  /** Whether the islands are known from a live list (not only from the database). */
+  get islandsLive(): boolean {
+    return (
+      this.source.live('Cluster') && this.source.live('KamajiControlPlane')
+    );
+  }
+
+  /** Ids of the islands known now (live or seeded). */
+  islandIds(): string[] {
+    return [...this.islands.values()].map(h => this.islandId(h.ref));
   }
 
   start(): void {
@@ -120,7 +184,13 @@ export class ManagementSource {
       }
       let connection: ConnectionState;
       let staleness: Staleness;
-      if (h.source) {
+      let source: IslandView['source'] = h.source;
+      if (!h.source && h.seed) {
+        const seeded = new SeededSource(h.seed, h.error ?? 'connecting');
+        source = seeded;
+        connection = seeded.connection;
+        staleness = seeded.staleness;
+      } else if (h.source) {
         connection = h.source.connection;
         staleness = h.source.staleness;
         if (
@@ -138,7 +208,7 @@ export class ManagementSource {
         };
         staleness = { stale: true };
       }
-      islands.set(key, { ref: h.ref, source: h.source, connection, staleness });
+      islands.set(key, { ref: h.ref, source, connection, staleness });
     }
     return {
       name: this.name,
@@ -216,7 +286,11 @@ export class ManagementSource {
     for (const [key, ref] of islands) {
       let h = this.islands.get(key);
       if (!h) {
-        h = { ref, since: new Date() };
+        h = {
+          ref,
+          since: new Date(),
+          seed: this.islandSeeds.get(this.islandId(ref)),
+        };
         this.islands.set(key, h);
         changed = true;
       }
@@ -251,6 +325,8 @@ export class ManagementSource {
               );
               await h.source.setKubeConfig(kc);
             } else {
+              const id = this.islandId(ref);
+              const onTransition = this.onTransition;
               h.source = new ClusterSource({
                 displayName: `island ${ref.name}`,
                 kubeConfig: kc,
@@ -258,7 +334,11 @@ export class ManagementSource {
                 timings: this.timings,
                 logger: this.logger,
                 onChange: this.onChange,
+                seed: h.seed,
+                onTransition: onTransition && (t => onTransition(id, t)),
               });
+              h.seed = undefined;
+              this.islandSeeds.delete(id);
               this.logger.info(
                 `island ${ref.name}: connecting with kubeconfig Secret ${secretKey}`,
               );

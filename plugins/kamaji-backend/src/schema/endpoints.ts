@@ -19,6 +19,9 @@ import {
   UpgradeClusterResult,
   UpgradePlan,
   UpgradePlanRequest,
+  UplinkRanking,
+  UplinkTimeline,
+  UplinkWindow,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 export interface ErrorBody {
@@ -111,6 +114,15 @@ export type EndpointMap = {
   '#get|/v1/islands/{managementCluster}/{namespace}/{name}': {
     path: ClusterPath;
     response: IslandResponse | ErrorBody;
+  };
+  '#get|/v1/islands/{managementCluster}/{namespace}/{name}/uplink': {
+    path: ClusterPath;
+    query: { from?: string; to?: string };
+    response: UplinkTimeline | ErrorBody;
+  };
+  '#get|/v1/uplink': {
+    query: { window?: UplinkWindow };
+    response: UplinkRanking | ErrorBody;
   };
   '#get|/v1/events': {
     query: { since?: number; epoch?: string };

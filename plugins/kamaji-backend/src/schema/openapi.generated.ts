@@ -482,6 +482,108 @@ export const spec = {
         },
       },
     },
+    '/v1/islands/{managementCluster}/{namespace}/{name}/uplink': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        operationId: 'GetIslandUplink',
+        summary:
+          "An island's uplink over a period (timeline) and its availability over 24 h, 7 d and 30 d.",
+        description:
+          'The timeline is a list of segments (connected, degraded, disconnected, or unknown before the\nfirst recorded transition). An outage is a stretch of `disconnected`; `degraded` counts as\navailable. The period defaults to the last 24 hours and spans at most 90 days.',
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            description:
+              'Start of the period (ISO 8601). Default 24 hours before `to`.',
+            schema: {
+              type: 'string',
+              maxLength: 40,
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            description: 'End of the period (ISO 8601). Default now.',
+            schema: {
+              type: 'string',
+              maxLength: 40,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The island's uplink timeline and statistics.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UplinkTimeline',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/uplink': {
+      get: {
+        operationId: 'GetUplinkRanking',
+        summary: 'The islands the caller may read, least available first.',
+        description:
+          'Ranked by availability over `window` (ascending), then by number of outages (descending);\nislands without any recorded transition come last.',
+        parameters: [
+          {
+            name: 'window',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['24h', '7d', '30d'],
+              default: '7d',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Uplink statistics per island.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UplinkRanking',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/v1/events': {
       get: {
         operationId: 'GetEvents',
@@ -2439,6 +2541,132 @@ export const spec = {
           },
           page: {
             $ref: '#/components/schemas/Page',
+          },
+        },
+      },
+      UplinkSegment: {
+        type: 'object',
+        required: ['status', 'from', 'to'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['connected', 'degraded', 'disconnected', 'unknown'],
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+      },
+      UplinkPeriodStats: {
+        type: 'object',
+        required: [
+          'window',
+          'observedSeconds',
+          'downtimeSeconds',
+          'outages',
+          'longestOutageSeconds',
+        ],
+        properties: {
+          window: {
+            type: 'string',
+            enum: ['24h', '7d', '30d'],
+          },
+          availability: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+          },
+          observedSeconds: {
+            type: 'integer',
+          },
+          downtimeSeconds: {
+            type: 'integer',
+          },
+          outages: {
+            type: 'integer',
+          },
+          longestOutageSeconds: {
+            type: 'integer',
+          },
+        },
+      },
+      UplinkStats: {
+        type: 'object',
+        required: ['clusterId', 'periods'],
+        properties: {
+          clusterId: {
+            type: 'string',
+          },
+          current: {
+            type: 'object',
+            required: ['status', 'since', 'seconds'],
+            properties: {
+              status: {
+                type: 'string',
+                enum: ['connected', 'degraded', 'disconnected'],
+              },
+              since: {
+                type: 'string',
+              },
+              seconds: {
+                type: 'integer',
+              },
+            },
+          },
+          periods: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UplinkPeriodStats',
+            },
+          },
+        },
+      },
+      UplinkTimeline: {
+        type: 'object',
+        required: ['clusterId', 'from', 'to', 'segments', 'stats'],
+        properties: {
+          clusterId: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          segments: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UplinkSegment',
+            },
+          },
+          stats: {
+            $ref: '#/components/schemas/UplinkStats',
+          },
+        },
+      },
+      UplinkRanking: {
+        type: 'object',
+        required: ['window', 'generatedAt', 'items'],
+        properties: {
+          window: {
+            type: 'string',
+            enum: ['24h', '7d', '30d'],
+          },
+          generatedAt: {
+            type: 'string',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UplinkStats',
+            },
           },
         },
       },

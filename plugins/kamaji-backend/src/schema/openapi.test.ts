@@ -79,6 +79,8 @@ describe('openapi.yaml', () => {
       '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade',
       '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/scale',
       '#get|/v1/islands/{managementCluster}/{namespace}/{name}',
+      '#get|/v1/islands/{managementCluster}/{namespace}/{name}/uplink',
+      '#get|/v1/uplink',
       '#get|/v1/events',
       '#get|/v1/audit',
       '#get|/v1/upgrade-plans',

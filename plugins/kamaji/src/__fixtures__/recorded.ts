@@ -7,6 +7,8 @@ import type {
   FleetCluster,
   FleetSnapshot,
   UpgradePlan,
+  UplinkRanking,
+  UplinkTimeline,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse, IslandResponse } from '../api/types';
 import fleet from './recorded/fleet.json';
@@ -17,6 +19,8 @@ import forbidden from './recorded/forbidden.json';
 import upgradePlanDraft from './recorded/upgrade-plan-draft.json';
 import upgradePlanRunning from './recorded/upgrade-plan-running.json';
 import upgradePlans from './recorded/upgrade-plans.json';
+import islandAUplink from './recorded/island-a-uplink.json';
+import uplinkRanking from './recorded/uplink-ranking.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -35,6 +39,10 @@ export const recorded = {
   upgradePlans: () => copy<{ items: UpgradePlan[] }>(upgradePlans),
   /** `GET /v1/upgrade-plans/{id}` once started: the canary patched, waiting at its health gate. */
   upgradePlanRunning: () => copy<UpgradePlan>(upgradePlanRunning),
+  /** `GET /v1/islands/central/fleet-islands/island-a/uplink` after island-a was killed and restarted. */
+  islandAUplink: () => copy<UplinkTimeline>(islandAUplink),
+  /** `GET /v1/uplink?window=24h` right after that. */
+  uplinkRanking: () => copy<UplinkRanking>(uplinkRanking),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

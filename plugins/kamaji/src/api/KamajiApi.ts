@@ -9,6 +9,9 @@ import type {
   UpgradeClusterResult,
   UpgradePlan,
   UpgradePlanRequest,
+  UplinkRanking,
+  UplinkTimeline,
+  UplinkWindow,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   FleetObserver,
@@ -46,6 +49,19 @@ export interface KamajiApi {
     islandId: ClusterId,
     options?: { signal?: AbortSignal },
   ): Promise<IslandResponse>;
+  /**
+   * An island's uplink timeline for a period (default: the last 24 h) and its availability
+   * (`GET /v1/islands/{mc}/{ns}/{name}/uplink`).
+   */
+  getIslandUplink(
+    islandId: ClusterId,
+    options?: { from?: Date; to?: Date; signal?: AbortSignal },
+  ): Promise<UplinkTimeline>;
+  /** The islands the caller may read, least available over `window` first (`GET /v1/uplink`). */
+  getUplinkRanking(
+    window?: UplinkWindow,
+    options?: { signal?: AbortSignal },
+  ): Promise<UplinkRanking>;
   /**
    * Changes a tenant's Kubernetes version (`POST /v1/clusters/{mc}/{ns}/{name}/upgrade`).
    * The backend's refusal (400, 403, 409, ...) is thrown as a `ResponseError`.

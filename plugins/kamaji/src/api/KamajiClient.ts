@@ -13,6 +13,9 @@ import {
   type UpgradeClusterResult,
   type UpgradePlan,
   type UpgradePlanRequest,
+  type UplinkRanking,
+  type UplinkTimeline,
+  type UplinkWindow,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { KamajiApi } from './KamajiApi';
 import { SseParser, type SseFrame } from './sse';
@@ -205,6 +208,31 @@ export class KamajiClient implements KamajiApi {
   ): Promise<IslandResponse> {
     const path = declaredClusterPath(islandId, 'an island');
     return this.getJson<IslandResponse>(`/v1/islands/${path}`, options?.signal);
+  }
+
+  async getIslandUplink(
+    islandId: ClusterId,
+    options?: { from?: Date; to?: Date; signal?: AbortSignal },
+  ): Promise<UplinkTimeline> {
+    const path = declaredClusterPath(islandId, 'an island');
+    const query = new URLSearchParams();
+    if (options?.from) query.set('from', options.from.toISOString());
+    if (options?.to) query.set('to', options.to.toISOString());
+    const qs = query.toString();
+    return this.getJson<UplinkTimeline>(
+      `/v1/islands/${path}/uplink${qs ? `?${qs}` : ''}`,
+      options?.signal,
+    );
+  }
+
+  async getUplinkRanking(
+    window: UplinkWindow = '7d',
+    options?: { signal?: AbortSignal },
+  ): Promise<UplinkRanking> {
+    return this.getJson<UplinkRanking>(
+      `/v1/uplink?window=${encodeURIComponent(window)}`,
+      options?.signal,
+    );
   }
 
   async upgradeCluster(

@@ -42,6 +42,9 @@ beforeEach(() => {
         tenants: down.tenants.filter(t => t.islandId === ISLAND_A),
       }),
     ),
+    http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
+      HttpResponse.json(recorded.islandAUplink()),
+    ),
   );
 });
 
@@ -86,6 +89,7 @@ describe('the entity cards have no serious axe-core violations', () => {
       groupEntity('platform-team'),
     );
     await screen.findByTestId('island-connection');
+    await screen.findByTestId('uplink-bar');
     await screen.findByText('Fleet clusters owned by this group');
     await screen.findAllByTestId('health-counts');
     expect(await seriousAxeViolations()).toEqual([]);

@@ -37,6 +37,18 @@ function serveRecordedTenant() {
   );
 }
 
+/** island-a and its uplink history, as the real backend answered. */
+function serveIslandA() {
+  server.use(
+    http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
+      HttpResponse.json(recorded.islandA()),
+    ),
+    http.get(`${BASE}/v1/islands/central/fleet-islands/island-a/uplink`, () =>
+      HttpResponse.json(recorded.islandAUplink()),
+    ),
+  );
+}
+
 describe('entity cards on recorded backend responses', () => {
   it('worker pools and addons of a tenant on island-a', async () => {
     serveRecordedTenant();
@@ -101,11 +113,7 @@ describe('entity cards on recorded backend responses', () => {
   });
 
   it('island-a connected, then disconnected after its API server was killed', async () => {
-    server.use(
-      http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
-        HttpResponse.json(recorded.islandA()),
-      ),
-    );
+    serveIslandA();
     await renderEntityCard(
       <EntityKamajiIslandCard />,
       clusterEntity(ISLAND_A, 'island'),
@@ -177,5 +185,38 @@ describe('entity cards on recorded backend responses', () => {
         screen.getByRole('link', { name: t.title ?? t.name }),
       ).toBeInTheDocument();
     }
+  });
+
+  it("island-a's uplink: the recorded outage in the bar, with its reason, reachable by keyboard", async () => {
+    serveIslandA();
+    await renderEntityCard(
+      <EntityKamajiIslandCard />,
+      clusterEntity(ISLAND_A, 'island'),
+    );
+    const uplink = await screen.findByTestId('island-uplink');
+    expect(uplink).toHaveTextContent(
+      /Uplink, last 24 h: 53\.7% available, 1 outage, longest 4 s/,
+    );
+    expect(uplink).toHaveTextContent(/Connected for 1 s\./);
+    const bar = within(uplink).getByRole('list', {
+      name: 'Uplink timeline, last 24 hours',
+    });
+    expect(within(bar).getAllByRole('listitem')).toHaveLength(4);
+    const segments = within(bar).getAllByLabelText(/ from /);
+    expect(segments.map(s => s.getAttribute('aria-label'))).toEqual([
+      expect.stringMatching(/^Not recorded from /),
+      expect.stringMatching(/^Connected from /),
+      expect.stringMatching(
+        /^Disconnected from .* \(4 s\): GET \/readyz: ECONNREFUSED$/,
+      ),
+      expect.stringMatching(/^Connected from /),
+    ]);
+    // Only the outage takes the keyboard focus; its tooltip says what happened.
+    await userEvent.tab();
+    expect(segments[2]).toHaveFocus();
+    await userEvent.hover(segments[2]);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /^Disconnected from .*ECONNREFUSED$/,
+    );
   });
 });

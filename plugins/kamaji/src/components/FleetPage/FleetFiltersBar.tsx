@@ -176,6 +176,7 @@ export function FleetFiltersBar(props: {
         options={[
           { value: 'site', label: 'Site' },
           { value: 'owner', label: 'Owner' },
+          { value: 'uplink', label: 'Uplink health' },
         ]}
         onChange={v => props.onGroupByChange(v as GroupBy | undefined)}
       />

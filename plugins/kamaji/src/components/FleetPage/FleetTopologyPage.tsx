@@ -1,6 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import { useRouteRef } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { kamajiApiRef } from '../../api/KamajiApi';
 import Button from '@material-ui/core/Button';
 import {
   Content,
@@ -34,7 +36,7 @@ import {
   type FleetFilters,
   type GroupBy,
 } from './model';
-import { islandKey, keysToReveal } from './tree';
+import { islandKey, keysToReveal, type UplinkByIsland } from './tree';
 import { upgradesRouteRef } from '../../routes';
 
 const LIVE_LABEL: Record<LiveStatus, string> = {
@@ -43,6 +45,16 @@ const LIVE_LABEL: Record<LiveStatus, string> = {
   reconnecting: 'Reconnecting',
 };
 
+/** Uplink statistics of the islands, fetched only while the tree is grouped by uplink health. */
+function useUplinkGrouping(groupBy: GroupBy | undefined) {
+  const api = useApi(kamajiApiRef);
+  return useAsync(async (): Promise<UplinkByIsland | undefined> => {
+    if (groupBy !== 'uplink') return undefined;
+    const ranking = await api.getUplinkRanking('7d');
+    return new Map(ranking.items.map(s => [s.clusterId, s]));
+  }, [api, groupBy]);
+}
+
 /** The topology without page chrome (for hosts that bring their own header). */
 export function FleetTopologyContent() {
   const live = useLiveFleet();
@@ -50,6 +62,7 @@ export function FleetTopologyContent() {
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const groupBy = groupByFromParams(params);
   const selectedId = params.get('selected') ?? undefined;
+  const uplink = useUplinkGrouping(groupBy);
 
   const setFilters = useCallback(
     (patch: Partial<FleetFilters>) => {
@@ -145,11 +158,19 @@ export function FleetTopologyContent() {
       : undefined;
   const initiallyExpanded = [
     ...(filters.island ? [islandKey(filters.island)] : []),
-    ...(selectedId ? keysToReveal(view, groupBy, selectedId) : []),
+    ...(selectedId
+      ? keysToReveal(view, groupBy, selectedId, uplink.value)
+      : []),
   ];
 
   return (
     <>
+      {uplink.error && (
+        <Alert severity="warning" style={{ marginBottom: 16 }}>
+          Uplink history unavailable ({uplink.error.message}): only islands
+          disconnected now are told apart.
+        </Alert>
+      )}
       {view.disconnectedIslands.length > 0 && (
         <Alert severity="error" role="alert" style={{ marginBottom: 16 }}>
           <strong>
@@ -214,6 +235,7 @@ export function FleetTopologyContent() {
           selectedId={selected?.id}
           onSelect={select}
           initiallyExpanded={initiallyExpanded}
+          uplink={uplink.value}
         />
       )}
       <NodeDetails

@@ -41,6 +41,7 @@ import {
   expandedByDefault,
   treeKeyAction,
   treeRoots,
+  type UplinkByIsland,
   visibleRows,
   type TreeNode,
   type TreeRow,
@@ -419,13 +420,18 @@ export function FleetTree(props: {
   onSelect: (id: string) => void;
   /** Node keys expanded at first (e.g. the island of a filter or of the selected node). */
   initiallyExpanded?: string[];
+  /** Uplink statistics per island, for the grouping by uplink health. */
+  uplink?: UplinkByIsland;
 }) {
-  const { view, groupBy, selectedId, onSelect } = props;
+  const { view, groupBy, selectedId, onSelect, uplink } = props;
   const idPrefix = `kamaji-tree${useId().replace(/:/g, '')}`;
   const [overrides, setOverrides] = useState<Map<string, boolean>>(
     () => new Map((props.initiallyExpanded ?? []).map(k => [k, true])),
   );
-  const roots = useMemo(() => treeRoots(view, groupBy), [view, groupBy]);
+  const roots = useMemo(
+    () => treeRoots(view, groupBy, uplink),
+    [view, groupBy, uplink],
+  );
   const rows = useMemo(
     () => visibleRows(roots, n => overrides.get(n.key) ?? expandedByDefault(n)),
     [roots, overrides],

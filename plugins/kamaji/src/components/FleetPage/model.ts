@@ -52,8 +52,11 @@ export function filtersFromParams(params: URLSearchParams): FleetFilters {
   };
 }
 
-/** How the tree is grouped: by the owner of the tenants or by the site of the islands. */
-export type GroupBy = 'owner' | 'site';
+/**
+ * How the tree is grouped: by the owner of the tenants, by the site of the islands, or by the
+ * islands' uplink health (disconnected now, flaky, stable).
+ */
+export type GroupBy = 'owner' | 'site' | 'uplink';
 
 /** The URL search parameter of the grouping (a view choice, not a filter: "Clear filters" keeps it). */
 export const GROUP_BY_PARAM = 'group';
@@ -62,7 +65,7 @@ export function groupByFromParams(
   params: URLSearchParams,
 ): GroupBy | undefined {
   const g = params.get(GROUP_BY_PARAM);
-  return g === 'owner' || g === 'site' ? g : undefined;
+  return g === 'owner' || g === 'site' || g === 'uplink' ? g : undefined;
 }
 
 export function hasFilters(f: FleetFilters): boolean {

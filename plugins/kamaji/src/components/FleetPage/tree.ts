@@ -8,6 +8,7 @@ import type {
   IslandNode,
   ManagementClusterNode,
   TenantNode,
+  UplinkStats,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   compareByHealthThenName,
@@ -158,6 +159,40 @@ function topologyRoots(view: FleetView): TreeNode[] {
   });
 }
 
+/** A group of islands (a site, an uplink health), with the health of the tenants they host. */
+function islandGroup(
+  by: GroupBy,
+  key: string,
+  label: string,
+  islands: IslandView[],
+  showMc: boolean,
+): TreeNode {
+  const counts = emptyCounts();
+  let shownTenants = 0;
+  let totalTenants = 0;
+  let disconnected = 0;
+  for (const v of islands) {
+    for (const h of Object.keys(counts) as Array<keyof HealthCounts>)
+      counts[h] += v.counts[h];
+    shownTenants += v.tenants.length;
+    totalTenants += v.totalTenants;
+    if (v.island.connection.status === 'disconnected') disconnected++;
+  }
+  return {
+    kind: 'group',
+    by,
+    key,
+    label,
+    counts,
+    shownTenants,
+    totalTenants,
+    islands: islands.length,
+    disconnectedIslands: disconnected,
+    childCount: islands.length,
+    children: () => islands.map(v => islandNode(v, showMc)),
+  };
+}
+
 /** Site → islands → tenants; the tenants hosted in a management cluster form a group of their own. */
 function siteRoots(view: FleetView): TreeNode[] {
   const showMc = view.managementClusters.length > 1;
@@ -170,38 +205,27 @@ function siteRoots(view: FleetView): TreeNode[] {
       list.push(v);
     }
   }
-  const roots: TreeNode[] = [...bySite.keys()].sort(emptyLast).map(site => {
-    const islands = bySite.get(site)!;
-    const counts = emptyCounts();
-    let shownTenants = 0;
-    let totalTenants = 0;
-    let disconnected = 0;
-    for (const v of islands) {
-      for (const h of Object.keys(counts) as Array<keyof HealthCounts>)
-        counts[h] += v.counts[h];
-      shownTenants += v.tenants.length;
-      totalTenants += v.totalTenants;
-      if (v.island.connection.status === 'disconnected') disconnected++;
-    }
-    return {
+  const roots = [...bySite.keys()]
+    .sort(emptyLast)
+    .map(site =>
+      islandGroup(
+        'site',
+        siteKey(site),
+        site || NO_SITE,
+        bySite.get(site)!,
+        showMc,
+      ),
+    );
+  return [...roots, ...cloudGroups(view, 'site')];
+}
+
+/** The tenants hosted in each management cluster itself, one group per management cluster. */
+function cloudGroups(view: FleetView, by: GroupBy): TreeNode[] {
+  return view.managementClusters
+    .filter(mc => mc.totalCloudTenants > 0)
+    .map(mc => ({
       kind: 'group',
-      by: 'site',
-      key: siteKey(site),
-      label: site || NO_SITE,
-      counts,
-      shownTenants,
-      totalTenants,
-      islands: islands.length,
-      disconnectedIslands: disconnected,
-      childCount: islands.length,
-      children: () => islands.map(v => islandNode(v, showMc)),
-    };
-  });
-  for (const mc of view.managementClusters) {
-    if (!mc.totalCloudTenants) continue;
-    roots.push({
-      kind: 'group',
-      by: 'site',
+      by,
       key: siteCloudKey(mc.cluster.name),
       label: `${mc.cluster.title ?? mc.cluster.name} (management cluster)`,
       counts: mc.cloudCounts,
@@ -209,9 +233,68 @@ function siteRoots(view: FleetView): TreeNode[] {
       totalTenants: mc.totalCloudTenants,
       childCount: mc.cloudTenants.length,
       children: () => mc.cloudTenants.map(t => tenantNode(t, undefined, true)),
-    });
+    }));
+}
+
+/** Uplink health groups of islands, worst first. */
+export const UPLINK_GROUPS = {
+  down: 'Disconnected now',
+  flaky: 'Flaky: outages in the last 7 days',
+  stable: 'Stable: no outage in the last 7 days',
+  unknown: 'No uplink history yet',
+} as const;
+
+export type UplinkGroup = keyof typeof UPLINK_GROUPS;
+
+/** Uplink statistics per island id (`GET /v1/uplink`). */
+export type UplinkByIsland = ReadonlyMap<string, UplinkStats>;
+
+const weekOf = (stats: UplinkStats | undefined) =>
+  stats?.periods.find(p => p.window === '7d');
+
+export function uplinkGroupOf(
+  island: IslandNode,
+  stats: UplinkStats | undefined,
+): UplinkGroup {
+  if (island.connection.status === 'disconnected') return 'down';
+  const week = weekOf(stats);
+  if (week?.availability === undefined) return 'unknown';
+  return week.outages > 0 ? 'flaky' : 'stable';
+}
+
+function uplinkKey(group: UplinkGroup): string {
+  return `uplink:${group}`;
+}
+
+/** Uplink health → islands (least available over 7 days first) → tenants. */
+function uplinkRoots(view: FleetView, uplink?: UplinkByIsland): TreeNode[] {
+  const showMc = view.managementClusters.length > 1;
+  const groups = new Map<UplinkGroup, IslandView[]>(
+    (Object.keys(UPLINK_GROUPS) as UplinkGroup[]).map(g => [g, []]),
+  );
+  for (const mc of view.managementClusters) {
+    for (const v of mc.islands) {
+      groups.get(uplinkGroupOf(v.island, uplink?.get(v.island.id)))!.push(v);
+    }
   }
-  return roots;
+  const availability = (v: IslandView) =>
+    weekOf(uplink?.get(v.island.id))?.availability ?? 2;
+  const roots = [...groups]
+    .filter(([, islands]) => islands.length > 0)
+    .map(([group, islands]) =>
+      islandGroup(
+        'uplink',
+        uplinkKey(group),
+        UPLINK_GROUPS[group],
+        islands.sort(
+          (a, b) =>
+            availability(a) - availability(b) ||
+            a.island.name.localeCompare(b.island.name),
+        ),
+        showMc,
+      ),
+    );
+  return [...roots, ...cloudGroups(view, 'uplink')];
 }
 
 /** Owner → the tenants shown that it owns, worst first; counts over those tenants. */
@@ -249,8 +332,13 @@ function ownerRoots(view: FleetView): TreeNode[] {
 }
 
 /** The top-level nodes of the tree for a grouping. */
-export function treeRoots(view: FleetView, groupBy?: GroupBy): TreeNode[] {
+export function treeRoots(
+  view: FleetView,
+  groupBy?: GroupBy,
+  uplink?: UplinkByIsland,
+): TreeNode[] {
   if (groupBy === 'site') return siteRoots(view);
+  if (groupBy === 'uplink') return uplinkRoots(view, uplink);
   if (groupBy === 'owner') return ownerRoots(view);
   return topologyRoots(view);
 }
@@ -334,10 +422,14 @@ export function keysToReveal(
   view: FleetView,
   groupBy: GroupBy | undefined,
   clusterId: string,
+  uplink?: UplinkByIsland,
 ): string[] {
   const node = view.byId.get(clusterId);
   if (!node || node.role === 'management') return [];
+  const uplinkGroup = (island: IslandNode) =>
+    uplinkKey(uplinkGroupOf(island, uplink?.get(island.id)));
   if (node.role === 'island') {
+    if (groupBy === 'uplink') return [uplinkGroup(node)];
     return groupBy === 'site' ? [siteKey(node.site)] : [];
   }
   const island = node.islandId
@@ -345,11 +437,12 @@ export function keysToReveal(
     : undefined;
   if (groupBy === 'owner') return [ownerKey(node.owner)];
   if (!island) {
-    return groupBy === 'site'
+    return groupBy === 'site' || groupBy === 'uplink'
       ? [siteCloudKey(node.managementCluster)]
       : [cloudNodeKey(node.managementCluster)];
   }
   const keys = [islandKey(island.id)];
   if (groupBy === 'site') keys.push(siteKey(island.site));
+  if (groupBy === 'uplink') keys.push(uplinkGroup(island));
   return keys;
 }

@@ -6,6 +6,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { EntityKamajiIslandCard } from '../../plugin';
 import { island, sampleFleet, tenant } from '../../__fixtures__/fleet';
+import { recorded } from '../../__fixtures__/recorded';
 import {
   backstageError,
   BASE,
@@ -27,6 +28,9 @@ function serveIsland(i: IslandNode, tenants: TenantNode[]) {
   server.use(
     http.get(`${BASE}/v1/islands/cloud/islands/${i.name}`, () =>
       HttpResponse.json({ island: i, tenants }),
+    ),
+    http.get(`${BASE}/v1/islands/cloud/islands/${i.name}/uplink`, () =>
+      HttpResponse.json({ ...recorded.islandAUplink(), clusterId: i.id }),
     ),
   );
 }
@@ -168,6 +172,23 @@ describe('IslandCard', () => {
     expect(screen.getByTestId('progress')).toBeInTheDocument();
     loading.release();
     expect(await screen.findByText(/Cluster not found/)).toBeInTheDocument();
+  });
+
+  it('still shows the island when its uplink history cannot be read', async () => {
+    const { island: i, tenants } = sampleIsland('factory-a');
+    serveIsland(i, tenants);
+    server.use(
+      http.get(`${BASE}/v1/islands/cloud/islands/factory-a/uplink`, () =>
+        backstageError(503, 'ServiceUnavailableError', 'database unavailable'),
+      ),
+    );
+    await renderCard('factory-a');
+    expect(
+      await screen.findByText(
+        /Uplink history unavailable: Request failed with 503/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('island-connection')).toBeInTheDocument();
   });
 
   it('formats the next retry', () => {

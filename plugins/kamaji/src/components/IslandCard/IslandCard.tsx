@@ -27,6 +27,7 @@ import {
   lastSeenAt,
 } from '../FleetPage/model';
 import { connectionText, formatIn } from './connection';
+import { UplinkBar } from './UplinkBar';
 
 /** Tenants listed on the card; the fleet page shows the rest. */
 const TENANTS_SHOWN = 50;
@@ -185,6 +186,7 @@ function Island(props: IslandResponse) {
   return (
     <>
       <Connection island={props.island} />
+      <UplinkBar islandId={props.island.id} />
       <Tenants island={props.island} tenants={props.tenants} />
       <Typography variant="subtitle2" style={{ marginTop: 16 }}>
         Datastores

@@ -49,6 +49,11 @@ export function serve(
   );
 }
 
+/** Serves more of the backend (e.g. `GET /v1/uplink`) in the calling test. */
+export function serveMore(...handlers: Parameters<typeof server.use>) {
+  server.use(...handlers);
+}
+
 function LocationProbe() {
   const l = useLocation();
   return <div data-testid="location">{l.search}</div>;

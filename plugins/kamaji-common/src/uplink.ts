@@ -1,0 +1,208 @@
+import type { ClusterId, ConnectionStatus } from './model';
+
+/**
+ * A period the uplink statistics are computed over, ending now.
+ *
+ * @public
+ */
+export type UplinkWindow = '24h' | '7d' | '30d';
+
+/**
+ * The length of each {@link UplinkWindow} in milliseconds.
+ *
+ * @public
+ */
+export const UPLINK_WINDOWS: Record<UplinkWindow, number> = {
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
+
+/**
+ * A stretch of time with one connection status. `unknown`: nothing was recorded yet (before
+ * the first transition seen by the backend).
+ *
+ * @public
+ */
+export interface UplinkSegment {
+  status: ConnectionStatus | 'unknown';
+  /** ISO time. */
+  from: string;
+  /** ISO time. */
+  to: string;
+  /** Why, credential-free (disconnected, degraded). */
+  reason?: string;
+}
+
+/**
+ * Availability of an uplink over one window. An outage is a stretch of `disconnected`;
+ * `degraded` (connected, some kinds unreadable) counts as available.
+ *
+ * @public
+ */
+export interface UplinkPeriodStats {
+  window: UplinkWindow;
+  /** Share of the observed time not disconnected, 0..1; absent when nothing was observed. */
+  availability?: number;
+  /** Seconds of the window with a known status. */
+  observedSeconds: number;
+  downtimeSeconds: number;
+  outages: number;
+  longestOutageSeconds: number;
+}
+
+/**
+ * The status an uplink is in now and for how long.
+ *
+ * @public
+ */
+export interface UplinkStreak {
+  status: ConnectionStatus;
+  /** ISO time the status began. */
+  since: string;
+  seconds: number;
+}
+
+/**
+ * Uplink health of one cluster (an island or a management cluster).
+ *
+ * @public
+ */
+export interface UplinkStats {
+  clusterId: ClusterId;
+  /** Absent when no transition was recorded. */
+  current?: UplinkStreak;
+  /** One entry per window: 24h, 7d, 30d. */
+  periods: UplinkPeriodStats[];
+}
+
+/**
+ * `GET /v1/islands/{managementCluster}/{namespace}/{name}/uplink`: an island's uplink over a period.
+ *
+ * @public
+ */
+export interface UplinkTimeline {
+  clusterId: ClusterId;
+  from: string;
+  to: string;
+  segments: UplinkSegment[];
+  stats: UplinkStats;
+}
+
+/**
+ * `GET /v1/uplink`: the islands the caller may see, least available first (over `window`).
+ *
+ * @public
+ */
+export interface UplinkRanking {
+  window: UplinkWindow;
+  generatedAt: string;
+  items: UplinkStats[];
+}
+
+/**
+ * A connection transition as the uplink history stores it.
+ *
+ * @public
+ */
+export interface UplinkTransitionRecord {
+  at: string;
+  status: ConnectionStatus;
+  reason?: string;
+}
+
+/**
+ * The segments of `[from, to]` from a cluster's transitions (oldest first, starting with the
+ * last one before `from` when there is one).
+ *
+ * @public
+ */
+export function uplinkSegments(
+  transitions: UplinkTransitionRecord[],
+  from: Date,
+  to: Date,
+): UplinkSegment[] {
+  const out: UplinkSegment[] = [];
+  const start = from.getTime();
+  const end = to.getTime();
+  const first = transitions.length ? Date.parse(transitions[0].at) : end;
+  if (first > start) {
+    out.push({
+      status: 'unknown',
+      from: from.toISOString(),
+      to: new Date(Math.min(first, end)).toISOString(),
+    });
+  }
+  transitions.forEach((t, i) => {
+    const a = Math.max(Date.parse(t.at), start);
+    const next = transitions[i + 1];
+    const b = Math.min(next ? Date.parse(next.at) : end, end);
+    if (b <= a) return;
+    const segment: UplinkSegment = {
+      status: t.status,
+      from: new Date(a).toISOString(),
+      to: new Date(b).toISOString(),
+    };
+    if (t.reason) segment.reason = t.reason;
+    out.push(segment);
+  });
+  return out;
+}
+
+/**
+ * Availability, outages and the current streak of one cluster, from its transitions over the
+ * longest window (oldest first, starting with the last one before it).
+ *
+ * @public
+ */
+export function uplinkStats(
+  clusterId: ClusterId,
+  transitions: UplinkTransitionRecord[],
+  now: Date,
+): UplinkStats {
+  const periods = (Object.keys(UPLINK_WINDOWS) as UplinkWindow[]).map(
+    window => {
+      const segments = uplinkSegments(
+        transitions,
+        new Date(now.getTime() - UPLINK_WINDOWS[window]),
+        now,
+      );
+      let observed = 0;
+      let down = 0;
+      let outages = 0;
+      let longest = 0;
+      for (const s of segments) {
+        if (s.status === 'unknown') continue;
+        const ms = Date.parse(s.to) - Date.parse(s.from);
+        observed += ms;
+        if (s.status === 'disconnected') {
+          down += ms;
+          outages++;
+          longest = Math.max(longest, ms);
+        }
+      }
+      const period: UplinkPeriodStats = {
+        window,
+        observedSeconds: Math.round(observed / 1000),
+        downtimeSeconds: Math.round(down / 1000),
+        outages,
+        longestOutageSeconds: Math.round(longest / 1000),
+      };
+      if (observed > 0) period.availability = 1 - down / observed;
+      return period;
+    },
+  );
+  const stats: UplinkStats = { clusterId, periods };
+  const last = transitions[transitions.length - 1];
+  if (last) {
+    stats.current = {
+      status: last.status,
+      since: last.at,
+      seconds: Math.max(
+        0,
+        Math.round((now.getTime() - Date.parse(last.at)) / 1000),
+      ),
+    };
+  }
+  return stats;
+}
