@@ -207,6 +207,7 @@ export class TestProvider {
         kind: 'Node',
         metadata: { name: node },
         status: {
+          // The kubelet reports the pressure conditions too; CAPI's NodeHealthy needs all four.
           conditions: [
             {
               type: 'Ready',
@@ -218,6 +219,14 @@ export class TestProvider {
               lastHeartbeatTime: now,
               lastTransitionTime: now,
             },
+            ...['MemoryPressure', 'DiskPressure', 'PIDPressure'].map(type => ({
+              type,
+              status: 'False',
+              reason: `KubeletHasNo${type}`,
+              message: `kubelet has no ${type}`,
+              lastHeartbeatTime: now,
+              lastTransitionTime: now,
+            })),
           ],
           nodeInfo: {
             kubeletVersion,
