@@ -39,7 +39,6 @@
  *    besides Ready (played Nodes with only Ready leave the Machine `Ready` Unknown).
  */
 import {
-  AnyObject,
   CapiPlane,
   FleetObjectApi,
   FLEET_USER,
@@ -61,7 +60,11 @@ import {
   renderTenantCluster,
 } from '@kamaji-backstage/plugin-scaffolder-backend-module-kamaji';
 import { KubeFleetService } from './KubeFleetService';
-import { CapturingLogger, startService } from './__testUtils__/fleetTestEnv';
+import {
+  AnyObject,
+  CapturingLogger,
+  startService,
+} from './__testUtils__/fleetTestEnv';
 
 jest.setTimeout(600_000);
 
@@ -254,21 +257,10 @@ describe('the fleet model against the real CAPI core manager', () => {
         fieldManager: MANAGER,
       });
     // The kubeconfig Secret CAPI would write once the island runs, for the fleet user.
-    await central.apply(
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-          name: `${ISLAND}-kubeconfig`,
-          namespace: ISLANDS_NS,
-          labels: { 'cluster.x-k8s.io/cluster-name': ISLAND },
-        },
-        type: 'cluster.x-k8s.io/secret',
-        stringData: {
-          value: capiPlane.plane.kubeConfigYaml(ISLAND, FLEET_USER.name),
-        },
-      },
-      { fieldManager: PLAYER },
+    await playKubeconfigSecret(
+      ISLAND,
+      ISLANDS_NS,
+      capiPlane.plane.kubeConfigYaml(ISLAND, FLEET_USER.name),
     );
     const cluster = await waitFor(
       'CAPI to reconcile the island Cluster',
@@ -375,19 +367,10 @@ describe('the fleet model against the real CAPI core manager', () => {
     );
     await playKcpStatus('v1.34.2');
     await playTcp('v1.34.2');
-    await central.apply(
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-          name: `${TENANT}-kubeconfig`,
-          namespace: TENANTS_NS,
-          labels: { 'cluster.x-k8s.io/cluster-name': TENANT },
-        },
-        type: 'cluster.x-k8s.io/secret',
-        stringData: { value: plane.kubeConfigYaml(WORKLOAD) },
-      },
-      { fieldManager: PLAYER },
+    await playKubeconfigSecret(
+      TENANT,
+      TENANTS_NS,
+      plane.kubeConfigYaml(WORKLOAD),
     );
     await provider.provisionCluster(TENANT);
 
@@ -602,9 +585,15 @@ describe('the fleet model against the real CAPI core manager', () => {
       },
       STEP_MS * 2,
     );
-    // The old MachineSet was scaled to 0 and deleted; the new one is revision 2.
-    const sets = await capi('MachineSet');
-    expect(sets.map(x => x.metadata.name)).not.toContain(oldSet);
+    // The old MachineSet is scaled to 0, then deleted; the new one is revision 2.
+    const sets = await waitFor(
+      'the old MachineSet to be deleted',
+      async () => {
+        const all = await capi('MachineSet');
+        return all.every(x => x.metadata.name !== oldSet) && all;
+      },
+      STEP_MS,
+    );
     expect(sets).toHaveLength(1);
     expect(sets[0].spec.replicas).toBe(2);
     expect(
@@ -626,6 +615,28 @@ describe('the fleet model against the real CAPI core manager', () => {
       machinePhases: { Running: 2 },
     });
   });
+
+  /** The `<cluster>-kubeconfig` Secret CAPI (island) or Kamaji (tenant) writes once the cluster runs. */
+  async function playKubeconfigSecret(
+    cluster: string,
+    namespace: string,
+    kubeconfig: string,
+  ) {
+    await central.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: `${cluster}-kubeconfig`,
+          namespace,
+          labels: { 'cluster.x-k8s.io/cluster-name': cluster },
+        },
+        type: 'cluster.x-k8s.io/secret',
+        stringData: { value: kubeconfig },
+      },
+      { fieldManager: PLAYER },
+    );
+  }
 
   async function playKcpStatus(version: string) {
     await central.apply(
