@@ -18,6 +18,9 @@ node scripts/check-backstage-versions.mjs
 step "build the local control plane (kube-apiserver v1.34.4 + etcd v3.6.4)"
 bash test/kube/build.sh
 
+step "build the real Cluster API core manager (cluster-api v1.14.2; cold: minutes, cached: seconds)"
+bash test/kube/capi/build.sh
+
 step "Go unit tests of the local control plane and the CRD drift check"
 (cd test/kube && go test ./...)
 (cd test/kube/crdcheck && go test ./...)

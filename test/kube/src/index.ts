@@ -15,6 +15,8 @@ export {
   KUBEPLANE_BIN,
   CRDS_DIR,
   DEMO_STATE_DIR,
+  CAPI_MANAGER_BIN,
+  SHARED_DIR,
 } from './paths';
 export {
   seedFleet,
@@ -48,3 +50,26 @@ export {
 } from './fleet/fleetPlane';
 export type { RbacTarget } from './fleet/fleetPlane';
 export { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
+export {
+  CapiManager,
+  capiFeatureGates,
+  ensureCapiManagerBuilt,
+  freePort,
+  issueServingCert,
+  webhookConfigurations,
+} from './capi/CapiManager';
+export type { CapiManagerOptions } from './capi/CapiManager';
+export {
+  startCapiPlane,
+  upstreamCapiCrdsDir,
+  writeCapiCrdSets,
+} from './capi/capiPlane';
+export type { CapiPlane, CapiPlaneOptions } from './capi/capiPlane';
+export {
+  TestProvider,
+  testProviderId,
+  TEST_INFRA_GROUP,
+  TEST_BOOTSTRAP_GROUP,
+  TEST_INFRA_VERSION,
+  TEST_BOOTSTRAP_VERSION,
+} from './capi/testProvider';

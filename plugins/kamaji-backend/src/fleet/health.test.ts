@@ -77,6 +77,18 @@ describe('tenantHealth', () => {
       /provisioning/,
     ],
     [
+      'a worker pool rolling out (MachineDeployment RollingOut True, still available)',
+      {
+        cluster: readyCluster,
+        kcp: readyKcp,
+        tcp: readyTcp,
+        workers: workers(2, 2),
+        rollingOut: ['retail-1-edge'],
+      },
+      'progressing',
+      /worker pool retail-1-edge rolling out/,
+    ],
+    [
       'control plane upgrading',
       {
         cluster: readyCluster,

@@ -124,6 +124,8 @@ export interface TenantHealthInput {
   workers?: { desired: number; ready: number; available: number };
   /** Machines by phase, all pools together. */
   machinePhases?: Record<string, number>;
+  /** Worker pools whose MachineDeployment reports `RollingOut` True (CAPI v1beta2). */
+  rollingOut?: string[];
 }
 
 const PROVISIONING_PHASES = new Set(['Pending', 'Provisioning']);
@@ -282,6 +284,10 @@ export function tenantHealth(input: TenantHealthInput): Health {
       `${workers.ready} of ${workers.desired} workers ready`,
     );
   }
+  // Real CAPI keeps the pool available during a rollout (maxUnavailable 0): only RollingOut says so.
+  for (const pool of input.rollingOut ?? [])
+    h.add('progressing', `worker pool ${pool} rolling out`);
+  // Only v1beta1 management clusters write a Failed machine phase; v1beta2 has none.
   const failedMachines = input.machinePhases?.Failed ?? 0;
   if (failedMachines) h.add('degraded', `${failedMachines} machine(s) failed`);
   return h.build();

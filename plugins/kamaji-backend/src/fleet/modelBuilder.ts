@@ -595,6 +595,13 @@ function buildManagement(
           : tcpInput,
         workers: pools.length ? workers : undefined,
         machinePhases: allPhases,
+        rollingOut: pools
+          .filter(p =>
+            p.conditions.some(
+              c => c.type === 'RollingOut' && c.status === 'True',
+            ),
+          )
+          .map(p => p.name),
       });
       health = withDataProblems(health, dataProblems);
 

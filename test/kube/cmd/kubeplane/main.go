@@ -4,6 +4,7 @@
 //	kubeplane up --state-dir DIR --cluster NAME=SET[,SET...] ... [--crds DIR] [--user NAME[:G1+G2]] ...
 //	kubeplane apiserver <kube-apiserver flags>   (one apiserver per OS process; used by `up`)
 //	kubeplane fake-islands --spec FILE --ca-dir DIR --out FILE   (light list/watch servers for benchmarks)
+//	kubeplane serving-cert --state-dir DIR --out DIR   (tls.crt/tls.key signed by the CA, e.g. for webhooks)
 //	kubeplane version
 package main
 
@@ -44,6 +45,8 @@ func main() {
 		os.Exit(up(os.Args[2:]))
 	case "fake-islands":
 		os.Exit(fakeIslands(os.Args[2:]))
+	case "serving-cert":
+		os.Exit(servingCert(os.Args[2:]))
 	case "version", "--version", "-version":
 		fmt.Printf("kubeplane: kubernetes %s (kube-apiserver reports %s), etcd %s (embedded %s)\n",
 			KubernetesVersion, version.Get().GitVersion, EtcdVersion, "v"+etcdversion.Version)
@@ -80,6 +83,7 @@ func usage() {
                [--user NAME[:GROUP1+GROUP2...]] [--apiserver-arg=--flag=value] [--etcd-data-keep]
   kubeplane apiserver <kube-apiserver flags>
   kubeplane fake-islands --spec FILE --ca-dir DIR --out FILE
+  kubeplane serving-cert --state-dir DIR --out DIR [--cn NAME]
   kubeplane version
 `)
 }
