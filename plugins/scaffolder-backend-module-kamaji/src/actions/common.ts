@@ -10,7 +10,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   FleetSnapshot,
+  isOwnerAmong,
   kamajiClusterCreatePermission,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiScaffolderSettings } from '../render/settings';
@@ -130,14 +132,11 @@ export async function checkOwnerAllowed(
     );
   }
   const info = await deps.userInfo.getUserInfo(credentials);
-  const mine = new Set(
-    info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
-  );
   const admin = deps.settings.fleetAdminGroups.some(g =>
-    mine.has(g.toLocaleLowerCase('en-US')),
+    isOwnerAmong(g, info.ownershipEntityRefs),
   );
-  if (!admin && !mine.has(owner.entityRef.toLocaleLowerCase('en-US'))) {
-    const groups = info.ownershipEntityRefs.filter(r => r.startsWith('group:'));
+  if (!admin && !isOwnerAmong(owner.entityRef, info.ownershipEntityRefs)) {
+    const groups = info.ownershipEntityRefs.filter(r => ownerEntityRef(r));
     throw new NotAllowedError(
       `owner: you may only create clusters owned by one of your own groups (${
         groups.length ? groups.join(', ') : 'you are in no group'

@@ -460,6 +460,12 @@ describe('OwnerPicker', () => {
     ).toEqual([]);
     expect(
       await validate(ownerPickerValidation, 'user:default/alice', retail),
-    ).toEqual(["Owner: 'user:default/alice' is not a Group: pick a group"]);
+    ).toEqual([
+      "Owner: must be a group, not a user: give a catalog group as 'group:default/team-retail' or just 'team-retail'",
+    ]);
+    // Every written form of the user's group is the same group (kamaji-common's owner parser).
+    for (const form of ['Team-Retail', 'group:Default/Team-Retail']) {
+      expect(await validate(ownerPickerValidation, form, retail)).toEqual([]);
+    }
   });
 });
