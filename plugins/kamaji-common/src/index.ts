@@ -19,3 +19,4 @@ export * from './problems';
 export * from './selectors';
 export * from './upgradePlans';
 export * from './owners';
+export * from './addonSets';

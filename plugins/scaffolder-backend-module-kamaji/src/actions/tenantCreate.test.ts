@@ -574,4 +574,16 @@ describe('kamaji:tenant:create', () => {
       expect((deps.client as FakeObjectClient).calls).toEqual([]);
     });
   });
+
+  it('refuses an addon set that does not exist, naming addonSets, and writes nothing', async () => {
+    const deps = makeDeps();
+    const e = await failure(deps, {
+      ...input,
+      addonSets: ['observability', 'ghost'],
+    });
+    expect(e.message).toContain(
+      "addonSets[1]: there is no addon set 'ghost' in management cluster central: pick one of cilium, observability, or create it first (kamaji:addonset:create)",
+    );
+    expect((deps.client as FakeObjectClient).writes).toEqual([]);
+  });
 });

@@ -144,7 +144,9 @@ export function zodProblems(
         for (const key of issue.keys) {
           problems.add(
             pathOf(...issue.path, key),
-            'is not a known field: remove it, or check its spelling against the documented fields',
+            key === '<<'
+              ? "is a YAML merge key that reached the input unmerged: kamaji-render merges them in values files (e.g. '<<: *defaults'); where they are not merged, write the fields out"
+              : 'is not a known field: remove it, or check its spelling against the documented fields',
           );
         }
         break;

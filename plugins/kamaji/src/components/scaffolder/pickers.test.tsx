@@ -370,15 +370,21 @@ describe('AddonSetPicker', () => {
     expect(data.addonSets).toBe('cilium');
   });
 
-  it('validates names and duplicates', async () => {
+  it('validates names, duplicates and that the addon set exists', async () => {
+    serveFleet();
     const ctx = { apis: pickerApis(), title: 'Addon sets' };
+    expect(
+      await validate(addonSetPickerValidation, ['observability'], ctx),
+    ).toEqual([]);
     expect(
       await validate(
         addonSetPickerValidation,
         ['observability', 'new-set'],
         ctx,
       ),
-    ).toEqual([]);
+    ).toEqual([
+      "Addon sets: there is no addon set 'new-set' in the fleet: pick one of cilium, observability, or create it first (Addon set template)",
+    ]);
     expect(
       await validate(
         addonSetPickerValidation,
