@@ -32,7 +32,9 @@ export function addonSetOptInNames(
   managementCluster?: string,
 ): string[] {
   const names = addonSets
-    .filter(a => !managementCluster || a.managementCluster === managementCluster)
+    .filter(
+      a => !managementCluster || a.managementCluster === managementCluster,
+    )
     .map(a => addonSetOptInName(a.selector))
     .filter((n): n is string => !!n);
   return [...new Set(names)].sort();

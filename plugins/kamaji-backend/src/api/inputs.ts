@@ -144,9 +144,9 @@ export const upgradeBodySchema = z
     version: z
       .string()
       .max(64)
-      .refine(v => parseKubeVersion(v) !== undefined, {
+      .refine(v => parseKubeVersion(v, { lenient: true }) !== undefined, {
         message:
-          'version must be a Kubernetes version in semver form with a leading "v", e.g. "v1.34.2"',
+          'version must be a Kubernetes version in semver form, e.g. "v1.34.2" (a missing leading "v" is added)',
       }),
     workers: z.boolean().optional(),
   })

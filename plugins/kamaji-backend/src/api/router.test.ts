@@ -558,9 +558,9 @@ describe('kamaji router', () => {
         ],
         [
           'shop-0001',
-          { version: '1.35.0' },
+          { version: '1.35' },
           400,
-          /version must be .*leading "v"/,
+          /version must be a Kubernetes version in semver form/,
         ],
         ['factory-0002', { version: 'v1.35.1' }, 409, /middle of an upgrade/],
       ];

@@ -17,7 +17,12 @@ import {
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiScaffolderSettings } from '../render/settings';
 import { Zod } from '../render/schemas';
-import { OwnerRef, Problems, shown } from '../render/validation';
+import {
+  FieldError,
+  OwnerRef,
+  Problems,
+  shown,
+} from '../render/validation';
 import { KubeObject, Provenance, toYaml } from '../render/objects';
 import {
   ObjectClient,
@@ -74,6 +79,11 @@ export async function authorizeCreate(
     );
   }
   return credentials;
+}
+
+/** Tells the user, in the task log, what was read differently from how it was written. */
+export function logNotes(ctx: AnyContext, notes: FieldError[]): void {
+  for (const n of notes) ctx.logger.warn(`Note: ${n.path}: ${n.message}`);
 }
 
 /** The user entity ref of the task's initiator, for the requested-by annotation. */

@@ -9,6 +9,7 @@ import {
   FakeObjectClient,
   actionFailure,
   makeDeps,
+  runAction,
 } from '../__testUtils__/fakes';
 import { createTenantCreateAction } from './tenantCreate';
 import { createIslandCreateAction } from './islandCreate';
@@ -90,7 +91,8 @@ const NOT_A_LABEL: unknown[] = [
 
 const BAD_VERSIONS: unknown[] = [
   'v1.34',
-  '1.34.2',
+  '1.34',
+  'V1.34.2',
   'v1.34.2-rc.1',
   'v1.34.2+k3s1',
   'v2.0.0',
@@ -399,6 +401,21 @@ describe('hostile input', () => {
       expect((deps.client as FakeObjectClient).calls).toEqual([]);
     },
   );
+
+  it('reads a version written without its leading v, with a note in the task log', async () => {
+    const deps = makeDeps({ groups: ['group:default/platform-team'] });
+    const client = deps.client as FakeObjectClient;
+    const { logger } = await runAction(createTenantCreateAction(deps), {
+      ...tenant,
+      kubernetesVersion: '1.34.2',
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      "Note: kubernetesVersion: '1.34.2' has no leading 'v': read as 'v1.34.2'",
+    );
+    expect(
+      (client.all('KamajiControlPlane')[0] as any).spec.version,
+    ).toBe('v1.34.2');
+  });
 
   it('says a merge key that reached the input unmerged is a merge key', async () => {
     const deps = makeDeps();

@@ -34,6 +34,7 @@ import {
   applyPrepared,
   authorizeCreate,
   checkCreateTarget,
+  logNotes,
   provenanceOf,
 } from './common';
 
@@ -244,6 +245,7 @@ export async function prepareTenant(
   credentials: BackstageCredentials,
 ): Promise<PreparedObjects> {
   const spec = parseTenantCluster(input, deps.settings);
+  logNotes(ctx, spec.notes);
   const {
     snapshot,
     managementCluster: mc,

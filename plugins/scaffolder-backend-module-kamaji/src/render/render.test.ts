@@ -215,7 +215,7 @@ describe('renderTenantCluster', () => {
       renderTenantCluster({
         ...tenant,
         name: 'Shop_42',
-        kubernetesVersion: '1.34.2',
+        kubernetesVersion: '1.34',
         podCidr: '10.96.0.0/12',
         workerPools: [
           { name: 'a', replicas: 1 },
@@ -234,7 +234,7 @@ describe('renderTenantCluster', () => {
       'serviceCidr',
     ]);
     expect(error!.message).toContain("(try 'shop-42')");
-    expect(error!.message).toContain("write 'v1.34.2'");
+    expect(error!.message).toContain("like 'v1.35.2' ('v', then 1.MINOR.PATCH; no pre-releases); got '1.34'");
   });
 });
 

@@ -25,6 +25,7 @@ import {
   pathOf,
   shown,
   zodProblems,
+  type FieldError,
 } from './validation';
 import { KubeObject, Provenance, meta, provenanceAnnotations } from './objects';
 
@@ -49,6 +50,8 @@ export interface TenantClusterSpec {
   podCidr: string;
   serviceCidr: string;
   serviceDomain: string;
+  /** What was read differently from how it was written (a version without its leading `v`), for the task log. */
+  notes: FieldError[];
 }
 
 /**
@@ -213,6 +216,7 @@ export function parseTenantCluster(
     podCidr,
     serviceCidr,
     serviceDomain,
+    notes: problems.notes,
   };
 }
 

@@ -41,12 +41,17 @@ export class KamajiInputError extends InputError {
   }
 }
 
-/** Collects field errors while validating. */
+/** Collects field errors while validating, and notes on what was read differently from how it was written. */
 export class Problems {
   readonly list: FieldError[] = [];
+  readonly notes: FieldError[] = [];
 
   add(path: string, message: string): void {
     this.list.push({ path, message });
+  }
+
+  note(path: string, message: string): void {
+    this.notes.push({ path, message });
   }
 
   get empty(): boolean {
@@ -338,7 +343,10 @@ export function compareVersions(
 /** The supported range of Kubernetes minor versions, inclusive (defined in kamaji-common). @public */
 export type VersionRange = KubernetesVersionRange;
 
-/** Checks the format `v1.MINOR.PATCH` and the supported range (the rule the version picker uses too). */
+/**
+ * Checks the format `v1.MINOR.PATCH` and the supported range (the rule the version picker uses
+ * too); a version without its leading `v` is read with it, and a note says so.
+ */
 export function checkKubernetesVersion(
   problems: Problems,
   path: string,
@@ -350,6 +358,7 @@ export function checkKubernetesVersion(
     problems.add(path, checked.problem);
     return undefined;
   }
+  if (checked.note) problems.note(path, checked.note);
   return checked.version;
 }
 
