@@ -249,7 +249,6 @@ const cases: Case[] = [
     field: 'owner',
     value,
   })),
-  { action: 'tenant', field: 'workerPools', value: [] },
   { action: 'tenant', field: 'workerPools', value: 'edge' },
   {
     action: 'tenant',

@@ -453,11 +453,6 @@ describe('kamaji:tenant:create', () => {
         'dataStore: must be a DNS-1123 subdomain',
       ],
       [
-        'no worker pools',
-        { workerPools: [] },
-        'workerPools: must list 1 to 10 worker pools; got 0',
-      ],
-      [
         'too many worker pools',
         {
           workerPools: Array.from({ length: 11 }, (_, i) => ({
@@ -465,7 +460,7 @@ describe('kamaji:tenant:create', () => {
             replicas: 1,
           })),
         },
-        'workerPools: must list 1 to 10 worker pools; got 11',
+        'workerPools: must list at most 10 worker pools; got 11',
       ],
       [
         'pool name',
@@ -580,5 +575,14 @@ describe('kamaji:tenant:create', () => {
       "addonSets[1]: there is no addon set 'ghost' in management cluster central: pick one of cilium, observability, or create it first (kamaji:addonset:create)",
     );
     expect((deps.client as FakeObjectClient).writes).toEqual([]);
+  });
+
+  it('creates a control plane only tenant, without worker pools', async () => {
+    const deps = makeDeps();
+    const client = deps.client as FakeObjectClient;
+    await run(deps, { ...input, workerPools: [] });
+    expect(client.all('Cluster')).toHaveLength(1);
+    expect(client.all('KamajiControlPlane')).toHaveLength(1);
+    expect(client.all('MachineDeployment')).toEqual([]);
   });
 });

@@ -121,6 +121,23 @@ describe('renderTenantCluster', () => {
       );
   });
 
+  it('renders a control plane only tenant (no worker pools; edge nodes join later)', () => {
+    const objects = renderTenantCluster({ ...tenant, workerPools: [] });
+    expect(objects.map(o => o.kind)).toEqual([
+      'Cluster',
+      'KamajiControlPlane',
+    ]);
+    expect(() =>
+      renderTenantCluster({
+        ...tenant,
+        workerPools: Array.from({ length: 11 }, (_, i) => ({
+          name: `p${i}`,
+          replicas: 1,
+        })),
+      }),
+    ).toThrow('- workerPools: must list at most 10 worker pools; got 11');
+  });
+
   it('obeys the v1beta2 schema style: no empty strings, lists or objects', () => {
     for (const input of [
       tenant,

@@ -138,13 +138,11 @@ export function parseTenantCluster(
   const dataStore = input.dataStore ?? 'default';
   checkDnsSubdomain(problems, 'dataStore', dataStore);
 
-  if (
-    input.workerPools.length < 1 ||
-    input.workerPools.length > limits.workerPools
-  ) {
+  // No pool is fine: a control plane only, whose edge nodes join later.
+  if (input.workerPools.length > limits.workerPools) {
     problems.add(
       'workerPools',
-      `must list 1 to ${limits.workerPools} worker pools; got ${input.workerPools.length}`,
+      `must list at most ${limits.workerPools} worker pools; got ${input.workerPools.length}`,
     );
   }
   input.workerPools.forEach((pool, i) => {
