@@ -1,6 +1,7 @@
 import {
   AuthService,
   BackstageCredentials,
+  DiscoveryService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -48,6 +49,8 @@ export interface KamajiActionDeps {
   auth: AuthService;
   catalog: CatalogService;
   settings: KamajiScaffolderSettings;
+  /** Finds the kamaji backend's REST API (`kamaji:upgradeplan:create` calls it as the user). */
+  discovery?: DiscoveryService;
   /** How to talk to a cluster; tests swap it. Default: @kubernetes/client-node. */
   clientFactory?: ObjectClientFactory;
   /** Waits between polls of `kamaji:cluster:wait`; tests swap it. */
