@@ -18,12 +18,7 @@ import {
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiScaffolderSettings } from '../render/settings';
 import { Zod } from '../render/schemas';
-import {
-  FieldError,
-  OwnerRef,
-  Problems,
-  shown,
-} from '../render/validation';
+import { FieldError, OwnerRef, Problems, shown } from '../render/validation';
 import { KubeObject, Provenance, toYaml } from '../render/objects';
 import {
   ObjectClient,

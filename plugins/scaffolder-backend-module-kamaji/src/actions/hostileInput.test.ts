@@ -411,9 +411,9 @@ describe('hostile input', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       "Note: kubernetesVersion: '1.34.2' has no leading 'v': read as 'v1.34.2'",
     );
-    expect(
-      (client.all('KamajiControlPlane')[0] as any).spec.version,
-    ).toBe('v1.34.2');
+    expect((client.all('KamajiControlPlane')[0] as any).spec.version).toBe(
+      'v1.34.2',
+    );
   });
 
   it('says a merge key that reached the input unmerged is a merge key', async () => {
@@ -427,7 +427,8 @@ describe('hostile input', () => {
   });
 
   it('accepts merge keys in Helm values, which Helm merges too', () => {
-    const values = 'defaults: &d\n  replicas: 2\nserver:\n  <<: *d\n  port: 443\n';
+    const values =
+      'defaults: &d\n  replicas: 2\nserver:\n  <<: *d\n  port: 443\n';
     const objects = renderAddonSet({
       ...addonSet,
       chart: { ...addonSet.chart, values },

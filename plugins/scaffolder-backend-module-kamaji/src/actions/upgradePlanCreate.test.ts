@@ -42,7 +42,11 @@ function planFor(body: any, by: string): UpgradePlan {
     updatedAt: '2026-12-04T18:00:00Z',
     revision: 1,
     waves: [
-      { index: 0, name: 'canary', clusterIds: ['central/fleet-tenants/shop-1'] },
+      {
+        index: 0,
+        name: 'canary',
+        clusterIds: ['central/fleet-tenants/shop-1'],
+      },
       {
         index: 1,
         name: 'central/fleet-islands/island-a',
@@ -72,7 +76,10 @@ beforeAll(async () => {
         res.end(JSON.stringify(body));
       };
       const error = (status: number, name: string, message: string) =>
-        send(status, { error: { name, message }, response: { statusCode: status } });
+        send(status, {
+          error: { name, message },
+          response: { statusCode: status },
+        });
       if (req.method !== 'POST' || req.url !== '/api/kamaji/v1/upgrade-plans')
         return error(404, 'NotFoundError', 'no such route');
       const caller = callerOf(req);
@@ -91,7 +98,9 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/kamaji`;
+  baseUrl = `http://127.0.0.1:${
+    (server.address() as AddressInfo).port
+  }/api/kamaji`;
 });
 
 afterAll(async () => {
@@ -152,7 +161,10 @@ describe('kamaji:upgradeplan:create', () => {
       '0b6c2a57-8d4e-4d55-9a59-3c1f7a0e6a11',
     );
     expect(ctx.output).toHaveBeenCalledWith('status', 'draft');
-    expect(ctx.output).toHaveBeenCalledWith('url', '/kamaji/upgrades');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'url',
+      '/kamaji/upgrades?plan=0b6c2a57-8d4e-4d55-9a59-3c1f7a0e6a11',
+    );
     expect(ctx.output).toHaveBeenCalledWith('clusters', 2);
     expect(ctx.output).toHaveBeenCalledWith('refused', 1);
   });
@@ -174,7 +186,10 @@ describe('kamaji:upgradeplan:create', () => {
 
   it('refuses bad input naming the field before calling the backend', async () => {
     for (const [input, message] of [
-      [{ version: 'latest' }, "- version: must be a Kubernetes version like 'v1.35.2'"],
+      [
+        { version: 'latest' },
+        "- version: must be a Kubernetes version like 'v1.35.2'",
+      ],
       [{ version: 'v1.35.0-rc.1' }, '- version: must be a Kubernetes version'],
       [{ version: 'v1.35.2', canary: 'one' }, '- canary: must be a number'],
       [{ version: 'v1.35.2', force: true }, '- force: is not a known field'],

@@ -1,9 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  InputError,
-  NotAllowedError,
-  ResponseError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, ResponseError } from '@backstage/errors';
 import {
   kamajiFleetUpgradePermission,
   parseKubeVersion,
@@ -41,7 +37,9 @@ export function makeUpgradePlanCreateInputSchema(z: Zod) {
       owner: z
         .string()
         .optional()
-        .describe("Only tenants of this group ('team-retail' or 'group:default/team-retail')."),
+        .describe(
+          "Only tenants of this group ('team-retail' or 'group:default/team-retail').",
+        ),
       currentVersion: z
         .string()
         .optional()
@@ -49,15 +47,21 @@ export function makeUpgradePlanCreateInputSchema(z: Zod) {
       canary: z
         .number()
         .optional()
-        .describe('Clusters in the first (canary) wave; 0 for none (default 1).'),
+        .describe(
+          'Clusters in the first (canary) wave; 0 for none (default 1).',
+        ),
       groupBy: z
         .enum(['island', 'site'])
         .optional()
-        .describe('The waves after the canary: one per island or per site (default island).'),
+        .describe(
+          'The waves after the canary: one per island or per site (default island).',
+        ),
       maxConcurrent: z
         .number()
         .optional()
-        .describe('At most this many clusters upgrading at once in a wave (default 1).'),
+        .describe(
+          'At most this many clusters upgrading at once in a wave (default 1).',
+        ),
       soakSeconds: z
         .number()
         .optional()
@@ -65,7 +69,9 @@ export function makeUpgradePlanCreateInputSchema(z: Zod) {
       gateTimeoutSeconds: z
         .number()
         .optional()
-        .describe('Seconds a cluster may take to pass its health gate (default 900).'),
+        .describe(
+          'Seconds a cluster may take to pass its health gate (default 900).',
+        ),
       workers: z
         .boolean()
         .optional()
@@ -73,7 +79,9 @@ export function makeUpgradePlanCreateInputSchema(z: Zod) {
       whenDisconnected: z
         .enum(['wait', 'skip'])
         .optional()
-        .describe('A cluster whose island is disconnected waits for the uplink or is skipped (default wait).'),
+        .describe(
+          'A cluster whose island is disconnected waits for the uplink or is skipped (default wait).',
+        ),
       start: z
         .boolean()
         .optional()
@@ -90,7 +98,7 @@ type UpgradePlanCreateInput = zod.infer<typeof inputSchema>;
 export const upgradePlanCreateExamples = [
   {
     description:
-      'A draft plan upgrading team-retail\'s v1.34 tenants to v1.35.2, canary first, then island by island',
+      "A draft plan upgrading team-retail's v1.34 tenants to v1.35.2, canary first, then island by island",
     example: `steps:
   - id: plan
     name: Plan the upgrade
@@ -104,7 +112,8 @@ export const upgradePlanCreateExamples = [
       soakSeconds: 600`,
   },
   {
-    description: 'Start the plan at once, skipping clusters whose island is disconnected',
+    description:
+      'Start the plan at once, skipping clusters whose island is disconnected',
     example: `steps:
   - id: plan
     action: kamaji:upgradeplan:create
@@ -117,9 +126,10 @@ export const upgradePlanCreateExamples = [
 ];
 
 /** The plan request for the input; a version without its leading v is read with it, noted. */
-export function planRequestOf(
-  raw: unknown,
-): { request: UpgradePlanRequest; notes: Problems['notes'] } {
+export function planRequestOf(raw: unknown): {
+  request: UpgradePlanRequest;
+  notes: Problems['notes'];
+} {
   const problems = new Problems();
   const parsed = inputSchema.safeParse(raw);
   if (!parsed.success) zodProblems(parsed.error, raw, problems);
@@ -211,9 +221,11 @@ export function createUpgradePlanCreateAction(deps: KamajiActionDeps) {
         z.object({
           planId: z.string(),
           status: z.string(),
-          url: z.string().describe('The Upgrades view'),
+          url: z.string().describe('The plan in the Upgrades view'),
           clusters: z.number().describe('Clusters the plan will upgrade'),
-          refused: z.number().describe('Clusters refused, with the reason in the log'),
+          refused: z
+            .number()
+            .describe('Clusters refused, with the reason in the log'),
         }),
       ),
     },
@@ -254,7 +266,10 @@ export function createUpgradePlanCreateAction(deps: KamajiActionDeps) {
       logPreview(ctx.logger, plan);
       ctx.output('planId', plan.id);
       ctx.output('status', plan.status);
-      ctx.output('url', UPGRADES_PAGE_PATH);
+      ctx.output(
+        'url',
+        `${UPGRADES_PAGE_PATH}?plan=${encodeURIComponent(plan.id)}`,
+      );
       ctx.output('clusters', plan.steps.length - refused);
       ctx.output('refused', refused);
     },
