@@ -15,10 +15,7 @@ export {
   manifestsRenderInputSchema,
 } from './manifestsRender';
 export { createClusterWaitAction, clusterWaitInputSchema } from './clusterWait';
-export {
-  createUpgradePlanCreateAction,
-  makeUpgradePlanCreateInputSchema,
-} from './upgradePlanCreate';
+export { createUpgradePlanCreateAction } from './upgradePlanCreate';
 
 /**
  * Every Kamaji scaffolder action.

@@ -17,7 +17,7 @@ const ACTION_ID = 'kamaji:upgradeplan:create';
 /** Where the Upgrades view of the kamaji frontend plugin lives. */
 export const UPGRADES_PAGE_PATH = '/kamaji/upgrades';
 
-/** @public */
+/** The input of `kamaji:upgradeplan:create`, built with the scaffolder's zod or this package's. */
 export function makeUpgradePlanCreateInputSchema(z: Zod) {
   return z
     .object({
