@@ -122,11 +122,14 @@ describe('renderTenantCluster', () => {
   });
 
   it('renders a control plane only tenant (no worker pools; edge nodes join later)', () => {
-    const objects = renderTenantCluster({ ...tenant, workerPools: [] });
-    expect(objects.map(o => o.kind)).toEqual([
-      'Cluster',
-      'KamajiControlPlane',
-    ]);
+    const kinds = renderTenantCluster({ ...tenant, workerPools: [] }).map(
+      o => o.kind,
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining(['Cluster', 'KamajiControlPlane']),
+    );
+    expect(kinds).not.toContain('MachineDeployment');
+    expect(kinds).not.toContain('KubeadmConfigTemplate');
     expect(() =>
       renderTenantCluster({
         ...tenant,
