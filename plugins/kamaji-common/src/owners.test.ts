@@ -1,4 +1,9 @@
-import { isOwnerAmong, ownerEntityRef, parseClusterOwner } from './owners';
+import {
+  isOwnerAmong,
+  normalizedEntityRef,
+  ownerEntityRef,
+  parseClusterOwner,
+} from './owners';
 
 describe('parseClusterOwner', () => {
   it.each([
@@ -73,5 +78,21 @@ describe('ownerEntityRef and isOwnerAmong', () => {
     expect(isOwnerAmong('team-factory', mine)).toBe(false);
     expect(isOwnerAmong(undefined, mine)).toBe(false);
     expect(isOwnerAmong('alice', ['user:default/alice'])).toBe(false);
+  });
+});
+
+describe('normalizedEntityRef', () => {
+  it('lower-cases any kind, and reads a bare name as an owner group', () => {
+    expect(normalizedEntityRef('User:Default/Alice')).toBe(
+      'user:default/alice',
+    );
+    expect(normalizedEntityRef('user:alice')).toBe('user:default/alice');
+    expect(normalizedEntityRef('group:Default/Team-Retail')).toBe(
+      'group:default/team-retail',
+    );
+    expect(normalizedEntityRef('Team-Retail')).toBe(
+      'group:default/team-retail',
+    );
+    expect(normalizedEntityRef('user:default/a b')).toBeUndefined();
   });
 });

@@ -115,6 +115,24 @@ export function ownerEntityRef(value: string | undefined): string | undefined {
 }
 
 /**
+ * Any entity ref in Backstage's normalised lower-case form `kind:namespace/name`
+ * (`User:Default/Alice` → `user:default/alice`); without a kind it is read as an owner
+ * (`team-retail` → `group:default/team-retail`). Undefined when it is not an entity ref.
+ *
+ * @public
+ */
+export function normalizedEntityRef(value: string): string | undefined {
+  const parts = splitOwner(lower(value.trim()));
+  if (!parts) return undefined;
+  if (parts.kind === undefined || parts.kind === 'group')
+    return ownerEntityRef(value);
+  const { kind, namespace, name } = parts;
+  return ENTITY_NAME.test(name) && NAMESPACE.test(namespace)
+    ? `${kind}:${namespace}/${name}`
+    : undefined;
+}
+
+/**
  * Whether an owner (any written form) is one of a user's ownership entity refs (as Backstage's
  * user info gives them, in any case).
  *

@@ -7,6 +7,7 @@ export {
   kamajiClusterPermissionRules,
   compileKamajiClusterCriteria,
   matchesKamajiClusterFilter,
+  ownerEntityRefFromLabel,
   ownerEntityRefOf,
 } from './rules';
 export {
