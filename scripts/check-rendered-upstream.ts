@@ -54,7 +54,7 @@ function inputs(): Input[] {
       out.push({
         name: `examples/rendered/${kind}/${file}`,
         kind,
-        values: parse(readFileSync(join(EXAMPLES, kind, file), 'utf8')),
+        values: parse(readFileSync(join(EXAMPLES, kind, file), 'utf8'), { merge: true }),
       });
     }
   }

@@ -16,7 +16,7 @@ const DIR = join(ROOT, 'examples', 'rendered');
 
 /** What a committed rendered example holds: a header naming its source, then the objects. */
 export function renderedExample(kind: string, valuesFile: string): string {
-  const values = parse(readFileSync(join(DIR, kind, valuesFile), 'utf8'));
+  const values = parse(readFileSync(join(DIR, kind, valuesFile), 'utf8'), { merge: true });
   const objects = renderKind(kind as (typeof RENDER_KINDS)[number], values);
   return `# Rendered from ${valuesFile} by kamaji-render (plugins/scaffolder-backend-module-kamaji).\n# Do not edit: CI re-renders it (scripts/check-rendered.ts; --update rewrites it).\n${toYaml(
     objects,

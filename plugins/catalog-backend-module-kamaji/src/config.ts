@@ -3,7 +3,10 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { LabelSelector } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  LabelSelector,
+  parseClusterOwner,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { parseSelector } from './selector';
 
 /** Settings of the Kamaji entity provider (`kamaji.catalog`). @public */
@@ -36,6 +39,16 @@ function readKubernetesLabelSelector(c: Config | undefined): string {
   );
 }
 
+/** The owner of clusters without one, normalised by kamaji-common's owner parser. */
+function readDefaultOwner(c: Config | undefined): string {
+  const owner = parseClusterOwner(
+    c?.getOptionalString('defaultOwner') ?? 'group:default/unknown',
+  );
+  if ('problem' in owner)
+    throw new Error(`kamaji.catalog.defaultOwner: ${owner.problem}`);
+  return owner.entityRef;
+}
+
 export function readCatalogSettings(root: Config): KamajiCatalogSettings {
   const c = root.getOptionalConfig('kamaji.catalog');
   const sel = c?.getOptional('selector');
@@ -55,8 +68,7 @@ export function readCatalogSettings(root: Config): KamajiCatalogSettings {
     managementClusters: c?.getOptionalStringArray('managementClusters'),
     selector,
     namespace: c?.getOptionalString('namespace') ?? 'default',
-    defaultOwner:
-      c?.getOptionalString('defaultOwner') ?? 'group:default/unknown',
+    defaultOwner: readDefaultOwner(c),
     system: c?.getOptionalString('system'),
     includeUnmanaged: c?.getOptionalBoolean('includeUnmanaged') ?? true,
     kubernetesLabelSelector: readKubernetesLabelSelector(c),

@@ -113,6 +113,26 @@ describe('ClusterEntityMapper', () => {
     });
   });
 
+  it('writes every form of an owner as the one normalised group ref', () => {
+    const mapper = (catalog: object) =>
+      new ClusterEntityMapper(
+        readCatalogSettings(new ConfigReader({ kamaji: { catalog } })),
+      );
+    const plain = mapper({});
+    for (const owner of ['group:Default/Team-Retail', 'team-retail']) {
+      expect(plain.toEntity({ ...island, owner })!.spec?.owner).toBe(
+        'group:default/team-retail',
+      );
+    }
+    expect(
+      mapper({ defaultOwner: 'Platform-Team' }).toEntity(unmanaged)!.spec
+        ?.owner,
+    ).toBe('group:default/platform-team');
+    expect(() => mapper({ defaultOwner: 'user:default/alice' })).toThrow(
+      /kamaji\.catalog\.defaultOwner: must be a group/,
+    );
+  });
+
   it('filters by management cluster, selector and unmanaged', () => {
     const mapper = (catalog: object) =>
       new ClusterEntityMapper(

@@ -8,6 +8,7 @@ import {
   ClusterId,
   FleetCluster,
   KAMAJI_ENTITY,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import { KamajiCatalogSettings } from './config';
@@ -157,7 +158,7 @@ export class ClusterEntityMapper {
       },
       spec: {
         type: KAMAJI_ENTITY.resourceType,
-        owner: node.owner ?? this.settings.defaultOwner,
+        owner: ownerEntityRef(node.owner) ?? this.settings.defaultOwner,
         ...(dependsOn ? { dependsOn: [this.entityRef(dependsOn)] } : {}),
         ...(this.settings.system ? { system: this.settings.system } : {}),
       },

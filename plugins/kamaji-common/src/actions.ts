@@ -27,6 +27,8 @@ export interface UpgradeClusterResult {
   changed: boolean;
   controlPlane?: { name: string; from?: string; to: string };
   workerPools: Array<{ name: string; from?: string; to: string }>;
+  /** What was read differently from how it was written (a version without its leading `v`). */
+  notes?: string[];
 }
 
 /**

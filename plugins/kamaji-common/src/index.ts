@@ -20,3 +20,5 @@ export * from './selectors';
 export * from './upgradePlans';
 export * from './clusterRbac';
 export * from './uplink';
+export * from './owners';
+export * from './addonSets';

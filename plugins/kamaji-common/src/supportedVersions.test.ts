@@ -14,8 +14,17 @@ describe('checkSupportedKubernetesVersion', () => {
     expect(checked).toEqual({ version: parseKubernetesVersion(v) });
   });
 
+  it('reads a version without its leading v, with a note', () => {
+    expect(checkSupportedKubernetesVersion('1.34.2', range)).toEqual({
+      version: parseKubernetesVersion('v1.34.2'),
+      note: "'1.34.2' has no leading 'v': read as 'v1.34.2'",
+    });
+    expect(checkSupportedKubernetesVersion('1.30.2', range)).toEqual({
+      problem: expect.stringMatching(/^v1\.30\.2 is not supported/),
+    });
+  });
+
   it.each([
-    ['1.34.2', /^must start with 'v': write 'v1\.34\.2'$/],
     ['v1.34', /like 'v1\.35\.2'.*got 'v1\.34'$/],
     ['v1.35.0-rc.1', /no pre-releases/],
     [

@@ -104,25 +104,24 @@ export function readKubernetesVersionRange(bounds: {
 
 /**
  * Whether a version may be used for a new cluster: the format `v1.MINOR.PATCH` and the
- * supported range. The problem says how to fix it; callers put the field name in front.
+ * supported range. A version written without the leading `v` (`1.34.2`) is read as `v1.34.2`,
+ * with a note saying so. The problem says how to fix it; callers put the field name in front.
  *
  * @public
  */
 export function checkSupportedKubernetesVersion(
   value: string,
   range: KubernetesVersionRange,
-): { version: KubernetesVersion } | { problem: string } {
-  const version = parseKubernetesVersion(value);
+): { version: KubernetesVersion; note?: string } | { problem: string } {
+  const exact = parseKubernetesVersion(value);
+  const version = exact ?? parseKubernetesVersion(`v${value}`);
   if (!version) {
-    const withV = parseKubernetesVersion(`v${value}`);
     return {
-      problem: withV
-        ? `must start with 'v': write '${withV.text}'`
-        : `must be a Kubernetes version like 'v1.${
-            range.maxMinor - 1
-          }.2' ('v', then 1.MINOR.PATCH; no pre-releases); got ${quoteForMessage(
-            value,
-          )}`,
+      problem: `must be a Kubernetes version like 'v1.${
+        range.maxMinor - 1
+      }.2' ('v', then 1.MINOR.PATCH; no pre-releases); got ${quoteForMessage(
+        value,
+      )}`,
     };
   }
   if (version.minor < range.minMinor || version.minor > range.maxMinor) {
@@ -130,7 +129,18 @@ export function checkSupportedKubernetesVersion(
       problem: `${version.text} is not supported: pick a version from v1.${range.minMinor} to v1.${range.maxMinor} (the supported range is set in kamaji.scaffolder.kubernetesVersions)`,
     };
   }
-  return { version };
+  return exact
+    ? { version }
+    : { version, note: withoutVNote(value, version.text) };
+}
+
+/**
+ * The note given when a version written without its leading `v` is read with it.
+ *
+ * @public
+ */
+export function withoutVNote(written: string, read: string): string {
+  return `${quoteForMessage(written)} has no leading 'v': read as '${read}'`;
 }
 
 /**

@@ -92,7 +92,7 @@ export type KubernetesUpgradeCheck =
   | { kind: 'invalid'; message: string };
 
 /**
- * Whether the control plane may go from `current` to `requested`: semver with `v`, not above the
+ * Whether the control plane may go from `current` to `requested`: semver (a missing `v` is added), not above the
  * ceiling (when one is given), no downgrade, at most one minor release up. Messages name the
  * field and the fix.
  *
@@ -103,11 +103,12 @@ export function checkKubernetesUpgrade(
   requested: string,
   ceiling?: VersionCeiling,
 ): KubernetesUpgradeCheck {
-  const target = parseKubeVersion(requested);
+  // Without its leading v (`1.35.0`) the version is read with it; the caller notes it.
+  const target = parseKubeVersion(requested, { lenient: true });
   if (!target) {
     return {
       kind: 'invalid',
-      message: `version must be a Kubernetes version in semver form with a leading "v", e.g. "v1.34.2" (got ${JSON.stringify(
+      message: `version must be a Kubernetes version in semver form, e.g. "v1.34.2" (got ${JSON.stringify(
         requested.slice(0, 64),
       )})`,
     };

@@ -7,7 +7,7 @@ import { fakeFleet } from './__testUtils__/fakes';
 import scaffolderModuleKamaji from '.';
 
 describe('scaffolderModuleKamaji', () => {
-  it('registers the five Kamaji actions with the scaffolder', async () => {
+  it('registers the six Kamaji actions with the scaffolder', async () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
@@ -34,6 +34,7 @@ describe('scaffolderModuleKamaji', () => {
       'kamaji:addonset:create',
       'kamaji:manifests:render',
       'kamaji:cluster:wait',
+      'kamaji:upgradeplan:create',
     ]);
     for (const action of addActions.mock.calls.flat()) {
       expect(action.description).toBeTruthy();

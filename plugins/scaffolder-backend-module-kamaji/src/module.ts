@@ -10,7 +10,8 @@ import { readScaffolderSettings } from './config';
 
 /**
  * The scaffolder module with the Kamaji actions: `kamaji:tenant:create`, `kamaji:island:create`,
- * `kamaji:addonset:create`, `kamaji:manifests:render` and `kamaji:cluster:wait`.
+ * `kamaji:addonset:create`, `kamaji:manifests:render`, `kamaji:cluster:wait` and
+ * `kamaji:upgradeplan:create`.
  * Needs the fleet service (`@kamaji-backstage/plugin-kamaji-backend`) in the same backend.
  *
  * @public
@@ -27,6 +28,7 @@ export const scaffolderModuleKamaji = createBackendModule({
         permissions: coreServices.permissions,
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         fleet: fleetServiceRef,
       },

@@ -5,6 +5,7 @@ import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-com
 import { createKamajiActions } from './actions';
 import { manifestsRenderInputSchema } from './actions/manifestsRender';
 import { clusterWaitInputSchema } from './actions/clusterWait';
+import { planRequestOf } from './actions/upgradePlanCreate';
 import { parseAddonSet, parseIsland, parseTenantCluster } from './render';
 
 // The software templates (examples/templates) are wired to the actions correctly: every
@@ -29,6 +30,7 @@ const SAMPLES: Record<string, unknown> = {
   chartRepositoryURL: 'https://kubernetes-sigs.github.io/metrics-server/',
   chartName: 'metrics-server',
   chartVersion: '3.12.2',
+  version: 'v1.35.1',
   manifests: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n',
 };
 
@@ -88,6 +90,7 @@ const CHECKS: Record<string, (input: any) => void> = {
   },
   'kamaji:cluster:wait': input =>
     ok(clusterWaitInputSchema.safeParse(input).success, 'invalid wait input'),
+  'kamaji:upgradeplan:create': input => planRequestOf(input),
 };
 
 /** Other actions may only be publish steps behind a condition (they need an integration token). */
@@ -97,11 +100,12 @@ function checkBuiltIn(step: any) {
 }
 
 describe('examples/templates', () => {
-  it('has the four templates', () => {
+  it('has the five templates', () => {
     expect(templates.map(([, t]) => t.metadata.title).sort()).toEqual([
       'Addon set',
       'Edge tenant cluster',
       'Edge tenant cluster (GitOps pull request)',
+      'Fleet upgrade plan',
       'Island',
     ]);
   });

@@ -136,13 +136,18 @@ describe('day-2 actions on a real API server', () => {
     expect(md.spec.template.spec.version).toBe('v1.35.0');
     expect(managers(md)).toContain(KAMAJI_FIELD_MANAGER);
 
-    // Asking again changes nothing.
+    // Asking again changes nothing; a version without its leading v is read with it, noted.
     const again = await call('post', `${base('shop-0001')}/upgrade`, {
-      version: 'v1.35.0',
+      version: '1.35.0',
       workers: true,
     });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ changed: false, workerPools: [] });
+    expect(again.body).toMatchObject({
+      version: 'v1.35.0',
+      changed: false,
+      workerPools: [],
+      notes: ["'1.35.0' has no leading 'v': read as 'v1.35.0'"],
+    });
   });
 
   it('rejects a downgrade and a skipped minor release, changing nothing', async () => {

@@ -5,11 +5,9 @@ import {
   FleetSnapshot,
   IslandNode,
   TenantNode,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import {
-  ownerEntityRefFromLabel,
-  ownerEntityRefOf,
-} from '@kamaji-backstage/plugin-kamaji-node';
+import { ownerEntityRefOf } from '@kamaji-backstage/plugin-kamaji-node';
 
 export interface FleetPageRequest {
   limit: number;
@@ -56,8 +54,8 @@ export function compileFilters(f: FleetFilters): (c: FleetCluster) => boolean {
     );
   }
   if (f.owner) {
-    const owner = ownerEntityRefFromLabel(f.owner);
-    tests.push(c => ownerEntityRefOf(c) === owner);
+    const owner = ownerEntityRef(f.owner);
+    tests.push(c => owner !== undefined && ownerEntityRefOf(c) === owner);
   }
   if (f.health?.length) {
     const health = new Set<string>(f.health);

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import {
   MAX_SCALE_REPLICAS,
+  parseClusterOwner,
   parseKubeVersion,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
@@ -63,6 +64,11 @@ export const fleetQuerySchema = z
         /^[A-Za-z0-9][-A-Za-z0-9_.:/]*$/,
         'owner must be a group entity ref or an owner label value',
       )
+      .superRefine((value, ctx) => {
+        const owner = parseClusterOwner(value);
+        if ('problem' in owner)
+          ctx.addIssue({ code: 'custom', message: `owner: ${owner.problem}` });
+      })
       .optional(),
     health: z
       .preprocess(
@@ -138,9 +144,9 @@ export const upgradeBodySchema = z
     version: z
       .string()
       .max(64)
-      .refine(v => parseKubeVersion(v) !== undefined, {
+      .refine(v => parseKubeVersion(v, { lenient: true }) !== undefined, {
         message:
-          'version must be a Kubernetes version in semver form with a leading "v", e.g. "v1.34.2"',
+          'version must be a Kubernetes version in semver form, e.g. "v1.34.2" (a missing leading "v" is added)',
       }),
     workers: z.boolean().optional(),
   })

@@ -268,6 +268,12 @@ describe('kamaji router', () => {
         [ISLAND_A],
       ],
       ['owner=team-retail', [SHOP_1, SHOP_2]],
+      // Every written form of the same group, in any case (kamaji-common's owner parser).
+      ['owner=Team-Retail', [SHOP_1, SHOP_2]],
+      [
+        `owner=${encodeURIComponent('group:Default/Team-Retail')}`,
+        [SHOP_1, SHOP_2],
+      ],
       [
         `owner=${encodeURIComponent('group:default/team-factory')}`,
         [CENTRAL_TENANT, FACTORY_1, FACTORY_2],
@@ -320,6 +326,7 @@ describe('kamaji router', () => {
       ['island=central', 'island'],
       ['unknown=1', 'unknown'],
       [`q=${'x'.repeat(201)}`, 'q'],
+      [`owner=${encodeURIComponent('user:default/alice')}`, 'owner'],
     ])('rejects %s with a 400 naming the field', async (query, field) => {
       const res = await get(`/api/kamaji/v1/fleet?${query}`, as(USERS.pat));
       expect(res.status).toBe(400);
@@ -551,9 +558,9 @@ describe('kamaji router', () => {
         ],
         [
           'shop-0001',
-          { version: '1.35.0' },
+          { version: '1.35' },
           400,
-          /version must be .*leading "v"/,
+          /version must be a Kubernetes version in semver form/,
         ],
         ['factory-0002', { version: 'v1.35.1' }, 409, /middle of an upgrade/],
       ];

@@ -14,6 +14,8 @@ import {
   kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
   parseClusterId,
+  parseKubeVersion,
+  withoutVNote,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
@@ -502,15 +504,22 @@ export async function createRouter(
   router.post(
     '/v1/clusters/:managementCluster/:namespace/:name/upgrade',
     async (req, res) => {
-      const body = parseInput(upgradeBodySchema, req.body, 'body');
+      const written = parseInput(upgradeBodySchema, req.body, 'body');
+      // A version without its leading v is read with it, and the answer says so.
+      const version = parseKubeVersion(written.version, { lenient: true })!.text;
+      const body = { ...written, version };
       const result = await runAction(
         req,
         'upgrade',
         kamajiClusterUpgradePermission,
-        { version: body.version, workers: body.workers ?? false },
+        { version, workers: body.workers ?? false },
         cluster => actions.upgrade(cluster, body),
       );
-      res.json(result);
+      res.json(
+        version === written.version
+          ? result
+          : { ...result, notes: [withoutVNote(written.version, version)] },
+      );
     },
   );
 

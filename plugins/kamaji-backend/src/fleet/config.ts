@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { parseClusterOwner } from '@kamaji-backstage/plugin-kamaji-common';
 
 /** How the backend reaches one management cluster. */
 export type ManagementClusterAccessConfig =
@@ -128,14 +129,12 @@ function validateEntry(
   }
   const e: Entry = parsed.data;
   const before = problems.length;
-  const owner = e.owner === undefined ? undefined : ownerGroupRef(e.owner);
-  if (e.owner !== undefined && !owner) {
-    problems.push(
-      `${at}.owner: must be a group, as 'group:<namespace>/<name>' or '<name>' (group:default/<name>), got ${JSON.stringify(
-        e.owner,
-      )}`,
-    );
-  }
+  const parsedOwner =
+    e.owner === undefined ? undefined : parseClusterOwner(e.owner);
+  let owner: string | undefined;
+  if (parsedOwner && 'problem' in parsedOwner)
+    problems.push(`${at}.owner: ${parsedOwner.problem}`);
+  else owner = parsedOwner?.entityRef;
   if (!DNS_LABEL.test(e.name)) {
     problems.push(
       `${at}.name: must be a DNS label, got ${JSON.stringify(e.name)}`,
@@ -226,17 +225,6 @@ function validateEntry(
     };
   }
   return { name: e.name, title: e.title, owner, access, configKey: at };
-}
-
-const ENTITY_NAME = /^[a-z0-9A-Z]([-_.a-z0-9A-Z]{0,61}[a-z0-9A-Z])?$/;
-
-/** `group:<ns>/<name>` from a group ref or a bare group name; undefined when it is neither. */
-function ownerGroupRef(value: string): string | undefined {
-  const m = /^(?:group:)?(?:([^/:]+)\/)?([^/:]+)$/i.exec(value.trim());
-  if (!m) return undefined;
-  const [, ns = 'default', name] = m;
-  if (!ENTITY_NAME.test(ns) || !ENTITY_NAME.test(name)) return undefined;
-  return `group:${ns.toLowerCase()}/${name.toLowerCase()}`;
 }
 
 export function humanToMs(d: Record<string, number | undefined>): number {

@@ -19,6 +19,7 @@ import {
   clusterId,
   hasVersionSkew,
   normalizeKubernetesVersion,
+  ownerEntityRef,
   unmanagedTenantId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
@@ -108,15 +109,6 @@ const K = {
   HRP: 'HelmReleaseProxy',
   Secret: 'Secret',
 } as const;
-
-/** `group:default/<name>` from the owner label; `<namespace>.<name>` names a group in another namespace. */
-export function ownerRef(label: string | undefined): string | undefined {
-  if (!label) return undefined;
-  const dot = label.indexOf('.');
-  return dot > 0
-    ? `group:${label.slice(0, dot)}/${label.slice(dot + 1)}`
-    : `group:default/${label}`;
-}
 
 function isSorted(list: Array<{ id: string }>): boolean {
   for (let i = 1; i < list.length; i++)
@@ -655,7 +647,8 @@ function buildManagement(
         name: cluster.name,
         namespace: cluster.namespace,
         managementCluster: M,
-        owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        owner:
+          ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
         site: cluster.labels[KAMAJI_LABELS.site],
         labels: cluster.labels,
         health,
@@ -744,7 +737,7 @@ function buildManagement(
           name: tcp.name,
           namespace: tcp.namespace,
           managementCluster: M,
-          owner: ownerRef(labels[KAMAJI_LABELS.owner]) ?? view.owner,
+          owner: ownerEntityRef(labels[KAMAJI_LABELS.owner]) ?? view.owner,
           site: labels[KAMAJI_LABELS.site],
           labels,
           health,
@@ -859,7 +852,7 @@ function buildManagement(
       name: cluster.name,
       namespace: cluster.namespace,
       managementCluster: M,
-      owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+      owner: ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
       site: cluster.labels[KAMAJI_LABELS.site],
       labels: cluster.labels,
       health,

@@ -143,4 +143,32 @@ describe('/v1/upgrade-plans', () => {
       ['upgrade-plan/new', 'create'],
     ]);
   });
+
+  it('takes a token issued on behalf of a user (the scaffolder action kamaji:upgradeplan:create) as that user', async () => {
+    const onBehalfOf = (user: string) => ({
+      Authorization: mockCredentials.service.header({
+        onBehalfOf: mockCredentials.user(user),
+        targetPluginId: 'kamaji',
+      }),
+    });
+    const before = (await request(backend.server).get(PLANS).set(as(USERS.pat)))
+      .body.page.total;
+    const denied = await request(backend.server)
+      .post(PLANS)
+      .set(onBehalfOf(USERS.alice))
+      .send({ version: 'v1.35.2' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(/kamaji\.fleet\.upgrade/);
+    expect(
+      (await request(backend.server).get(PLANS).set(as(USERS.pat))).body.page
+        .total,
+    ).toBe(before);
+
+    const created = await request(backend.server)
+      .post(PLANS)
+      .set(onBehalfOf(USERS.pat))
+      .send({ version: 'v1.35.2' });
+    expect(created.status).toBe(201);
+    expect(created.body.createdBy).toBe(USERS.pat);
+  });
 });

@@ -334,7 +334,7 @@ export const spec = {
         summary:
           "Changes a tenant's Kubernetes version (KamajiControlPlane spec.version, optionally its worker pools).",
         description:
-          'Permission `kamaji.cluster.upgrade`. `version` must be semver with a leading `v`, not\nlower than the current version, at most one minor release above it, and not above the\nsupported ceiling (v1.36 by default). 409 while the cluster is upgrading or being\ndeleted. Audited.',
+          'Permission `kamaji.cluster.upgrade`. `version` must be semver (a missing leading `v` is added, with a note), not\nlower than the current version, at most one minor release above it, and not above the\nsupported ceiling (v1.36 by default). 409 while the cluster is upgrading or being\ndeleted. Audited.',
         requestBody: {
           required: true,
           content: {
@@ -2078,12 +2078,12 @@ export const spec = {
         properties: {
           version: {
             type: 'string',
-            minLength: 6,
+            minLength: 5,
             maxLength: 64,
             pattern:
-              '^v(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
+              '^v?(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
             description:
-              'The target Kubernetes version, semver with a leading `v` (e.g. v1.35.0). It must not be\nlower than the current version, at most one minor release above it, and not above the\nsupported ceiling (400 otherwise).',
+              "The target Kubernetes version, semver (e.g. v1.35.0); written without the leading `v`\n(1.35.0) it is read with it and the answer's `notes` say so. It must not be\nlower than the current version, at most one minor release above it, and not above the\nsupported ceiling (400 otherwise).",
           },
           workers: {
             type: 'boolean',
@@ -2138,6 +2138,14 @@ export const spec = {
                 },
               },
             },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              'What was read differently from how it was written (a version without its leading `v`).',
           },
         },
       },

@@ -41,14 +41,44 @@ const toFilters = (criteria: PermissionCriteria<PermissionCondition>) =>
 
 describe('owner refs', () => {
   it.each([
-    ['team-retail', 'group:default/team-retail'],
-    ['Team-Retail', 'group:default/team-retail'],
-    ['edge.team-retail', 'group:edge/team-retail'],
-    ['group:default/team-retail', 'group:default/team-retail'],
-    ['group:team-retail', 'group:default/team-retail'],
-    ['user:default/alice', 'user:default/alice'],
-  ])('maps %p to %p', (label, ref) => {
-    expect(ownerEntityRefFromLabel(label)).toBe(ref);
+    ['team-retail'],
+    ['Team-Retail'],
+    ['group:default/team-retail'],
+    ['group:Default/Team-Retail'],
+    ['group:team-retail'],
+  ])('an owner written %p is group:default/team-retail', owner => {
+    expect(ownerEntityRefOf(cluster({ owner }))).toBe(
+      'group:default/team-retail',
+    );
+    expect(
+      ownerEntityRefOf(
+        cluster({ labels: { 'kamaji-backstage.io/owner': owner } }),
+      ),
+    ).toBe('group:default/team-retail');
+  });
+
+  it('keeps ownerEntityRefFromLabel for other kinds, through the one parser', () => {
+    expect(ownerEntityRefFromLabel('User:Default/Alice')).toBe(
+      'user:default/alice',
+    );
+    expect(ownerEntityRefFromLabel('Team-Retail')).toBe(
+      'group:default/team-retail',
+    );
+  });
+
+  it('the owner filter matches every written form of the same group', () => {
+    const labelled = cluster({
+      labels: { 'kamaji-backstage.io/owner': 'Team-Retail' },
+    });
+    for (const value of ['group:Default/Team-Retail', 'team-retail']) {
+      const filter = { key: 'owner' as const, values: [value] };
+      expect(compileKamajiClusterCriteria(filter)(labelled)).toBe(true);
+    }
+    expect(
+      compileKamajiClusterCriteria({ key: 'owner', values: ['team-factory'] })(
+        labelled,
+      ),
+    ).toBe(false);
   });
 
   it('takes the model owner first, then the owner label', () => {

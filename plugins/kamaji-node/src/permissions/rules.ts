@@ -4,6 +4,8 @@ import {
   ClusterRole,
   FleetCluster,
   KAMAJI_LABELS,
+  normalizedEntityRef,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { objectParams } from './paramsSchema';
 import { KamajiClusterFilter, kamajiClusterResourceRef } from './resourceRef';
@@ -11,37 +13,25 @@ import { KamajiClusterFilter, kamajiClusterResourceRef } from './resourceRef';
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
 /**
- * The catalog group entity ref an owner label value stands for: `team-retail` is
- * `group:default/team-retail`, `<namespace>.<name>` is `group:<namespace>/<name>`, and a value that
- * already is an entity ref (`group:ns/name`, as the fleet model writes `owner`) is kept.
- * Lower case, as Backstage compares entity refs without regard to case.
+ * An entity ref or owner label value in the normalised lower-case form (kamaji-common's
+ * `normalizedEntityRef`, the one owner parser); text that is no entity ref is only lower-cased.
  *
  * @public
+ * @deprecated Use `ownerEntityRef` or `normalizedEntityRef` from `@kamaji-backstage/plugin-kamaji-common`.
  */
 export function ownerEntityRefFromLabel(value: string): string {
-  const v = lower(value.trim());
-  if (v.includes(':')) {
-    const colon = v.indexOf(':');
-    const kind = v.slice(0, colon);
-    const rest = v.slice(colon + 1);
-    return rest.includes('/') ? `${kind}:${rest}` : `${kind}:default/${rest}`;
-  }
-  const dot = v.indexOf('.');
-  if (dot > 0 && dot < v.length - 1) {
-    return `group:${v.slice(0, dot)}/${v.slice(dot + 1)}`;
-  }
-  return `group:default/${v}`;
+  return normalizedEntityRef(value) ?? lower(value.trim());
 }
 
 /**
- * The owner of a fleet cluster as a lower-case catalog entity ref: the model's `owner`, or else
- * the Cluster's `kamaji-backstage.io/owner` label mapped by {@link ownerEntityRefFromLabel}.
+ * The owner of a fleet cluster as a normalised group entity ref (kamaji-common's
+ * `ownerEntityRef`): the model's `owner`, or else the Cluster's `kamaji-backstage.io/owner` label.
  *
  * @public
  */
 export function ownerEntityRefOf(cluster: FleetCluster): string | undefined {
   const raw = cluster.owner ?? cluster.labels?.[KAMAJI_LABELS.owner];
-  return raw ? ownerEntityRefFromLabel(raw) : undefined;
+  return ownerEntityRef(raw);
 }
 
 /**
@@ -58,7 +48,7 @@ export function matchesKamajiClusterFilter(
       const owner = ownerEntityRefOf(cluster);
       return (
         owner !== undefined &&
-        filter.values.some(v => ownerEntityRefFromLabel(v) === owner)
+        filter.values.some(v => ownerEntityRef(v) === owner)
       );
     }
     case 'role':
@@ -96,7 +86,7 @@ export function compileKamajiClusterCriteria(
   }
   const filter = criteria;
   if (filter.key === 'owner') {
-    const owners = new Set(filter.values.map(ownerEntityRefFromLabel));
+    const owners = new Set(filter.values.map(ownerEntityRef));
     return c => {
       const owner = ownerEntityRefOf(c);
       return owner !== undefined && owners.has(owner);

@@ -3,12 +3,42 @@
  * would report for the seeded demo fleet. Only the parts the actions read.
  */
 import {
+  AddonSet,
+  AddonSetKind,
   FleetSnapshot,
   IslandNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { LocalControlPlane } from '@internal/test-kube';
 import { KubeObjectClient } from '../kube/ObjectClient';
+
+const ADDON_KINDS: Array<[string, AddonSetKind]> = [
+  ['config.projectsveltos.io/v1beta1', 'ClusterProfile'],
+  ['addons.cluster.x-k8s.io/v1alpha1', 'HelmChartProxy'],
+  ['addons.cluster.x-k8s.io/v1beta2', 'ClusterResourceSet'],
+];
+
+/** The addon sets of the management cluster, with the selector the actions check names against. */
+async function readAddonSets(central: KubeObjectClient): Promise<AddonSet[]> {
+  const sets: AddonSet[] = [];
+  for (const [apiVersion, kind] of ADDON_KINDS) {
+    for (const o of (await central.list(apiVersion, kind)) ?? []) {
+      const ns = o.metadata.namespace;
+      sets.push({
+        id: `central/${kind}/${ns ?? '_'}/${o.metadata.name}`,
+        kind,
+        name: o.metadata.name,
+        namespace: ns,
+        managementCluster: 'central',
+        selector: (o as any).spec?.clusterSelector ?? {},
+        contents: [],
+        matchingClusterIds: [],
+        health: { status: 'healthy', reasons: [] },
+      });
+    }
+  }
+  return sets;
+}
 
 export async function fleetFromPlane(
   plane: LocalControlPlane,
@@ -94,7 +124,7 @@ export async function fleetFromPlane(
       ],
       islands,
       tenants: [],
-      addonSets: [],
+      addonSets: await readAddonSets(central),
     };
   };
   await refresh();

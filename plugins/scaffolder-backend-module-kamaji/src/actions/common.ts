@@ -1,6 +1,7 @@
 import {
   AuthService,
   BackstageCredentials,
+  DiscoveryService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -10,12 +11,14 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   FleetSnapshot,
+  isOwnerAmong,
   kamajiClusterCreatePermission,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiScaffolderSettings } from '../render/settings';
 import { Zod } from '../render/schemas';
-import { OwnerRef, Problems, shown } from '../render/validation';
+import { FieldError, OwnerRef, Problems, shown } from '../render/validation';
 import { KubeObject, Provenance, toYaml } from '../render/objects';
 import {
   ObjectClient,
@@ -41,6 +44,8 @@ export interface KamajiActionDeps {
   auth: AuthService;
   catalog: CatalogService;
   settings: KamajiScaffolderSettings;
+  /** Finds the kamaji backend's REST API (`kamaji:upgradeplan:create` calls it as the user). */
+  discovery?: DiscoveryService;
   /** How to talk to a cluster; tests swap it. Default: @kubernetes/client-node. */
   clientFactory?: ObjectClientFactory;
   /** Waits between polls of `kamaji:cluster:wait`; tests swap it. */
@@ -72,6 +77,11 @@ export async function authorizeCreate(
     );
   }
   return credentials;
+}
+
+/** Tells the user, in the task log, what was read differently from how it was written. */
+export function logNotes(ctx: AnyContext, notes: FieldError[]): void {
+  for (const n of notes) ctx.logger.warn(`Note: ${n.path}: ${n.message}`);
 }
 
 /** The user entity ref of the task's initiator, for the requested-by annotation. */
@@ -130,14 +140,11 @@ export async function checkOwnerAllowed(
     );
   }
   const info = await deps.userInfo.getUserInfo(credentials);
-  const mine = new Set(
-    info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
-  );
   const admin = deps.settings.fleetAdminGroups.some(g =>
-    mine.has(g.toLocaleLowerCase('en-US')),
+    isOwnerAmong(g, info.ownershipEntityRefs),
   );
-  if (!admin && !mine.has(owner.entityRef.toLocaleLowerCase('en-US'))) {
-    const groups = info.ownershipEntityRefs.filter(r => r.startsWith('group:'));
+  if (!admin && !isOwnerAmong(owner.entityRef, info.ownershipEntityRefs)) {
+    const groups = info.ownershipEntityRefs.filter(r => ownerEntityRef(r));
     throw new NotAllowedError(
       `owner: you may only create clusters owned by one of your own groups (${
         groups.length ? groups.join(', ') : 'you are in no group'

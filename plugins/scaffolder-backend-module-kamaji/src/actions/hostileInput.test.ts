@@ -9,6 +9,7 @@ import {
   FakeObjectClient,
   actionFailure,
   makeDeps,
+  runAction,
 } from '../__testUtils__/fakes';
 import { createTenantCreateAction } from './tenantCreate';
 import { createIslandCreateAction } from './islandCreate';
@@ -90,7 +91,8 @@ const NOT_A_LABEL: unknown[] = [
 
 const BAD_VERSIONS: unknown[] = [
   'v1.34',
-  '1.34.2',
+  '1.34',
+  'V1.34.2',
   'v1.34.2-rc.1',
   'v1.34.2+k3s1',
   'v2.0.0',
@@ -247,7 +249,6 @@ const cases: Case[] = [
     field: 'owner',
     value,
   })),
-  { action: 'tenant', field: 'workerPools', value: [] },
   { action: 'tenant', field: 'workerPools', value: 'edge' },
   {
     action: 'tenant',
@@ -268,7 +269,22 @@ const cases: Case[] = [
     path: 'workerPools[0].image',
   },
   { action: 'tenant', field: 'addonSets', value: 'observability' },
+  // An addon set that does not exist is an error (nothing created), not a warning in the log.
+  {
+    action: 'tenant',
+    field: 'addonSets',
+    value: ['observability', 'observabilty'],
+    path: 'addonSets[1]',
+  },
+  {
+    action: 'tenant',
+    field: 'addonSets',
+    value: ['edge-baseline'],
+    path: 'addonSets[0]',
+  },
   { action: 'tenant', field: '__proto__', value: { admin: true } },
+  // A merge key that was not merged is named as one, not as a misspelt field.
+  { action: 'tenant', field: '<<', value: { controlPlaneReplicas: 2 } },
   {
     action: 'tenant',
     field: 'constructor',
@@ -384,6 +400,48 @@ describe('hostile input', () => {
       expect((deps.client as FakeObjectClient).calls).toEqual([]);
     },
   );
+
+  it('reads a version written without its leading v, with a note in the task log', async () => {
+    const deps = makeDeps({ groups: ['group:default/platform-team'] });
+    const client = deps.client as FakeObjectClient;
+    const { logger } = await runAction(createTenantCreateAction(deps), {
+      ...tenant,
+      kubernetesVersion: '1.34.2',
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      "Note: kubernetesVersion: '1.34.2' has no leading 'v': read as 'v1.34.2'",
+    );
+    expect((client.all('KamajiControlPlane')[0] as any).spec.version).toBe(
+      'v1.34.2',
+    );
+  });
+
+  it('says a merge key that reached the input unmerged is a merge key', async () => {
+    const deps = makeDeps();
+    const e = await actionFailure(createTenantCreateAction(deps), {
+      ...tenant,
+      '<<': { controlPlaneReplicas: 2 },
+    });
+    expect(e.message).toContain('- <<: is a YAML merge key');
+    expect(e.message).not.toContain('check its spelling');
+  });
+
+  it('accepts merge keys in Helm values, which Helm merges too', () => {
+    const values =
+      'defaults: &d\n  replicas: 2\nserver:\n  <<: *d\n  port: 443\n';
+    const objects = renderAddonSet({
+      ...addonSet,
+      chart: { ...addonSet.chart, values },
+    });
+    expect(objects.length).toBeGreaterThan(0);
+    // Merged, not kept as a key: a merge source that is no mapping is an error naming the field.
+    expect(() =>
+      renderAddonSet({
+        ...addonSet,
+        chart: { ...addonSet.chart, values: 'server:\n  <<: 3\n' },
+      }),
+    ).toThrow(/- chart\.values: is not valid YAML: Merge sources must be maps/);
+  });
 
   it('rejects null values files in every render function', () => {
     for (const render of [renderTenantCluster, renderIsland, renderAddonSet]) {

@@ -4,6 +4,7 @@ import { createIslandCreateAction } from './islandCreate';
 import { createAddonSetCreateAction } from './addonSetCreate';
 import { createManifestsRenderAction } from './manifestsRender';
 import { createClusterWaitAction } from './clusterWait';
+import { createUpgradePlanCreateAction } from './upgradePlanCreate';
 
 export type { KamajiActionDeps } from './common';
 export { createTenantCreateAction } from './tenantCreate';
@@ -14,6 +15,7 @@ export {
   manifestsRenderInputSchema,
 } from './manifestsRender';
 export { createClusterWaitAction, clusterWaitInputSchema } from './clusterWait';
+export { createUpgradePlanCreateAction } from './upgradePlanCreate';
 
 /**
  * Every Kamaji scaffolder action.
@@ -27,5 +29,6 @@ export function createKamajiActions(deps: KamajiActionDeps) {
     createAddonSetCreateAction(deps),
     createManifestsRenderAction(deps),
     createClusterWaitAction(deps),
+    createUpgradePlanCreateAction(deps),
   ];
 }

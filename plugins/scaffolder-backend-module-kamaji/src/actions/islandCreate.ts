@@ -17,6 +17,7 @@ import {
   applyPrepared,
   authorizeCreate,
   checkCreateTarget,
+  logNotes,
   provenanceOf,
 } from './common';
 
@@ -30,6 +31,7 @@ export async function prepareIsland(
   credentials: BackstageCredentials,
 ): Promise<PreparedObjects> {
   const spec = parseIsland(input, deps.settings);
+  logNotes(ctx, spec.notes);
   const {
     snapshot,
     managementCluster: mc,

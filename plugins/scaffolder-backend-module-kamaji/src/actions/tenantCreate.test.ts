@@ -426,11 +426,6 @@ describe('kamaji:tenant:create', () => {
         "kubernetesVersion: must be a Kubernetes version like 'v1.35.2'",
       ],
       [
-        'version leading v',
-        { kubernetesVersion: '1.34.2' },
-        "kubernetesVersion: must start with 'v': write 'v1.34.2'",
-      ],
-      [
         'version too old',
         { kubernetesVersion: 'v1.30.14' },
         'kubernetesVersion: v1.30.14 is not supported: pick a version from v1.31 to v1.36',
@@ -461,11 +456,6 @@ describe('kamaji:tenant:create', () => {
         'dataStore: must be a DNS-1123 subdomain',
       ],
       [
-        'no worker pools',
-        { workerPools: [] },
-        'workerPools: must list 1 to 10 worker pools; got 0',
-      ],
-      [
         'too many worker pools',
         {
           workerPools: Array.from({ length: 11 }, (_, i) => ({
@@ -473,7 +463,7 @@ describe('kamaji:tenant:create', () => {
             replicas: 1,
           })),
         },
-        'workerPools: must list 1 to 10 worker pools; got 11',
+        'workerPools: must list at most 10 worker pools; got 11',
       ],
       [
         'pool name',
@@ -576,5 +566,26 @@ describe('kamaji:tenant:create', () => {
       expect(e.message).toContain(message);
       expect((deps.client as FakeObjectClient).calls).toEqual([]);
     });
+  });
+
+  it('refuses an addon set that does not exist, naming addonSets, and writes nothing', async () => {
+    const deps = makeDeps();
+    const e = await failure(deps, {
+      ...input,
+      addonSets: ['observability', 'ghost'],
+    });
+    expect(e.message).toContain(
+      "addonSets[1]: there is no addon set 'ghost' in management cluster central: pick one of cilium, observability, or create it first (kamaji:addonset:create)",
+    );
+    expect((deps.client as FakeObjectClient).writes).toEqual([]);
+  });
+
+  it('creates a control plane only tenant, without worker pools', async () => {
+    const deps = makeDeps();
+    const client = deps.client as FakeObjectClient;
+    await run(deps, { ...input, workerPools: [] });
+    expect(client.all('Cluster')).toHaveLength(1);
+    expect(client.all('KamajiControlPlane')).toHaveLength(1);
+    expect(client.all('MachineDeployment')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   FleetSnapshot,
+  addonSetOptInNames,
   clusterId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
@@ -33,6 +34,7 @@ import {
   applyPrepared,
   authorizeCreate,
   checkCreateTarget,
+  logNotes,
   provenanceOf,
 } from './common';
 
@@ -175,18 +177,33 @@ export async function checkTenantAgainstFleet(
       );
     }
   }
-  const known = new Set(
-    snapshot.addonSets
-      .filter(a => a.managementCluster === managementCluster)
-      .map(a => a.name),
-  );
-  for (const set of spec.addonSets) {
-    if (!known.has(set)) {
-      logger.warn(
-        `Addon set '${set}' is not known in ${managementCluster} yet: the label is set, and the cluster gets the addons once an addon set selects it`,
+  checkAddonSetsExist(spec.addonSets, snapshot, managementCluster, problems);
+}
+
+/**
+ * Every addon set a cluster opts in to must exist in its management cluster (an addon set that
+ * selects by `addons.kamaji-backstage.io/<name>: enabled`): a misspelt name would leave a label
+ * that no addon set ever selects.
+ */
+export function checkAddonSetsExist(
+  addonSets: string[],
+  snapshot: FleetSnapshot,
+  managementCluster: string,
+  problems: Problems,
+): void {
+  const known = addonSetOptInNames(snapshot.addonSets, managementCluster);
+  addonSets.forEach((name, i) => {
+    if (!known.includes(name)) {
+      problems.add(
+        `addonSets[${i}]`,
+        `there is no addon set ${shown(
+          name,
+        )} in management cluster ${managementCluster}: pick one of ${
+          known.join(', ') || '(no addon sets yet)'
+        }, or create it first (kamaji:addonset:create)`,
       );
     }
-  }
+  });
 }
 
 /** An existing cluster may be moved one minor version up, never down. */
@@ -228,6 +245,7 @@ export async function prepareTenant(
   credentials: BackstageCredentials,
 ): Promise<PreparedObjects> {
   const spec = parseTenantCluster(input, deps.settings);
+  logNotes(ctx, spec.notes);
   const {
     snapshot,
     managementCluster: mc,

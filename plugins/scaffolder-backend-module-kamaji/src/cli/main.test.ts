@@ -84,7 +84,37 @@ describe('kamaji-render', () => {
     });
   });
 
+  it('merges YAML merge keys (<<: *anchor) in values files', async () => {
+    const t = io({
+      'merge.yaml': `name: shop-42
+island: island-b
+kubernetesVersion: v1.34.2
+workerPools:
+  - &edge
+    name: edge
+    replicas: 3
+  - <<: *edge
+    name: edge-spare
+owner: team-retail
+`,
+    });
+    expect(await main(['render', 'tenant', 'merge.yaml'], t.io)).toBe(0);
+    const pools = parseAllDocuments(t.out.join(''))
+      .map(d => d.toJS())
+      .filter(o => o.kind === 'MachineDeployment');
+    expect(pools.map(p => [p.metadata.name, p.spec.replicas])).toEqual([
+      ['shop-42-edge', 3],
+      ['shop-42-edge-spare', 3],
+    ]);
+    expect(t.err).toEqual([]);
+  });
+
   it.each([
+    [
+      ['render', 'tenant', 'bad-merge.yaml'],
+      1,
+      "bad-merge.yaml is not valid YAML: Merge sources must be maps or map aliases (a merge key takes an anchored mapping or a list of them, e.g. '<<: *defaults')",
+    ],
     [
       ['render', 'tenant', 'bad.yaml'],
       1,
@@ -110,6 +140,10 @@ describe('kamaji-render', () => {
       'v.yaml': tenant,
       'bad.yaml': tenant.replace('shop-42', 'Shop 42'),
       'broken.yaml': 'name: [shop',
+      'bad-merge.yaml': tenant.replace(
+        '  - name: edge\n    replicas: 2\n',
+        '  - <<: 3\n',
+      ),
       'bad-config.yaml':
         'kamaji:\n  scaffolder:\n    kubernetesVersions:\n      max: latest\n',
     });

@@ -45,7 +45,12 @@ function readYaml(io: Io, path: string, what: string): unknown {
       `cannot read the ${what} ${path}: ${e?.code ?? e?.message ?? e}`,
     );
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // Merge keys (`<<: *defaults`) are YAML 1.1, which Helm and kubectl read too: merged here as well.
+  const doc = parseDocument(text, {
+    prettyErrors: true,
+    uniqueKeys: true,
+    merge: true,
+  });
   if (doc.errors.length) {
     throw new Error(
       `${path} is not valid YAML:\n${doc.errors
@@ -53,7 +58,13 @@ function readYaml(io: Io, path: string, what: string): unknown {
         .join('\n')}`,
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (e: any) {
+    throw new Error(
+      `${path} is not valid YAML: ${e?.message ?? e} (a merge key takes an anchored mapping or a list of them, e.g. '<<: *defaults')`,
+    );
+  }
 }
 
 /**

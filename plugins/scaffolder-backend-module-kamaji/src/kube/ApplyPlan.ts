@@ -2,6 +2,7 @@ import {
   KAMAJI_ANNOTATIONS,
   KAMAJI_FIELD_MANAGER,
   KAMAJI_LABELS,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { InputError } from '@backstage/errors';
 import { KubeObject, describeObject } from '../render/objects';
@@ -173,7 +174,11 @@ export class ApplyPlan {
       }
       const want = object.metadata.labels?.[KAMAJI_LABELS.owner];
       const have = existing.metadata.labels?.[KAMAJI_LABELS.owner];
-      if (want !== undefined && have !== undefined && want !== have) {
+      if (
+        want !== undefined &&
+        have !== undefined &&
+        ownerEntityRef(want) !== ownerEntityRef(have)
+      ) {
         problems.push(
           `${what} already exists and belongs to '${have}', not '${want}': pick another name`,
         );

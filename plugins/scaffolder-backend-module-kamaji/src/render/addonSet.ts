@@ -133,7 +133,7 @@ function checkValues(problems: Problems, path: string, value: string) {
   // checked once they are filled in, so such values are passed on unchecked.
   if (value.includes('{{')) return;
   try {
-    const doc = parse(value);
+    const doc = parse(value, { merge: true });
     if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
       problems.add(
         path,
@@ -165,7 +165,7 @@ function checkManifests(problems: Problems, path: string, value: string) {
     );
     return;
   }
-  const docs = parseAllDocuments(value);
+  const docs = parseAllDocuments(value, { merge: true });
   const list = Array.isArray(docs) ? docs : [docs];
   let objects = 0;
   list.forEach((doc, i) => {

@@ -22,6 +22,7 @@ import {
   checkLabelValue,
   checkOwner,
   zodProblems,
+  type FieldError,
 } from './validation';
 import { KubeObject, meta, provenanceAnnotations } from './objects';
 import { RenderOptions } from './tenant';
@@ -46,6 +47,8 @@ export interface IslandSpec {
   podCidr: string;
   serviceCidr: string;
   serviceDomain: string;
+  /** What was read differently from how it was written (a version without its leading `v`), for the task log. */
+  notes: FieldError[];
 }
 
 /** The addon set that installs Kamaji on one island: `<island>-kamaji`. @public */
@@ -127,6 +130,7 @@ export function parseIsland(
     podCidr,
     serviceCidr,
     serviceDomain,
+    notes: problems.notes,
   };
 }
 

@@ -156,6 +156,26 @@ describe('renderTenantCluster', () => {
     ]);
   });
 
+  it('renders a control plane only tenant (no worker pools; edge nodes join later)', () => {
+    const kinds = renderTenantCluster({ ...tenant, workerPools: [] }).map(
+      o => o.kind,
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining(['Cluster', 'KamajiControlPlane']),
+    );
+    expect(kinds).not.toContain('MachineDeployment');
+    expect(kinds).not.toContain('KubeadmConfigTemplate');
+    expect(() =>
+      renderTenantCluster({
+        ...tenant,
+        workerPools: Array.from({ length: 11 }, (_, i) => ({
+          name: `p${i}`,
+          replicas: 1,
+        })),
+      }),
+    ).toThrow('- workerPools: must list at most 10 worker pools; got 11');
+  });
+
   it('obeys the v1beta2 schema style: no empty strings, lists or objects', () => {
     for (const input of [
       tenant,
@@ -252,7 +272,7 @@ describe('renderTenantCluster', () => {
       renderTenantCluster({
         ...tenant,
         name: 'Shop_42',
-        kubernetesVersion: '1.34.2',
+        kubernetesVersion: '1.34',
         podCidr: '10.96.0.0/12',
         workerPools: [
           { name: 'a', replicas: 1 },
@@ -271,7 +291,7 @@ describe('renderTenantCluster', () => {
       'serviceCidr',
     ]);
     expect(error!.message).toContain("(try 'shop-42')");
-    expect(error!.message).toContain("write 'v1.34.2'");
+    expect(error!.message).toContain("like 'v1.35.2' ('v', then 1.MINOR.PATCH; no pre-releases); got '1.34'");
   });
 });
 

@@ -107,7 +107,7 @@ export function makeTenantClusterInputSchema(z: Zod) {
       workerPools: z
         .array(workerPoolSchema)
         .describe(
-          'Worker pools, one MachineDeployment each (1 to 10). Bootstrap and machine templates come from the island profile.',
+          'Worker pools, one MachineDeployment each (0 to 10; none for a control plane only, whose edge nodes join later). Bootstrap and machine templates come from the island profile.',
         ),
       addonSets: z
         .array(z.string())

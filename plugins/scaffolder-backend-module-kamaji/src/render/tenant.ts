@@ -28,6 +28,7 @@ import {
   pathOf,
   shown,
   zodProblems,
+  type FieldError,
 } from './validation';
 import {
   KubeObject,
@@ -58,6 +59,8 @@ export interface TenantClusterSpec {
   podCidr: string;
   serviceCidr: string;
   serviceDomain: string;
+  /** What was read differently from how it was written (a version without its leading `v`), for the task log. */
+  notes: FieldError[];
 }
 
 /**
@@ -144,13 +147,11 @@ export function parseTenantCluster(
   const dataStore = input.dataStore ?? 'default';
   checkDnsSubdomain(problems, 'dataStore', dataStore);
 
-  if (
-    input.workerPools.length < 1 ||
-    input.workerPools.length > limits.workerPools
-  ) {
+  // No pool is fine: a control plane only, whose edge nodes join later.
+  if (input.workerPools.length > limits.workerPools) {
     problems.add(
       'workerPools',
-      `must list 1 to ${limits.workerPools} worker pools; got ${input.workerPools.length}`,
+      `must list at most ${limits.workerPools} worker pools; got ${input.workerPools.length}`,
     );
   }
   input.workerPools.forEach((pool, i) => {
@@ -222,6 +223,7 @@ export function parseTenantCluster(
     podCidr,
     serviceCidr,
     serviceDomain,
+    notes: problems.notes,
   };
 }
 

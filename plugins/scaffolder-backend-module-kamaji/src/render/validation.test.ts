@@ -76,6 +76,8 @@ describe('checkOwner', () => {
     ['group:team-retail', 'group:default/team-retail', 'team-retail'],
     ['Group:default/team-retail', 'group:default/team-retail', 'team-retail'],
     ['group:edge/team-retail', 'group:edge/team-retail', 'edge.team-retail'],
+    ['group:Default/Team-Retail', 'group:default/team-retail', 'team-retail'],
+    ['Team-Retail', 'group:default/team-retail', 'team-retail'],
   ])('%s', (text, entityRef, labelValue) => {
     expect(checkOwner(new Problems(), 'owner', text)).toMatchObject({
       entityRef,

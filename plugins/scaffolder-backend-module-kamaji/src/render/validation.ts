@@ -2,6 +2,8 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import {
   checkSupportedKubernetesVersion,
+  parseClusterOwner,
+  type ClusterOwner,
   parseKubernetesVersion as parseCommonKubernetesVersion,
   quoteForMessage,
   type KubernetesVersion as CommonKubernetesVersion,
@@ -39,12 +41,17 @@ export class KamajiInputError extends InputError {
   }
 }
 
-/** Collects field errors while validating. */
+/** Collects field errors while validating, and notes on what was read differently from how it was written. */
 export class Problems {
   readonly list: FieldError[] = [];
+  readonly notes: FieldError[] = [];
 
   add(path: string, message: string): void {
     this.list.push({ path, message });
+  }
+
+  note(path: string, message: string): void {
+    this.notes.push({ path, message });
   }
 
   get empty(): boolean {
@@ -142,7 +149,9 @@ export function zodProblems(
         for (const key of issue.keys) {
           problems.add(
             pathOf(...issue.path, key),
-            'is not a known field: remove it, or check its spelling against the documented fields',
+            key === '<<'
+              ? "is a YAML merge key that reached the input unmerged: kamaji-render merges them in values files (e.g. '<<: *defaults'); where they are not merged, write the fields out"
+              : 'is not a known field: remove it, or check its spelling against the documented fields',
           );
         }
         break;
@@ -334,7 +343,10 @@ export function compareVersions(
 /** The supported range of Kubernetes minor versions, inclusive (defined in kamaji-common). @public */
 export type VersionRange = KubernetesVersionRange;
 
-/** Checks the format `v1.MINOR.PATCH` and the supported range (the rule the version picker uses too). */
+/**
+ * Checks the format `v1.MINOR.PATCH` and the supported range (the rule the version picker uses
+ * too); a version without its leading `v` is read with it, and a note says so.
+ */
 export function checkKubernetesVersion(
   problems: Problems,
   path: string,
@@ -346,6 +358,7 @@ export function checkKubernetesVersion(
     problems.add(path, checked.problem);
     return undefined;
   }
+  if (checked.note) problems.note(path, checked.note);
   return checked.version;
 }
 
@@ -546,60 +559,19 @@ export function checkClusterNetwork(
 // ---------------------------------------------------------------------------------------------
 // Owners (catalog group references)
 
-/** A catalog group reference, normalised. @public */
-export interface OwnerRef {
-  /** `group:<namespace>/<name>`. */
-  entityRef: string;
-  namespace: string;
-  name: string;
-  /** The value of the `kamaji-backstage.io/owner` label: the name, or `<namespace>.<name>` outside the default namespace. */
-  labelValue: string;
-}
+/** A catalog group reference, normalised (the one owner parser of kamaji-common). @public */
+export type OwnerRef = ClusterOwner;
 
-const ENTITY_NAME = /^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$/;
-
-/** Parses `group:ns/name`, `group:name` or `name` into a group reference and checks it fits the owner label. */
+/** Parses an owner (`group:ns/name`, `group:name`, `name` or `ns.name`, any case) into its normalised group. */
 export function checkOwner(
   problems: Problems,
   path: string,
   value: string,
 ): OwnerRef | undefined {
-  const m = /^(?:([A-Za-z]+):)?(?:([^/:]+)\/)?([^/:]+)$/.exec(value);
-  const fix =
-    "give a catalog group as 'group:default/team-retail' or just 'team-retail'";
-  if (!m) {
-    problems.add(path, `${fix}; got ${shown(value)}`);
+  const owner = parseClusterOwner(value);
+  if ('problem' in owner) {
+    problems.add(path, owner.problem);
     return undefined;
   }
-  const [, kind, ns = 'default', name] = m;
-  if (kind && kind.toLocaleLowerCase('en-US') !== 'group') {
-    problems.add(
-      path,
-      `must be a group, not a ${kind.toLocaleLowerCase('en-US')}: ${fix}`,
-    );
-    return undefined;
-  }
-  if (
-    !ENTITY_NAME.test(name) ||
-    name.length > 63 ||
-    !ENTITY_NAME.test(ns) ||
-    ns.length > 63
-  ) {
-    problems.add(path, `${fix}; got ${shown(value)}`);
-    return undefined;
-  }
-  const labelValue = ns === 'default' ? name : `${ns}.${name}`;
-  if (labelValue.length > 63) {
-    problems.add(
-      path,
-      `'${ns}.${name}' is longer than the 63 characters a label value may have: use a group with a shorter name`,
-    );
-    return undefined;
-  }
-  return {
-    entityRef: `group:${ns}/${name}`,
-    namespace: ns,
-    name,
-    labelValue,
-  };
+  return owner;
 }

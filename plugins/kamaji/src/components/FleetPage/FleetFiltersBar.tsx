@@ -6,7 +6,10 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
-import type { HealthStatus } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  ownerEntityRef,
+  type HealthStatus,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse } from '../../api/types';
 import { HEALTH_LABEL } from '../common/HealthBadge';
 import {
@@ -101,7 +104,7 @@ export function FleetFiltersBar(props: {
   const owners = [
     ...new Set(
       [...snapshot.islands, ...snapshot.tenants]
-        .map(n => n.owner)
+        .map(n => ownerEntityRef(n.owner))
         .filter((o): o is string => !!o),
     ),
   ].sort();

@@ -50,6 +50,13 @@ describe('fleet view model', () => {
     expect(a.tenants.map(t => t.name)).toEqual(['line-2']);
     expect(a.counts.healthy).toBe(2);
     expect(v.shownTenants).toBe(3);
+    for (const owner of ['Team-Retail', 'group:Default/Team-Retail']) {
+      const same = buildFleetView(
+        sampleFleet(),
+        filtersFromParams(new URLSearchParams({ owner })),
+      );
+      expect(same.shownTenants).toBe(3);
+    }
     const byVersion = buildFleetView(
       sampleFleet(),
       filtersFromParams(new URLSearchParams('version=v1.35')),

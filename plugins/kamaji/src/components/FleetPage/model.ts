@@ -6,6 +6,7 @@ import {
   type IslandNode,
   type ManagementClusterNode,
   type TenantNode,
+  ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse } from '../../api/types';
 
@@ -115,11 +116,10 @@ export function lastSeenAt(
   );
 }
 
+/** Any written form of the same group matches (kamaji-common's owner parser). */
 function ownerMatches(owner: string | undefined, wanted: string): boolean {
-  if (!owner) return false;
-  const w = wanted.toLocaleLowerCase('en-US');
-  const o = owner.toLocaleLowerCase('en-US');
-  return o === w || o.endsWith(`/${w}`);
+  const o = ownerEntityRef(owner);
+  return o !== undefined && o === ownerEntityRef(wanted);
 }
 
 /** `v1.34` matches v1.34.2, not v1.340.0 (per component, like the backend's filter). */

@@ -14,7 +14,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-function render() {
+function render(path?: string) {
   const client = new KamajiClient({
     discoveryApi: { getBaseUrl: async () => BASE },
     fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
@@ -23,6 +23,7 @@ function render() {
     <TestApiProvider apis={[[kamajiApiRef, client]]}>
       <UpgradesContent />
     </TestApiProvider>,
+    path ? { routeEntries: [path] } : undefined,
   );
 }
 
@@ -71,6 +72,26 @@ describe('UpgradesContent', () => {
       within(refused).getByText(/not a declared tenant/),
     ).toBeInTheDocument();
     expect(within(plan).getByRole('button', { name: 'start' })).toBeEnabled();
+  });
+
+  it('opens the plan named in ?plan= (the link of the upgrade plan template)', async () => {
+    const draft = recorded.upgradePlanDraft();
+    server.use(
+      http.get(`${BASE}/v1/upgrade-plans`, () =>
+        HttpResponse.json({
+          items: [],
+          page: { total: 0, offset: 0, limit: 50 },
+        }),
+      ),
+      http.get(`${BASE}/v1/upgrade-plans/${draft.id}`, () =>
+        HttpResponse.json(draft),
+      ),
+    );
+    await render(`/?plan=${draft.id}`);
+    const plan = await screen.findByRole('region', {
+      name: `Upgrade plan to ${draft.version}`,
+    });
+    expect(within(plan).getByText('draft')).toBeInTheDocument();
   });
 
   it('starts a plan and follows it, then aborts it', async () => {

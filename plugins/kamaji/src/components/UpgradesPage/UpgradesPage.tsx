@@ -6,6 +6,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useSearchParams } from 'react-router-dom';
 import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
@@ -179,11 +180,17 @@ function usePlan(id: string | undefined, onError: (e: Error) => void) {
   return { plan, refresh };
 }
 
-/** Fleet upgrade plans without page chrome: create one with its preview, list them, run one. */
+/**
+ * Fleet upgrade plans without page chrome: create one with its preview, list them, run one.
+ * `?plan=<id>` opens that plan (the link the fleet upgrade plan template gives).
+ */
 export function UpgradesContent() {
   const api = useApi(kamajiApiRef);
+  const [searchParams] = useSearchParams();
   const [plans, setPlans] = useState<UpgradePlan[]>([]);
-  const [selected, setSelected] = useState<string>();
+  const [selected, setSelected] = useState<string | undefined>(
+    searchParams.get('plan') ?? undefined,
+  );
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const onError = useCallback((e: Error) => setError(e), []);

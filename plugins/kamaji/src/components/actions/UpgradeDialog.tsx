@@ -20,8 +20,9 @@ export function declaredVersion(tenant: TenantNode): string | undefined {
 }
 
 function describe(result: UpgradeClusterResult): string {
+  const notes = (result.notes ?? []).map(n => ` Note: ${n}.`).join('');
   if (!result.changed) {
-    return `Nothing to change: ${result.cluster} already declares ${result.version}.`;
+    return `Nothing to change: ${result.cluster} already declares ${result.version}.${notes}`;
   }
   const cp = result.controlPlane
     ? ` Control plane ${result.controlPlane.from ?? '?'} → ${
@@ -31,7 +32,7 @@ function describe(result: UpgradeClusterResult): string {
   const pools = result.workerPools.length
     ? ` Worker pools: ${result.workerPools.map(p => p.name).join(', ')}.`
     : '';
-  return `Upgrade of ${result.cluster} to ${result.version} started.${cp}${pools}`;
+  return `Upgrade of ${result.cluster} to ${result.version} started.${cp}${pools}${notes}`;
 }
 
 /** Asks for the target Kubernetes version of a tenant and sends the upgrade. */

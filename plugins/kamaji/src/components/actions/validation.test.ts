@@ -9,6 +9,7 @@ describe('upgradeVersionError', () => {
     ['v1.34.2', 'v1.34.3'],
     ['v1.34.2', ' v1.35.0 '],
     ['1.34.2', 'v1.35.1'],
+    ['v1.34.2', '1.35.0'],
     [undefined, 'v1.36.0'],
   ])('accepts %p → %p', (current, input) => {
     expect(upgradeVersionError(current, input)).toBeUndefined();
@@ -16,7 +17,6 @@ describe('upgradeVersionError', () => {
 
   it.each([
     ['v1.34.2', '', /version is required/],
-    ['v1.34.2', '1.35.0', /leading "v"/],
     ['v1.34.2', 'v1.35', /semver form/],
     ['v1.34.2', 'latest', /semver form/],
     ['v1.34.2', 'v1.34.1', /downgrades are not supported/],

@@ -4,11 +4,14 @@ import type {
 } from '@backstage/plugin-scaffolder-react';
 import {
   KAMAJI_LABELS,
+  addonSetOptInName,
+  addonSetOptInNames,
   isDnsLabel,
   type AddonSet,
   type LabelSelector,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { useFleetForPicker } from './fleetOverview';
+import { kamajiApiRef } from '../../api/KamajiApi';
+import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
 
@@ -30,31 +33,12 @@ export function selectorSummary(selector: LabelSelector): string {
   return parts.length ? parts.join(', ') : 'every cluster';
 }
 
-/**
- * The name a tenant opts in with (`addons.kamaji-backstage.io/<name>: enabled`, what
- * `kamaji:tenant:create` takes in `addonSets`), when the addon set selects by that label.
- */
-export function optInName(selector: LabelSelector): string | undefined {
-  const prefix = KAMAJI_LABELS.addonSetPrefix;
-  const fromLabels = Object.entries(selector.matchLabels ?? {}).find(
-    ([k, v]) => k.startsWith(prefix) && v === 'enabled',
-  );
-  if (fromLabels) return fromLabels[0].slice(prefix.length);
-  const fromExpression = (selector.matchExpressions ?? []).find(
-    e =>
-      e.key.startsWith(prefix) &&
-      e.operator === 'In' &&
-      (e.values ?? []).includes('enabled'),
-  );
-  return fromExpression?.key.slice(prefix.length);
-}
-
 /** One choice per opt-in name; addon sets that select by other labels cannot be chosen. */
 export function addonSetOptions(addonSets: AddonSet[]): PickerOption[] {
   const byName = new Map<string, AddonSet[]>();
   const others: AddonSet[] = [];
   for (const a of addonSets) {
-    const name = optInName(a.selector);
+    const name = addonSetOptInName(a.selector);
     if (name) byName.set(name, [...(byName.get(name) ?? []), a]);
     else others.push(a);
   }
@@ -111,17 +95,31 @@ export function AddonSetPicker(
   );
 }
 
+/** The opt-in names the fleet lists, or undefined when the fleet cannot be read here (the action checks). */
+async function knownOptInNames(
+  context: Parameters<CustomFieldValidator<string[] | string, {}>>[2],
+): Promise<string[] | undefined> {
+  const api = context.apiHolder.get(kamajiApiRef);
+  if (!api) return undefined;
+  try {
+    return addonSetOptInNames((await readFleet(api)).addonSets);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Each addon set is named as its opt-in label takes it (a DNS label), once. Names the fleet does
- * not list are allowed, as the action allows them: the label waits for an addon set to select it.
+ * Each addon set is named as its opt-in label takes it (a DNS label), once, and is one the fleet
+ * lists: as in the action, an addon set that does not exist is an error, not a label that waits.
  */
 export const addonSetPickerValidation: CustomFieldValidator<
   string[] | string,
   {}
-> = (value, validation, context) => {
+> = async (value, validation, context) => {
   const title = fieldTitle(context.schema, 'Addon sets');
   const names = ([] as unknown[]).concat(value ?? []);
   const seen = new Set<string>();
+  const valid: string[] = [];
   for (const name of names) {
     if (typeof name !== 'string' || !isDnsLabel(name)) {
       validation.addError(
@@ -135,6 +133,17 @@ export const addonSetPickerValidation: CustomFieldValidator<
       validation.addError(`${title}: '${name}' is listed twice: remove one`);
     } else {
       seen.add(name);
+      valid.push(name);
     }
+  }
+  if (!valid.length) return;
+  const known = await knownOptInNames(context);
+  if (!known) return;
+  for (const name of valid.filter(n => !known.includes(n))) {
+    validation.addError(
+      `${title}: there is no addon set '${name}' in the fleet: pick one of ${
+        known.join(', ') || '(none yet)'
+      }, or create it first (Addon set template)`,
+    );
   }
 };

@@ -5,6 +5,7 @@ import type {
 } from '@backstage/plugin-scaffolder-react';
 import {
   checkSupportedKubernetesVersion,
+  normalizeKubernetesVersion,
   parseKubernetesVersion,
   type KubernetesVersionRange,
 } from '@kamaji-backstage/plugin-kamaji-common';
@@ -46,14 +47,13 @@ export function versionChoices(
     ...(fleet?.tenants ?? []).map(t => t.versions.declared),
   ];
   for (const v of candidates) {
-    if (
-      typeof v !== 'string' ||
-      'problem' in checkSupportedKubernetesVersion(v, range)
-    )
-      continue;
-    if (!clusters.has(v)) clusters.set(v, 0);
+    if (typeof v !== 'string') continue;
+    const checked = checkSupportedKubernetesVersion(v, range);
+    if ('problem' in checked) continue;
+    if (!clusters.has(checked.version.text))
+      clusters.set(checked.version.text, 0);
   }
-  for (const v of inFleet) {
+  for (const v of inFleet.map(normalizeKubernetesVersion)) {
     if (v && clusters.has(v)) clusters.set(v, clusters.get(v)! + 1);
   }
   return [...clusters.entries()]

@@ -5,27 +5,24 @@ import {
   useApi,
 } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
-  parseEntityRef,
-  stringifyEntityRef,
-  type Entity,
-} from '@backstage/catalog-model';
+  isOwnerAmong,
+  ownerEntityRef,
+  parseClusterOwner,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   CustomFieldValidator,
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { PickerField, type PickerOption } from './PickerField';
-import { fieldTitle, isFleetAdmin, lower } from './pickerSettings';
+import { fieldTitle, isFleetAdmin } from './pickerSettings';
 
 /** The `ui:field` name of the owner picker. */
 export const OWNER_PICKER = 'KamajiOwnerPicker';
 
-function isGroupRef(ref: string): boolean {
-  return ref.toLocaleLowerCase('en-US').startsWith('group:');
-}
-
-function groupOption(group: Entity, mine: Set<string>): PickerOption {
+function groupOption(group: Entity, mine: string[]): PickerOption {
   const ref = stringifyEntityRef(group);
   const title =
     (group.spec as { profile?: { displayName?: string } } | undefined)?.profile
@@ -33,7 +30,7 @@ function groupOption(group: Entity, mine: Set<string>): PickerOption {
   return {
     value: ref,
     label: title ? `${title} (${ref})` : ref,
-    details: [mine.has(lower(ref)) ? 'one of your groups' : 'another team'],
+    details: [isOwnerAmong(ref, mine) ? 'one of your groups' : 'another team'],
   };
 }
 
@@ -44,7 +41,7 @@ function useOwnerChoices() {
   const configApi = useApi(configApiRef);
   return useAsyncRetry(async () => {
     const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
-    const mine = new Set(ownershipEntityRefs.map(lower));
+    const mine = ownershipEntityRefs;
     const admin = isFleetAdmin(configApi, ownershipEntityRefs);
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'Group' },
@@ -57,16 +54,16 @@ function useOwnerChoices() {
       ],
     });
     const groups = items
-      .filter(g => admin || mine.has(lower(stringifyEntityRef(g))))
+      .filter(g => admin || isOwnerAmong(stringifyEntityRef(g), mine))
       .sort((a, b) => {
         const own =
-          Number(mine.has(lower(stringifyEntityRef(b)))) -
-          Number(mine.has(lower(stringifyEntityRef(a))));
+          Number(isOwnerAmong(stringifyEntityRef(b), mine)) -
+          Number(isOwnerAmong(stringifyEntityRef(a), mine));
         return (
           own || stringifyEntityRef(a).localeCompare(stringifyEntityRef(b))
         );
       });
-    const ownGroups = ownershipEntityRefs.filter(isGroupRef);
+    const ownGroups = ownershipEntityRefs.filter(r => ownerEntityRef(r));
     return {
       admin,
       ownGroups,
@@ -84,7 +81,7 @@ export function OwnerPicker(props: FieldExtensionComponentProps<string, {}>) {
   const choices = useOwnerChoices();
   const { formData, onChange } = props;
   const firstOwn = choices.value?.options.find(o =>
-    choices.value!.ownGroups.some(g => lower(g) === lower(o.value)),
+    isOwnerAmong(o.value, choices.value!.ownGroups),
   )?.value;
 
   // Preselect once: a user who clears the field is not overruled.
@@ -120,31 +117,19 @@ export const ownerPickerValidation: CustomFieldValidator<string, {}> = async (
 ) => {
   if (!value) return;
   const title = fieldTitle(context.schema, 'Owner');
-  let ref: string;
-  try {
-    ref = stringifyEntityRef(
-      parseEntityRef(value, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    );
-  } catch {
-    validation.addError(
-      `${title}: '${value}' is not a catalog reference: pick a group, e.g. group:default/platform-team`,
-    );
+  const owner = parseClusterOwner(value);
+  if ('problem' in owner) {
+    validation.addError(`${title}: ${owner.problem}`);
     return;
   }
-  if (!isGroupRef(ref)) {
-    validation.addError(`${title}: '${value}' is not a Group: pick a group`);
-    return;
-  }
+  const ref = owner.entityRef;
   const identityApi = context.apiHolder.get(identityApiRef);
   const configApi = context.apiHolder.get(configApiRef);
   if (!identityApi || !configApi) return;
   const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
   if (isFleetAdmin(configApi, ownershipEntityRefs)) return;
-  if (!ownershipEntityRefs.some(r => lower(r) === lower(ref))) {
-    const own = ownershipEntityRefs.filter(isGroupRef);
+  if (!isOwnerAmong(ref, ownershipEntityRefs)) {
+    const own = ownershipEntityRefs.filter(r => ownerEntityRef(r));
     validation.addError(
       `${title}: you may only pick one of your own groups (${
         own.length ? own.join(', ') : 'you are in no group'

@@ -1,5 +1,6 @@
 import type { ConfigApi } from '@backstage/core-plugin-api';
 import {
+  isOwnerAmong,
   readKubernetesVersionRange,
   type KubernetesVersionRange,
 } from '@kamaji-backstage/plugin-kamaji-common';
@@ -26,15 +27,9 @@ export function isFleetAdmin(
   config: ConfigApi,
   ownershipEntityRefs: string[],
 ): boolean {
-  const mine = new Set(ownershipEntityRefs.map(lower));
   return (
     config.getOptionalStringArray('kamaji.scaffolder.fleetAdminGroups') ?? []
-  ).some(g => mine.has(lower(g)));
-}
-
-/** Entity refs compare case-insensitively. */
-export function lower(ref: string): string {
-  return ref.toLocaleLowerCase('en-US');
+  ).some(g => isOwnerAmong(g, ownershipEntityRefs));
 }
 
 /** The field's title for messages ("Island: …"), or its name when the template gives none. */

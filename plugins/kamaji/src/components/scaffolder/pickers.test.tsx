@@ -312,9 +312,10 @@ describe('KubernetesVersionPicker', () => {
     expect(
       await validate(kubernetesVersionPickerValidation, 'v1.34.2', ctx),
     ).toEqual([]);
+    // Without the leading v it is read with it (the action notes it in the task log).
     expect(
       await validate(kubernetesVersionPickerValidation, '1.34.2', ctx),
-    ).toEqual(["Kubernetes version: must start with 'v': write 'v1.34.2'"]);
+    ).toEqual([]);
     expect(
       await validate(kubernetesVersionPickerValidation, 'v1.38.0', ctx),
     ).toEqual([
@@ -370,15 +371,21 @@ describe('AddonSetPicker', () => {
     expect(data.addonSets).toBe('cilium');
   });
 
-  it('validates names and duplicates', async () => {
+  it('validates names, duplicates and that the addon set exists', async () => {
+    serveFleet();
     const ctx = { apis: pickerApis(), title: 'Addon sets' };
+    expect(
+      await validate(addonSetPickerValidation, ['observability'], ctx),
+    ).toEqual([]);
     expect(
       await validate(
         addonSetPickerValidation,
         ['observability', 'new-set'],
         ctx,
       ),
-    ).toEqual([]);
+    ).toEqual([
+      "Addon sets: there is no addon set 'new-set' in the fleet: pick one of cilium, observability, or create it first (Addon set template)",
+    ]);
     expect(
       await validate(
         addonSetPickerValidation,
@@ -460,6 +467,12 @@ describe('OwnerPicker', () => {
     ).toEqual([]);
     expect(
       await validate(ownerPickerValidation, 'user:default/alice', retail),
-    ).toEqual(["Owner: 'user:default/alice' is not a Group: pick a group"]);
+    ).toEqual([
+      "Owner: must be a group, not a user: give a catalog group as 'group:default/team-retail' or just 'team-retail'",
+    ]);
+    // Every written form of the user's group is the same group (kamaji-common's owner parser).
+    for (const form of ['Team-Retail', 'group:Default/Team-Retail']) {
+      expect(await validate(ownerPickerValidation, form, retail)).toEqual([]);
+    }
   });
 });
