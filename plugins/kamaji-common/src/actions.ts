@@ -71,3 +71,71 @@ export interface DeleteClusterResult {
   cluster: string;
   deleting: boolean;
 }
+
+/**
+ * One field an action would change, as the API server's dry run answered it: `from` is the
+ * stored value, `to` the value the server would store (after defaulting and admission).
+ * A missing `from`/`to` means the field is absent before/after.
+ *
+ * @public
+ */
+export interface FieldChange {
+  /** JSON pointer into the object, e.g. `/spec/version`. */
+  path: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+/**
+ * One object an action would patch, with the fields that change.
+ *
+ * @public
+ */
+export interface ObjectChange {
+  kind: string;
+  namespace: string;
+  name: string;
+  changes: FieldChange[];
+}
+
+/**
+ * An object that goes with a deleted cluster.
+ *
+ * @public
+ */
+export interface DependentObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Where it lives: the management cluster's name, or the id of the island hosting it. */
+  location: string;
+  /** Why it goes, in words, e.g. `worker pool`, `kubeconfig`. */
+  role: string;
+}
+
+/**
+ * The answer of a preview route (`POST …/upgrade/preview`, `…/scale/preview`,
+ * `…/delete/preview`): what the action would answer, with every write sent to the management
+ * cluster with `dryRun=All` (nothing is stored). A write the API server refuses makes the
+ * preview fail with the server's own message instead.
+ *
+ * @public
+ */
+export interface ActionPreview<R> {
+  dryRun: true;
+  /** What the action would answer. */
+  result: R;
+  /** The objects that would be patched, field by field. */
+  changes: ObjectChange[];
+  /** For a delete: the objects that go with the cluster. */
+  dependents?: DependentObject[];
+  /** What the preview could not look at, in words (e.g. Secrets the backend may not list). */
+  notes?: string[];
+}
+
+/** @public */
+export type UpgradeClusterPreview = ActionPreview<UpgradeClusterResult>;
+/** @public */
+export type ScaleClusterPreview = ActionPreview<ScaleClusterResult>;
+/** @public */
+export type DeleteClusterPreview = ActionPreview<DeleteClusterResult>;

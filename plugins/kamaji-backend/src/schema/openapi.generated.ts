@@ -443,6 +443,183 @@ export const spec = {
         },
       },
     },
+    '/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade/preview': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'PreviewUpgradeCluster',
+        summary: 'What UpgradeCluster would change, dry-run by the API server.',
+        description:
+          "Permission `kamaji.cluster.upgrade`.\nSame permission, checks and writes as the action, with every write sent to the\nmanagement cluster with `dryRun=All`: nothing is stored and nothing is audited. A write\nthe API server refuses answers 400 with the server's own message (field causes included).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpgradeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What the action would do; nothing was changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '502': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/clusters/{managementCluster}/{namespace}/{name}/scale/preview': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'PreviewScaleCluster',
+        summary: 'What ScaleCluster would change, dry-run by the API server.',
+        description:
+          "Permission `kamaji.cluster.scale`.\nSame permission, checks and writes as the action, with every write sent to the\nmanagement cluster with `dryRun=All`: nothing is stored and nothing is audited. A write\nthe API server refuses answers 400 with the server's own message (field causes included).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ScaleRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What the action would do; nothing was changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScalePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '502': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'PreviewDeleteCluster',
+        summary:
+          'What DeleteCluster would delete - the Cluster (dry-run) and the objects that go with it.',
+        description:
+          "Permission `kamaji.cluster.delete`; no confirmation needed (nothing is deleted).\nSame permission, checks and writes as the action, with every write sent to the\nmanagement cluster with `dryRun=All`: nothing is stored and nothing is audited. A write\nthe API server refuses answers 400 with the server's own message (field causes included).\n`dependents` lists the control plane, the TenantControlPlane on the island (as the fleet\nmodel last saw it), the infrastructure, worker pools, machines and Secrets; a list the\nbackend may not read becomes a `notes` entry.",
+        responses: {
+          '200': {
+            description: 'What the action would do; nothing was changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '502': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/v1/islands/{managementCluster}/{namespace}/{name}': {
       parameters: [
         {
@@ -2091,6 +2268,157 @@ export const spec = {
           },
           deleting: {
             type: 'boolean',
+          },
+        },
+      },
+      FieldChange: {
+        type: 'object',
+        required: ['path'],
+        description:
+          "One field as stored (`from`) and as the API server's dry run would store it (`to`); an absent side means the field is absent.",
+        properties: {
+          path: {
+            type: 'string',
+            description: 'JSON pointer, e.g. /spec/version.',
+          },
+          from: {},
+          to: {},
+        },
+      },
+      ObjectChange: {
+        type: 'object',
+        required: ['kind', 'namespace', 'name', 'changes'],
+        properties: {
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FieldChange',
+            },
+          },
+        },
+      },
+      DependentObject: {
+        type: 'object',
+        required: ['kind', 'name', 'location', 'role'],
+        properties: {
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          location: {
+            type: 'string',
+            description:
+              "The management cluster's name, or the id of the island hosting it.",
+          },
+          role: {
+            type: 'string',
+          },
+        },
+      },
+      UpgradePreview: {
+        type: 'object',
+        required: ['dryRun', 'result', 'changes'],
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          result: {
+            $ref: '#/components/schemas/UpgradeResult',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
+          dependents: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependentObject',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ScalePreview: {
+        type: 'object',
+        required: ['dryRun', 'result', 'changes'],
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          result: {
+            $ref: '#/components/schemas/ScaleResult',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
+          dependents: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependentObject',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      DeletePreview: {
+        type: 'object',
+        required: ['dryRun', 'result', 'changes'],
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          result: {
+            $ref: '#/components/schemas/DeleteResult',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
+          dependents: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependentObject',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
           },
         },
       },

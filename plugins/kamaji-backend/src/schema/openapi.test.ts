@@ -88,6 +88,9 @@ describe('openapi.yaml', () => {
       '#post|/v1/upgrade-plans/{planId}/pause',
       '#post|/v1/upgrade-plans/{planId}/resume',
       '#post|/v1/upgrade-plans/{planId}/abort',
+      '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade/preview',
+      '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/scale/preview',
+      '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview',
     ];
     expect(operations.sort()).toEqual([...endpointMapKeys].sort());
   });
