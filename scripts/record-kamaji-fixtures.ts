@@ -13,6 +13,11 @@
  *   upgrade-plans.json                  GET /v1/upgrade-plans
  *   upgrade-plan-running.json           GET /v1/upgrade-plans/{id} once started: the canary patched,
  *                                       waiting at its health gate (no Kamaji controller runs here)
+ *   preview-upgrade.json                POST …/upgrade/preview of the first Ready tenant with worker
+ *                                       pools in fleet.json (next minor, with workers)
+ *   preview-scale.json                  POST …/scale/preview of its first worker pool (one more replica)
+ *   preview-scale-refused.json          the same to 9 replicas, refused by a ValidatingAdmissionPolicy
+ *   preview-delete.json                 POST …/delete/preview of that tenant
  *
  * Run from the repo root:
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
@@ -35,6 +40,7 @@ import {
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { LocalControlPlane, REPO_ROOT, seedFleet } from '@internal/test-kube';
+import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
 import {
   fleetServiceFactory,
   kamajiPlugin,
@@ -42,6 +48,7 @@ import {
 import type {
   FleetSnapshot,
   IslandNode,
+  TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 // prettier 2 ships no types; these two functions are all this script uses
@@ -234,6 +241,15 @@ async function main() {
       );
     await write('forbidden.json', forbidden.body);
 
+    const steady = loaded.tenants.find(
+      t =>
+        t.managed &&
+        t.controlPlane.tenantControlPlane?.status === 'Ready' &&
+        t.workerPools.length > 0,
+    );
+    if (!steady)
+      throw new Error('no Ready tenant with worker pools to preview');
+    await recordPreviews(port, plane, steady);
     await recordUpgradePlans(port);
 
     log('killing island-a');
@@ -256,6 +272,116 @@ async function main() {
     await backend?.stop();
     await plane.stop();
   }
+}
+
+/** A POST to the kamaji backend as the recording user. */
+async function post(port: number, path: string, body?: object) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
+    method: 'POST',
+    headers: {
+      Authorization: mockCredentials.user.header(USER),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** The dry-run previews of the day-2 actions on a tenant, and one the API server refuses. */
+async function recordPreviews(
+  port: number,
+  plane: LocalControlPlane,
+  tenant: TenantNode,
+) {
+  const base = `/v1/clusters/central/${tenant.namespace}/${tenant.name}`;
+  const expect = async (
+    name: string,
+    status: number,
+    answer: Promise<{ status: number; body: unknown }>,
+  ) => {
+    const res = await answer;
+    if (res.status !== status) {
+      throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await write(name, res.body);
+  };
+  const [major, minor] = (tenant.versions.declared ?? 'v1.34.0')
+    .slice(1)
+    .split('.')
+    .map(Number);
+  await expect(
+    'preview-upgrade.json',
+    200,
+    post(port, `${base}/upgrade/preview`, {
+      version: `v${major}.${minor + 1}.0`,
+      workers: true,
+    }),
+  );
+  const pool = tenant.workerPools[0];
+  await expect(
+    'preview-scale.json',
+    200,
+    post(port, `${base}/scale/preview`, {
+      pool: pool.name,
+      replicas: pool.replicas.desired + 1,
+    }),
+  );
+  await denyLargePools(plane);
+  await until('the admission policy to refuse', async () => {
+    const res = await post(port, `${base}/scale/preview`, {
+      pool: pool.name,
+      replicas: 9,
+    });
+    return res.status === 400 ? res : undefined;
+  });
+  await expect(
+    'preview-scale-refused.json',
+    400,
+    post(port, `${base}/scale/preview`, { pool: pool.name, replicas: 9 }),
+  );
+  await expect(
+    'preview-delete.json',
+    200,
+    post(port, `${base}/delete/preview`),
+  );
+}
+
+/** A ValidatingAdmissionPolicy on central: worker pools above 5 replicas are refused. */
+async function denyLargePools(plane: LocalControlPlane) {
+  const api = plane
+    .kubeConfig('central')
+    .makeApiClient(AdmissionregistrationV1Api);
+  await api.createValidatingAdmissionPolicy({
+    body: {
+      metadata: { name: 'edge-capacity' },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['cluster.x-k8s.io'],
+              apiVersions: ['*'],
+              operations: ['UPDATE'],
+              resources: ['machinedeployments'],
+            },
+          ],
+        },
+        validations: [
+          {
+            expression: 'object.spec.replicas <= 5',
+            message:
+              'worker pools above 5 replicas need a capacity review (policy edge-capacity)',
+          },
+        ],
+      },
+    },
+  });
+  await api.createValidatingAdmissionPolicyBinding({
+    body: {
+      metadata: { name: 'edge-capacity' },
+      spec: { policyName: 'edge-capacity', validationActions: ['Deny'] },
+    },
+  });
 }
 
 /** A fleet upgrade plan: its preview, the list, and the plan once its canary is patched. */

@@ -4,8 +4,11 @@
  * the backend's OpenAPI spec switched on. Each call returns a fresh copy, so a test may edit it.
  */
 import type {
+  DeleteClusterPreview,
   FleetCluster,
   FleetSnapshot,
+  ScaleClusterPreview,
+  UpgradeClusterPreview,
   UpgradePlan,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse, IslandResponse } from '../api/types';
@@ -17,6 +20,10 @@ import forbidden from './recorded/forbidden.json';
 import upgradePlanDraft from './recorded/upgrade-plan-draft.json';
 import upgradePlanRunning from './recorded/upgrade-plan-running.json';
 import upgradePlans from './recorded/upgrade-plans.json';
+import previewUpgrade from './recorded/preview-upgrade.json';
+import previewScale from './recorded/preview-scale.json';
+import previewScaleRefused from './recorded/preview-scale-refused.json';
+import previewDelete from './recorded/preview-delete.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -35,6 +42,18 @@ export const recorded = {
   upgradePlans: () => copy<{ items: UpgradePlan[] }>(upgradePlans),
   /** `GET /v1/upgrade-plans/{id}` once started: the canary patched, waiting at its health gate. */
   upgradePlanRunning: () => copy<UpgradePlan>(upgradePlanRunning),
+  /** `POST …/upgrade/preview` of the `cluster` tenant to the next minor, with its workers. */
+  previewUpgrade: () => copy<UpgradeClusterPreview>(previewUpgrade),
+  /** `POST …/scale/preview` of its first worker pool, one replica more. */
+  previewScale: () => copy<ScaleClusterPreview>(previewScale),
+  /** The same to 9 replicas: the 400 of a ValidatingAdmissionPolicy (edge-capacity). */
+  previewScaleRefused: () =>
+    copy<{
+      error: { name: string; message: string };
+      response: { statusCode: number };
+    }>(previewScaleRefused),
+  /** `POST …/delete/preview` of the `cluster` tenant. */
+  previewDelete: () => copy<DeleteClusterPreview>(previewDelete),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

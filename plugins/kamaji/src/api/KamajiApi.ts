@@ -1,11 +1,14 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ClusterId,
+  DeleteClusterPreview,
   DeleteClusterResult,
   FleetCluster,
   ScaleClusterRequest,
+  ScaleClusterPreview,
   ScaleClusterResult,
   UpgradeClusterRequest,
+  UpgradeClusterPreview,
   UpgradeClusterResult,
   UpgradePlan,
   UpgradePlanRequest,
@@ -64,6 +67,24 @@ export interface KamajiApi {
    * `confirm` must repeat the cluster's name.
    */
   deleteCluster(id: ClusterId, confirm: string): Promise<DeleteClusterResult>;
+  /**
+   * The upgrade as the API server's dry run answers it (`POST .../upgrade/preview`): what would
+   * change, field by field; nothing is changed. A refusal is thrown like the action's.
+   */
+  previewUpgrade(
+    id: ClusterId,
+    request: UpgradeClusterRequest,
+  ): Promise<UpgradeClusterPreview>;
+  /** The scale as a dry run (`POST .../scale/preview`); nothing is changed. */
+  previewScale(
+    id: ClusterId,
+    request: ScaleClusterRequest,
+  ): Promise<ScaleClusterPreview>;
+  /**
+   * The delete as a dry run (`POST .../delete/preview`), with the objects that go with the
+   * cluster; nothing is deleted.
+   */
+  previewDelete(id: ClusterId): Promise<DeleteClusterPreview>;
   /**
    * Keeps a live copy of the whole fleet: fetches the snapshot, follows `GET /v1/events`,
    * applies deltas, reconnects with backoff and re-fetches the snapshot on `resync` or a

@@ -4,12 +4,15 @@ import {
   applyFleetDelta,
   parseClusterId,
   type ClusterId,
+  type DeleteClusterPreview,
   type DeleteClusterResult,
   type FleetCluster,
   type FleetDelta,
   type ScaleClusterRequest,
+  type ScaleClusterPreview,
   type ScaleClusterResult,
   type UpgradeClusterRequest,
+  type UpgradeClusterPreview,
   type UpgradeClusterResult,
   type UpgradePlan,
   type UpgradePlanRequest,
@@ -240,6 +243,27 @@ export class KamajiClient implements KamajiApi {
       'DELETE',
       `/v1/clusters/${path}?confirm=${encodeURIComponent(confirm)}`,
     );
+  }
+
+  previewUpgrade(
+    id: ClusterId,
+    request: UpgradeClusterRequest,
+  ): Promise<UpgradeClusterPreview> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send('POST', `/v1/clusters/${path}/upgrade/preview`, request);
+  }
+
+  previewScale(
+    id: ClusterId,
+    request: ScaleClusterRequest,
+  ): Promise<ScaleClusterPreview> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send('POST', `/v1/clusters/${path}/scale/preview`, request);
+  }
+
+  previewDelete(id: ClusterId): Promise<DeleteClusterPreview> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send('POST', `/v1/clusters/${path}/delete/preview`);
   }
 
   listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {
