@@ -20,7 +20,9 @@ const SECRET_ROLES: Array<[RegExp, string]> = [
 ];
 
 function secretRole(name: string): string {
-  return SECRET_ROLES.find(([p]) => p.test(name))?.[1] ?? 'Secret of the cluster';
+  return (
+    SECRET_ROLES.find(([p]) => p.test(name))?.[1] ?? 'Secret of the cluster'
+  );
 }
 
 /** A `*Ref` of the Cluster spec (v1beta2 `apiGroup` or v1beta1 `apiVersion`) as a dependent. */

@@ -12,7 +12,10 @@ function at(obj: any, pointer: string): unknown {
   return pointer
     .split('/')
     .slice(1)
-    .reduce((o, key) => (o === undefined || o === null ? undefined : o[key]), obj);
+    .reduce(
+      (o, key) => (o === undefined || o === null ? undefined : o[key]),
+      obj,
+    );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

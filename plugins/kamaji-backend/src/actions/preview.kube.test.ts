@@ -117,7 +117,9 @@ describe('previews of day-2 actions on a real API server', () => {
     Promise.all(
       changes.map(c =>
         read(
-          c.kind === 'KamajiControlPlane' ? KamajiControlPlane : MachineDeployment,
+          c.kind === 'KamajiControlPlane'
+            ? KamajiControlPlane
+            : MachineDeployment,
           c.name,
         ),
       ),
@@ -246,7 +248,9 @@ describe('previews of day-2 actions on a real API server', () => {
     });
     const before = await readAll(preview.body.changes);
     expect(before.map(o => o.metadata.resourceVersion)).toEqual(
-      (await readAll(preview.body.changes)).map(o => o.metadata.resourceVersion),
+      (await readAll(preview.body.changes)).map(
+        o => o.metadata.resourceVersion,
+      ),
     );
     expect(before[0].spec.version).toBe('v1.34.2');
 
@@ -281,7 +285,9 @@ describe('previews of day-2 actions on a real API server', () => {
     const applied = await post(`${base('shop-0001')}/scale`, body);
     expect(applied.body).toEqual(preview.body.result);
     const after = await read(MachineDeployment, 'shop-0001-edge');
-    expect(fieldChanges(before, after)).toEqual(preview.body.changes[0].changes);
+    expect(fieldChanges(before, after)).toEqual(
+      preview.body.changes[0].changes,
+    );
   });
 
   it("shows a write the API server refuses in the server's words, and applies nothing", async () => {
@@ -294,9 +300,9 @@ describe('previews of day-2 actions on a real API server', () => {
     expect(preview.body.error.message).toMatch(
       /^patch MachineDeployment fleet-tenants\/shop-0001-edge: rejected by management cluster central/,
     );
-    expect((await read(MachineDeployment, 'shop-0001-edge')).spec.replicas).toBe(
-      4,
-    );
+    expect(
+      (await read(MachineDeployment, 'shop-0001-edge')).spec.replicas,
+    ).toBe(4);
 
     const refusedDelete = await post(`${base('shop-0002')}/delete/preview`);
     expect(refusedDelete.status).toBe(400);
@@ -339,7 +345,9 @@ describe('previews of day-2 actions on a real API server', () => {
       USERS.alice,
     );
     expect(del.status).toBe(403);
-    expect(del.body.error.message).toMatch(/permission kamaji\.cluster\.delete/);
+    expect(del.body.error.message).toMatch(
+      /permission kamaji\.cluster\.delete/,
+    );
     // bob (team-factory) does not see the shop at all.
     const bob = await post(
       `${base('shop-0001')}/scale/preview`,

@@ -167,7 +167,10 @@ function precheckBodies(
   try {
     if (req.method === 'POST' && /\/upgrade(\/preview)?\/?$/.test(req.path)) {
       parseInput(upgradeBodySchema, req.body, 'body');
-    } else if (req.method === 'POST' && /\/scale(\/preview)?\/?$/.test(req.path)) {
+    } else if (
+      req.method === 'POST' &&
+      /\/scale(\/preview)?\/?$/.test(req.path)
+    ) {
       parseInput(scaleBodySchema, req.body, 'body');
     }
     next();
