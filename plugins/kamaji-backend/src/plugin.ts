@@ -12,6 +12,8 @@ import {
   FleetEventHub,
 } from './api/events';
 import { createRouter } from './api/router';
+import { readPlacementConfig } from './placement/placementRoutes';
+import { noUplinkHistory } from './placement/uplinkHistory';
 import { AuditStore } from './database/AuditStore';
 import { planAuditor } from './operations/planAudit';
 import { UpgradePlanRunner } from './operations/UpgradePlanRunner';
@@ -141,6 +143,10 @@ export const kamajiPlugin = createBackendPlugin({
                 ceiling: settings.limits.ceiling,
               }),
               audit,
+            },
+            placement: {
+              ...readPlacementConfig(config),
+              uplink: noUplinkHistory,
             },
             validateResponses: settings.validateResponses,
           }),

@@ -45,6 +45,10 @@ import { ConditionalView, SnapshotSource } from './visibility';
 import { actionTarget, mayAct, visibleCluster } from './actionTarget';
 import { createPreviewRoutes } from './previewRoutes';
 import {
+  createPlacementRoutes,
+  PlacementRouteOptions,
+} from '../placement/placementRoutes';
+import {
   createUpgradePlanRoutes,
   UpgradePlanRouteOptions,
 } from './upgradePlanRoutes';
@@ -60,6 +64,8 @@ export interface RouterOptions {
   hub: FleetEventHub;
   /** Fleet upgrade plans (`/v1/upgrade-plans`); absent: no such routes. */
   upgradePlans?: Pick<UpgradePlanRouteOptions, 'plans' | 'audit'>;
+  /** Placement advice (`/v1/placement`); absent: no such route. */
+  placement?: Pick<PlacementRouteOptions, 'defaultCapacity' | 'uplink'>;
   /** Validate response bodies against the OpenAPI spec (tests and development). */
   validateResponses?: boolean;
 }
@@ -215,6 +221,15 @@ export async function createRouter(
     );
 
   router.use(createPreviewRoutes({ fleet, httpAuth, authorizer, actions }));
+  if (options.placement)
+    router.use(
+      createPlacementRoutes({
+        fleet,
+        httpAuth,
+        authorizer,
+        ...options.placement,
+      }),
+    );
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

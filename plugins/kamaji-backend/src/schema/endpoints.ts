@@ -14,6 +14,7 @@ import {
   FleetQuery,
   FleetResponse,
   IslandResponse,
+  PlacementAdvice,
   ScaleClusterPreview,
   ScaleClusterRequest,
   ScaleClusterResult,
@@ -124,6 +125,10 @@ export type EndpointMap = {
   '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview': {
     path: ClusterPath;
     response: DeleteClusterPreview | ErrorBody;
+  };
+  '#get|/v1/placement': {
+    query: { site?: string; version?: string; managementCluster?: string };
+    response: PlacementAdvice | ErrorBody;
   };
   '#get|/v1/islands/{managementCluster}/{namespace}/{name}': {
     path: ClusterPath;

@@ -620,6 +620,68 @@ export const spec = {
         },
       },
     },
+    '/v1/placement': {
+      get: {
+        operationId: 'GetPlacement',
+        summary:
+          'Ranks the islands of a site as homes for a new tenant, each with its reasons in words.',
+        description:
+          "Permission `kamaji.cluster.create`. Every island of the site is ranked, whichever teams'\ntenants it hosts, but its load is given as counts only (tenant control planes against\nthe capacity from `kamaji.placement.islandCapacity` or the island's\n`kamaji-backstage.io/tenant-capacity` label, data store use): no tenant is named.\nAlso weighed: the uplink's availability and outages from the uplink history, the\nconnection now, and whether the island's Kubernetes is fit for `version`. A full,\ndisconnected or data-store-less island is ineligible and ranked last.",
+        parameters: [
+          {
+            name: 'site',
+            in: 'query',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+              pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+            },
+          },
+          {
+            name: 'version',
+            in: 'query',
+            description: 'The Kubernetes version the new tenant will run.',
+            schema: {
+              type: 'string',
+              minLength: 6,
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'managementCluster',
+            in: 'query',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+              pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The islands, best first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PlacementAdvice',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/v1/islands/{managementCluster}/{namespace}/{name}': {
       parameters: [
         {
@@ -2418,6 +2480,134 @@ export const spec = {
             type: 'array',
             items: {
               type: 'string',
+            },
+          },
+        },
+      },
+      UplinkFigures: {
+        type: 'object',
+        required: ['availability', 'outages', 'window'],
+        properties: {
+          availability: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+          },
+          outages: {
+            type: 'integer',
+            minimum: 0,
+          },
+          window: {
+            type: 'string',
+          },
+        },
+      },
+      IslandPlacement: {
+        type: 'object',
+        required: [
+          'islandId',
+          'name',
+          'managementCluster',
+          'rank',
+          'score',
+          'eligible',
+          'reasons',
+          'load',
+          'connection',
+        ],
+        properties: {
+          islandId: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          managementCluster: {
+            type: 'string',
+          },
+          site: {
+            type: 'string',
+          },
+          rank: {
+            type: 'integer',
+            minimum: 1,
+          },
+          score: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100,
+          },
+          eligible: {
+            type: 'boolean',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          load: {
+            type: 'object',
+            required: ['tenants', 'dataStores'],
+            properties: {
+              tenants: {
+                type: 'integer',
+              },
+              capacity: {
+                type: 'integer',
+              },
+              dataStores: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['name', 'driver', 'tenants'],
+                  properties: {
+                    name: {
+                      type: 'string',
+                    },
+                    driver: {
+                      type: 'string',
+                    },
+                    ready: {
+                      type: 'boolean',
+                    },
+                    tenants: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          connection: {
+            type: 'string',
+            enum: ['connected', 'degraded', 'disconnected'],
+          },
+          uplink: {
+            $ref: '#/components/schemas/UplinkFigures',
+          },
+          kubernetesVersion: {
+            type: 'string',
+          },
+        },
+      },
+      PlacementAdvice: {
+        type: 'object',
+        required: ['islands'],
+        properties: {
+          site: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          recommended: {
+            type: 'string',
+          },
+          islands: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/IslandPlacement',
             },
           },
         },

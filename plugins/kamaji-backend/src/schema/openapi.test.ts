@@ -91,6 +91,7 @@ describe('openapi.yaml', () => {
       '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade/preview',
       '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/scale/preview',
       '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview',
+      '#get|/v1/placement',
     ];
     expect(operations.sort()).toEqual([...endpointMapKeys].sort());
   });
