@@ -18,6 +18,7 @@
  *   preview-scale.json                  POST …/scale/preview of its first worker pool (one more replica)
  *   preview-scale-refused.json          the same to 9 replicas, refused by a ValidatingAdmissionPolicy
  *   preview-delete.json                 POST …/delete/preview of that tenant
+ *   placement.json                      GET /v1/placement?version=v1.35.0 (islandCapacity 8)
  *
  * Run from the repo root:
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
@@ -184,6 +185,7 @@ async function main() {
               // notice a dead island quickly
               fleet: { probeInterval: '1s', debounce: '50ms' },
               api: { validateResponses: true },
+              placement: { islandCapacity: 8 },
             },
           },
         }),
@@ -250,6 +252,10 @@ async function main() {
     if (!steady)
       throw new Error('no Ready tenant with worker pools to preview');
     await recordPreviews(port, plane, steady);
+    const placement = await get('/v1/placement?version=v1.35.0');
+    if (placement.status !== 200)
+      throw new Error(`placement: ${placement.status}`);
+    await write('placement.json', placement.body);
     await recordUpgradePlans(port);
 
     log('killing island-a');

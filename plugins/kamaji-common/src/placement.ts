@@ -66,6 +66,19 @@ export interface IslandPlacement {
 }
 
 /**
+ * The query of `GET /v1/placement`.
+ *
+ * @public
+ */
+export interface PlacementQuery {
+  /** Only the islands of this site. */
+  site?: string;
+  /** The Kubernetes version the new tenant will run. */
+  version?: string;
+  managementCluster?: string;
+}
+
+/**
  * The answer of `GET /v1/placement`.
  *
  * @public

@@ -15,6 +15,7 @@ import {
   FleetResponse,
   IslandResponse,
   PlacementAdvice,
+  PlacementQuery,
   ScaleClusterPreview,
   ScaleClusterRequest,
   ScaleClusterResult,
@@ -127,7 +128,7 @@ export type EndpointMap = {
     response: DeleteClusterPreview | ErrorBody;
   };
   '#get|/v1/placement': {
-    query: { site?: string; version?: string; managementCluster?: string };
+    query: PlacementQuery;
     response: PlacementAdvice | ErrorBody;
   };
   '#get|/v1/islands/{managementCluster}/{namespace}/{name}': {

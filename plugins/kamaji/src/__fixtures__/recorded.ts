@@ -7,6 +7,7 @@ import type {
   DeleteClusterPreview,
   FleetCluster,
   FleetSnapshot,
+  PlacementAdvice,
   ScaleClusterPreview,
   UpgradeClusterPreview,
   UpgradePlan,
@@ -24,6 +25,7 @@ import previewUpgrade from './recorded/preview-upgrade.json';
 import previewScale from './recorded/preview-scale.json';
 import previewScaleRefused from './recorded/preview-scale-refused.json';
 import previewDelete from './recorded/preview-delete.json';
+import placement from './recorded/placement.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -54,6 +56,8 @@ export const recorded = {
     }>(previewScaleRefused),
   /** `POST …/delete/preview` of the `cluster` tenant. */
   previewDelete: () => copy<DeleteClusterPreview>(previewDelete),
+  /** `GET /v1/placement?version=v1.35.0` with `kamaji.placement.islandCapacity: 8`. */
+  placement: () => copy<PlacementAdvice>(placement),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ClusterId,
   DeleteClusterPreview,
+  PlacementAdvice,
+  PlacementQuery,
   DeleteClusterResult,
   FleetCluster,
   ScaleClusterRequest,
@@ -85,6 +87,11 @@ export interface KamajiApi {
    * cluster; nothing is deleted.
    */
   previewDelete(id: ClusterId): Promise<DeleteClusterPreview>;
+  /**
+   * The islands ranked as homes for a new tenant (`GET /v1/placement`), with reasons; load as
+   * counts of every team's tenants. Needs `kamaji.cluster.create`.
+   */
+  getPlacement(query: PlacementQuery): Promise<PlacementAdvice>;
   /**
    * Keeps a live copy of the whole fleet: fetches the snapshot, follows `GET /v1/events`,
    * applies deltas, reconnects with backoff and re-fetches the snapshot on `resync` or a

@@ -5,6 +5,8 @@ import {
   parseClusterId,
   type ClusterId,
   type DeleteClusterPreview,
+  type PlacementAdvice,
+  type PlacementQuery,
   type DeleteClusterResult,
   type FleetCluster,
   type FleetDelta,
@@ -264,6 +266,15 @@ export class KamajiClient implements KamajiApi {
   previewDelete(id: ClusterId): Promise<DeleteClusterPreview> {
     const path = declaredClusterPath(id, 'a declared cluster');
     return this.send('POST', `/v1/clusters/${path}/delete/preview`);
+  }
+
+  getPlacement(query: PlacementQuery): Promise<PlacementAdvice> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value) params.set(key, value);
+    }
+    const search = params.toString();
+    return this.getJson(`/v1/placement${search ? `?${search}` : ''}`);
   }
 
   listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {
