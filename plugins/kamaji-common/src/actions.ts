@@ -139,3 +139,41 @@ export type UpgradeClusterPreview = ActionPreview<UpgradeClusterResult>;
 export type ScaleClusterPreview = ActionPreview<ScaleClusterResult>;
 /** @public */
 export type DeleteClusterPreview = ActionPreview<DeleteClusterResult>;
+
+/**
+ * One object a create action would apply, with the API server's dry-run answer.
+ *
+ * @public
+ */
+export interface CreatePreviewObject {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** What the apply would do; absent when the server refused the object. */
+  outcome?: 'created' | 'updated' | 'unchanged';
+  /** The API server's refusal of this object, in its words. */
+  refusal?: string;
+  /**
+   * The rendered object as the API server's dry run would store it (with its defaults), without
+   * bookkeeping (managedFields, uid, versions); the rendered object itself where it was refused.
+   */
+  object: Record<string, unknown>;
+}
+
+/**
+ * The answer of the create preview (`POST /api/scaffolder/kamaji/v1/create-preview`): the objects
+ * `kamaji:{tenant,island,addonset}:create` would apply, each dry-run by the management cluster.
+ *
+ * @public
+ */
+export interface CreatePreview {
+  managementCluster: string;
+  objects: CreatePreviewObject[];
+  /** Existing objects the action would refuse to touch (made elsewhere, another owner, a downgrade). */
+  problems: string[];
+  /** What the action would warn about (a disconnected island, an unknown addon set). */
+  warnings: string[];
+  /** True when the action would apply every object. */
+  ok: boolean;
+}
