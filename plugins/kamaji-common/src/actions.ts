@@ -162,6 +162,13 @@ export interface CreatePreviewObject {
 }
 
 /**
+ * Which create action a preview is for.
+ *
+ * @public
+ */
+export type CreatePreviewKind = 'tenant' | 'island' | 'addonSet';
+
+/**
  * The answer of the create preview (`POST /api/scaffolder/kamaji/v1/create-preview`): the objects
  * `kamaji:{tenant,island,addonset}:create` would apply, each dry-run by the management cluster.
  *

@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ClusterId,
+  CreatePreview,
+  CreatePreviewKind,
   DeleteClusterPreview,
   PlacementAdvice,
   PlacementQuery,
@@ -92,6 +94,14 @@ export interface KamajiApi {
    * counts of every team's tenants. Needs `kamaji.cluster.create`.
    */
   getPlacement(query: PlacementQuery): Promise<PlacementAdvice>;
+  /**
+   * The objects a create action would apply, each dry-run by the management cluster
+   * (`POST /api/scaffolder/kamaji/v1/create-preview`); nothing is created.
+   */
+  previewCreate(
+    kind: CreatePreviewKind,
+    input: Record<string, unknown>,
+  ): Promise<CreatePreview>;
   /**
    * Keeps a live copy of the whole fleet: fetches the snapshot, follows `GET /v1/events`,
    * applies deltas, reconnects with backoff and re-fetches the snapshot on `resync` or a

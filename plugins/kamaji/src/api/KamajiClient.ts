@@ -4,6 +4,8 @@ import {
   applyFleetDelta,
   parseClusterId,
   type ClusterId,
+  type CreatePreview,
+  type CreatePreviewKind,
   type DeleteClusterPreview,
   type PlacementAdvice,
   type PlacementQuery,
@@ -275,6 +277,27 @@ export class KamajiClient implements KamajiApi {
     }
     const search = params.toString();
     return this.getJson(`/v1/placement${search ? `?${search}` : ''}`);
+  }
+
+  async previewCreate(
+    kind: CreatePreviewKind,
+    input: Record<string, unknown>,
+  ): Promise<CreatePreview> {
+    // The route belongs to the Kamaji scaffolder module, under the scaffolder's base URL.
+    const base = await this.discoveryApi.getBaseUrl('scaffolder');
+    const response = await this.fetchApi.fetch(
+      `${base}/kamaji/v1/create-preview`,
+      {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ kind, input }),
+      },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as CreatePreview;
   }
 
   listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {

@@ -94,7 +94,10 @@ export function pickerFleet(): FleetResponse {
 
 export function kamajiClient() {
   return new KamajiClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
+    discoveryApi: {
+      getBaseUrl: async (pluginId: string) =>
+        `http://backstage.test/api/${pluginId}`,
+    },
     fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
   });
 }
