@@ -40,8 +40,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { LocalControlPlane, REPO_ROOT, seedFleet } from '@internal/test-kube';
-import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
+import {
+  denyWithAdmissionPolicy,
+  LocalControlPlane,
+  REPO_ROOT,
+  seedFleet,
+} from '@internal/test-kube';
 import {
   fleetServiceFactory,
   kamajiPlugin,
@@ -353,40 +357,15 @@ async function recordPreviews(
 }
 
 /** A ValidatingAdmissionPolicy on central: worker pools above 5 replicas are refused. */
-async function denyLargePools(plane: LocalControlPlane) {
-  const api = plane
-    .kubeConfig('central')
-    .makeApiClient(AdmissionregistrationV1Api);
-  await api.createValidatingAdmissionPolicy({
-    body: {
-      metadata: { name: 'edge-capacity' },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            {
-              apiGroups: ['cluster.x-k8s.io'],
-              apiVersions: ['*'],
-              operations: ['UPDATE'],
-              resources: ['machinedeployments'],
-            },
-          ],
-        },
-        validations: [
-          {
-            expression: 'object.spec.replicas <= 5',
-            message:
-              'worker pools above 5 replicas need a capacity review (policy edge-capacity)',
-          },
-        ],
-      },
-    },
-  });
-  await api.createValidatingAdmissionPolicyBinding({
-    body: {
-      metadata: { name: 'edge-capacity' },
-      spec: { policyName: 'edge-capacity', validationActions: ['Deny'] },
-    },
+function denyLargePools(plane: LocalControlPlane) {
+  return denyWithAdmissionPolicy(plane.kubeConfig('central'), {
+    name: 'edge-capacity',
+    group: 'cluster.x-k8s.io',
+    resource: 'machinedeployments',
+    operation: 'UPDATE',
+    expression: 'object.spec.replicas <= 5',
+    message:
+      'worker pools above 5 replicas need a capacity review (policy edge-capacity)',
   });
 }
 

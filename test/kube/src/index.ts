@@ -48,3 +48,5 @@ export {
 } from './fleet/fleetPlane';
 export type { RbacTarget } from './fleet/fleetPlane';
 export { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
+export { denyWithAdmissionPolicy } from './admissionPolicy';
+export type { DenyRule } from './admissionPolicy';

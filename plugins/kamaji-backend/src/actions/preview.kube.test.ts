@@ -5,18 +5,17 @@
  * the server's words and nothing is applied.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { LocalControlPlane, waitFor } from '@internal/test-kube';
+import {
+  denyWithAdmissionPolicy,
+  LocalControlPlane,
+  waitFor,
+} from '@internal/test-kube';
 import {
   FLEET_KINDS,
   KubeKind,
   ObjectChange,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import {
-  AdmissionregistrationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import request from 'supertest';
 import {
   at,
@@ -59,42 +58,6 @@ function machineObject(cluster: string, name: string) {
       },
     },
   };
-}
-
-/** A ValidatingAdmissionPolicy with its Deny binding: the API server's own refusals. */
-async function admissionPolicy(
-  kc: KubeConfig,
-  name: string,
-  rule: { resource: string; operation: string },
-  expression: string,
-  message: string,
-) {
-  const api = kc.makeApiClient(AdmissionregistrationV1Api);
-  await api.createValidatingAdmissionPolicy({
-    body: {
-      metadata: { name },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            {
-              apiGroups: ['cluster.x-k8s.io'],
-              apiVersions: ['*'],
-              operations: [rule.operation],
-              resources: [rule.resource],
-            },
-          ],
-        },
-        validations: [{ expression, message }],
-      },
-    },
-  });
-  await api.createValidatingAdmissionPolicyBinding({
-    body: {
-      metadata: { name },
-      spec: { policyName: name, validationActions: ['Deny'] },
-    },
-  });
 }
 
 describe('previews of day-2 actions on a real API server', () => {
@@ -168,20 +131,23 @@ describe('previews of day-2 actions on a real API server', () => {
       MachineDeployment,
       mdObject('shop-0002', 'shop-0002-edge', 2, 'v1.33.5'),
     );
-    await admissionPolicy(
-      kc,
-      'edge-capacity',
-      { resource: 'machinedeployments', operation: 'UPDATE' },
-      'object.spec.replicas <= 5',
-      CAPACITY_MESSAGE,
-    );
-    await admissionPolicy(
-      kc,
-      'protected-clusters',
-      { resource: 'clusters', operation: 'DELETE' },
-      "!has(oldObject.metadata.labels) || !('kamaji-backstage.io/protected' in oldObject.metadata.labels)",
-      PROTECTED_MESSAGE,
-    );
+    await denyWithAdmissionPolicy(kc, {
+      name: 'edge-capacity',
+      group: 'cluster.x-k8s.io',
+      resource: 'machinedeployments',
+      operation: 'UPDATE',
+      expression: 'object.spec.replicas <= 5',
+      message: CAPACITY_MESSAGE,
+    });
+    await denyWithAdmissionPolicy(kc, {
+      name: 'protected-clusters',
+      group: 'cluster.x-k8s.io',
+      resource: 'clusters',
+      operation: 'DELETE',
+      expression:
+        "!has(oldObject.metadata.labels) || !('kamaji-backstage.io/protected' in oldObject.metadata.labels)",
+      message: PROTECTED_MESSAGE,
+    });
     // Policies take effect asynchronously: wait until the server refuses with them.
     await waitFor(
       'the admission policies to take effect',

@@ -12,8 +12,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { LocalControlPlane, seedFleet, waitFor } from '@internal/test-kube';
-import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
+import {
+  denyWithAdmissionPolicy,
+  LocalControlPlane,
+  seedFleet,
+  waitFor,
+} from '@internal/test-kube';
 import { KubeObjectClient } from '../kube/ObjectClient';
 import { KamajiActionDeps } from '../actions/common';
 import { createTenantCreateAction } from '../actions';
@@ -74,38 +78,13 @@ beforeAll(async () => {
       'island-b': plane.kubeConfigYaml('island-b'),
     },
   });
-  const admission = plane
-    .kubeConfig('central')
-    .makeApiClient(AdmissionregistrationV1Api);
-  await admission.createValidatingAdmissionPolicy({
-    body: {
-      metadata: { name: 'reserved-names' },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            {
-              apiGroups: ['cluster.x-k8s.io'],
-              apiVersions: ['*'],
-              operations: ['CREATE'],
-              resources: ['clusters'],
-            },
-          ],
-        },
-        validations: [
-          {
-            expression: "!object.metadata.name.startsWith('blocked-')",
-            message: REFUSAL,
-          },
-        ],
-      },
-    },
-  });
-  await admission.createValidatingAdmissionPolicyBinding({
-    body: {
-      metadata: { name: 'reserved-names' },
-      spec: { policyName: 'reserved-names', validationActions: ['Deny'] },
-    },
+  await denyWithAdmissionPolicy(plane.kubeConfig('central'), {
+    name: 'reserved-names',
+    group: 'cluster.x-k8s.io',
+    resource: 'clusters',
+    operation: 'CREATE',
+    expression: "!object.metadata.name.startsWith('blocked-')",
+    message: REFUSAL,
   });
   central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
   deps = {
