@@ -16,6 +16,12 @@
  *   upgrade-plans.json                  GET /v1/upgrade-plans
  *   upgrade-plan-running.json           GET /v1/upgrade-plans/{id} once started: the canary patched,
  *                                       waiting at its health gate (no Kamaji controller runs here)
+ *   preview-upgrade.json                POST …/upgrade/preview of the first Ready tenant with worker
+ *                                       pools in fleet.json (next minor, with workers)
+ *   preview-scale.json                  POST …/scale/preview of its first worker pool (one more replica)
+ *   preview-scale-refused.json          the same to 9 replicas, refused by a ValidatingAdmissionPolicy
+ *   preview-delete.json                 POST …/delete/preview of that tenant
+ *   placement.json                      GET /v1/placement?version=v1.35.0 (islandCapacity 8)
  *
  * Run from the repo root:
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
@@ -37,7 +43,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { LocalControlPlane, REPO_ROOT, seedFleet } from '@internal/test-kube';
+import {
+  denyWithAdmissionPolicy,
+  LocalControlPlane,
+  REPO_ROOT,
+  seedFleet,
+} from '@internal/test-kube';
 import {
   fleetServiceFactory,
   kamajiPlugin,
@@ -45,6 +56,7 @@ import {
 import type {
   FleetSnapshot,
   IslandNode,
+  TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 // prettier 2 ships no types; these two functions are all this script uses
@@ -181,6 +193,7 @@ async function main() {
               // notice a dead island quickly
               fleet: { probeInterval: '1s', debounce: '50ms' },
               api: { validateResponses: true },
+              placement: { islandCapacity: 8 },
             },
           },
         }),
@@ -238,6 +251,19 @@ async function main() {
       );
     await write('forbidden.json', forbidden.body);
 
+    const steady = loaded.tenants.find(
+      t =>
+        t.managed &&
+        t.controlPlane.tenantControlPlane?.status === 'Ready' &&
+        t.workerPools.length > 0,
+    );
+    if (!steady)
+      throw new Error('no Ready tenant with worker pools to preview');
+    await recordPreviews(port, plane, steady);
+    const placement = await get('/v1/placement?version=v1.35.0');
+    if (placement.status !== 200)
+      throw new Error(`placement: ${placement.status}`);
+    await write('placement.json', placement.body);
     await recordUpgradePlans(port);
 
     log('killing island-a');
@@ -284,6 +310,91 @@ async function main() {
     await backend?.stop();
     await plane.stop();
   }
+}
+
+/** A POST to the kamaji backend as the recording user. */
+async function post(port: number, path: string, body?: object) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
+    method: 'POST',
+    headers: {
+      Authorization: mockCredentials.user.header(USER),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** The dry-run previews of the day-2 actions on a tenant, and one the API server refuses. */
+async function recordPreviews(
+  port: number,
+  plane: LocalControlPlane,
+  tenant: TenantNode,
+) {
+  const base = `/v1/clusters/central/${tenant.namespace}/${tenant.name}`;
+  const expect = async (
+    name: string,
+    status: number,
+    answer: Promise<{ status: number; body: unknown }>,
+  ) => {
+    const res = await answer;
+    if (res.status !== status) {
+      throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await write(name, res.body);
+  };
+  const [major, minor] = (tenant.versions.declared ?? 'v1.34.0')
+    .slice(1)
+    .split('.')
+    .map(Number);
+  await expect(
+    'preview-upgrade.json',
+    200,
+    post(port, `${base}/upgrade/preview`, {
+      version: `v${major}.${minor + 1}.0`,
+      workers: true,
+    }),
+  );
+  const pool = tenant.workerPools[0];
+  await expect(
+    'preview-scale.json',
+    200,
+    post(port, `${base}/scale/preview`, {
+      pool: pool.name,
+      replicas: pool.replicas.desired + 1,
+    }),
+  );
+  await denyLargePools(plane);
+  await until('the admission policy to refuse', async () => {
+    const res = await post(port, `${base}/scale/preview`, {
+      pool: pool.name,
+      replicas: 9,
+    });
+    return res.status === 400 ? res : undefined;
+  });
+  await expect(
+    'preview-scale-refused.json',
+    400,
+    post(port, `${base}/scale/preview`, { pool: pool.name, replicas: 9 }),
+  );
+  await expect(
+    'preview-delete.json',
+    200,
+    post(port, `${base}/delete/preview`),
+  );
+}
+
+/** A ValidatingAdmissionPolicy on central: worker pools above 5 replicas are refused. */
+function denyLargePools(plane: LocalControlPlane) {
+  return denyWithAdmissionPolicy(plane.kubeConfig('central'), {
+    name: 'edge-capacity',
+    group: 'cluster.x-k8s.io',
+    resource: 'machinedeployments',
+    operation: 'UPDATE',
+    expression: 'object.spec.replicas <= 5',
+    message:
+      'worker pools above 5 replicas need a capacity review (policy edge-capacity)',
+  });
 }
 
 /** A fleet upgrade plan: its preview, the list, and the plan once its canary is patched. */

@@ -57,6 +57,14 @@ export interface Config {
       /** The highest Kubernetes minor `POST .../upgrade` accepts, e.g. `v1.36`. Default v1.36. */
       maxKubernetesVersion?: string;
     };
+    /** Placement advice for new tenants (`GET /v1/placement`). */
+    placement?: {
+      /**
+       * How many tenant control planes an island may host, unless its
+       * `kamaji-backstage.io/tenant-capacity` label says otherwise. Unset: load is ranked by count.
+       */
+      islandCapacity?: number;
+    };
     /** The REST API and its live updates. */
     api?: {
       /** Validate response bodies against the OpenAPI spec (tests, development). Default false. */

@@ -12,6 +12,8 @@ import {
   FleetEventHub,
 } from './api/events';
 import { createRouter } from './api/router';
+import { readPlacementConfig } from './placement/placementRoutes';
+import { noUplinkHistory } from './placement/uplinkHistory';
 import { AuditStore } from './database/AuditStore';
 import { setUpDurableState } from './durable/setup';
 import { planAuditor } from './operations/planAudit';
@@ -150,6 +152,10 @@ export const kamajiPlugin = createBackendPlugin({
                 ceiling: settings.limits.ceiling,
               }),
               audit,
+            },
+            placement: {
+              ...readPlacementConfig(config),
+              uplink: noUplinkHistory,
             },
             validateResponses: settings.validateResponses,
             uplinkHistory,

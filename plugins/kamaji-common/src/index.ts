@@ -22,3 +22,4 @@ export * from './clusterRbac';
 export * from './uplink';
 export * from './owners';
 export * from './addonSets';
+export * from './placement';

@@ -89,6 +89,17 @@ export const kamajiIslandPickerFormField = FormFieldBlueprint.make({
   },
 });
 
+/** The create preview (`ui:field: KamajiCreatePreview`) of a template's last step. @alpha */
+export const kamajiCreatePreviewFormField = FormFieldBlueprint.make({
+  name: 'create-preview',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.createPreviewFormField,
+      ),
+  },
+});
+
 /** The data store picker (`ui:field: KamajiDatastorePicker`). @alpha */
 export const kamajiDatastorePickerFormField = FormFieldBlueprint.make({
   name: 'datastore-picker',
@@ -212,6 +223,7 @@ export default createFrontendPlugin({
     kamajiKubernetesVersionPickerFormField,
     kamajiAddonSetPickerFormField,
     kamajiOwnerPickerFormField,
+    kamajiCreatePreviewFormField,
   ],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),

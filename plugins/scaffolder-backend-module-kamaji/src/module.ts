@@ -7,6 +7,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
 import { createKamajiActions } from './actions';
 import { readScaffolderSettings } from './config';
+import { createPreviewRouter } from './preview/createPreview';
 
 /**
  * The scaffolder module with the Kamaji actions: `kamaji:tenant:create`, `kamaji:island:create`,
@@ -31,10 +32,27 @@ export const scaffolderModuleKamaji = createBackendModule({
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         fleet: fleetServiceRef,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
       },
-      async init({ scaffolder, config, logger, ...deps }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        ...deps
+      }) {
         const settings = readScaffolderSettings(config);
         scaffolder.addActions(...createKamajiActions({ ...deps, settings }));
+        // The create preview of the template form, under /api/scaffolder/kamaji/.
+        httpRouter.use(
+          createPreviewRouter({
+            httpAuth,
+            logger,
+            deps: { ...deps, settings },
+          }),
+        );
         logger.info(
           `Kamaji scaffolder actions ready (Kubernetes v1.${
             settings.kubernetesVersions.minMinor

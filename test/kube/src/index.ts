@@ -73,3 +73,5 @@ export {
   TEST_INFRA_VERSION,
   TEST_BOOTSTRAP_VERSION,
 } from './capi/testProvider';
+export { denyWithAdmissionPolicy } from './admissionPolicy';
+export type { DenyRule } from './admissionPolicy';

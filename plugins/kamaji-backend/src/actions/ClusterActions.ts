@@ -18,10 +18,14 @@ import {
   UpgradeClusterResult,
   VersionCeiling,
   DeleteClusterResult,
+  ActionPreview,
+  ObjectChange,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { mapKubeError } from './kubeErrors';
+import { fieldChanges } from './fieldChanges';
+import { listDependents } from './dependents';
 
 export interface ActionLimits {
   maxReplicas: number;
@@ -34,6 +38,20 @@ export type DeclaredCluster = (TenantNode | IslandNode) & { namespace: string };
 export type UpgradeResult = UpgradeClusterResult;
 export type ScaleResult = ScaleClusterResult;
 export type DeleteResult = DeleteClusterResult & { deleting: true };
+
+/**
+ * How an action writes: for real, or with `dryRun=All`, collecting what the API server says
+ * would change. The action and its preview run the same code with a different Writes.
+ */
+interface Writes {
+  dryRun: boolean;
+  changes: ObjectChange[];
+}
+
+const applying = (): Writes => ({ dryRun: false, changes: [] });
+const dryRunning = (): Writes => ({ dryRun: true, changes: [] });
+
+type JsonPatch = Array<{ op: string; path: string; value?: unknown }>;
 
 const AUTOSCALER_MIN =
   'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
@@ -75,6 +93,40 @@ export class ClusterActions {
     return access.kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
+  /** A JSON patch of one stored object, as kamaji-backstage; a dry run records the changes. */
+  private async patch(
+    api: CustomObjectsApi,
+    cluster: DeclaredCluster,
+    kind: KubeKind,
+    before: any,
+    body: JsonPatch,
+    writes: Writes,
+  ): Promise<unknown> {
+    const name: string = before.metadata.name;
+    const after = await this.call(
+      cluster,
+      `patch ${kind.kind} ${cluster.namespace}/${name}`,
+      () =>
+        api.patchNamespacedCustomObject({
+          ...params(kind, cluster.namespace),
+          name,
+          body,
+          fieldManager: KAMAJI_FIELD_MANAGER,
+          ...(writes.dryRun ? { dryRun: 'All' } : {}),
+        }),
+      { precondition: body.some(op => op.op === 'test') },
+    );
+    if (writes.dryRun) {
+      writes.changes.push({
+        kind: kind.kind,
+        namespace: cluster.namespace,
+        name,
+        changes: fieldChanges(before, after),
+      });
+    }
+    return after;
+  }
+
   private async call<T>(
     cluster: DeclaredCluster,
     what: string,
@@ -113,6 +165,24 @@ export class ClusterActions {
   async upgrade(
     cluster: DeclaredCluster,
     request: { version: string; workers?: boolean },
+  ): Promise<UpgradeResult> {
+    return this.runUpgrade(cluster, request, applying());
+  }
+
+  /** The upgrade with every write a dry run: what would change, nothing stored. */
+  async previewUpgrade(
+    cluster: DeclaredCluster,
+    request: { version: string; workers?: boolean },
+  ): Promise<ActionPreview<UpgradeResult>> {
+    const writes = dryRunning();
+    const result = await this.runUpgrade(cluster, request, writes);
+    return { dryRun: true, result, changes: writes.changes };
+  }
+
+  private async runUpgrade(
+    cluster: DeclaredCluster,
+    request: { version: string; workers?: boolean },
+    writes: Writes,
   ): Promise<UpgradeResult> {
     if (cluster.role !== 'tenant' || !cluster.managed) {
       throw new ConflictError(
@@ -160,8 +230,12 @@ export class ClusterActions {
     const target = check.target;
 
     // Worker pools: checked before anything is written, so a bad pool changes nothing.
-    const pools: Array<{ name: string; from?: string; hasVersion: boolean }> =
-      [];
+    const pools: Array<{
+      md: any;
+      name: string;
+      from?: string;
+      hasVersion: boolean;
+    }> = [];
     if (request.workers) {
       const list: any = await this.call(
         cluster,
@@ -183,6 +257,7 @@ export class ClusterActions {
         }
         if (parsed && compareKubeVersions(target, parsed) === 0) continue;
         pools.push({
+          md,
           name: md.metadata.name,
           from,
           hasVersion: typeof from === 'string',
@@ -204,17 +279,13 @@ export class ClusterActions {
               { op: 'replace', path: '/spec/version', value: target.text },
             ]
           : [{ op: 'add', path: '/spec/version', value: target.text }];
-      await this.call(
+      await this.patch(
+        api,
         cluster,
-        `patch ${kcpWhat}`,
-        () =>
-          api.patchNamespacedCustomObject({
-            ...params(FLEET_KINDS.KamajiControlPlane, cluster.namespace),
-            name: ref.name,
-            body: patch,
-            fieldManager: KAMAJI_FIELD_MANAGER,
-          }),
-        { precondition: patch.length > 1 },
+        FLEET_KINDS.KamajiControlPlane,
+        kcp,
+        patch,
+        writes,
       );
       result.controlPlane = { name: ref.name, from: current, to: target.text };
       result.changed = true;
@@ -241,17 +312,13 @@ export class ClusterActions {
             },
           ];
       try {
-        await this.call(
+        await this.patch(
+          api,
           cluster,
-          `patch MachineDeployment ${cluster.namespace}/${pool.name}`,
-          () =>
-            api.patchNamespacedCustomObject({
-              ...params(FLEET_KINDS.MachineDeployment, cluster.namespace),
-              name: pool.name,
-              body: patch,
-              fieldManager: KAMAJI_FIELD_MANAGER,
-            }),
-          { precondition: patch.length > 1 },
+          FLEET_KINDS.MachineDeployment,
+          pool.md,
+          patch,
+          writes,
         );
       } catch (e) {
         if (result.changed) {
@@ -279,6 +346,24 @@ export class ClusterActions {
   async scale(
     cluster: DeclaredCluster,
     request: { pool: string; replicas: number },
+  ): Promise<ScaleResult> {
+    return this.runScale(cluster, request, applying());
+  }
+
+  /** The scale with its write a dry run: what would change, nothing stored. */
+  async previewScale(
+    cluster: DeclaredCluster,
+    request: { pool: string; replicas: number },
+  ): Promise<ActionPreview<ScaleResult>> {
+    const writes = dryRunning();
+    const result = await this.runScale(cluster, request, writes);
+    return { dryRun: true, result, changes: writes.changes };
+  }
+
+  private async runScale(
+    cluster: DeclaredCluster,
+    request: { pool: string; replicas: number },
+    writes: Writes,
   ): Promise<ScaleResult> {
     if (cluster.role === 'tenant' && !cluster.managed) {
       throw new ConflictError(
@@ -358,17 +443,13 @@ export class ClusterActions {
             { op: 'test', path: '/spec/replicas', value: from },
             { op: 'replace', path: '/spec/replicas', value: request.replicas },
           ];
-    await this.call(
+    await this.patch(
+      api,
       cluster,
-      `patch ${mdWhat}`,
-      () =>
-        api.patchNamespacedCustomObject({
-          ...params(FLEET_KINDS.MachineDeployment, cluster.namespace),
-          name: request.pool,
-          body: patch,
-          fieldManager: KAMAJI_FIELD_MANAGER,
-        }),
-      { precondition: patch.length > 1 },
+      FLEET_KINDS.MachineDeployment,
+      md,
+      patch,
+      writes,
     );
     return result;
   }
@@ -386,6 +467,40 @@ export class ClusterActions {
         )}); nothing was deleted`,
       );
     }
+    await this.runDelete(cluster, applying());
+    return { cluster: cluster.id, deleting: true };
+  }
+
+  /**
+   * The delete as a dry run (no confirmation needed: nothing is deleted), with the objects
+   * that go with the cluster.
+   */
+  async previewDelete(
+    cluster: DeclaredCluster,
+  ): Promise<ActionPreview<DeleteResult>> {
+    const live = await this.runDelete(cluster, dryRunning());
+    const access = this.fleet.getManagementClusterAccess(
+      cluster.managementCluster,
+    )!;
+    const { dependents, notes } = await listDependents(
+      {
+        custom: this.api(cluster.managementCluster),
+        core: access.kubeConfig.makeApiClient(CoreV1Api),
+      },
+      cluster,
+      live,
+    );
+    return {
+      dryRun: true,
+      result: { cluster: cluster.id, deleting: true },
+      changes: [],
+      dependents,
+      ...(notes.length ? { notes } : {}),
+    };
+  }
+
+  /** Deletes the CAPI Cluster (Cluster API removes what it owns); answers the live Cluster. */
+  private async runDelete(cluster: DeclaredCluster, writes: Writes) {
     if (cluster.role === 'tenant' && !cluster.managed) {
       throw new ConflictError(
         `cluster ${cluster.id} is not declared in a management cluster; there is no Cluster to delete`,
@@ -400,7 +515,7 @@ export class ClusterActions {
       throw new ConflictError(`cluster ${cluster.id} is already being deleted`);
     }
     const api = this.api(cluster.managementCluster);
-    await this.readLiveCluster(api, cluster);
+    const live = await this.readLiveCluster(api, cluster);
     await this.call(
       cluster,
       `delete Cluster ${cluster.namespace}/${cluster.name}`,
@@ -409,8 +524,9 @@ export class ClusterActions {
           ...params(FLEET_KINDS.Cluster, cluster.namespace),
           name: cluster.name,
           propagationPolicy: 'Background',
+          ...(writes.dryRun ? { dryRun: 'All' } : {}),
         }),
     );
-    return { cluster: cluster.id, deleting: true };
+    return live;
   }
 }

@@ -7,7 +7,6 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   clusterId,
-  FleetCluster,
   IslandNode,
   kamajiAuditReadPermission,
   kamajiClusterDeletePermission,
@@ -44,7 +43,13 @@ import {
   scaleBodySchema,
   upgradeBodySchema,
 } from './inputs';
-import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+import { ConditionalView, SnapshotSource } from './visibility';
+import { actionTarget, mayAct, visibleCluster } from './actionTarget';
+import { createPreviewRoutes } from './previewRoutes';
+import {
+  createPlacementRoutes,
+  PlacementRouteOptions,
+} from '../placement/placementRoutes';
 import {
   createUpgradePlanRoutes,
   UpgradePlanRouteOptions,
@@ -65,6 +70,8 @@ export interface RouterOptions {
   upgradePlans?: Pick<UpgradePlanRouteOptions, 'plans' | 'audit'>;
   /** The uplink history (`/v1/uplink`, `/v1/islands/.../uplink`); absent: no such routes. */
   uplinkHistory?: UplinkHistory;
+  /** Placement advice (`/v1/placement`); absent: no such route. */
+  placement?: Pick<PlacementRouteOptions, 'defaultCapacity' | 'uplink'>;
   /** Validate response bodies against the OpenAPI spec (tests and development). */
   validateResponses?: boolean;
 }
@@ -90,26 +97,6 @@ function statusOf(e: unknown): number {
     default:
       return 500;
   }
-}
-
-/**
- * One cluster as the caller may see it, or undefined (unknown and invisible look the same).
- */
-function visibleCluster(
-  scope: ReadScope,
-  id: string,
-  fleet: FleetService,
-): FleetCluster | undefined {
-  if (scope.kind === 'none') return undefined;
-  if (scope.kind === 'all') return fleet.getCluster(id);
-  const direct = fleet.getCluster(id);
-  if (!direct) return undefined;
-  // A tenant is visible exactly when the decision accepts it: no need to look at the fleet.
-  if (direct.role === 'tenant') {
-    return scope.predicate(direct) ? direct : undefined;
-  }
-  const source = SnapshotSource.of(fleet.getSnapshot());
-  return new ConditionalView(scope.predicate).load(source).cluster(id, source);
 }
 
 /** The spec's paths as express patterns, with their methods. */
@@ -190,9 +177,12 @@ function precheckBodies(
   next: express.NextFunction,
 ) {
   try {
-    if (req.method === 'POST' && /\/upgrade\/?$/.test(req.path)) {
+    if (req.method === 'POST' && /\/upgrade(\/preview)?\/?$/.test(req.path)) {
       parseInput(upgradeBodySchema, req.body, 'body');
-    } else if (req.method === 'POST' && /\/scale\/?$/.test(req.path)) {
+    } else if (
+      req.method === 'POST' &&
+      /\/scale(\/preview)?\/?$/.test(req.path)
+    ) {
       parseInput(scaleBodySchema, req.body, 'body');
     }
     next();
@@ -242,6 +232,17 @@ export async function createRouter(
         httpAuth,
         authorizer,
         history: options.uplinkHistory,
+      }),
+    );
+
+  router.use(createPreviewRoutes({ fleet, httpAuth, authorizer, actions }));
+  if (options.placement)
+    router.use(
+      createPlacementRoutes({
+        fleet,
+        httpAuth,
+        authorizer,
+        ...options.placement,
       }),
     );
 
@@ -421,15 +422,12 @@ export async function createRouter(
   ): Promise<T> {
     const started = Date.now();
     const credentials = await credentialsOf(req);
-    const path = parseInput(clusterPathSchema, req.params, 'path');
-    const id = clusterId(path);
-    const readScope = await authorizer.readScope(credentials);
-    const cluster = visibleCluster(readScope, id, fleet);
-    if (!cluster || cluster.role === 'management' || !cluster.namespace) {
-      throw new NotFoundError(`No cluster with id ${id}`);
-    }
-    // Act on the model's node itself, not a projection.
-    const target = (fleet.getCluster(id) ?? cluster) as DeclaredCluster;
+    const { id, target } = await actionTarget(
+      fleet,
+      authorizer,
+      credentials,
+      req.params,
+    );
     const { actor, actorType } = actorOf(credentials);
     const auditorEvent = await auditor.createEvent({
       eventId: `cluster-${action}`,
@@ -467,11 +465,7 @@ export async function createRouter(
     };
 
     try {
-      const scope = await authorizer.scope(permission, credentials);
-      const allowed =
-        scope.kind === 'all' ||
-        (scope.kind === 'conditional' && scope.predicate(target));
-      if (!allowed) {
+      if (!(await mayAct(authorizer, permission, credentials, target))) {
         throw new NotAllowedError(
           `You may not ${action} cluster ${id} (permission ${permission.name})`,
         );

@@ -7,14 +7,19 @@
  * `openapi.test.ts` checks that it names exactly the operations of the spec.
  */
 import {
+  DeleteClusterPreview,
   DeleteClusterResult,
   FleetCluster,
   FleetPage,
   FleetQuery,
   FleetResponse,
   IslandResponse,
+  PlacementAdvice,
+  PlacementQuery,
+  ScaleClusterPreview,
   ScaleClusterRequest,
   ScaleClusterResult,
+  UpgradeClusterPreview,
   UpgradeClusterRequest,
   UpgradeClusterResult,
   UpgradePlan,
@@ -110,6 +115,24 @@ export type EndpointMap = {
     path: ClusterPath;
     body: ScaleRequestBody;
     response: ScaleResultBody | ErrorBody;
+  };
+  '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade/preview': {
+    path: ClusterPath;
+    body: UpgradeRequestBody;
+    response: UpgradeClusterPreview | ErrorBody;
+  };
+  '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/scale/preview': {
+    path: ClusterPath;
+    body: ScaleRequestBody;
+    response: ScaleClusterPreview | ErrorBody;
+  };
+  '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview': {
+    path: ClusterPath;
+    response: DeleteClusterPreview | ErrorBody;
+  };
+  '#get|/v1/placement': {
+    query: PlacementQuery;
+    response: PlacementAdvice | ErrorBody;
   };
   '#get|/v1/islands/{managementCluster}/{namespace}/{name}': {
     path: ClusterPath;

@@ -443,6 +443,245 @@ export const spec = {
         },
       },
     },
+    '/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade/preview': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'PreviewUpgradeCluster',
+        summary: 'What UpgradeCluster would change, dry-run by the API server.',
+        description:
+          "Permission `kamaji.cluster.upgrade`.\nSame permission, checks and writes as the action, with every write sent to the\nmanagement cluster with `dryRun=All`: nothing is stored and nothing is audited. A write\nthe API server refuses answers 400 with the server's own message (field causes included).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpgradeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What the action would do; nothing was changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '502': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/clusters/{managementCluster}/{namespace}/{name}/scale/preview': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'PreviewScaleCluster',
+        summary: 'What ScaleCluster would change, dry-run by the API server.',
+        description:
+          "Permission `kamaji.cluster.scale`.\nSame permission, checks and writes as the action, with every write sent to the\nmanagement cluster with `dryRun=All`: nothing is stored and nothing is audited. A write\nthe API server refuses answers 400 with the server's own message (field causes included).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ScaleRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What the action would do; nothing was changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScalePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '502': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/managementCluster',
+        },
+        {
+          $ref: '#/components/parameters/namespace',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'PreviewDeleteCluster',
+        summary:
+          'What DeleteCluster would delete - the Cluster (dry-run) and the objects that go with it.',
+        description:
+          "Permission `kamaji.cluster.delete`; no confirmation needed (nothing is deleted).\nSame permission, checks and writes as the action, with every write sent to the\nmanagement cluster with `dryRun=All`: nothing is stored and nothing is audited. A write\nthe API server refuses answers 400 with the server's own message (field causes included).\n`dependents` lists the control plane, the TenantControlPlane on the island (as the fleet\nmodel last saw it), the infrastructure, worker pools, machines and Secrets; a list the\nbackend may not read becomes a `notes` entry.",
+        responses: {
+          '200': {
+            description: 'What the action would do; nothing was changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '502': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/placement': {
+      get: {
+        operationId: 'GetPlacement',
+        summary:
+          'Ranks the islands of a site as homes for a new tenant, each with its reasons in words.',
+        description:
+          "Permission `kamaji.cluster.create`. Every island of the site is ranked, whichever teams'\ntenants it hosts, but its load is given as counts only (tenant control planes against\nthe capacity from `kamaji.placement.islandCapacity` or the island's\n`kamaji-backstage.io/tenant-capacity` label, data store use): no tenant is named.\nAlso weighed: the uplink's availability and outages from the uplink history, the\nconnection now, and whether the island's Kubernetes is fit for `version`. A full,\ndisconnected or data-store-less island is ineligible and ranked last.",
+        parameters: [
+          {
+            name: 'site',
+            in: 'query',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+              pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+            },
+          },
+          {
+            name: 'version',
+            in: 'query',
+            description: 'The Kubernetes version the new tenant will run.',
+            schema: {
+              type: 'string',
+              minLength: 6,
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'managementCluster',
+            in: 'query',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+              pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The islands, best first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PlacementAdvice',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/v1/islands/{managementCluster}/{namespace}/{name}': {
       parameters: [
         {
@@ -2201,6 +2440,285 @@ export const spec = {
           },
           deleting: {
             type: 'boolean',
+          },
+        },
+      },
+      FieldChange: {
+        type: 'object',
+        required: ['path'],
+        description:
+          "One field as stored (`from`) and as the API server's dry run would store it (`to`); an absent side means the field is absent.",
+        properties: {
+          path: {
+            type: 'string',
+            description: 'JSON pointer, e.g. /spec/version.',
+          },
+          from: {},
+          to: {},
+        },
+      },
+      ObjectChange: {
+        type: 'object',
+        required: ['kind', 'namespace', 'name', 'changes'],
+        properties: {
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FieldChange',
+            },
+          },
+        },
+      },
+      DependentObject: {
+        type: 'object',
+        required: ['kind', 'name', 'location', 'role'],
+        properties: {
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          location: {
+            type: 'string',
+            description:
+              "The management cluster's name, or the id of the island hosting it.",
+          },
+          role: {
+            type: 'string',
+          },
+        },
+      },
+      UpgradePreview: {
+        type: 'object',
+        required: ['dryRun', 'result', 'changes'],
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          result: {
+            $ref: '#/components/schemas/UpgradeResult',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
+          dependents: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependentObject',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ScalePreview: {
+        type: 'object',
+        required: ['dryRun', 'result', 'changes'],
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          result: {
+            $ref: '#/components/schemas/ScaleResult',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
+          dependents: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependentObject',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      DeletePreview: {
+        type: 'object',
+        required: ['dryRun', 'result', 'changes'],
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          result: {
+            $ref: '#/components/schemas/DeleteResult',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
+          dependents: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DependentObject',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      UplinkFigures: {
+        type: 'object',
+        required: ['availability', 'outages', 'window'],
+        properties: {
+          availability: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+          },
+          outages: {
+            type: 'integer',
+            minimum: 0,
+          },
+          window: {
+            type: 'string',
+          },
+        },
+      },
+      IslandPlacement: {
+        type: 'object',
+        required: [
+          'islandId',
+          'name',
+          'managementCluster',
+          'rank',
+          'score',
+          'eligible',
+          'reasons',
+          'load',
+          'connection',
+        ],
+        properties: {
+          islandId: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          managementCluster: {
+            type: 'string',
+          },
+          site: {
+            type: 'string',
+          },
+          rank: {
+            type: 'integer',
+            minimum: 1,
+          },
+          score: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100,
+          },
+          eligible: {
+            type: 'boolean',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          load: {
+            type: 'object',
+            required: ['tenants', 'dataStores'],
+            properties: {
+              tenants: {
+                type: 'integer',
+              },
+              capacity: {
+                type: 'integer',
+              },
+              dataStores: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['name', 'driver', 'tenants'],
+                  properties: {
+                    name: {
+                      type: 'string',
+                    },
+                    driver: {
+                      type: 'string',
+                    },
+                    ready: {
+                      type: 'boolean',
+                    },
+                    tenants: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          connection: {
+            type: 'string',
+            enum: ['connected', 'degraded', 'disconnected'],
+          },
+          uplink: {
+            $ref: '#/components/schemas/UplinkFigures',
+          },
+          kubernetesVersion: {
+            type: 'string',
+          },
+        },
+      },
+      PlacementAdvice: {
+        type: 'object',
+        required: ['islands'],
+        properties: {
+          site: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          recommended: {
+            type: 'string',
+          },
+          islands: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/IslandPlacement',
+            },
           },
         },
       },

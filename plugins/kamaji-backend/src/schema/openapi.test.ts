@@ -90,6 +90,10 @@ describe('openapi.yaml', () => {
       '#post|/v1/upgrade-plans/{planId}/pause',
       '#post|/v1/upgrade-plans/{planId}/resume',
       '#post|/v1/upgrade-plans/{planId}/abort',
+      '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/upgrade/preview',
+      '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/scale/preview',
+      '#post|/v1/clusters/{managementCluster}/{namespace}/{name}/delete/preview',
+      '#get|/v1/placement',
     ];
     expect(operations.sort()).toEqual([...endpointMapKeys].sort());
   });

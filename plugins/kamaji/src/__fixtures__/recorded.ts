@@ -4,8 +4,12 @@
  * the backend's OpenAPI spec switched on. Each call returns a fresh copy, so a test may edit it.
  */
 import type {
+  DeleteClusterPreview,
   FleetCluster,
   FleetSnapshot,
+  PlacementAdvice,
+  ScaleClusterPreview,
+  UpgradeClusterPreview,
   UpgradePlan,
   UplinkRanking,
   UplinkTimeline,
@@ -21,6 +25,11 @@ import upgradePlanRunning from './recorded/upgrade-plan-running.json';
 import upgradePlans from './recorded/upgrade-plans.json';
 import islandAUplink from './recorded/island-a-uplink.json';
 import uplinkRanking from './recorded/uplink-ranking.json';
+import previewUpgrade from './recorded/preview-upgrade.json';
+import previewScale from './recorded/preview-scale.json';
+import previewScaleRefused from './recorded/preview-scale-refused.json';
+import previewDelete from './recorded/preview-delete.json';
+import placement from './recorded/placement.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -43,6 +52,20 @@ export const recorded = {
   islandAUplink: () => copy<UplinkTimeline>(islandAUplink),
   /** `GET /v1/uplink?window=24h` right after that. */
   uplinkRanking: () => copy<UplinkRanking>(uplinkRanking),
+  /** `POST …/upgrade/preview` of the `cluster` tenant to the next minor, with its workers. */
+  previewUpgrade: () => copy<UpgradeClusterPreview>(previewUpgrade),
+  /** `POST …/scale/preview` of its first worker pool, one replica more. */
+  previewScale: () => copy<ScaleClusterPreview>(previewScale),
+  /** The same to 9 replicas: the 400 of a ValidatingAdmissionPolicy (edge-capacity). */
+  previewScaleRefused: () =>
+    copy<{
+      error: { name: string; message: string };
+      response: { statusCode: number };
+    }>(previewScaleRefused),
+  /** `POST …/delete/preview` of the `cluster` tenant. */
+  previewDelete: () => copy<DeleteClusterPreview>(previewDelete),
+  /** `GET /v1/placement?version=v1.35.0` with `kamaji.placement.islandCapacity: 8`. */
+  placement: () => copy<PlacementAdvice>(placement),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

@@ -1,11 +1,18 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ClusterId,
+  CreatePreview,
+  CreatePreviewKind,
+  DeleteClusterPreview,
+  PlacementAdvice,
+  PlacementQuery,
   DeleteClusterResult,
   FleetCluster,
   ScaleClusterRequest,
+  ScaleClusterPreview,
   ScaleClusterResult,
   UpgradeClusterRequest,
+  UpgradeClusterPreview,
   UpgradeClusterResult,
   UpgradePlan,
   UpgradePlanRequest,
@@ -80,6 +87,37 @@ export interface KamajiApi {
    * `confirm` must repeat the cluster's name.
    */
   deleteCluster(id: ClusterId, confirm: string): Promise<DeleteClusterResult>;
+  /**
+   * The upgrade as the API server's dry run answers it (`POST .../upgrade/preview`): what would
+   * change, field by field; nothing is changed. A refusal is thrown like the action's.
+   */
+  previewUpgrade(
+    id: ClusterId,
+    request: UpgradeClusterRequest,
+  ): Promise<UpgradeClusterPreview>;
+  /** The scale as a dry run (`POST .../scale/preview`); nothing is changed. */
+  previewScale(
+    id: ClusterId,
+    request: ScaleClusterRequest,
+  ): Promise<ScaleClusterPreview>;
+  /**
+   * The delete as a dry run (`POST .../delete/preview`), with the objects that go with the
+   * cluster; nothing is deleted.
+   */
+  previewDelete(id: ClusterId): Promise<DeleteClusterPreview>;
+  /**
+   * The islands ranked as homes for a new tenant (`GET /v1/placement`), with reasons; load as
+   * counts of every team's tenants. Needs `kamaji.cluster.create`.
+   */
+  getPlacement(query: PlacementQuery): Promise<PlacementAdvice>;
+  /**
+   * The objects a create action would apply, each dry-run by the management cluster
+   * (`POST /api/scaffolder/kamaji/v1/create-preview`); nothing is created.
+   */
+  previewCreate(
+    kind: CreatePreviewKind,
+    input: Record<string, unknown>,
+  ): Promise<CreatePreview>;
   /**
    * Keeps a live copy of the whole fleet: fetches the snapshot, follows `GET /v1/events`,
    * applies deltas, reconnects with backoff and re-fetches the snapshot on `resync` or a

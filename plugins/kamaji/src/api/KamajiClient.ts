@@ -4,12 +4,19 @@ import {
   applyFleetDelta,
   parseClusterId,
   type ClusterId,
+  type CreatePreview,
+  type CreatePreviewKind,
+  type DeleteClusterPreview,
+  type PlacementAdvice,
+  type PlacementQuery,
   type DeleteClusterResult,
   type FleetCluster,
   type FleetDelta,
   type ScaleClusterRequest,
+  type ScaleClusterPreview,
   type ScaleClusterResult,
   type UpgradeClusterRequest,
+  type UpgradeClusterPreview,
   type UpgradeClusterResult,
   type UpgradePlan,
   type UpgradePlanRequest,
@@ -268,6 +275,57 @@ export class KamajiClient implements KamajiApi {
       'DELETE',
       `/v1/clusters/${path}?confirm=${encodeURIComponent(confirm)}`,
     );
+  }
+
+  previewUpgrade(
+    id: ClusterId,
+    request: UpgradeClusterRequest,
+  ): Promise<UpgradeClusterPreview> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send('POST', `/v1/clusters/${path}/upgrade/preview`, request);
+  }
+
+  previewScale(
+    id: ClusterId,
+    request: ScaleClusterRequest,
+  ): Promise<ScaleClusterPreview> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send('POST', `/v1/clusters/${path}/scale/preview`, request);
+  }
+
+  previewDelete(id: ClusterId): Promise<DeleteClusterPreview> {
+    const path = declaredClusterPath(id, 'a declared cluster');
+    return this.send('POST', `/v1/clusters/${path}/delete/preview`);
+  }
+
+  getPlacement(query: PlacementQuery): Promise<PlacementAdvice> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value) params.set(key, value);
+    }
+    const search = params.toString();
+    return this.getJson(`/v1/placement${search ? `?${search}` : ''}`);
+  }
+
+  async previewCreate(
+    kind: CreatePreviewKind,
+    input: Record<string, unknown>,
+  ): Promise<CreatePreview> {
+    // The route belongs to the Kamaji scaffolder module, under the scaffolder's base URL.
+    const base = await this.discoveryApi.getBaseUrl('scaffolder');
+    const response = await this.fetchApi.fetch(
+      `${base}/kamaji/v1/create-preview`,
+      {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ kind, input }),
+      },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as CreatePreview;
   }
 
   listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {

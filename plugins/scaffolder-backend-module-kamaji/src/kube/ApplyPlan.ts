@@ -214,8 +214,37 @@ export class ApplyPlan {
    * every object the API server would reject; otherwise says what a real apply would do.
    */
   async dryRun(): Promise<ObjectResult[]> {
-    const failures: string[] = [];
-    const results: ObjectResult[] = [];
+    const each = await this.dryRunEach();
+    const failures = each.flatMap(r => (r.refusal ? [r.refusal] : []));
+    const results = each.flatMap(r =>
+      r.outcome
+        ? [{ object: describeObject(r.object), outcome: r.outcome }]
+        : [],
+    );
+    if (failures.length) {
+      throw new KamajiApplyError(
+        `The management cluster rejected the request in a dry run; nothing was written:\n${failures
+          .map(f => `- ${f}`)
+          .join('\n')}`,
+      );
+    }
+    return results;
+  }
+
+  /**
+   * Server-side dry run (`dryRun=All`) of every object, each with what a real apply would do or
+   * the API server's refusal of it.
+   */
+  async dryRunEach(): Promise<
+    Array<{
+      object: KubeObject;
+      /** What the server would store. */
+      result?: StoredObject;
+      outcome?: ObjectOutcome;
+      refusal?: string;
+    }>
+  > {
+    const results = [];
     for (const { object, existing } of this.entries) {
       try {
         const result = await this.client.apply(object, {
@@ -224,22 +253,16 @@ export class ApplyPlan {
           force: false,
         });
         results.push({
-          object: describeObject(object),
+          object,
+          result,
           outcome: outcomeOf(
             existing,
             existing && comparable(existing) === comparable(result),
           ),
         });
       } catch (e) {
-        failures.push(explainApiError(object, e));
+        results.push({ object, refusal: explainApiError(object, e) });
       }
-    }
-    if (failures.length) {
-      throw new KamajiApplyError(
-        `The management cluster rejected the request in a dry run; nothing was written:\n${failures
-          .map(f => `- ${f}`)
-          .join('\n')}`,
-      );
     }
     return results;
   }

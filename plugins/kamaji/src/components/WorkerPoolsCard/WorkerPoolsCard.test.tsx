@@ -11,6 +11,7 @@ import {
   gate,
   setupKamajiServer,
 } from '../../__testUtils__/http';
+import { servePreviews } from '../../__testUtils__/previews';
 import {
   clusterEntity,
   renderEntityCard,
@@ -140,6 +141,7 @@ describe('WorkerPoolsCard', () => {
 
   it('checks the replica count, then sends the scale for that pool', async () => {
     serve(fleetTenant('line-1'));
+    servePreviews(server);
     let body: unknown;
     server.use(
       http.post(
@@ -182,6 +184,7 @@ describe('WorkerPoolsCard', () => {
     ).toBeInTheDocument();
     await userEvent.clear(input);
     await userEvent.type(input, '5');
+    await waitFor(() => expect(confirm).toBeEnabled()); // after the dry run
     await userEvent.click(confirm);
     expect(
       await within(dialog).findByText(
@@ -193,6 +196,7 @@ describe('WorkerPoolsCard', () => {
 
   it('shows the backend refusal as it says it (the installation maximum)', async () => {
     serve(fleetTenant('line-3'));
+    servePreviews(server);
     server.use(
       http.post(`${BASE}/v1/clusters/cloud/tenants/line-3/scale`, () =>
         backstageError(
@@ -210,9 +214,9 @@ describe('WorkerPoolsCard', () => {
     const input = within(dialog).getByLabelText('Replicas');
     await userEvent.clear(input);
     await userEvent.type(input, '150');
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Scale' }),
-    );
+    const scale = within(dialog).getByRole('button', { name: 'Scale' });
+    await waitFor(() => expect(scale).toBeEnabled());
+    await userEvent.click(scale);
     expect(
       await within(dialog).findByText('The backend refused (400)'),
     ).toBeInTheDocument();

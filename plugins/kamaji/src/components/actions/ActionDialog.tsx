@@ -7,6 +7,8 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { Alert, AlertTitle } from '@material-ui/lab';
 import { errorStatus, refusalMessage } from '../../api/KamajiClient';
+import { ChangePreview } from './ChangePreview';
+import type { PreviewState } from './usePreview';
 
 type Outcome =
   | { kind: 'idle' }
@@ -15,15 +17,18 @@ type Outcome =
   | { kind: 'refused'; error: unknown };
 
 /**
- * The confirmation dialog of a day-2 action: the inputs (children), a confirm button enabled
- * only when the inputs are valid, then what the backend answered: the result, or its refusal
- * word for word. `onDone` runs after a success so the card can reload.
+ * The confirmation dialog of a day-2 action: the inputs (children), the API server's dry run
+ * of them, a confirm button enabled only when the inputs are valid and their dry run passed,
+ * then what the backend answered: the result, or its refusal word for word. `onDone` runs
+ * after a success so the card can reload.
  */
 export function ActionDialog<R>(props: {
   title: string;
   confirmLabel: string;
   /** True when the inputs may be sent. */
   canSubmit: boolean;
+  /** The dry run of the current inputs; confirming waits for it to pass. */
+  preview: PreviewState;
   destructive?: boolean;
   submit: () => Promise<R>;
   describeResult: (result: R) => string;
@@ -34,10 +39,11 @@ export function ActionDialog<R>(props: {
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   const sending = outcome.kind === 'sending';
   const done = outcome.kind === 'done';
+  const confirmable = props.canSubmit && props.preview.kind === 'ready';
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!props.canSubmit || sending || done) return;
+    if (!confirmable || sending || done) return;
     setOutcome({ kind: 'sending' });
     try {
       const result = await props.submit();
@@ -61,6 +67,7 @@ export function ActionDialog<R>(props: {
         <DialogTitle id="kamaji-action-title">{props.title}</DialogTitle>
         <DialogContent>
           {props.children}
+          {!done && <ChangePreview state={props.preview} />}
           {sending && <LinearProgress aria-label="Sending" />}
           {outcome.kind === 'refused' && (
             <Alert severity="error" role="alert" style={{ marginTop: 16 }}>
@@ -89,7 +96,7 @@ export function ActionDialog<R>(props: {
               type="submit"
               variant="contained"
               color={props.destructive ? 'secondary' : 'primary'}
-              disabled={!props.canSubmit || sending}
+              disabled={!confirmable || sending}
             >
               {props.confirmLabel}
             </Button>

@@ -5,6 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import type { TenantNode } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { ActionDialog } from './ActionDialog';
+import { usePreview } from './usePreview';
 
 /** Deletes a tenant once its name has been typed, exactly. */
 export function DeleteDialog(props: {
@@ -16,6 +17,9 @@ export function DeleteDialog(props: {
   const [typed, setTyped] = useState('');
   const name = props.cluster.name;
   const matches = typed === name;
+  const preview = usePreview(props.cluster.id, () =>
+    api.previewDelete(props.cluster.id),
+  );
 
   return (
     <ActionDialog
@@ -23,6 +27,7 @@ export function DeleteDialog(props: {
       confirmLabel="Delete"
       destructive
       canSubmit={matches}
+      preview={preview}
       submit={() => api.deleteCluster(props.cluster.id, typed)}
       describeResult={r =>
         `Deletion of ${r.cluster} started. Cluster API removes its machines and control plane; it leaves the fleet when it is gone.`
@@ -32,8 +37,8 @@ export function DeleteDialog(props: {
     >
       <Typography variant="body2" paragraph>
         This deletes the Cluster API cluster {props.cluster.id}: its control
-        plane, its worker machines and everything running on them. It cannot be
-        undone.
+        plane, its worker machines and everything running on them, with the
+        objects below. It cannot be undone.
       </Typography>
       <TextField
         id="kamaji-delete-confirm"

@@ -10,6 +10,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { ActionDialog } from './ActionDialog';
+import { usePreview } from './usePreview';
 import { parseReplicas, replicasError } from './validation';
 
 function describe(result: ScaleClusterResult): string {
@@ -32,18 +33,19 @@ export function ScaleDialog(props: {
   const [input, setInput] = useState(String(current));
   const error = replicasError(input, current);
   const replicas = parseReplicas(input);
+  const request = { pool: props.pool.name, replicas: replicas! };
+  const preview = usePreview(
+    String(replicas),
+    error ? undefined : () => api.previewScale(props.cluster.id, request),
+  );
 
   return (
     <ActionDialog
       title={`Scale ${props.pool.name}`}
       confirmLabel="Scale"
       canSubmit={!error}
-      submit={() =>
-        api.scaleCluster(props.cluster.id, {
-          pool: props.pool.name,
-          replicas: replicas!,
-        })
-      }
+      preview={preview}
+      submit={() => api.scaleCluster(props.cluster.id, request)}
       describeResult={describe}
       onClose={props.onClose}
       onDone={props.onDone}

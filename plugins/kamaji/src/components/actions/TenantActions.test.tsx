@@ -16,6 +16,7 @@ import {
   BASE,
   setupKamajiServer,
 } from '../../__testUtils__/http';
+import { servePreviews } from '../../__testUtils__/previews';
 import {
   clusterEntity,
   renderEntityCard,
@@ -94,6 +95,7 @@ describe('day-2 actions on the overview card', () => {
 
   it('checks the version before sending, sends the upgrade and reloads the card on close', async () => {
     const { tenant, reads } = serveTenant('line-1');
+    servePreviews(server);
     let body: unknown;
     server.use(
       http.post(
@@ -144,7 +146,7 @@ describe('day-2 actions on the overview card', () => {
     await userEvent.click(
       within(dialog).getByLabelText('Also upgrade the worker pools'),
     );
-    expect(confirm).toBeEnabled();
+    await waitFor(() => expect(confirm).toBeEnabled()); // after the dry run
     await userEvent.click(confirm);
 
     expect(
@@ -165,6 +167,7 @@ describe('day-2 actions on the overview card', () => {
 
   it('shows the backend refusal word for word', async () => {
     const { tenant } = serveTenant('line-3');
+    servePreviews(server);
     const message =
       'cluster cloud/tenants/line-3 is upgrading (KamajiControlPlane reports v1.34.2 → v1.35.0); wait until it is done';
     server.use(
@@ -183,9 +186,9 @@ describe('day-2 actions on the overview card', () => {
       within(dialog).getByLabelText('Target version'),
       'v1.35.1',
     );
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Upgrade' }),
-    );
+    const upgrade = within(dialog).getByRole('button', { name: 'Upgrade' });
+    await waitFor(() => expect(upgrade).toBeEnabled());
+    await userEvent.click(upgrade);
     expect(
       await within(dialog).findByText('The backend refused (409)'),
     ).toBeInTheDocument();
@@ -200,6 +203,7 @@ describe('day-2 actions on the overview card', () => {
 
   it('deletes only once the name is typed exactly, sending it as the confirmation', async () => {
     const { tenant } = serveTenant('ci-runner');
+    servePreviews(server);
     let confirm: string | null = null;
     server.use(
       http.delete(
@@ -230,7 +234,7 @@ describe('day-2 actions on the overview card', () => {
     ).toBeInTheDocument();
     expect(button).toBeDisabled();
     await userEvent.type(input, 'r');
-    expect(button).toBeEnabled();
+    await waitFor(() => expect(button).toBeEnabled());
     await userEvent.click(button);
     expect(
       await within(dialog).findByText(

@@ -10,6 +10,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { ActionDialog } from './ActionDialog';
+import { usePreview } from './usePreview';
 import { upgradeVersionError } from './validation';
 
 /** The version the upgrade rules compare with: what the control plane declares. */
@@ -46,18 +47,19 @@ export function UpgradeDialog(props: {
   const [version, setVersion] = useState('');
   const [workers, setWorkers] = useState(false);
   const error = upgradeVersionError(current, version);
+  const request = { version: version.trim(), workers };
+  const preview = usePreview(
+    `${request.version}|${workers}`,
+    error ? undefined : () => api.previewUpgrade(props.cluster.id, request),
+  );
 
   return (
     <ActionDialog
       title={`Upgrade ${props.cluster.name}`}
       confirmLabel="Upgrade"
       canSubmit={!error}
-      submit={() =>
-        api.upgradeCluster(props.cluster.id, {
-          version: version.trim(),
-          workers,
-        })
-      }
+      preview={preview}
+      submit={() => api.upgradeCluster(props.cluster.id, request)}
       describeResult={describe}
       onClose={props.onClose}
       onDone={props.onDone}

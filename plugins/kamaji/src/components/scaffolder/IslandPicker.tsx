@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Alert } from '@material-ui/lab';
 import type {
   CustomFieldValidator,
@@ -6,6 +7,8 @@ import type {
 import type {
   HealthStatus,
   IslandNode,
+  IslandPlacement,
+  PlacementAdvice,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { HealthIcon } from '../common/HealthBadge';
@@ -13,6 +16,7 @@ import { formatAgo, lastSeenAt } from '../FleetPage/model';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
+import { usePlacement } from './usePlacement';
 
 /** The `ui:field` name of the island picker. */
 export const ISLAND_PICKER = 'KamajiIslandPicker';
@@ -21,6 +25,15 @@ export const ISLAND_PICKER = 'KamajiIslandPicker';
 export interface IslandPickerUiOptions {
   /** Only the islands of this management cluster (by its configured name). */
   managementCluster?: string;
+  /** The form field holding the site the tenant serves; its islands are ranked. Default `site`. */
+  siteField?: string;
+  /** The form field holding the tenant's Kubernetes version. Default `kubernetesVersion`. */
+  versionField?: string;
+}
+
+function formValue(formData: unknown, field: string): string | undefined {
+  const value = (formData as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 const CONNECTION_HEALTH: Record<
@@ -44,12 +57,15 @@ export function connectionText(island: IslandNode): string {
   return 'Connected';
 }
 
-function tenantLoad(island: IslandNode): string {
-  const n = island.tenantIds.length;
+function tenantLoad(island: IslandNode, placed?: IslandPlacement): string {
+  // The advice counts every team's tenants; the fleet view only the ones the user may see.
+  const n = placed?.load.tenants ?? island.tenantIds.length;
+  const capacity =
+    placed?.load.capacity !== undefined ? ` of ${placed.load.capacity}` : '';
   const stores = island.dataStores.length;
-  return `${n} tenant${n === 1 ? '' : 's'} hosted · ${stores} data store${
-    stores === 1 ? '' : 's'
-  }`;
+  return `${n}${capacity} tenant${
+    n === 1 && !capacity ? '' : 's'
+  } hosted · ${stores} data store${stores === 1 ? '' : 's'}`;
 }
 
 /** The islands a template may choose from: by name (what the actions take), each name once. */
@@ -68,8 +84,71 @@ export function islandsOf(
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+function rankText(placed: IslandPlacement, advice: PlacementAdvice): string {
+  const head = placed.eligible
+    ? `Rank ${placed.rank} of ${advice.islands.length}${
+        advice.recommended === placed.islandId ? ' · recommended' : ''
+      }`
+    : 'Not advised';
+  return `${head}: ${placed.reasons.join('; ')}`;
+}
+
+/**
+ * The islands in the advice's order (best first) when there is advice; islands the user sees
+ * only through the advice (shared islands hosting other teams' tenants) are listed too.
+ */
+function rankedIslands(
+  islands: IslandNode[],
+  advice: PlacementAdvice | undefined,
+): IslandNode[] {
+  if (!advice) return islands;
+  const byId = new Map(islands.map(i => [i.id, i]));
+  const ranked = advice.islands.map(
+    p => byId.get(p.islandId) ?? adviceOnlyIsland(p),
+  );
+  const placedIds = new Set(advice.islands.map(p => p.islandId));
+  return [...ranked, ...islands.filter(i => !placedIds.has(i.id))];
+}
+
+/** An island known from the advice only: what the advice says of it. */
+function adviceOnlyIsland(p: IslandPlacement): IslandNode {
+  return {
+    id: p.islandId,
+    role: 'island',
+    name: p.name,
+    namespace: '',
+    managementCluster: p.managementCluster,
+    site: p.site,
+    labels: {},
+    health: { status: 'unknown', reasons: [] },
+    staleness: { stale: false },
+    connection: { status: p.connection, since: '' },
+    kubernetesVersion: p.kubernetesVersion,
+    tenantIds: [],
+    tenantHealth: {
+      healthy: 0,
+      progressing: 0,
+      degraded: 0,
+      unhealthy: 0,
+      unknown: 0,
+    },
+    dataStores: p.load.dataStores.map(d => ({
+      name: d.name,
+      driver: d.driver,
+      ready: d.ready,
+      usedBy: [],
+    })),
+    conditions: [],
+  };
+}
+
 /** With several management clusters, the label also names the island's. */
-function islandOption(island: IslandNode, namesCluster: boolean): PickerOption {
+function islandOption(
+  island: IslandNode,
+  namesCluster: boolean,
+  advice?: PlacementAdvice,
+): PickerOption {
+  const placed = advice?.islands.find(p => p.islandId === island.id);
   const label = island.site ? `${island.name} (${island.site})` : island.name;
   return {
     value: island.name,
@@ -79,32 +158,57 @@ function islandOption(island: IslandNode, namesCluster: boolean): PickerOption {
         <HealthIcon status={CONNECTION_HEALTH[island.connection.status]} />{' '}
         {connectionText(island)}
       </span>,
-      tenantLoad(island),
+      tenantLoad(island, placed),
+      ...(placed && advice
+        ? [
+            <span key="rank" data-rank={placed.rank}>
+              {rankText(placed, advice)}
+            </span>,
+          ]
+        : []),
     ],
   };
 }
 
 /**
  * Picks the island that hosts a tenant's control plane, from the fleet: each island with its
- * connection state (stale age when disconnected) and how many tenants it hosts. The value is
- * the island's name, as `kamaji:tenant:create` takes it.
+ * connection state (stale age when disconnected) and how many tenants it hosts, ranked by the
+ * backend's placement advice for the form's site and version, each rank with its reasons; the
+ * best island is preselected while the field is empty. The value is the island's name, as
+ * `kamaji:tenant:create` takes it.
  */
 export function IslandPicker(
   props: FieldExtensionComponentProps<string, IslandPickerUiOptions>,
 ) {
   const fleet = useFleetForPicker();
+  const options = props.uiSchema?.['ui:options'];
+  const formData = props.formContext?.formData;
+  const advice = usePlacement({
+    site: formValue(formData, options?.siteField ?? 'site'),
+    version: formValue(formData, options?.versionField ?? 'kubernetesVersion'),
+    managementCluster: options?.managementCluster,
+  });
   const islands = islandsOf(
-    fleet.value?.islands ?? [],
-    props.uiSchema?.['ui:options'],
-  );
+    rankedIslands(fleet.value?.islands ?? [], advice),
+    options,
+  ).sort((a, b) => rankOf(advice, a) - rankOf(advice, b));
   const chosen = islands.find(i => i.name === props.formData);
+  const best = advice?.islands.find(p => p.islandId === advice.recommended);
+  const { formData: value, onChange } = props;
+  useEffect(() => {
+    if (!value && best) onChange(best.name);
+  }, [value, best, onChange]);
   return (
     <PickerField
       field={props}
       title={fieldTitle(props.schema, 'Island')}
       choices={{
         options: islands.map(i =>
-          islandOption(i, (fleet.value?.managementClusters.length ?? 0) > 1),
+          islandOption(
+            i,
+            (fleet.value?.managementClusters.length ?? 0) > 1,
+            advice,
+          ),
         ),
         loading: fleet.loading,
         error: fleet.error,
@@ -126,7 +230,15 @@ export function IslandPicker(
   );
 }
 
-/** The chosen island must be one of the fleet's islands. */
+/** Position in the advice (unranked islands last, keeping their order). */
+function rankOf(advice: PlacementAdvice | undefined, island: IslandNode) {
+  return (
+    advice?.islands.find(p => p.islandId === island.id)?.rank ??
+    Number.MAX_SAFE_INTEGER
+  );
+}
+
+/** The chosen island must be one of the fleet's islands (or of the placement advice). */
 export const islandPickerValidation: CustomFieldValidator<
   string,
   IslandPickerUiOptions
@@ -134,11 +246,16 @@ export const islandPickerValidation: CustomFieldValidator<
   if (!value) return;
   const api = context.apiHolder.get(kamajiApiRef);
   if (!api) return;
+  const options = context.uiSchema?.['ui:options'];
   let islands: IslandNode[];
   try {
+    // Shared islands the user knows only from the advice are valid choices too.
+    const advice = await api
+      .getPlacement({ managementCluster: options?.managementCluster })
+      .catch(() => undefined);
     islands = islandsOf(
-      (await readFleet(api)).islands,
-      context.uiSchema?.['ui:options'],
+      rankedIslands((await readFleet(api)).islands, advice),
+      options,
     );
   } catch {
     return; // the fleet cannot be read now: the action checks the island again

@@ -50,3 +50,13 @@ export const KamajiAddonSetPickerFieldExtension = scaffolderPlugin.provide(
 export const KamajiOwnerPickerFieldExtension = scaffolderPlugin.provide(
   createScaffolderFieldExtension(fields.ownerPickerField),
 );
+
+/**
+ * The create preview (`ui:field: KamajiCreatePreview`, on a template's last step) for the legacy
+ * frontend system: the objects the create action will apply, dry-run by the management cluster.
+ *
+ * @public
+ */
+export const KamajiCreatePreviewFieldExtension = scaffolderPlugin.provide(
+  createScaffolderFieldExtension(fields.createPreviewField),
+);

@@ -5,6 +5,11 @@ import {
   addonSetPickerValidation,
 } from './AddonSetPicker';
 import {
+  CREATE_PREVIEW,
+  CreatePreviewField,
+  type CreatePreviewUiOptions,
+} from './CreatePreviewField';
+import {
   DATASTORE_PICKER,
   DatastorePicker,
   datastorePickerValidation,
@@ -76,3 +81,11 @@ export const ownerPickerField: KamajiField<string, {}> = {
   component: OwnerPicker,
   validation: ownerPickerValidation,
 };
+
+export const createPreviewField: KamajiField<unknown, CreatePreviewUiOptions> =
+  {
+    name: CREATE_PREVIEW,
+    component: CreatePreviewField,
+    // A preview has no value to check: the action checks its input again.
+    validation: () => {},
+  };

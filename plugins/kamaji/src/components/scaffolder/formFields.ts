@@ -14,3 +14,6 @@ export const addonSetPickerFormField = createFormField(
   fields.addonSetPickerField,
 );
 export const ownerPickerFormField = createFormField(fields.ownerPickerField);
+export const createPreviewFormField = createFormField(
+  fields.createPreviewField,
+);

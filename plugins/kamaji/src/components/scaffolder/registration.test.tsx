@@ -16,6 +16,7 @@ import scaffolderAlphaPlugin from '@backstage/plugin-scaffolder/alpha';
 import kamajiAlphaPlugin from '../../alpha';
 import {
   KamajiAddonSetPickerFieldExtension,
+  KamajiCreatePreviewFieldExtension,
   KamajiDatastorePickerFieldExtension,
   KamajiIslandPickerFieldExtension,
   KamajiKubernetesVersionPickerFieldExtension,
@@ -36,6 +37,7 @@ const NAMES = [
   'KamajiKubernetesVersionPicker',
   'KamajiAddonSetPicker',
   'KamajiOwnerPicker',
+  'KamajiCreatePreview',
 ];
 
 const TEMPLATES = resolve(__dirname, '../../../../../examples/templates');
@@ -81,6 +83,7 @@ function FieldNames(props: { onFields: (f: FieldExtensionOptions[]) => void }) {
       <KamajiKubernetesVersionPickerFieldExtension />
       <KamajiAddonSetPickerFieldExtension />
       <KamajiOwnerPickerFieldExtension />
+      <KamajiCreatePreviewFieldExtension />
     </ScaffolderFieldExtensions>,
   );
   props.onFields(fields);
@@ -103,6 +106,7 @@ describe('the pickers in the new frontend system', () => {
     'scaffolder-form-field:kamaji/kubernetes-version-picker',
     'scaffolder-form-field:kamaji/addon-set-picker',
     'scaffolder-form-field:kamaji/owner-picker',
+    'scaffolder-form-field:kamaji/create-preview',
   ] as const)(
     'has the FormFieldBlueprint extension %s in the /alpha plugin',
     id => {

@@ -1,4 +1,5 @@
 import { useState, type ComponentType } from 'react';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   configApiRef,
@@ -19,10 +20,16 @@ import { sampleFleet } from '../../../__fixtures__/fleet';
 
 export const BASE = 'http://backstage.test/api/kamaji';
 export const FLEET_URL = `${BASE}/v1/fleet`;
+export const PLACEMENT_URL = `${BASE}/v1/placement`;
 
-/** The msw server of a test file, listening for its tests. */
+/**
+ * The msw server of a test file, listening for its tests. The island picker asks for placement
+ * advice; unless a test serves some, the backend advises nothing (no island at the site).
+ */
 export function startMswServer() {
-  const server = setupServer();
+  const server = setupServer(
+    http.get(PLACEMENT_URL, () => HttpResponse.json({ islands: [] })),
+  );
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
@@ -87,7 +94,10 @@ export function pickerFleet(): FleetResponse {
 
 export function kamajiClient() {
   return new KamajiClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
+    discoveryApi: {
+      getBaseUrl: async (pluginId: string) =>
+        `http://backstage.test/api/${pluginId}`,
+    },
     fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
   });
 }

@@ -1,0 +1,66 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  clusterId,
+  FleetCluster,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import { DeclaredCluster } from '../actions/ClusterActions';
+import { FleetAuthorizer } from '../permissions';
+import { clusterPathSchema, parseInput } from './inputs';
+import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+
+/**
+ * One cluster as the caller may see it, or undefined (unknown and invisible look the same).
+ */
+export function visibleCluster(
+  scope: ReadScope,
+  id: string,
+  fleet: FleetService,
+): FleetCluster | undefined {
+  if (scope.kind === 'none') return undefined;
+  if (scope.kind === 'all') return fleet.getCluster(id);
+  const direct = fleet.getCluster(id);
+  if (!direct) return undefined;
+  // A tenant is visible exactly when the decision accepts it: no need to look at the fleet.
+  if (direct.role === 'tenant') {
+    return scope.predicate(direct) ? direct : undefined;
+  }
+  const source = SnapshotSource.of(fleet.getSnapshot());
+  return new ConditionalView(scope.predicate).load(source).cluster(id, source);
+}
+
+/**
+ * The declared cluster a day-2 route (or its preview) names in its path: 404 when the caller
+ * may not see it or it is no declared cluster. The model's node itself, not a projection.
+ */
+export async function actionTarget(
+  fleet: FleetService,
+  authorizer: FleetAuthorizer,
+  credentials: BackstageCredentials,
+  params: unknown,
+): Promise<{ id: string; target: DeclaredCluster }> {
+  const path = parseInput(clusterPathSchema, params, 'path');
+  const id = clusterId(path);
+  const readScope = await authorizer.readScope(credentials);
+  const cluster = visibleCluster(readScope, id, fleet);
+  if (!cluster || cluster.role === 'management' || !cluster.namespace) {
+    throw new NotFoundError(`No cluster with id ${id}`);
+  }
+  return { id, target: (fleet.getCluster(id) ?? cluster) as DeclaredCluster };
+}
+
+/** Whether the action's permission allows it on this cluster. */
+export async function mayAct(
+  authorizer: FleetAuthorizer,
+  permission: ResourcePermission<'kamaji-cluster'>,
+  credentials: BackstageCredentials,
+  target: FleetCluster,
+): Promise<boolean> {
+  const scope = await authorizer.scope(permission, credentials);
+  return (
+    scope.kind === 'all' ||
+    (scope.kind === 'conditional' && scope.predicate(target))
+  );
+}
