@@ -18,3 +18,4 @@ export * from './delta';
 export * from './problems';
 export * from './selectors';
 export * from './upgradePlans';
+export * from './audit';

@@ -9,7 +9,6 @@ import {
   clusterId,
   FleetCluster,
   IslandNode,
-  kamajiAuditReadPermission,
   kamajiClusterDeletePermission,
   kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
@@ -32,7 +31,6 @@ import { FleetEventHub } from './events';
 import { etagMatches, FleetPageCache } from './fleetCache';
 import { hasFilters, queryFleet } from './fleetQuery';
 import {
-  auditQuerySchema,
   byIdQuerySchema,
   clusterPathSchema,
   deleteQuerySchema,
@@ -43,6 +41,7 @@ import {
   upgradeBodySchema,
 } from './inputs';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+import { createAuditRoutes } from './auditRoutes';
 import {
   createUpgradePlanRoutes,
   UpgradePlanRouteOptions,
@@ -221,6 +220,8 @@ export async function createRouter(
   const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(plain(req), { allow: ['user', 'service'] });
 
+  router.use(createAuditRoutes({ httpAuth, authorizer, fleet, auditStore }));
+
   if (options.upgradePlans)
     router.use(
       createUpgradePlanRoutes({
@@ -377,19 +378,6 @@ export async function createRouter(
       throw new NotAllowedError('You may not read the fleet');
     }
     hub.open(res, scope, since, query.epoch);
-  });
-
-  router.get('/v1/audit', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const query = parseInput(auditQuerySchema, req.query, 'query');
-    if (!(await authorizer.allows(kamajiAuditReadPermission, credentials))) {
-      throw new NotAllowedError('You may not read the audit trail');
-    }
-    const { items, total } = await auditStore.list(query);
-    res.json({
-      items,
-      page: { total, offset: query.offset, limit: query.limit },
-    });
   });
 
   /**

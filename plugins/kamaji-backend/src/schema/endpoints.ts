@@ -7,6 +7,9 @@
  * `openapi.test.ts` checks that it names exactly the operations of the spec.
  */
 import {
+  AuditEvent,
+  AuditPage,
+  AuditQuery,
   DeleteClusterResult,
   FleetCluster,
   FleetPage,
@@ -42,32 +45,8 @@ export type ScaleRequestBody = ScaleClusterRequest;
 export type ScaleResultBody = ScaleClusterResult;
 export type DeleteResultBody = DeleteClusterResult;
 
-export type AuditActionValue = 'upgrade' | 'scale' | 'delete';
-export type AuditResultValue = 'success' | 'failure' | 'denied';
-
-export interface AuditEventBody {
-  id: number;
-  occurredAt: string;
-  actor: string;
-  actorType: 'user' | 'service';
-  action: AuditActionValue;
-  target: string;
-  request?: Record<string, unknown>;
-  result: AuditResultValue;
-  status: number;
-  message?: string;
-  details?: Record<string, unknown>;
-  durationMs?: number;
-}
-
-export interface AuditQuery {
-  limit?: number;
-  offset?: number;
-  actor?: string;
-  target?: string;
-  action?: AuditActionValue;
-  result?: AuditResultValue;
-}
+export type AuditEventBody = AuditEvent;
+export type AuditQueryParams = AuditQuery;
 
 export interface UpgradePlanPath {
   planId: string;
@@ -117,8 +96,8 @@ export type EndpointMap = {
     response: string;
   };
   '#get|/v1/audit': {
-    query: AuditQuery;
-    response: { items: AuditEventBody[]; page: Page } | ErrorBody;
+    query: AuditQueryParams;
+    response: AuditPage | ErrorBody;
   };
   '#get|/v1/upgrade-plans': {
     query: { limit?: number; offset?: number };
