@@ -12,7 +12,11 @@
  */
 export type AuditAction = 'create' | 'upgrade' | 'scale' | 'delete';
 
-/** @public */
+/**
+ * Every {@link AuditAction}, in the order the views list them.
+ *
+ * @public
+ */
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'create',
   'upgrade',
@@ -27,7 +31,11 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
  */
 export type AuditResult = 'success' | 'failure' | 'denied';
 
-/** @public */
+/**
+ * Every {@link AuditResult}.
+ *
+ * @public
+ */
 export const AUDIT_RESULTS: readonly AuditResult[] = [
   'success',
   'failure',
@@ -40,11 +48,15 @@ export const AUDIT_RESULTS: readonly AuditResult[] = [
  * @public
  */
 export interface AuditEvent {
+  /** Ascending: newer records have larger ids. */
   id: number;
+  /** When the request was received (ISO 8601). */
   occurredAt: string;
   /** The user entity ref, or the subject of a service principal. */
   actor: string;
+  /** A signed-in user, or a backend service (e.g. the upgrade plan runner). */
   actorType: 'user' | 'service';
+  /** What was done. */
   action: AuditAction;
   /**
    * The cluster id (`<management cluster>/<namespace>/<name>`), `upgrade-plan/<id>` for a plan
@@ -53,6 +65,7 @@ export interface AuditEvent {
   target: string;
   /** What was asked (for a create: the template, the task and the requested names). */
   request?: Record<string, unknown>;
+  /** How it ended. */
   result: AuditResult;
   /** The HTTP status of the answer (400 for a refused scaffolder input, 500 for an error). */
   status: number;
@@ -60,6 +73,7 @@ export interface AuditEvent {
   message?: string;
   /** What changed (from/to, the objects written). */
   details?: Record<string, unknown>;
+  /** How long it took. */
   durationMs?: number;
 }
 
@@ -78,11 +92,15 @@ export type NewAuditEvent = Omit<AuditEvent, 'id'>;
 export interface AuditQuery {
   /** Records per page (1–500, default 50). */
   limit?: number;
+  /** Records to skip. */
   offset?: number;
   /** A cluster id (or another target). */
   cluster?: string;
+  /** A user entity ref or service subject. */
   actor?: string;
+  /** One action. */
   action?: AuditAction;
+  /** One result. */
   outcome?: AuditResult;
   /** ISO 8601 date-time: records at or after it. */
   from?: string;
@@ -96,6 +114,8 @@ export interface AuditQuery {
  * @public
  */
 export interface AuditPage {
+  /** The records of this page. */
   items: AuditEvent[];
+  /** Where the page is in the whole (filtered) trail. */
   page: { total: number; offset: number; limit: number };
 }

@@ -4,14 +4,18 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  fleetServiceRef,
+  kamajiAuditServiceRef,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { createKamajiActions } from './actions';
 import { readScaffolderSettings } from './config';
 
 /**
  * The scaffolder module with the Kamaji actions: `kamaji:tenant:create`, `kamaji:island:create`,
  * `kamaji:addonset:create`, `kamaji:manifests:render` and `kamaji:cluster:wait`.
- * Needs the fleet service (`@kamaji-backstage/plugin-kamaji-backend`) in the same backend.
+ * Needs the fleet service and the audit trail service (`@kamaji-backstage/plugin-kamaji-backend`)
+ * in the same backend: every create, denied and failed ones included, is recorded there.
  *
  * @public
  */
@@ -29,6 +33,8 @@ export const scaffolderModuleKamaji = createBackendModule({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         fleet: fleetServiceRef,
+        audit: kamajiAuditServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({ scaffolder, config, logger, ...deps }) {
         const settings = readScaffolderSettings(config);

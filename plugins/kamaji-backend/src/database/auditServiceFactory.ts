@@ -18,32 +18,33 @@ const STORE_WAIT_MS = 60_000;
  * connection pool.
  */
 export class AuditStoreSlot {
-  private store?: AuditStore;
-  private readonly waiting: Array<(store: AuditStore) => void> = [];
+  private fillStore!: (store: AuditStore) => void;
+  private readonly store = new Promise<AuditStore>(resolve => {
+    this.fillStore = resolve;
+  });
 
   fill(store: AuditStore) {
-    this.store = store;
-    this.waiting.splice(0).forEach(resolve => resolve(store));
+    this.fillStore(store);
   }
 
-  get(): Promise<AuditStore> {
-    if (this.store) return Promise.resolve(this.store);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const i = this.waiting.indexOf(ready);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(
-          new Error(
-            'the kamaji backend plugin has not opened its audit table: is @kamaji-backstage/plugin-kamaji-backend installed?',
+  async get(): Promise<AuditStore> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              'the kamaji backend plugin has not opened its audit table: is @kamaji-backstage/plugin-kamaji-backend installed?',
+            ),
           ),
-        );
-      }, STORE_WAIT_MS);
-      const ready = (store: AuditStore) => {
-        clearTimeout(timer);
-        resolve(store);
-      };
-      this.waiting.push(ready);
+        STORE_WAIT_MS,
+      );
     });
+    try {
+      return await Promise.race([this.store, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   PermissionsService,
@@ -12,7 +13,10 @@ import {
   FleetSnapshot,
   kamajiClusterCreatePermission,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  FleetService,
+  KamajiAuditService,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiScaffolderSettings } from '../render/settings';
 import { Zod } from '../render/schemas';
 import { OwnerRef, Problems, shown } from '../render/validation';
@@ -40,6 +44,10 @@ export interface KamajiActionDeps {
   userInfo: UserInfoService;
   auth: AuthService;
   catalog: CatalogService;
+  /** The Kamaji audit trail: one record per create, denied and failed ones included. */
+  audit: KamajiAuditService;
+  /** The scaffolder's auditor service: the same creates as auditor events. */
+  auditor: AuditorService;
   settings: KamajiScaffolderSettings;
   /** How to talk to a cluster; tests swap it. Default: @kubernetes/client-node. */
   clientFactory?: ObjectClientFactory;
@@ -334,8 +342,8 @@ export interface PreparedObjects {
 export async function applyPrepared(
   ctx: AnyContext,
   prepared: PreparedObjects,
-): Promise<void> {
-  const { results, yaml } = await dryRunAndApply(
+): Promise<{ results: ObjectResult[]; applied: boolean }> {
+  const { results, applied, yaml } = await dryRunAndApply(
     ctx,
     prepared.client,
     prepared.objects,
@@ -347,6 +355,7 @@ export async function applyPrepared(
     results.map(r => `${r.outcome}: ${r.object}`),
   );
   ctx.output('manifest', yaml);
+  return { results, applied };
 }
 
 /**

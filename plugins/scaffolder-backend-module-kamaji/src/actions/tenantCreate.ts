@@ -30,11 +30,11 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
-  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
   provenanceOf,
 } from './common';
+import { createOnRecord } from './createAudit';
 
 const ACTION_ID = 'kamaji:tenant:create';
 
@@ -306,15 +306,13 @@ export function createTenantCreateAction(deps: KamajiActionDeps) {
       ),
     },
     async handler(ctx) {
-      const credentials = await authorizeCreate(
-        ctx,
-        deps,
-        'create tenant clusters',
-      );
-      await applyPrepared(
-        ctx,
-        await prepareTenant(ctx, deps, ctx.input, credentials),
-      );
+      await createOnRecord(ctx, deps, {
+        actionId: ACTION_ID,
+        kind: 'tenant',
+        authorize: () => authorizeCreate(ctx, deps, 'create tenant clusters'),
+        prepare: credentials =>
+          prepareTenant(ctx, deps, ctx.input, credentials),
+      });
     },
   });
 }
