@@ -13,6 +13,10 @@
  *   upgrade-plans.json                  GET /v1/upgrade-plans
  *   upgrade-plan-running.json           GET /v1/upgrade-plans/{id} once started: the canary patched,
  *                                       waiting at its health gate (no Kamaji controller runs here)
+ *   audit.json                          GET /v1/audit as the platform team, after the plan above, a scale,
+ *                                       and a team user's denied delete
+ *   audit-team.json                     GET /v1/audit as that team user (team-retail): its clusters only
+ *   audit-cluster.json                  GET /v1/audit?cluster=<berlin-pos> as that team user
  *
  * Run from the repo root:
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
@@ -33,7 +37,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  type Permission,
+} from '@backstage/plugin-permission-common';
 import { LocalControlPlane, REPO_ROOT, seedFleet } from '@internal/test-kube';
 import {
   fleetServiceFactory,
@@ -43,6 +51,10 @@ import type {
   FleetSnapshot,
   IslandNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  createKamajiClusterConditionalDecision,
+  kamajiClusterConditions,
+} from '@kamaji-backstage/plugin-kamaji-node';
 
 // prettier 2 ships no types; these two functions are all this script uses
 const prettier: {
@@ -60,22 +72,43 @@ const OUT_DIR = join(
 );
 const ISLANDS = ['island-a', 'island-b'];
 const USER = 'user:default/platform-admin';
+/** A team-retail user: reads its team's clusters, may not delete them or read the whole trail. */
+const TEAM_USER = 'user:default/retail-dev';
+const TEAM_GROUP = 'group:default/team-retail';
 /** How long the backend may take to see the whole fleet, or a killed island. */
 const WAIT_MS = 90_000;
 
 const log = (s: string) => process.stdout.write(`record-fixtures: ${s}\n`);
 
-/** Allows everything, or (while `deny` is set) denies everything: the 403 to record. */
+/**
+ * Allows everything, or (while `deny` is set) denies everything: the 403 to record. TEAM_USER is
+ * answered as the example policy answers an application team: its clusters only.
+ */
 function switchablePermissions() {
   const state = { deny: false };
-  const result = () =>
-    state.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
+  const decide = (permission: Permission, options?: { credentials?: any }) => {
+    if (state.deny) return { result: AuthorizeResult.DENY };
+    if (options?.credentials?.principal?.userEntityRef !== TEAM_USER)
+      return { result: AuthorizeResult.ALLOW };
+    if (
+      isResourcePermission(permission, 'kamaji-cluster') &&
+      permission.name !== 'kamaji.cluster.delete'
+    ) {
+      return createKamajiClusterConditionalDecision(
+        permission,
+        kamajiClusterConditions.isOwnedBy({
+          ownershipEntityRefs: [TEAM_USER, TEAM_GROUP],
+        }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  };
   const service: PermissionsService = {
-    async authorize(requests) {
-      return requests.map(() => ({ result: result() }));
+    async authorize(requests, options) {
+      return requests.map(r => decide(r.permission, options) as any);
     },
-    async authorizeConditional(requests) {
-      return requests.map(() => ({ result: result() })) as any;
+    async authorizeConditional(requests, options) {
+      return requests.map(r => decide(r.permission, options)) as any;
     },
   };
   const factory = createServiceFactory({
@@ -235,6 +268,7 @@ async function main() {
     await write('forbidden.json', forbidden.body);
 
     await recordUpgradePlans(port);
+    await recordAudit(port);
 
     log('killing island-a');
     await plane.stopCluster('island-a', 'kill');
@@ -299,6 +333,58 @@ async function recordUpgradePlans(port: number) {
   );
   await write('upgrade-plan-running.json', running);
   await call('POST', `${plan}/abort`);
+}
+
+/** The audit trail after a scale and a denied delete, as the platform team and as a team user. */
+async function recordAudit(port: number) {
+  const call = async (
+    user: string,
+    method: string,
+    path: string,
+    body?: object,
+  ) => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
+      method,
+      headers: {
+        Authorization: mockCredentials.user.header(user),
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const berlinPos = '/v1/clusters/central/fleet-tenants/berlin-pos';
+  const scaled = await call(USER, 'POST', `${berlinPos}/scale`, {
+    pool: 'berlin-pos-tills',
+    replicas: 3,
+  });
+  if (scaled.status !== 200) throw new Error(`scale: ${scaled.status}`);
+  const denied = await call(
+    TEAM_USER,
+    'DELETE',
+    '/v1/clusters/central/fleet-tenants/berlin-kiosk?confirm=berlin-kiosk',
+  );
+  if (denied.status !== 403) throw new Error(`delete: ${denied.status}`);
+  const all = await call(USER, 'GET', '/v1/audit');
+  await write('audit.json', all.body);
+  const team = await call(TEAM_USER, 'GET', '/v1/audit');
+  if (team.status !== 200) throw new Error(`team audit: ${team.status}`);
+  await write('audit-team.json', team.body);
+  await write(
+    'audit-cluster.json',
+    (
+      await call(
+        TEAM_USER,
+        'GET',
+        `/v1/audit?cluster=${encodeURIComponent(
+          'central/fleet-tenants/berlin-pos',
+        )}`,
+      )
+    ).body,
+  );
+  log(
+    `audit: ${all.body.page.total} records in all, ${team.body.page.total} for ${TEAM_USER}`,
+  );
 }
 
 main().then(

@@ -4,6 +4,7 @@
  * the backend's OpenAPI spec switched on. Each call returns a fresh copy, so a test may edit it.
  */
 import type {
+  AuditPage,
   FleetCluster,
   FleetSnapshot,
   UpgradePlan,
@@ -17,6 +18,9 @@ import forbidden from './recorded/forbidden.json';
 import upgradePlanDraft from './recorded/upgrade-plan-draft.json';
 import upgradePlanRunning from './recorded/upgrade-plan-running.json';
 import upgradePlans from './recorded/upgrade-plans.json';
+import audit from './recorded/audit.json';
+import auditTeam from './recorded/audit-team.json';
+import auditCluster from './recorded/audit-cluster.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -35,6 +39,15 @@ export const recorded = {
   upgradePlans: () => copy<{ items: UpgradePlan[] }>(upgradePlans),
   /** `GET /v1/upgrade-plans/{id}` once started: the canary patched, waiting at its health gate. */
   upgradePlanRunning: () => copy<UpgradePlan>(upgradePlanRunning),
+  /**
+   * `GET /v1/audit` as the platform team after the plan above was started and aborted, berlin-pos
+   * scaled and a team-retail user's delete of berlin-kiosk denied.
+   */
+  audit: () => copy<AuditPage>(audit),
+  /** The same trail as that team-retail user (`user:default/retail-dev`) reads it. */
+  auditTeam: () => copy<AuditPage>(auditTeam),
+  /** `GET /v1/audit?cluster=central/fleet-tenants/berlin-pos` as that team-retail user. */
+  auditCluster: () => copy<AuditPage>(auditCluster),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

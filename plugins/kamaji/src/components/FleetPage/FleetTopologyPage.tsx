@@ -35,7 +35,7 @@ import {
   type GroupBy,
 } from './model';
 import { islandKey, keysToReveal } from './tree';
-import { upgradesRouteRef } from '../../routes';
+import { auditRouteRef, upgradesRouteRef } from '../../routes';
 
 const LIVE_LABEL: Record<LiveStatus, string> = {
   live: 'Live',
@@ -228,6 +228,7 @@ export function FleetTopologyContent() {
 /** The fleet topology page (`/kamaji`): cloud → islands → tenants, live. */
 export function FleetTopologyPage() {
   const upgradesLink = useRouteRef(upgradesRouteRef);
+  const auditLink = useRouteRef(auditRouteRef);
   return (
     <Page themeId="tool">
       <Header
@@ -241,6 +242,14 @@ export function FleetTopologyPage() {
           color="inherit"
         >
           Upgrades
+        </Button>
+        <Button
+          component={RouterLink}
+          to={auditLink()}
+          variant="outlined"
+          color="inherit"
+        >
+          Audit
         </Button>
       </Header>
       <Content>
