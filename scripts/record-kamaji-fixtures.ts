@@ -292,19 +292,29 @@ async function main() {
   }
 }
 
+/** One request to the backend's kamaji API as `user`. */
+async function callApi(
+  port: number,
+  user: string,
+  method: string,
+  path: string,
+  body?: object,
+) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
+    method,
+    headers: {
+      Authorization: mockCredentials.user.header(user),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
 /** A fleet upgrade plan: its preview, the list, and the plan once its canary is patched. */
 async function recordUpgradePlans(port: number) {
-  const call = async (method: string, path: string, body?: object) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
-      method,
-      headers: {
-        Authorization: mockCredentials.user.header(USER),
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = (method: string, path: string, body?: object) =>
+    callApi(port, USER, method, path, body);
   const draft = await call('POST', '/v1/upgrade-plans', {
     version: 'v1.35.2',
     maxConcurrent: 2,
@@ -337,22 +347,8 @@ async function recordUpgradePlans(port: number) {
 
 /** The audit trail after a scale and a denied delete, as the platform team and as a team user. */
 async function recordAudit(port: number) {
-  const call = async (
-    user: string,
-    method: string,
-    path: string,
-    body?: object,
-  ) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
-      method,
-      headers: {
-        Authorization: mockCredentials.user.header(user),
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = (user: string, method: string, path: string, body?: object) =>
+    callApi(port, user, method, path, body);
   const berlinPos = '/v1/clusters/central/fleet-tenants/berlin-pos';
   const scaled = await call(USER, 'POST', `${berlinPos}/scale`, {
     pool: 'berlin-pos-tills',

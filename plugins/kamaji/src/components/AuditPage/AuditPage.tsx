@@ -75,6 +75,11 @@ export function auditQueryOf(params: URLSearchParams): AuditQuery {
   };
 }
 
+const CHOICES = [
+  { name: 'action', label: 'Action', values: AUDIT_ACTIONS },
+  { name: 'outcome', label: 'Outcome', values: AUDIT_RESULTS },
+] as const;
+
 function FilterForm(props: {
   value: Filters;
   onApply: (filters: Filters) => void;
@@ -111,32 +116,22 @@ function FilterForm(props: {
         placeholder="user:default/jane"
         {...field('actor')}
       />
-      <TextField
-        select
-        label="Action"
-        style={{ minWidth: 120 }}
-        {...field('action')}
-      >
-        <MenuItem value="">any</MenuItem>
-        {AUDIT_ACTIONS.map(a => (
-          <MenuItem key={a} value={a}>
-            {a}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
-        label="Outcome"
-        style={{ minWidth: 120 }}
-        {...field('outcome')}
-      >
-        <MenuItem value="">any</MenuItem>
-        {AUDIT_RESULTS.map(r => (
-          <MenuItem key={r} value={r}>
-            {r}
-          </MenuItem>
-        ))}
-      </TextField>
+      {CHOICES.map(choice => (
+        <TextField
+          key={choice.name}
+          select
+          label={choice.label}
+          style={{ minWidth: 120 }}
+          {...field(choice.name)}
+        >
+          <MenuItem value="">any</MenuItem>
+          {choice.values.map(v => (
+            <MenuItem key={v} value={v}>
+              {v}
+            </MenuItem>
+          ))}
+        </TextField>
+      ))}
       <TextField
         type="date"
         label="From"
