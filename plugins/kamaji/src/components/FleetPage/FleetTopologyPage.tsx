@@ -248,6 +248,7 @@ export function FleetTopologyPage() {
           to={auditLink()}
           variant="outlined"
           color="inherit"
+          style={{ marginLeft: 8 }}
         >
           Audit
         </Button>
