@@ -114,7 +114,9 @@ describe('GET /v1/audit', () => {
       SHOP_1,
     ]);
     expect(
-      targets(await audit(`?actor=${encodeURIComponent(USERS.bob)}`, USERS.pat)),
+      targets(
+        await audit(`?actor=${encodeURIComponent(USERS.bob)}`, USERS.pat),
+      ),
     ).toEqual([FACTORY_1]);
     expect(
       targets(await audit('?action=create&outcome=success', USERS.pat)),
@@ -179,11 +181,9 @@ describe('GET /v1/audit', () => {
       status: 403,
     });
     // The owner sees the denial on its cluster; the other team does not.
-    expect(
-      (await audit('?outcome=denied', USERS.alice)).body.page.total,
-    ).toBe(1);
-    expect((await audit('?outcome=denied', USERS.bob)).body.page.total).toBe(
-      0,
+    expect((await audit('?outcome=denied', USERS.alice)).body.page.total).toBe(
+      1,
     );
+    expect((await audit('?outcome=denied', USERS.bob)).body.page.total).toBe(0);
   });
 });
