@@ -270,6 +270,33 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
       },
     ));
 
+  it('puts the template run on the record: the audit view lists the create with its author', () =>
+    withFailureShot(
+      () => page,
+      'failed-audit',
+      async () => {
+        await page.goto(`${APP_URL}/kamaji`, WAIT);
+        // The header's MUI buttons render router links with role=button.
+        await page.getByRole('button', { name: 'Audit' }).click(WAIT);
+        await page
+          .getByRole('heading', { name: 'Fleet audit trail' })
+          .waitFor(WAIT);
+        await page.goto(`${APP_URL}/kamaji/audit?action=create`, WAIT);
+        const row = page
+          .getByRole('table', { name: 'Audit trail' })
+          .getByRole('row')
+          .filter({ hasText: `/${newTenant}` });
+        await row.first().waitFor(WAIT);
+        assert.equal(await row.count(), 1, 'one record for the create');
+        const text = await row.innerText();
+        assert.match(text, /user:default\/guest/);
+        assert.match(text, /create tenant \(template .*task /);
+        assert.match(text, /created: Cluster /);
+        assert.match(text, /success/);
+        await screenshot(page, 'audit-trail');
+      },
+    ));
+
   it('shows an island whose API server is stopped as disconnected, and connected again after its restart', () =>
     withFailureShot(
       () => page,

@@ -22,6 +22,10 @@
  *   preview-scale-refused.json          the same to 9 replicas, refused by a ValidatingAdmissionPolicy
  *   preview-delete.json                 POST …/delete/preview of that tenant
  *   placement.json                      GET /v1/placement?version=v1.35.0 (islandCapacity 8)
+ *   audit.json                          GET /v1/audit as the platform team, after the plan above, a scale,
+ *                                       and a team user's denied delete
+ *   audit-team.json                     GET /v1/audit as that team user (team-retail): its clusters only
+ *   audit-cluster.json                  GET /v1/audit?cluster=<berlin-pos> as that team user
  *
  * Run from the repo root:
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/record-kamaji-fixtures.ts
@@ -42,7 +46,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  type Permission,
+} from '@backstage/plugin-permission-common';
 import {
   denyWithAdmissionPolicy,
   LocalControlPlane,
@@ -58,6 +66,10 @@ import type {
   IslandNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  createKamajiClusterConditionalDecision,
+  kamajiClusterConditions,
+} from '@kamaji-backstage/plugin-kamaji-node';
 
 // prettier 2 ships no types; these two functions are all this script uses
 const prettier: {
@@ -75,22 +87,43 @@ const OUT_DIR = join(
 );
 const ISLANDS = ['island-a', 'island-b'];
 const USER = 'user:default/platform-admin';
+/** A team-retail user: reads its team's clusters, may not delete them or read the whole trail. */
+const TEAM_USER = 'user:default/retail-dev';
+const TEAM_GROUP = 'group:default/team-retail';
 /** How long the backend may take to see the whole fleet, or a killed island. */
 const WAIT_MS = 90_000;
 
 const log = (s: string) => process.stdout.write(`record-fixtures: ${s}\n`);
 
-/** Allows everything, or (while `deny` is set) denies everything: the 403 to record. */
+/**
+ * Allows everything, or (while `deny` is set) denies everything: the 403 to record. TEAM_USER is
+ * answered as the example policy answers an application team: its clusters only.
+ */
 function switchablePermissions() {
   const state = { deny: false };
-  const result = () =>
-    state.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
+  const decide = (permission: Permission, options?: { credentials?: any }) => {
+    if (state.deny) return { result: AuthorizeResult.DENY };
+    if (options?.credentials?.principal?.userEntityRef !== TEAM_USER)
+      return { result: AuthorizeResult.ALLOW };
+    if (
+      isResourcePermission(permission, 'kamaji-cluster') &&
+      permission.name !== 'kamaji.cluster.delete'
+    ) {
+      return createKamajiClusterConditionalDecision(
+        permission,
+        kamajiClusterConditions.isOwnedBy({
+          ownershipEntityRefs: [TEAM_USER, TEAM_GROUP],
+        }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  };
   const service: PermissionsService = {
-    async authorize(requests) {
-      return requests.map(() => ({ result: result() }));
+    async authorize(requests, options) {
+      return requests.map(r => decide(r.permission, options) as any);
     },
-    async authorizeConditional(requests) {
-      return requests.map(() => ({ result: result() })) as any;
+    async authorizeConditional(requests, options) {
+      return requests.map(r => decide(r.permission, options)) as any;
     },
   };
   const factory = createServiceFactory({
@@ -265,6 +298,7 @@ async function main() {
       throw new Error(`placement: ${placement.status}`);
     await write('placement.json', placement.body);
     await recordUpgradePlans(port);
+    await recordAudit(port);
 
     log('killing island-a');
     await plane.stopCluster('island-a', 'kill');
@@ -312,18 +346,28 @@ async function main() {
   }
 }
 
-/** A POST to the kamaji backend as the recording user. */
-async function post(port: number, path: string, body?: object) {
+/** One request to the backend's kamaji API as `user`. */
+async function callApi(
+  port: number,
+  user: string,
+  method: string,
+  path: string,
+  body?: object,
+) {
   const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
-    method: 'POST',
+    method,
     headers: {
-      Authorization: mockCredentials.user.header(USER),
+      Authorization: mockCredentials.user.header(user),
       ...(body ? { 'Content-Type': 'application/json' } : {}),
     },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: await res.json() };
 }
+
+/** A POST to the kamaji backend as the recording user. */
+const post = (port: number, path: string, body?: object) =>
+  callApi(port, USER, 'POST', path, body);
 
 /** The dry-run previews of the day-2 actions on a tenant, and one the API server refuses. */
 async function recordPreviews(
@@ -399,17 +443,8 @@ function denyLargePools(plane: LocalControlPlane) {
 
 /** A fleet upgrade plan: its preview, the list, and the plan once its canary is patched. */
 async function recordUpgradePlans(port: number) {
-  const call = async (method: string, path: string, body?: object) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
-      method,
-      headers: {
-        Authorization: mockCredentials.user.header(USER),
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = (method: string, path: string, body?: object) =>
+    callApi(port, USER, method, path, body);
   const draft = await call('POST', '/v1/upgrade-plans', {
     version: 'v1.35.2',
     maxConcurrent: 2,
@@ -438,6 +473,44 @@ async function recordUpgradePlans(port: number) {
   );
   await write('upgrade-plan-running.json', running);
   await call('POST', `${plan}/abort`);
+}
+
+/** The audit trail after a scale and a denied delete, as the platform team and as a team user. */
+async function recordAudit(port: number) {
+  const call = (user: string, method: string, path: string, body?: object) =>
+    callApi(port, user, method, path, body);
+  const berlinPos = '/v1/clusters/central/fleet-tenants/berlin-pos';
+  const scaled = await call(USER, 'POST', `${berlinPos}/scale`, {
+    pool: 'berlin-pos-tills',
+    replicas: 3,
+  });
+  if (scaled.status !== 200) throw new Error(`scale: ${scaled.status}`);
+  const denied = await call(
+    TEAM_USER,
+    'DELETE',
+    '/v1/clusters/central/fleet-tenants/berlin-kiosk?confirm=berlin-kiosk',
+  );
+  if (denied.status !== 403) throw new Error(`delete: ${denied.status}`);
+  const all = await call(USER, 'GET', '/v1/audit');
+  await write('audit.json', all.body);
+  const team = await call(TEAM_USER, 'GET', '/v1/audit');
+  if (team.status !== 200) throw new Error(`team audit: ${team.status}`);
+  await write('audit-team.json', team.body);
+  await write(
+    'audit-cluster.json',
+    (
+      await call(
+        TEAM_USER,
+        'GET',
+        `/v1/audit?cluster=${encodeURIComponent(
+          'central/fleet-tenants/berlin-pos',
+        )}`,
+      )
+    ).body,
+  );
+  log(
+    `audit: ${all.body.page.total} records in all, ${team.body.page.total} for ${TEAM_USER}`,
+  );
 }
 
 main().then(

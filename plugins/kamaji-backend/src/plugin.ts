@@ -16,6 +16,7 @@ import { readPlacementConfig } from './placement/placementRoutes';
 import { noUplinkHistory } from './placement/uplinkHistory';
 import { AuditStore } from './database/AuditStore';
 import { setUpDurableState } from './durable/setup';
+import { auditStoreSlotRef } from './database/auditServiceFactory';
 import { planAuditor } from './operations/planAudit';
 import { UpgradePlanRunner } from './operations/UpgradePlanRunner';
 import { UpgradePlans } from './operations/UpgradePlans';
@@ -74,7 +75,7 @@ export function readApiConfig(config: Config) {
 /**
  * The `kamaji` backend plugin: the fleet REST API under `/api/kamaji` (OpenAPI spec at
  * `/api/kamaji/openapi.json`), live updates as server-sent events, day-2 actions behind
- * permissions, and their audit trail in the plugin's database.
+ * permissions, and the audit trail of every change in the plugin's database.
  *
  * @public
  */
@@ -94,6 +95,7 @@ export const kamajiPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         fleet: fleetServiceRef,
+        auditSlot: auditStoreSlotRef,
       },
       async init({
         config,
@@ -107,6 +109,7 @@ export const kamajiPlugin = createBackendPlugin({
         lifecycle,
         scheduler,
         fleet,
+        auditSlot,
       }) {
         const settings = readApiConfig(config);
         registerKamajiPermissions(permissionsRegistry, fleet);
@@ -119,12 +122,13 @@ export const kamajiPlugin = createBackendPlugin({
           lifecycle,
           logger,
         });
+        auditSlot.fill(auditStore);
         const hub = new FleetEventHub(fleet, logger, settings.eventOptions);
         hub.start();
         lifecycle.addShutdownHook(() => hub.stop());
         const actions = new ClusterActions(fleet, settings.limits);
         const planStore = new UpgradePlanStore(await database.getClient());
-        const audit = planAuditor(auditStore, logger);
+        const audit = planAuditor(auditStore, logger, auditor);
         await new UpgradePlanRunner({
           fleet,
           store: planStore,

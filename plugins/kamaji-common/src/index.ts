@@ -23,3 +23,4 @@ export * from './uplink';
 export * from './owners';
 export * from './addonSets';
 export * from './placement';
+export * from './audit';

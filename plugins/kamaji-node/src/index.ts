@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export * from './FleetService';
+export * from './audit';
 export * from './permissions';
 export * from './kube/KubeJsonApi';

@@ -17,7 +17,7 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import CloudIcon from '@material-ui/icons/CloudQueue';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
-import { rootRouteRef, upgradesRouteRef } from './routes';
+import { auditRouteRef, rootRouteRef, upgradesRouteRef } from './routes';
 
 export { kamajiKubernetesAuthModule } from './kubernetes/alpha';
 import {
@@ -201,6 +201,20 @@ export const kamajiGroupClustersCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The activity card (the cluster's audit trail) on the pages of cluster entities.
+ *
+ * @alpha
+ */
+export const kamajiActivityCard = EntityCardBlueprint.make({
+  name: 'activity',
+  params: {
+    filter: isKamajiClusterAvailable,
+    loader: () =>
+      import('./components/ActivityCard').then(m => <m.ActivityCard />),
+  },
+});
+
+/**
  * The Kamaji plugin for the new frontend system.
  *
  * @alpha
@@ -218,6 +232,7 @@ export default createFrontendPlugin({
     kamajiAddonsCard,
     kamajiIslandCard,
     kamajiGroupClustersCard,
+    kamajiActivityCard,
     kamajiIslandPickerFormField,
     kamajiDatastorePickerFormField,
     kamajiKubernetesVersionPickerFormField,
@@ -228,5 +243,6 @@ export default createFrontendPlugin({
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     upgrades: convertLegacyRouteRef(upgradesRouteRef),
+    audit: convertLegacyRouteRef(auditRouteRef),
   },
 });

@@ -12,6 +12,7 @@ export {
   EntityKamajiAddonsCard,
   EntityKamajiIslandCard,
   EntityKamajiGroupClustersCard,
+  EntityKamajiActivityCard,
 } from './plugin';
 export {
   isKamajiClusterAvailable,

@@ -16,6 +16,7 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type { Entity } from '@backstage/catalog-model';
 import { Route, Routes } from 'react-router-dom';
 import {
+  EntityKamajiActivityCard,
   EntityKamajiAddonsCard,
   EntityKamajiClusterOverviewCard,
   EntityKamajiGroupClustersCard,
@@ -34,6 +35,9 @@ import { clusterEntity, groupEntity } from './__testUtils__/entityCards';
 const BASE = 'http://backstage.test/api/kamaji';
 const server = setupServer(
   http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(sampleFleet())),
+  http.get(`${BASE}/v1/audit`, () =>
+    HttpResponse.json({ items: [], page: { total: 0, offset: 0, limit: 10 } }),
+  ),
   http.get(`${BASE}/v1/clusters/by-id`, ({ request }) => {
     const id = new URL(request.url).searchParams.get('id');
     const f = sampleFleet();
@@ -114,6 +118,7 @@ async function cardTitles(expected: string): Promise<string[]> {
     'Worker pools',
     'Addons',
     'Island',
+    'Activity',
     'Fleet clusters owned by this group',
   ].filter(t => screen.queryByText(t, { selector: 'span' }));
 }
@@ -131,6 +136,7 @@ describe('entity cards in a legacy app', () => {
           <EntityKamajiClusterOverviewCard />
           <EntityKamajiWorkerPoolsCard />
           <EntityKamajiAddonsCard />
+          <EntityKamajiActivityCard />
         </EntityProvider>
         <EntityProvider entity={ISLAND}>
           <EntityKamajiIslandCard />
@@ -156,6 +162,9 @@ describe('entity cards in a legacy app', () => {
     expect(
       await screen.findByText('Fleet clusters owned by this group'),
     ).toBeInTheDocument();
+    expect(
+      await screen.findByText('No change to this cluster is on record yet.'),
+    ).toBeInTheDocument();
   });
 });
 
@@ -173,10 +182,11 @@ describe('new frontend system (/alpha)', () => {
 
   it('puts the cluster cards on tenant pages, not the island or group cards', async () => {
     renderEntityPage(TENANT);
-    expect(await cardTitles('Worker pools')).toEqual([
+    expect(await cardTitles('Activity')).toEqual([
       'Cluster overview',
       'Worker pools',
       'Addons',
+      'Activity',
     ]);
     expect(
       await screen.findByRole('button', { name: 'Scale line-1-md-0' }),
@@ -185,10 +195,11 @@ describe('new frontend system (/alpha)', () => {
 
   it('puts the island card on island pages, without worker pools', async () => {
     renderEntityPage(ISLAND);
-    expect(await cardTitles('Island')).toEqual([
+    expect(await cardTitles('Activity')).toEqual([
       'Cluster overview',
       'Addons',
       'Island',
+      'Activity',
     ]);
     expect(await screen.findByText('Tenants hosted (3)')).toBeInTheDocument();
   });

@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
-import { rootRouteRef, upgradesRouteRef } from './routes';
+import { auditRouteRef, rootRouteRef, upgradesRouteRef } from './routes';
 
 /**
  * The Kamaji plugin for the legacy frontend system (`createApp` from `@backstage/app-defaults`).
@@ -26,12 +26,16 @@ export const kamajiPlugin = createPlugin({
         new KamajiClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef, upgrades: upgradesRouteRef },
+  routes: {
+    root: rootRouteRef,
+    upgrades: upgradesRouteRef,
+    audit: auditRouteRef,
+  },
 });
 
 /**
- * The fleet topology page, for `<Route path="/kamaji" element={<KamajiFleetPage />} />`, and the
- * fleet upgrade plans at `/kamaji/upgrades`.
+ * The fleet topology page, for `<Route path="/kamaji" element={<KamajiFleetPage />} />`, the
+ * fleet upgrade plans at `/kamaji/upgrades` and the audit trail at `/kamaji/audit`.
  *
  * @public
  */
@@ -119,6 +123,21 @@ export const EntityKamajiGroupClustersCard = kamajiPlugin.provide(
     component: {
       lazy: () =>
         import('./components/GroupClustersCard').then(m => m.GroupClustersCard),
+    },
+  }),
+);
+
+/**
+ * The recent changes to a cluster (creates, upgrades, scaling, deletes, denied and failed
+ * attempts) from the audit trail, for its owners; for entities where `isKamajiClusterAvailable` holds.
+ *
+ * @public
+ */
+export const EntityKamajiActivityCard = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiActivityCard',
+    component: {
+      lazy: () => import('./components/ActivityCard').then(m => m.ActivityCard),
     },
   }),
 );

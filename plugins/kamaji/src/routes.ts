@@ -9,3 +9,10 @@ export const upgradesRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/upgrades',
 });
+
+/** The fleet-wide audit trail, beside the topology: `/kamaji/audit`. @public */
+export const auditRouteRef = createSubRouteRef({
+  id: 'kamaji-audit',
+  parent: rootRouteRef,
+  path: '/audit',
+});

@@ -30,6 +30,7 @@ import {
 import {
   actionFailure,
   demoCatalogEntities,
+  RecordingAudit,
   runAction,
 } from './__testUtils__/fakes';
 import { fleetFromPlane } from './__testUtils__/planeFleet';
@@ -41,6 +42,9 @@ const EXAMPLES = resolve(__dirname, '..', '..', '..', 'examples', 'rendered');
 let plane: LocalControlPlane;
 let central: KubeObjectClient;
 let deps: KamajiActionDeps;
+const trail = new RecordingAudit();
+const recordsOf = (target: string) =>
+  trail.records.filter(r => r.target === target);
 
 const tenant = (name: string, island = 'island-b') => ({
   name,
@@ -82,6 +86,13 @@ beforeAll(async () => {
     }),
     auth: mockServices.auth(),
     catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
+    audit: trail,
+    auditor: mockServices.auditor.mock({
+      createEvent: async () => ({
+        success: async () => {},
+        fail: async () => {},
+      }),
+    }),
     settings: {
       ...defaultScaffolderSettings(),
       fleetAdminGroups: ['group:default/platform-team'],
@@ -124,6 +135,22 @@ describe('against the local control plane', () => {
       'clusterId',
       'central/fleet-tenants/berlin-scales',
     );
+    expect(recordsOf('central/fleet-tenants/berlin-scales')).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/alice',
+        action: 'create',
+        result: 'success',
+        status: 201,
+        details: {
+          objects: expect.arrayContaining([
+            'created: KamajiControlPlane fleet-tenants/berlin-scales',
+            'created: KubeadmConfigTemplate fleet-tenants/berlin-scales-edge',
+            'created: MachineDeployment fleet-tenants/berlin-scales-edge',
+            'created: Cluster fleet-tenants/berlin-scales',
+          ]),
+        },
+      }),
+    ]);
 
     const [cluster, kcp, kct, md] = (await stored(
       tenant('berlin-scales'),
@@ -312,6 +339,14 @@ describe('against the local control plane', () => {
       'Creating the objects failed at MachineDeployment fleet-tenants/hamburg-fail-edge: MachineDeployment fleet-tenants/hamburg-fail-edge: the API server rejected it (422 Invalid)',
     );
     expect(e.message).toContain('injected failure for the all-or-nothing test');
+    expect(recordsOf('central/fleet-tenants/hamburg-fail')).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/alice',
+        result: 'failure',
+        status: 400,
+        message: expect.stringContaining('injected failure'),
+      }),
+    ]);
     expect(e.message).toContain(
       'Rolled back: deleted what this run had created (KamajiControlPlane fleet-tenants/hamburg-fail, KubeadmConfigTemplate fleet-tenants/hamburg-fail-edge, ConfigMap fleet-tenants/hamburg-fail-access).',
     );

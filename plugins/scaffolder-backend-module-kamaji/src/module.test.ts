@@ -7,8 +7,11 @@ import {
 import request from 'supertest';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
-import { fakeFleet } from './__testUtils__/fakes';
+import {
+  fleetServiceRef,
+  kamajiAuditServiceRef,
+} from '@kamaji-backstage/plugin-kamaji-node';
+import { fakeFleet, RecordingAudit } from './__testUtils__/fakes';
 import scaffolderModuleKamaji from '.';
 
 describe('scaffolderModuleKamaji', () => {
@@ -29,6 +32,11 @@ describe('scaffolderModuleKamaji', () => {
           service: fleetServiceRef,
           deps: {},
           factory: () => fakeFleet(),
+        }),
+        createServiceFactory({
+          service: kamajiAuditServiceRef,
+          deps: {},
+          factory: () => new RecordingAudit(),
         }),
       ],
     });

@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  fleetServiceRef,
+  kamajiAuditServiceRef,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { createKamajiActions } from './actions';
 import { readScaffolderSettings } from './config';
 import { createPreviewRouter } from './preview/createPreview';
@@ -13,7 +16,8 @@ import { createPreviewRouter } from './preview/createPreview';
  * The scaffolder module with the Kamaji actions: `kamaji:tenant:create`, `kamaji:island:create`,
  * `kamaji:addonset:create`, `kamaji:manifests:render`, `kamaji:cluster:wait` and
  * `kamaji:upgradeplan:create`.
- * Needs the fleet service (`@kamaji-backstage/plugin-kamaji-backend`) in the same backend.
+ * Needs the fleet service and the audit trail service (`@kamaji-backstage/plugin-kamaji-backend`)
+ * in the same backend: every create, denied and failed ones included, is recorded there.
  *
  * @public
  */
@@ -34,6 +38,8 @@ export const scaffolderModuleKamaji = createBackendModule({
         fleet: fleetServiceRef,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        audit: kamajiAuditServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         scaffolder,

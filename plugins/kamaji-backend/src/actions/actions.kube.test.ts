@@ -425,7 +425,7 @@ describe('day-2 actions on a real API server', () => {
     expect(denied.status).toBe(403);
     const after = await request(backend.server)
       .get(
-        `/api/kamaji/v1/audit?result=denied&actor=${encodeURIComponent(
+        `/api/kamaji/v1/audit?outcome=denied&actor=${encodeURIComponent(
           USERS.alice,
         )}`,
       )

@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import {
+  AUDIT_ACTIONS,
+  AUDIT_RESULTS,
+  AuditAction,
+  AuditResult,
   MAX_SCALE_REPLICAS,
   parseClusterOwner,
   parseKubeVersion,
@@ -128,16 +132,35 @@ export const eventsQuerySchema = z
   })
   .strict();
 
+const auditTime = (field: string) =>
+  z
+    .string()
+    .max(40)
+    .datetime({
+      offset: true,
+      message: `${field} must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z`,
+    })
+    .transform(v => new Date(v))
+    .optional();
+
 export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
     offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    cluster: z.string().min(1).max(700).optional(),
     actor: z.string().min(1).max(255).optional(),
-    target: z.string().min(1).max(700).optional(),
-    action: z.enum(['upgrade', 'scale', 'delete']).optional(),
-    result: z.enum(['success', 'failure', 'denied']).optional(),
+    action: z.enum(AUDIT_ACTIONS as [AuditAction, ...AuditAction[]]).optional(),
+    outcome: z
+      .enum(AUDIT_RESULTS as [AuditResult, ...AuditResult[]])
+      .optional(),
+    from: auditTime('from'),
+    to: auditTime('to'),
   })
-  .strict();
+  .strict()
+  .refine(q => !q.from || !q.to || q.from < q.to, {
+    path: ['to'],
+    message: 'to must be later than from',
+  });
 
 export const upgradeBodySchema = z
   .object({

@@ -8,7 +8,6 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   clusterId,
   IslandNode,
-  kamajiAuditReadPermission,
   kamajiClusterDeletePermission,
   kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
@@ -33,7 +32,6 @@ import { FleetEventHub } from './events';
 import { etagMatches, FleetPageCache } from './fleetCache';
 import { hasFilters, queryFleet } from './fleetQuery';
 import {
-  auditQuerySchema,
   byIdQuerySchema,
   clusterPathSchema,
   deleteQuerySchema,
@@ -43,7 +41,8 @@ import {
   scaleBodySchema,
   upgradeBodySchema,
 } from './inputs';
-import { ConditionalView, SnapshotSource } from './visibility';
+import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+import { createAuditRoutes } from './auditRoutes';
 import { actionTarget, mayAct, visibleCluster } from './actionTarget';
 import { createPreviewRoutes } from './previewRoutes';
 import {
@@ -216,6 +215,8 @@ export async function createRouter(
 
   const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(plain(req), { allow: ['user', 'service'] });
+
+  router.use(createAuditRoutes({ httpAuth, authorizer, fleet, auditStore }));
 
   if (options.upgradePlans)
     router.use(
@@ -393,19 +394,6 @@ export async function createRouter(
       throw new NotAllowedError('You may not read the fleet');
     }
     hub.open(res, scope, since, query.epoch);
-  });
-
-  router.get('/v1/audit', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const query = parseInput(auditQuerySchema, req.query, 'query');
-    if (!(await authorizer.allows(kamajiAuditReadPermission, credentials))) {
-      throw new NotAllowedError('You may not read the audit trail');
-    }
-    const { items, total } = await auditStore.list(query);
-    res.json({
-      items,
-      page: { total, offset: query.offset, limit: query.limit },
-    });
   });
 
   /**

@@ -90,9 +90,61 @@ describe.each(databases.eachSupportedId())('AuditStore on %p', databaseId => {
       limit: 10,
       offset: 0,
       action: 'upgrade',
-      result: 'failure',
-      target: 'central/fleet-tenants/shop-1',
+      outcome: 'failure',
+      cluster: 'central/fleet-tenants/shop-1',
     });
     expect(failures.total).toBe(1);
+
+    const period = await store.list({
+      limit: 10,
+      offset: 0,
+      from: new Date('2026-12-01T10:00:30.000Z'),
+      to: new Date('2026-12-01T10:02:00.000Z'),
+    });
+    expect(period.items.map(i => i.result)).toEqual(['failure']);
+  });
+
+  it('keeps a restricted caller to the visible targets and its own records, counts included', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await AuditStore.create(mockServices.database({ knex }));
+    const event = (actor: string, target: string) =>
+      store.record({
+        occurredAt: new Date().toISOString(),
+        actor,
+        actorType: 'user',
+        action: 'create',
+        target,
+        result: 'success',
+        status: 201,
+      });
+    await event('user:default/pat', 'central/retail/shop-1');
+    await event('user:default/pat', 'central/factory/line-1');
+    await event('user:default/alice', 'central/other/failed-try');
+    await event('user:default/pat', 'upgrade-plan/p1');
+
+    const visibleTo = {
+      targets: ['central/retail/shop-1'],
+      actor: 'user:default/alice',
+    };
+    const alice = await store.list({ limit: 10, offset: 0, visibleTo });
+    expect(alice.total).toBe(2);
+    expect(alice.items.map(i => i.target).sort()).toEqual([
+      'central/other/failed-try',
+      'central/retail/shop-1',
+    ]);
+    // A filter on another team's cluster finds nothing, and says so in its count.
+    const probe = await store.list({
+      limit: 10,
+      offset: 0,
+      cluster: 'central/factory/line-1',
+      visibleTo,
+    });
+    expect(probe).toEqual({ items: [], total: 0 });
+    const none = await store.list({
+      limit: 10,
+      offset: 0,
+      visibleTo: { targets: [], actor: 'user:default/eve' },
+    });
+    expect(none.total).toBe(0);
   });
 });

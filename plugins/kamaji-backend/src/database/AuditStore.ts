@@ -2,38 +2,35 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import {
+  AuditAction,
+  AuditEvent,
+  AuditResult,
+  NewAuditEvent,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { Knex } from 'knex';
 
 const TABLE = 'kamaji_audit_events';
 
-export type AuditAction = 'upgrade' | 'scale' | 'delete';
-export type AuditResult = 'success' | 'failure' | 'denied';
+export type { AuditAction, AuditEvent, AuditResult, NewAuditEvent };
 
-/** One row of the audit trail, as the API returns it. */
-export interface AuditEvent {
-  id: number;
-  occurredAt: string;
-  actor: string;
-  actorType: 'user' | 'service';
-  action: AuditAction;
-  target: string;
-  request?: Record<string, unknown>;
-  result: AuditResult;
-  status: number;
-  message?: string;
-  details?: Record<string, unknown>;
-  durationMs?: number;
-}
-
-export type NewAuditEvent = Omit<AuditEvent, 'id'>;
-
-export interface AuditQuery {
+/** What `list` selects, filters already validated. */
+export interface AuditStoreQuery {
   limit: number;
   offset: number;
+  cluster?: string;
   actor?: string;
-  target?: string;
   action?: AuditAction;
-  result?: AuditResult;
+  outcome?: AuditResult;
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
+  /**
+   * For a caller who may not read the whole trail: only records of these targets, or the
+   * caller's own. Filters, pages and counts all apply within it.
+   */
+  visibleTo?: { targets: string[]; actor: string };
 }
 
 export function toIso(value: unknown): string {
@@ -58,8 +55,10 @@ function parseJson(text: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The audit trail of day-2 actions in the plugin's Backstage database (SQLite or PostgreSQL),
- * so it survives restarts and can be read back through `GET /v1/audit`.
+ * The audit trail of every change (scaffolder creates, day-2 actions, upgrade plans and their
+ * steps, denied and failed attempts) in the plugin's Backstage database (SQLite or PostgreSQL),
+ * so it survives restarts and can be read back through `GET /v1/audit`. Every replica inserts the
+ * records of the changes it made; nothing else writes.
  */
 export class AuditStore {
   static async create(database: DatabaseService): Promise<AuditStore> {
@@ -95,14 +94,24 @@ export class AuditStore {
   }
 
   async list(
-    query: AuditQuery,
+    query: AuditStoreQuery,
   ): Promise<{ items: AuditEvent[]; total: number }> {
+    const { visibleTo } = query;
     const filtered = () => {
       const q = this.knex(TABLE);
+      if (visibleTo) {
+        q.where(inner =>
+          inner
+            .whereIn('target', visibleTo.targets)
+            .orWhere('actor', visibleTo.actor),
+        );
+      }
+      if (query.cluster) q.where('target', query.cluster);
       if (query.actor) q.where('actor', query.actor);
-      if (query.target) q.where('target', query.target);
       if (query.action) q.where('action', query.action);
-      if (query.result) q.where('result', query.result);
+      if (query.outcome) q.where('result', query.outcome);
+      if (query.from) q.where('occurred_at', '>=', query.from);
+      if (query.to) q.where('occurred_at', '<', query.to);
       return q;
     };
     const [{ count }] = await filtered().count({ count: '*' });

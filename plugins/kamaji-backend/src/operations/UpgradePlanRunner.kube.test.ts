@@ -235,7 +235,7 @@ describe('the upgrade plan runner on a real API server', () => {
     const audit = await auditStore.list({
       limit: 100,
       offset: 0,
-      target: idOf('line-a3'),
+      cluster: idOf('line-a3'),
     });
     expect(audit.items.map(e => [e.result, e.request?.step])).toEqual([
       [
@@ -288,7 +288,7 @@ describe('the upgrade plan runner on a real API server', () => {
     const audit = await auditStore.list({
       limit: 100,
       offset: 0,
-      target: idOf('line-b1'),
+      cluster: idOf('line-b1'),
     });
     expect(
       audit.items

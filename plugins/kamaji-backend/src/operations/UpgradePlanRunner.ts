@@ -310,7 +310,12 @@ export class UpgradePlanRunner {
       what,
       result,
       status: result === 'success' ? 200 : 500,
-      details: { version: plan.version, ...details },
+      // The runner makes the change; the plan's author is who asked for it.
+      details: {
+        version: plan.version,
+        planCreatedBy: plan.createdBy,
+        ...details,
+      },
     });
   }
 }

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuditStore } from '../database/AuditStore';
 
 export interface PlanAuditEvent {
@@ -16,11 +16,32 @@ export interface PlanAuditEvent {
 
 /**
  * The one place fleet upgrade plans write the audit trail (plan changes by users, each step of
- * the runner), as `upgrade` events of the day-2 audit store. A failure to write is logged, not thrown.
+ * the runner), as `upgrade` records of the audit store and `upgrade-plan` events of the auditor
+ * service (when given). A failure to write is logged, not thrown.
  */
-export function planAuditor(auditStore: AuditStore, logger: LoggerService) {
+export function planAuditor(
+  auditStore: AuditStore,
+  logger: LoggerService,
+  auditor?: AuditorService,
+) {
   return async (event: PlanAuditEvent): Promise<void> => {
     try {
+      const auditorEvent = await auditor?.createEvent({
+        eventId: 'upgrade-plan',
+        severityLevel: 'medium',
+        meta: {
+          actor: event.actor,
+          target: event.target,
+          planId: event.planId,
+          step: event.what,
+          status: event.status,
+        },
+      });
+      if (event.result === 'success') await auditorEvent?.success();
+      else
+        await auditorEvent?.fail({
+          error: new Error(event.message ?? event.result),
+        });
       await auditStore.record({
         occurredAt: new Date().toISOString(),
         actor: event.actor,

@@ -132,7 +132,7 @@ describe('/v1/upgrade-plans', () => {
 
     const audit = await request(backend.server)
       .get('/api/kamaji/v1/audit')
-      .query({ actor: USERS.alice, result: 'denied' })
+      .query({ actor: USERS.alice, outcome: 'denied' })
       .set(as(USERS.pat));
     expect(audit.status).toBe(200);
     expect(

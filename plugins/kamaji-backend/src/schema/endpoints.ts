@@ -8,6 +8,9 @@
  */
 import {
   DeleteClusterPreview,
+  AuditEvent,
+  AuditPage,
+  AuditQuery,
   DeleteClusterResult,
   FleetCluster,
   FleetPage,
@@ -50,32 +53,8 @@ export type ScaleRequestBody = ScaleClusterRequest;
 export type ScaleResultBody = ScaleClusterResult;
 export type DeleteResultBody = DeleteClusterResult;
 
-export type AuditActionValue = 'upgrade' | 'scale' | 'delete';
-export type AuditResultValue = 'success' | 'failure' | 'denied';
-
-export interface AuditEventBody {
-  id: number;
-  occurredAt: string;
-  actor: string;
-  actorType: 'user' | 'service';
-  action: AuditActionValue;
-  target: string;
-  request?: Record<string, unknown>;
-  result: AuditResultValue;
-  status: number;
-  message?: string;
-  details?: Record<string, unknown>;
-  durationMs?: number;
-}
-
-export interface AuditQuery {
-  limit?: number;
-  offset?: number;
-  actor?: string;
-  target?: string;
-  action?: AuditActionValue;
-  result?: AuditResultValue;
-}
+export type AuditEventBody = AuditEvent;
+export type AuditQueryParams = AuditQuery;
 
 export interface UpgradePlanPath {
   planId: string;
@@ -152,8 +131,8 @@ export type EndpointMap = {
     response: string;
   };
   '#get|/v1/audit': {
-    query: AuditQuery;
-    response: { items: AuditEventBody[]; page: Page } | ErrorBody;
+    query: AuditQueryParams;
+    response: AuditPage | ErrorBody;
   };
   '#get|/v1/upgrade-plans': {
     query: { limit?: number; offset?: number };

@@ -916,7 +916,9 @@ export const spec = {
       get: {
         operationId: 'GetAudit',
         summary:
-          'The audit trail of day-2 actions, newest first (permission `kamaji.audit.read`).',
+          'The audit trail of every change, newest first, filtered and paged.',
+        description:
+          "Scaffolder creates, day-2 actions, fleet upgrade plans and their steps, and denied and\nfailed attempts, each once. With `kamaji.audit.read` (the platform team) every record;\notherwise, with `kamaji.cluster.read`, the records of the clusters the caller may read\n(the fleet API's visibility) and the caller's own attempts; filters and `page.total` never\ncount other records. Neither permission: 403.\n",
         parameters: [
           {
             name: 'limit',
@@ -933,6 +935,19 @@ export const spec = {
             $ref: '#/components/parameters/offset',
           },
           {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description:
+              'A cluster id (`<management cluster>/<namespace>/<name>`) or another target (`upgrade-plan/<id>`).',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 700,
+            },
+          },
+          {
             name: 'actor',
             in: 'query',
             required: false,
@@ -945,18 +960,6 @@ export const spec = {
             },
           },
           {
-            name: 'target',
-            in: 'query',
-            required: false,
-            allowReserved: true,
-            description: 'A cluster id.',
-            schema: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 700,
-            },
-          },
-          {
             name: 'action',
             in: 'query',
             required: false,
@@ -965,11 +968,36 @@ export const spec = {
             },
           },
           {
-            name: 'result',
+            name: 'outcome',
             in: 'query',
             required: false,
             schema: {
               $ref: '#/components/schemas/AuditResult',
+            },
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description: 'Records at or after this ISO 8601 date-time.',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+              maxLength: 40,
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description:
+              'Records before this ISO 8601 date-time (later than `from`).',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+              maxLength: 40,
             },
           },
         ],
@@ -2724,7 +2752,7 @@ export const spec = {
       },
       AuditAction: {
         type: 'string',
-        enum: ['upgrade', 'scale', 'delete'],
+        enum: ['create', 'upgrade', 'scale', 'delete'],
       },
       AuditResult: {
         type: 'string',

@@ -5,6 +5,7 @@
  */
 import type {
   DeleteClusterPreview,
+  AuditPage,
   FleetCluster,
   FleetSnapshot,
   PlacementAdvice,
@@ -30,6 +31,9 @@ import previewScale from './recorded/preview-scale.json';
 import previewScaleRefused from './recorded/preview-scale-refused.json';
 import previewDelete from './recorded/preview-delete.json';
 import placement from './recorded/placement.json';
+import audit from './recorded/audit.json';
+import auditTeam from './recorded/audit-team.json';
+import auditCluster from './recorded/audit-cluster.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
 
@@ -66,6 +70,15 @@ export const recorded = {
   previewDelete: () => copy<DeleteClusterPreview>(previewDelete),
   /** `GET /v1/placement?version=v1.35.0` with `kamaji.placement.islandCapacity: 8`. */
   placement: () => copy<PlacementAdvice>(placement),
+  /**
+   * `GET /v1/audit` as the platform team after the plan above was started and aborted, berlin-pos
+   * scaled and a team-retail user's delete of berlin-kiosk denied.
+   */
+  audit: () => copy<AuditPage>(audit),
+  /** The same trail as that team-retail user (`user:default/retail-dev`) reads it. */
+  auditTeam: () => copy<AuditPage>(auditTeam),
+  /** `GET /v1/audit?cluster=central/fleet-tenants/berlin-pos` as that team-retail user. */
+  auditCluster: () => copy<AuditPage>(auditCluster),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

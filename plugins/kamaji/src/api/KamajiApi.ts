@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  AuditPage,
+  AuditQuery,
   ClusterId,
   CreatePreview,
   CreatePreviewKind,
@@ -138,6 +140,14 @@ export interface KamajiApi {
     id: string,
     command: 'start' | 'pause' | 'resume' | 'abort',
   ): Promise<UpgradePlan>;
+  /**
+   * One page of the audit trail, newest first (`GET /v1/audit`): every record for the platform
+   * team, the records of the caller's clusters (and its own attempts) for everyone else.
+   */
+  getAudit(
+    query?: AuditQuery,
+    options?: { signal?: AbortSignal },
+  ): Promise<AuditPage>;
 }
 
 /**

@@ -2,6 +2,8 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   applyFleetDelta,
+  type AuditPage,
+  type AuditQuery,
   parseClusterId,
   type ClusterId,
   type CreatePreview,
@@ -344,6 +346,18 @@ export class KamajiClient implements KamajiApi {
       `/v1/upgrade-plans/${encodeURIComponent(id)}`,
       options?.signal,
     );
+  }
+
+  getAudit(
+    query: AuditQuery = {},
+    options?: { signal?: AbortSignal },
+  ): Promise<AuditPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const qs = params.toString();
+    return this.getJson(`/v1/audit${qs ? `?${qs}` : ''}`, options?.signal);
   }
 
   changeUpgradePlan(

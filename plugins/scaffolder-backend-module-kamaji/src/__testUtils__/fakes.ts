@@ -13,8 +13,12 @@ import {
   FleetSnapshot,
   IslandNode,
   KAMAJI_FIELD_MANAGER,
+  NewAuditEvent,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  FleetService,
+  KamajiAuditService,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import {
   KubeApiError,
   ObjectClient,
@@ -349,6 +353,14 @@ export function demoCatalogEntities(): Entity[] {
   ];
 }
 
+/** The audit trail in memory: every record written. */
+export class RecordingAudit implements KamajiAuditService {
+  readonly records: NewAuditEvent[] = [];
+  async record(event: NewAuditEvent) {
+    this.records.push(event);
+  }
+}
+
 /**
  * Dependencies for the actions: permission ALLOW (or DENY), the user in `groups`, the demo
  * catalog and fleet, and the in-memory API server.
@@ -361,6 +373,7 @@ export function makeDeps(
     settings?: KamajiScaffolderSettings;
     snapshot?: FleetSnapshot;
     user?: string;
+    audit?: KamajiAuditService;
   } = {},
 ): KamajiActionDeps & { client: ObjectClient } {
   const client = options.client ?? FakeObjectClient.withFleetBasics();
@@ -384,6 +397,13 @@ export function makeDeps(
     }),
     auth: mockServices.auth(),
     catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
+    audit: options.audit ?? new RecordingAudit(),
+    auditor: mockServices.auditor.mock({
+      createEvent: async () => ({
+        success: async () => {},
+        fail: async () => {},
+      }),
+    }),
     settings,
     clientFactory: () => client,
     fleetReadyTimeoutMs: 1000,

@@ -10,11 +10,13 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
-  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
   provenanceOf,
 } from './common';
+import { createOnRecord } from './createAudit';
+
+const ACTION_ID = 'kamaji:addonset:create';
 
 /**
  * Validates an addon set input (shape, then against the fleet and the catalog) and renders it.
@@ -83,7 +85,7 @@ export async function prepareAddonSet(
  */
 export function createAddonSetCreateAction(deps: KamajiActionDeps) {
   return createTemplateAction({
-    id: 'kamaji:addonset:create',
+    id: ACTION_ID,
     description: `Creates an addon set that clusters opt into with the label '${KAMAJI_LABELS.addonSetPrefix}<name>: enabled': a Sveltos ClusterProfile (default), a CAPI Helm addon HelmChartProxy or a CAPI ClusterResourceSet. Validated, dry-run, then created all or nothing.`,
     examples: [
       {
@@ -140,11 +142,13 @@ export function createAddonSetCreateAction(deps: KamajiActionDeps) {
       ),
     },
     async handler(ctx) {
-      const credentials = await authorizeCreate(ctx, deps, 'create addon sets');
-      await applyPrepared(
-        ctx,
-        await prepareAddonSet(ctx, deps, ctx.input, credentials),
-      );
+      await createOnRecord(ctx, deps, {
+        actionId: ACTION_ID,
+        kind: 'addon-set',
+        authorize: () => authorizeCreate(ctx, deps, 'create addon sets'),
+        prepare: credentials =>
+          prepareAddonSet(ctx, deps, ctx.input, credentials),
+      });
     },
   });
 }

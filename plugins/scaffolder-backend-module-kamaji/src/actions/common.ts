@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   DiscoveryService,
@@ -15,7 +16,10 @@ import {
   kamajiClusterCreatePermission,
   ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  FleetService,
+  KamajiAuditService,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiScaffolderSettings } from '../render/settings';
 import { Zod } from '../render/schemas';
 import { FieldError, OwnerRef, Problems, shown } from '../render/validation';
@@ -43,6 +47,10 @@ export interface KamajiActionDeps {
   userInfo: UserInfoService;
   auth: AuthService;
   catalog: CatalogService;
+  /** The Kamaji audit trail: one record per create, denied and failed ones included. */
+  audit: KamajiAuditService;
+  /** The scaffolder's auditor service: the same creates as auditor events. */
+  auditor: AuditorService;
   settings: KamajiScaffolderSettings;
   /** Finds the kamaji backend's REST API (`kamaji:upgradeplan:create` calls it as the user). */
   discovery?: DiscoveryService;
@@ -341,8 +349,8 @@ export interface PreparedObjects {
 export async function applyPrepared(
   ctx: AnyContext,
   prepared: PreparedObjects,
-): Promise<void> {
-  const { results, yaml } = await dryRunAndApply(
+): Promise<{ results: ObjectResult[]; applied: boolean }> {
+  const { results, applied, yaml } = await dryRunAndApply(
     ctx,
     prepared.client,
     prepared.objects,
@@ -354,6 +362,7 @@ export async function applyPrepared(
     results.map(r => `${r.outcome}: ${r.object}`),
   );
   ctx.output('manifest', yaml);
+  return { results, applied };
 }
 
 /**

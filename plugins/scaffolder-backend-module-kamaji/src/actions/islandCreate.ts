@@ -14,12 +14,14 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
-  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
   logNotes,
   provenanceOf,
 } from './common';
+import { createOnRecord } from './createAudit';
+
+const ACTION_ID = 'kamaji:island:create';
 
 /**
  * Validates an island input (shape, then against the fleet and the catalog) and renders it.
@@ -94,7 +96,7 @@ export async function prepareIsland(
  */
 export function createIslandCreateAction(deps: KamajiActionDeps) {
   return createTemplateAction({
-    id: 'kamaji:island:create',
+    id: ACTION_ID,
     description:
       "Creates an island: a CAPI Cluster built from the islands' ClusterClass and labelled kamaji-backstage.io/role: island, with Kamaji delivered to it as an addon (a Sveltos ClusterProfile '<island>-kamaji' installing the Kamaji Helm chart and the namespace for tenant control planes). Validated, dry-run, then created all or nothing.",
     examples: [
@@ -129,11 +131,13 @@ export function createIslandCreateAction(deps: KamajiActionDeps) {
       ),
     },
     async handler(ctx) {
-      const credentials = await authorizeCreate(ctx, deps, 'create islands');
-      await applyPrepared(
-        ctx,
-        await prepareIsland(ctx, deps, ctx.input, credentials),
-      );
+      await createOnRecord(ctx, deps, {
+        actionId: ACTION_ID,
+        kind: 'island',
+        authorize: () => authorizeCreate(ctx, deps, 'create islands'),
+        prepare: credentials =>
+          prepareIsland(ctx, deps, ctx.input, credentials),
+      });
     },
   });
 }

@@ -31,12 +31,12 @@ import {
   KamajiActionDeps,
   scaffolderSchema,
   PreparedObjects,
-  applyPrepared,
   authorizeCreate,
   checkCreateTarget,
   logNotes,
   provenanceOf,
 } from './common';
+import { createOnRecord } from './createAudit';
 
 const ACTION_ID = 'kamaji:tenant:create';
 
@@ -324,15 +324,13 @@ export function createTenantCreateAction(deps: KamajiActionDeps) {
       ),
     },
     async handler(ctx) {
-      const credentials = await authorizeCreate(
-        ctx,
-        deps,
-        'create tenant clusters',
-      );
-      await applyPrepared(
-        ctx,
-        await prepareTenant(ctx, deps, ctx.input, credentials),
-      );
+      await createOnRecord(ctx, deps, {
+        actionId: ACTION_ID,
+        kind: 'tenant',
+        authorize: () => authorizeCreate(ctx, deps, 'create tenant clusters'),
+        prepare: credentials =>
+          prepareTenant(ctx, deps, ctx.input, credentials),
+      });
     },
   });
 }

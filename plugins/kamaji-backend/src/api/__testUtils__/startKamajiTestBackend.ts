@@ -3,6 +3,7 @@
  * permissions and a root logger that keeps every line (to scan it for credentials).
  */
 import {
+  BackendFeature,
   RootLoggerService,
   coreServices,
   createServiceFactory,
@@ -12,6 +13,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 type JsonObject = NonNullable<
   Parameters<typeof mockServices.rootConfig.factory>[0]
 >['data'];
+import { kamajiAuditServiceFactory } from '../../database/auditServiceFactory';
 import { kamajiPlugin } from '../../plugin';
 import { InMemoryFleetService } from './InMemoryFleetService';
 import { TestPermissions } from './testPermissions';
@@ -62,12 +64,16 @@ export async function startKamajiTestBackend(options: {
   permissions?: TestPermissions;
   config?: JsonObject;
   logger?: CapturingLogger;
+  /** More features, e.g. a module of another plugin writing through kamajiAuditServiceRef. */
+  features?: BackendFeature[];
 }) {
   const permissions = options.permissions ?? new TestPermissions();
   const logger = options.logger ?? new CapturingLogger();
   const backend = await startTestBackend({
     features: [
       kamajiPlugin,
+      kamajiAuditServiceFactory,
+      ...(options.features ?? []),
       options.fleet.factory(),
       permissions.factory(),
       createServiceFactory({

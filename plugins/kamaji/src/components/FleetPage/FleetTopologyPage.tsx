@@ -37,7 +37,7 @@ import {
   type GroupBy,
 } from './model';
 import { islandKey, keysToReveal, type UplinkByIsland } from './tree';
-import { upgradesRouteRef } from '../../routes';
+import { auditRouteRef, upgradesRouteRef } from '../../routes';
 
 const LIVE_LABEL: Record<LiveStatus, string> = {
   live: 'Live',
@@ -250,6 +250,7 @@ export function FleetTopologyContent() {
 /** The fleet topology page (`/kamaji`): cloud → islands → tenants, live. */
 export function FleetTopologyPage() {
   const upgradesLink = useRouteRef(upgradesRouteRef);
+  const auditLink = useRouteRef(auditRouteRef);
   return (
     <Page themeId="tool">
       <Header
@@ -263,6 +264,15 @@ export function FleetTopologyPage() {
           color="inherit"
         >
           Upgrades
+        </Button>
+        <Button
+          component={RouterLink}
+          to={auditLink()}
+          variant="outlined"
+          color="inherit"
+          style={{ marginLeft: 8 }}
+        >
+          Audit
         </Button>
       </Header>
       <Content>

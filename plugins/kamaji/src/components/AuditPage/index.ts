@@ -1,0 +1,1 @@
+export { AuditPage, AuditContent } from './AuditPage';
