@@ -41,7 +41,7 @@ import {
   scaleBodySchema,
   upgradeBodySchema,
 } from './inputs';
-import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+import { ConditionalView, SnapshotSource } from './visibility';
 import { createAuditRoutes } from './auditRoutes';
 import { actionTarget, mayAct, visibleCluster } from './actionTarget';
 import { createPreviewRoutes } from './previewRoutes';

@@ -22,7 +22,11 @@ import { KubeObjectClient } from '../kube/ObjectClient';
 import { KamajiActionDeps } from '../actions/common';
 import { createTenantCreateAction } from '../actions';
 import { defaultScaffolderSettings } from '../render';
-import { demoCatalogEntities, runAction } from '../__testUtils__/fakes';
+import {
+  demoCatalogEntities,
+  RecordingAudit,
+  runAction,
+} from '../__testUtils__/fakes';
 import { fleetFromPlane } from '../__testUtils__/planeFleet';
 import { createPreviewRouter, previewCreate } from './createPreview';
 
@@ -96,6 +100,13 @@ beforeAll(async () => {
     }),
     auth: mockServices.auth(),
     catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
+    audit: new RecordingAudit(),
+    auditor: mockServices.auditor.mock({
+      createEvent: async () => ({
+        success: async () => {},
+        fail: async () => {},
+      }),
+    }),
     settings: {
       ...defaultScaffolderSettings(),
       fleetAdminGroups: ['group:default/platform-team'],
