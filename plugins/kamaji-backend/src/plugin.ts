@@ -13,7 +13,7 @@ import {
 } from './api/events';
 import { createRouter } from './api/router';
 import { readPlacementConfig } from './placement/placementRoutes';
-import { noUplinkHistory } from './placement/uplinkHistory';
+import { uplinkFiguresFrom } from './placement/uplinkHistory';
 import { AuditStore } from './database/AuditStore';
 import { setUpDurableState } from './durable/setup';
 import { auditStoreSlotRef } from './database/auditServiceFactory';
@@ -159,7 +159,7 @@ export const kamajiPlugin = createBackendPlugin({
             },
             placement: {
               ...readPlacementConfig(config),
-              uplink: noUplinkHistory,
+              uplink: uplinkFiguresFrom(uplinkHistory),
             },
             validateResponses: settings.validateResponses,
             uplinkHistory,
