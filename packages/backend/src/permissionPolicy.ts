@@ -35,6 +35,7 @@ import {
   kamajiClusterReadPermission,
   kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
+  isOwnerAmong,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   createKamajiClusterConditionalDecision,
@@ -97,8 +98,6 @@ function catalogClusterReadConditions(
 
 const isGroupRef = (ref: string) => ref.startsWith('group:');
 
-const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
-
 /**
  * The example policy of this project.
  *
@@ -125,7 +124,8 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  *     them, with other teams' tenants left out of their lists and counts;
  *   - `kamaji.cluster.delete`: denied — deleting a cluster is the platform team's job (islands
  *     host other teams' tenants, and a tenant takes its edge nodes with it);
- *   - `kamaji.audit.read`: denied;
+ *   - `kamaji.audit.read` (the whole audit trail): denied — teams read the records of the
+ *     clusters they may read (and their own attempts) through `kamaji.cluster.read`;
  *   - `kamaji.fleet.upgrade` (fleet upgrade plans): denied — a plan changes many teams'
  *     clusters at once, so only the platform team runs them;
  *   - `kamaji.cluster.create`: allowed — the scaffolder actions check that the chosen owner is
@@ -142,13 +142,10 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
     );
   }
 
-  private readonly platformGroups: Set<string>;
-  private readonly fleetReaderGroups: Set<string>;
-
-  constructor(platformGroups: string[], fleetReaderGroups: string[] = []) {
-    this.platformGroups = new Set(platformGroups.map(lower));
-    this.fleetReaderGroups = new Set(fleetReaderGroups.map(lower));
-  }
+  constructor(
+    private readonly platformGroups: string[],
+    private readonly fleetReaderGroups: string[] = [],
+  ) {}
 
   async handle(
     request: PolicyQuery,
@@ -157,8 +154,10 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
     if (!user) {
       return { result: AuthorizeResult.DENY };
     }
-    const ownership = user.info.ownershipEntityRefs.map(lower);
-    if (ownership.some(ref => this.platformGroups.has(ref))) {
+    const ownership = user.info.ownershipEntityRefs;
+    const isMemberOf = (groups: string[]) =>
+      groups.some(group => isOwnerAmong(group, ownership));
+    if (isMemberOf(this.platformGroups)) {
       return { result: AuthorizeResult.ALLOW };
     }
     const { permission } = request;
@@ -167,7 +166,7 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
     if (
       (name === kamajiClusterReadPermission.name ||
         name === catalogEntityReadPermission.name) &&
-      ownership.some(ref => this.fleetReaderGroups.has(ref))
+      isMemberOf(this.fleetReaderGroups)
     ) {
       return { result: AuthorizeResult.ALLOW };
     }

@@ -1,10 +1,9 @@
 import { BackstageUserInfo } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   AuthMetadata,
   ClusterDetails,
 } from '@backstage/plugin-kubernetes-node';
-import { ownerEntityRefFromLabel } from '@kamaji-backstage/plugin-kamaji-node';
+import { normalizedEntityRef } from '@kamaji-backstage/plugin-kamaji-common';
 
 /**
  * The Kubernetes identity a signed-in Backstage user acts as on a fleet cluster: the user's entity
@@ -32,10 +31,12 @@ export const IMPERSONATE_GROUPS_METADATA =
  */
 export function impersonatedUserOf(info: BackstageUserInfo): ImpersonatedUser {
   const groups = info.ownershipEntityRefs
-    .map(ownerEntityRefFromLabel)
-    .filter(ref => parseEntityRef(ref).kind === 'group');
+    .map(ref => normalizedEntityRef(ref))
+    .filter((ref): ref is string => ref?.startsWith('group:') ?? false);
   return {
-    user: ownerEntityRefFromLabel(info.userEntityRef),
+    user:
+      normalizedEntityRef(info.userEntityRef) ??
+      info.userEntityRef.toLocaleLowerCase('en-US'),
     groups: [...new Set(groups)].sort(),
   };
 }

@@ -7,7 +7,6 @@ export {
   kamajiClusterPermissionRules,
   compileKamajiClusterCriteria,
   matchesKamajiClusterFilter,
-  ownerEntityRefFromLabel,
   ownerEntityRefOf,
 } from './rules';
 export {

@@ -17,7 +17,6 @@ import {
   isOwnedBy,
   kamajiClusterConditions,
   kamajiClusterPermissionRules,
-  ownerEntityRefFromLabel,
   ownerEntityRefOf,
 } from '.';
 
@@ -55,15 +54,6 @@ describe('owner refs', () => {
         cluster({ labels: { 'kamaji-backstage.io/owner': owner } }),
       ),
     ).toBe('group:default/team-retail');
-  });
-
-  it('keeps ownerEntityRefFromLabel for other kinds, through the one parser', () => {
-    expect(ownerEntityRefFromLabel('User:Default/Alice')).toBe(
-      'user:default/alice',
-    );
-    expect(ownerEntityRefFromLabel('Team-Retail')).toBe(
-      'group:default/team-retail',
-    );
   });
 
   it('the owner filter matches every written form of the same group', () => {

@@ -4,24 +4,12 @@ import {
   ClusterRole,
   FleetCluster,
   KAMAJI_LABELS,
-  normalizedEntityRef,
   ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { objectParams } from './paramsSchema';
 import { KamajiClusterFilter, kamajiClusterResourceRef } from './resourceRef';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
-
-/**
- * An entity ref or owner label value in the normalised lower-case form (kamaji-common's
- * `normalizedEntityRef`, the one owner parser); text that is no entity ref is only lower-cased.
- *
- * @public
- * @deprecated Use `ownerEntityRef` or `normalizedEntityRef` from `@kamaji-backstage/plugin-kamaji-common`.
- */
-export function ownerEntityRefFromLabel(value: string): string {
-  return normalizedEntityRef(value) ?? lower(value.trim());
-}
 
 /**
  * The owner of a fleet cluster as a normalised group entity ref (kamaji-common's

@@ -5,7 +5,6 @@ import {
   impersonatorObjects,
   ownerBindingObject,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { ownerEntityRefFromLabel } from '@kamaji-backstage/plugin-kamaji-node';
 import { TenantClusterInput, tenantClusterInputSchema } from './schemas';
 import {
   KamajiScaffolderSettings,
@@ -461,7 +460,7 @@ function tenantAccessObjects(
   const name = `${spec.name}-access`;
   const labels = { [KAMAJI_LABELS.capiClusterName]: spec.name };
   const manifests = [
-    ownerBindingObject(ownerEntityRefFromLabel(spec.owner.entityRef)),
+    ownerBindingObject(spec.owner.entityRef),
     ...impersonatorObjects(),
   ];
   return [
