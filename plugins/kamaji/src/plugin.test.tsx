@@ -33,7 +33,7 @@ import { clusterEntity, groupEntity } from './__testUtils__/entityCards';
 
 const BASE = 'http://backstage.test/api/kamaji';
 const server = setupServer(
-  http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(sampleFleet())),
+  http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(sampleFleet())),
   http.get(`${BASE}/v1/clusters/by-id`, ({ request }) => {
     const id = new URL(request.url).searchParams.get('id');
     const f = sampleFleet();
