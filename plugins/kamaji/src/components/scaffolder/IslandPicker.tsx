@@ -9,6 +9,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { HealthIcon } from '../common/HealthBadge';
+import { islandLabels } from '../common/islandLabels';
 import { formatAgo, lastSeenAt } from '../FleetPage/model';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
@@ -52,28 +53,50 @@ function tenantLoad(island: IslandNode): string {
   }`;
 }
 
-/** The islands a template may choose from: by name (what the actions take), each name once. */
+/**
+ * The islands a template may choose from, one per island: two management clusters with an
+ * island of the same name give two choices (by name, then management cluster).
+ */
 export function islandsOf(
   islands: IslandNode[],
   options?: IslandPickerUiOptions,
 ): IslandNode[] {
-  const seen = new Set<string>();
   return islands
     .filter(
       i =>
         !options?.managementCluster ||
         i.managementCluster === options.managementCluster,
     )
-    .filter(i => !seen.has(i.name) && !!seen.add(i.name))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        a.name.localeCompare(b.name) ||
+        a.managementCluster.localeCompare(b.managementCluster) ||
+        a.id.localeCompare(b.id),
+    );
 }
 
-/** With several management clusters, the label also names the island's. */
-function islandOption(island: IslandNode, namesCluster: boolean): PickerOption {
-  const label = island.site ? `${island.name} (${island.site})` : island.name;
+/**
+ * The island a picker value names: an island id (what the picker writes), or a name that only
+ * one island has (values written before ids, or by hand).
+ */
+export function findIsland(
+  islands: IslandNode[],
+  value: string | undefined,
+): IslandNode | undefined {
+  if (!value) return undefined;
+  const byId = islands.find(i => i.id === value);
+  if (byId) return byId;
+  const named = islands.filter(i => i.name === value);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+const nameAndSite = (island: IslandNode) =>
+  island.site ? `${island.name} (${island.site})` : island.name;
+
+function islandOption(island: IslandNode, label: string): PickerOption {
   return {
-    value: island.name,
-    label: namesCluster ? `${label} · ${island.managementCluster}` : label,
+    value: island.id,
+    label,
     details: [
       <span key="connection" data-connection={island.connection.status}>
         <HealthIcon status={CONNECTION_HEALTH[island.connection.status]} />{' '}
@@ -87,7 +110,8 @@ function islandOption(island: IslandNode, namesCluster: boolean): PickerOption {
 /**
  * Picks the island that hosts a tenant's control plane, from the fleet: each island with its
  * connection state (stale age when disconnected) and how many tenants it hosts. The value is
- * the island's name, as `kamaji:tenant:create` takes it.
+ * the island's id (`<management cluster>/<namespace>/<name>`), which `kamaji:tenant:create`
+ * takes as its `island`: islands of the same name in two management clusters stay apart.
  */
 export function IslandPicker(
   props: FieldExtensionComponentProps<string, IslandPickerUiOptions>,
@@ -97,15 +121,14 @@ export function IslandPicker(
     fleet.value?.islands ?? [],
     props.uiSchema?.['ui:options'],
   );
-  const chosen = islands.find(i => i.name === props.formData);
+  const chosen = findIsland(islands, props.formData);
+  const label = islandLabels(islands, nameAndSite);
   return (
     <PickerField
       field={props}
       title={fieldTitle(props.schema, 'Island')}
       choices={{
-        options: islands.map(i =>
-          islandOption(i, (fleet.value?.managementClusters.length ?? 0) > 1),
-        ),
+        options: islands.map(i => islandOption(i, label(i))),
         loading: fleet.loading,
         error: fleet.error,
         retry: fleet.retry,
@@ -143,13 +166,17 @@ export const islandPickerValidation: CustomFieldValidator<
   } catch {
     return; // the fleet cannot be read now: the action checks the island again
   }
-  if (!islands.some(i => i.name === value)) {
+  if (!findIsland(islands, value)) {
+    const named = islands.filter(i => i.name === value);
     validation.addError(
-      `${fieldTitle(
-        context.schema,
-        'Island',
-      )}: there is no island '${value}' in the fleet: pick one of ${
-        islands.map(i => i.name).join(', ') || '(no islands yet)'
+      `${fieldTitle(context.schema, 'Island')}: ${
+        named.length > 1
+          ? `'${value}' names ${named.length} islands (${named
+              .map(i => i.id)
+              .join(', ')}): pick one of them`
+          : `there is no island '${value}' in the fleet: pick one of ${
+              islands.map(i => i.id).join(', ') || '(no islands yet)'
+            }`
       }`,
     );
   }
