@@ -10,6 +10,15 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetSource } from './visibility';
 
+const EMPTY: FleetSnapshot = {
+  version: 0,
+  generatedAt: new Date(0).toISOString(),
+  managementClusters: [],
+  islands: [],
+  tenants: [],
+  addonSets: [],
+};
+
 /**
  * The plugin's own copy of the live model's index, moved forward delta by delta, so that
  * live-update streams filter every delta against the model *at that delta's version* whatever
@@ -61,12 +70,3 @@ export class FleetMirror implements FleetSource {
     return this.maps.addonSets.get(id);
   }
 }
-
-const EMPTY: FleetSnapshot = {
-  version: 0,
-  generatedAt: new Date(0).toISOString(),
-  managementClusters: [],
-  islands: [],
-  tenants: [],
-  addonSets: [],
-};

@@ -46,6 +46,7 @@ import type {
   SlimTcp,
 } from './objects';
 import { matchesSelector } from './selectors';
+import { Memo, NO_MEMO, NodeMemo } from './nodeMemo';
 
 /** Read access to what one cluster's watchers hold. */
 export interface SourceView {
@@ -159,37 +160,25 @@ function staleReason(what: string, connection: ConnectionState): string {
   return `${what} unreachable since ${connection.since}`;
 }
 
+/** An island's staleness and its reason, while it is stale. */
+function islandStaleness(
+  island: IslandView | undefined,
+): { staleness: Staleness; reason: string } | undefined {
+  if (!island?.staleness.stale) return undefined;
+  return {
+    staleness: island.staleness,
+    reason: staleReason(`island ${island.ref.name}`, island.connection),
+  };
+}
+
 /**
- * Remembers tenant nodes between builds: a tenant whose inputs (the same slim objects, by
- * identity, and the same derived keys) did not change gets its previous node object back, so a
- * rebuild after one change costs little more than the lookups, and the model can skip
- * serialising unchanged nodes.
+ * Remembers nodes and derived indexes between builds: a node whose inputs did not change gets
+ * its previous object back ({@link NodeMemo}), so a rebuild after one change costs little more
+ * than the lookups, and the model can skip serialising unchanged nodes.
  */
 export class BuildCache {
-  private previous = new Map<string, { deps: unknown[]; node: TenantNode }>();
-  private current = new Map<string, { deps: unknown[]; node: TenantNode }>();
-
   /** @internal */
-  begin(): Memo {
-    this.current = new Map();
-    return (id, deps, build) => {
-      const prev = this.previous.get(id);
-      const node =
-        prev &&
-        prev.deps.length === deps.length &&
-        prev.deps.every((d, i) => d === deps[i])
-          ? prev.node
-          : build();
-      this.current.set(id, { deps, node });
-      return node;
-    };
-  }
-
-  /** @internal */
-  end(): void {
-    this.previous = this.current;
-    this.current = new Map();
-  }
+  readonly nodes = new NodeMemo();
 
   private readonly derived = new Map<string, { key: string; value: any }>();
 
@@ -207,18 +196,12 @@ export class BuildCache {
   }
 }
 
-type Memo = (
-  id: string,
-  deps: unknown[],
-  build: () => TenantNode,
-) => TenantNode;
 type Derive = <T>(
   name: string,
   key: string,
   compute: (previous: T | undefined) => T,
 ) => T;
 
-const noMemo: Memo = (_id, _deps, build) => build();
 const noDerive: Derive = (_name, _key, compute) => compute(undefined);
 
 /** The same elements in the same order. */
@@ -268,12 +251,13 @@ export function buildFleet(
     addonSets: [],
     problems: [],
   };
-  const memo = cache?.begin();
+  cache?.nodes.begin();
   const derive: Derive | undefined = cache
     ? (name, key, compute) => cache.derive(name, key, compute)
     : undefined;
-  for (const view of views) buildManagement(view, out, memo, derive);
-  cache?.end();
+  for (const view of views)
+    buildManagement(view, out, cache?.nodes ?? NO_MEMO, derive);
+  cache?.nodes.end();
   out.managementClusters.sort(byId);
   out.islands.sort(byId);
   if (!isSorted(out.tenants)) out.tenants.sort(byId);
@@ -284,7 +268,7 @@ export function buildFleet(
 function buildManagement(
   view: ManagementView,
   out: BuiltFleet,
-  memo: Memo = noMemo,
+  memo: Memo,
   derive: Derive = noDerive,
 ): void {
   const M = view.name;
@@ -309,6 +293,9 @@ function buildManagement(
     `management cluster ${M}`,
     src.connection,
   );
+  const mgmtStaleness = mgmtStale
+    ? { staleness: src.staleness, reason: mgmtStaleReason }
+    : undefined;
 
   // Worker pools and machines per Cluster, derived again only when those kinds change; unchanged
   // entries keep their identity so that tenant nodes can be reused.
@@ -433,7 +420,7 @@ function buildManagement(
       !!ref && ref.kind === 'KamajiControlPlane' && ref.group === KCP_GROUP;
 
     let kcp: SlimKcp | undefined;
-    let kcpInput: TenantHealthInput['kcp'];
+    let kcpInput: TenantInputs['kcpInput'];
     let tcpInput: TenantHealthInput['tcp'];
     let tcp: SlimTcp | undefined;
     let islandKey: string | undefined;
@@ -521,156 +508,23 @@ function buildManagement(
     const mdList = mdsByCluster.get(key) ?? NONE;
     const phases = machinePhases.get(key) ?? NO_PHASES;
     const tenantAddons = attachments.get(id) ?? NO_ADDONS;
-    let staleKey = '';
-    if (mgmtStale)
-      staleKey = `m ${mgmtStaleReason} ${src.staleness.lastSeenAt}`;
-    else if (island?.staleness.stale)
-      staleKey = `i ${island.connection.since} ${island.staleness.lastSeenAt}`;
-    const deps: unknown[] = [
+    const stale = mgmtStaleness ?? islandStaleness(island);
+    const tenant = memo.node(id, buildTenant, {
+      id,
+      managementCluster: M,
+      owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
       cluster,
       kcp,
-      typeof kcpInput === 'string' ? kcpInput : '',
+      kcpInput,
       tcp,
-      tcpInput && !tcp ? JSON.stringify(tcpInput) : '',
-      islandKey,
+      tcpInput,
       hostedIn,
-      staleKey,
-      mdList,
+      islandId: islandKey ? islandIdByKey.get(islandKey) : undefined,
+      staleness: stale?.staleness,
+      staleReason: stale?.reason,
+      pools: mdList,
       phases,
-      tenantAddons,
-    ];
-    const tenant = memo(id, deps, () => {
-      // Worker pools.
-      const pools: WorkerPool[] = mdList.map(md => ({
-        name: md.name,
-        namespace: md.namespace,
-        replicas: md.replicas,
-        version: normalizeKubernetesVersion(md.version),
-        phase: md.phase,
-        machinePhases: phases[md.name] ?? {},
-        conditions: md.conditions,
-      }));
-      const workers = sumReplicas(pools.map(p => p.replicas));
-      const allPhases: Record<string, number> = {};
-      for (const p of pools) {
-        for (const [ph, n] of Object.entries(p.machinePhases))
-          allPhases[ph] = (allPhases[ph] ?? 0) + n;
-      }
-
-      const declared = normalizeKubernetesVersion(kcp?.version);
-      const running = normalizeKubernetesVersion(tcp?.version);
-      const workerVersions = [
-        ...new Set(pools.map(p => p.version).filter((v): v is string => !!v)),
-      ].sort();
-
-      let health = tenantHealth({
-        cluster: {
-          phase: cluster.phase,
-          available: cluster.available,
-          controlPlaneInitialized: cluster.controlPlaneInitialized,
-          deleting: cluster.deleting,
-          conditions: cluster.conditions,
-          missingControlPlaneRef: !ref,
-        },
-        kcp: kcp
-          ? {
-              ready: kcp.ready,
-              initialized: kcp.initialized,
-              available: kcp.available,
-              conditions: kcp.conditions,
-              deleting: kcp.deleting,
-            }
-          : kcpInput,
-        tcp: tcp
-          ? {
-              status: tcp.status,
-              version: running,
-              declaredVersion: normalizeKubernetesVersion(
-                kcp?.version ?? tcp.declaredVersion,
-              ),
-              replicas: tcp.replicas,
-              readyReplicas: tcp.readyReplicas,
-              deleting: tcp.deleting,
-            }
-          : tcpInput,
-        workers: pools.length ? workers : undefined,
-        machinePhases: allPhases,
-      });
-      health = withDataProblems(health, dataProblems);
-
-      let staleness: Staleness = { stale: false };
-      if (mgmtStale) {
-        staleness = src.staleness;
-        health = staleHealth(health, mgmtStaleReason);
-      } else if (island?.staleness.stale) {
-        staleness = island.staleness;
-        health = staleHealth(
-          health,
-          staleReason(`island ${island.ref.name}`, island.connection),
-        );
-      }
-
-      const controlPlane: TenantControlPlaneInfo = {};
-      if (kcp) {
-        controlPlane.kamajiControlPlane = {
-          name: kcp.name,
-          namespace: kcp.namespace,
-          uid: kcp.uid,
-          ready: kcp.ready,
-          initialized: kcp.initialized,
-          version: declared,
-          replicas: kcp.replicas,
-          readyReplicas: kcp.readyReplicas,
-          dataStoreName: kcp.dataStoreName,
-        };
-      }
-      if (tcp && hostedIn) {
-        controlPlane.tenantControlPlane = {
-          name: tcp.name,
-          namespace: tcp.namespace,
-          hostedIn,
-          status: tcp.status,
-          version: running,
-          endpoint: tcp.endpoint,
-          dataStore: tcp.dataStore,
-          replicas: tcp.replicas,
-          readyReplicas: tcp.readyReplicas,
-        };
-      }
-      const conditions: FleetCondition[] = [
-        ...cluster.conditions,
-        ...(kcp?.conditions ?? []),
-      ];
-
-      return {
-        id,
-        role: 'tenant',
-        name: cluster.name,
-        namespace: cluster.namespace,
-        managementCluster: M,
-        owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
-        site: cluster.labels[KAMAJI_LABELS.site],
-        labels: cluster.labels,
-        health,
-        staleness,
-        createdAt: cluster.createdAt,
-        managed: true,
-        islandId: islandKey ? islandIdByKey.get(islandKey) : undefined,
-        phase: cluster.phase,
-        available: cluster.available,
-        versions: {
-          declared,
-          running,
-          workers: workerVersions,
-          skew: hasVersionSkew([declared, running, ...workerVersions]),
-        },
-        controlPlane,
-        workerPools: pools,
-        workers,
-        addons: tenantAddons,
-        conditions,
-        endpoint: tcp?.endpoint ?? cluster.endpoint ?? kcp?.endpoint,
-      };
+      addons: tenantAddons,
     });
     tenants.push(tenant);
     if (islandKey) {
@@ -698,84 +552,15 @@ function buildManagement(
         namespace: tcp.namespace,
         name: tcp.name,
       });
-      let staleKey = '';
-      if (island.staleness.stale)
-        staleKey = `i ${island.connection.since} ${island.staleness.lastSeenAt}`;
-      else if (mgmtStale)
-        staleKey = `m ${mgmtStaleReason} ${src.staleness.lastSeenAt}`;
-      const node = memo(id, [tcp, staleKey], () => {
-        const running = normalizeKubernetesVersion(tcp.version);
-        const declared = normalizeKubernetesVersion(tcp.declaredVersion);
-        let health = tenantHealth({
-          tcp: {
-            status: tcp.status,
-            version: running,
-            declaredVersion: declared,
-            replicas: tcp.replicas,
-            readyReplicas: tcp.readyReplicas,
-            deleting: tcp.deleting,
-          },
-        });
-        if (tcp.deleting)
-          health = { status: 'progressing', reasons: ['being deleted'] };
-        health = withDataProblems(health, tcp.problems ?? []);
-        let staleness: Staleness = { stale: false };
-        if (island.staleness.stale) {
-          staleness = island.staleness;
-          health = staleHealth(
-            health,
-            staleReason(`island ${island.ref.name}`, island.connection),
-          );
-        } else if (mgmtStale) {
-          staleness = src.staleness;
-          health = staleHealth(health, mgmtStaleReason);
-        }
-        const labels = tcp.labels;
-        return {
-          id,
-          role: 'tenant',
-          name: tcp.name,
-          namespace: tcp.namespace,
-          managementCluster: M,
-          owner: ownerRef(labels[KAMAJI_LABELS.owner]) ?? view.owner,
-          site: labels[KAMAJI_LABELS.site],
-          labels,
-          health,
-          staleness,
-          createdAt: tcp.createdAt,
-          managed: false,
-          islandId,
-          versions: {
-            declared,
-            running,
-            workers: [],
-            skew: hasVersionSkew([declared, running]),
-          },
-          controlPlane: {
-            tenantControlPlane: {
-              name: tcp.name,
-              namespace: tcp.namespace,
-              hostedIn: islandId,
-              status: tcp.status,
-              version: running,
-              endpoint: tcp.endpoint,
-              dataStore: tcp.dataStore,
-              replicas: tcp.replicas,
-              readyReplicas: tcp.readyReplicas,
-            },
-          },
-          workerPools: [],
-          workers: {
-            desired: 0,
-            current: 0,
-            ready: 0,
-            available: 0,
-            upToDate: 0,
-          },
-          addons: [],
-          conditions: [],
-          endpoint: tcp.endpoint,
-        } as TenantNode;
+      const stale = islandStaleness(island) ?? mgmtStaleness;
+      const node = memo.node(id, buildUnmanagedTenant, {
+        id,
+        managementCluster: M,
+        owner: ownerRef(tcp.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        islandId,
+        tcp,
+        staleness: stale?.staleness,
+        staleReason: stale?.reason,
       });
       tenants.push(node);
       const list = tenantHealthByIsland.get(islandKey) ?? [];
@@ -894,6 +679,247 @@ function buildManagement(
   out.islands.push(...islandNodes);
   out.tenants.push(...tenants);
   out.addonSets.push(...addonSets);
+}
+
+/** What a declared tenant's node is built from: the memo key (see {@link NodeMemo}). */
+interface TenantInputs {
+  id: ClusterId;
+  managementCluster: string;
+  /** From the owner label, else the management cluster's owner. */
+  owner?: string;
+  cluster: SlimCluster;
+  kcp?: SlimKcp;
+  /** Why there is no KamajiControlPlane, when there is none. */
+  kcpInput?: 'missing' | 'unreadable';
+  tcp?: SlimTcp;
+  /** Why there is no TenantControlPlane, when there is none. */
+  tcpInput?: TenantHealthInput['tcp'];
+  /** Where the TenantControlPlane runs: an island id or the management cluster's name. */
+  hostedIn?: string;
+  islandId?: ClusterId;
+  /** Set while the data is stale, with the reason. */
+  staleness?: Staleness;
+  staleReason?: string;
+  pools: SlimMachineDeployment[];
+  /** pool → machine phase → count. */
+  phases: Record<string, Record<string, number>>;
+  addons: AddonAttachment[];
+}
+
+/** A declared tenant: Cluster ↔ KamajiControlPlane ↔ TenantControlPlane, pools, addons, health. */
+function buildTenant(inputs: TenantInputs): TenantNode {
+  const { cluster, kcp, kcpInput, tcp, tcpInput, hostedIn } = inputs;
+  // Worker pools.
+  const pools: WorkerPool[] = inputs.pools.map(md => ({
+    name: md.name,
+    namespace: md.namespace,
+    replicas: md.replicas,
+    version: normalizeKubernetesVersion(md.version),
+    phase: md.phase,
+    machinePhases: inputs.phases[md.name] ?? {},
+    conditions: md.conditions,
+  }));
+  const workers = sumReplicas(pools.map(p => p.replicas));
+  const allPhases: Record<string, number> = {};
+  for (const p of pools) {
+    for (const [ph, n] of Object.entries(p.machinePhases))
+      allPhases[ph] = (allPhases[ph] ?? 0) + n;
+  }
+
+  const declared = normalizeKubernetesVersion(kcp?.version);
+  const running = normalizeKubernetesVersion(tcp?.version);
+  const workerVersions = [
+    ...new Set(pools.map(p => p.version).filter((v): v is string => !!v)),
+  ].sort();
+
+  let health = tenantHealth({
+    cluster: {
+      phase: cluster.phase,
+      available: cluster.available,
+      controlPlaneInitialized: cluster.controlPlaneInitialized,
+      deleting: cluster.deleting,
+      conditions: cluster.conditions,
+      missingControlPlaneRef: !cluster.controlPlaneRef,
+    },
+    kcp: kcp
+      ? {
+          ready: kcp.ready,
+          initialized: kcp.initialized,
+          available: kcp.available,
+          conditions: kcp.conditions,
+          deleting: kcp.deleting,
+        }
+      : kcpInput,
+    tcp: tcp
+      ? {
+          status: tcp.status,
+          version: running,
+          declaredVersion: normalizeKubernetesVersion(
+            kcp?.version ?? tcp.declaredVersion,
+          ),
+          replicas: tcp.replicas,
+          readyReplicas: tcp.readyReplicas,
+          deleting: tcp.deleting,
+        }
+      : tcpInput,
+    workers: pools.length ? workers : undefined,
+    machinePhases: allPhases,
+  });
+  health = withDataProblems(health, [
+    ...(cluster.problems ?? []),
+    ...(kcp?.problems ?? []),
+    ...(tcp?.problems ?? []),
+  ]);
+
+  let staleness: Staleness = { stale: false };
+  if (inputs.staleness && inputs.staleReason) {
+    staleness = inputs.staleness;
+    health = staleHealth(health, inputs.staleReason);
+  }
+
+  const controlPlane: TenantControlPlaneInfo = {};
+  if (kcp) {
+    controlPlane.kamajiControlPlane = {
+      name: kcp.name,
+      namespace: kcp.namespace,
+      uid: kcp.uid,
+      ready: kcp.ready,
+      initialized: kcp.initialized,
+      version: declared,
+      replicas: kcp.replicas,
+      readyReplicas: kcp.readyReplicas,
+      dataStoreName: kcp.dataStoreName,
+    };
+  }
+  if (tcp && hostedIn) {
+    controlPlane.tenantControlPlane = {
+      name: tcp.name,
+      namespace: tcp.namespace,
+      hostedIn,
+      status: tcp.status,
+      version: running,
+      endpoint: tcp.endpoint,
+      dataStore: tcp.dataStore,
+      replicas: tcp.replicas,
+      readyReplicas: tcp.readyReplicas,
+    };
+  }
+  const conditions: FleetCondition[] = [
+    ...cluster.conditions,
+    ...(kcp?.conditions ?? []),
+  ];
+
+  return {
+    id: inputs.id,
+    role: 'tenant',
+    name: cluster.name,
+    namespace: cluster.namespace,
+    managementCluster: inputs.managementCluster,
+    owner: inputs.owner,
+    site: cluster.labels[KAMAJI_LABELS.site],
+    labels: cluster.labels,
+    health,
+    staleness,
+    createdAt: cluster.createdAt,
+    managed: true,
+    islandId: inputs.islandId,
+    phase: cluster.phase,
+    available: cluster.available,
+    versions: {
+      declared,
+      running,
+      workers: workerVersions,
+      skew: hasVersionSkew([declared, running, ...workerVersions]),
+    },
+    controlPlane,
+    workerPools: pools,
+    workers,
+    addons: inputs.addons,
+    conditions,
+    endpoint: tcp?.endpoint ?? cluster.endpoint ?? kcp?.endpoint,
+  };
+}
+
+/** What an unmanaged tenant's node is built from: the memo key (see {@link NodeMemo}). */
+interface UnmanagedTenantInputs {
+  id: ClusterId;
+  managementCluster: string;
+  owner?: string;
+  islandId: ClusterId;
+  tcp: SlimTcp;
+  staleness?: Staleness;
+  staleReason?: string;
+}
+
+/** A TenantControlPlane on an island that no KamajiControlPlane claims. */
+function buildUnmanagedTenant(inputs: UnmanagedTenantInputs): TenantNode {
+  const { tcp } = inputs;
+  const running = normalizeKubernetesVersion(tcp.version);
+  const declared = normalizeKubernetesVersion(tcp.declaredVersion);
+  let health = tenantHealth({
+    tcp: {
+      status: tcp.status,
+      version: running,
+      declaredVersion: declared,
+      replicas: tcp.replicas,
+      readyReplicas: tcp.readyReplicas,
+      deleting: tcp.deleting,
+    },
+  });
+  if (tcp.deleting)
+    health = { status: 'progressing', reasons: ['being deleted'] };
+  health = withDataProblems(health, tcp.problems ?? []);
+  let staleness: Staleness = { stale: false };
+  if (inputs.staleness && inputs.staleReason) {
+    staleness = inputs.staleness;
+    health = staleHealth(health, inputs.staleReason);
+  }
+  const labels = tcp.labels;
+  return {
+    id: inputs.id,
+    role: 'tenant',
+    name: tcp.name,
+    namespace: tcp.namespace,
+    managementCluster: inputs.managementCluster,
+    owner: inputs.owner,
+    site: labels[KAMAJI_LABELS.site],
+    labels,
+    health,
+    staleness,
+    createdAt: tcp.createdAt,
+    managed: false,
+    islandId: inputs.islandId,
+    versions: {
+      declared,
+      running,
+      workers: [],
+      skew: hasVersionSkew([declared, running]),
+    },
+    controlPlane: {
+      tenantControlPlane: {
+        name: tcp.name,
+        namespace: tcp.namespace,
+        hostedIn: inputs.islandId,
+        status: tcp.status,
+        version: running,
+        endpoint: tcp.endpoint,
+        dataStore: tcp.dataStore,
+        replicas: tcp.replicas,
+        readyReplicas: tcp.readyReplicas,
+      },
+    },
+    workerPools: [],
+    workers: {
+      desired: 0,
+      current: 0,
+      ready: 0,
+      available: 0,
+      upToDate: 0,
+    },
+    addons: [],
+    conditions: [],
+    endpoint: tcp.endpoint,
+  } as TenantNode;
 }
 
 function buildAddonSets(
