@@ -3,6 +3,7 @@ import {
   AddonSet,
   ClusterId,
   ConnectionState,
+  HealthCounts,
   FleetCondition,
   FLEET_KINDS,
   FleetProblem,
@@ -594,91 +595,65 @@ function buildManagement(
         ready: d.ready,
         usedBy: d.usedBy,
       }));
-    const tenantHealthCounts = countHealth(tenantHealthByIsland.get(key) ?? []);
-    let health = islandHealth({
-      cluster: {
-        phase: cluster.phase,
-        available: cluster.available,
-        deleting: cluster.deleting,
-        conditions: cluster.conditions,
-      },
-      // While stale with data, health is computed as last known (without the disconnection), then
-      // marked unknown below; an island never reached gets the disconnection itself as its reason.
-      connection:
-        island.staleness.stale && island.staleness.lastSeenAt
-          ? { ...island.connection, status: 'connected' }
-          : island.connection,
-      dataStores,
-      tenantHealth: tenantHealthCounts,
-    });
-    health = withDataProblems(health, cluster.problems ?? []);
-    let staleness: Staleness = { stale: false };
-    if (mgmtStale) {
-      staleness = src.staleness;
-      health = staleHealth(health, mgmtStaleReason);
-    } else if (island.staleness.stale) {
-      staleness = island.staleness;
-    }
-    if (!mgmtStale && island.staleness.stale && island.staleness.lastSeenAt) {
-      const reason = staleReason(
-        `island ${island.ref.name}`,
-        island.connection,
-      );
-      health = staleHealth(
-        health,
-        island.connection.lastError
-          ? `${reason} (${island.connection.lastError})`
-          : reason,
-      );
-    }
-    islandNodes.push({
-      id,
-      role: 'island',
-      name: cluster.name,
-      namespace: cluster.namespace,
-      managementCluster: M,
-      owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
-      site: cluster.labels[KAMAJI_LABELS.site],
-      labels: cluster.labels,
-      health,
-      staleness,
-      createdAt: cluster.createdAt,
-      connection: island.connection,
-      phase: cluster.phase,
-      kubernetesVersion: normalizeKubernetesVersion(cluster.version),
-      tenantIds: (islandTenantIds.get(key) ?? []).sort(),
-      tenantHealth: tenantHealthCounts,
-      dataStores,
-      conditions: cluster.conditions,
-      endpoint: cluster.endpoint,
-    });
+    islandNodes.push(
+      buildIsland({
+        id,
+        managementCluster: M,
+        owner: ownerRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        cluster,
+        island,
+        dataStores,
+        tenantIds: (islandTenantIds.get(key) ?? []).sort(),
+        tenantHealth: countHealth(tenantHealthByIsland.get(key) ?? []),
+        managementStaleness: mgmtStaleness,
+      }),
+    );
   }
 
-  // Management node.
-  let mHealth = managementHealth({
-    connection: src.connection,
-    islands: islandNodes.map(i => ({ name: i.name, health: i.health })),
+  const mNode = buildManagementNode({
+    view,
+    islands: islandNodes,
+    tenants,
+    localTenantIds: localTenantIds.sort(),
+    staleReason: mgmtStale ? mgmtStaleReason : undefined,
   });
-  if (mgmtStale) mHealth = staleHealth(mHealth, mgmtStaleReason);
-  const mNode: ManagementClusterNode = {
-    id: M,
-    role: 'management',
-    name: M,
-    managementCluster: M,
-    title: view.title,
-    owner: view.owner,
-    labels: {},
-    health: mHealth,
-    staleness: src.staleness,
-    connection: src.connection,
-    islandIds: islandNodes.map(i => i.id).sort(),
-    tenantIds: localTenantIds.sort(),
-    tenantHealth: countHealth(tenants.map(t => t.health.status)),
-  };
   out.managementClusters.push(mNode);
   out.islands.push(...islandNodes);
   out.tenants.push(...tenants);
   out.addonSets.push(...addonSets);
+}
+
+/** A management cluster: its connection, and the health of its islands and tenants. */
+function buildManagementNode(inputs: {
+  view: ManagementView;
+  islands: IslandNode[];
+  tenants: TenantNode[];
+  localTenantIds: ClusterId[];
+  /** Set while the management cluster is stale. */
+  staleReason?: string;
+}): ManagementClusterNode {
+  const { view, islands } = inputs;
+  const src = view.source;
+  let health = managementHealth({
+    connection: src.connection,
+    islands: islands.map(i => ({ name: i.name, health: i.health })),
+  });
+  if (inputs.staleReason) health = staleHealth(health, inputs.staleReason);
+  return {
+    id: view.name,
+    role: 'management',
+    name: view.name,
+    managementCluster: view.name,
+    title: view.title,
+    owner: view.owner,
+    labels: {},
+    health,
+    staleness: src.staleness,
+    connection: src.connection,
+    islandIds: islands.map(i => i.id).sort(),
+    tenantIds: inputs.localTenantIds,
+    tenantHealth: countHealth(inputs.tenants.map(t => t.health.status)),
+  };
 }
 
 /** What a declared tenant's node is built from: the memo key (see {@link NodeMemo}). */
@@ -920,6 +895,83 @@ function buildUnmanagedTenant(inputs: UnmanagedTenantInputs): TenantNode {
     conditions: [],
     endpoint: tcp.endpoint,
   } as TenantNode;
+}
+
+/** What an island's node is built from. */
+interface IslandInputs {
+  id: ClusterId;
+  managementCluster: string;
+  owner?: string;
+  cluster: SlimCluster;
+  island: IslandView;
+  dataStores: IslandNode['dataStores'];
+  tenantIds: ClusterId[];
+  tenantHealth: HealthCounts;
+  /** Set while the management cluster is stale. */
+  managementStaleness?: { staleness: Staleness; reason: string };
+}
+
+/** An island: its Cluster, its connection, its data stores and the health of its tenants. */
+function buildIsland(inputs: IslandInputs): IslandNode {
+  const { cluster, island, dataStores } = inputs;
+  let health = islandHealth({
+    cluster: {
+      phase: cluster.phase,
+      available: cluster.available,
+      deleting: cluster.deleting,
+      conditions: cluster.conditions,
+    },
+    // While stale with data, health is computed as last known (without the disconnection), then
+    // marked unknown below; an island never reached gets the disconnection itself as its reason.
+    connection:
+      island.staleness.stale && island.staleness.lastSeenAt
+        ? { ...island.connection, status: 'connected' }
+        : island.connection,
+    dataStores,
+    tenantHealth: inputs.tenantHealth,
+  });
+  health = withDataProblems(health, cluster.problems ?? []);
+  let staleness: Staleness = { stale: false };
+  const managementStale = inputs.managementStaleness;
+  if (managementStale) {
+    staleness = managementStale.staleness;
+    health = staleHealth(health, managementStale.reason);
+  } else if (island.staleness.stale) {
+    staleness = island.staleness;
+    if (island.staleness.lastSeenAt) {
+      const reason = staleReason(
+        `island ${island.ref.name}`,
+        island.connection,
+      );
+      health = staleHealth(
+        health,
+        island.connection.lastError
+          ? `${reason} (${island.connection.lastError})`
+          : reason,
+      );
+    }
+  }
+  return {
+    id: inputs.id,
+    role: 'island',
+    name: cluster.name,
+    namespace: cluster.namespace,
+    managementCluster: inputs.managementCluster,
+    owner: inputs.owner,
+    site: cluster.labels[KAMAJI_LABELS.site],
+    labels: cluster.labels,
+    health,
+    staleness,
+    createdAt: cluster.createdAt,
+    connection: island.connection,
+    phase: cluster.phase,
+    kubernetesVersion: normalizeKubernetesVersion(cluster.version),
+    tenantIds: inputs.tenantIds,
+    tenantHealth: inputs.tenantHealth,
+    dataStores,
+    conditions: cluster.conditions,
+    endpoint: cluster.endpoint,
+  };
 }
 
 function buildAddonSets(
