@@ -656,6 +656,28 @@ function buildManagementNode(inputs: {
   };
 }
 
+/** The fields a node takes from the object it stands for (a Cluster, or an unmanaged TCP). */
+function objectFields(
+  node: { id: ClusterId; managementCluster: string; owner?: string },
+  object: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    createdAt?: string;
+  },
+) {
+  return {
+    id: node.id,
+    name: object.name,
+    namespace: object.namespace,
+    managementCluster: node.managementCluster,
+    owner: node.owner,
+    site: object.labels[KAMAJI_LABELS.site],
+    labels: object.labels,
+    createdAt: object.createdAt,
+  };
+}
+
 /** What a declared tenant's node is built from: the memo key (see {@link NodeMemo}). */
 interface TenantInputs {
   id: ClusterId;
@@ -785,17 +807,10 @@ function buildTenant(inputs: TenantInputs): TenantNode {
   ];
 
   return {
-    id: inputs.id,
+    ...objectFields(inputs, cluster),
     role: 'tenant',
-    name: cluster.name,
-    namespace: cluster.namespace,
-    managementCluster: inputs.managementCluster,
-    owner: inputs.owner,
-    site: cluster.labels[KAMAJI_LABELS.site],
-    labels: cluster.labels,
     health,
     staleness,
-    createdAt: cluster.createdAt,
     managed: true,
     islandId: inputs.islandId,
     phase: cluster.phase,
@@ -849,19 +864,11 @@ function buildUnmanagedTenant(inputs: UnmanagedTenantInputs): TenantNode {
     staleness = inputs.staleness;
     health = staleHealth(health, inputs.staleReason);
   }
-  const labels = tcp.labels;
   return {
-    id: inputs.id,
+    ...objectFields(inputs, tcp),
     role: 'tenant',
-    name: tcp.name,
-    namespace: tcp.namespace,
-    managementCluster: inputs.managementCluster,
-    owner: inputs.owner,
-    site: labels[KAMAJI_LABELS.site],
-    labels,
     health,
     staleness,
-    createdAt: tcp.createdAt,
     managed: false,
     islandId: inputs.islandId,
     versions: {
@@ -952,17 +959,10 @@ function buildIsland(inputs: IslandInputs): IslandNode {
     }
   }
   return {
-    id: inputs.id,
+    ...objectFields(inputs, cluster),
     role: 'island',
-    name: cluster.name,
-    namespace: cluster.namespace,
-    managementCluster: inputs.managementCluster,
-    owner: inputs.owner,
-    site: cluster.labels[KAMAJI_LABELS.site],
-    labels: cluster.labels,
     health,
     staleness,
-    createdAt: cluster.createdAt,
     connection: island.connection,
     phase: cluster.phase,
     kubernetesVersion: normalizeKubernetesVersion(cluster.version),
