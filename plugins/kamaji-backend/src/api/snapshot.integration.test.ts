@@ -7,14 +7,9 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { LocalControlPlane, seedFleet } from '@internal/test-kube';
+import { LocalControlPlane } from '@internal/test-kube';
 import {
   applyFleetDelta,
   FLEET_KINDS,
@@ -24,11 +19,9 @@ import {
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { fleetServiceFactory } from '../fleet/fleetServiceFactory';
-import { kamajiPlugin } from '../plugin';
-import { CapturingLogger } from './__testUtils__/startKamajiTestBackend';
+import { startSeededFleetBackend } from './__testUtils__/seededFleetBackend';
 import { at, clusterObject, kcpObject } from './__testUtils__/tenantObjects';
-import { TestPermissions, USERS } from './__testUtils__/testPermissions';
+import { USERS } from './__testUtils__/testPermissions';
 
 jest.setTimeout(300_000);
 
@@ -48,48 +41,10 @@ describe('the fleet snapshot under churn (real API servers)', () => {
     request(backend.server).get(`/api/kamaji${path}`).set(as(user));
 
   beforeAll(async () => {
-    plane = await LocalControlPlane.start();
-    const islands = ['island-a', 'island-b'];
-    await seedFleet({
-      clusters: {
-        central: plane.kubeConfig('central'),
-        'island-a': plane.kubeConfig('island-a'),
-        'island-b': plane.kubeConfig('island-b'),
-      },
-      islandKubeconfigs: Object.fromEntries(
-        islands.map(i => [i, plane.kubeConfigYaml(i)]),
-      ),
-    });
+    ({ plane, backend } = await startSeededFleetBackend({
+      kamaji: { fleet: { debounce: '20ms' } },
+    }));
     api = plane.kubeConfig('central').makeApiClient(CustomObjectsApi);
-    const logger = new CapturingLogger();
-    backend = await startTestBackend({
-      features: [
-        kamajiPlugin,
-        fleetServiceFactory,
-        new TestPermissions().factory(),
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => logger,
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            kamaji: {
-              managementClusters: [
-                {
-                  name: 'central',
-                  kubeconfig: {
-                    path: plane.state.clusters.central.adminKubeconfig,
-                  },
-                },
-              ],
-              fleet: { debounce: '20ms' },
-              api: { validateResponses: true },
-            },
-          },
-        }),
-      ],
-    });
     const deadline = Date.now() + 60_000;
     while ((await get('/v1/fleet/snapshot')).body.islands?.length < 1) {
       if (Date.now() > deadline) throw new Error('the fleet did not load');
