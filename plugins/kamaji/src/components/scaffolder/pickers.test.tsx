@@ -70,6 +70,13 @@ const dataStoreField = {
   uiOptions: { islandField: 'island' },
 };
 
+/** The island picker's validation of a value, with the field titled 'Island'. */
+function islandValidator() {
+  const apis = pickerApis();
+  return (value: string) =>
+    validate(islandPickerValidation, value, { apis, title: 'Island' });
+}
+
 describe('IslandPicker', () => {
   it('shows loading, then every island with its connection state and tenant load', async () => {
     let answer!: () => void;
@@ -174,19 +181,9 @@ describe('IslandPicker', () => {
     // The data stores are those of the island picked, not of its namesake.
     await waitFor(() => expect(data.dataStore).toBe('eu-store'));
 
-    const apis = pickerApis();
-    expect(
-      await validate(islandPickerValidation, 'edge-eu/islands/factory-a', {
-        apis,
-        title: 'Island',
-      }),
-    ).toEqual([]);
-    expect(
-      await validate(islandPickerValidation, 'factory-a', {
-        apis,
-        title: 'Island',
-      }),
-    ).toEqual([
+    const validateIsland = islandValidator();
+    expect(await validateIsland('edge-eu/islands/factory-a')).toEqual([]);
+    expect(await validateIsland('factory-a')).toEqual([
       "Island: 'factory-a' names 2 islands (cloud/islands/factory-a, edge-eu/islands/factory-a): pick one of them",
     ]);
   });
@@ -243,19 +240,9 @@ describe('IslandPicker', () => {
 
   it('validates that the island is in the fleet, naming the field and the choices', async () => {
     serveFleet();
-    const apis = pickerApis();
-    expect(
-      await validate(islandPickerValidation, 'factory-a', {
-        apis,
-        title: 'Island',
-      }),
-    ).toEqual([]);
-    expect(
-      await validate(islandPickerValidation, 'island-z', {
-        apis,
-        title: 'Island',
-      }),
-    ).toEqual([
+    const validateIsland = islandValidator();
+    expect(await validateIsland('factory-a')).toEqual([]);
+    expect(await validateIsland('island-z')).toEqual([
       "Island: there is no island 'island-z' in the fleet: pick one of cloud/islands/factory-a, cloud/islands/shop-b",
     ]);
   });
