@@ -343,11 +343,11 @@ async function main() {
   });
   // The same read timed to the last byte on the wire, as an HTTP load tool times it: what the API
   // costs, without this Node client's gunzip and JSON.parse of 2 MiB (and its GC pauses).
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  const wire = () =>
+  /** Time to last byte of one GET on a keep-alive agent (gzip on the wire, not decoded). */
+  const toLastByte = (path: string, agent: HttpAgent) => () =>
     new Promise<number>((resolve, reject) => {
       const req = httpGet(
-        `${backend.baseUrl}/api/kamaji/v1/fleet?limit=1000`,
+        `${backend.baseUrl}${path}`,
         {
           agent,
           headers: {
@@ -368,6 +368,8 @@ async function main() {
       );
       req.on('error', reject);
     });
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const wire = toLastByte('/api/kamaji/v1/fleet?limit=1000', agent);
   const wireSeq = await sequential(wire, N, WARMUP);
   agent.destroy();
   rows.push({
@@ -418,6 +420,59 @@ async function main() {
     question: 'kamaji GET …/fleet?owner=team-retail&health=healthy',
     seq: filtSeq,
     conc: filtConc,
+  });
+
+  // ---- issue 11 §4: the whole fleet at one version in one response ----
+  log('measuring: whole-fleet snapshot (GET /v1/fleet/snapshot)');
+  const SNAPSHOT = '/api/kamaji/v1/fleet/snapshot';
+  const snapAgent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const snapWire = await sequential(toLastByte(SNAPSHOT, snapAgent), N, WARMUP);
+  snapAgent.destroy();
+  rows.push({
+    question: `kamaji GET ${SNAPSHOT} (whole fleet, one version), time to last byte`,
+    seq: snapWire,
+  });
+  const snapClient = await sequential(
+    async () => (await backend.json(SNAPSHOT)).tenants.length,
+    N,
+    WARMUP,
+  );
+  rows.push({
+    question:
+      'kamaji same, as a Node client sees it (fetch, gunzip, JSON.parse)',
+    seq: snapClient,
+  });
+  const FILTERED = `${SNAPSHOT}?owner=team-retail&health=healthy`;
+  const filteredWire = await sequential(
+    toLastByte(FILTERED, new HttpAgent({ keepAlive: true, maxSockets: 1 })),
+    N,
+    WARMUP,
+  );
+  rows.push({
+    question: `kamaji GET …/fleet/snapshot?owner=team-retail&health=healthy (per-version index), time to last byte`,
+    seq: filteredWire,
+  });
+  const FILTER_Q = `${SNAPSHOT}?q=shop&version=v1.34`;
+  const filteredQWire = await sequential(
+    toLastByte(FILTER_Q, new HttpAgent({ keepAlive: true, maxSockets: 1 })),
+    N,
+    WARMUP,
+  );
+  rows.push({
+    question: `kamaji GET …/fleet/snapshot?q=shop&version=v1.34, time to last byte`,
+    seq: filteredQWire,
+  });
+  const READERS = 100;
+  const readersAgent = new HttpAgent({ keepAlive: true, maxSockets: READERS });
+  const readers = await concurrent(
+    toLastByte(SNAPSHOT, readersAgent),
+    READERS,
+    5,
+  );
+  readersAgent.destroy();
+  rows.push({
+    question: `kamaji ${READERS} concurrent readers × 5 of ${SNAPSHOT}, time to last byte`,
+    seq: readers,
   });
   const rssAfterReads = rssMb(backend.pid);
 
@@ -621,6 +676,46 @@ async function main() {
       0,
     )} MB after sync, ${addedAfterReads.toFixed(0)} MB after reads | ${pf(
       Math.max(added, addedAfterReads) <= 400,
+    )} |`,
+  );
+  p();
+  p(
+    'Issue 11 §4 targets (the whole fleet at one version, `GET /v1/fleet/snapshot`):',
+  );
+  p();
+  p('| target | measured | result |');
+  p('|---|---|---|');
+  p(
+    `| whole-fleet snapshot, time to last byte, p95 ≤ 25 ms | ${fmt(
+      snapWire.p95,
+    )} ms (p50 ${fmt(snapWire.p50)}) at ${TOTAL} tenants, ${(
+      snapWire.objects / 1024
+    ).toFixed(0)} KiB gzip | ${pf(snapWire.p95 <= 25)} |`,
+  );
+  p(
+    `| as a Node client sees it (fetch, gunzip, parse) p95 ≤ 150 ms | ${fmt(
+      snapClient.p95,
+    )} ms (p50 ${fmt(snapClient.p50)}) | ${pf(snapClient.p95 <= 150)} |`,
+  );
+  p(
+    `| filtered query p95 ≤ 5 ms | ${fmt(
+      filteredWire.p95,
+    )} ms (owner + health), ${fmt(filteredQWire.p95)} ms (q + version) | ${pf(
+      Math.max(filteredWire.p95, filteredQWire.p95) <= 5,
+    )} |`,
+  );
+  p(
+    `| fleet-added memory ≤ 150 MB after sync and after reads | ${added.toFixed(
+      0,
+    )} MB after sync, ${addedAfterReads.toFixed(0)} MB after reads | ${pf(
+      Math.max(added, addedAfterReads) <= 150,
+    )} |`,
+  );
+  p(
+    `| 100 concurrent readers p95 ≤ 100 ms to last byte | ${fmt(
+      readers.p95,
+    )} ms (p50 ${fmt(readers.p50)})${errNote(readers)} | ${pf(
+      readers.p95 <= 100 && !readers.errors,
     )} |`,
   );
   const written = writeResults(

@@ -1,5 +1,11 @@
-import { applyFleetDelta } from './delta';
-import type { FleetSnapshot, TenantNode } from './model';
+import { applyFleetDelta, applyFleetDeltaTo, fleetMapsOf } from './delta';
+import type {
+  AddonSet,
+  FleetDelta,
+  FleetSnapshot,
+  IslandNode,
+  TenantNode,
+} from './model';
 
 const tenant = (id: string, health: 'healthy' | 'degraded' = 'healthy') =>
   ({
@@ -59,5 +65,63 @@ describe('applyFleetDelta', () => {
         removedAddonSets: [],
       }),
     ).toThrow(/does not follow snapshot version 4/);
+  });
+});
+
+describe('applyFleetDeltaTo', () => {
+  const delta = (change: Partial<FleetDelta>): FleetDelta => ({
+    fromVersion: 4,
+    version: 5,
+    generatedAt: '2026-11-25T10:00:01.000Z',
+    upserted: [],
+    removed: [],
+    upsertedAddonSets: [],
+    removedAddonSets: [],
+    ...change,
+  });
+
+  it('changes the maps in place: removals, upserts, addon sets', () => {
+    const maps = fleetMapsOf(snapshot);
+    const set = { id: 'central/ClusterProfile/p', matchingClusterIds: [] };
+    applyFleetDeltaTo(
+      maps,
+      delta({
+        removed: ['central/ns/b'],
+        upserted: [tenant('central/ns/a', 'degraded')],
+        upsertedAddonSets: [set as unknown as AddonSet],
+      }),
+    );
+    expect([...maps.tenants.keys()]).toEqual(['central/ns/a']);
+    expect(maps.tenants.get('central/ns/a')!.health.status).toBe('degraded');
+    expect([...maps.addonSets.keys()]).toEqual([set.id]);
+    applyFleetDeltaTo(maps, delta({ removedAddonSets: [set.id] }));
+    expect(maps.addonSets.size).toBe(0);
+  });
+
+  it('moves a node that changes role to the map of its new kind', () => {
+    const maps = fleetMapsOf(snapshot);
+    const island = {
+      ...tenant('central/ns/a'),
+      role: 'island',
+    } as unknown as IslandNode;
+    applyFleetDeltaTo(maps, delta({ upserted: [island] }));
+    expect(maps.tenants.has('central/ns/a')).toBe(false);
+    expect(maps.islands.get('central/ns/a')).toBe(island);
+  });
+
+  it('is what applyFleetDelta does, on a copy', () => {
+    const d = delta({
+      removed: ['central/ns/a'],
+      upserted: [tenant('central/ns/0')],
+    });
+    const maps = fleetMapsOf(snapshot);
+    applyFleetDeltaTo(maps, d);
+    expect(applyFleetDelta(snapshot, d).tenants).toEqual(
+      [...maps.tenants.values()].sort((x, y) => (x.id < y.id ? -1 : 1)),
+    );
+    expect(snapshot.tenants.map(t => t.id)).toEqual([
+      'central/ns/a',
+      'central/ns/b',
+    ]);
   });
 });

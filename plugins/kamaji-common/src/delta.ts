@@ -9,6 +9,76 @@ import type {
 } from './model';
 
 /**
+ * A fleet held as maps by id, one per node kind: what {@link applyFleetDeltaTo} changes.
+ *
+ * @public
+ */
+export interface FleetMaps {
+  /** Management clusters by id. */
+  managementClusters: Map<string, ManagementClusterNode>;
+  /** Islands by id. */
+  islands: Map<string, IslandNode>;
+  /** Tenants by id. */
+  tenants: Map<string, TenantNode>;
+  /** Addon sets by id. */
+  addonSets: Map<string, AddonSet>;
+}
+
+const byRole = (maps: FleetMaps): Array<Map<string, FleetCluster>> => [
+  maps.managementClusters,
+  maps.islands,
+  maps.tenants,
+];
+
+/**
+ * Applies one delta to a fleet held as maps, in place: removals first, then upserts (a node
+ * that changes role leaves its previous kind's map). The one place a delta is applied: the
+ * backend's mirror of the model, {@link applyFleetDelta} and so the frontend use it.
+ *
+ * @public
+ */
+export function applyFleetDeltaTo(maps: FleetMaps, delta: FleetDelta): void {
+  const clusters = byRole(maps);
+  for (const id of delta.removed) {
+    for (const m of clusters) m.delete(id);
+  }
+  for (const node of delta.upserted) {
+    for (const m of clusters) m.delete(node.id);
+    const target = {
+      management: maps.managementClusters,
+      island: maps.islands,
+      tenant: maps.tenants,
+    }[node.role] as Map<string, FleetCluster>;
+    target.set(node.id, node);
+  }
+  for (const id of delta.removedAddonSets) maps.addonSets.delete(id);
+  for (const a of delta.upsertedAddonSets) maps.addonSets.set(a.id, a);
+}
+
+/**
+ * The snapshot's nodes as {@link FleetMaps} (new maps, shared nodes).
+ *
+ * @public
+ */
+export function fleetMapsOf(snapshot: FleetSnapshot): FleetMaps {
+  const mapOf = <T extends { id: string }>(list: T[]) =>
+    new Map(list.map(n => [n.id, n]));
+  return {
+    managementClusters: mapOf(snapshot.managementClusters),
+    islands: mapOf(snapshot.islands),
+    tenants: mapOf(snapshot.tenants),
+    addonSets: mapOf(snapshot.addonSets),
+  };
+}
+
+const byId = (x: { id: string }, y: { id: string }) => {
+  if (x.id === y.id) return 0;
+  return x.id < y.id ? -1 : 1;
+};
+const sorted = <T extends { id: string }>(m: Map<string, T>): T[] =>
+  [...m.values()].sort(byId);
+
+/**
  * Applies one live-update delta to a snapshot and returns the new snapshot (the input is not
  * modified; unchanged nodes are shared). Throws when the delta does not follow the snapshot
  * (`delta.fromVersion !== snapshot.version`): the caller must then fetch a fresh snapshot.
@@ -25,38 +95,14 @@ export function applyFleetDelta(
       `fleet delta ${delta.fromVersion}→${delta.version} does not follow snapshot version ${snapshot.version}`,
     );
   }
-  const removed = new Set(delta.removed);
-  const byRole: Record<FleetCluster['role'], Map<string, FleetCluster>> = {
-    management: new Map(snapshot.managementClusters.map(n => [n.id, n])),
-    island: new Map(snapshot.islands.map(n => [n.id, n])),
-    tenant: new Map(snapshot.tenants.map(n => [n.id, n])),
-  };
-  for (const id of removed) {
-    for (const m of Object.values(byRole)) m.delete(id);
-  }
-  for (const node of delta.upserted) {
-    // A node may change role (e.g. a Cluster labelled as an island later): drop other roles' copy.
-    for (const [role, m] of Object.entries(byRole)) {
-      if (role !== node.role) m.delete(node.id);
-    }
-    byRole[node.role].set(node.id, node);
-  }
-  const addonSets = new Map(snapshot.addonSets.map(a => [a.id, a]));
-  for (const id of delta.removedAddonSets) addonSets.delete(id);
-  for (const a of delta.upsertedAddonSets) addonSets.set(a.id, a);
-
-  const byId = (x: { id: string }, y: { id: string }) => {
-    if (x.id === y.id) return 0;
-    return x.id < y.id ? -1 : 1;
-  };
-  const sorted = <T extends { id: string }>(m: Map<string, T>): T[] =>
-    [...m.values()].sort(byId);
+  const maps = fleetMapsOf(snapshot);
+  applyFleetDeltaTo(maps, delta);
   return {
     version: delta.version,
     generatedAt: delta.generatedAt,
-    managementClusters: sorted(byRole.management) as ManagementClusterNode[],
-    islands: sorted(byRole.island) as IslandNode[],
-    tenants: sorted(byRole.tenant) as TenantNode[],
-    addonSets: sorted(addonSets) as AddonSet[],
+    managementClusters: sorted(maps.managementClusters),
+    islands: sorted(maps.islands),
+    tenants: sorted(maps.tenants),
+    addonSets: sorted(maps.addonSets),
   };
 }

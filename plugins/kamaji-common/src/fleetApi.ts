@@ -39,6 +39,11 @@ export interface FleetQuery extends FleetFilters {
   /** Tenants per page (1–1000). */
   limit?: number;
   offset?: number;
+  /**
+   * Read this model version (the `version` of the first page) rather than the current one, so
+   * that every page comes from one version; 410 once the backend no longer holds it.
+   */
+  atVersion?: number;
 }
 
 /**

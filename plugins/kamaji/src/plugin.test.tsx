@@ -34,7 +34,7 @@ import { clusterEntity, groupEntity } from './__testUtils__/entityCards';
 
 const BASE = 'http://backstage.test/api/kamaji';
 const server = setupServer(
-  http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(sampleFleet())),
+  http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(sampleFleet())),
   http.get(`${BASE}/v1/audit`, () =>
     HttpResponse.json({ items: [], page: { total: 0, offset: 0, limit: 10 } }),
   ),

@@ -3,8 +3,11 @@
  * servers (central + two islands). Response bodies are validated against openapi.yaml
  * (kamaji.api.validateResponses): a body that drifts from the spec answers 500 and fails here.
  */
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { LocalControlPlane, seedFleet } from '@internal/test-kube';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { LocalControlPlane } from '@internal/test-kube';
 import {
   FleetSnapshot,
   TenantNode,
@@ -12,18 +15,12 @@ import {
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { fleetServiceFactory } from '../fleet/fleetServiceFactory';
+import { startSeededFleetBackend } from './__testUtils__/seededFleetBackend';
 import {
   CREDENTIAL_PATTERN,
   CapturingLogger,
 } from './__testUtils__/startKamajiTestBackend';
-import { TestPermissions, USERS } from './__testUtils__/testPermissions';
-import { kamajiPlugin } from '../plugin';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { USERS } from './__testUtils__/testPermissions';
 
 jest.setTimeout(300_000);
 
@@ -49,45 +46,7 @@ describe('the fleet API on the real fleet service and the seeded example fleet',
     (await get('/v1/fleet?limit=1000', user)).body;
 
   beforeAll(async () => {
-    plane = await LocalControlPlane.start();
-    const islands = ['island-a', 'island-b'];
-    await seedFleet({
-      clusters: {
-        central: plane.kubeConfig('central'),
-        'island-a': plane.kubeConfig('island-a'),
-        'island-b': plane.kubeConfig('island-b'),
-      },
-      islandKubeconfigs: Object.fromEntries(
-        islands.map(i => [i, plane.kubeConfigYaml(i)]),
-      ),
-    });
-    backend = await startTestBackend({
-      features: [
-        kamajiPlugin,
-        fleetServiceFactory,
-        new TestPermissions().factory(),
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => logger,
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            kamaji: {
-              managementClusters: [
-                {
-                  name: 'central',
-                  kubeconfig: {
-                    path: plane.state.clusters.central.adminKubeconfig,
-                  },
-                },
-              ],
-              api: { validateResponses: true },
-            },
-          },
-        }),
-      ],
-    });
+    ({ plane, backend } = await startSeededFleetBackend({ logger }));
     // Wait for the watchers: the example fleet has islands and tenants on both.
     const deadline = Date.now() + 60_000;
     for (;;) {

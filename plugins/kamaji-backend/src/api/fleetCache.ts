@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import type { FleetSnapshot } from '@kamaji-backstage/plugin-kamaji-common';
 
-/** One serialised page; its gzip form is made once, on the first request that accepts it. */
+/** One serialised response; its gzip form is made once, on the first request that accepts it. */
 export class CachedPage {
   private gzipped?: Buffer;
 
@@ -17,42 +19,133 @@ export class CachedPage {
 }
 
 /**
- * Serialised unfiltered pages of the fleet, per model version: a fleet-wide reader's
- * `GET /v1/fleet` costs a lookup and a copy, and its ETag lets the client skip even that.
+ * One model version as the API serves it: the snapshot (immutable, nodes shared with other
+ * versions), the permission-filtered views of it, and its serialised responses.
  */
-export class FleetPageCache {
-  private version = -1;
+export class FleetVersion {
+  private readonly views = new Map<string, FleetSnapshot>();
   private readonly pages = new Map<string, CachedPage>();
 
   constructor(
-    private readonly epoch: string,
-    private readonly maxEntries = 32,
+    readonly epoch: string,
+    readonly snapshot: FleetSnapshot,
+    private readonly maxPages: number,
   ) {}
 
-  etagFor(version: number, offset: number, limit: number): string {
-    return `"fleet-${this.epoch}-${version}-${offset}-${limit}"`;
+  get version(): number {
+    return this.snapshot.version;
   }
 
-  get(
-    version: number,
-    offset: number,
-    limit: number,
-    render: () => string,
-  ): CachedPage {
-    if (version !== this.version) {
-      this.pages.clear();
-      this.version = version;
+  /** The snapshot as one reader scope sees it (`scopeKey` '' = everything), made once. */
+  view(scopeKey: string, build: () => FleetSnapshot): FleetSnapshot {
+    if (!scopeKey) return this.snapshot;
+    let view = this.views.get(scopeKey);
+    if (!view) {
+      view = build();
+      this.views.set(scopeKey, view);
     }
-    const key = `${offset}:${limit}`;
+    return view;
+  }
+
+  /** A response of this version, rendered once per key; its ETag names version and key. */
+  page(key: string, render: () => string): CachedPage {
     let page = this.pages.get(key);
     if (!page) {
-      page = new CachedPage(this.etagFor(version, offset, limit), render());
-      if (this.pages.size >= this.maxEntries) {
+      page = new CachedPage(this.etagFor(key), render());
+      if (this.pages.size >= this.maxPages) {
         this.pages.delete(this.pages.keys().next().value!);
       }
       this.pages.set(key, page);
     }
     return page;
+  }
+
+  etagFor(key: string): string {
+    const digest = key
+      ? `-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}`
+      : '';
+    return `"fleet-${this.epoch}-${this.version}${digest}"`;
+  }
+
+  /** Drops the serialised responses (a superseded version keeps only what paging needs). */
+  release(): void {
+    this.pages.clear();
+  }
+}
+
+export interface FleetVersionsOptions {
+  /** How long a superseded version stays readable (paging at a fixed version); default 60 s. */
+  retainMs?: number;
+  /** At most this many versions are held (the current one included); default 16. */
+  maxVersions?: number;
+  /** Serialised responses held per version; default 32. */
+  maxPagesPerVersion?: number;
+  now?: () => number;
+}
+
+/**
+ * The model versions the API can still serve. The current version comes from the fleet
+ * service on every request; a superseded one stays readable for `retainMs`, so that a client
+ * paging through one version (`atVersion`) never mixes two, and a page of a version no longer
+ * held is refused (410) rather than served from another version.
+ */
+export class FleetVersions {
+  private readonly held = new Map<
+    number,
+    { entry: FleetVersion; supersededAt?: number }
+  >();
+  private latest?: FleetVersion;
+  private readonly retainMs: number;
+  private readonly maxVersions: number;
+  private readonly maxPages: number;
+  private readonly now: () => number;
+
+  constructor(readonly epoch: string, options: FleetVersionsOptions = {}) {
+    this.retainMs = options.retainMs ?? 60_000;
+    this.maxVersions = Math.max(1, options.maxVersions ?? 16);
+    this.maxPages = options.maxPagesPerVersion ?? 32;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The entry of this (current) snapshot; a new version supersedes the previous one. */
+  current(snapshot: FleetSnapshot): FleetVersion {
+    if (this.latest?.snapshot === snapshot) return this.latest;
+    const known = this.held.get(snapshot.version);
+    if (known && known.entry.snapshot === snapshot) return known.entry;
+    const now = this.now();
+    for (const h of this.held.values()) {
+      if (h.supersededAt === undefined) {
+        h.supersededAt = now;
+        h.entry.release();
+      }
+    }
+    const entry = new FleetVersion(this.epoch, snapshot, this.maxPages);
+    this.held.set(snapshot.version, { entry });
+    this.latest = entry;
+    this.evict(now);
+    return entry;
+  }
+
+  /** A held version, or undefined when it is no longer (or never was) held. */
+  at(version: number): FleetVersion | undefined {
+    this.evict(this.now());
+    return this.held.get(version)?.entry;
+  }
+
+  /** The versions held, oldest first. */
+  heldVersions(): number[] {
+    return [...this.held.keys()].sort((a, b) => a - b);
+  }
+
+  private evict(now: number) {
+    for (const [version, h] of this.held) {
+      const tooMany = this.held.size > this.maxVersions;
+      const expired =
+        h.supersededAt !== undefined && now - h.supersededAt > this.retainMs;
+      if ((tooMany || expired) && h.entry !== this.latest) {
+        this.held.delete(version);
+      }
+    }
   }
 }
 

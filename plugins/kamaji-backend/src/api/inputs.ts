@@ -48,7 +48,7 @@ export const clusterPathSchema = z
   })
   .strict();
 
-export const fleetQuerySchema = z
+const fleetFiltersSchema = z
   .object({
     managementCluster: dnsLabel('managementCluster').optional(),
     island: z
@@ -106,6 +106,21 @@ export const fleetQuerySchema = z
         z.array(z.enum(['management', 'island', 'tenant'])).max(3),
       )
       .optional(),
+    atVersion: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional(),
+  })
+  .strict();
+
+/** `GET /v1/fleet/snapshot`: the filters and `atVersion`, no paging. */
+export const fleetSnapshotQuerySchema = fleetFiltersSchema;
+
+/** `GET /v1/fleet`: the filters, `atVersion` and the tenant page. */
+export const fleetQuerySchema = fleetFiltersSchema
+  .extend({
     limit: z.coerce.number().int().min(1).max(1000).default(200),
     offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   })

@@ -182,7 +182,10 @@ describe('kamaji router', () => {
     it('shows an application team its tenants and where they run, nothing of the others', async () => {
       const res = await get('/api/kamaji/v1/fleet', as(USERS.alice));
       expect(res.status).toBe(200);
-      expect(res.headers.etag ?? '').not.toMatch(/fleet-/);
+      // Cached per version and per decision: never the fleet-wide reader's ETag.
+      const everything = await get('/api/kamaji/v1/fleet', as(USERS.pat));
+      expect(res.headers.etag).toMatch(/^"fleet-/);
+      expect(res.headers.etag).not.toBe(everything.headers.etag);
       expect(ids(res.body.tenants)).toEqual([SHOP_1, SHOP_2]);
       expect(ids(res.body.islands)).toEqual([ISLAND_A, ISLAND_B]);
       const islandA = res.body.islands.find((i: any) => i.id === ISLAND_A);
@@ -286,8 +289,9 @@ describe('kamaji router', () => {
       expect(ids(res.body.tenants)).toEqual(sorted(tenants));
       expect(ids(res.body.islands)).toEqual(sorted(islands));
       expect(res.body.page.total).toBe(tenants.length);
-      // Filtered reads are not served from the per-version cache.
-      expect(res.headers.etag ?? '').not.toMatch(/fleet-/);
+      // Filtered reads have their own ETag (version + filters), never the unfiltered one.
+      const unfiltered = await get('/api/kamaji/v1/fleet', as(USERS.pat));
+      expect(res.headers.etag).not.toBe(unfiltered.headers.etag);
     });
 
     it('pages tenants in id order', async () => {
@@ -313,6 +317,102 @@ describe('kamaji router', () => {
       const past = await get('/api/kamaji/v1/fleet?offset=100', as(USERS.pat));
       expect(past.body.tenants).toEqual([]);
       expect(past.body.page.total).toBe(6);
+    });
+
+    it('pages at the version of the first page while the model moves on (atVersion)', async () => {
+      const first = await get('/api/kamaji/v1/fleet?limit=3', as(USERS.pat));
+      const version = first.body.version;
+      const removed = fleet.getCluster(SHOP_2)!;
+      fleet.push({ removed: [SHOP_2] });
+      try {
+        const next = await get(
+          `/api/kamaji/v1/fleet?limit=3&offset=3&atVersion=${version}`,
+          as(USERS.pat),
+        );
+        expect(next.status).toBe(200);
+        expect(next.body.version).toBe(version);
+        expect(next.body.page.total).toBe(6);
+        expect(ids([...first.body.tenants, ...next.body.tenants])).toEqual(
+          sorted([
+            CENTRAL_TENANT,
+            FACTORY_1,
+            FACTORY_2,
+            LEGACY,
+            SHOP_1,
+            SHOP_2,
+          ]),
+        );
+        const current = await get(
+          '/api/kamaji/v1/fleet?limit=3&offset=3',
+          as(USERS.pat),
+        );
+        expect(current.body.version).toBe(version + 1);
+        expect(current.body.page.total).toBe(5);
+      } finally {
+        fleet.push({ upserted: [removed] });
+      }
+    });
+
+    it('answers 410 with words for a version it no longer holds', async () => {
+      for (const path of [
+        '/api/kamaji/v1/fleet?atVersion=999999',
+        '/api/kamaji/v1/fleet/snapshot?atVersion=999999',
+      ]) {
+        const res = await get(path, as(USERS.pat));
+        expect(res.status).toBe(410);
+        expect(res.body.error.message).toMatch(
+          /fleet version 999999 is no longer held .*read the fleet again/,
+        );
+      }
+    });
+
+    it('GET /v1/fleet/snapshot gives the whole fleet at one version in one response, gzip-compressed, with an ETag', async () => {
+      const res = await get('/api/kamaji/v1/fleet/snapshot', {
+        ...as(USERS.pat),
+        'Accept-Encoding': 'gzip',
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-encoding']).toBe('gzip');
+      const snapshot = fleet.getSnapshot();
+      expect(res.body).toEqual({
+        ...snapshot,
+        page: { total: 6, offset: 0, limit: 6 },
+        epoch: expect.any(String),
+      });
+      const again = await get('/api/kamaji/v1/fleet/snapshot', {
+        ...as(USERS.pat),
+        'If-None-Match': res.headers.etag,
+      });
+      expect(again.status).toBe(304);
+    });
+
+    it('GET /v1/fleet/snapshot gives an application team its own consistent snapshot, and filters through the index', async () => {
+      const res = await get('/api/kamaji/v1/fleet/snapshot', as(USERS.alice));
+      expect(res.status).toBe(200);
+      expect(ids(res.body.tenants)).toEqual([SHOP_1, SHOP_2]);
+      const paged = await get(
+        '/api/kamaji/v1/fleet?limit=1000',
+        as(USERS.alice),
+      );
+      const { page: _p, ...snapshotBody } = res.body;
+      const { page: _q, ...pagedBody } = paged.body;
+      expect(snapshotBody).toEqual(pagedBody);
+      const patEtag = (
+        await get('/api/kamaji/v1/fleet/snapshot', as(USERS.pat))
+      ).headers.etag;
+      expect(res.headers.etag).not.toBe(patEtag);
+
+      const filtered = await get(
+        '/api/kamaji/v1/fleet/snapshot?health=healthy&role=tenant',
+        as(USERS.alice),
+      );
+      expect(ids(filtered.body.tenants)).toEqual(
+        res.body.tenants
+          .filter((t: any) => t.health.status === 'healthy')
+          .map((t: any) => t.id)
+          .sort(),
+      );
+      expect(filtered.body.islands).toEqual([]);
     });
 
     it.each([

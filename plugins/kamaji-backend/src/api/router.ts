@@ -3,10 +3,16 @@ import {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   clusterId,
+  FleetSnapshot,
   IslandNode,
   kamajiClusterDeletePermission,
   kamajiClusterScalePermission,
@@ -29,19 +35,25 @@ import { FleetAuthorizer } from '../permissions';
 import { createOpenApiRouter, spec } from '../schema/openapi.generated';
 import { actorOf } from './actor';
 import { FleetEventHub } from './events';
-import { etagMatches, FleetPageCache } from './fleetCache';
-import { hasFilters, queryFleet } from './fleetQuery';
+import {
+  CachedPage,
+  etagMatches,
+  FleetVersion,
+  FleetVersions,
+} from './fleetCache';
+import { hasFilters, pageKey, queryFleet } from './fleetQuery';
 import {
   byIdQuerySchema,
   clusterPathSchema,
   deleteQuerySchema,
   eventsQuerySchema,
   fleetQuerySchema,
+  fleetSnapshotQuerySchema,
   parseInput,
   scaleBodySchema,
   upgradeBodySchema,
 } from './inputs';
-import { ConditionalView, SnapshotSource } from './visibility';
+import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
 import { createAuditRoutes } from './auditRoutes';
 import { actionTarget, mayAct, visibleCluster } from './actionTarget';
 import { createPreviewRoutes } from './previewRoutes';
@@ -73,6 +85,12 @@ export interface RouterOptions {
   placement?: Pick<PlacementRouteOptions, 'defaultCapacity' | 'uplink'>;
   /** Validate response bodies against the OpenAPI spec (tests and development). */
   validateResponses?: boolean;
+}
+
+/** A read at a model version the API no longer holds: start again from the current one. */
+class FleetVersionGoneError extends CustomErrorBase {
+  name = 'FleetVersionGoneError' as const;
+  statusCode = 410;
 }
 
 function statusOf(e: unknown): number {
@@ -211,7 +229,7 @@ export async function createRouter(
       ? { validatorOptions: { validateResponses: true } }
       : {}),
   });
-  const pageCache = new FleetPageCache(hub.epoch);
+  const versions = new FleetVersions(hub.epoch);
 
   const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(plain(req), { allow: ['user', 'service'] });
@@ -251,69 +269,130 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
-  router.get('/v1/fleet', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const query = parseInput(fleetQuerySchema, req.query, 'query');
-    const { limit, offset, ...filters } = query;
-    const scope = await authorizer.readScope(credentials);
+  /**
+   * The fleet as this caller may see it at one model version: the current one, or the held
+   * version `atVersion` names (410 when it is no longer held).
+   */
+  async function readFleet(req: AnyRequest, atVersion: number | undefined) {
+    const scope = await authorizer.readScope(await credentialsOf(req));
     if (scope.kind === 'none') {
       throw new NotAllowedError('You may not read the fleet');
     }
-    const snapshot = fleet.getSnapshot();
+    const current = versions.current(fleet.getSnapshot());
+    const held =
+      atVersion === undefined || atVersion === current.version
+        ? current
+        : versions.at(atVersion);
+    if (!held) {
+      throw new FleetVersionGoneError(
+        `fleet version ${atVersion} is no longer held (held: ${versions
+          .heldVersions()
+          .join(', ')}); read the fleet again from its first page`,
+      );
+    }
+    const scopeKey = scope.kind === 'all' ? '' : scope.key;
+    const visible =
+      scope.kind === 'all'
+        ? held.snapshot
+        : held.view(scopeKey, () => conditionalSnapshot(held, scope));
+    return { held, visible, scopeKey };
+  }
+
+  function conditionalSnapshot(
+    held: FleetVersion,
+    scope: Extract<ReadScope, { kind: 'conditional' }>,
+  ): FleetSnapshot {
+    const source = SnapshotSource.of(held.snapshot);
+    return {
+      version: held.version,
+      generatedAt: held.snapshot.generatedAt,
+      ...new ConditionalView(scope.predicate).load(source).snapshot(source),
+    };
+  }
+
+  /** One serialised response of a version, with its ETag, 304 and gzip handled. */
+  function sendPage(
+    req: AnyRequest,
+    res: express.Response,
+    page: CachedPage,
+  ): void {
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('Vary', 'Authorization, Cookie');
-
-    if (scope.kind === 'all' && !hasFilters(filters)) {
-      const page = pageCache.get(snapshot.version, offset, limit, () => {
-        const whole = fleet.getSnapshotJson?.();
-        if (
-          whole &&
-          whole.version === snapshot.version &&
-          offset === 0 &&
-          snapshot.tenants.length <= limit &&
-          whole.json.endsWith('}')
-        ) {
-          // The service's own serialisation of this version, with the page appended.
-          const tail = JSON.stringify({
-            page: { total: snapshot.tenants.length, offset, limit },
-            epoch: hub.epoch,
-          });
-          return `${whole.json.slice(0, -1)},${tail.slice(1)}`;
-        }
-        return JSON.stringify({
-          ...queryFleet(snapshot, {}, { limit, offset }),
-          epoch: hub.epoch,
-        });
-      });
-      res.setHeader('ETag', page.etag);
-      if (etagMatches(req.header('if-none-match'), page.etag)) {
-        res.status(304).end();
-        return;
-      }
-      const response = (res as express.Response).type('application/json');
-      if (plain(req).acceptsEncodings(['gzip', 'identity']) === 'gzip') {
-        response.append('Vary', 'Accept-Encoding');
-        response.setHeader('Content-Encoding', 'gzip');
-        response.send(page.gzip());
-      } else {
-        response.send(page.body);
-      }
+    res.setHeader('ETag', page.etag);
+    if (etagMatches(req.header('if-none-match'), page.etag)) {
+      res.status(304).end();
       return;
     }
-
-    let visible = snapshot;
-    if (scope.kind === 'conditional') {
-      const source = SnapshotSource.of(snapshot);
-      visible = {
-        version: snapshot.version,
-        generatedAt: snapshot.generatedAt,
-        ...new ConditionalView(scope.predicate).load(source).snapshot(source),
-      };
+    res.type('application/json');
+    if (plain(req).acceptsEncodings(['gzip', 'identity']) === 'gzip') {
+      res.append('Vary', 'Accept-Encoding');
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(page.gzip());
+    } else {
+      res.send(page.body);
     }
-    res.json({
-      ...queryFleet(visible, filters, { limit, offset }),
+  }
+
+  /** The whole unfiltered fleet of a fleet-wide reader, from the service's own serialisation. */
+  function wholeFleetJson(
+    held: FleetVersion,
+    limit = held.snapshot.tenants.length,
+  ): string | undefined {
+    const whole = fleet.getSnapshotJson?.();
+    const total = held.snapshot.tenants.length;
+    if (
+      !whole ||
+      whole.version !== held.version ||
+      limit < total ||
+      !whole.json.endsWith('}')
+    ) {
+      return undefined;
+    }
+    const tail = JSON.stringify({
+      page: { total, offset: 0, limit },
       epoch: hub.epoch,
     });
+    return `${whole.json.slice(0, -1)},${tail.slice(1)}`;
+  }
+
+  router.get('/v1/fleet/snapshot', async (req, res) => {
+    const { atVersion, ...filters } = parseInput(
+      fleetSnapshotQuerySchema,
+      req.query,
+      'query',
+    );
+    const { held, visible, scopeKey } = await readFleet(req, atVersion);
+    const render = () =>
+      (!scopeKey && !hasFilters(filters) && wholeFleetJson(held)) ||
+      JSON.stringify({ ...queryFleet(visible, filters), epoch: hub.epoch });
+    sendPage(
+      req,
+      res as express.Response,
+      held.page(pageKey(scopeKey, filters), render),
+    );
+  });
+
+  router.get('/v1/fleet', async (req, res) => {
+    const { limit, offset, atVersion, ...filters } = parseInput(
+      fleetQuerySchema,
+      req.query,
+      'query',
+    );
+    const { held, visible, scopeKey } = await readFleet(req, atVersion);
+    const render = () =>
+      (!scopeKey &&
+        !hasFilters(filters) &&
+        offset === 0 &&
+        wholeFleetJson(held, limit)) ||
+      JSON.stringify({
+        ...queryFleet(visible, filters, { limit, offset }),
+        epoch: hub.epoch,
+      });
+    sendPage(
+      req,
+      res as express.Response,
+      held.page(pageKey(scopeKey, filters, { limit, offset }), render),
+    );
   });
 
   router.get('/v1/clusters/by-id', async (req, res) => {

@@ -14,7 +14,6 @@ import {
   SHOP_2,
   tenant,
 } from './__testUtils__/fleetFixture';
-import { applyDelta } from './__testUtils__/InMemoryFleetService';
 import { FleetMirror } from './mirror';
 import { ConditionalView, SnapshotSource } from './visibility';
 
@@ -64,7 +63,7 @@ function rebuildIslands(
   upserted: FleetCluster[],
   removed: string[],
 ) {
-  const after = applyDelta(model, {
+  const after = applyFleetDelta(model, {
     fromVersion: model.version,
     version: model.version + 1,
     generatedAt: model.generatedAt,
@@ -126,7 +125,7 @@ describe('ConditionalView', () => {
         upsertedAddonSets: [],
         removedAddonSets: [],
       };
-      model = applyDelta(model, delta);
+      model = applyFleetDelta(model, delta);
       mirror.apply(delta);
       return view.applyDelta(delta, mirror);
     };
@@ -247,7 +246,7 @@ describe('ConditionalView', () => {
           upsertedAddonSets,
           removedAddonSets,
         };
-        model = applyDelta(model, delta);
+        model = applyFleetDelta(model, delta);
         mirror.apply(delta);
         const forClient = view.applyDelta(delta, mirror);
         forClient.fromVersion = client.version;

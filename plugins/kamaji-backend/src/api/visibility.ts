@@ -19,7 +19,12 @@ import {
 export type ReadScope =
   | { kind: 'all' }
   | { kind: 'none' }
-  | { kind: 'conditional'; predicate: (cluster: FleetCluster) => boolean };
+  | {
+      kind: 'conditional';
+      predicate: (cluster: FleetCluster) => boolean;
+      /** Names the decision: equal keys, equal predicates (caches views per version). */
+      key: string;
+    };
 
 /**
  * Read access to a whole model: a snapshot, or the plugin's mirror of the live model.

@@ -455,4 +455,87 @@ describe('buildFleet', () => {
         .sort(),
     ).toEqual(['kcp-gone', 'old', 't1']);
   });
+
+  it('rebuilds a tenant when any input it reads changes, and only that tenant', () => {
+    const { mgmt, a, b } = fleet();
+    const cache = new BuildCache();
+    let owner: string | undefined = 'group:default/platform';
+    const build = () =>
+      buildFleet(
+        [{ ...managementView(mgmt, { 'island-a': a, 'island-b': b }), owner }],
+        cache,
+      );
+    let previous = build();
+    const rebuiltBy = (change: () => void) => {
+      change();
+      const next = build();
+      const names = next.tenants
+        .filter(t => t !== previous.tenants.find(p => p.id === t.id))
+        .map(t => t.name)
+        .sort();
+      previous = next;
+      return names;
+    };
+    const labels = { 'cluster.x-k8s.io/cluster-name': 't1' };
+    expect(
+      rebuiltBy(() =>
+        mgmt.set('MachineDeployment', [
+          {
+            metadata: { name: 't1-pool', namespace: 'tenants', labels },
+            spec: {
+              clusterName: 't1',
+              replicas: 2,
+              template: { spec: { version: 'v1.34.2' } },
+            },
+            status: { replicas: 2, readyReplicas: 2 },
+          },
+        ]),
+      ),
+    ).toEqual(['t1']);
+    expect(
+      rebuiltBy(() =>
+        mgmt.set('Machine', [
+          {
+            metadata: {
+              name: 't1-pool-x',
+              namespace: 'tenants',
+              labels: {
+                ...labels,
+                'cluster.x-k8s.io/deployment-name': 't1-pool',
+              },
+            },
+            spec: { clusterName: 't1' },
+            status: { phase: 'Running' },
+          },
+        ]),
+      ),
+    ).toEqual(['t1']);
+    expect(
+      rebuiltBy(() =>
+        mgmt.set('ClusterProfile', [
+          {
+            metadata: { name: 'obs' },
+            spec: {
+              clusterSelector: {
+                matchLabels: { 'kamaji-backstage.io/owner': 'team-a' },
+              },
+            },
+          },
+        ]),
+      ),
+    ).toEqual(['t1']);
+    // The management cluster's owner is read by the tenants without an owner label.
+    // The management cluster's owner is read by the clusters without an owner label,
+    // declared (local, old) or unmanaged (kcp-gone).
+    expect(rebuiltBy(() => (owner = 'group:default/someone-else'))).toEqual([
+      'kcp-gone',
+      'local',
+      'old',
+    ]);
+    expect(byName(previous.tenants, 'local').owner).toBe(
+      'group:default/someone-else',
+    );
+    // Nothing changed: nothing is rebuilt.
+    expect(rebuiltBy(() => {})).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import {
   AddonSet,
   ClusterId,
   ConnectionState,
+  HealthCounts,
   FleetCondition,
   FLEET_KINDS,
   FleetProblem,
@@ -47,6 +48,7 @@ import type {
   SlimTcp,
 } from './objects';
 import { matchesSelector } from './selectors';
+import { Memo, NO_MEMO, NodeMemo } from './nodeMemo';
 
 /** Read access to what one cluster's watchers hold. */
 export interface SourceView {
@@ -151,37 +153,25 @@ function staleReason(what: string, connection: ConnectionState): string {
   return `${what} unreachable since ${connection.since}`;
 }
 
+/** An island's staleness and its reason, while it is stale. */
+function islandStaleness(
+  island: IslandView | undefined,
+): { staleness: Staleness; reason: string } | undefined {
+  if (!island?.staleness.stale) return undefined;
+  return {
+    staleness: island.staleness,
+    reason: staleReason(`island ${island.ref.name}`, island.connection),
+  };
+}
+
 /**
- * Remembers tenant nodes between builds: a tenant whose inputs (the same slim objects, by
- * identity, and the same derived keys) did not change gets its previous node object back, so a
- * rebuild after one change costs little more than the lookups, and the model can skip
- * serialising unchanged nodes.
+ * Remembers nodes and derived indexes between builds: a node whose inputs did not change gets
+ * its previous object back ({@link NodeMemo}), so a rebuild after one change costs little more
+ * than the lookups, and the model can skip serialising unchanged nodes.
  */
 export class BuildCache {
-  private previous = new Map<string, { deps: unknown[]; node: TenantNode }>();
-  private current = new Map<string, { deps: unknown[]; node: TenantNode }>();
-
   /** @internal */
-  begin(): Memo {
-    this.current = new Map();
-    return (id, deps, build) => {
-      const prev = this.previous.get(id);
-      const node =
-        prev &&
-        prev.deps.length === deps.length &&
-        prev.deps.every((d, i) => d === deps[i])
-          ? prev.node
-          : build();
-      this.current.set(id, { deps, node });
-      return node;
-    };
-  }
-
-  /** @internal */
-  end(): void {
-    this.previous = this.current;
-    this.current = new Map();
-  }
+  readonly nodes = new NodeMemo();
 
   private readonly derived = new Map<string, { key: string; value: any }>();
 
@@ -199,18 +189,12 @@ export class BuildCache {
   }
 }
 
-type Memo = (
-  id: string,
-  deps: unknown[],
-  build: () => TenantNode,
-) => TenantNode;
 type Derive = <T>(
   name: string,
   key: string,
   compute: (previous: T | undefined) => T,
 ) => T;
 
-const noMemo: Memo = (_id, _deps, build) => build();
 const noDerive: Derive = (_name, _key, compute) => compute(undefined);
 
 /** The same elements in the same order. */
@@ -260,12 +244,13 @@ export function buildFleet(
     addonSets: [],
     problems: [],
   };
-  const memo = cache?.begin();
+  cache?.nodes.begin();
   const derive: Derive | undefined = cache
     ? (name, key, compute) => cache.derive(name, key, compute)
     : undefined;
-  for (const view of views) buildManagement(view, out, memo, derive);
-  cache?.end();
+  for (const view of views)
+    buildManagement(view, out, cache?.nodes ?? NO_MEMO, derive);
+  cache?.nodes.end();
   out.managementClusters.sort(byId);
   out.islands.sort(byId);
   if (!isSorted(out.tenants)) out.tenants.sort(byId);
@@ -276,7 +261,7 @@ export function buildFleet(
 function buildManagement(
   view: ManagementView,
   out: BuiltFleet,
-  memo: Memo = noMemo,
+  memo: Memo,
   derive: Derive = noDerive,
 ): void {
   const M = view.name;
@@ -301,6 +286,9 @@ function buildManagement(
     `management cluster ${M}`,
     src.connection,
   );
+  const mgmtStaleness = mgmtStale
+    ? { staleness: src.staleness, reason: mgmtStaleReason }
+    : undefined;
 
   // Worker pools and machines per Cluster, derived again only when those kinds change; unchanged
   // entries keep their identity so that tenant nodes can be reused.
@@ -425,7 +413,7 @@ function buildManagement(
       !!ref && ref.kind === 'KamajiControlPlane' && ref.group === KCP_GROUP;
 
     let kcp: SlimKcp | undefined;
-    let kcpInput: TenantHealthInput['kcp'];
+    let kcpInput: TenantInputs['kcpInput'];
     let tcpInput: TenantHealthInput['tcp'];
     let tcp: SlimTcp | undefined;
     let islandKey: string | undefined;
@@ -513,164 +501,23 @@ function buildManagement(
     const mdList = mdsByCluster.get(key) ?? NONE;
     const phases = machinePhases.get(key) ?? NO_PHASES;
     const tenantAddons = attachments.get(id) ?? NO_ADDONS;
-    let staleKey = '';
-    if (mgmtStale)
-      staleKey = `m ${mgmtStaleReason} ${src.staleness.lastSeenAt}`;
-    else if (island?.staleness.stale)
-      staleKey = `i ${island.connection.since} ${island.staleness.lastSeenAt}`;
-    const deps: unknown[] = [
+    const stale = mgmtStaleness ?? islandStaleness(island);
+    const tenant = memo.node(id, buildTenant, {
+      id,
+      managementCluster: M,
+      owner: ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
       cluster,
       kcp,
-      typeof kcpInput === 'string' ? kcpInput : '',
+      kcpInput,
       tcp,
-      tcpInput && !tcp ? JSON.stringify(tcpInput) : '',
-      islandKey,
+      tcpInput,
       hostedIn,
-      staleKey,
-      mdList,
+      islandId: islandKey ? islandIdByKey.get(islandKey) : undefined,
+      staleness: stale?.staleness,
+      staleReason: stale?.reason,
+      pools: mdList,
       phases,
-      tenantAddons,
-    ];
-    const tenant = memo(id, deps, () => {
-      // Worker pools.
-      const pools: WorkerPool[] = mdList.map(md => ({
-        name: md.name,
-        namespace: md.namespace,
-        replicas: md.replicas,
-        version: normalizeKubernetesVersion(md.version),
-        phase: md.phase,
-        machinePhases: phases[md.name] ?? {},
-        conditions: md.conditions,
-      }));
-      const workers = sumReplicas(pools.map(p => p.replicas));
-      const allPhases: Record<string, number> = {};
-      for (const p of pools) {
-        for (const [ph, n] of Object.entries(p.machinePhases))
-          allPhases[ph] = (allPhases[ph] ?? 0) + n;
-      }
-
-      const declared = normalizeKubernetesVersion(kcp?.version);
-      const running = normalizeKubernetesVersion(tcp?.version);
-      const workerVersions = [
-        ...new Set(pools.map(p => p.version).filter((v): v is string => !!v)),
-      ].sort();
-
-      let health = tenantHealth({
-        cluster: {
-          phase: cluster.phase,
-          available: cluster.available,
-          controlPlaneInitialized: cluster.controlPlaneInitialized,
-          deleting: cluster.deleting,
-          conditions: cluster.conditions,
-          missingControlPlaneRef: !ref,
-        },
-        kcp: kcp
-          ? {
-              ready: kcp.ready,
-              initialized: kcp.initialized,
-              available: kcp.available,
-              conditions: kcp.conditions,
-              deleting: kcp.deleting,
-            }
-          : kcpInput,
-        tcp: tcp
-          ? {
-              status: tcp.status,
-              version: running,
-              declaredVersion: normalizeKubernetesVersion(
-                kcp?.version ?? tcp.declaredVersion,
-              ),
-              replicas: tcp.replicas,
-              readyReplicas: tcp.readyReplicas,
-              deleting: tcp.deleting,
-            }
-          : tcpInput,
-        workers: pools.length ? workers : undefined,
-        machinePhases: allPhases,
-        rollingOut: pools
-          .filter(p =>
-            p.conditions.some(
-              c => c.type === 'RollingOut' && c.status === 'True',
-            ),
-          )
-          .map(p => p.name),
-      });
-      health = withDataProblems(health, dataProblems);
-
-      let staleness: Staleness = { stale: false };
-      if (mgmtStale) {
-        staleness = src.staleness;
-        health = staleHealth(health, mgmtStaleReason);
-      } else if (island?.staleness.stale) {
-        staleness = island.staleness;
-        health = staleHealth(
-          health,
-          staleReason(`island ${island.ref.name}`, island.connection),
-        );
-      }
-
-      const controlPlane: TenantControlPlaneInfo = {};
-      if (kcp) {
-        controlPlane.kamajiControlPlane = {
-          name: kcp.name,
-          namespace: kcp.namespace,
-          uid: kcp.uid,
-          ready: kcp.ready,
-          initialized: kcp.initialized,
-          version: declared,
-          replicas: kcp.replicas,
-          readyReplicas: kcp.readyReplicas,
-          dataStoreName: kcp.dataStoreName,
-        };
-      }
-      if (tcp && hostedIn) {
-        controlPlane.tenantControlPlane = {
-          name: tcp.name,
-          namespace: tcp.namespace,
-          hostedIn,
-          status: tcp.status,
-          version: running,
-          endpoint: tcp.endpoint,
-          dataStore: tcp.dataStore,
-          replicas: tcp.replicas,
-          readyReplicas: tcp.readyReplicas,
-        };
-      }
-      const conditions: FleetCondition[] = [
-        ...cluster.conditions,
-        ...(kcp?.conditions ?? []),
-      ];
-
-      return {
-        id,
-        role: 'tenant',
-        name: cluster.name,
-        namespace: cluster.namespace,
-        managementCluster: M,
-        owner:
-          ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
-        site: cluster.labels[KAMAJI_LABELS.site],
-        labels: cluster.labels,
-        health,
-        staleness,
-        createdAt: cluster.createdAt,
-        managed: true,
-        islandId: islandKey ? islandIdByKey.get(islandKey) : undefined,
-        phase: cluster.phase,
-        available: cluster.available,
-        versions: {
-          declared,
-          running,
-          workers: workerVersions,
-          skew: hasVersionSkew([declared, running, ...workerVersions]),
-        },
-        controlPlane,
-        workerPools: pools,
-        workers,
-        addons: tenantAddons,
-        conditions,
-        endpoint: tcp?.endpoint ?? cluster.endpoint ?? kcp?.endpoint,
-      };
+      addons: tenantAddons,
     });
     tenants.push(tenant);
     if (islandKey) {
@@ -698,84 +545,15 @@ function buildManagement(
         namespace: tcp.namespace,
         name: tcp.name,
       });
-      let staleKey = '';
-      if (island.staleness.stale)
-        staleKey = `i ${island.connection.since} ${island.staleness.lastSeenAt}`;
-      else if (mgmtStale)
-        staleKey = `m ${mgmtStaleReason} ${src.staleness.lastSeenAt}`;
-      const node = memo(id, [tcp, staleKey], () => {
-        const running = normalizeKubernetesVersion(tcp.version);
-        const declared = normalizeKubernetesVersion(tcp.declaredVersion);
-        let health = tenantHealth({
-          tcp: {
-            status: tcp.status,
-            version: running,
-            declaredVersion: declared,
-            replicas: tcp.replicas,
-            readyReplicas: tcp.readyReplicas,
-            deleting: tcp.deleting,
-          },
-        });
-        if (tcp.deleting)
-          health = { status: 'progressing', reasons: ['being deleted'] };
-        health = withDataProblems(health, tcp.problems ?? []);
-        let staleness: Staleness = { stale: false };
-        if (island.staleness.stale) {
-          staleness = island.staleness;
-          health = staleHealth(
-            health,
-            staleReason(`island ${island.ref.name}`, island.connection),
-          );
-        } else if (mgmtStale) {
-          staleness = src.staleness;
-          health = staleHealth(health, mgmtStaleReason);
-        }
-        const labels = tcp.labels;
-        return {
-          id,
-          role: 'tenant',
-          name: tcp.name,
-          namespace: tcp.namespace,
-          managementCluster: M,
-          owner: ownerEntityRef(labels[KAMAJI_LABELS.owner]) ?? view.owner,
-          site: labels[KAMAJI_LABELS.site],
-          labels,
-          health,
-          staleness,
-          createdAt: tcp.createdAt,
-          managed: false,
-          islandId,
-          versions: {
-            declared,
-            running,
-            workers: [],
-            skew: hasVersionSkew([declared, running]),
-          },
-          controlPlane: {
-            tenantControlPlane: {
-              name: tcp.name,
-              namespace: tcp.namespace,
-              hostedIn: islandId,
-              status: tcp.status,
-              version: running,
-              endpoint: tcp.endpoint,
-              dataStore: tcp.dataStore,
-              replicas: tcp.replicas,
-              readyReplicas: tcp.readyReplicas,
-            },
-          },
-          workerPools: [],
-          workers: {
-            desired: 0,
-            current: 0,
-            ready: 0,
-            available: 0,
-            upToDate: 0,
-          },
-          addons: [],
-          conditions: [],
-          endpoint: tcp.endpoint,
-        } as TenantNode;
+      const stale = islandStaleness(island) ?? mgmtStaleness;
+      const node = memo.node(id, buildUnmanagedTenant, {
+        id,
+        managementCluster: M,
+        owner: ownerEntityRef(tcp.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        islandId,
+        tcp,
+        staleness: stale?.staleness,
+        staleReason: stale?.reason,
       });
       tenants.push(node);
       const list = tenantHealthByIsland.get(islandKey) ?? [];
@@ -809,32 +587,362 @@ function buildManagement(
         ready: d.ready,
         usedBy: d.usedBy,
       }));
-    const tenantHealthCounts = countHealth(tenantHealthByIsland.get(key) ?? []);
-    let health = islandHealth({
-      cluster: {
-        phase: cluster.phase,
-        available: cluster.available,
-        deleting: cluster.deleting,
-        conditions: cluster.conditions,
+    islandNodes.push(
+      buildIsland({
+        id,
+        managementCluster: M,
+        owner: ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        cluster,
+        island,
+        dataStores,
+        tenantIds: (islandTenantIds.get(key) ?? []).sort(),
+        tenantHealth: countHealth(tenantHealthByIsland.get(key) ?? []),
+        managementStaleness: mgmtStaleness,
+      }),
+    );
+  }
+
+  const mNode = buildManagementNode({
+    view,
+    islands: islandNodes,
+    tenants,
+    localTenantIds: localTenantIds.sort(),
+    staleReason: mgmtStale ? mgmtStaleReason : undefined,
+  });
+  out.managementClusters.push(mNode);
+  out.islands.push(...islandNodes);
+  out.tenants.push(...tenants);
+  out.addonSets.push(...addonSets);
+}
+
+/** A management cluster: its connection, and the health of its islands and tenants. */
+function buildManagementNode(inputs: {
+  view: ManagementView;
+  islands: IslandNode[];
+  tenants: TenantNode[];
+  localTenantIds: ClusterId[];
+  /** Set while the management cluster is stale. */
+  staleReason?: string;
+}): ManagementClusterNode {
+  const { view, islands } = inputs;
+  const src = view.source;
+  let health = managementHealth({
+    connection: src.connection,
+    islands: islands.map(i => ({ name: i.name, health: i.health })),
+  });
+  if (inputs.staleReason) health = staleHealth(health, inputs.staleReason);
+  return {
+    id: view.name,
+    role: 'management',
+    name: view.name,
+    managementCluster: view.name,
+    title: view.title,
+    owner: view.owner,
+    labels: {},
+    health,
+    staleness: src.staleness,
+    connection: src.connection,
+    islandIds: islands.map(i => i.id).sort(),
+    tenantIds: inputs.localTenantIds,
+    tenantHealth: countHealth(inputs.tenants.map(t => t.health.status)),
+  };
+}
+
+/** The fields a node takes from the object it stands for (a Cluster, or an unmanaged TCP). */
+function objectFields(
+  node: { id: ClusterId; managementCluster: string; owner?: string },
+  object: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    createdAt?: string;
+  },
+) {
+  return {
+    id: node.id,
+    name: object.name,
+    namespace: object.namespace,
+    managementCluster: node.managementCluster,
+    owner: node.owner,
+    site: object.labels[KAMAJI_LABELS.site],
+    labels: object.labels,
+    createdAt: object.createdAt,
+  };
+}
+
+/** What a declared tenant's node is built from: the memo key (see {@link NodeMemo}). */
+interface TenantInputs {
+  id: ClusterId;
+  managementCluster: string;
+  /** From the owner label, else the management cluster's owner. */
+  owner?: string;
+  cluster: SlimCluster;
+  kcp?: SlimKcp;
+  /** Why there is no KamajiControlPlane, when there is none. */
+  kcpInput?: 'missing' | 'unreadable';
+  tcp?: SlimTcp;
+  /** Why there is no TenantControlPlane, when there is none. */
+  tcpInput?: TenantHealthInput['tcp'];
+  /** Where the TenantControlPlane runs: an island id or the management cluster's name. */
+  hostedIn?: string;
+  islandId?: ClusterId;
+  /** Set while the data is stale, with the reason. */
+  staleness?: Staleness;
+  staleReason?: string;
+  pools: SlimMachineDeployment[];
+  /** pool → machine phase → count. */
+  phases: Record<string, Record<string, number>>;
+  addons: AddonAttachment[];
+}
+
+/** A declared tenant: Cluster ↔ KamajiControlPlane ↔ TenantControlPlane, pools, addons, health. */
+function buildTenant(inputs: TenantInputs): TenantNode {
+  const { cluster, kcp, kcpInput, tcp, tcpInput, hostedIn } = inputs;
+  // Worker pools.
+  const pools: WorkerPool[] = inputs.pools.map(md => ({
+    name: md.name,
+    namespace: md.namespace,
+    replicas: md.replicas,
+    version: normalizeKubernetesVersion(md.version),
+    phase: md.phase,
+    machinePhases: inputs.phases[md.name] ?? {},
+    conditions: md.conditions,
+  }));
+  const workers = sumReplicas(pools.map(p => p.replicas));
+  const allPhases: Record<string, number> = {};
+  for (const p of pools) {
+    for (const [ph, n] of Object.entries(p.machinePhases))
+      allPhases[ph] = (allPhases[ph] ?? 0) + n;
+  }
+
+  const declared = normalizeKubernetesVersion(kcp?.version);
+  const running = normalizeKubernetesVersion(tcp?.version);
+  const workerVersions = [
+    ...new Set(pools.map(p => p.version).filter((v): v is string => !!v)),
+  ].sort();
+
+  let health = tenantHealth({
+    cluster: {
+      phase: cluster.phase,
+      available: cluster.available,
+      controlPlaneInitialized: cluster.controlPlaneInitialized,
+      deleting: cluster.deleting,
+      conditions: cluster.conditions,
+      missingControlPlaneRef: !cluster.controlPlaneRef,
+    },
+    kcp: kcp
+      ? {
+          ready: kcp.ready,
+          initialized: kcp.initialized,
+          available: kcp.available,
+          conditions: kcp.conditions,
+          deleting: kcp.deleting,
+        }
+      : kcpInput,
+    tcp: tcp
+      ? {
+          status: tcp.status,
+          version: running,
+          declaredVersion: normalizeKubernetesVersion(
+            kcp?.version ?? tcp.declaredVersion,
+          ),
+          replicas: tcp.replicas,
+          readyReplicas: tcp.readyReplicas,
+          deleting: tcp.deleting,
+        }
+      : tcpInput,
+    workers: pools.length ? workers : undefined,
+    machinePhases: allPhases,
+    rollingOut: pools
+      .filter(p =>
+        p.conditions.some(c => c.type === 'RollingOut' && c.status === 'True'),
+      )
+      .map(p => p.name),
+  });
+  health = withDataProblems(health, [
+    ...(cluster.problems ?? []),
+    ...(kcp?.problems ?? []),
+    ...(tcp?.problems ?? []),
+  ]);
+
+  let staleness: Staleness = { stale: false };
+  if (inputs.staleness && inputs.staleReason) {
+    staleness = inputs.staleness;
+    health = staleHealth(health, inputs.staleReason);
+  }
+
+  const controlPlane: TenantControlPlaneInfo = {};
+  if (kcp) {
+    controlPlane.kamajiControlPlane = {
+      name: kcp.name,
+      namespace: kcp.namespace,
+      uid: kcp.uid,
+      ready: kcp.ready,
+      initialized: kcp.initialized,
+      version: declared,
+      replicas: kcp.replicas,
+      readyReplicas: kcp.readyReplicas,
+      dataStoreName: kcp.dataStoreName,
+    };
+  }
+  if (tcp && hostedIn) {
+    controlPlane.tenantControlPlane = {
+      name: tcp.name,
+      namespace: tcp.namespace,
+      hostedIn,
+      status: tcp.status,
+      version: running,
+      endpoint: tcp.endpoint,
+      dataStore: tcp.dataStore,
+      replicas: tcp.replicas,
+      readyReplicas: tcp.readyReplicas,
+    };
+  }
+  const conditions: FleetCondition[] = [
+    ...cluster.conditions,
+    ...(kcp?.conditions ?? []),
+  ];
+
+  return {
+    ...objectFields(inputs, cluster),
+    role: 'tenant',
+    health,
+    staleness,
+    managed: true,
+    islandId: inputs.islandId,
+    phase: cluster.phase,
+    available: cluster.available,
+    versions: {
+      declared,
+      running,
+      workers: workerVersions,
+      skew: hasVersionSkew([declared, running, ...workerVersions]),
+    },
+    controlPlane,
+    workerPools: pools,
+    workers,
+    addons: inputs.addons,
+    conditions,
+    endpoint: tcp?.endpoint ?? cluster.endpoint ?? kcp?.endpoint,
+  };
+}
+
+/** What an unmanaged tenant's node is built from: the memo key (see {@link NodeMemo}). */
+interface UnmanagedTenantInputs {
+  id: ClusterId;
+  managementCluster: string;
+  owner?: string;
+  islandId: ClusterId;
+  tcp: SlimTcp;
+  staleness?: Staleness;
+  staleReason?: string;
+}
+
+/** A TenantControlPlane on an island that no KamajiControlPlane claims. */
+function buildUnmanagedTenant(inputs: UnmanagedTenantInputs): TenantNode {
+  const { tcp } = inputs;
+  const running = normalizeKubernetesVersion(tcp.version);
+  const declared = normalizeKubernetesVersion(tcp.declaredVersion);
+  let health = tenantHealth({
+    tcp: {
+      status: tcp.status,
+      version: running,
+      declaredVersion: declared,
+      replicas: tcp.replicas,
+      readyReplicas: tcp.readyReplicas,
+      deleting: tcp.deleting,
+    },
+  });
+  if (tcp.deleting)
+    health = { status: 'progressing', reasons: ['being deleted'] };
+  health = withDataProblems(health, tcp.problems ?? []);
+  let staleness: Staleness = { stale: false };
+  if (inputs.staleness && inputs.staleReason) {
+    staleness = inputs.staleness;
+    health = staleHealth(health, inputs.staleReason);
+  }
+  return {
+    ...objectFields(inputs, tcp),
+    role: 'tenant',
+    health,
+    staleness,
+    managed: false,
+    islandId: inputs.islandId,
+    versions: {
+      declared,
+      running,
+      workers: [],
+      skew: hasVersionSkew([declared, running]),
+    },
+    controlPlane: {
+      tenantControlPlane: {
+        name: tcp.name,
+        namespace: tcp.namespace,
+        hostedIn: inputs.islandId,
+        status: tcp.status,
+        version: running,
+        endpoint: tcp.endpoint,
+        dataStore: tcp.dataStore,
+        replicas: tcp.replicas,
+        readyReplicas: tcp.readyReplicas,
       },
-      // While stale with data, health is computed as last known (without the disconnection), then
-      // marked unknown below; an island never reached gets the disconnection itself as its reason.
-      connection:
-        island.staleness.stale && island.staleness.lastSeenAt
-          ? { ...island.connection, status: 'connected' }
-          : island.connection,
-      dataStores,
-      tenantHealth: tenantHealthCounts,
-    });
-    health = withDataProblems(health, cluster.problems ?? []);
-    let staleness: Staleness = { stale: false };
-    if (mgmtStale) {
-      staleness = src.staleness;
-      health = staleHealth(health, mgmtStaleReason);
-    } else if (island.staleness.stale) {
-      staleness = island.staleness;
-    }
-    if (!mgmtStale && island.staleness.stale && island.staleness.lastSeenAt) {
+    },
+    workerPools: [],
+    workers: {
+      desired: 0,
+      current: 0,
+      ready: 0,
+      available: 0,
+      upToDate: 0,
+    },
+    addons: [],
+    conditions: [],
+    endpoint: tcp.endpoint,
+  } as TenantNode;
+}
+
+/** What an island's node is built from. */
+interface IslandInputs {
+  id: ClusterId;
+  managementCluster: string;
+  owner?: string;
+  cluster: SlimCluster;
+  island: IslandView;
+  dataStores: IslandNode['dataStores'];
+  tenantIds: ClusterId[];
+  tenantHealth: HealthCounts;
+  /** Set while the management cluster is stale. */
+  managementStaleness?: { staleness: Staleness; reason: string };
+}
+
+/** An island: its Cluster, its connection, its data stores and the health of its tenants. */
+function buildIsland(inputs: IslandInputs): IslandNode {
+  const { cluster, island, dataStores } = inputs;
+  let health = islandHealth({
+    cluster: {
+      phase: cluster.phase,
+      available: cluster.available,
+      deleting: cluster.deleting,
+      conditions: cluster.conditions,
+    },
+    // While stale with data, health is computed as last known (without the disconnection), then
+    // marked unknown below; an island never reached gets the disconnection itself as its reason.
+    connection:
+      island.staleness.stale && island.staleness.lastSeenAt
+        ? { ...island.connection, status: 'connected' }
+        : island.connection,
+    dataStores,
+    tenantHealth: inputs.tenantHealth,
+  });
+  health = withDataProblems(health, cluster.problems ?? []);
+  let staleness: Staleness = { stale: false };
+  const managementStale = inputs.managementStaleness;
+  if (managementStale) {
+    staleness = managementStale.staleness;
+    health = staleHealth(health, managementStale.reason);
+  } else if (island.staleness.stale) {
+    staleness = island.staleness;
+    if (island.staleness.lastSeenAt) {
       const reason = staleReason(
         `island ${island.ref.name}`,
         island.connection,
@@ -846,54 +954,21 @@ function buildManagement(
           : reason,
       );
     }
-    islandNodes.push({
-      id,
-      role: 'island',
-      name: cluster.name,
-      namespace: cluster.namespace,
-      managementCluster: M,
-      owner: ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
-      site: cluster.labels[KAMAJI_LABELS.site],
-      labels: cluster.labels,
-      health,
-      staleness,
-      createdAt: cluster.createdAt,
-      connection: island.connection,
-      phase: cluster.phase,
-      kubernetesVersion: normalizeKubernetesVersion(cluster.version),
-      tenantIds: (islandTenantIds.get(key) ?? []).sort(),
-      tenantHealth: tenantHealthCounts,
-      dataStores,
-      conditions: cluster.conditions,
-      endpoint: cluster.endpoint,
-    });
   }
-
-  // Management node.
-  let mHealth = managementHealth({
-    connection: src.connection,
-    islands: islandNodes.map(i => ({ name: i.name, health: i.health })),
-  });
-  if (mgmtStale) mHealth = staleHealth(mHealth, mgmtStaleReason);
-  const mNode: ManagementClusterNode = {
-    id: M,
-    role: 'management',
-    name: M,
-    managementCluster: M,
-    title: view.title,
-    owner: view.owner,
-    labels: {},
-    health: mHealth,
-    staleness: src.staleness,
-    connection: src.connection,
-    islandIds: islandNodes.map(i => i.id).sort(),
-    tenantIds: localTenantIds.sort(),
-    tenantHealth: countHealth(tenants.map(t => t.health.status)),
+  return {
+    ...objectFields(inputs, cluster),
+    role: 'island',
+    health,
+    staleness,
+    connection: island.connection,
+    phase: cluster.phase,
+    kubernetesVersion: normalizeKubernetesVersion(cluster.version),
+    tenantIds: inputs.tenantIds,
+    tenantHealth: inputs.tenantHealth,
+    dataStores,
+    conditions: cluster.conditions,
+    endpoint: cluster.endpoint,
   };
-  out.managementClusters.push(mNode);
-  out.islands.push(...islandNodes);
-  out.tenants.push(...tenants);
-  out.addonSets.push(...addonSets);
 }
 
 function buildAddonSets(

@@ -118,7 +118,11 @@ export class FleetAuthorizer {
       );
       const predicate: (c: FleetCluster) => boolean =
         compileKamajiClusterCriteria(this.transform(decision.conditions));
-      return { kind: 'conditional', predicate };
+      return {
+        kind: 'conditional',
+        predicate,
+        key: JSON.stringify(decision.conditions),
+      };
     } catch (e) {
       this.logger.warn(
         `conditional decision for ${permissionName} could not be applied (${

@@ -72,6 +72,10 @@ export type EndpointMap = {
     query: FleetQuery;
     response: FleetResponse | ErrorBody;
   };
+  '#get|/v1/fleet/snapshot': {
+    query: Omit<FleetQuery, 'limit' | 'offset'>;
+    response: FleetResponse | ErrorBody;
+  };
   '#get|/v1/clusters/by-id': {
     query: { id: string };
     response: FleetCluster | ErrorBody;

@@ -57,7 +57,7 @@ export const spec = {
         operationId: 'GetFleet',
         summary: 'The fleet the caller may read, filtered, with tenants paged.',
         description:
-          'Filters combine with AND and apply to management clusters, islands and tenants alike\n(`island` keeps the island itself and its tenants). With any filter, `addonSets` lists\nonly the addon sets that select a returned cluster. Tenants are in id order and paged\nwith `limit`/`offset`; `page.total` counts the filtered tenants.\nUnfiltered reads by fleet-wide readers carry an `ETag`; send it back in `If-None-Match`\nto get 304 while the model has not changed.',
+          'Filters combine with AND and apply to management clusters, islands and tenants alike\n(`island` keeps the island itself and its tenants). With any filter, `addonSets` lists\nonly the addon sets that select a returned cluster. Tenants are in id order and paged\nwith `limit`/`offset`; `page.total` counts the filtered tenants.\nEvery page names its model `version`; pass it as `atVersion` to read the next pages from\nthat same version (held at least 60 s after it is superseded; 410 once it is not).\nResponses carry an `ETag` (model version, reader, filters, page); send it back in\n`If-None-Match` to get 304 while the model has not changed.\nTo read the whole fleet, prefer `GET /v1/fleet/snapshot` (one request, one version).',
         parameters: [
           {
             $ref: '#/components/parameters/managementClusterFilter',
@@ -87,6 +87,9 @@ export const spec = {
             $ref: '#/components/parameters/offset',
           },
           {
+            $ref: '#/components/parameters/atVersion',
+          },
+          {
             $ref: '#/components/parameters/ifNoneMatch',
           },
         ],
@@ -96,7 +99,7 @@ export const spec = {
             headers: {
               ETag: {
                 description:
-                  'Present on unfiltered reads by fleet-wide readers.',
+                  "The model version, the reader's scope, the filters and the page.",
                 schema: {
                   type: 'string',
                 },
@@ -174,6 +177,84 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '410': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/v1/fleet/snapshot': {
+      get: {
+        operationId: 'GetFleetSnapshot',
+        summary:
+          'The whole fleet the caller may read, at one model version, in one response.',
+        description:
+          'Every management cluster, island, tenant and addon set the caller may read (filtered like\n`GET /v1/fleet`, tenants in id order, not paged), all at the model `version` of the body.\nSerialised and gzip-compressed once per model version, reader scope and filters, and\nserved from memory. Follow it with `GET /v1/events?since=<version>` (or `Last-Event-ID`)\nand apply the deltas. `atVersion` reads a version still held (410 once it is not).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/managementClusterFilter',
+          },
+          {
+            $ref: '#/components/parameters/islandFilter',
+          },
+          {
+            $ref: '#/components/parameters/ownerFilter',
+          },
+          {
+            $ref: '#/components/parameters/healthFilter',
+          },
+          {
+            $ref: '#/components/parameters/versionFilter',
+          },
+          {
+            $ref: '#/components/parameters/qFilter',
+          },
+          {
+            $ref: '#/components/parameters/roleFilter',
+          },
+          {
+            $ref: '#/components/parameters/atVersion',
+          },
+          {
+            $ref: '#/components/parameters/ifNoneMatch',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The fleet at one version (`page` covers every tenant).',
+            headers: {
+              ETag: {
+                description:
+                  "The model version, the reader's scope and the filters.",
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetResponse',
+                },
+              },
+            },
+          },
+          '304': {
+            description: 'Not modified since the `If-None-Match` ETag.',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '410': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },
@@ -1467,6 +1548,18 @@ export const spec = {
           minimum: 1,
           maximum: 1000,
           default: 200,
+        },
+      },
+      atVersion: {
+        name: 'atVersion',
+        in: 'query',
+        required: false,
+        description:
+          'Read this model version (the `version` of an earlier response) instead of the current\none: the pages of one read all come from one version. 410 once it is no longer held.',
+        schema: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 9007199254740991,
         },
       },
       offset: {

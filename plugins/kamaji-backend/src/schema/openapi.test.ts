@@ -73,6 +73,7 @@ describe('openapi.yaml', () => {
     const endpointMapKeys: Array<keyof EndpointMap> = [
       '#get|/health',
       '#get|/v1/fleet',
+      '#get|/v1/fleet/snapshot',
       '#get|/v1/clusters/by-id',
       '#get|/v1/clusters/{managementCluster}/{namespace}/{name}',
       '#_delete|/v1/clusters/{managementCluster}/{namespace}/{name}',

@@ -41,8 +41,8 @@ export interface KamajiApi {
     options?: { signal?: AbortSignal },
   ): Promise<FleetResponse>;
   /**
-   * The whole fleet the caller may read (or the part matching `query`): every tenant page,
-   * fetched in turn.
+   * The whole fleet the caller may read (or the part matching `query`) at one model version,
+   * in one request (`GET /v1/fleet/snapshot`).
    */
   getFullFleet(options?: {
     signal?: AbortSignal;

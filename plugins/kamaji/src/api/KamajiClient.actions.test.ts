@@ -7,7 +7,6 @@ import {
   setupKamajiServer,
   testClient,
 } from '../__testUtils__/http';
-import { sampleFleet } from '../__fixtures__/fleet';
 
 const server = setupKamajiServer();
 
@@ -104,20 +103,5 @@ describe('KamajiClient day-2 actions', () => {
     await expect(
       testClient().scaleCluster('cloud', { pool: 'p', replicas: 1 }),
     ).rejects.toThrow(/Not a declared cluster id: cloud/);
-  });
-
-  it('passes the filters of a full-fleet read to every page', async () => {
-    const owners: Array<string | null> = [];
-    server.use(
-      http.get(`${BASE}/v1/fleet`, ({ request }) => {
-        owners.push(new URL(request.url).searchParams.get('owner'));
-        return HttpResponse.json(sampleFleet());
-      }),
-    );
-    const res = await testClient().getFullFleet({
-      query: { owner: 'group:default/team-edge' },
-    });
-    expect(owners).toEqual(['group:default/team-edge']);
-    expect(res.tenants.length).toBe(sampleFleet().tenants.length);
   });
 });

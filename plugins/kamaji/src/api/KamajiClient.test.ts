@@ -129,26 +129,28 @@ describe('KamajiClient REST', () => {
     await expect(client().getIsland('not an id')).rejects.toThrow(/island id/);
   });
 
-  it('fetches every tenant page for the full fleet', async () => {
+  it('reads the whole fleet at one version in one request, with the filters', async () => {
     const all = Array.from({ length: 2500 }, (_, i) =>
       tenant(`t-${String(i).padStart(5, '0')}`),
     );
-    const offsets: number[] = [];
+    const seen: URL[] = [];
     server.use(
-      http.get(`${BASE}/v1/fleet`, ({ request }) => {
-        const u = new URL(request.url);
-        const limit = Number(u.searchParams.get('limit'));
-        const offset = Number(u.searchParams.get('offset'));
-        offsets.push(offset);
+      http.get(`${BASE}/v1/fleet/snapshot`, ({ request }) => {
+        seen.push(new URL(request.url));
         return HttpResponse.json({
           ...sampleFleet(),
-          tenants: all.slice(offset, offset + limit),
-          page: { total: all.length, offset, limit },
+          tenants: all,
+          page: { total: all.length, offset: 0, limit: all.length },
         });
       }),
     );
-    const res = await client().getFullFleet();
-    expect(offsets).toEqual([0, 1000, 2000]);
+    const res = await client().getFullFleet({
+      query: { owner: 'team-a', health: ['healthy'] },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].searchParams.get('owner')).toBe('team-a');
+    expect(seen[0].searchParams.getAll('health')).toEqual(['healthy']);
+    expect(seen[0].searchParams.has('limit')).toBe(false);
     expect(res.tenants).toHaveLength(2500);
     expect(res.page.total).toBe(2500);
   });
@@ -185,7 +187,7 @@ describe('KamajiClient live updates', () => {
     return { snapshots, statuses, errors, stop };
   }
 
-  it('applies deltas from the stream opened at the snapshot version', async () => {
+  it('applies deltas from the stream opened at the snapshot version (Last-Event-ID)', async () => {
     const changed = {
       ...sampleFleet().tenants.find(t => t.name === 'line-1')!,
       health: { status: 'degraded' as const, reasons: ['a worker is down'] },
@@ -194,11 +196,10 @@ describe('KamajiClient live updates', () => {
     let epoch: string | null = null;
     let auth: string | null = null;
     server.use(
-      http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(sampleFleet(7))),
+      http.get(`${BASE}/v1/fleet/snapshot`, () => HttpResponse.json(sampleFleet(7))),
       http.get(`${BASE}/v1/events`, ({ request }) => {
-        const u = new URL(request.url);
-        since = u.searchParams.get('since');
-        epoch = u.searchParams.get('epoch');
+        since = request.headers.get('last-event-id');
+        epoch = new URL(request.url).searchParams.get('epoch');
         auth = request.headers.get('authorization');
         return eventStream(
           `: heartbeat\n\n${sse([
@@ -235,12 +236,12 @@ describe('KamajiClient live updates', () => {
     const sinces: Array<string | null> = [];
     let fleetCalls = 0;
     server.use(
-      http.get(`${BASE}/v1/fleet`, () => {
+      http.get(`${BASE}/v1/fleet/snapshot`, () => {
         fleetCalls++;
         return HttpResponse.json(sampleFleet([7, 20][fleetCalls - 1] ?? 30));
       }),
       http.get(`${BASE}/v1/events`, ({ request }) => {
-        const since = new URL(request.url).searchParams.get('since');
+        const since = request.headers.get('last-event-id');
         sinces.push(since);
         if (since === '7') {
           return eventStream(
@@ -276,10 +277,10 @@ describe('KamajiClient live updates', () => {
     const sinces: Array<string | null> = [];
     let calls = 0;
     server.use(
-      http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(sampleFleet(7))),
+      http.get(`${BASE}/v1/fleet/snapshot`, () => HttpResponse.json(sampleFleet(7))),
       http.get(`${BASE}/v1/events`, ({ request }) => {
         calls++;
-        sinces.push(new URL(request.url).searchParams.get('since'));
+        sinces.push(request.headers.get('last-event-id'));
         if (calls === 1)
           return eventStream(sse([{ event: 'delta', data: delta(7) }]), true);
         if (calls === 2)
@@ -299,7 +300,7 @@ describe('KamajiClient live updates', () => {
 
   it('stops with a fatal error when the caller may not read the fleet', async () => {
     server.use(
-      http.get(`${BASE}/v1/fleet`, () =>
+      http.get(`${BASE}/v1/fleet/snapshot`, () =>
         backstageError(403, 'NotAllowedError', 'denied'),
       ),
     );

@@ -44,8 +44,26 @@ export interface KamajiClientBackoff {
   maxDelayMs: number;
 }
 
-/** Tenants per request when fetching the whole fleet (the API's maximum). */
-const FULL_FLEET_PAGE = 1000;
+/** The query parameters of the fleet filters (and `atVersion`). */
+function fleetParams(query: Omit<FleetQuery, 'limit' | 'offset'>) {
+  const params = new URLSearchParams();
+  for (const key of [
+    'managementCluster',
+    'island',
+    'owner',
+    'version',
+    'q',
+  ] as const) {
+    const v = query[key];
+    if (v) params.set(key, v);
+  }
+  for (const h of query.health ?? []) params.append('health', h);
+  for (const r of query.role ?? []) params.append('role', r);
+  if (query.atVersion !== undefined) {
+    params.set('atVersion', String(query.atVersion));
+  }
+  return params;
+}
 
 /** True for errors that retrying cannot fix (not signed in, not allowed, bad request). */
 export function isFatalError(error: unknown): boolean {
@@ -150,19 +168,7 @@ export class KamajiClient implements KamajiApi {
     query: FleetQuery = {},
     options?: { signal?: AbortSignal },
   ): Promise<FleetResponse> {
-    const params = new URLSearchParams();
-    for (const key of [
-      'managementCluster',
-      'island',
-      'owner',
-      'version',
-      'q',
-    ] as const) {
-      const v = query[key];
-      if (v) params.set(key, v);
-    }
-    for (const h of query.health ?? []) params.append('health', h);
-    for (const r of query.role ?? []) params.append('role', r);
+    const params = fleetParams(query);
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.offset !== undefined) params.set('offset', String(query.offset));
     const qs = params.toString();
@@ -172,33 +178,16 @@ export class KamajiClient implements KamajiApi {
     );
   }
 
+  /** The whole fleet (filtered by `query`) at one model version, in one request. */
   async getFullFleet(options?: {
     signal?: AbortSignal;
     query?: Omit<FleetQuery, 'limit' | 'offset'>;
   }): Promise<FleetResponse> {
-    const query = options?.query ?? {};
-    const first = await this.getFleet(
-      { ...query, limit: FULL_FLEET_PAGE, offset: 0 },
-      options,
+    const qs = fleetParams(options?.query ?? {}).toString();
+    return this.getJson<FleetResponse>(
+      `/v1/fleet/snapshot${qs ? `?${qs}` : ''}`,
+      options?.signal,
     );
-    const tenants = [...first.tenants];
-    let offset = first.tenants.length;
-    // Later pages may be newer than the first; the deltas after the first page's version
-    // (whole nodes, applied in order) bring every node to the same version.
-    while (offset < first.page.total) {
-      const next = await this.getFleet(
-        { ...query, limit: FULL_FLEET_PAGE, offset },
-        options,
-      );
-      if (next.epoch !== first.epoch || next.tenants.length === 0) break;
-      tenants.push(...next.tenants);
-      offset += next.tenants.length;
-    }
-    return {
-      ...first,
-      tenants,
-      page: { total: tenants.length, offset: 0, limit: tenants.length },
-    };
   }
 
   async getClusterById(
@@ -479,7 +468,7 @@ export class KamajiClient implements KamajiApi {
         }
         await this.streamEvents(
           {
-            since: state.snapshot!.version,
+            lastEventId: String(state.snapshot!.version),
             epoch: state.snapshot!.epoch,
             signal,
             onOpen,

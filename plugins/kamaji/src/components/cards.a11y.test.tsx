@@ -35,7 +35,7 @@ beforeEach(() => {
     http.get(`${BASE}/v1/clusters/by-id`, () =>
       HttpResponse.json(recorded.cluster()),
     ),
-    http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
+    http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(recorded.fleet())),
     http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
       HttpResponse.json({
         island: down.islands.find(i => i.id === ISLAND_A),

@@ -33,7 +33,7 @@ function serveRecordedTenant() {
     http.get(`${BASE}/v1/clusters/by-id`, () =>
       HttpResponse.json(recorded.cluster()),
     ),
-    http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
+    http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(recorded.fleet())),
   );
 }
 
@@ -153,7 +153,7 @@ describe('entity cards on recorded backend responses', () => {
   it("a group's clusters from the recorded fleet", async () => {
     const fleet = recorded.fleet();
     server.use(
-      http.get(`${BASE}/v1/fleet`, ({ request }) => {
+      http.get(`${BASE}/v1/fleet/snapshot`, ({ request }) => {
         const owner = new URL(request.url).searchParams.get('owner');
         const tenants = fleet.tenants.filter(t => t.owner === owner);
         return HttpResponse.json({

@@ -2,7 +2,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { KubeApiError } from '../kube/ObjectClient';
-import { FakeObjectClient, makeDeps } from '../__testUtils__/fakes';
+import {
+  FakeObjectClient,
+  demoSnapshot,
+  makeDeps,
+} from '../__testUtils__/fakes';
 import { createTenantCreateAction } from './tenantCreate';
 
 const input = {
@@ -198,6 +202,67 @@ describe('kamaji:tenant:create', () => {
     expect(e2.message).toContain(
       'island: is required: Kamaji is not installed in the management cluster central',
     );
+  });
+
+  describe('two management clusters with an island of the same name', () => {
+    /** central and west each declare an island-a; west's has its own data store. */
+    function twoIslandsA() {
+      const snapshot = demoSnapshot();
+      const [central] = snapshot.managementClusters;
+      const [islandA] = snapshot.islands;
+      snapshot.managementClusters.push({
+        ...central,
+        id: 'west',
+        name: 'west',
+        managementCluster: 'west',
+        islandIds: ['west/fleet-islands/island-a'],
+      });
+      snapshot.islands.push({
+        ...islandA,
+        id: 'west/fleet-islands/island-a',
+        managementCluster: 'west',
+        site: 'factory-porto',
+        dataStores: [
+          { name: 'west-store', driver: 'etcd', ready: true, usedBy: [] },
+        ],
+      });
+      return makeDeps({ snapshot });
+    }
+
+    it('creates the tenant on the island its id names', async () => {
+      const deps = twoIslandsA();
+      const { ctx } = await run(deps, {
+        ...input,
+        island: 'west/fleet-islands/island-a',
+        dataStore: 'west-store',
+      });
+      const cluster = (deps.client as FakeObjectClient).all('Cluster')[0];
+      expect(cluster.metadata.labels).toMatchObject({
+        'kamaji-backstage.io/island': 'island-a',
+        'kamaji-backstage.io/site': 'factory-porto',
+      });
+      expect(ctx.output).toHaveBeenCalledWith('managementCluster', 'west');
+    });
+
+    it.each([
+      [
+        { island: 'central/fleet-islands/island-a', dataStore: 'west-store' },
+        "dataStore: island island-a has no DataStore 'west-store': pick one of default",
+      ],
+      [
+        { island: 'island-a' },
+        'managementCluster: is required when several management clusters are configured: pick one of central, west',
+      ],
+      [
+        { island: 'west/fleet-islands/island-a', managementCluster: 'central' },
+        "managementCluster: is 'central' but the island west/fleet-islands/island-a is in 'west'",
+      ],
+    ])('keeps them apart: %j', async (change, message) => {
+      const deps = twoIslandsA();
+      const e = await failure(deps, { ...input, ...change });
+      expect(e.message).toContain(message);
+      expect((deps.client as FakeObjectClient).writes).toEqual([]);
+    });
   });
 
   describe('checks against the fleet, the catalog and the cluster (nothing is written)', () => {

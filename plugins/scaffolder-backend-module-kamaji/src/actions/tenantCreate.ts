@@ -75,6 +75,18 @@ export const tenantCreateExamples = [
   },
 ];
 
+/**
+ * Whether the input names the island's namespace: with `islandNamespace`, or with an island id
+ * (which holds it).
+ */
+function namesIslandNamespace(raw: unknown): boolean {
+  const input = raw as { island?: unknown; islandNamespace?: unknown };
+  return (
+    input?.islandNamespace !== undefined ||
+    (typeof input?.island === 'string' && input.island.includes('/'))
+  );
+}
+
 /** Checks of a tenant against the fleet: island, its connection and data stores, addon sets. */
 export async function checkTenantAgainstFleet(
   spec: TenantClusterSpec,
@@ -253,7 +265,7 @@ export async function prepareTenant(
   } = await checkCreateTarget(spec, 'tenant cluster input', credentials, deps);
   await checkTenantAgainstFleet(
     spec,
-    (input as any)?.islandNamespace !== undefined,
+    namesIslandNamespace(input),
     snapshot,
     mc.name,
     mc.client,

@@ -77,7 +77,7 @@ export function makeTenantClusterInputSchema(z: Zod) {
         .string()
         .optional()
         .describe(
-          'Island whose Kamaji hosts the control plane (its CAPI Cluster name). Omit it to host the control plane in the management cluster itself.',
+          "Island whose Kamaji hosts the control plane: its CAPI Cluster name, or its fleet id '<management cluster>/<namespace>/<name>' (what the island picker gives; it sets managementCluster and islandNamespace). Omit it to host the control plane in the management cluster itself.",
         ),
       islandNamespace: z
         .string()

@@ -4,6 +4,7 @@ import {
   apiVersionOf,
   impersonatorObjects,
   ownerBindingObject,
+  parseClusterId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { TenantClusterInput, tenantClusterInputSchema } from './schemas';
 import {
@@ -75,6 +76,36 @@ export interface RenderOptions {
 }
 
 /**
+ * An island given by id (`<management cluster>/<namespace>/<name>`, what the island picker
+ * writes) becomes the name, namespace and management cluster it stands for, so that islands of
+ * the same name in two management clusters stay apart. Fields given besides must agree.
+ */
+function islandByName(
+  input: TenantClusterInput,
+  problems: Problems,
+): TenantClusterInput {
+  if (!input.island?.includes('/')) return input;
+  const id = parseClusterId(input.island);
+  if (id?.kind !== 'declared') return input; // the name check says what is wrong
+  const implied = {
+    managementCluster: id.managementCluster,
+    islandNamespace: id.namespace,
+  };
+  for (const field of ['managementCluster', 'islandNamespace'] as const) {
+    const given = input[field];
+    if (given !== undefined && given !== implied[field]) {
+      problems.add(
+        field,
+        `is ${shown(given)} but the island ${input.island} is in ${shown(
+          implied[field],
+        )}: remove ${field}, or pick an island of ${shown(given)}`,
+      );
+    }
+  }
+  return { ...input, ...implied, island: id.name };
+}
+
+/**
  * Validates a tenant cluster input and fills in defaults. Throws a {@link KamajiInputError}
  * naming every invalid field. Checks only what the input itself says; the actions also check
  * it against the fleet (island, data store, owner group, existing objects).
@@ -91,7 +122,7 @@ export function parseTenantCluster(
     zodProblems(parsed.error, raw, problems);
     problems.throwIfAny('tenant cluster input');
   }
-  const input = parsed.data as TenantClusterInput;
+  const input = islandByName(parsed.data as TenantClusterInput, problems);
   const limits = settings.limits;
 
   const hosted = input.island !== undefined;

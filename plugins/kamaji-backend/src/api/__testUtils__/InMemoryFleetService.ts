@@ -3,6 +3,7 @@
  * watchers would) and hand it the management cluster credentials of a local control plane.
  */
 import {
+  applyFleetDelta,
   ClusterId,
   FleetCluster,
   FleetDelta,
@@ -111,7 +112,7 @@ export class InMemoryFleetService implements FleetService {
       upsertedAddonSets: change.upsertedAddonSets ?? [],
       removedAddonSets: change.removedAddonSets ?? [],
     };
-    this.snapshot = applyDelta(this.snapshot, delta);
+    this.snapshot = applyFleetDelta(this.snapshot, delta);
     this.index();
     for (const l of this.listeners) l(delta);
     return delta;
@@ -122,42 +123,4 @@ export class InMemoryFleetService implements FleetService {
     this.snapshot = snapshot;
     this.index();
   }
-}
-
-/** The snapshot after a delta (a new object; the input is not changed). */
-export function applyDelta(
-  snapshot: FleetSnapshot,
-  delta: FleetDelta,
-): FleetSnapshot {
-  const gone = new Set([...delta.removed, ...delta.upserted.map(c => c.id)]);
-  const keep = <T extends { id: string }>(list: T[]) =>
-    list.filter(c => !gone.has(c.id));
-  const byId = (a: { id: string }, b: { id: string }) => {
-    if (a.id === b.id) return 0;
-    return a.id < b.id ? -1 : 1;
-  };
-  const goneSets = new Set([
-    ...delta.removedAddonSets,
-    ...delta.upsertedAddonSets.map(a => a.id),
-  ]);
-  return {
-    version: delta.version,
-    generatedAt: delta.generatedAt,
-    managementClusters: [
-      ...keep(snapshot.managementClusters),
-      ...(delta.upserted.filter(c => c.role === 'management') as any[]),
-    ].sort(byId),
-    islands: [
-      ...keep(snapshot.islands),
-      ...(delta.upserted.filter(c => c.role === 'island') as any[]),
-    ].sort(byId),
-    tenants: [
-      ...keep(snapshot.tenants),
-      ...(delta.upserted.filter(c => c.role === 'tenant') as any[]),
-    ].sort(byId),
-    addonSets: [
-      ...snapshot.addonSets.filter(a => !goneSets.has(a.id)),
-      ...delta.upsertedAddonSets,
-    ],
-  };
 }

@@ -10,7 +10,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 
-type JsonObject = NonNullable<
+/** The config a test backend is started with. */
+export type JsonObject = NonNullable<
   Parameters<typeof mockServices.rootConfig.factory>[0]
 >['data'];
 import { kamajiAuditServiceFactory } from '../../database/auditServiceFactory';

@@ -18,6 +18,7 @@ import {
   type FleetFilters,
   type GroupBy,
 } from './model';
+import { islandLabels } from '../common/islandLabels';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -113,6 +114,7 @@ export function FleetFiltersBar(props: {
       !filters.managementCluster ||
       i.managementCluster === filters.managementCluster,
   );
+  const islandLabel = islandLabels(islands, i => i.title ?? i.name);
   return (
     <div className={classes.root} role="search" aria-label="Fleet filters">
       <SingleSelect
@@ -129,7 +131,7 @@ export function FleetFiltersBar(props: {
         id="kamaji-filter-island"
         label="Island"
         value={filters.island}
-        options={islands.map(i => ({ value: i.id, label: i.title ?? i.name }))}
+        options={islands.map(i => ({ value: i.id, label: islandLabel(i) }))}
         onChange={v => onChange({ island: v })}
       />
       <SingleSelect

@@ -6,6 +6,7 @@ import {
   versionMatches,
 } from './model';
 import { fleet, island, sampleFleet, tenant } from '../../__fixtures__/fleet';
+import { islandLabels } from '../common/islandLabels';
 
 describe('fleet view model', () => {
   it('matches versions per component', () => {
@@ -92,5 +93,63 @@ describe('fleet view model', () => {
     expect(formatAgo('2026-01-01T11:59:30Z', now)).toBe('just now');
     expect(formatAgo('2026-01-01T09:00:00Z', now)).toBe('3 h ago');
     expect(formatAgo(undefined, now)).toBe('unknown');
+  });
+});
+
+describe('two management clusters with an island of the same name', () => {
+  function twoIslandsA() {
+    const cloudA = island('island-a', [tenant('t1', { islandId: 'cloud/islands/island-a' })]);
+    const edgeA: typeof cloudA = {
+      ...island('island-a', []),
+      id: 'edge/islands/island-a',
+      managementCluster: 'edge',
+    };
+    const t2 = {
+      ...tenant('t2', { managementCluster: 'edge', islandId: edgeA.id }),
+    };
+    edgeA.tenantIds = [t2.id];
+    const f = fleet([cloudA], [tenant('t1', { islandId: cloudA.id })]);
+    f.managementClusters.push({
+      ...f.managementClusters[0],
+      id: 'edge',
+      name: 'edge',
+      managementCluster: 'edge',
+      islandIds: [edgeA.id],
+      tenantIds: [],
+    });
+    f.islands.push(edgeA);
+    f.tenants.push(t2);
+    return { f, cloudA, edgeA, t2 };
+  }
+
+  it('shows two islands, each under its management cluster with its own tenants', () => {
+    const { f, edgeA, t2 } = twoIslandsA();
+    const view = buildFleetView(f, filtersFromParams(new URLSearchParams()));
+    const islandsOf = (mc: string) =>
+      view.managementClusters
+        .find(m => m.cluster.name === mc)!
+        .islands.map(i => [i.island.id, i.tenants.map(t => t.id)]);
+    expect(islandsOf('cloud')).toEqual([
+      ['cloud/islands/island-a', ['cloud/tenants/t1']],
+    ]);
+    expect(islandsOf('edge')).toEqual([[edgeA.id, [t2.id]]]);
+    const filtered = buildFleetView(
+      f,
+      filtersFromParams(new URLSearchParams({ island: edgeA.id })),
+    );
+    expect(
+      filtered.managementClusters.flatMap(m => m.islands.map(i => i.island.id)),
+    ).toEqual([edgeA.id]);
+  });
+
+  it('labels them apart wherever islands are listed by name', () => {
+    const { f, cloudA, edgeA } = twoIslandsA();
+    const other = island('island-b', []);
+    const label = islandLabels([...f.islands, other], i => i.name);
+    expect([cloudA, edgeA, other].map(label)).toEqual([
+      'island-a · cloud',
+      'island-a · edge',
+      'island-b',
+    ]);
   });
 });

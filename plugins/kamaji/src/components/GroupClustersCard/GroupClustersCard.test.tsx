@@ -20,7 +20,7 @@ const server = setupKamajiServer();
 function serveOwnedBy(snapshot: FleetResponse) {
   const owners: Array<string | null> = [];
   server.use(
-    http.get(`${BASE}/v1/fleet`, ({ request }) => {
+    http.get(`${BASE}/v1/fleet/snapshot`, ({ request }) => {
       const owner = new URL(request.url).searchParams.get('owner');
       owners.push(owner);
       const owned = <T extends { owner?: string }>(list: T[]) =>
@@ -94,7 +94,7 @@ describe('GroupClustersCard', () => {
   it('shows progress while loading, then says when the group owns nothing', async () => {
     const loading = gate();
     server.use(
-      http.get(`${BASE}/v1/fleet`, async () => {
+      http.get(`${BASE}/v1/fleet/snapshot`, async () => {
         await loading.wait();
         return HttpResponse.json({ ...fleet([], []), managementClusters: [] });
       }),
@@ -111,7 +111,7 @@ describe('GroupClustersCard', () => {
 
   it('shows a failed read with a retry', async () => {
     server.use(
-      http.get(`${BASE}/v1/fleet`, () =>
+      http.get(`${BASE}/v1/fleet/snapshot`, () =>
         backstageError(503, 'ServiceUnavailableError', 'fleet not synced yet'),
       ),
     );

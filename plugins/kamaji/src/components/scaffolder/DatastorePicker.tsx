@@ -9,6 +9,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { readFleet, useFleetForPicker } from './fleetOverview';
+import { findIsland } from './IslandPicker';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
 
@@ -17,7 +18,7 @@ export const DATASTORE_PICKER = 'KamajiDatastorePicker';
 
 /** `ui:options` of the data store picker. */
 export interface DatastorePickerUiOptions {
-  /** The form field holding the island name (an island picker's field). Default `island`. */
+  /** The form field holding the island (an island picker's field). Default `island`. */
   islandField?: string;
 }
 
@@ -68,9 +69,7 @@ export function DatastorePicker(
   const options = props.uiSchema?.['ui:options'];
   const islandName = chosenIsland(props.formContext?.formData, options);
   const fleet = useFleetForPicker();
-  const island: IslandNode | undefined = fleet.value?.islands.find(
-    i => i.name === islandName,
-  );
+  const island = findIsland(fleet.value?.islands ?? [], islandName);
   const stores = island?.dataStores ?? [];
   const { formData, onChange } = props;
   const storeNames = stores.map(s => s.name).join('\n');
@@ -89,7 +88,7 @@ export function DatastorePicker(
   else if (fleet.value && !island)
     emptyText = `There is no island '${islandName}' in the fleet.`;
   else
-    emptyText = `Island ${islandName} reports no DataStore${
+    emptyText = `Island ${island?.name ?? islandName} reports no DataStore${
       island?.connection.status === 'disconnected'
         ? ' (it has not been read since it disconnected)'
         : ''
@@ -105,7 +104,7 @@ export function DatastorePicker(
         loading: fleet.loading,
         error: fleet.error,
         retry: fleet.retry,
-        what: islandName ? `data stores of ${islandName}` : 'data stores',
+        what: islandName ? `data stores of ${island?.name ?? islandName}` : 'data stores',
         emptyText,
       }}
     />
@@ -124,7 +123,7 @@ export const datastorePickerValidation: CustomFieldValidator<
   if (!api) return;
   let island: IslandNode | undefined;
   try {
-    island = (await readFleet(api)).islands.find(i => i.name === islandName);
+    island = findIsland((await readFleet(api)).islands, islandName);
   } catch {
     return; // the fleet cannot be read now: the action checks the data store again
   }
@@ -135,7 +134,7 @@ export const datastorePickerValidation: CustomFieldValidator<
       `${fieldTitle(
         context.schema,
         'Data store',
-      )}: island ${islandName} has no DataStore '${value}': ${
+      )}: island ${island.name} has no DataStore '${value}': ${
         names.length
           ? `pick one of ${names.join(', ')}`
           : 'the island reports none; ask the platform team to create one'

@@ -12,6 +12,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { HealthIcon } from '../common/HealthBadge';
+import { islandLabels } from '../common/islandLabels';
 import { formatAgo, lastSeenAt } from '../FleetPage/model';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
@@ -68,21 +69,45 @@ function tenantLoad(island: IslandNode, placed?: IslandPlacement): string {
   } hosted · ${stores} data store${stores === 1 ? '' : 's'}`;
 }
 
-/** The islands a template may choose from: by name (what the actions take), each name once. */
+/**
+ * The islands a template may choose from, one per island: two management clusters with an
+ * island of the same name give two choices (by name, then management cluster).
+ */
 export function islandsOf(
   islands: IslandNode[],
   options?: IslandPickerUiOptions,
 ): IslandNode[] {
-  const seen = new Set<string>();
   return islands
     .filter(
       i =>
         !options?.managementCluster ||
         i.managementCluster === options.managementCluster,
     )
-    .filter(i => !seen.has(i.name) && !!seen.add(i.name))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        a.name.localeCompare(b.name) ||
+        a.managementCluster.localeCompare(b.managementCluster) ||
+        a.id.localeCompare(b.id),
+    );
 }
+
+/**
+ * The island a picker value names: an island id (what the picker writes), or a name that only
+ * one island has (values written before ids, or by hand).
+ */
+export function findIsland(
+  islands: IslandNode[],
+  value: string | undefined,
+): IslandNode | undefined {
+  if (!value) return undefined;
+  const byId = islands.find(i => i.id === value);
+  if (byId) return byId;
+  const named = islands.filter(i => i.name === value);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+const nameAndSite = (island: IslandNode) =>
+  island.site ? `${island.name} (${island.site})` : island.name;
 
 function rankText(placed: IslandPlacement, advice: PlacementAdvice): string {
   const head = placed.eligible
@@ -142,17 +167,15 @@ function adviceOnlyIsland(p: IslandPlacement): IslandNode {
   };
 }
 
-/** With several management clusters, the label also names the island's. */
 function islandOption(
   island: IslandNode,
-  namesCluster: boolean,
+  label: string,
   advice?: PlacementAdvice,
 ): PickerOption {
   const placed = advice?.islands.find(p => p.islandId === island.id);
-  const label = island.site ? `${island.name} (${island.site})` : island.name;
   return {
-    value: island.name,
-    label: namesCluster ? `${label} · ${island.managementCluster}` : label,
+    value: island.id,
+    label,
     details: [
       <span key="connection" data-connection={island.connection.status}>
         <HealthIcon status={CONNECTION_HEALTH[island.connection.status]} />{' '}
@@ -174,8 +197,9 @@ function islandOption(
  * Picks the island that hosts a tenant's control plane, from the fleet: each island with its
  * connection state (stale age when disconnected) and how many tenants it hosts, ranked by the
  * backend's placement advice for the form's site and version, each rank with its reasons; the
- * best island is preselected while the field is empty. The value is the island's name, as
- * `kamaji:tenant:create` takes it.
+ * best island is preselected while the field is empty. The value is the island's id
+ * (`<management cluster>/<namespace>/<name>`), which `kamaji:tenant:create` takes as its
+ * `island`: islands of the same name in two management clusters stay apart.
  */
 export function IslandPicker(
   props: FieldExtensionComponentProps<string, IslandPickerUiOptions>,
@@ -192,24 +216,19 @@ export function IslandPicker(
     rankedIslands(fleet.value?.islands ?? [], advice),
     options,
   ).sort((a, b) => rankOf(advice, a) - rankOf(advice, b));
-  const chosen = islands.find(i => i.name === props.formData);
-  const best = advice?.islands.find(p => p.islandId === advice.recommended);
+  const chosen = findIsland(islands, props.formData);
+  const label = islandLabels(islands, nameAndSite);
+  const best = advice?.recommended;
   const { formData: value, onChange } = props;
   useEffect(() => {
-    if (!value && best) onChange(best.name);
+    if (!value && best) onChange(best);
   }, [value, best, onChange]);
   return (
     <PickerField
       field={props}
       title={fieldTitle(props.schema, 'Island')}
       choices={{
-        options: islands.map(i =>
-          islandOption(
-            i,
-            (fleet.value?.managementClusters.length ?? 0) > 1,
-            advice,
-          ),
-        ),
+        options: islands.map(i => islandOption(i, label(i), advice)),
         loading: fleet.loading,
         error: fleet.error,
         retry: fleet.retry,
@@ -260,13 +279,17 @@ export const islandPickerValidation: CustomFieldValidator<
   } catch {
     return; // the fleet cannot be read now: the action checks the island again
   }
-  if (!islands.some(i => i.name === value)) {
+  if (!findIsland(islands, value)) {
+    const named = islands.filter(i => i.name === value);
     validation.addError(
-      `${fieldTitle(
-        context.schema,
-        'Island',
-      )}: there is no island '${value}' in the fleet: pick one of ${
-        islands.map(i => i.name).join(', ') || '(no islands yet)'
+      `${fieldTitle(context.schema, 'Island')}: ${
+        named.length > 1
+          ? `'${value}' names ${named.length} islands (${named
+              .map(i => i.id)
+              .join(', ')}): pick one of them`
+          : `there is no island '${value}' in the fleet: pick one of ${
+              islands.map(i => i.id).join(', ') || '(no islands yet)'
+            }`
       }`,
     );
   }

@@ -70,6 +70,13 @@ const dataStoreField = {
   uiOptions: { islandField: 'island' },
 };
 
+/** The island picker's validation of a value, with the field titled 'Island'. */
+function islandValidator() {
+  const apis = pickerApis();
+  return (value: string) =>
+    validate(islandPickerValidation, value, { apis, title: 'Island' });
+}
+
 describe('IslandPicker', () => {
   it('shows loading, then every island with its connection state and tenant load', async () => {
     let answer!: () => void;
@@ -87,11 +94,11 @@ describe('IslandPicker', () => {
     await waitFor(() => expect(screen.queryByRole('status')).toBeNull());
 
     const list = await openList(/Island/);
-    const factory = list.getByTestId('option-factory-a');
+    const factory = list.getByTestId('option-cloud/islands/factory-a');
     expect(factory).toHaveTextContent('factory-a (factory)');
     expect(factory).toHaveTextContent('Connected');
     expect(factory).toHaveTextContent('3 tenants hosted · 1 data store');
-    const shop = list.getByTestId('option-shop-b');
+    const shop = list.getByTestId('option-cloud/islands/shop-b');
     expect(shop).toHaveTextContent('Disconnected, last seen 12 min ago');
     expect(shop).toHaveTextContent('2 tenants hosted · 2 data stores');
     expect(
@@ -99,7 +106,7 @@ describe('IslandPicker', () => {
     ).not.toBeNull();
 
     await userEvent.click(shop);
-    expect(data.island).toBe('shop-b');
+    expect(data.island).toBe('cloud/islands/shop-b');
     expect(screen.getByRole('textbox', { name: /Island/ })).toHaveValue(
       'shop-b (shop)',
     );
@@ -138,7 +145,50 @@ describe('IslandPicker', () => {
     expect(list.getAllByRole('option')).toHaveLength(2);
   });
 
-  it('names the management cluster when there are several, and can keep to one', async () => {
+  it('keeps islands of the same name in two management clusters apart, naming their clusters', async () => {
+    const fleet = pickerFleet();
+    fleet.managementClusters.push({
+      ...fleet.managementClusters[0],
+      id: 'edge-eu',
+      name: 'edge-eu',
+      managementCluster: 'edge-eu',
+    });
+    fleet.islands.push({
+      ...fleet.islands[0],
+      id: 'edge-eu/islands/factory-a',
+      managementCluster: 'edge-eu',
+      dataStores: [{ ...fleet.islands[0].dataStores[0], name: 'eu-store' }],
+    });
+    serveFleet(fleet);
+    let data: Record<string, unknown> = {};
+    await renderForm({
+      fields: [islandField, dataStoreField],
+      onData: d => (data = d),
+    });
+    const list = await openList(/Island/);
+    await waitFor(() => expect(list.getAllByRole('option')).toHaveLength(3));
+    expect(list.getByTestId('option-cloud/islands/factory-a')).toHaveTextContent(
+      'factory-a (factory) · cloud',
+    );
+    const eu = list.getByTestId('option-edge-eu/islands/factory-a');
+    expect(eu).toHaveTextContent('factory-a (factory) · edge-eu');
+    // A name only one island has needs no cluster in its label.
+    expect(list.getByTestId('option-cloud/islands/shop-b')).not.toHaveTextContent(
+      '· cloud',
+    );
+    await userEvent.click(eu);
+    expect(data.island).toBe('edge-eu/islands/factory-a');
+    // The data stores are those of the island picked, not of its namesake.
+    await waitFor(() => expect(data.dataStore).toBe('eu-store'));
+
+    const validateIsland = islandValidator();
+    expect(await validateIsland('edge-eu/islands/factory-a')).toEqual([]);
+    expect(await validateIsland('factory-a')).toEqual([
+      "Island: 'factory-a' names 2 islands (cloud/islands/factory-a, edge-eu/islands/factory-a): pick one of them",
+    ]);
+  });
+
+  it('lists the islands of every management cluster, and can keep to one', async () => {
     const fleet = pickerFleet();
     fleet.managementClusters.push({
       ...fleet.managementClusters[0],
@@ -157,12 +207,16 @@ describe('IslandPicker', () => {
     await renderForm({ fields: [islandField] });
     let list = await openList(/Island/);
     await waitFor(() => expect(list.getAllByRole('option')).toHaveLength(3));
-    expect(list.getByTestId('option-hamburg')).toHaveTextContent(
-      'hamburg · edge-eu',
-    );
-    expect(list.getByTestId('option-factory-a')).toHaveTextContent(
-      'factory-a (factory) · cloud',
-    );
+    // Names no other island has: no management cluster in the labels.
+    expect(
+      list.getByTestId('option-edge-eu/islands/hamburg'),
+    ).toHaveTextContent(/^hamburg/);
+    expect(
+      list.getByTestId('option-edge-eu/islands/hamburg'),
+    ).not.toHaveTextContent('· edge-eu');
+    expect(
+      list.getByTestId('option-cloud/islands/factory-a'),
+    ).not.toHaveTextContent('· cloud');
     cleanup();
 
     await renderForm({
@@ -171,7 +225,7 @@ describe('IslandPicker', () => {
     list = await openList(/Island/);
     await waitFor(() =>
       expect(list.getAllByRole('option').map(testIdIn)).toEqual([
-        'option-hamburg',
+        'option-edge-eu/islands/hamburg',
       ]),
     );
   });
@@ -186,20 +240,10 @@ describe('IslandPicker', () => {
 
   it('validates that the island is in the fleet, naming the field and the choices', async () => {
     serveFleet();
-    const apis = pickerApis();
-    expect(
-      await validate(islandPickerValidation, 'factory-a', {
-        apis,
-        title: 'Island',
-      }),
-    ).toEqual([]);
-    expect(
-      await validate(islandPickerValidation, 'island-z', {
-        apis,
-        title: 'Island',
-      }),
-    ).toEqual([
-      "Island: there is no island 'island-z' in the fleet: pick one of factory-a, shop-b",
+    const validateIsland = islandValidator();
+    expect(await validateIsland('factory-a')).toEqual([]);
+    expect(await validateIsland('island-z')).toEqual([
+      "Island: there is no island 'island-z' in the fleet: pick one of cloud/islands/factory-a, cloud/islands/shop-b",
     ]);
   });
 });
@@ -218,7 +262,7 @@ describe('DatastorePicker', () => {
     expect(screen.getByRole('textbox', { name: /Data store/ })).toBeDisabled();
 
     await userEvent.click(
-      (await openList(/Island/)).getByTestId('option-factory-a'),
+      (await openList(/Island/)).getByTestId('option-cloud/islands/factory-a'),
     );
     await waitFor(() => expect(data.dataStore).toBe('default'));
     let list = await openList(/Data store/);
@@ -228,7 +272,7 @@ describe('DatastorePicker', () => {
     await userEvent.keyboard('{Escape}');
 
     await userEvent.click(
-      (await openList(/Island/)).getByTestId('option-shop-b'),
+      (await openList(/Island/)).getByTestId('option-cloud/islands/shop-b'),
     );
     // default is not on shop-b: the picker moves to shop-b's ready store
     await waitFor(() => expect(data.dataStore).toBe('pg-shop'));
@@ -240,7 +284,10 @@ describe('DatastorePicker', () => {
       'etcd · not ready',
     );
     await userEvent.click(list.getByTestId('option-etcd-spare'));
-    expect(data).toEqual({ island: 'shop-b', dataStore: 'etcd-spare' });
+    expect(data).toEqual({
+      island: 'cloud/islands/shop-b',
+      dataStore: 'etcd-spare',
+    });
   });
 
   it('validates the data store against the chosen island', async () => {

@@ -143,7 +143,7 @@ describe('the pickers in the new frontend system', () => {
     );
     await userEvent.click(island);
     const list = within(await screen.findByRole('listbox'));
-    expect(list.getByTestId('option-shop-b')).toHaveTextContent(
+    expect(list.getByTestId('option-cloud/islands/shop-b')).toHaveTextContent(
       'Disconnected, last seen 12 min ago',
     );
     // the other pickers of the first page are there too, under the templates' titles
@@ -196,7 +196,7 @@ describe('the pickers in the new frontend system', () => {
         within(await screen.findByRole('listbox')).getByTestId(testId),
       );
     };
-    await pick(/Island/, 'option-factory-a');
+    await pick(/Island/, 'option-cloud/islands/factory-a');
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     expect(
       await screen.findAllByText(

@@ -42,7 +42,7 @@ export function serve(
   events = () => stream(),
 ) {
   server.use(
-    http.get(`${BASE}/v1/fleet`, () =>
+    http.get(`${BASE}/v1/fleet/snapshot`, () =>
       typeof snapshot === 'function' ? snapshot() : HttpResponse.json(snapshot),
     ),
     http.get(`${BASE}/v1/events`, events),
