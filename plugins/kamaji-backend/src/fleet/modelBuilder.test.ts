@@ -517,7 +517,7 @@ describe('buildFleet', () => {
             metadata: { name: 'obs' },
             spec: {
               clusterSelector: {
-                matchLabels: { 'kamaji-backstage.io/owner': 'team-a' },
+                matchLabels: { 'kamaji-backstage.io/owner': 'Team-A' },
               },
             },
           },

@@ -591,7 +591,8 @@ function buildManagement(
       buildIsland({
         id,
         managementCluster: M,
-        owner: ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        owner:
+          ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
         cluster,
         island,
         dataStores,

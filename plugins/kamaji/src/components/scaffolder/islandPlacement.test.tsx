@@ -65,7 +65,9 @@ describe('IslandPicker with placement advice', () => {
         />
       </TestApiProvider>,
     );
-    await waitFor(() => expect(data.island).toBe('island-b'));
+    await waitFor(() =>
+      expect(data.island).toBe('central/fleet-islands/island-b'),
+    );
     expect(Object.fromEntries(asked[0])).toEqual({
       site: 'factory-lyon',
       version: 'v1.35.0',
@@ -93,7 +95,7 @@ describe('IslandPicker with placement advice', () => {
     );
     const apis = pickerApis();
     expect(
-      await validate(islandPickerValidation, 'island-b', {
+      await validate(islandPickerValidation, 'central/fleet-islands/island-b', {
         apis,
         title: 'Island',
       }),
@@ -104,7 +106,7 @@ describe('IslandPicker with placement advice', () => {
         title: 'Island',
       }),
     ).toEqual([
-      "Island: there is no island 'island-z' in the fleet: pick one of island-a, island-b",
+      "Island: there is no island 'island-z' in the fleet: pick one of central/fleet-islands/island-a, central/fleet-islands/island-b",
     ]);
   });
 });
