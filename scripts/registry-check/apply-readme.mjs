@@ -14,7 +14,8 @@ function edit(path, change) {
   const file = join(appDir, path);
   const before = readFileSync(file, 'utf8');
   const after = change(before);
-  if (after === before) throw new Error(`${path}: the README's edit changed nothing`);
+  if (after === before)
+    throw new Error(`${path}: the README's edit changed nothing`);
   writeFileSync(file, after);
   console.log(`  edited ${path}`);
 }
@@ -23,17 +24,28 @@ function edit(path, change) {
 edit('packages/backend/src/index.ts', text => {
   if (!text.includes('backend.start();'))
     throw new Error('packages/backend/src/index.ts has no backend.start()');
-  return text.replace('backend.start();', `${readmeBlock('backend')}\nbackend.start();`);
+  return text.replace(
+    'backend.start();',
+    `${readmeBlock('backend')}\nbackend.start();`,
+  );
 });
 
 // Step 3: the import after the app's last import, the features appended to its features list.
 edit('packages/app/src/App.tsx', text => {
   const block = readmeBlock('app');
   const imports = block.match(/^import[\s\S]*?;\n/gm) ?? [];
-  const wanted = /features:\s*\[([^\]]*)\]/.exec(block)[1].split(',').map(s => s.trim()).filter(Boolean);
+  const wanted = /features:\s*\[([^\]]*)\]/
+    .exec(block)[1]
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
   const features = /features:\s*\[([^\]]*)\]/.exec(text);
-  if (!features) throw new Error('packages/app/src/App.tsx has no `features: [...]`');
-  const have = features[1].split(',').map(s => s.trim()).filter(Boolean);
+  if (!features)
+    throw new Error('packages/app/src/App.tsx has no `features: [...]`');
+  const have = features[1]
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
   const list = [...have, ...wanted.filter(f => !have.includes(f))];
   let out = text.replace(features[0], `features: [${list.join(', ')}]`);
   const lastImport = [...out.matchAll(/^import[\s\S]*?;\n/gm)].pop();
@@ -57,7 +69,8 @@ edit('app-config.yaml', text => {
   const readme = parseDocument(readmeBlock('config'));
   for (const key of Object.keys(readme.toJSON())) {
     const have = doc.get(key);
-    if (have === undefined || have === null) doc.set(key, readme.get(key, true));
+    if (have === undefined || have === null)
+      doc.set(key, readme.get(key, true));
     else doc.set(key, merge(have.toJSON(), readme.get(key, true).toJSON()));
   }
   return doc.toString({ lineWidth: 0 });

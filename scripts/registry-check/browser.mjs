@@ -15,9 +15,18 @@ const browser = await chromium.launch({
   args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('console', m => m.type() === 'error' && errors.push(`console: ${m.text()} (${page.url()})`));
-  page.on('pageerror', e => errors.push(`page error: ${e.message} (${page.url()})`));
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
+  page.on(
+    'console',
+    m =>
+      m.type() === 'error' &&
+      errors.push(`console: ${m.text()} (${page.url()})`),
+  );
+  page.on('pageerror', e =>
+    errors.push(`page error: ${e.message} (${page.url()})`),
+  );
 
   // create-app's sign-in page offers the guest provider.
   await page.goto(APP_URL, WAIT);
@@ -38,7 +47,11 @@ try {
     await island.press('ArrowRight');
   }
   await tree.getByRole('treeitem', { name: TENANT, exact: true }).waitFor(WAIT);
-  console.log(`  /kamaji: ${(await summary.textContent()).trim()}; ${ISLAND} shows ${TENANT}`);
+  console.log(
+    `  /kamaji: ${(
+      await summary.textContent()
+    ).trim()}; ${ISLAND} shows ${TENANT}`,
+  );
 
   await page.goto(`${APP_URL}${ENTITY_PATH}`, WAIT);
   await page.getByText('Cluster overview').first().waitFor(WAIT);
@@ -46,7 +59,8 @@ try {
   // Let the cards finish their requests before judging the console.
   await page.waitForLoadState('networkidle', WAIT).catch(() => undefined);
   console.log(`  ${ENTITY_PATH}: the Cluster overview card of ${TENANT}`);
-  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+  if (process.env.SCREENSHOT)
+    await page.screenshot({ path: process.env.SCREENSHOT });
 } finally {
   await browser.close();
 }
