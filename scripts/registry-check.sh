@@ -194,7 +194,15 @@ const file = `${app}/.yarnrc.yml`;
 const rc = parse(readFileSync(file, 'utf8'));
 rc.npmScopes = { 'kamaji-backstage': { npmRegistryServer: registry } };
 rc.unsafeHttpWhitelist = ['127.0.0.1'];
-rc.npmPreapprovedPackages = [...(rc.npmPreapprovedPackages ?? []), '@kamaji-backstage/*'];
+// The template's own @playwright/test takes the exact playwright-core of its release, which the 3-day
+// age gate refuses in the days after a Playwright release: the fresh app would not install at all.
+rc.npmPreapprovedPackages = [
+  ...(rc.npmPreapprovedPackages ?? []),
+  '@kamaji-backstage/*',
+  '@playwright/test',
+  'playwright-core',
+  'playwright',
+];
 rc.enableTelemetry = false;
 writeFileSync(file, stringify(rc));
 // keytar (optional, `backstage-cli auth` only) needs libsecret to build.
