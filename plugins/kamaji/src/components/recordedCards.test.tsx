@@ -3,7 +3,7 @@
  * (`src/__fixtures__/recorded`), so the cards are known to read the real response shapes.
  */
 import { http, HttpResponse } from 'msw';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../plugin';
 import { recorded } from '../__fixtures__/recorded';
 import { BASE, setupKamajiServer } from '../__testUtils__/http';
+import { servePreviews } from '../__testUtils__/previews';
 import {
   clusterEntity,
   groupEntity,
@@ -87,6 +88,7 @@ describe('entity cards on recorded backend responses', () => {
         });
       }),
     );
+    servePreviews(server); // after the catch-all above, so the dialog gets its dry run
     await renderEntityCard(
       <EntityKamajiClusterOverviewCard />,
       clusterEntity(TENANT),
@@ -101,9 +103,9 @@ describe('entity cards on recorded backend responses', () => {
       within(dialog).getByLabelText('Target version'),
       'v1.35.0',
     );
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Upgrade' }),
-    );
+    const confirm = within(dialog).getByRole('button', { name: 'Upgrade' });
+    await waitFor(() => expect(confirm).toBeEnabled());
+    await userEvent.click(confirm);
     expect(
       await within(dialog).findByText(/Upgrade of .* started/),
     ).toBeInTheDocument();

@@ -72,10 +72,12 @@ describe('the create actions on the record', () => {
         status: 201,
         details: {
           objects: [
+            'created: ConfigMap fleet-tenants/shop-42-access',
             'created: KubeadmConfigTemplate fleet-tenants/shop-42-edge',
             'created: KamajiControlPlane fleet-tenants/shop-42',
             'created: MachineDeployment fleet-tenants/shop-42-edge',
             'created: Cluster fleet-tenants/shop-42',
+            'created: ClusterResourceSet fleet-tenants/shop-42-access',
           ],
         },
         durationMs: expect.any(Number),

@@ -235,6 +235,7 @@ describe('kamaji:tenant:create', () => {
         ...input,
         island: 'west/fleet-islands/island-a',
         dataStore: 'west-store',
+        addonSets: [], // the addon sets of the input are central's
       });
       const cluster = (deps.client as FakeObjectClient).all('Cluster')[0];
       expect(cluster.metadata.labels).toMatchObject({
