@@ -38,6 +38,8 @@ describe('kamaji-render', () => {
       'KamajiControlPlane',
       'KubeadmConfigTemplate',
       'MachineDeployment',
+      'ClusterResourceSet',
+      'ConfigMap',
     ]);
     expect(t.err).toEqual([]);
   });
