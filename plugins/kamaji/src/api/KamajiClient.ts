@@ -30,6 +30,7 @@ import type { KamajiApi } from './KamajiApi';
 import { SseParser, type SseFrame } from './sse';
 import type {
   FleetObserver,
+  UpgradePlanObserver,
   FleetQuery,
   FleetResponse,
   FleetStreamEvent,
@@ -434,6 +435,49 @@ export class KamajiClient implements KamajiApi {
     if (failure) throw failure;
   }
 
+  watchUpgradePlans(observer: UpgradePlanObserver): () => void {
+    const controller = new AbortController();
+    this.runPlanWatch(observer, controller.signal);
+    return () => controller.abort();
+  }
+
+  private async runPlanWatch(
+    observer: UpgradePlanObserver,
+    signal: AbortSignal,
+  ) {
+    // Mutable in one object: the stream's onOpen callback resets it.
+    const state = { attempt: 0 };
+    const onOpen = () => {
+      state.attempt = 0;
+      observer.status?.('live');
+    };
+    observer.status?.('connecting');
+    while (!signal.aborted) {
+      try {
+        await this.streamEvents(
+          { signal, onOpen },
+          event => {
+            if (event.type === 'upgrade-plan') observer.progress(event.data);
+          },
+        );
+      } catch (e) {
+        if (signal.aborted) return;
+        if (isFatalError(e)) {
+          observer.status?.('reconnecting');
+          return;
+        }
+      }
+      if (signal.aborted) return;
+      observer.status?.('reconnecting');
+      const delay = Math.min(
+        this.backoff.maxDelayMs,
+        this.backoff.initialDelayMs * 2 ** state.attempt,
+      );
+      state.attempt++;
+      await sleep(delay * (0.75 + Math.random() * 0.5), signal);
+    }
+  }
+
   private async runWatch(observer: FleetObserver, signal: AbortSignal) {
     // Mutable watch state in one object: the stream callbacks below read and update it.
     const state: { snapshot?: FleetResponse; attempt: number } = { attempt: 0 };
@@ -556,7 +600,8 @@ function toStreamEvent(frame: SseFrame): FleetStreamEvent | undefined {
   if (
     frame.event !== 'delta' &&
     frame.event !== 'resync' &&
-    frame.event !== 'snapshot-version'
+    frame.event !== 'snapshot-version' &&
+    frame.event !== 'upgrade-plan'
   ) {
     return undefined;
   }
