@@ -60,6 +60,7 @@ describe('UpgradesContent', () => {
       version: 'v1.35.2',
       dryRun: true,
       waves: { canary: 1 },
+      gateTimeoutSeconds: 900,
     });
     expect(within(plan).getByText('draft')).toBeInTheDocument();
     expect(within(plan).getByText('Wave 1: canary')).toBeInTheDocument();

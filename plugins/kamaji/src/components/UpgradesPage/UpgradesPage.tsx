@@ -30,11 +30,16 @@ import { PlanCommand, PlanView } from './PlanView';
 export const PLAN_POLL_MS = 2000;
 const MOVING = new Set(['running', 'paused']);
 
-type NumberField = 'canary' | 'maxConcurrent' | 'soakSeconds';
+type NumberField =
+  | 'canary'
+  | 'maxConcurrent'
+  | 'soakSeconds'
+  | 'gateTimeoutSeconds';
 const NUMBER_FIELDS: Array<{ key: NumberField; label: string }> = [
   { key: 'canary', label: 'Canary clusters' },
   { key: 'maxConcurrent', label: 'At most at once' },
   { key: 'soakSeconds', label: 'Soak seconds' },
+  { key: 'gateTimeoutSeconds', label: 'Gate timeout seconds' },
 ];
 
 function PlanForm(props: {
@@ -48,6 +53,7 @@ function PlanForm(props: {
     canary: '1',
     maxConcurrent: '1',
     soakSeconds: '0',
+    gateTimeoutSeconds: '900',
   });
   const [whenDisconnected, setWhenDisconnected] = useState<'wait' | 'skip'>(
     'wait',
@@ -61,6 +67,7 @@ function PlanForm(props: {
           waves: { canary: Number(numbers.canary) },
           maxConcurrent: Number(numbers.maxConcurrent),
           soakSeconds: Number(numbers.soakSeconds),
+          gateTimeoutSeconds: Number(numbers.gateTimeoutSeconds),
           whenDisconnected,
           dryRun: true,
         }),
