@@ -106,6 +106,17 @@ class GapError extends Error {
   }
 }
 
+/** The `onOpen` of a watch's stream: the backoff starts over and the watch is live. */
+function streamOpened(
+  state: { attempt: number },
+  observer: { status?(status: 'live'): void },
+) {
+  return () => {
+    state.attempt = 0;
+    observer.status?.('live');
+  };
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {
     if (signal.aborted) {
@@ -447,19 +458,13 @@ export class KamajiClient implements KamajiApi {
   ) {
     // Mutable in one object: the stream's onOpen callback resets it.
     const state = { attempt: 0 };
-    const onOpen = () => {
-      state.attempt = 0;
-      observer.status?.('live');
-    };
+    const onOpen = streamOpened(state, observer);
     observer.status?.('connecting');
     while (!signal.aborted) {
       try {
-        await this.streamEvents(
-          { signal, onOpen },
-          event => {
-            if (event.type === 'upgrade-plan') observer.progress(event.data);
-          },
-        );
+        await this.streamEvents({ signal, onOpen }, event => {
+          if (event.type === 'upgrade-plan') observer.progress(event.data);
+        });
       } catch (e) {
         if (signal.aborted) return;
         if (isFatalError(e)) {
@@ -511,10 +516,7 @@ export class KamajiClient implements KamajiApi {
         throw new GapError('the stream starts at another version');
       }
     };
-    const onOpen = () => {
-      state.attempt = 0;
-      observer.status?.('live');
-    };
+    const onOpen = streamOpened(state, observer);
     observer.status?.('connecting');
     while (!signal.aborted) {
       try {
