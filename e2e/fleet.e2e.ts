@@ -459,7 +459,9 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
         await wait.waitFor(WAIT);
         // No controllers run in the local control plane: the cluster never becomes Available.
         if (await wait.isChecked()) await wait.uncheck();
-        await page.getByRole('button', { name: 'Review' }).click();
+        // The Preview step: the objects as the management cluster's dry run answers them.
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByRole('button', { name: 'Review' }).click(WAIT);
         await page.getByRole('button', { name: 'Create' }).click(WAIT);
         const done = page.getByText(/is declared in the management cluster/);
         // The scaffolder shows a failed step's error in an alert starting with "Error:".
