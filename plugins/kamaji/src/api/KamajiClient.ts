@@ -474,13 +474,18 @@ export class KamajiClient implements KamajiApi {
       }
       if (signal.aborted) return;
       observer.status?.('reconnecting');
-      const delay = Math.min(
-        this.backoff.maxDelayMs,
-        this.backoff.initialDelayMs * 2 ** state.attempt,
-      );
-      state.attempt++;
-      await sleep(delay * (0.75 + Math.random() * 0.5), signal);
+      await this.backOff(state, signal);
     }
+  }
+
+  /** Waits before the next attempt: exponential, capped, with jitter. */
+  private async backOff(state: { attempt: number }, signal: AbortSignal) {
+    const delay = Math.min(
+      this.backoff.maxDelayMs,
+      this.backoff.initialDelayMs * 2 ** state.attempt,
+    );
+    state.attempt++;
+    await sleep(delay * (0.75 + Math.random() * 0.5), signal);
   }
 
   private async runWatch(observer: FleetObserver, signal: AbortSignal) {
@@ -543,12 +548,7 @@ export class KamajiClient implements KamajiApi {
         observer.error?.(e as Error, fatal);
         if (fatal) return;
         observer.status?.('reconnecting');
-        const delay = Math.min(
-          this.backoff.maxDelayMs,
-          this.backoff.initialDelayMs * 2 ** state.attempt,
-        );
-        state.attempt++;
-        await sleep(delay * (0.75 + Math.random() * 0.5), signal);
+        await this.backOff(state, signal);
       }
     }
   }

@@ -6,6 +6,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { KamajiClient } from '../../api/KamajiClient';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { recorded } from '../../__fixtures__/recorded';
+import type { UpgradePlanProgress } from '@kamaji-backstage/plugin-kamaji-common';
 import { UpgradesContent } from './UpgradesPage';
 
 const BASE = 'http://backstage.test/api/kamaji';
@@ -197,25 +198,27 @@ describe('UpgradesContent', () => {
     await screen.findByText('Progress: live');
     expect(within(plan).getByText('running')).toBeInTheDocument();
     const readsBefore = reads;
+    const sendProgress = (progress: UpgradePlanProgress) =>
+      stream!.enqueue(
+        encoder.encode(
+          `event: upgrade-plan\ndata: ${JSON.stringify(progress)}\n\n`,
+        ),
+      );
 
     const failed = {
       ...canary,
-      state: 'failed',
+      state: 'failed' as const,
       message: 'gate timed out after 60 s',
       finishedAt: '2026-12-03T15:06:46.916Z',
     };
-    stream!.enqueue(
-      encoder.encode(
-        `event: upgrade-plan\ndata: ${JSON.stringify({
-          planId: running.id,
-          status: 'halted',
-          revision: running.revision + 2,
-          updatedAt: failed.finishedAt,
-          message: `halted: ${canary.clusterId} failed: gate timed out after 60 s`,
-          steps: [failed],
-        })}\n\n`,
-      ),
-    );
+    sendProgress({
+      planId: running.id,
+      status: 'halted',
+      revision: running.revision + 2,
+      updatedAt: failed.finishedAt,
+      message: `halted: ${canary.clusterId} failed: gate timed out after 60 s`,
+      steps: [failed],
+    });
     await waitFor(() =>
       expect(within(plan).getByText('halted')).toBeInTheDocument(),
     );
@@ -227,17 +230,13 @@ describe('UpgradesContent', () => {
     // The event, not a read, moved the view; and nothing polls while the stream is live.
     expect(reads).toBe(readsBefore);
     // An older event changes nothing.
-    stream!.enqueue(
-      encoder.encode(
-        `event: upgrade-plan\ndata: ${JSON.stringify({
-          planId: running.id,
-          status: 'running',
-          revision: running.revision + 1,
-          updatedAt: failed.finishedAt,
-          steps: [],
-        })}\n\n`,
-      ),
-    );
+    sendProgress({
+      planId: running.id,
+      status: 'running',
+      revision: running.revision + 1,
+      updatedAt: failed.finishedAt,
+      steps: [],
+    });
     await new Promise(r => setTimeout(r, 50));
     expect(within(plan).getByText('halted')).toBeInTheDocument();
   });
