@@ -1,7 +1,9 @@
 /*
  * End to end in headless Chromium against the running app and the local control plane (issue 7):
  * guest sign-in, the fleet topology, the owner filter, a cluster's entity page, the Edge tenant
- * cluster template with the new tenant arriving live, and an island losing its API server.
+ * cluster template with the new tenant arriving live, and an island losing its API server; a
+ * delete dialog's dry-run preview and an upgrade plan run from the Upgrades view, followed live,
+ * halting on its failing canary (the test plays Kamaji: it fails the patched control plane).
  * Run by scripts/e2e.sh, which starts the stack; screenshots go to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +15,7 @@ import {
   WAIT,
   controlCluster,
   expand,
+  kubeObjects,
   launchBrowser,
   screenshot,
   signInAsGuest,
@@ -29,6 +32,25 @@ const log = (s: string) =>
 
 /** The stopped island, restarted at the end even when a test fails. */
 const LOST_ISLAND = 'island-a';
+/** The island of the upgrade plan: its two tenants (before the template adds one). */
+const PLAN_ISLAND = 'central/fleet-islands/island-b';
+const PLAN_TENANTS = ['berlin-kiosk', 'berlin-pos'];
+const PLAN_VERSION = 'v1.35.2';
+/** Long enough for the test to play Kamaji on a busy machine, short enough for a quick halt. */
+const GATE_TIMEOUT_SECONDS = 45;
+const TCP = {
+  group: 'kamaji.clastix.io',
+  version: 'v1alpha1',
+  plural: 'tenantcontrolplanes',
+  namespace: 'kamaji-tenants',
+};
+const KCP = {
+  group: 'controlplane.cluster.x-k8s.io',
+  version: 'v1alpha2',
+  plural: 'kamajicontrolplanes',
+  namespace: 'fleet-tenants',
+};
+
 /** The island the template puts the new tenant on. */
 const TEMPLATE_ISLAND = 'island-b';
 const newTenant = `e2e-${Date.now().toString(36)}`;
@@ -54,6 +76,19 @@ async function openTopology(p: Page, query = ''): Promise<void> {
 function summary(p: Page) {
   return p.getByText(
     /\d+ (tenants on \d+ islands|of \d+ tenants match) · (Live|Connecting|Reconnecting)/,
+  );
+}
+
+/** Opens a cluster's entity page from the catalog's list of resources. */
+async function openFromCatalog(p: Page, name: string) {
+  requireSession();
+  await p.goto(
+    `${APP_URL}/catalog?filters%5Bkind%5D=resource&filters%5Buser%5D=all`,
+    WAIT,
+  );
+  await p.getByRole('link', { name, exact: true }).click(WAIT);
+  await waitUntil(`the entity page of ${name}`, async () =>
+    /\/catalog\/default\/resource\//.test(p.url()),
   );
 }
 
@@ -187,22 +222,207 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
       'failed-entity-page',
       async () => {
         requireSession();
-        await page.goto(
-          `${APP_URL}/catalog?filters%5Bkind%5D=resource&filters%5Buser%5D=all`,
-          WAIT,
-        );
-        await page
-          .getByRole('link', { name: 'berlin-pos', exact: true })
-          .click(WAIT);
-        await waitUntil('the entity page of berlin-pos', async () =>
-          /\/catalog\/default\/resource\//.test(page.url()),
-        );
+        await openFromCatalog(page, 'berlin-pos');
         await page
           .getByRole('heading', { name: /berlin-pos/ })
           .first()
           .waitFor(WAIT);
         await page.getByText('Cluster overview').first().waitFor(WAIT);
         await screenshot(page, 'cluster-entity-page-from-catalog');
+      },
+    ));
+
+  it('previews a delete: the dialog lists the objects that go with the tenant before Delete can be pressed', () =>
+    withFailureShot(
+      () => page,
+      'failed-delete-preview',
+      async () => {
+        requireSession();
+        // Hold the dry run until the name is typed: Delete must stay disabled without a preview.
+        let releasePreview!: () => void;
+        const previewHeld = new Promise<void>(r => (releasePreview = r));
+        await page.route('**/delete/preview', async route => {
+          await previewHeld;
+          await route.continue();
+        });
+        try {
+          await openFromCatalog(page, 'berlin-pos');
+          await page
+            .getByRole('button', { name: 'Delete cluster' })
+            .click(WAIT);
+          const dialog = page.getByRole('dialog', {
+            name: 'Delete berlin-pos',
+          });
+          await dialog.waitFor(WAIT);
+          await dialog
+            .getByRole('textbox', { name: 'Type berlin-pos to confirm' })
+            .fill('berlin-pos');
+          const confirm = dialog.getByRole('button', {
+            name: 'Delete',
+            exact: true,
+          });
+          await dialog
+            .getByRole('progressbar', {
+              name: 'Asking the API server for a dry run',
+            })
+            .waitFor(WAIT);
+          assert.equal(
+            await confirm.isDisabled(),
+            true,
+            'Delete is disabled while the dry run is pending',
+          );
+          releasePreview();
+          const objects = dialog.getByRole('table', {
+            name: 'Objects deleted with the cluster',
+          });
+          await objects.waitFor(WAIT);
+          const text = await objects.innerText();
+          for (const kind of [
+            'KamajiControlPlane',
+            'MachineDeployment',
+            'TenantControlPlane',
+          ]) {
+            assert.match(text, new RegExp(kind), `the preview lists a ${kind}`);
+          }
+          await waitUntil('Delete enabled once the preview is shown', () =>
+            confirm.isEnabled(),
+          );
+          await screenshot(page, 'delete-preview');
+          await dialog.getByRole('button', { name: 'Cancel' }).click();
+          await dialog.waitFor({ state: 'detached', ...WAIT });
+        } finally {
+          releasePreview();
+          await page.unroute('**/delete/preview');
+        }
+        // Nothing was deleted.
+        const kcp = await kubeObjects('central').getNamespacedCustomObject({
+          ...KCP,
+          name: 'berlin-pos',
+        });
+        assert.equal((kcp as any).metadata.deletionTimestamp, undefined);
+      },
+    ));
+
+  it('runs an upgrade plan from the Upgrades view, live, and halts it when the canary fails its gate', () =>
+    withFailureShot(
+      () => page,
+      'failed-upgrade-plan',
+      async () => {
+        requireSession();
+        const kube = kubeObjects('central');
+        const kcpVersion = async (name: string) =>
+          ((await kube.getNamespacedCustomObject({ ...KCP, name })) as any).spec
+            .version as string;
+        for (const name of PLAN_TENANTS)
+          assert.notEqual(await kcpVersion(name), PLAN_VERSION);
+
+        let planReads = 0;
+        page.on('request', r => {
+          if (
+            /\/v1\/upgrade-plans\/[0-9a-f-]{36}$/.test(
+              new URL(r.url()).pathname,
+            )
+          )
+            planReads++;
+        });
+        await page.goto(`${APP_URL}/kamaji/upgrades`, WAIT);
+        const form = page.getByRole('form', { name: 'New upgrade plan' });
+        await form
+          .getByRole('textbox', { name: 'Target version' })
+          .fill(PLAN_VERSION);
+        await form
+          .getByRole('textbox', { name: 'Island (optional)' })
+          .fill(PLAN_ISLAND);
+        await form
+          .getByRole('spinbutton', { name: 'Canary clusters' })
+          .fill('1');
+        await form
+          .getByRole('spinbutton', { name: 'Gate timeout seconds' })
+          .fill(String(GATE_TIMEOUT_SECONDS));
+        await form.getByRole('button', { name: 'Preview plan' }).click();
+        const plan = page.getByRole('region', {
+          name: `Upgrade plan to ${PLAN_VERSION}`,
+        });
+        await plan.getByText('draft', { exact: true }).waitFor(WAIT);
+        const canaryTable = plan.getByRole('table', { name: 'Wave 1' });
+        const nextTable = plan.getByRole('table', { name: 'Wave 2' });
+        const canaryText = await canaryTable.innerText();
+        const canary = PLAN_TENANTS.find(t => canaryText.includes(t))!;
+        const other = PLAN_TENANTS.find(t => t !== canary)!;
+        assert.ok(canary, `the canary wave holds one of ${PLAN_TENANTS}`);
+        assert.match(await nextTable.innerText(), new RegExp(other));
+        await page.getByText('Progress: live').waitFor(WAIT);
+
+        await plan.getByRole('button', { name: 'start' }).click();
+        const readsAtStart = planReads;
+        await plan.getByText('running', { exact: true }).waitFor(WAIT);
+
+        // Play the controllers: once the runner has patched the canary, Kamaji on the island
+        // reports the new version running; the Cluster never turns Available, so the gate times out.
+        await waitUntil(
+          `the runner to patch ${canary} to ${PLAN_VERSION}`,
+          async () => (await kcpVersion(canary)) === PLAN_VERSION,
+          90_000,
+        );
+        await waitForText(
+          canaryTable,
+          /control plane runs .*, not v1\.35\.2 yet/,
+          'the canary waiting for its control plane',
+        );
+        const uid = (
+          (await kube.getNamespacedCustomObject({
+            ...KCP,
+            name: canary,
+          })) as any
+        ).metadata.uid;
+        const island = kubeObjects('island-b');
+        const tcp: any = await island.getNamespacedCustomObject({
+          ...TCP,
+          name: `kcp-${uid}`,
+        });
+        tcp.status = {
+          ...tcp.status,
+          kubernetesResources: {
+            ...tcp.status?.kubernetesResources,
+            version: { version: PLAN_VERSION, status: 'Ready' },
+          },
+        };
+        await island.replaceNamespacedCustomObjectStatus({
+          ...TCP,
+          name: `kcp-${uid}`,
+          body: tcp,
+        });
+        await waitForText(
+          canaryTable,
+          /the Cluster is not Available yet/,
+          'the canary gate moving on, live',
+        );
+
+        await plan
+          .getByText('halted', { exact: true })
+          .waitFor({ timeout: 90_000 });
+        await waitForText(canaryTable, /failed/, 'the failed canary');
+        await waitForText(
+          plan.getByRole('alert'),
+          new RegExp(
+            `halted: .*health gate timed out after ${GATE_TIMEOUT_SECONDS} s`,
+          ),
+          'the halt message',
+        );
+        assert.match(await nextTable.innerText(), /pending|cancelled/);
+        assert.equal(
+          await kcpVersion(other),
+          'v1.34.2',
+          `${other} (wave 2) is untouched`,
+        );
+        // Live: the view moved without reading the plan again every 2 s.
+        assert.ok(
+          planReads - readsAtStart <= 2,
+          `the plan was read ${
+            planReads - readsAtStart
+          } times while it ran (live events, no polling)`,
+        );
+        await screenshot(page, 'upgrade-plan-halted');
       },
     ));
 
@@ -239,7 +459,9 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
         await wait.waitFor(WAIT);
         // No controllers run in the local control plane: the cluster never becomes Available.
         if (await wait.isChecked()) await wait.uncheck();
-        await page.getByRole('button', { name: 'Review' }).click();
+        // The Preview step: the objects as the management cluster's dry run answers them.
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByRole('button', { name: 'Review' }).click(WAIT);
         await page.getByRole('button', { name: 'Create' }).click(WAIT);
         const done = page.getByText(/is declared in the management cluster/);
         // The scaffolder shows a failed step's error in an alert starting with "Error:".

@@ -2,6 +2,7 @@
  * local control plane's control API and screenshots. scripts/e2e.sh sets the environment. */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
   chromium,
   type Browser,
@@ -121,14 +122,15 @@ export async function withFailureShot(
 
 interface KubeplaneState {
   controlUrl: string;
-  clusters: Record<string, { running: boolean }>;
+  clusters: Record<string, { running: boolean; adminKubeconfig: string }>;
+}
+
+function kubeplaneState(): KubeplaneState {
+  return JSON.parse(readFileSync(join(STATE_DIR, 'state.json'), 'utf8'));
 }
 
 function controlUrl(): string {
-  const state: KubeplaneState = JSON.parse(
-    readFileSync(join(STATE_DIR, 'state.json'), 'utf8'),
-  );
-  return state.controlUrl;
+  return kubeplaneState().controlUrl;
 }
 
 /** Stops (SIGKILL: a site losing its uplink) or restarts one API server of the local control plane. */
@@ -229,4 +231,11 @@ export async function waitForText(
       )}`,
     );
   }
+}
+
+/** The kube API of a cluster of the local control plane, with its admin kubeconfig. */
+export function kubeObjects(cluster: string): CustomObjectsApi {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeplaneState().clusters[cluster].adminKubeconfig);
+  return kc.makeApiClient(CustomObjectsApi);
 }

@@ -20,6 +20,7 @@ import { auditStoreSlotRef } from './database/auditServiceFactory';
 import { planAuditor } from './operations/planAudit';
 import { UpgradePlanRunner } from './operations/UpgradePlanRunner';
 import { UpgradePlans } from './operations/UpgradePlans';
+import { PlanProgressFeed } from './operations/PlanProgressFeed';
 import { UpgradePlanStore } from './operations/UpgradePlanStore';
 import { FleetAuthorizer, registerKamajiPermissions } from './permissions';
 
@@ -123,11 +124,16 @@ export const kamajiPlugin = createBackendPlugin({
           logger,
         });
         auditSlot.fill(auditStore);
-        const hub = new FleetEventHub(fleet, logger, settings.eventOptions);
+        const planStore = new UpgradePlanStore(await database.getClient());
+        const hub = new FleetEventHub(
+          fleet,
+          logger,
+          settings.eventOptions,
+          new PlanProgressFeed(planStore, logger),
+        );
         hub.start();
         lifecycle.addShutdownHook(() => hub.stop());
         const actions = new ClusterActions(fleet, settings.limits);
-        const planStore = new UpgradePlanStore(await database.getClient());
         const audit = planAuditor(auditStore, logger, auditor);
         await new UpgradePlanRunner({
           fleet,

@@ -125,3 +125,19 @@ export interface UpgradePlan {
   waves: UpgradeWave[];
   steps: UpgradeStep[];
 }
+
+/**
+ * The `upgrade-plan` event of `GET /v1/events` (only for callers allowed
+ * `kamaji.fleet.upgrade`): a plan changed; `steps` holds the steps that changed since the
+ * previous event of this plan (all of them the first time the stream sees the plan).
+ *
+ * @public
+ */
+export interface UpgradePlanProgress {
+  planId: string;
+  status: UpgradePlanStatus;
+  revision: number;
+  updatedAt: string;
+  message?: string;
+  steps: UpgradeStep[];
+}

@@ -5,6 +5,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import request from 'supertest';
 import {
   fixtureFleet,
   FACTORY_1,
@@ -404,6 +405,51 @@ describe('GET /v1/events', () => {
     // It got some of them before the backend stopped queueing, not all 120.
     expect(deltas.length).toBeLessThan(120);
     expect(backend.logger.lines.some(l => /too slow/.test(l))).toBe(true);
+  });
+
+  it('sends upgrade plan progress to callers allowed kamaji.fleet.upgrade only', async () => {
+    const platform = await open('', as(USERS.pat));
+    const team = await open('', as(USERS.alice));
+    await platform.next(e => e.event === 'snapshot-version');
+    await team.next(e => e.event === 'snapshot-version');
+
+    const created = await request(backend.server)
+      .post('/api/kamaji/v1/upgrade-plans')
+      .set(as(USERS.pat))
+      .send({ version: 'v1.35.2' });
+    expect(created.status).toBe(201);
+    const plan = created.body;
+    const ofPlan = (e: SseEvent) =>
+      e.event === 'upgrade-plan' && e.data.planId === plan.id;
+    const first = await platform.next(ofPlan);
+    expect(first.id).toBeUndefined();
+    expect(first.data).toMatchObject({
+      planId: plan.id,
+      revision: expect.any(Number),
+      updatedAt: expect.any(String),
+    });
+    // The first event of a plan carries every step.
+    expect(first.data.steps.map((s: any) => s.clusterId).sort()).toEqual(
+      plan.steps.map((s: any) => s.clusterId).sort(),
+    );
+
+    const started = await request(backend.server)
+      .post(`/api/kamaji/v1/upgrade-plans/${plan.id}/start`)
+      .set(as(USERS.pat))
+      .send({});
+    expect(started.status).toBe(200);
+    const running = await platform.next(
+      e => ofPlan(e) && e.data.revision >= started.body.revision,
+    );
+    expect(running.data.revision).toBeGreaterThan(first.data.revision);
+    expect(['running', 'halted', 'succeeded']).toContain(running.data.status);
+
+    // The team's stream is alive (heartbeats after the plan moved) but never saw the plan.
+    const seen = team.events.length;
+    await team.next(e => e.comment?.startsWith('heartbeat') ?? false, seen);
+    await new Promise(r => setTimeout(r, 1500));
+    expect(team.events.some(e => e.event === 'upgrade-plan')).toBe(false);
+    expect(team.raw).not.toContain(plan.id);
   });
 
   it('never sends or logs credential material', () => {

@@ -4,9 +4,11 @@ import {
   ClusterId,
   FleetCluster,
   FleetDelta,
+  UpgradePlanProgress,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { Response } from 'express';
+import { PlanProgressFeed } from '../operations/PlanProgressFeed';
 import { FleetMirror } from './mirror';
 import { ConditionalView, ReadScope } from './visibility';
 
@@ -61,6 +63,8 @@ class EventConnection {
     private readonly hub: FleetEventHub,
     private readonly res: Response,
     private readonly scope: ReadScope & { kind: 'all' | 'conditional' },
+    /** Whether this caller is allowed `kamaji.fleet.upgrade` (and so sees `upgrade-plan` events). */
+    readonly seesPlans: boolean,
     private readonly options: FleetEventHubOptions,
     private readonly onClose: (c: EventConnection) => void,
   ) {
@@ -182,6 +186,12 @@ class EventConnection {
     }
   }
 
+  /** An `upgrade-plan` event; has no `id` (ids are fleet model versions). */
+  onPlanProgress(event: string) {
+    if (this.closed || this.overflowed) return;
+    this.write(event);
+  }
+
   /** The model jumped (or the client fell behind): tell the client to refetch the snapshot. */
   sendResync(reason: string) {
     const mirror = this.hub.mirror;
@@ -234,12 +244,15 @@ export class FleetEventHub {
   private readonly buffer: BufferedDelta[] = [];
   private readonly connections = new Set<EventConnection>();
   private unsubscribe?: () => void;
+  private unsubscribePlans?: () => void;
   private started = false;
 
   constructor(
     private readonly fleet: FleetService,
     readonly logger: LoggerService,
     private readonly options: FleetEventHubOptions = DEFAULT_EVENT_OPTIONS,
+    /** Upgrade plan progress, read only while a stream allowed to see it is open. */
+    private readonly plans?: PlanProgressFeed,
   ) {}
 
   start() {
@@ -254,6 +267,7 @@ export class FleetEventHub {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     for (const c of [...this.connections]) c.end();
+    this.watchPlans();
   }
 
   get connectionCount() {
@@ -280,19 +294,50 @@ export class FleetEventHub {
     return this.buffer.slice(first);
   }
 
-  /** Opens a stream on `res`. */
+  /**
+   * Opens a stream on `res`; `seesPlans`: the caller is allowed `kamaji.fleet.upgrade` and gets
+   * `upgrade-plan` events.
+   */
   open(
     res: Response,
     scope: ReadScope & { kind: 'all' | 'conditional' },
     since: number | undefined,
     epoch: string | undefined,
+    seesPlans = false,
   ) {
     this.start();
-    const connection = new EventConnection(this, res, scope, this.options, c =>
-      this.connections.delete(c),
+    const connection = new EventConnection(
+      this,
+      res,
+      scope,
+      seesPlans,
+      this.options,
+      c => {
+        this.connections.delete(c);
+        this.watchPlans();
+      },
     );
     this.connections.add(connection);
     connection.start(since, epoch === undefined || epoch === this.epoch);
+    this.watchPlans();
+  }
+
+  /** Reads plan progress while, and only while, a stream that may see it is open. */
+  private watchPlans() {
+    const wanted = [...this.connections].some(c => c.seesPlans);
+    if (wanted && !this.unsubscribePlans && this.plans) {
+      this.unsubscribePlans = this.plans.subscribe(p => this.onPlanProgress(p));
+    } else if (!wanted && this.unsubscribePlans) {
+      this.unsubscribePlans();
+      this.unsubscribePlans = undefined;
+    }
+  }
+
+  private onPlanProgress(progress: UpgradePlanProgress) {
+    const event = sseEvent('upgrade-plan', undefined, progress);
+    for (const c of this.connections) {
+      if (c.seesPlans) c.onPlanProgress(event);
+    }
   }
 
   private onDelta(delta: FleetDelta) {

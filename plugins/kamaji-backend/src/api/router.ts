@@ -17,6 +17,7 @@ import {
   kamajiClusterDeletePermission,
   kamajiClusterScalePermission,
   kamajiClusterUpgradePermission,
+  kamajiFleetUpgradePermission,
   parseClusterId,
   parseKubeVersion,
   withoutVNote,
@@ -472,7 +473,10 @@ export async function createRouter(
     if (scope.kind === 'none') {
       throw new NotAllowedError('You may not read the fleet');
     }
-    hub.open(res, scope, since, query.epoch);
+    const seesPlans =
+      !!options.upgradePlans &&
+      (await authorizer.allows(kamajiFleetUpgradePermission, credentials));
+    hub.open(res, scope, since, query.epoch, seesPlans);
   });
 
   /**

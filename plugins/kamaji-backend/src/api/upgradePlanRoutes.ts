@@ -38,7 +38,8 @@ function visibilityOf(
 /**
  * `/v1/upgrade-plans`: fleet upgrade plans behind `kamaji.fleet.upgrade` (reading them too:
  * a plan lists many teams' clusters). Every change, and every denied attempt, is audited.
- * Progress is polled: `GET /v1/upgrade-plans/{id}` has an ETag (the plan's revision).
+ * `GET /v1/upgrade-plans/{id}` has an ETag (the plan's revision); progress also comes as `upgrade-plan`
+ * events on `GET /v1/events`.
  */
 export function createUpgradePlanRoutes(
   options: UpgradePlanRouteOptions,

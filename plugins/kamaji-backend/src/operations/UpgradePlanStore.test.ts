@@ -84,7 +84,16 @@ describe.each(databases.eachSupportedId())(
         'cancelled',
         'refused',
       ]);
+      // Bulk step changes bump the revision too: the live-update stream sees them.
+      expect((await store.get(id))!.revision).toBe(4);
       expect((await store.list(10, 0)).total).toBe(1);
+
+      // What the live-update stream asks every second: plans changed after a time.
+      const changed = await store.changedSince(new Date(Date.now() - 60_000));
+      expect(changed.map(p => [p.id, p.revision])).toEqual([[id, 4]]);
+      expect(await store.changedSince(new Date(Date.now() + 60_000))).toEqual(
+        [],
+      );
     });
   },
 );

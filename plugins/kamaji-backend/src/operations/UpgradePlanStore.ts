@@ -100,6 +100,14 @@ export class UpgradePlanStore {
     return { total: Number(count), items: rows.map(r => this.toPlan(r, [])) };
   }
 
+  /** Plans changed after `since` (without their steps): one query on the `updated_at` index. */
+  async changedSince(since: Date): Promise<UpgradePlan[]> {
+    const rows = await this.knex(PLANS)
+      .where('updated_at', '>', since)
+      .select('*');
+    return rows.map(r => this.toPlan(r, []));
+  }
+
   async idsWithStatus(status: UpgradePlanStatus): Promise<string[]> {
     const rows = await this.knex(PLANS).where({ status }).select('id');
     return rows.map(r => r.id);
@@ -190,10 +198,17 @@ export class UpgradePlanStore {
     to: UpgradeStepState,
     message: string,
   ): Promise<void> {
-    await this.knex(STEPS)
-      .where({ plan_id: planId })
-      .whereIn('state', from)
-      .update({ state: to, message, finished_at: new Date() });
+    await this.knex.transaction(async tx => {
+      const changed = await tx(STEPS)
+        .where({ plan_id: planId })
+        .whereIn('state', from)
+        .update({ state: to, message, finished_at: new Date() });
+      if (changed > 0) {
+        await tx(PLANS)
+          .where({ id: planId })
+          .update({ updated_at: new Date(), revision: tx.raw('revision + 1') });
+      }
+    });
   }
 
   private toPlan(row: any, steps: StepRow[]): UpgradePlan {

@@ -909,7 +909,7 @@ export const spec = {
         operationId: 'GetEvents',
         summary: 'Live updates as server-sent events.',
         description:
-          "Events (each `data:` is JSON, each `id:` the model version it brings the client to):\n- `snapshot-version` `{version, generatedAt, epoch}`: first event when neither `since`\n  nor `Last-Event-ID` is given; fetch `GET /v1/fleet` and ignore deltas whose `version`\n  is not above the snapshot's.\n- `delta` (a FleetDelta): apply in order. For filtered callers, deltas only carry what the\n  caller may see (a cluster that stops being visible comes as a removal) and `fromVersion`\n  is the version of the previous event sent to this client.\n- `resync` `{version, generatedAt, epoch, reason}`: the deltas the client needs are gone\n  (too old `since`, another `epoch`, a slow client, a model rebuild): refetch the snapshot.\n\nWith `since` (or `Last-Event-ID`) the missed deltas are replayed when still buffered.\nA `: heartbeat` comment comes every 15 s. Streams end after 15 minutes; EventSource\nreconnects with `Last-Event-ID`.",
+          "Events (each `data:` is JSON, each `id:` the model version it brings the client to):\n- `snapshot-version` `{version, generatedAt, epoch}`: first event when neither `since`\n  nor `Last-Event-ID` is given; fetch `GET /v1/fleet` and ignore deltas whose `version`\n  is not above the snapshot's.\n- `delta` (a FleetDelta): apply in order. For filtered callers, deltas only carry what the\n  caller may see (a cluster that stops being visible comes as a removal) and `fromVersion`\n  is the version of the previous event sent to this client.\n- `resync` `{version, generatedAt, epoch, reason}`: the deltas the client needs are gone\n  (too old `since`, another `epoch`, a slow client, a model rebuild): refetch the snapshot.\n- `upgrade-plan` (an UpgradePlanProgress, no `id`): only for callers allowed\n  `kamaji.fleet.upgrade`. A plan changed (on whichever replica runs it): its status,\n  revision and the steps that changed since the previous event of that plan (every step\n  the first time the stream sees it). Read from the database about once a second while\n  such a stream is open; after a reconnect fetch `GET /v1/upgrade-plans/{planId}`.\n\nWith `since` (or `Last-Event-ID`) the missed deltas are replayed when still buffered.\nA `: heartbeat` comment comes every 15 s. Streams end after 15 minutes; EventSource\nreconnects with `Last-Event-ID`.",
         parameters: [
           {
             name: 'since',
@@ -957,13 +957,18 @@ export const spec = {
               'text/event-stream': {
                 schema: {
                   description:
-                    'One event of the stream, as an EventSource parses it (`: heartbeat` comments are\nnot events). `data` is JSON: `{version, generatedAt, epoch}` for `snapshot-version`,\na FleetDelta for `delta`, `{version, generatedAt, epoch, reason}` for `resync`.',
+                    'One event of the stream, as an EventSource parses it (`: heartbeat` comments are\nnot events). `data` is JSON: `{version, generatedAt, epoch}` for `snapshot-version`,\na FleetDelta for `delta`, `{version, generatedAt, epoch, reason}` for `resync`,\nan UpgradePlanProgress for `upgrade-plan`.',
                   type: 'object',
                   required: ['event', 'data'],
                   properties: {
                     event: {
                       type: 'string',
-                      enum: ['snapshot-version', 'delta', 'resync'],
+                      enum: [
+                        'snapshot-version',
+                        'delta',
+                        'resync',
+                        'upgrade-plan',
+                      ],
                     },
                     data: {
                       type: 'string',
@@ -3170,6 +3175,45 @@ export const spec = {
           },
           steps: {
             type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradeStep',
+            },
+          },
+        },
+      },
+      UpgradePlanProgress: {
+        type: 'object',
+        description:
+          'The `data` of an `upgrade-plan` event of `GET /v1/events`.',
+        required: ['planId', 'status', 'revision', 'updatedAt', 'steps'],
+        properties: {
+          planId: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: [
+              'draft',
+              'running',
+              'paused',
+              'halted',
+              'aborted',
+              'succeeded',
+            ],
+          },
+          revision: {
+            type: 'integer',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+          steps: {
+            type: 'array',
+            description:
+              'The steps that changed since the previous event of this plan.',
             items: {
               $ref: '#/components/schemas/UpgradeStep',
             },

@@ -24,6 +24,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   FleetObserver,
+  UpgradePlanObserver,
   FleetQuery,
   FleetResponse,
   IslandResponse,
@@ -126,6 +127,11 @@ export interface KamajiApi {
    * missed delta. One stream per call; returns the function that stops it.
    */
   watchFleet(observer: FleetObserver): () => void;
+  /**
+   * Follows `upgrade-plan` events of `GET /v1/events` (sent only to callers allowed
+   * `kamaji.fleet.upgrade`), reconnecting with backoff; returns the function that stops it.
+   */
+  watchUpgradePlans(observer: UpgradePlanObserver): () => void;
   /** Fleet upgrade plans, newest first, without their steps (`GET /v1/upgrade-plans`). */
   listUpgradePlans(): Promise<{ items: UpgradePlan[] }>;
   /** Builds a plan (a `draft` unless `dryRun: false`) with its preview (`POST /v1/upgrade-plans`). */

@@ -30,6 +30,7 @@ import type { KamajiApi } from './KamajiApi';
 import { SseParser, type SseFrame } from './sse';
 import type {
   FleetObserver,
+  UpgradePlanObserver,
   FleetQuery,
   FleetResponse,
   FleetStreamEvent,
@@ -121,6 +122,17 @@ class GapError extends Error {
     super(message);
     this.name = 'GapError';
   }
+}
+
+/** The `onOpen` of a watch's stream: the backoff starts over and the watch is live. */
+function streamOpened(
+  state: { attempt: number },
+  observer: { status?(status: 'live'): void },
+) {
+  return () => {
+    state.attempt = 0;
+    observer.status?.('live');
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -423,6 +435,48 @@ export class KamajiClient implements KamajiApi {
     if (failure) throw failure;
   }
 
+  watchUpgradePlans(observer: UpgradePlanObserver): () => void {
+    const controller = new AbortController();
+    this.runPlanWatch(observer, controller.signal);
+    return () => controller.abort();
+  }
+
+  private async runPlanWatch(
+    observer: UpgradePlanObserver,
+    signal: AbortSignal,
+  ) {
+    // Mutable in one object: the stream's onOpen callback resets it.
+    const state = { attempt: 0 };
+    const onOpen = streamOpened(state, observer);
+    observer.status?.('connecting');
+    while (!signal.aborted) {
+      try {
+        await this.streamEvents({ signal, onOpen }, event => {
+          if (event.type === 'upgrade-plan') observer.progress(event.data);
+        });
+      } catch (e) {
+        if (signal.aborted) return;
+        if (isFatalError(e)) {
+          observer.status?.('reconnecting');
+          return;
+        }
+      }
+      if (signal.aborted) return;
+      observer.status?.('reconnecting');
+      await this.backOff(state, signal);
+    }
+  }
+
+  /** Waits before the next attempt: exponential, capped, with jitter. */
+  private async backOff(state: { attempt: number }, signal: AbortSignal) {
+    const delay = Math.min(
+      this.backoff.maxDelayMs,
+      this.backoff.initialDelayMs * 2 ** state.attempt,
+    );
+    state.attempt++;
+    await sleep(delay * (0.75 + Math.random() * 0.5), signal);
+  }
+
   private async runWatch(observer: FleetObserver, signal: AbortSignal) {
     // Mutable watch state in one object: the stream callbacks below read and update it.
     const state: { snapshot?: FleetResponse; attempt: number } = { attempt: 0 };
@@ -456,10 +510,7 @@ export class KamajiClient implements KamajiApi {
         throw new GapError('the stream starts at another version');
       }
     };
-    const onOpen = () => {
-      state.attempt = 0;
-      observer.status?.('live');
-    };
+    const onOpen = streamOpened(state, observer);
     observer.status?.('connecting');
     while (!signal.aborted) {
       try {
@@ -486,12 +537,7 @@ export class KamajiClient implements KamajiApi {
         observer.error?.(e as Error, fatal);
         if (fatal) return;
         observer.status?.('reconnecting');
-        const delay = Math.min(
-          this.backoff.maxDelayMs,
-          this.backoff.initialDelayMs * 2 ** state.attempt,
-        );
-        state.attempt++;
-        await sleep(delay * (0.75 + Math.random() * 0.5), signal);
+        await this.backOff(state, signal);
       }
     }
   }
@@ -545,7 +591,8 @@ function toStreamEvent(frame: SseFrame): FleetStreamEvent | undefined {
   if (
     frame.event !== 'delta' &&
     frame.event !== 'resync' &&
-    frame.event !== 'snapshot-version'
+    frame.event !== 'snapshot-version' &&
+    frame.event !== 'upgrade-plan'
   ) {
     return undefined;
   }

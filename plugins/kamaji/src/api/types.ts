@@ -5,6 +5,7 @@ import type {
   FleetPage,
   FleetResponse,
   IslandResponse,
+  UpgradePlanProgress,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 /**
@@ -28,7 +29,8 @@ export type FleetStreamEvent =
         epoch?: string;
         reason?: string;
       };
-    };
+    }
+  | { type: 'upgrade-plan'; id?: string; data: UpgradePlanProgress };
 
 /**
  * The state of the live-update connection.
@@ -38,6 +40,21 @@ export type FleetStreamEvent =
  * @public
  */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
+
+/**
+ * Receives the progress of upgrade plans from the live-update stream.
+ *
+ * @public
+ */
+export interface UpgradePlanObserver {
+  /** A plan changed: its status, revision and the steps that changed. */
+  progress(progress: UpgradePlanProgress): void;
+  /**
+   * `live`: progress arrives (it may have missed changes while it was not: read the plan again);
+   * otherwise the stream is down and the caller reads plans itself.
+   */
+  status?(status: LiveStatus): void;
+}
 
 /**
  * Receives a live fleet.

@@ -6,10 +6,14 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { KamajiClient } from '../../api/KamajiClient';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { recorded } from '../../__fixtures__/recorded';
+import type { UpgradePlanProgress } from '@kamaji-backstage/plugin-kamaji-common';
 import { UpgradesContent } from './UpgradesPage';
 
 const BASE = 'http://backstage.test/api/kamaji';
-const server = setupServer();
+// By default the live-update stream is down: the view falls back to reading plans itself.
+const server = setupServer(
+  http.get(`${BASE}/v1/events`, () => new HttpResponse(null, { status: 503 })),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
@@ -57,6 +61,7 @@ describe('UpgradesContent', () => {
       version: 'v1.35.2',
       dryRun: true,
       waves: { canary: 1 },
+      gateTimeoutSeconds: 900,
     });
     expect(within(plan).getByText('draft')).toBeInTheDocument();
     expect(within(plan).getByText('Wave 1: canary')).toBeInTheDocument();
@@ -149,6 +154,91 @@ describe('UpgradesContent', () => {
     );
     expect(within(plan).queryByRole('button', { name: 'abort' })).toBeNull();
     expect(commands).toEqual(['start', 'abort']);
+  });
+
+  it('follows a running plan from upgrade-plan events of the live-update stream', async () => {
+    const running = recorded.upgradePlanRunning();
+    const canary = running.steps.find(s => s.wave === 0)!;
+    const encoder = new TextEncoder();
+    let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+    let reads = 0;
+    server.use(
+      http.get(`${BASE}/v1/upgrade-plans`, () =>
+        HttpResponse.json({
+          items: [{ ...running, steps: [] }],
+          page: { total: 1, offset: 0, limit: 50 },
+        }),
+      ),
+      http.get(`${BASE}/v1/upgrade-plans/${running.id}`, () => {
+        reads++;
+        return HttpResponse.json(running);
+      }),
+      http.get(
+        `${BASE}/v1/events`,
+        () =>
+          new HttpResponse(
+            new ReadableStream<Uint8Array>({
+              start(controller) {
+                stream = controller;
+                controller.enqueue(
+                  encoder.encode(
+                    'event: snapshot-version\nid: 1\ndata: {"version":1,"generatedAt":"x"}\n\n',
+                  ),
+                );
+              },
+            }),
+            { headers: { 'Content-Type': 'text/event-stream' } },
+          ),
+      ),
+    );
+    await render(`/?plan=${running.id}`);
+    const plan = await screen.findByRole('region', {
+      name: 'Upgrade plan to v1.35.2',
+    });
+    await screen.findByText('Progress: live');
+    expect(within(plan).getByText('running')).toBeInTheDocument();
+    const readsBefore = reads;
+    const sendProgress = (progress: UpgradePlanProgress) =>
+      stream!.enqueue(
+        encoder.encode(
+          `event: upgrade-plan\ndata: ${JSON.stringify(progress)}\n\n`,
+        ),
+      );
+
+    const failed = {
+      ...canary,
+      state: 'failed' as const,
+      message: 'gate timed out after 60 s',
+      finishedAt: '2026-12-03T15:06:46.916Z',
+    };
+    sendProgress({
+      planId: running.id,
+      status: 'halted',
+      revision: running.revision + 2,
+      updatedAt: failed.finishedAt,
+      message: `halted: ${canary.clusterId} failed: gate timed out after 60 s`,
+      steps: [failed],
+    });
+    await waitFor(() =>
+      expect(within(plan).getByText('halted')).toBeInTheDocument(),
+    );
+    const wave1 = within(plan).getByRole('table', { name: 'Wave 1' });
+    expect(within(wave1).getByText('failed')).toBeInTheDocument();
+    expect(
+      within(plan).getAllByText(/gate timed out after 60 s/).length,
+    ).toBeGreaterThan(0);
+    // The event, not a read, moved the view; and nothing polls while the stream is live.
+    expect(reads).toBe(readsBefore);
+    // An older event changes nothing.
+    sendProgress({
+      planId: running.id,
+      status: 'running',
+      revision: running.revision + 1,
+      updatedAt: failed.finishedAt,
+      steps: [],
+    });
+    await new Promise(r => setTimeout(r, 50));
+    expect(within(plan).getByText('halted')).toBeInTheDocument();
   });
 
   it('shows the backend refusal of a user without kamaji.fleet.upgrade', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Content,
   Header,
@@ -16,19 +16,30 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import type { UpgradePlan } from '@kamaji-backstage/plugin-kamaji-common';
+import type {
+  UpgradePlan,
+  UpgradePlanProgress,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { PlanCommand, PlanView } from './PlanView';
 
-/** How often a plan that is still moving is read again (the plan endpoint has an ETag). */
+/**
+ * How often a plan that is still moving is read again while the live-update stream is down
+ * (the plan endpoint has an ETag).
+ */
 export const PLAN_POLL_MS = 2000;
 const MOVING = new Set(['running', 'paused']);
 
-type NumberField = 'canary' | 'maxConcurrent' | 'soakSeconds';
+type NumberField =
+  | 'canary'
+  | 'maxConcurrent'
+  | 'soakSeconds'
+  | 'gateTimeoutSeconds';
 const NUMBER_FIELDS: Array<{ key: NumberField; label: string }> = [
   { key: 'canary', label: 'Canary clusters' },
   { key: 'maxConcurrent', label: 'At most at once' },
   { key: 'soakSeconds', label: 'Soak seconds' },
+  { key: 'gateTimeoutSeconds', label: 'Gate timeout seconds' },
 ];
 
 function PlanForm(props: {
@@ -42,6 +53,7 @@ function PlanForm(props: {
     canary: '1',
     maxConcurrent: '1',
     soakSeconds: '0',
+    gateTimeoutSeconds: '900',
   });
   const [whenDisconnected, setWhenDisconnected] = useState<'wait' | 'skip'>(
     'wait',
@@ -55,6 +67,7 @@ function PlanForm(props: {
           waves: { canary: Number(numbers.canary) },
           maxConcurrent: Number(numbers.maxConcurrent),
           soakSeconds: Number(numbers.soakSeconds),
+          gateTimeoutSeconds: Number(numbers.gateTimeoutSeconds),
           whenDisconnected,
           dryRun: true,
         }),
@@ -147,8 +160,52 @@ function PlanList(props: {
   );
 }
 
-/** Reads a plan, and again every PLAN_POLL_MS while it is running or paused; `refresh` restarts. */
-function usePlan(id: string | undefined, onError: (e: Error) => void) {
+/** The plan (or list item) with a progress event applied; unchanged when the event is older. */
+export function withProgress(
+  plan: UpgradePlan,
+  progress: UpgradePlanProgress,
+): UpgradePlan {
+  if (progress.planId !== plan.id || progress.revision <= plan.revision) {
+    return plan;
+  }
+  const changed = new Map(progress.steps.map(s => [s.clusterId, s]));
+  return {
+    ...plan,
+    status: progress.status,
+    revision: progress.revision,
+    updatedAt: progress.updatedAt,
+    message: progress.message,
+    steps: plan.steps.map(s => changed.get(s.clusterId) ?? s),
+  };
+}
+
+/** Follows plan progress on the live-update stream; false while the stream is down. */
+function usePlanProgress(onProgress: (progress: UpgradePlanProgress) => void) {
+  const api = useApi(kamajiApiRef);
+  const [live, setLive] = useState(false);
+  const latest = useRef(onProgress);
+  latest.current = onProgress;
+  useEffect(
+    () =>
+      api.watchUpgradePlans({
+        progress: p => latest.current(p),
+        status: s => setLive(s === 'live'),
+      }),
+    [api],
+  );
+  return live;
+}
+
+/**
+ * Reads a plan; then follows it from the live-update stream, or, while the stream is down,
+ * reads it again every PLAN_POLL_MS while it is running or paused. It is read again whenever
+ * the stream comes back (events may have been missed meanwhile); `refresh` restarts.
+ */
+function usePlan(
+  id: string | undefined,
+  live: boolean,
+  onError: (e: Error) => void,
+) {
   const api = useApi(kamajiApiRef);
   const [plan, setPlan] = useState<UpgradePlan>();
   const [generation, setGeneration] = useState(0);
@@ -161,8 +218,14 @@ function usePlan(id: string | undefined, onError: (e: Error) => void) {
         const next = await api.getUpgradePlan(id, {
           signal: controller.signal,
         });
-        setPlan(next);
-        if (MOVING.has(next.status)) timer = setTimeout(load, PLAN_POLL_MS);
+        setPlan(current =>
+          current?.id === next.id && current.revision > next.revision
+            ? current
+            : next,
+        );
+        if (!live && MOVING.has(next.status)) {
+          timer = setTimeout(load, PLAN_POLL_MS);
+        }
       } catch (e) {
         if (!controller.signal.aborted) onError(e as Error);
       }
@@ -172,12 +235,15 @@ function usePlan(id: string | undefined, onError: (e: Error) => void) {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [api, id, generation, onError]);
+  }, [api, id, live, generation, onError]);
   const refresh = useCallback((next: UpgradePlan) => {
     setPlan(next);
     setGeneration(g => g + 1);
   }, []);
-  return { plan, refresh };
+  const apply = useCallback((progress: UpgradePlanProgress) => {
+    setPlan(current => current && withProgress(current, progress));
+  }, []);
+  return { plan, refresh, apply };
 }
 
 /**
@@ -194,7 +260,13 @@ export function UpgradesContent() {
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const onError = useCallback((e: Error) => setError(e), []);
-  const { plan, refresh } = usePlan(selected, onError);
+  const applyRef = useRef<(progress: UpgradePlanProgress) => void>();
+  const live = usePlanProgress(progress => {
+    applyRef.current?.(progress);
+    setPlans(list => list.map(p => withProgress(p, progress)));
+  });
+  const { plan, refresh, apply } = usePlan(selected, live, onError);
+  applyRef.current = apply;
 
   const reloadList = useCallback(
     () => api.listUpgradePlans().then(r => setPlans(r.items), onError),
@@ -229,7 +301,18 @@ export function UpgradesContent() {
           reloadList();
         }}
       />
-      {plan && <PlanView plan={plan} onCommand={command} busy={busy} />}
+      {plan && (
+        <>
+          <PlanView plan={plan} onCommand={command} busy={busy} />
+          <Typography variant="caption" color="textSecondary">
+            {live
+              ? 'Progress: live'
+              : `Progress: read every ${
+                  PLAN_POLL_MS / 1000
+                } s (live updates unavailable)`}
+          </Typography>
+        </>
+      )}
       <Typography variant="h6">Plans</Typography>
       <PlanList plans={plans} onSelect={setSelected} />
     </>
