@@ -44,8 +44,6 @@ import {
   FLEET_USER,
   TestProvider,
   TEST_BOOTSTRAP_GROUP,
-  applyAll,
-  rbacDocuments,
   startCapiPlane,
   waitFor,
 } from '@internal/test-kube';
@@ -64,7 +62,7 @@ import {
   declareTestIsland,
   ISLANDS_NS,
   KamajiPlayer,
-  PLAYER,
+  prepareRealCapiFleet,
   TENANTS_NS,
   testProviderSettings,
 } from './__testUtils__/realCapiFleet';
@@ -85,7 +83,6 @@ const settings = () => testProviderSettings(ISLAND);
 describe('the fleet model against the real CAPI core manager', () => {
   let capiPlane: CapiPlane;
   let central: FleetObjectApi;
-  let island: FleetObjectApi;
   let workload: FleetObjectApi;
   let provider: TestProvider;
   let kamaji: KamajiPlayer;
@@ -131,24 +128,11 @@ describe('the fleet model against the real CAPI core manager', () => {
         1,
       )} s, RSS ${(capiPlane.capi.rssBytes() / 2 ** 20).toFixed(0)} MiB`,
     );
-    central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
-    island = FleetObjectApi.forConfig(plane.kubeConfig(ISLAND));
+    ({ central, provider, kamaji } = await prepareRealCapiFleet(
+      capiPlane,
+      ISLAND,
+    ));
     workload = FleetObjectApi.forConfig(plane.kubeConfig(WORKLOAD));
-    await applyAll(central, rbacDocuments('management'));
-    await applyAll(island, rbacDocuments('island'));
-    for (const [api, name] of [
-      [central, TENANTS_NS],
-      [central, ISLANDS_NS],
-      [island, 'kamaji-tenants'],
-    ] as const) {
-      await api.apply(
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-        { fieldManager: PLAYER },
-      );
-    }
-    provider = new TestProvider(central, TENANTS_NS);
-    kamaji = new KamajiPlayer(capiPlane, ISLAND);
-    await provider.createTemplates(`${ISLAND}-worker`);
     service = startService(plane, logger);
     await service.ready();
   });

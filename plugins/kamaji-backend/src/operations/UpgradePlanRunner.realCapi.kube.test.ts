@@ -30,8 +30,6 @@ import {
   FleetObjectApi,
   FLEET_USER,
   TestProvider,
-  applyAll,
-  rbacDocuments,
   startCapiPlane,
   waitFor,
 } from '@internal/test-kube';
@@ -52,7 +50,7 @@ import {
   declareTestIsland,
   ISLANDS_NS,
   KamajiPlayer,
-  PLAYER,
+  prepareRealCapiFleet,
   TENANTS_NS,
   testProviderSettings,
 } from '../fleet/__testUtils__/realCapiFleet';
@@ -187,22 +185,10 @@ describe('the upgrade plan runner against real CAPI MachineDeployment rollouts',
       users: [FLEET_USER],
     });
     const { plane } = capiPlane;
-    central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
-    const island = FleetObjectApi.forConfig(plane.kubeConfig(ISLAND));
-    await applyAll(central, rbacDocuments('management'));
-    await applyAll(island, rbacDocuments('island'));
-    for (const [api, name] of [
-      [central, TENANTS_NS],
-      [central, ISLANDS_NS],
-      [island, 'kamaji-tenants'],
-    ] as const)
-      await api.apply(
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-        { fieldManager: PLAYER },
-      );
-    provider = new TestProvider(central, TENANTS_NS);
-    kamaji = new KamajiPlayer(capiPlane, ISLAND);
-    await provider.createTemplates(`${ISLAND}-worker`);
+    ({ central, provider, kamaji } = await prepareRealCapiFleet(
+      capiPlane,
+      ISLAND,
+    ));
     await declareTestIsland(central, ISLAND, MANAGER);
     await kamaji.kubeconfigSecret(
       ISLAND,

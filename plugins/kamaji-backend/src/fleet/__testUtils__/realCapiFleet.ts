@@ -2,8 +2,11 @@
  * island declared on it, and Kamaji played (KCP endpoint and status, the TCP on the island, the
  * kubeconfig Secrets). Everything else comes from the real CAPI manager. */
 import {
+  applyAll,
   CapiPlane,
   FleetObjectApi,
+  rbacDocuments,
+  TestProvider,
   TEST_BOOTSTRAP_GROUP,
   TEST_INFRA_GROUP,
 } from '@internal/test-kube';
@@ -228,4 +231,36 @@ export class KamajiPlayer {
       { fieldManager: PLAYER, subresource: 'status' },
     );
   }
+}
+
+/**
+ * The fleet's RBAC (rbac.yaml) and namespaces on central and the island, the test provider with
+ * the island's worker templates, and the Kamaji player: what every real-CAPI suite starts from.
+ */
+export async function prepareRealCapiFleet(
+  capiPlane: CapiPlane,
+  island: string,
+) {
+  const { plane } = capiPlane;
+  const central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
+  const islandApi = FleetObjectApi.forConfig(plane.kubeConfig(island));
+  await applyAll(central, rbacDocuments('management'));
+  await applyAll(islandApi, rbacDocuments('island'));
+  for (const [api, name] of [
+    [central, TENANTS_NS],
+    [central, ISLANDS_NS],
+    [islandApi, 'kamaji-tenants'],
+  ] as const)
+    await api.apply(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { fieldManager: PLAYER },
+    );
+  const provider = new TestProvider(central, TENANTS_NS);
+  await provider.createTemplates(`${island}-worker`);
+  return {
+    central,
+    island: islandApi,
+    provider,
+    kamaji: new KamajiPlayer(capiPlane, island),
+  };
 }
