@@ -4,13 +4,29 @@
 # kube-apiservers), seeds the example fleet, and runs Backstage.
 # Open http://localhost:3000 and sign in as guest. Ctrl-C stops everything; the fleet's data is kept
 # in .kube-local/demo for the next start.
+#
+#   --real-capi   central runs the real Cluster API core manager (test/kube/capi, built on first use)
+#                 with the upstream CAPI CRDs of ../shared/upstream-crds (KB_SHARED_DIR) instead of the
+#                 project's: CAPI writes the Cluster/MachineDeployment/Machine statuses. Its own state
+#                 dir (.kube-local/demo-real-capi); manager webhooks on KB_DEMO_CAPI_WEBHOOK_PORT (9443).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/toolchain.sh
 
+real_capi=false
+for arg in "$@"; do
+  case "$arg" in
+    --real-capi) real_capi=true ;;
+    *) echo "demo.sh: unknown option $arg (known: --real-capi)" >&2; exit 2 ;;
+  esac
+done
+started=$(date +%s)
+
 # Overrides (scripts/e2e.sh uses them to run a second stack beside a running demo): KB_DEMO_STATE_DIR,
 # KB_DEMO_APP_PORT (default 3000), KB_DEMO_BACKEND_PORT (default 7007).
-state_dir="${KB_DEMO_STATE_DIR:-$PWD/.kube-local/demo}"
+default_state_dir="$PWD/.kube-local/demo"
+$real_capi && default_state_dir="$PWD/.kube-local/demo-real-capi"
+state_dir="${KB_DEMO_STATE_DIR:-$default_state_dir}"
 app_port="${KB_DEMO_APP_PORT:-3000}"
 backend_port="${KB_DEMO_BACKEND_PORT:-7007}"
 mkdir -p "$state_dir"
@@ -21,30 +37,56 @@ yarn install --immutable | grep -v -E 'YN0000|YN0007|YN0005|YN0086|YN0060|YN0002
 echo "==> build the local control plane"
 bash test/kube/build.sh
 
+run_ts() { node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs "$@"; }
+# wait_ready <pid> <log> <line> <seconds>: until the process logs its ready line; fails (showing the log) if it exits.
+wait_ready() {
+  for _ in $(seq 1 "$4"); do
+    grep -q "$3" "$2" 2>/dev/null && break
+    kill -0 "$1" 2>/dev/null || { cat "$2" >&2; exit 1; }
+    sleep 1
+  done
+  grep "$3" "$2" || { cat "$2" >&2; exit 1; }
+}
+crds_dir=test/kube/crds
+if $real_capi; then
+  capi_webhook_port="${KB_DEMO_CAPI_WEBHOOK_PORT:-9443}"
+  echo "==> real CAPI: build the manager, its webhook certificate and the upstream CRD sets"
+  run_ts test/kube/src/demo/realCapi.ts prepare --state-dir "$state_dir" --webhook-port "$capi_webhook_port"
+  crds_dir="$state_dir/capi/crds"
+fi
+
 echo "==> start the local control plane (state in $state_dir)"
-test/kube/bin/kubeplane up --state-dir "$state_dir" --crds test/kube/crds \
+test/kube/bin/kubeplane up --state-dir "$state_dir" --crds "$crds_dir" \
   --cluster central=capi,kamaji,addons --cluster island-a=kamaji --cluster island-b=kamaji \
   --cluster lyon-press-line= \
   --user kamaji-backstage:kamaji-backstage \
   > "$state_dir/kubeplane.out" 2>&1 &
 kubeplane_pid=$!
+capi_pid=
 cleanup() {
+  if [[ -n "$capi_pid" ]]; then
+    kill -TERM "$capi_pid" 2>/dev/null || true
+    wait "$capi_pid" 2>/dev/null || true
+  fi
   kill -TERM "$kubeplane_pid" 2>/dev/null || true
   wait "$kubeplane_pid" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
-for _ in $(seq 1 180); do
-  grep -q 'kubeplane: ready' "$state_dir/kubeplane.out" 2>/dev/null && break
-  kill -0 "$kubeplane_pid" 2>/dev/null || { cat "$state_dir/kubeplane.out" >&2; exit 1; }
-  sleep 1
-done
-grep 'kubeplane: ready' "$state_dir/kubeplane.out" || { cat "$state_dir/kubeplane.out" >&2; exit 1; }
+wait_ready "$kubeplane_pid" "$state_dir/kubeplane.out" 'kubeplane: ready' 180
 
 echo "==> seed the example fleet"
-node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs test/kube/src/seed/cli.ts --state-dir "$state_dir"
+run_ts test/kube/src/seed/cli.ts --state-dir "$state_dir"
+
+if $real_capi; then
+  echo "==> start the real CAPI manager against central (log in $state_dir/capi-manager.out)"
+  run_ts test/kube/src/demo/realCapi.ts manager --state-dir "$state_dir" --webhook-port "$capi_webhook_port" \
+    > "$state_dir/capi-manager.out" 2>&1 &
+  capi_pid=$!
+  wait_ready "$capi_pid" "$state_dir/capi-manager.out" 'capi-manager: ready' 120
+fi
 
 echo "==> least-privilege RBAC for the backend (examples/deploy/rbac.yaml) and its config"
-node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs test/kube/src/demo/prepareBackend.ts \
+run_ts test/kube/src/demo/prepareBackend.ts \
   --state-dir "$state_dir" --out "$state_dir/app-config.demo.yaml"
 
 cat > "$state_dir/app-config.ports.yaml" <<EOF
@@ -56,6 +98,7 @@ backend:
   cors: { origin: "http://localhost:$app_port" }
 EOF
 
+echo "==> fleet ready in $(( $(date +%s) - started )) s"
 echo "==> start Backstage: app http://localhost:$app_port, backend http://localhost:$backend_port (sign in as guest)"
 yarn start --config "$PWD/app-config.yaml" --config "$state_dir/app-config.demo.yaml" \
   --config "$state_dir/app-config.ports.yaml"

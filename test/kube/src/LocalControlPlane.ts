@@ -130,10 +130,18 @@ export class LocalControlPlane {
     return plane;
   }
 
+  /**
+   * A plane started by someone else (`kubeplane up` in scripts/demo.sh), read from its state dir;
+   * {@link stop} leaves it running.
+   */
+  static attach(stateDir: string): LocalControlPlane {
+    return new LocalControlPlane(undefined, resolve(stateDir), false);
+  }
+
   private stopped = false;
 
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly child: ChildProcess | undefined,
     readonly stateDir: string,
     private readonly ownsStateDir: boolean,
   ) {}
@@ -202,14 +210,15 @@ export class LocalControlPlane {
 
   /** Stops every API server and etcd; removes the state dir when it was a temp dir. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.child) return;
     this.stopped = true;
+    const child = this.child;
     const exited = new Promise<void>(done => {
-      if (this.child.exitCode !== null) done();
-      else this.child.once('exit', () => done());
+      if (child.exitCode !== null) done();
+      else child.once('exit', () => done());
     });
-    this.child.kill('SIGTERM');
-    const forced = setTimeout(() => this.child.kill('SIGKILL'), 20000);
+    child.kill('SIGTERM');
+    const forced = setTimeout(() => child.kill('SIGKILL'), 20000);
     await exited;
     clearTimeout(forced);
     if (this.ownsStateDir)

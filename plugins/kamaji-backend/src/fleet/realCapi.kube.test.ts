@@ -44,9 +44,6 @@ import {
   FLEET_USER,
   TestProvider,
   TEST_BOOTSTRAP_GROUP,
-  TEST_INFRA_GROUP,
-  applyAll,
-  rbacDocuments,
   startCapiPlane,
   waitFor,
 } from '@internal/test-kube';
@@ -54,76 +51,41 @@ import type {
   IslandNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import {
-  defaultScaffolderSettings,
-  renderIsland,
-  renderTenantCluster,
-} from '@kamaji-backstage/plugin-scaffolder-backend-module-kamaji';
+import { renderTenantCluster } from '@kamaji-backstage/plugin-scaffolder-backend-module-kamaji';
 import { KubeFleetService } from './KubeFleetService';
 import {
   AnyObject,
   CapturingLogger,
   startService,
 } from './__testUtils__/fleetTestEnv';
+import {
+  declareTestIsland,
+  ISLANDS_NS,
+  KamajiPlayer,
+  prepareRealCapiFleet,
+  TENANTS_NS,
+  testProviderSettings,
+} from './__testUtils__/realCapiFleet';
 
 jest.setTimeout(600_000);
 
-const TENANTS_NS = 'fleet-tenants';
-const ISLANDS_NS = 'fleet-islands';
 const ISLAND = 'island-a';
 const TENANT = 'retail-1';
 /** The workload cluster of the tenant: a kube-apiserver of the plane that plays the TCP's API server. */
 const WORKLOAD = 'retail-1-api';
 const MANAGER = 'kamaji-backstage';
-const PLAYER = 'kamaji-played-by-test';
 /** Changes a user makes later (a different field manager than the create, as the actions do). */
 const UPGRADER = 'kamaji-backstage-upgrade';
 const STEP_MS = 90_000;
 
-/** Scaffolder settings whose profile for island-a builds workers from the test provider. */
-function settings() {
-  const s = defaultScaffolderSettings();
-  s.islandProfiles[ISLAND] = {
-    infrastructureCluster: {
-      apiGroup: TEST_INFRA_GROUP,
-      kind: 'TestCluster',
-      version: 'v1alpha1',
-      spec: {},
-    },
-    workers: {
-      bootstrap: {
-        apiGroup: TEST_BOOTSTRAP_GROUP,
-        kind: 'TestConfigTemplate',
-        name: '{island}-worker',
-      },
-      infrastructure: {
-        apiGroup: TEST_INFRA_GROUP,
-        kind: 'TestMachineTemplate',
-        name: '{island}-worker',
-      },
-    },
-    controlPlane: {
-      serviceType: 'LoadBalancer',
-      deploymentNamespace: 'kamaji-tenants',
-    },
-  };
-  return s;
-}
-
-const condition = (type: string, status = 'True', reason = type) => ({
-  type,
-  status,
-  reason,
-  message: '',
-  lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-});
+const settings = () => testProviderSettings(ISLAND);
 
 describe('the fleet model against the real CAPI core manager', () => {
   let capiPlane: CapiPlane;
   let central: FleetObjectApi;
-  let island: FleetObjectApi;
   let workload: FleetObjectApi;
   let provider: TestProvider;
+  let kamaji: KamajiPlayer;
   let stopProvider: (() => Promise<void>) | undefined;
   let service: KubeFleetService;
   const logger = new CapturingLogger();
@@ -166,23 +128,11 @@ describe('the fleet model against the real CAPI core manager', () => {
         1,
       )} s, RSS ${(capiPlane.capi.rssBytes() / 2 ** 20).toFixed(0)} MiB`,
     );
-    central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
-    island = FleetObjectApi.forConfig(plane.kubeConfig(ISLAND));
+    ({ central, provider, kamaji } = await prepareRealCapiFleet(
+      capiPlane,
+      ISLAND,
+    ));
     workload = FleetObjectApi.forConfig(plane.kubeConfig(WORKLOAD));
-    await applyAll(central, rbacDocuments('management'));
-    await applyAll(island, rbacDocuments('island'));
-    for (const [api, name] of [
-      [central, TENANTS_NS],
-      [central, ISLANDS_NS],
-      [island, 'kamaji-tenants'],
-    ] as const) {
-      await api.apply(
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-        { fieldManager: PLAYER },
-      );
-    }
-    provider = new TestProvider(central, TENANTS_NS);
-    await provider.createTemplates(`${ISLAND}-worker`);
     service = startService(plane, logger);
     await service.ready();
   });
@@ -211,53 +161,20 @@ describe('the fleet model against the real CAPI core manager', () => {
   });
 
   it('the real webhook refuses a rendered island (ClusterClass topology) while ClusterTopology is off; declared on the test provider it is provisioning', async () => {
-    const objects = renderIsland(
-      {
-        name: ISLAND,
-        site: 'shop-a',
-        owner: 'group:default/platform-team',
-        kubernetesVersion: 'v1.34.2',
-        controlPlaneReplicas: 1,
-      },
-      { settings: settings() },
-    );
-    const clusterObj = objects.find(o => o.kind === 'Cluster')!;
-    await expect(
-      central.apply(clusterObj, { fieldManager: MANAGER }),
-    ).rejects.toThrow(/ClusterTopology feature flag/);
     // Disagreement 2: the island is declared with the test provider's infrastructure instead of
     // its topology (the site's ClusterClass and providers cannot run here); the rest as rendered.
-    const { topology, ...bareSpec } = clusterObj.spec as Record<
-      string,
-      unknown
-    >;
-    expect(topology).toBeDefined();
-    bareSpec.infrastructureRef = {
-      apiGroup: TEST_INFRA_GROUP,
-      kind: 'TestCluster',
-      name: ISLAND,
-    };
-    // What the topology controller would set; the island's control plane itself is not played.
-    bareSpec.controlPlaneRef = {
-      apiGroup: 'controlplane.cluster.x-k8s.io',
-      kind: 'KamajiControlPlane',
-      name: ISLAND,
-    };
-    await central.apply(
-      {
-        apiVersion: `${TEST_INFRA_GROUP}/v1alpha1`,
-        kind: 'TestCluster',
-        metadata: { name: ISLAND, namespace: ISLANDS_NS },
-        spec: {},
-      },
-      { fieldManager: PLAYER },
+    const { topology } = await declareTestIsland(
+      central,
+      ISLAND,
+      MANAGER,
+      async rendered =>
+        expect(
+          central.apply(rendered as any, { fieldManager: MANAGER }),
+        ).rejects.toThrow(/ClusterTopology feature flag/),
     );
-    for (const o of objects)
-      await central.apply(o === clusterObj ? { ...o, spec: bareSpec } : o, {
-        fieldManager: MANAGER,
-      });
+    expect(topology).toBeDefined();
     // The kubeconfig Secret CAPI would write once the island runs, for the fleet user.
-    await playKubeconfigSecret(
+    await kamaji.kubeconfigSecret(
       ISLAND,
       ISLANDS_NS,
       capiPlane.plane.kubeConfigYaml(ISLAND, FLEET_USER.name),
@@ -344,30 +261,10 @@ describe('the fleet model against the real CAPI core manager', () => {
 
   it('with Kamaji played and the machines coming up, CAPI marks the tenant Available', async () => {
     const { plane } = capiPlane;
-    const endpoint = new URL(plane.server(WORKLOAD));
     // Kamaji: the KCP's endpoint and status, the TCP on the island, the tenant's kubeconfig.
-    const kcp = await central.get({
-      apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha2',
-      kind: 'KamajiControlPlane',
-      metadata: { name: TENANT, namespace: TENANTS_NS },
-    });
-    await central.apply(
-      {
-        apiVersion: kcp!.apiVersion,
-        kind: kcp!.kind,
-        metadata: { name: TENANT, namespace: TENANTS_NS },
-        spec: {
-          controlPlaneEndpoint: {
-            host: endpoint.hostname,
-            port: Number(endpoint.port),
-          },
-        },
-      },
-      { fieldManager: PLAYER, strict: false },
-    );
-    await playKcpStatus('v1.34.2');
-    await playTcp('v1.34.2');
-    await playKubeconfigSecret(
+    const endpoint = await kamaji.endpoint(TENANT, WORKLOAD);
+    await kamaji.controlPlaneRunning(TENANT, WORKLOAD, 'v1.34.2');
+    await kamaji.kubeconfigSecret(
       TENANT,
       TENANTS_NS,
       plane.kubeConfigYaml(WORKLOAD),
@@ -522,8 +419,7 @@ describe('the fleet model against the real CAPI core manager', () => {
       },
       { fieldManager: UPGRADER, strict: false },
     );
-    await playKcpStatus('v1.35.0');
-    await playTcp('v1.35.0');
+    await kamaji.controlPlaneRunning(TENANT, WORKLOAD, 'v1.35.0');
 
     const [md] = await capi('MachineDeployment');
     const [
@@ -615,83 +511,4 @@ describe('the fleet model against the real CAPI core manager', () => {
       machinePhases: { Running: 2 },
     });
   });
-
-  /** The `<cluster>-kubeconfig` Secret CAPI (island) or Kamaji (tenant) writes once the cluster runs. */
-  async function playKubeconfigSecret(
-    cluster: string,
-    namespace: string,
-    kubeconfig: string,
-  ) {
-    await central.apply(
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-          name: `${cluster}-kubeconfig`,
-          namespace,
-          labels: { 'cluster.x-k8s.io/cluster-name': cluster },
-        },
-        type: 'cluster.x-k8s.io/secret',
-        stringData: { value: kubeconfig },
-      },
-      { fieldManager: PLAYER },
-    );
-  }
-
-  async function playKcpStatus(version: string) {
-    await central.apply(
-      {
-        apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha2',
-        kind: 'KamajiControlPlane',
-        metadata: { name: TENANT, namespace: TENANTS_NS },
-        status: {
-          externalManagedControlPlane: true,
-          initialization: { controlPlaneInitialized: true },
-          ready: true,
-          version,
-          replicas: 2,
-          readyReplicas: 2,
-          availableReplicas: 2,
-          upToDateReplicas: 2,
-          conditions: [condition('Available')],
-        },
-      },
-      { fieldManager: PLAYER, subresource: 'status', strict: false },
-    );
-  }
-
-  /** The TenantControlPlane Kamaji's provider creates on the island: `kcp-<KCP uid>`. */
-  async function playTcp(version: string) {
-    const kcp = await central.get({
-      apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha2',
-      kind: 'KamajiControlPlane',
-      metadata: { name: TENANT, namespace: TENANTS_NS },
-    });
-    const tcp = {
-      apiVersion: 'kamaji.clastix.io/v1alpha1',
-      kind: 'TenantControlPlane',
-      metadata: {
-        name: `kcp-${kcp!.metadata.uid}`,
-        namespace: 'kamaji-tenants',
-        labels: { 'cluster.x-k8s.io/cluster-name': TENANT },
-      },
-      spec: {
-        controlPlane: { service: { serviceType: 'LoadBalancer' } },
-        kubernetes: { version, kubelet: {} },
-        networkProfile: {},
-      },
-    };
-    await island.apply(tcp, { fieldManager: PLAYER });
-    const endpoint = new URL(capiPlane.plane.server(WORKLOAD));
-    await island.apply(
-      {
-        ...tcp,
-        status: {
-          controlPlaneEndpoint: `${endpoint.hostname}:${endpoint.port}`,
-          kubernetesResources: { version: { version, status: 'Ready' } },
-        },
-      },
-      { fieldManager: PLAYER, subresource: 'status' },
-    );
-  }
 });

@@ -1,6 +1,7 @@
 import {
   normalizeKubernetesVersion,
   TenantNode,
+  WorkerPool,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
 export type GateResult =
@@ -16,9 +17,30 @@ export function trueConditions(tenant: TenantNode): string[] {
 }
 
 /**
+ * Why a worker pool has not finished its rollout, or undefined when it has. Real CAPI surges a
+ * new Machine that counts as up to date as soon as it exists while the old one keeps the pool
+ * available, so available and up-to-date counts alone pass mid-rollout: the pool must also have
+ * no surplus Machines (status.replicas), every Machine ready, and no `RollingOut` True condition.
+ */
+function poolNotRolledOut(pool: WorkerPool): string | undefined {
+  const { desired, current, ready, available, upToDate } = pool.replicas;
+  const rollingOut = pool.conditions.some(
+    c => c.type === 'RollingOut' && c.status === 'True',
+  );
+  if (
+    rollingOut ||
+    current !== desired ||
+    Math.min(ready, available, upToDate) < desired
+  ) {
+    return `worker pool ${pool.name} rolling out: ${current} machines for ${desired}, ${ready} ready, ${available} available, ${upToDate} up to date`;
+  }
+  return undefined;
+}
+
+/**
  * The health gate of one cluster after its patch: the control plane runs the target, the
- * Cluster is Available, the worker pools (when upgraded) have the target and are available, and
- * no condition that was True before the patch is False now.
+ * Cluster is Available, the worker pools (when upgraded) have the target and have rolled out
+ * (see {@link poolNotRolledOut}), and no condition that was True before the patch is False now.
  */
 export function checkGate(
   tenant: TenantNode | undefined,
@@ -68,15 +90,8 @@ export function checkGate(
           }, not ${target} yet`,
         };
       }
-      if (
-        pool.replicas.available < pool.replicas.desired ||
-        pool.replicas.upToDate < pool.replicas.desired
-      ) {
-        return {
-          kind: 'waiting',
-          reason: `worker pool ${pool.name}: ${pool.replicas.available}/${pool.replicas.desired} available`,
-        };
-      }
+      const waiting = poolNotRolledOut(pool);
+      if (waiting) return { kind: 'waiting', reason: waiting };
     }
   }
   return { kind: 'passed' };
