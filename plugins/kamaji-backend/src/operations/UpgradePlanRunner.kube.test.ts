@@ -62,10 +62,8 @@ function modelTenant(name: string): TenantNode {
     island: name.includes('-a') ? ISLAND_A : ISLAND_B,
     pools: [{ name: `${name}-pool`, replicas: 1 }],
   });
-  t.conditions = [
-    { type: 'Available', status: 'True', source: 'Cluster' },
-    { type: 'ControlPlaneReady', status: 'True', source: 'Cluster' },
-  ];
+  // As the fleet model keeps them: only conditions not in their good state (none here).
+  t.conditions = [];
   return t;
 }
 
@@ -108,11 +106,15 @@ describe('the upgrade plan runner on a real API server', () => {
       const next: TenantNode = structuredClone(t);
       next.versions = { ...t.versions, declared };
       if (failing.has(name)) {
-        next.conditions = next.conditions.map(c =>
-          c.type === 'ControlPlaneReady'
-            ? { ...c, status: 'False', message: 'etcd quorum lost' }
-            : c,
-        );
+        next.conditions = [
+          ...next.conditions,
+          {
+            type: 'ControlPlaneReady',
+            status: 'False',
+            source: 'Cluster',
+            message: 'etcd quorum lost',
+          },
+        ];
       } else {
         next.versions.running = declared;
         next.workerPools = t.workerPools.map(p => ({

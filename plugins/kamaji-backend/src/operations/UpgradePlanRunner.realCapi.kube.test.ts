@@ -23,6 +23,13 @@
  *    before the control plane reports the new version (the ControlPlaneVersionSkew preflight
  *    check reads the KamajiControlPlane's status.version): the played CAPI rolled workers
  *    regardless of Kamaji.
+ * 4. The played fleet model carried True conditions; the real one keeps only conditions not in
+ *    their good state, so the gate's "a condition that was True turned False" never fired (its
+ *    baseline was always empty). Fixed: the baseline is the conditions not met before the patch,
+ *    and a condition False now that is not in it fails the gate. But real CAPI sets the Cluster's
+ *    `WorkerMachinesUpToDate` False during every worker rollout ("Version v1.34.2, v1.35.0
+ *    required") and `WorkerMachinesReady` False while the old Machine is deleted ("Deleting:
+ *    Machine deletion in progress"): these report the rollout's own progress and do not fail it.
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import {

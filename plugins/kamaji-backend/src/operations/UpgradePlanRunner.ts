@@ -6,7 +6,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
-import { checkGate, trueConditions } from './healthGate';
+import { checkGate, conditionsNotMet } from './healthGate';
 import { PlanAudit } from './planAudit';
 import { StepRow, UpgradePlanStore } from './UpgradePlanStore';
 
@@ -198,7 +198,7 @@ export class UpgradePlanRunner {
       {
         state: 'patching',
         message: null,
-        baseline: trueConditions(tenant),
+        baseline: conditionsNotMet(tenant),
         startedAt: new Date(this.now()),
       },
     );

@@ -1,5 +1,5 @@
 import { tenant } from '../api/__testUtils__/fleetFixture';
-import { checkGate } from './healthGate';
+import { checkGate, conditionsNotMet } from './healthGate';
 
 const ID = 'central/fleet-tenants/line-1';
 const upgraded = () =>
@@ -46,4 +46,59 @@ describe('checkGate on worker pools', () => {
     t.workerPools[0].replicas.ready = 0;
     expect(gate(t)).toMatchObject({ kind: 'waiting' });
   });
+});
+
+describe('checkGate on conditions', () => {
+  const broken = {
+    type: 'ControlPlaneReady',
+    status: 'False' as const,
+    source: 'Cluster',
+    message: 'etcd quorum lost',
+  };
+
+  it('fails when a condition that was met before the patch turns False', () => {
+    const before = upgraded();
+    const after = upgraded();
+    after.conditions = [broken];
+    expect(
+      checkGate(after, {
+        version: 'v1.35.0',
+        workers: true,
+        baseline: conditionsNotMet(before),
+      }),
+    ).toEqual({
+      kind: 'failed',
+      reason:
+        'condition ControlPlaneReady of the Cluster turned False: etcd quorum lost',
+    });
+  });
+
+  it('does not blame the patch for a condition that was already not met', () => {
+    const before = upgraded();
+    before.conditions = [broken];
+    const after = upgraded();
+    after.conditions = [broken];
+    expect(
+      checkGate(after, {
+        version: 'v1.35.0',
+        workers: true,
+        baseline: conditionsNotMet(before),
+      }),
+    ).toEqual({ kind: 'passed' });
+  });
+});
+
+it('checkGate lets machines not up to date turn False during the rollout (real CAPI does)', () => {
+  const after = upgraded();
+  after.conditions = [
+    {
+      type: 'WorkerMachinesUpToDate',
+      status: 'False',
+      source: 'Cluster',
+      message: '* Machine line-1-pool-x: Version v1.34.2, v1.35.0 required',
+    },
+  ];
+  expect(
+    checkGate(after, { version: 'v1.35.0', workers: true, baseline: [] }),
+  ).toEqual({ kind: 'passed' });
 });

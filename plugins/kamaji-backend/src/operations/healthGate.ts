@@ -1,4 +1,5 @@
 import {
+  FleetCondition,
   normalizeKubernetesVersion,
   TenantNode,
   WorkerPool,
@@ -9,11 +10,24 @@ export type GateResult =
   | { kind: 'waiting'; reason: string }
   | { kind: 'failed'; reason: string };
 
-/** Condition types that are True now (the baseline recorded before a patch). */
-export function trueConditions(tenant: TenantNode): string[] {
-  return tenant.conditions
-    .filter(c => c.status === 'True')
-    .map(c => `${c.source ?? ''}/${c.type}`);
+const conditionKey = (c: FleetCondition) => `${c.source ?? ''}/${c.type}`;
+
+/**
+ * Conditions that report an upgrade's own progress: real CAPI sets the Cluster's
+ * `WorkerMachinesUpToDate` False while machines still run the old version, and
+ * `WorkerMachinesReady` False while the old Machine is being deleted (likewise for control plane
+ * machines). They are expected to turn False during the rollout the gate waits for; a rollout
+ * that never ends is the gate's timeout.
+ */
+const ROLLOUT_PROGRESS = /(UpToDate|MachinesReady)$/;
+
+/**
+ * The conditions not met before a patch (the baseline the gate compares with). The fleet model
+ * keeps only conditions that are not in their good state, so a condition that was True before
+ * the patch is one missing from this list; if it turns False, the gate sees it appear.
+ */
+export function conditionsNotMet(tenant: TenantNode): string[] {
+  return tenant.conditions.map(conditionKey);
 }
 
 /**
@@ -40,7 +54,8 @@ function poolNotRolledOut(pool: WorkerPool): string | undefined {
 /**
  * The health gate of one cluster after its patch: the control plane runs the target, the
  * Cluster is Available, the worker pools (when upgraded) have the target and have rolled out
- * (see {@link poolNotRolledOut}), and no condition that was True before the patch is False now.
+ * (see {@link poolNotRolledOut}), and no condition that was met before the patch (not in
+ * `baseline`, see {@link conditionsNotMet}) is False now.
  */
 export function checkGate(
   tenant: TenantNode | undefined,
@@ -51,7 +66,8 @@ export function checkGate(
   const turnedFalse = tenant.conditions.find(
     c =>
       c.status === 'False' &&
-      options.baseline.includes(`${c.source ?? ''}/${c.type}`),
+      !ROLLOUT_PROGRESS.test(c.type) &&
+      !options.baseline.includes(conditionKey(c)),
   );
   if (turnedFalse) {
     return {
