@@ -10,11 +10,8 @@ export type { KamajiActionDeps } from './common';
 export { createTenantCreateAction } from './tenantCreate';
 export { createIslandCreateAction } from './islandCreate';
 export { createAddonSetCreateAction } from './addonSetCreate';
-export {
-  createManifestsRenderAction,
-  manifestsRenderInputSchema,
-} from './manifestsRender';
-export { createClusterWaitAction, clusterWaitInputSchema } from './clusterWait';
+export { createManifestsRenderAction } from './manifestsRender';
+export { createClusterWaitAction } from './clusterWait';
 export { createUpgradePlanCreateAction } from './upgradePlanCreate';
 
 /**
