@@ -97,7 +97,8 @@ for who in "${users[@]}"; do
   echo "==> schemathesis as ${user_ref[$who]} (${user_group[$who]}), $max_examples examples per operation"
   out="$state_dir/schemathesis-$who.out"
   set +e
-  "$venv/bin/schemathesis" run plugins/kamaji-backend/src/schema/openapi.yaml \
+  "$venv/bin/schemathesis" --config-file scripts/fuzz-api.schemathesis.toml \
+    run plugins/kamaji-backend/src/schema/openapi.yaml \
     --url "$base/api/kamaji" -H "Authorization: Bearer $token" \
     --checks all --max-examples "$max_examples" --workers 1 \
     --report junit,har --report-dir "$state_dir/report-$who" --report-har-path "$state_dir/report-$who/responses.har" \

@@ -641,11 +641,14 @@ export const spec = {
           {
             name: 'version',
             in: 'query',
-            description: 'The Kubernetes version the new tenant will run.',
+            description:
+              'The Kubernetes version the new tenant will run, semver with its leading `v`.',
             schema: {
               type: 'string',
               minLength: 6,
               maxLength: 64,
+              pattern:
+                '^v(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
             },
           },
           {
@@ -2840,27 +2843,19 @@ export const spec = {
             additionalProperties: false,
             properties: {
               managementCluster: {
-                type: 'string',
-                maxLength: 63,
+                $ref: '#/components/parameters/managementClusterFilter/schema',
               },
               island: {
-                type: 'string',
-                maxLength: 381,
+                $ref: '#/components/parameters/islandFilter/schema',
               },
               owner: {
-                type: 'string',
-                maxLength: 255,
+                $ref: '#/components/parameters/ownerFilter/schema',
               },
               health: {
-                type: 'array',
-                maxItems: 5,
-                items: {
-                  $ref: '#/components/schemas/HealthStatus',
-                },
+                $ref: '#/components/parameters/healthFilter/schema',
               },
               version: {
-                type: 'string',
-                maxLength: 16,
+                $ref: '#/components/parameters/versionFilter/schema',
               },
               labelSelector: {
                 $ref: '#/components/schemas/UpgradeLabelSelector',
