@@ -1368,10 +1368,7 @@ export const spec = {
         required: false,
         description: 'Only clusters declared in this management cluster.',
         schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 63,
-          pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          $ref: '#/components/schemas/ManagementClusterName',
         },
       },
       islandFilter: {
@@ -1381,11 +1378,7 @@ export const spec = {
         allowReserved: true,
         description: 'Only this island (by id) and the tenants it hosts.',
         schema: {
-          type: 'string',
-          minLength: 5,
-          maxLength: 381,
-          pattern:
-            '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+          $ref: '#/components/schemas/IslandId',
         },
       },
       ownerFilter: {
@@ -1396,10 +1389,7 @@ export const spec = {
         description:
           'Only clusters owned by this group (`group:default/team-retail`, or an owner label value `team-retail`).',
         schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 255,
-          pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:/]*$',
+          $ref: '#/components/schemas/OwnerFilter',
         },
       },
       healthFilter: {
@@ -1425,10 +1415,7 @@ export const spec = {
         description:
           'Kubernetes version prefix, matched per component against declared or running versions (`v1.34` matches v1.34.2, not v1.340.0).',
         schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 16,
-          pattern: '^v?[0-9]{1,4}(\\.[0-9]{1,4}){0,2}$',
+          $ref: '#/components/schemas/VersionPrefix',
         },
       },
       qFilter: {
@@ -1518,6 +1505,31 @@ export const spec = {
       },
     },
     schemas: {
+      ManagementClusterName: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      },
+      IslandId: {
+        type: 'string',
+        minLength: 5,
+        maxLength: 381,
+        pattern:
+          '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+      },
+      OwnerFilter: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:/]*$',
+      },
+      VersionPrefix: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 16,
+        pattern: '^v?[0-9]{1,4}(\\.[0-9]{1,4}){0,2}$',
+      },
       Error: {
         type: 'object',
         required: ['error', 'request', 'response'],
@@ -2843,19 +2855,23 @@ export const spec = {
             additionalProperties: false,
             properties: {
               managementCluster: {
-                $ref: '#/components/parameters/managementClusterFilter/schema',
+                $ref: '#/components/schemas/ManagementClusterName',
               },
               island: {
-                $ref: '#/components/parameters/islandFilter/schema',
+                $ref: '#/components/schemas/IslandId',
               },
               owner: {
-                $ref: '#/components/parameters/ownerFilter/schema',
+                $ref: '#/components/schemas/OwnerFilter',
               },
               health: {
-                $ref: '#/components/parameters/healthFilter/schema',
+                type: 'array',
+                maxItems: 5,
+                items: {
+                  $ref: '#/components/schemas/HealthStatus',
+                },
               },
               version: {
-                $ref: '#/components/parameters/versionFilter/schema',
+                $ref: '#/components/schemas/VersionPrefix',
               },
               labelSelector: {
                 $ref: '#/components/schemas/UpgradeLabelSelector',
