@@ -69,6 +69,11 @@ describe('checkKubernetesUpgrade', () => {
     ['v1.33.4', 'v1.35.0', /skips a minor release.*v1\.34\.x/],
     ['v1.35.2', 'v1.37.0', /above the supported ceiling v1\.36/],
     ['v1.35.2', 'v2.0.0', /above the supported ceiling/],
+    [
+      'v1.35.2',
+      'v0.0.0',
+      /v0\.0\.0 is not a v1 release: choose a v1\.x release up to v1\.36\.x/,
+    ],
   ])('rejects %p → %p', (from, to, message) => {
     const check = checkKubernetesUpgrade(from, to, ceiling);
     expect(check.kind).toBe('invalid');

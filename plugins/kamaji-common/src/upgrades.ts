@@ -113,9 +113,15 @@ export function checkKubernetesUpgrade(
       )})`,
     };
   }
+  if (ceiling && target.major < ceiling.major) {
+    return {
+      kind: 'invalid',
+      message: `version ${target.text} is not a v${ceiling.major} release: choose a v${ceiling.major}.x release up to ${ceiling.text}.x`,
+    };
+  }
   if (
     ceiling &&
-    (target.major !== ceiling.major || target.minor > ceiling.minor)
+    (target.major > ceiling.major || target.minor > ceiling.minor)
   ) {
     return {
       kind: 'invalid',

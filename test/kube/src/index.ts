@@ -47,7 +47,14 @@ export {
   waitFor,
   credentialPatterns,
   findCredentials,
+  findCredentialsInLog,
 } from './fleet/fleetPlane';
+export {
+  guestRefreshAt,
+  guestSignIn,
+  writeGuestSignIn,
+} from './demo/guestSignIn';
+export type { GuestRefresh } from './demo/guestSignIn';
 export type { RbacTarget } from './fleet/fleetPlane';
 export { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
 export {

@@ -66,6 +66,6 @@ export const planIdSchema = z
 export const planListQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   })
   .strict();

@@ -722,11 +722,14 @@ export const spec = {
           {
             name: 'version',
             in: 'query',
-            description: 'The Kubernetes version the new tenant will run.',
+            description:
+              'The Kubernetes version the new tenant will run, semver with its leading `v`.',
             schema: {
               type: 'string',
               minLength: 6,
               maxLength: 64,
+              pattern:
+                '^v(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
             },
           },
           {
@@ -1451,10 +1454,7 @@ export const spec = {
         required: false,
         description: 'Only clusters declared in this management cluster.',
         schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 63,
-          pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          $ref: '#/components/schemas/ManagementClusterName',
         },
       },
       islandFilter: {
@@ -1464,11 +1464,7 @@ export const spec = {
         allowReserved: true,
         description: 'Only this island (by id) and the tenants it hosts.',
         schema: {
-          type: 'string',
-          minLength: 5,
-          maxLength: 381,
-          pattern:
-            '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+          $ref: '#/components/schemas/IslandId',
         },
       },
       ownerFilter: {
@@ -1479,10 +1475,7 @@ export const spec = {
         description:
           'Only clusters owned by this group (`group:default/team-retail`, or an owner label value `team-retail`).',
         schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 255,
-          pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:/]*$',
+          $ref: '#/components/schemas/OwnerFilter',
         },
       },
       healthFilter: {
@@ -1508,10 +1501,7 @@ export const spec = {
         description:
           'Kubernetes version prefix, matched per component against declared or running versions (`v1.34` matches v1.34.2, not v1.340.0).',
         schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 16,
-          pattern: '^v?[0-9]{1,4}(\\.[0-9]{1,4}){0,2}$',
+          $ref: '#/components/schemas/VersionPrefix',
         },
       },
       qFilter: {
@@ -1613,6 +1603,31 @@ export const spec = {
       },
     },
     schemas: {
+      ManagementClusterName: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      },
+      IslandId: {
+        type: 'string',
+        minLength: 5,
+        maxLength: 381,
+        pattern:
+          '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+      },
+      OwnerFilter: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:/]*$',
+      },
+      VersionPrefix: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 16,
+        pattern: '^v?[0-9]{1,4}(\\.[0-9]{1,4}){0,2}$',
+      },
       Error: {
         type: 'object',
         required: ['error', 'request', 'response'],
@@ -2938,16 +2953,13 @@ export const spec = {
             additionalProperties: false,
             properties: {
               managementCluster: {
-                type: 'string',
-                maxLength: 63,
+                $ref: '#/components/schemas/ManagementClusterName',
               },
               island: {
-                type: 'string',
-                maxLength: 381,
+                $ref: '#/components/schemas/IslandId',
               },
               owner: {
-                type: 'string',
-                maxLength: 255,
+                $ref: '#/components/schemas/OwnerFilter',
               },
               health: {
                 type: 'array',
@@ -2957,8 +2969,7 @@ export const spec = {
                 },
               },
               version: {
-                type: 'string',
-                maxLength: 16,
+                $ref: '#/components/schemas/VersionPrefix',
               },
               labelSelector: {
                 $ref: '#/components/schemas/UpgradeLabelSelector',

@@ -121,6 +121,20 @@ export function credentialPatterns(plane: {
   return patterns;
 }
 
+/**
+ * Credential material in a backend log. The log names the header the Kubernetes proxy reads
+ * (Backstage-Kubernetes-Authorization) in its docs links; only credentials themselves count there.
+ */
+export function findCredentialsInLog(
+  log: string,
+  patterns: RegExp[],
+): string[] {
+  return findCredentials(
+    log.split('\n'),
+    patterns.filter(p => String(p) !== '/Authorization/i'),
+  );
+}
+
 export function findCredentials(texts: string[], patterns: RegExp[]): string[] {
   const found: string[] = [];
   for (const t of texts) {
