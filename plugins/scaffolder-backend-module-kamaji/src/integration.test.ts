@@ -6,8 +6,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   FleetObjectApi,
   LocalControlPlane,
@@ -21,19 +19,13 @@ import {
   createIslandCreateAction,
   createTenantCreateAction,
 } from './actions';
-import {
-  RENDER_KINDS,
-  defaultScaffolderSettings,
-  renderKind,
-  renderTenantCluster,
-} from './render';
+import { RENDER_KINDS, renderKind, renderTenantCluster } from './render';
 import {
   actionFailure,
-  demoCatalogEntities,
   RecordingAudit,
   runAction,
 } from './__testUtils__/fakes';
-import { fleetFromPlane } from './__testUtils__/planeFleet';
+import { planeActionDeps } from './__testUtils__/planeFleet';
 
 jest.setTimeout(300_000);
 
@@ -77,27 +69,7 @@ beforeAll(async () => {
     },
   });
   central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
-  deps = {
-    fleet: await fleetFromPlane(plane),
-    permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
-    userInfo: mockServices.userInfo({
-      userEntityRef: 'user:default/alice',
-      ownershipEntityRefs: ['user:default/alice', 'group:default/team-retail'],
-    }),
-    auth: mockServices.auth(),
-    catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
-    audit: trail,
-    auditor: mockServices.auditor.mock({
-      createEvent: async () => ({
-        success: async () => {},
-        fail: async () => {},
-      }),
-    }),
-    settings: {
-      ...defaultScaffolderSettings(),
-      fleetAdminGroups: ['group:default/platform-team'],
-    },
-  };
+  deps = await planeActionDeps(plane, trail);
 });
 
 afterAll(async () => {

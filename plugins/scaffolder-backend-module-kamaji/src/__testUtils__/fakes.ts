@@ -398,16 +398,21 @@ export function makeDeps(
     auth: mockServices.auth(),
     catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
     audit: options.audit ?? new RecordingAudit(),
-    auditor: mockServices.auditor.mock({
-      createEvent: async () => ({
-        success: async () => {},
-        fail: async () => {},
-      }),
-    }),
+    auditor: silentAuditor(),
     settings,
     clientFactory: () => client,
     fleetReadyTimeoutMs: 1000,
   };
+}
+
+/** An auditor service whose events go nowhere (for tests that read the Kamaji trail instead). */
+export function silentAuditor() {
+  return mockServices.auditor.mock({
+    createEvent: async () => ({
+      success: async () => {},
+      fail: async () => {},
+    }),
+  });
 }
 
 export { KAMAJI_FIELD_MANAGER };

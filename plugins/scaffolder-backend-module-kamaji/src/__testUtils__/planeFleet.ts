@@ -8,9 +8,18 @@ import {
   FleetSnapshot,
   IslandNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  FleetService,
+  KamajiAuditService,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { LocalControlPlane } from '@internal/test-kube';
+import { KamajiActionDeps } from '../actions/common';
 import { KubeObjectClient } from '../kube/ObjectClient';
+import { defaultScaffolderSettings } from '../render';
+import { demoCatalogEntities, RecordingAudit, silentAuditor } from './fakes';
 
 const ADDON_KINDS: Array<[string, AddonSetKind]> = [
   ['config.projectsveltos.io/v1beta1', 'ClusterProfile'],
@@ -144,5 +153,31 @@ export async function fleetFromPlane(
             kubeConfig: plane.kubeConfig('central'),
           }
         : undefined,
+  };
+}
+
+/**
+ * What the actions get against the local control plane: its fleet, user alice of team-retail
+ * with every permission, the demo catalog, and a trail that records (or the one given).
+ */
+export async function planeActionDeps(
+  plane: LocalControlPlane,
+  audit: KamajiAuditService = new RecordingAudit(),
+): Promise<KamajiActionDeps> {
+  return {
+    fleet: await fleetFromPlane(plane),
+    permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+    userInfo: mockServices.userInfo({
+      userEntityRef: 'user:default/alice',
+      ownershipEntityRefs: ['user:default/alice', 'group:default/team-retail'],
+    }),
+    auth: mockServices.auth(),
+    catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
+    audit,
+    auditor: silentAuditor(),
+    settings: {
+      ...defaultScaffolderSettings(),
+      fleetAdminGroups: ['group:default/platform-team'],
+    },
   };
 }

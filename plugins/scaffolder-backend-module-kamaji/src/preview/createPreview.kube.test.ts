@@ -10,7 +10,6 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   denyWithAdmissionPolicy,
@@ -21,13 +20,8 @@ import {
 import { KubeObjectClient } from '../kube/ObjectClient';
 import { KamajiActionDeps } from '../actions/common';
 import { createTenantCreateAction } from '../actions';
-import { defaultScaffolderSettings } from '../render';
-import {
-  demoCatalogEntities,
-  RecordingAudit,
-  runAction,
-} from '../__testUtils__/fakes';
-import { fleetFromPlane } from '../__testUtils__/planeFleet';
+import { runAction } from '../__testUtils__/fakes';
+import { planeActionDeps } from '../__testUtils__/planeFleet';
 import { createPreviewRouter, previewCreate } from './createPreview';
 
 jest.setTimeout(300_000);
@@ -91,27 +85,7 @@ beforeAll(async () => {
     message: REFUSAL,
   });
   central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
-  deps = {
-    fleet: await fleetFromPlane(plane),
-    permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
-    userInfo: mockServices.userInfo({
-      userEntityRef: 'user:default/alice',
-      ownershipEntityRefs: ['user:default/alice', 'group:default/team-retail'],
-    }),
-    auth: mockServices.auth(),
-    catalog: catalogServiceMock({ entities: demoCatalogEntities() }),
-    audit: new RecordingAudit(),
-    auditor: mockServices.auditor.mock({
-      createEvent: async () => ({
-        success: async () => {},
-        fail: async () => {},
-      }),
-    }),
-    settings: {
-      ...defaultScaffolderSettings(),
-      fleetAdminGroups: ['group:default/platform-team'],
-    },
-  };
+  deps = await planeActionDeps(plane);
 });
 
 afterAll(async () => {
