@@ -266,6 +266,9 @@ function buildManagement(
 ): void {
   const M = view.name;
   const src = view.source;
+  /** A cluster's owner: its owner label, else the management cluster's. */
+  const ownerOf = (labels: Record<string, string>) =>
+    ownerEntityRef(labels[KAMAJI_LABELS.owner]) ?? view.owner;
   const problem = (cluster: string, object: string, message: string) =>
     out.problems.push({ cluster, object, message });
   out.problems.push(...(view.problems ?? []));
@@ -505,7 +508,7 @@ function buildManagement(
     const tenant = memo.node(id, buildTenant, {
       id,
       managementCluster: M,
-      owner: ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+      owner: ownerOf(cluster.labels),
       cluster,
       kcp,
       kcpInput,
@@ -549,7 +552,7 @@ function buildManagement(
       const node = memo.node(id, buildUnmanagedTenant, {
         id,
         managementCluster: M,
-        owner: ownerEntityRef(tcp.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        owner: ownerOf(tcp.labels),
         islandId,
         tcp,
         staleness: stale?.staleness,
@@ -591,8 +594,7 @@ function buildManagement(
       buildIsland({
         id,
         managementCluster: M,
-        owner:
-          ownerEntityRef(cluster.labels[KAMAJI_LABELS.owner]) ?? view.owner,
+        owner: ownerOf(cluster.labels),
         cluster,
         island,
         dataStores,
