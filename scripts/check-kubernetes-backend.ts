@@ -22,7 +22,15 @@
  *   - with its island stopped the tenant is left out (no 5xx);
  *   - no response and no backend log line carries credential material.
  *
- *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-kubernetes-backend.ts
+ *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-kubernetes-backend.ts [--record-fixtures]
+ *
+ * --record-fixtures also writes, for the owner team's user (kubernetes-tab-owner.json: the
+ * tenant's objects, the islands' 403s) and another team's user (kubernetes-tab-other-team.json:
+ * 403s only), and for the platform team's user while the tenant's API server is down
+ * (kubernetes-tab-tenant-down.json: a FETCH_ERROR), what the Kubernetes tab of press-line-vision
+ * reads: GET /api/kubernetes/clusters, POST /api/kubernetes/services/press-line-vision and the
+ * catalog's entities of the refusing clusters (GET /api/catalog/entities?filter=metadata.annotations.kamaji-backstage.io/cluster-id=…),
+ * into the frontend's recorded fixtures (plugins/kamaji/src/__fixtures__/recorded).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -43,6 +51,7 @@ import {
   writeGuestSignIn,
 } from '@internal/test-kube';
 import { Backend, freePort } from '../bench/backend';
+import { writeRecordedFixture } from './recordedFixtures';
 
 const TENANT = 'lyon-press-line';
 const TENANT_ID = `central/fleet-tenants/${TENANT}`;
@@ -71,6 +80,8 @@ rules:
     resources: [{ group: '', resources: [pods, secrets] }]
   - level: None
 `;
+
+const RECORD_FIXTURES = process.argv.includes('--record-fixtures');
 
 const texts: string[] = [];
 let plane: LocalControlPlane | undefined;
@@ -134,6 +145,36 @@ function objectsOf(items: ClusterObjects[], cluster: string) {
   const ofType = (type: string) =>
     item?.resources.find(r => r.type === type)?.resources ?? [];
   return { item, ofType };
+}
+
+/**
+ * With --record-fixtures: what the Kubernetes tab of the component reads as the current user, its
+ * services answer given; the catalog is asked for the clusters that refused (401/403) the user.
+ */
+async function recordKubernetesTab(name: string, services: unknown) {
+  if (!RECORD_FIXTURES) return;
+  const refused = (services as { items: ClusterObjects[] }).items
+    .filter(i => i.errors.some(e => [401, 403].includes(e.statusCode)))
+    .map(i => i.cluster.name);
+  const query = new URLSearchParams([
+    ...refused.map(id => [
+      'filter',
+      `metadata.annotations.kamaji-backstage.io/cluster-id=${id}`,
+    ]),
+    ['fields', 'kind,metadata,spec.owner'],
+  ]);
+  const clusterEntities = refused.length
+    ? await call(`/api/catalog/entities?${query}`)
+    : { status: 200, body: [] };
+  assert.equal(clusterEntities.status, 200, JSON.stringify(clusterEntities));
+  const clusters = await call('/api/kubernetes/clusters');
+  assert.equal(clusters.status, 200, JSON.stringify(clusters));
+  const file = await writeRecordedFixture(name, {
+    clusters: clusters.body,
+    services,
+    clusterEntities: clusterEntities.body,
+  });
+  console.log(`wrote ${file}`);
 }
 
 /** An entity once the catalog has it. */
@@ -240,6 +281,10 @@ async function asUsersOfTeams(entity: unknown) {
   );
   assert.equal(owner.proxied.status, 200, JSON.stringify(owner.proxied.body));
   assert.equal(owner.proxied.body.items.length, SEEDED_PODS.length);
+  const ownerServices = await servicesOfComponent(entity);
+  assert.equal(ownerServices.status, 200, JSON.stringify(ownerServices.body));
+  assert.deepEqual(podNames(ownerServices.body.items, TENANT_ID), SEEDED_PODS);
+  await recordKubernetesTab('kubernetes-tab-owner.json', ownerServices.body);
   // Impersonate-* headers of the caller are replaced, not forwarded.
   const forged = await call(
     '/api/kubernetes/proxy/api/v1/namespaces/press-line/secrets',
@@ -272,6 +317,7 @@ async function asUsersOfTeams(entity: unknown) {
   );
   for (const item of services.body.items as ClusterObjects[])
     assertRefused(item);
+  await recordKubernetesTab('kubernetes-tab-other-team.json', services.body);
   const other = await tenantPodsAs(OTHER_TEAM);
   assertRefused(other.workloads.item!);
   assert.equal(other.proxied.status, 403, JSON.stringify(other.proxied.body));
@@ -527,6 +573,7 @@ async function main() {
   );
   for (const item of down.body.items as ClusterObjects[])
     if (item.cluster.name !== TENANT_ID) assert.deepEqual(item.errors, []);
+  await recordKubernetesTab('kubernetes-tab-tenant-down.json', down.body);
   await plane.startCluster(TENANT);
 
   step('its island stopped: the tenant is left out, no 5xx');

@@ -32,9 +32,7 @@
  *
  * It lives outside plugins/kamaji because it runs backend code, which the frontend package must not depend on.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import {
   coreServices,
   createServiceFactory,
@@ -54,7 +52,6 @@ import {
 import {
   denyWithAdmissionPolicy,
   LocalControlPlane,
-  REPO_ROOT,
   seedFleet,
 } from '@internal/test-kube';
 import {
@@ -70,21 +67,8 @@ import {
   createKamajiClusterConditionalDecision,
   kamajiClusterConditions,
 } from '@kamaji-backstage/plugin-kamaji-node';
+import { writeRecordedFixture } from './recordedFixtures';
 
-// prettier 2 ships no types; these two functions are all this script uses
-const prettier: {
-  resolveConfig(file: string): Promise<object | null>;
-  format(text: string, options: object): string;
-} = require('prettier');
-
-const OUT_DIR = join(
-  REPO_ROOT,
-  'plugins',
-  'kamaji',
-  'src',
-  '__fixtures__',
-  'recorded',
-);
 const ISLANDS = ['island-a', 'island-b'];
 const USER = 'user:default/platform-admin';
 /** A team-retail user: reads its team's clusters, may not delete them or read the whole trail. */
@@ -169,15 +153,8 @@ async function until<T>(
   }
 }
 
-/** Writes JSON formatted as the repo's prettier check wants it, so a re-recording diffs cleanly. */
 async function write(name: string, body: unknown) {
-  const file = join(OUT_DIR, name);
-  const options = await prettier.resolveConfig(file);
-  writeFileSync(
-    file,
-    prettier.format(JSON.stringify(body), { ...options, parser: 'json' }),
-  );
-  log(`wrote ${file}`);
+  log(`wrote ${await writeRecordedFixture(name, body)}`);
 }
 
 async function main() {
@@ -258,7 +235,6 @@ async function main() {
       );
       return hosts.size >= ISLANDS.length && connected ? f : undefined;
     });
-    mkdirSync(OUT_DIR, { recursive: true });
     await write('fleet.json', loaded);
 
     const a = islandA(loaded)!;
