@@ -7,6 +7,7 @@ import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import kamajiPlugin, {
   kamajiKubernetesAuthModule,
+  kamajiKubernetesContentModule,
 } from '@kamaji-backstage/plugin-kamaji/alpha';
 import { signInModule } from './modules/signIn';
 
@@ -21,5 +22,6 @@ export default createApp({
     kamajiPlugin,
     signInModule,
     kamajiKubernetesAuthModule,
+    kamajiKubernetesContentModule,
   ],
 });

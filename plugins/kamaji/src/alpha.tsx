@@ -19,7 +19,10 @@ import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
 import { auditRouteRef, rootRouteRef, upgradesRouteRef } from './routes';
 
-export { kamajiKubernetesAuthModule } from './kubernetes/alpha';
+export {
+  kamajiKubernetesAuthModule,
+  kamajiKubernetesContentModule,
+} from './kubernetes/alpha';
 import {
   isGroupEntity,
   isKamajiClusterAvailable,

@@ -13,7 +13,9 @@ export {
   EntityKamajiIslandCard,
   EntityKamajiGroupClustersCard,
   EntityKamajiActivityCard,
+  EntityKamajiKubernetesContent,
 } from './plugin';
+export type { KamajiKubernetesContentProps } from './components/KubernetesContent';
 export {
   isKamajiClusterAvailable,
   isKamajiTenantAvailable,

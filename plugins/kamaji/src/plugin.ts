@@ -141,3 +141,23 @@ export const EntityKamajiActivityCard = kamajiPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Kubernetes tab of an entity, in place of the Kubernetes plugin's `EntityKubernetesContent`:
+ * the same parts, but a cluster whose API server refuses the user (401/403, the cluster's RBAC)
+ * is shown as "not allowed", naming the cluster and the owner to ask, instead of as an error.
+ * For entities where the Kubernetes plugin's `isKubernetesAvailable` holds.
+ *
+ * @public
+ */
+export const EntityKamajiKubernetesContent = kamajiPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKamajiKubernetesContent',
+    component: {
+      lazy: () =>
+        import('./components/KubernetesContent').then(
+          m => m.KamajiKubernetesContent,
+        ),
+    },
+  }),
+);

@@ -16,6 +16,8 @@ import type {
   UplinkTimeline,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse, IslandResponse } from '../api/types';
+import type { Entity } from '@backstage/catalog-model';
+import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import fleet from './recorded/fleet.json';
 import fleetIslandADisconnected from './recorded/fleet-island-a-disconnected.json';
 import islandA from './recorded/island-a.json';
@@ -34,8 +36,26 @@ import placement from './recorded/placement.json';
 import audit from './recorded/audit.json';
 import auditTeam from './recorded/audit-team.json';
 import auditCluster from './recorded/audit-cluster.json';
+import kubernetesTabOwner from './recorded/kubernetes-tab-owner.json';
+import kubernetesTabOtherTeam from './recorded/kubernetes-tab-other-team.json';
+import kubernetesTabTenantDown from './recorded/kubernetes-tab-tenant-down.json';
 
 const copy = <T>(json: unknown): T => structuredClone(json) as T;
+
+/**
+ * What the Kubernetes tab of the component press-line-vision read from the real backend
+ * (`scripts/check-kubernetes-backend.ts --record-fixtures`, impersonation on).
+ */
+export interface RecordedKubernetesTab {
+  /** `GET /api/kubernetes/clusters`. */
+  clusters: {
+    items: Array<{ name: string; title?: string; authProvider: string }>;
+  };
+  /** `POST /api/kubernetes/services/press-line-vision`. */
+  services: ObjectsByEntityResponse;
+  /** The catalog's entities of the clusters that refused the user, as that user reads them. */
+  clusterEntities: Entity[];
+}
 
 export const recorded = {
   /** `GET /v1/fleet`: central, island-a (site factory-lyon), island-b (shop-berlin), 7 tenants. */
@@ -79,6 +99,20 @@ export const recorded = {
   auditTeam: () => copy<AuditPage>(auditTeam),
   /** `GET /v1/audit?cluster=central/fleet-tenants/berlin-pos` as that team-retail user. */
   auditCluster: () => copy<AuditPage>(auditCluster),
+  /**
+   * The Kubernetes tab as bob of team-factory, owner of the tenant lyon-press-line: its Pods,
+   * Service, Deployment and ReplicaSet; island-a and island-b answer 403 (nobody bound there).
+   */
+  kubernetesTabOwner: () => copy<RecordedKubernetesTab>(kubernetesTabOwner),
+  /**
+   * The same as alice of team-retail: 403 from lyon-press-line's API server and both islands; the
+   * catalog shows her the islands (owner platform-team) but not team-factory's tenant.
+   */
+  kubernetesTabOtherTeam: () =>
+    copy<RecordedKubernetesTab>(kubernetesTabOtherTeam),
+  /** The same as the platform team's user with lyon-press-line's API server stopped: a FETCH_ERROR. */
+  kubernetesTabTenantDown: () =>
+    copy<RecordedKubernetesTab>(kubernetesTabTenantDown),
   /** The 403 body of `GET /v1/fleet` when kamaji.cluster.read is denied. */
   forbidden: () =>
     copy<{

@@ -1,0 +1,90 @@
+/**
+ * The Kubernetes tab on what the real backend answered for users of different teams with
+ * impersonation on (src/__fixtures__/recorded/kubernetes-tab-*.json).
+ */
+import { screen, within } from '@testing-library/react';
+import { recorded } from '../../__fixtures__/recorded';
+import { setupKamajiServer } from '../../__testUtils__/http';
+import {
+  renderKubernetesTab,
+  serveKubernetesTab,
+} from '../../__testUtils__/kubernetesTab';
+
+const server = setupKamajiServer();
+
+const notAllowed = (cluster: string) =>
+  screen.findByRole('status', { name: `Not allowed: ${cluster}` });
+
+describe('EntityKamajiKubernetesContent', () => {
+  it("shows another team's user each refusing cluster as not allowed, with the owner to ask", async () => {
+    const asked = serveKubernetesTab(server, recorded.kubernetesTabOtherTeam());
+    await renderKubernetesTab(recorded.kubernetesTabOtherTeam());
+
+    const tenant = await notAllowed('lyon-press-line');
+    expect(tenant).toHaveTextContent(
+      'Your groups have no access to the cluster lyon-press-line (central/fleet-tenants/lyon-press-line)',
+    );
+    expect(tenant).toHaveTextContent(
+      "the cluster's RBAC refused the request (403)",
+    );
+    expect(tenant).toHaveTextContent(
+      'not an error of Backstage or of the Kubernetes plugin',
+    );
+    // The catalog hides team-factory's tenant from team-retail: nobody to name.
+    expect(tenant).toHaveTextContent(
+      'The catalog shows you no owner for this cluster: ask your platform team',
+    );
+    expect(tenant).toHaveTextContent('/api/v1/pods');
+
+    for (const island of ['island-a', 'island-b']) {
+      const panel = await notAllowed(island);
+      expect(
+        await within(panel).findByRole('link', { name: 'platform-team' }),
+      ).toHaveAttribute('href', '/catalog/default/group/platform-team');
+    }
+    expect(asked[0]).toBe('press-line-vision');
+    // Neither the plugin's error panel nor empty cluster cards for clusters that refused.
+    expect(screen.queryByText(/UNAUTHORIZED_ERROR/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/There was a problem retrieving Kubernetes objects/),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Cluster')).not.toBeInTheDocument();
+  });
+
+  it("shows the owner team's user its tenant's objects next to the islands that refuse it", async () => {
+    serveKubernetesTab(server, recorded.kubernetesTabOwner());
+    await renderKubernetesTab(recorded.kubernetesTabOwner());
+
+    expect(await notAllowed('island-a')).toHaveTextContent(
+      "Ask the cluster's owner, platform-team",
+    );
+    expect(await notAllowed('island-b')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('status', { name: 'Not allowed: lyon-press-line' }),
+    ).not.toBeInTheDocument();
+
+    // lyon-press-line answered 200: drawn as the Kubernetes plugin draws a cluster.
+    expect(await screen.findByText('lyon-press-line')).toBeInTheDocument();
+    expect(screen.getByText('Cluster')).toBeInTheDocument();
+    expect(screen.getByText('2 pods')).toBeInTheDocument();
+    expect(screen.getByText('No pods with errors')).toBeInTheDocument();
+    expect(screen.getAllByText('Cluster')).toHaveLength(1);
+  });
+
+  it("keeps the Kubernetes plugin's error panel for other errors (an API server down)", async () => {
+    serveKubernetesTab(server, recorded.kubernetesTabTenantDown());
+    await renderKubernetesTab(recorded.kubernetesTabTenantDown());
+
+    expect(
+      await screen.findByText(
+        'Warning: There was a problem retrieving Kubernetes objects',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(
+        /FETCH_ERROR, message: request to central\/fleet-tenants\/lyon-press-line failed/,
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(screen.queryByText(/Not allowed/)).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,4 @@
+export {
+  KamajiKubernetesContent,
+  type KamajiKubernetesContentProps,
+} from './KamajiKubernetesContent';
