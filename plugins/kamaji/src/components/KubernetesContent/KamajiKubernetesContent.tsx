@@ -19,7 +19,11 @@ import { splitClusters } from './clusterRefusals';
 import { NotAllowedPanel } from './NotAllowedPanel';
 import { RequireKubernetesReadPermissions } from './RequireKubernetesReadPermissions';
 
-/** @public */
+/**
+ * Props of the Kamaji Kubernetes tab (`EntityKamajiKubernetesContent`).
+ *
+ * @public
+ */
 export interface KamajiKubernetesContentProps {
   /** How often the objects are read again; the Kubernetes plugin's default is 10 s. */
   refreshIntervalMs?: number;
