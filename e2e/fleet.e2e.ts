@@ -3,7 +3,9 @@
  * guest sign-in, the fleet topology, the owner filter, a cluster's entity page, the Edge tenant
  * cluster template with the new tenant arriving live, and an island losing its API server; a
  * delete dialog's dry-run preview and an upgrade plan run from the Upgrades view, followed live,
- * halting on its failing canary (the test plays Kamaji: it fails the patched control plane).
+ * halting on its failing canary (the test plays Kamaji: it fails the patched control plane); a
+ * user of another team opening the Kubernetes tab of a workload on a tenant it may not read (the
+ * tenant API server's 403 through impersonation) sees "Not allowed".
  * Run by scripts/e2e.sh, which starts the stack; screenshots go to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
@@ -15,6 +17,7 @@ import {
   WAIT,
   controlCluster,
   expand,
+  guestSignsInAs,
   kubeObjects,
   launchBrowser,
   screenshot,
@@ -231,6 +234,59 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
         await screenshot(page, 'cluster-entity-page-from-catalog');
       },
     ));
+
+  it("shows a user of another team the tenant's cluster in the Kubernetes tab as not allowed", async () => {
+    requireSession();
+    // alice of team-retail; lyon-press-line belongs to team-factory and binds only its groups.
+    await guestSignsInAs('user:default/alice', 'group:default/team-retail');
+    const otherContext = await browser.newContext({
+      viewport: { width: 1400, height: 900 },
+    });
+    const other = await otherContext.newPage();
+    try {
+      await withFailureShot(
+        () => other,
+        'failed-kubernetes-not-allowed',
+        async () => {
+          await signInAsGuest(other);
+          // press-line-vision runs on lyon-press-line; team-retail cannot open the tenant's own
+          // entity (the catalog hides it from other teams), only the workload's.
+          await other.goto(
+            `${APP_URL}/catalog/default/component/press-line-vision/kubernetes`,
+            WAIT,
+          );
+          const tenant = other.getByRole('status', {
+            name: 'Not allowed: lyon-press-line',
+          });
+          await waitForText(
+            tenant,
+            /no access to the cluster lyon-press-line \(central\/fleet-tenants\/lyon-press-line\): the cluster's RBAC refused the request \(403\)\. .*not an error of Backstage/,
+            'the tenant shown as not allowed',
+          );
+          // The catalog hides the tenant from team-retail: no owner to name, the platform team to ask.
+          await waitForText(
+            tenant,
+            /The catalog shows you no owner for this cluster: ask your platform team/,
+            'the tenant without an owner to name',
+          );
+          await waitForText(
+            other.getByRole('status', { name: 'Not allowed: island-a' }),
+            /Ask the cluster's owner, .+, to bind one of your groups/,
+            'island-a naming its owner',
+          );
+          assert.equal(
+            await other.getByText(/UNAUTHORIZED_ERROR/).count(),
+            0,
+            "the Kubernetes plugin's error panel is not shown for a 403",
+          );
+          await screenshot(other, 'kubernetes-tab-not-allowed');
+        },
+      );
+    } finally {
+      await otherContext.close();
+      await guestSignsInAs('user:default/guest', 'group:default/platform-team');
+    }
+  });
 
   it('previews a delete: the dialog lists the objects that go with the tenant before Delete can be pressed', () =>
     withFailureShot(

@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { guestRefreshAt, guestSignIn } from '@internal/test-kube';
 import {
   chromium,
   type Browser,
@@ -23,6 +24,8 @@ export const APP_URL = env('KB_E2E_APP_URL');
 export const BACKEND_URL = env('KB_E2E_BACKEND_URL');
 export const STATE_DIR = env('KB_E2E_STATE_DIR');
 export const SCREENSHOT_DIR = env('KB_E2E_SCREENSHOT_DIR');
+/** The config file naming the guest sign-in's user; the backend watches it. */
+const SIGN_IN_CONFIG = env('KB_E2E_SIGN_IN_CONFIG');
 /** Screenshots of failed tests (not for the README). */
 export const FAILURE_DIR = env('KB_E2E_FAILURE_DIR');
 const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
@@ -59,6 +62,22 @@ export async function signInAsGuest(page: Page): Promise<void> {
         }: ${e.message}`,
       );
     });
+}
+
+/**
+ * Makes the guest sign-in sign in as another catalog user (a member of `group`) from now on, as
+ * scripts/check-kubernetes-backend.ts does; resolves once the backend signs in so.
+ */
+export async function guestSignsInAs(
+  userEntityRef: string,
+  group: string,
+): Promise<void> {
+  await guestSignIn(
+    guestRefreshAt(BACKEND_URL),
+    SIGN_IN_CONFIG,
+    userEntityRef,
+    group,
+  );
 }
 
 /**

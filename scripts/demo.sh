@@ -23,7 +23,7 @@ done
 started=$(date +%s)
 
 # Overrides (scripts/e2e.sh uses them to run a second stack beside a running demo): KB_DEMO_STATE_DIR,
-# KB_DEMO_APP_PORT (default 3000), KB_DEMO_BACKEND_PORT (default 7007).
+# KB_DEMO_APP_PORT (default 3000), KB_DEMO_BACKEND_PORT (default 7007), KB_DEMO_SIGN_IN_CONFIG (below).
 default_state_dir="$PWD/.kube-local/demo"
 $real_capi && default_state_dir="$PWD/.kube-local/demo-real-capi"
 state_dir="${KB_DEMO_STATE_DIR:-$default_state_dir}"
@@ -100,5 +100,9 @@ EOF
 
 echo "==> fleet ready in $(( $(date +%s) - started )) s"
 echo "==> start Backstage: app http://localhost:$app_port, backend http://localhost:$backend_port (sign in as guest)"
+# KB_DEMO_SIGN_IN_CONFIG: one more config file, which the backend watches: scripts/e2e.sh names the
+# guest sign-in's user there (auth.providers.guest.userEntityRef) to act as users of other teams.
+sign_in_config=()
+[[ -n "${KB_DEMO_SIGN_IN_CONFIG:-}" ]] && sign_in_config=(--config "$KB_DEMO_SIGN_IN_CONFIG")
 yarn start --config "$PWD/app-config.yaml" --config "$state_dir/app-config.demo.yaml" \
-  --config "$state_dir/app-config.ports.yaml"
+  --config "$state_dir/app-config.ports.yaml" "${sign_in_config[@]}"

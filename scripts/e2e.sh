@@ -7,6 +7,7 @@
 # log to .kube-local/e2e-artifacts/.
 #
 # Environment: KB_E2E_APP_PORT (3100), KB_E2E_BACKEND_PORT (7107), KB_CHROMIUM (/usr/bin/chromium).
+# Arguments go to node's test runner, e.g. --test-name-pattern='not allowed' runs the tests named so.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/toolchain.sh
@@ -36,11 +37,15 @@ if ! flock -n "$state_dir/.lock" true 2>/dev/null; then
 fi
 rm -rf "$state_dir" "$artifacts"
 mkdir -p "$state_dir" "$artifacts"
+# The guest sign-in's user, in a file the backend watches: the tests switch it to act as other users.
+sign_in_config="$state_dir/app-config.sign-in.yaml"
+echo 'auth: { providers: { guest: { userEntityRef: "user:default/guest" } } }' >"$sign_in_config"
 
 echo "==> start the stack (scripts/demo.sh; app $app_url, backend $backend_url; log $stack_log)"
 # setsid: the stack gets its own process group, so one signal stops yarn, the app and backend
 # dev servers and kubeplane with its API servers.
 KB_DEMO_STATE_DIR="$state_dir" KB_DEMO_APP_PORT="$app_port" KB_DEMO_BACKEND_PORT="$backend_port" \
+  KB_DEMO_SIGN_IN_CONFIG="$sign_in_config" \
   setsid bash scripts/demo.sh >"$stack_log" 2>&1 &
 stack_pid=$!
 
@@ -90,8 +95,9 @@ echo "    stack up in $((stack_up - t0)) s"
 echo "==> end-to-end tests (headless $KB_CHROMIUM)"
 set +e
 KB_E2E_APP_URL="$app_url" KB_E2E_BACKEND_URL="$backend_url" KB_E2E_STATE_DIR="$state_dir" \
+  KB_E2E_SIGN_IN_CONFIG="$sign_in_config" \
   KB_E2E_SCREENSHOT_DIR="${KB_E2E_SCREENSHOT_DIR:-$PWD/docs/screenshots}" KB_E2E_FAILURE_DIR="$artifacts" \
-  node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs --test-reporter=spec \
+  node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs --test-reporter=spec "$@" \
   e2e/fleet.e2e.ts
 status=$?
 set -e

@@ -32,7 +32,7 @@ import type { RecordedKubernetesTab } from '../__fixtures__/recorded';
 const KUBERNETES = 'http://backstage.test/api/kubernetes';
 
 /** The component the recordings were made for (examples/fleet: its workloads run on lyon-press-line). */
-const COMPONENT: Entity = {
+export const COMPONENT: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
@@ -59,11 +59,10 @@ export function serveKubernetesTab(
   return asked;
 }
 
-export function renderKubernetesTab(
+/** The APIs the Kubernetes tab uses: the Kubernetes plugin's client on msw, the recorded catalog. */
+export function kubernetesTabApis(
   tab: RecordedKubernetesTab,
-  authorize:
-    | AuthorizeResult.ALLOW
-    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  authorize: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
 ) {
   const discoveryApi = {
     getBaseUrl: async (id: string) => `http://backstage.test/api/${id}`,
@@ -74,22 +73,30 @@ export function renderKubernetesTab(
       microsoftAuthApi: {} as any,
     }),
   );
+  return [
+    [
+      kubernetesApiRef,
+      new KubernetesBackendClient({
+        discoveryApi,
+        fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
+        kubernetesAuthProvidersApi,
+      }),
+    ],
+    [kubernetesAuthProvidersApiRef, kubernetesAuthProvidersApi],
+    [catalogApiRef, catalogApiMock({ entities: tab.clusterEntities })],
+    [permissionApiRef, mockApis.permission({ authorize })],
+  ] as const;
+}
+
+/** `EntityKamajiKubernetesContent` for press-line-vision in a legacy test app. */
+export function renderKubernetesTab(
+  tab: RecordedKubernetesTab,
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [
-          kubernetesApiRef,
-          new KubernetesBackendClient({
-            discoveryApi,
-            fetchApi: { fetch: (i: any, init?: RequestInit) => fetch(i, init) },
-            kubernetesAuthProvidersApi,
-          }),
-        ],
-        [kubernetesAuthProvidersApiRef, kubernetesAuthProvidersApi],
-        [catalogApiRef, catalogApiMock({ entities: tab.clusterEntities })],
-        [permissionApiRef, mockApis.permission({ authorize })],
-      ]}
-    >
+    <TestApiProvider apis={kubernetesTabApis(tab, authorize)}>
       <EntityProvider entity={COMPONENT}>
         <EntityKamajiKubernetesContent />
       </EntityProvider>

@@ -6,9 +6,16 @@ import { screen, within } from '@testing-library/react';
 import { recorded } from '../../__fixtures__/recorded';
 import { setupKamajiServer } from '../../__testUtils__/http';
 import {
+  COMPONENT,
+  kubernetesTabApis,
   renderKubernetesTab,
   serveKubernetesTab,
 } from '../../__testUtils__/kubernetesTab';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { kamajiKubernetesContentModule } from '../../alpha';
 
 const server = setupKamajiServer();
 
@@ -49,6 +56,7 @@ describe('EntityKamajiKubernetesContent', () => {
       screen.queryByText(/There was a problem retrieving Kubernetes objects/),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Cluster')).not.toBeInTheDocument();
+    expect(screen.queryByText('Your Clusters')).not.toBeInTheDocument();
   });
 
   it("shows the owner team's user its tenant's objects next to the islands that refuse it", async () => {
@@ -69,6 +77,7 @@ describe('EntityKamajiKubernetesContent', () => {
     expect(screen.getByText('2 pods')).toBeInTheDocument();
     expect(screen.getByText('No pods with errors')).toBeInTheDocument();
     expect(screen.getAllByText('Cluster')).toHaveLength(1);
+    expect(screen.getByText('Your Clusters')).toBeInTheDocument();
   });
 
   it("keeps the Kubernetes plugin's error panel for other errors (an API server down)", async () => {
@@ -86,5 +95,46 @@ describe('EntityKamajiKubernetesContent', () => {
       ).length,
     ).toBeGreaterThan(0);
     expect(screen.queryByText(/Not allowed/)).not.toBeInTheDocument();
+  });
+});
+
+describe('kamajiKubernetesContentModule (new frontend system)', () => {
+  /** The Kubernetes plugin's id, with none of its extensions: the module brings the tab. */
+  const kubernetesPlugin = createFrontendPlugin({ pluginId: 'kubernetes' });
+
+  it("puts the tab on pages of entities with the Kubernetes plugin's annotations", async () => {
+    serveKubernetesTab(server, recorded.kubernetesTabOtherTeam());
+    renderTestApp({
+      features: [kubernetesPlugin, kamajiKubernetesContentModule],
+      extensions: [createTestEntityPage({ entity: COMPONENT })],
+      apis: kubernetesTabApis(
+        recorded.kubernetesTabOtherTeam(),
+        AuthorizeResult.ALLOW,
+      ),
+    });
+    expect(
+      await screen.findByRole(
+        'status',
+        { name: 'Not allowed: lyon-press-line' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves it off entities without them', async () => {
+    const { annotations, ...metadata } = COMPONENT.metadata;
+    renderTestApp({
+      features: [kubernetesPlugin, kamajiKubernetesContentModule],
+      extensions: [
+        createTestEntityPage({ entity: { ...COMPONENT, metadata } }),
+      ],
+      apis: kubernetesTabApis(
+        recorded.kubernetesTabOtherTeam(),
+        AuthorizeResult.ALLOW,
+      ),
+    });
+    expect(
+      await screen.findByTestId('empty-entity-page', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
   });
 });

@@ -68,9 +68,11 @@ function Objects(props: {
           clusters={shown.map(i => i.cluster)}
         />
       </Grid>
-      <Grid item>
-        <Typography variant="h3">Your Clusters</Typography>
-      </Grid>
+      {(shown.length > 0 || props.objects.items.length === 0) && (
+        <Grid item>
+          <Typography variant="h3">Your Clusters</Typography>
+        </Grid>
+      )}
       <Grid item container>
         {props.objects.items.length === 0 && (
           <EmptyState
