@@ -166,7 +166,7 @@ export class KubeClient {
   private agentKey?: string;
   private readonly discovery = new Map<
     string,
-    Promise<Array<ServedResource & { kind: string }> | undefined>
+    Array<ServedResource & { kind: string }>
   >();
 
   constructor(private readonly kc: KubeConfig) {
@@ -243,26 +243,27 @@ export class KubeClient {
     });
   }
 
-  /** The served resource of a kind (from discovery, cached); undefined when it is not served. */
+  /**
+   * The served resource of a kind, from discovery; undefined when it is not served. Found kinds
+   * are cached; a kind not found is asked again (its CRD may have been installed since).
+   */
   async servedResource(
     apiVersion: string,
     kind: string,
   ): Promise<ServedResource | undefined> {
-    let list = this.discovery.get(apiVersion);
-    if (!list) {
-      list = this.getJson(apiVersionPath(apiVersion)).then(
-        (doc: any) => servedResources(doc),
-        (e: unknown) => {
-          // An API group that is not served at all answers discovery with 404.
-          if (e instanceof KubeApiError && e.statusCode === 404)
-            return undefined;
-          throw e;
-        },
-      );
-      this.discovery.set(apiVersion, list);
-      list.catch(() => this.discovery.delete(apiVersion));
+    const hit = this.discovery.get(apiVersion)?.find(r => r.kind === kind);
+    if (hit) return hit;
+    let doc: unknown;
+    try {
+      doc = await this.getJson(apiVersionPath(apiVersion));
+    } catch (e) {
+      // An API group that is not served at all answers discovery with 404.
+      if (e instanceof KubeApiError && e.statusCode === 404) return undefined;
+      throw e;
     }
-    return (await list)?.find(r => r.kind === kind);
+    const resources = servedResources(doc);
+    this.discovery.set(apiVersion, resources);
+    return resources.find(r => r.kind === kind);
   }
 
   /**
