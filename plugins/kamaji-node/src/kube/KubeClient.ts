@@ -183,16 +183,13 @@ export class KubeClient {
   ): Promise<T> {
     const what = `${method} ${path.split('?')[0]}`;
     const { statusCode, body } = await this.send(method, path, options);
-    let parsed: any;
-    try {
-      parsed = body ? JSON.parse(body) : {};
-    } catch {
-      if (statusCode >= 200 && statusCode < 300)
-        throw new KubeApiError('decode', `${what}: response is not JSON`);
-    }
     if (statusCode < 200 || statusCode >= 300)
-      throw KubeApiError.fromStatus(what, statusCode, parsed);
-    return parsed as T;
+      throw httpError(what, statusCode, body);
+    try {
+      return (body ? JSON.parse(body) : {}) as T;
+    } catch {
+      throw new KubeApiError('decode', `${what}: response is not JSON`);
+    }
   }
 
   /** GETs a JSON document. */
@@ -434,6 +431,7 @@ export class KubeClient {
   ) {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: () => void = () => {};
     const finish = (err: unknown, value?: T, passThrough = false) => {
       if (settled) return;
       settled = true;
@@ -447,7 +445,7 @@ export class KubeClient {
       req.destroy();
       finish(err, undefined, passThrough);
     };
-    const onAbort = () => cut(new KubeApiError('aborted', `${what}: aborted`));
+    onAbort = () => cut(new KubeApiError('aborted', `${what}: aborted`));
     if (signal?.aborted) {
       onAbort();
       return undefined;
