@@ -11,8 +11,11 @@ import { describeError, KubeApiError, toKubeApiError } from './errors';
  * @public
  */
 export interface StoredObject {
+  /** e.g. `cluster.x-k8s.io/v1beta2`. */
   apiVersion: string;
+  /** e.g. `Cluster`. */
   kind: string;
+  /** Its metadata (name, namespace, uid, resourceVersion, labels, annotations, managed fields, ...). */
   metadata: {
     name: string;
     namespace?: string;
@@ -23,6 +26,7 @@ export interface StoredObject {
     managedFields?: Array<{ manager?: string; operation?: string }>;
     [key: string]: unknown;
   };
+  /** `spec`, `status`, `data` and the other fields of the kind. */
   [key: string]: unknown;
 }
 
@@ -32,8 +36,11 @@ export interface StoredObject {
  * @public
  */
 export interface ObjectRef {
+  /** e.g. `v1` or `cluster.x-k8s.io/v1beta2`. */
   apiVersion: string;
+  /** e.g. `Cluster`. */
   kind: string;
+  /** The name, and the namespace of a namespaced kind (the context's namespace when omitted). */
   metadata: { name: string; namespace?: string };
 }
 
@@ -45,6 +52,7 @@ export interface ObjectRef {
 export interface ServedResource {
   /** The plural, e.g. `tenantcontrolplanes`. */
   name: string;
+  /** Whether its objects live in namespaces. */
   namespaced: boolean;
   /** Its subresources, e.g. `status`, `scale`. */
   subresources: string[];
@@ -76,6 +84,7 @@ export const KubePatchType = {
  * @public
  */
 export interface KubeRequestOptions {
+  /** Query parameters (undefined ones are left out), e.g. `{ dryRun: 'All', fieldManager }`. */
   query?: Record<string, string | undefined>;
   /** Sent as JSON. */
   body?: unknown;
@@ -83,6 +92,7 @@ export interface KubeRequestOptions {
   contentType?: string;
   /** Fails with a `timeout` error when the response has not completed in time (default 30 s). */
   timeoutMs?: number;
+  /** Cancels the request: it fails with an `aborted` error. */
   signal?: AbortSignal;
 }
 
@@ -92,6 +102,7 @@ export interface KubeRequestOptions {
  * @public
  */
 export interface KubeStreamOptions {
+  /** Closes the stream: it fails with an `aborted` error. */
   signal?: AbortSignal;
   /** Time allowed until the response headers arrive (default 10 s). */
   connectTimeoutMs?: number;
@@ -105,6 +116,7 @@ export interface KubeStreamOptions {
  * @public
  */
 export interface KubeApplyOptions {
+  /** The field manager the applied fields are recorded for, e.g. `kamaji-backstage`. */
   fieldManager: string;
   /** Take over fields other managers own. */
   force?: boolean;

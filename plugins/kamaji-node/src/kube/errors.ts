@@ -23,8 +23,11 @@ export type KubeApiErrorKind =
  * @public
  */
 export interface KubeStatusCause {
+  /** The field concerned, e.g. `.spec.replicas`. */
   field?: string;
+  /** What is wrong with it, e.g. `conflict with "kubectl-edit"`. */
   message?: string;
+  /** Why, e.g. `FieldManagerConflict`, `FieldValueInvalid`. */
   reason?: string;
 }
 
@@ -34,11 +37,13 @@ export interface KubeStatusCause {
  * @public
  */
 export interface KubeStatusDetails {
+  /** The HTTP status of the answer. */
   statusCode?: number;
   /** The Status `reason`, e.g. `Forbidden`, `NotFound`, `Conflict`, `Expired`. */
   reason?: string;
   /** The Status `message` (truncated), for callers that explain the error in their own words. */
   statusMessage?: string;
+  /** The Status `details.causes`. */
   causes?: KubeStatusCause[];
 }
 
@@ -57,18 +62,25 @@ function truncate(text: string, max = MAX_MESSAGE): string {
  * @public
  */
 export class KubeApiError extends Error {
+  /** The HTTP status of an `http` error. */
   readonly statusCode?: number;
+  /** The Status `reason`, e.g. `Forbidden`, `NotFound`, `Conflict`, `Expired`. */
   readonly reason?: string;
+  /** The Status `message` (truncated). */
   readonly statusMessage?: string;
+  /** The Status `details.causes` (empty when there are none). */
   readonly causes: KubeStatusCause[];
+  /** What went wrong. */
+  readonly kind: KubeApiErrorKind;
 
   constructor(
-    readonly kind: KubeApiErrorKind,
+    kind: KubeApiErrorKind,
     message: string,
     details: KubeStatusDetails = {},
   ) {
     super(message);
     this.name = 'KubeApiError';
+    this.kind = kind;
     this.statusCode = details.statusCode;
     this.reason = details.reason;
     this.statusMessage = details.statusMessage;
