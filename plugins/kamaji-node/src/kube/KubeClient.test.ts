@@ -98,42 +98,39 @@ describe('KubeClient', () => {
   });
 
   it('keeps the status code, reason, message and causes of a Status, and never quotes credentials or the query', async () => {
+    const invalid = 'MachineDeployment.cluster.x-k8s.io "a" is invalid';
+    const cause = {
+      reason: 'FieldValueInvalid',
+      field: 'spec.replicas',
+      message: 'Invalid value: -5',
+    };
     const client = await serve((_req, res) => {
-      res.statusCode = 409;
+      res.statusCode = 422;
       res.end(
         JSON.stringify({
           kind: 'Status',
-          reason: 'Conflict',
-          message: 'Apply failed with 1 conflict',
-          details: {
-            causes: [
-              {
-                reason: 'FieldManagerConflict',
-                field: '.spec.replicas',
-                message: 'conflict with "x"',
-              },
-            ],
-          },
+          reason: 'Invalid',
+          message: invalid,
+          details: { causes: [cause] },
         }),
       );
     });
     const e: KubeApiError = await client
-      .request('PATCH', `/api/v1/namespaces/a/configmaps/b?token=${TOKEN}`)
+      .request(
+        'PATCH',
+        `/apis/cluster.x-k8s.io/v1beta2/machinedeployments/a?token=${TOKEN}`,
+      )
       .catch(x => x);
     expect(e).toBeInstanceOf(KubeApiError);
-    expect(e.kind).toBe('http');
-    expect(e.statusCode).toBe(409);
-    expect(e.reason).toBe('Conflict');
-    expect(e.statusMessage).toBe('Apply failed with 1 conflict');
-    expect(e.causes).toEqual([
-      {
-        reason: 'FieldManagerConflict',
-        field: '.spec.replicas',
-        message: 'conflict with "x"',
-      },
-    ]);
+    expect(e).toMatchObject({
+      kind: 'http',
+      statusCode: 422,
+      reason: 'Invalid',
+      statusMessage: invalid,
+    });
+    expect(e.causes).toEqual([cause]);
     expect(e.message).toBe(
-      'PATCH /api/v1/namespaces/a/configmaps/b: HTTP 409 Apply failed with 1 conflict',
+      `PATCH /apis/cluster.x-k8s.io/v1beta2/machinedeployments/a: HTTP 422 ${invalid}`,
     );
     expect(JSON.stringify({ ...e, message: e.message })).not.toContain(TOKEN);
   });
