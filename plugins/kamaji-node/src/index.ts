@@ -6,4 +6,12 @@
 export * from './FleetService';
 export * from './audit';
 export * from './permissions';
-export * from './kube/KubeJsonApi';
+export * from './kube/KubeClient';
+export {
+  KubeApiError,
+  SafeError,
+  describeError,
+  type KubeApiErrorKind,
+  type KubeStatusCause,
+  type KubeStatusDetails,
+} from './kube/errors';

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { HttpMethod } from '@kubernetes/client-node';
 import {
   ClusterId,
   impersonatorObjects,
@@ -9,7 +8,7 @@ import {
 import {
   FleetService,
   KubeApiError,
-  KubeJsonApi,
+  KubeClient,
 } from '@kamaji-backstage/plugin-kamaji-node';
 
 /** Settings of the impersonating identity (`kamaji.kubernetes.impersonator`). @public */
@@ -72,12 +71,12 @@ export class ImpersonatorTokens {
     try {
       const access = await this.fleet.getClusterAccess(id);
       if (!access) throw new Error('no kubeconfig Secret readable');
-      const api = KubeJsonApi.forConfig(access.kubeConfig);
+      const api = new KubeClient(access.kubeConfig);
       let answer;
       try {
         answer = await this.tokenRequest(api);
       } catch (e) {
-        const missing = e instanceof KubeApiError && e.code === 404;
+        const missing = e instanceof KubeApiError && e.statusCode === 404;
         if (!missing || !this.settings.install) throw e;
         await this.install(api);
         answer = await this.tokenRequest(api);
@@ -107,11 +106,11 @@ export class ImpersonatorTokens {
   }
 
   private async tokenRequest(
-    api: KubeJsonApi,
+    api: KubeClient,
   ): Promise<{ token: string; expiresAt?: string }> {
     const sa = this.settings.serviceAccount;
-    const answer = await api.send(
-      HttpMethod.POST,
+    const answer = await api.request(
+      'POST',
       `/api/v1/namespaces/${sa.namespace}/serviceaccounts/${sa.name}/token`,
       {
         body: {
@@ -127,15 +126,9 @@ export class ImpersonatorTokens {
     return { token, expiresAt: answer.status.expirationTimestamp };
   }
 
-  private async install(api: KubeJsonApi) {
+  private async install(api: KubeClient) {
     for (const obj of impersonatorObjects(this.settings.serviceAccount)) {
-      const path = await api.objectPath(obj);
-      if (!path) throw new Error(`the API server does not serve ${obj.kind}`);
-      await api.send(HttpMethod.PATCH, path, {
-        query: { fieldManager: KAMAJI_FIELD_MANAGER, force: 'true' },
-        body: obj,
-        contentType: 'application/apply-patch+yaml',
-      });
+      await api.apply(obj, { fieldManager: KAMAJI_FIELD_MANAGER, force: true });
     }
   }
 }

@@ -9,11 +9,7 @@ export { scaffolderModuleKamaji as default } from './module';
 export * from './render';
 export * from './actions';
 export { readScaffolderSettings } from './config';
-export {
-  KubeObjectClient,
-  KubeApiError,
-  defaultObjectClientFactory,
-} from './kube/ObjectClient';
+export { KubeApiError, defaultObjectClientFactory } from './kube/ObjectClient';
 export type {
   ObjectClient,
   ObjectClientFactory,

@@ -11,7 +11,7 @@ import {
   LocalControlPlane,
   seedFleet,
 } from '@internal/test-kube';
-import { KubeObjectClient, StoredObject } from './kube/ObjectClient';
+import { KubeClient, StoredObject } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiActionDeps } from './actions/common';
 import {
   createAddonSetCreateAction,
@@ -32,7 +32,7 @@ jest.setTimeout(300_000);
 const EXAMPLES = resolve(__dirname, '..', '..', '..', 'examples', 'rendered');
 
 let plane: LocalControlPlane;
-let central: KubeObjectClient;
+let central: KubeClient;
 let deps: KamajiActionDeps;
 const trail = new RecordingAudit();
 const recordsOf = (target: string) =>
@@ -68,7 +68,7 @@ beforeAll(async () => {
       'island-b': plane.kubeConfigYaml('island-b'),
     },
   });
-  central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
+  central = new KubeClient(plane.kubeConfig('central'));
   deps = await planeActionDeps(plane, trail);
 });
 
@@ -164,7 +164,7 @@ describe('against the local control plane', () => {
       'island-b',
     );
     expect(secret.data[ref.kubeconfigSecretKey]).toBeTruthy();
-    const islandB = KubeObjectClient.forConfig(plane.kubeConfig('island-b'));
+    const islandB = new KubeClient(plane.kubeConfig('island-b'));
     expect(
       await islandB.get({
         apiVersion: 'v1',

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { FleetObjectApi } from './seed';
+import { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
+import { AnyObject, FleetObjectApi } from './seed';
 
 /**
  * Upstream example objects that a real API server with the upstream CRDs rejects too
@@ -56,22 +57,19 @@ export async function dryRunUpstreamExamples(
         obj.metadata = { ...obj.metadata, namespace: ns };
         if (!namespaces.has(ns)) {
           namespaces.add(ns);
-          await api
-            .create({
-              apiVersion: 'v1',
-              kind: 'Namespace',
-              metadata: { name: ns },
-            })
-            .catch(e => (e?.code === 409 ? undefined : Promise.reject(e)));
+          await api.apply(
+            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+            { fieldManager: 'upstream-examples' },
+          );
         }
       }
       try {
-        await api.create(obj, undefined, 'All');
+        await api.create(obj as AnyObject, { dryRun: true });
         results.push({ file, kind: obj.kind, name, outcome: 'accepted' });
       } catch (e: any) {
         const message =
-          typeof e?.body === 'string'
-            ? safeMessage(e.body)
+          e instanceof KubeApiError
+            ? e.statusMessage ?? e.message
             : String(e?.message ?? e);
         results.push({
           file,
@@ -84,12 +82,4 @@ export async function dryRunUpstreamExamples(
     }
   }
   return results;
-}
-
-function safeMessage(body: string): string {
-  try {
-    return JSON.parse(body).message;
-  } catch {
-    return body.slice(0, 500);
-  }
 }

@@ -21,8 +21,12 @@ import {
   ActionPreview,
   ObjectChange,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  FleetService,
+  kindPath,
+  KubeClient,
+  KubePatchType,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { mapKubeError } from './kubeErrors';
 import { fieldChanges } from './fieldChanges';
 import { listDependents } from './dependents';
@@ -58,15 +62,6 @@ const AUTOSCALER_MIN =
 const AUTOSCALER_MAX =
   'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
 
-function params(kind: KubeKind, namespace: string) {
-  return {
-    group: kind.group,
-    version: kind.version,
-    namespace,
-    plural: kind.plural,
-  };
-}
-
 function isDeletingInModel(c: FleetCluster): boolean {
   return (c as TenantNode).phase === 'Deleting';
 }
@@ -83,19 +78,19 @@ export class ClusterActions {
     private readonly limits: ActionLimits,
   ) {}
 
-  private api(managementCluster: string): CustomObjectsApi {
+  private api(managementCluster: string): KubeClient {
     const access = this.fleet.getManagementClusterAccess(managementCluster);
     if (!access) {
       throw new ServiceUnavailableError(
         `management cluster ${managementCluster} has no credentials configured in the backend`,
       );
     }
-    return access.kubeConfig.makeApiClient(CustomObjectsApi);
+    return new KubeClient(access.kubeConfig);
   }
 
   /** A JSON patch of one stored object, as kamaji-backstage; a dry run records the changes. */
   private async patch(
-    api: CustomObjectsApi,
+    api: KubeClient,
     cluster: DeclaredCluster,
     kind: KubeKind,
     before: any,
@@ -107,13 +102,18 @@ export class ClusterActions {
       cluster,
       `patch ${kind.kind} ${cluster.namespace}/${name}`,
       () =>
-        api.patchNamespacedCustomObject({
-          ...params(kind, cluster.namespace),
-          name,
-          body,
-          fieldManager: KAMAJI_FIELD_MANAGER,
-          ...(writes.dryRun ? { dryRun: 'All' } : {}),
-        }),
+        api.request(
+          'PATCH',
+          kindPath(kind, { namespace: cluster.namespace, name }),
+          {
+            query: {
+              fieldManager: KAMAJI_FIELD_MANAGER,
+              dryRun: writes.dryRun ? 'All' : undefined,
+            },
+            body,
+            contentType: KubePatchType.json,
+          },
+        ),
       { precondition: body.some(op => op.op === 'test') },
     );
     if (writes.dryRun) {
@@ -141,18 +141,17 @@ export class ClusterActions {
   }
 
   /** Reads the CAPI Cluster and refuses when it is being deleted. */
-  private async readLiveCluster(
-    api: CustomObjectsApi,
-    cluster: DeclaredCluster,
-  ) {
+  private async readLiveCluster(api: KubeClient, cluster: DeclaredCluster) {
     const obj: any = await this.call(
       cluster,
       `read Cluster ${cluster.namespace}/${cluster.name}`,
       () =>
-        api.getNamespacedCustomObject({
-          ...params(FLEET_KINDS.Cluster, cluster.namespace),
-          name: cluster.name,
-        }),
+        api.getJson(
+          kindPath(FLEET_KINDS.Cluster, {
+            namespace: cluster.namespace,
+            name: cluster.name,
+          }),
+        ),
     );
     if (obj?.metadata?.deletionTimestamp || obj?.status?.phase === 'Deleting') {
       throw new ConflictError(
@@ -201,7 +200,11 @@ export class ClusterActions {
       );
     }
     // Cheap input checks before any request: format and ceiling.
-    const early = checkKubernetesUpgrade(undefined, request.version, this.limits.ceiling);
+    const early = checkKubernetesUpgrade(
+      undefined,
+      request.version,
+      this.limits.ceiling,
+    );
     if (early.kind === 'invalid') throw new InputError(early.message);
 
     const api = this.api(cluster.managementCluster);
@@ -216,16 +219,22 @@ export class ClusterActions {
     }
     const kcpWhat = `KamajiControlPlane ${cluster.namespace}/${ref.name}`;
     const kcp: any = await this.call(cluster, `read ${kcpWhat}`, () =>
-      api.getNamespacedCustomObject({
-        ...params(FLEET_KINDS.KamajiControlPlane, cluster.namespace),
-        name: ref.name,
-      }),
+      api.getJson(
+        kindPath(FLEET_KINDS.KamajiControlPlane, {
+          namespace: cluster.namespace,
+          name: ref.name,
+        }),
+      ),
     );
     if (kcp?.metadata?.deletionTimestamp) {
       throw new ConflictError(`${kcpWhat} is being deleted`);
     }
     const current: string | undefined = kcp?.spec?.version;
-    const check = checkKubernetesUpgrade(current, request.version, this.limits.ceiling);
+    const check = checkKubernetesUpgrade(
+      current,
+      request.version,
+      this.limits.ceiling,
+    );
     if (check.kind === 'invalid') throw new InputError(check.message);
     const target = check.target;
 
@@ -241,10 +250,16 @@ export class ClusterActions {
         cluster,
         `list MachineDeployments of ${cluster.namespace}/${cluster.name}`,
         () =>
-          api.listNamespacedCustomObject({
-            ...params(FLEET_KINDS.MachineDeployment, cluster.namespace),
-            labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
-          }),
+          api.getJson(
+            kindPath(FLEET_KINDS.MachineDeployment, {
+              namespace: cluster.namespace,
+            }),
+            {
+              query: {
+                labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
+              },
+            },
+          ),
       );
       for (const md of list?.items ?? []) {
         if (md?.spec?.clusterName !== cluster.name) continue;
@@ -395,10 +410,12 @@ export class ClusterActions {
     const mdWhat = `MachineDeployment ${cluster.namespace}/${request.pool}`;
     let md: any;
     try {
-      md = await api.getNamespacedCustomObject({
-        ...params(FLEET_KINDS.MachineDeployment, cluster.namespace),
-        name: request.pool,
-      });
+      md = await api.getJson(
+        kindPath(FLEET_KINDS.MachineDeployment, {
+          namespace: cluster.namespace,
+          name: request.pool,
+        }),
+      );
     } catch (e) {
       const mapped = mapKubeError(
         e,
@@ -479,14 +496,8 @@ export class ClusterActions {
     cluster: DeclaredCluster,
   ): Promise<ActionPreview<DeleteResult>> {
     const live = await this.runDelete(cluster, dryRunning());
-    const access = this.fleet.getManagementClusterAccess(
-      cluster.managementCluster,
-    )!;
     const { dependents, notes } = await listDependents(
-      {
-        custom: this.api(cluster.managementCluster),
-        core: access.kubeConfig.makeApiClient(CoreV1Api),
-      },
+      this.api(cluster.managementCluster),
       cluster,
       live,
     );
@@ -520,12 +531,19 @@ export class ClusterActions {
       cluster,
       `delete Cluster ${cluster.namespace}/${cluster.name}`,
       () =>
-        api.deleteNamespacedCustomObject({
-          ...params(FLEET_KINDS.Cluster, cluster.namespace),
-          name: cluster.name,
-          propagationPolicy: 'Background',
-          ...(writes.dryRun ? { dryRun: 'All' } : {}),
-        }),
+        api.request(
+          'DELETE',
+          kindPath(FLEET_KINDS.Cluster, {
+            namespace: cluster.namespace,
+            name: cluster.name,
+          }),
+          {
+            query: {
+              propagationPolicy: 'Background',
+              dryRun: writes.dryRun ? 'All' : undefined,
+            },
+          },
+        ),
     );
     return live;
   }

@@ -17,6 +17,11 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
+import {
+  kindPath,
+  KubeClient,
+  KubePatchType,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import request from 'supertest';
 import { mapKubeError } from './kubeErrors';
 import {
@@ -180,31 +185,28 @@ describe('day-2 actions on a real API server', () => {
   });
 
   it('turns a lost race (the JSON patch test operation failing) into a 409', async () => {
-    const error = await api
-      .patchNamespacedCustomObject({
-        ...at(KamajiControlPlane),
-        name: 'shop-0002',
-        body: [
-          { op: 'test', path: '/spec/version', value: 'v1.0.0' },
-          { op: 'replace', path: '/spec/version', value: 'v1.34.0' },
-        ],
-        fieldManager: KAMAJI_FIELD_MANAGER,
-      })
-      .catch(e => e);
+    const client = new KubeClient(adminKubeConfig);
+    const patch = (kind: KubeKind, name: string, body: unknown) =>
+      client
+        .request('PATCH', kindPath(kind, { namespace: NS, name }), {
+          query: { fieldManager: KAMAJI_FIELD_MANAGER },
+          body,
+          contentType: KubePatchType.json,
+        })
+        .catch(e => e);
+    const error = await patch(KamajiControlPlane, 'shop-0002', [
+      { op: 'test', path: '/spec/version', value: 'v1.0.0' },
+      { op: 'replace', path: '/spec/version', value: 'v1.34.0' },
+    ]);
     const mapped = mapKubeError(error, 'patch KamajiControlPlane', 'central', {
       precondition: true,
     });
     expect(mapped.name).toBe('ConflictError');
     expect(mapped.message).toMatch(/changed since it was read/);
     // A field the API server refuses is the caller's input: 400, naming the field.
-    const invalid = await api
-      .patchNamespacedCustomObject({
-        ...at(MachineDeployment),
-        name: 'shop-0002-edge',
-        body: [{ op: 'replace', path: '/spec/replicas', value: -5 }],
-        fieldManager: KAMAJI_FIELD_MANAGER,
-      })
-      .catch(e => e);
+    const invalid = await patch(MachineDeployment, 'shop-0002-edge', [
+      { op: 'replace', path: '/spec/replicas', value: -5 },
+    ]);
     const field = mapKubeError(invalid, 'patch MachineDeployment', 'central');
     expect(field.name).toBe('InputError');
     expect(field.message).toMatch(/spec\.replicas/);

@@ -5,14 +5,11 @@ import {
   KubeKind,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { kindPath, KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { mapKubeError } from './kubeErrors';
 import type { DeclaredCluster } from './ClusterActions';
 
-interface Apis {
-  custom: CustomObjectsApi;
-  core: CoreV1Api;
-}
+const SECRET_KIND = { group: '', version: 'v1', plural: 'secrets' };
 
 const SECRET_ROLES: Array<[RegExp, string]> = [
   [/-kubeconfig$/, 'kubeconfig'],
@@ -51,7 +48,7 @@ function fromRef(
  * A list the backend may not read becomes a note, not a failure.
  */
 export async function listDependents(
-  apis: Apis,
+  api: KubeClient,
   cluster: DeclaredCluster,
   live: any,
 ): Promise<{ dependents: DependentObject[]; notes: string[] }> {
@@ -72,17 +69,14 @@ export async function listDependents(
       return [];
     }
   };
+  const list = (kind: Pick<KubeKind, 'group' | 'version' | 'plural'>) =>
+    api.getJson(kindPath(kind, { namespace: cluster.namespace }), {
+      query: { labelSelector: selector },
+    });
   const ofKind = (kind: KubeKind, role: string) =>
     listed(
       `${kind.kind}s of ${cluster.namespace}/${cluster.name}`,
-      () =>
-        apis.custom.listNamespacedCustomObject({
-          group: kind.group,
-          version: kind.version,
-          namespace: cluster.namespace,
-          plural: kind.plural,
-          labelSelector: selector,
-        }),
+      () => list(kind),
       item => ({
         kind: kind.kind,
         namespace: cluster.namespace,
@@ -97,11 +91,7 @@ export async function listDependents(
     ofKind(FLEET_KINDS.Machine, 'machine'),
     listed(
       `Secrets of ${cluster.namespace}/${cluster.name}`,
-      () =>
-        apis.core.listNamespacedSecret({
-          namespace: cluster.namespace,
-          labelSelector: selector,
-        }),
+      () => list(SECRET_KIND),
       item => ({
         kind: 'Secret',
         namespace: cluster.namespace,

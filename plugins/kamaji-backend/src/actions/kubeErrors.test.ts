@@ -1,13 +1,12 @@
-import { ApiException } from '@kubernetes/client-node';
+import { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
 import { mapKubeError, scrub } from './kubeErrors';
 
 const status = (code: number, message: string) =>
-  new ApiException(
+  KubeApiError.fromStatus('PATCH /apis/x', code, {
+    kind: 'Status',
     code,
-    'failed',
-    JSON.stringify({ kind: 'Status', code, message }),
-    { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' },
-  );
+    message,
+  });
 
 describe('mapKubeError', () => {
   it.each([
@@ -51,17 +50,13 @@ describe('mapKubeError', () => {
       mapKubeError(bare, 'patch', 'central', { precondition: true }).name,
     ).toBe('ConflictError');
     expect(mapKubeError(bare, 'patch', 'central').name).toBe('InputError');
-    const withCauses = new ApiException(
-      422,
-      'failed',
-      JSON.stringify({
-        message: 'MachineDeployment is invalid',
-        details: {
-          causes: [{ field: 'spec.replicas', message: 'must be >= 0' }],
-        },
-      }),
-      {},
-    );
+    const withCauses = KubeApiError.fromStatus('PATCH /apis/x', 422, {
+      kind: 'Status',
+      message: 'MachineDeployment is invalid',
+      details: {
+        causes: [{ field: 'spec.replicas', message: 'must be >= 0' }],
+      },
+    });
     const e = mapKubeError(withCauses, 'patch', 'central', {
       precondition: true,
     });
@@ -69,21 +64,18 @@ describe('mapKubeError', () => {
     expect(e.message).toContain('spec.replicas: must be >= 0');
   });
 
-  it('maps network failures to 503 and anything else to 502', () => {
-    const refused = Object.assign(
-      new Error('connect ECONNREFUSED 127.0.0.1:1'),
-      {
-        code: 'ECONNREFUSED',
-      },
-    );
+  it('maps network failures and timeouts to 503 and anything else to 502', () => {
+    const refused = new KubeApiError('network', 'GET /apis/x: ECONNREFUSED');
     expect(mapKubeError(refused, 'read Cluster a/b', 'central').name).toBe(
       'ServiceUnavailableError',
     );
-    const tls = Object.assign(new TypeError('fetch failed'), {
-      cause: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' },
-    });
-    expect(mapKubeError(tls, 'read', 'central').name).toBe(
+    const hung = new KubeApiError('timeout', 'GET /apis/x: no answer');
+    expect(mapKubeError(hung, 'read', 'central').name).toBe(
       'ServiceUnavailableError',
+    );
+    const notJson = new KubeApiError('decode', 'GET /apis/x: not JSON');
+    expect(mapKubeError(notJson, 'read', 'central').name).toBe(
+      'BadGatewayError',
     );
     const odd = mapKubeError(
       new Error('client-key-data: abc'),

@@ -5,7 +5,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { ApiException } from '@kubernetes/client-node';
+import { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
 
 /**
  * The management cluster answered, but not with something the backend can use (it refused the
@@ -32,41 +32,6 @@ export function scrub(text: string, max = 300): string {
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
-/** The `message` of a Kubernetes Status body and its field causes, when there are any. */
-function statusOf(body: unknown): { message?: string; causes: string[] } {
-  let status: any = body;
-  if (typeof body === 'string') {
-    try {
-      status = JSON.parse(body);
-    } catch {
-      return { causes: [] };
-    }
-  }
-  const causes: string[] = Array.isArray(status?.details?.causes)
-    ? status.details.causes
-        .map((c: any) =>
-          [c?.field, c?.message].filter(x => typeof x === 'string').join(': '),
-        )
-        .filter(Boolean)
-    : [];
-  return {
-    message: typeof status?.message === 'string' ? status.message : undefined,
-    causes,
-  };
-}
-
-function isNetworkError(e: any): boolean {
-  const code = e?.code ?? e?.cause?.code;
-  return (
-    (typeof code === 'string' &&
-      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|UND_ERR_\w+|CERT_\w+|ERR_TLS_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_\w+|SELF_SIGNED_CERT_IN_CHAIN)$/.test(
-        code,
-      )) ||
-    e?.name === 'FetchError' ||
-    e?.type === 'system'
-  );
-}
-
 /**
  * Maps a failed request to the management cluster to a Backstage error with a clean message:
  * never the request, the response headers or credentials; the Kubernetes Status message only
@@ -83,9 +48,20 @@ export function mapKubeError(
     precondition?: boolean;
   } = {},
 ): Error {
-  if (e instanceof ApiException || typeof (e as any)?.code === 'number') {
-    const code = (e as ApiException<unknown>).code;
-    const { message, causes } = statusOf((e as ApiException<unknown>).body);
+  if (
+    !(e instanceof KubeApiError) ||
+    !['http', 'network', 'timeout'].includes(e.kind)
+  ) {
+    return new BadGatewayError(
+      `${what}: the request to management cluster ${managementCluster} failed`,
+    );
+  }
+  if (e.kind === 'http') {
+    const code = e.statusCode;
+    const message = e.statusMessage;
+    const causes = e.causes
+      .map(c => [c.field, c.message].filter(Boolean).join(': '))
+      .filter(Boolean);
     const text = [message, ...causes].filter(Boolean).join('; ');
     const detail = text ? `: ${scrub(text)}` : '';
     switch (code) {
@@ -130,12 +106,7 @@ export function mapKubeError(
         );
     }
   }
-  if (isNetworkError(e)) {
-    return new ServiceUnavailableError(
-      `${what}: management cluster ${managementCluster} is unreachable`,
-    );
-  }
-  return new BadGatewayError(
-    `${what}: the request to management cluster ${managementCluster} failed`,
+  return new ServiceUnavailableError(
+    `${what}: management cluster ${managementCluster} is unreachable`,
   );
 }

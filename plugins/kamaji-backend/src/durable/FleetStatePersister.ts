@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterSource } from '../fleet/clusterSource';
-import { describeError } from '../fleet/kubeHttp';
+import { describeError } from '@kamaji-backstage/plugin-kamaji-node';
 import type {
   FleetStateStore,
   ObjectRow,

@@ -19,7 +19,10 @@ import type {
 } from '../durable/FleetStateStore';
 import { buildManagementKubeConfig, FleetConfig } from './config';
 import { FleetModel } from './fleetModel';
-import { describeError, KubeHttpError } from './kubeHttp';
+import {
+  describeError,
+  KubeApiError,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { ManagementSource, WatchedCluster } from './managementSource';
 import { BuildCache, buildFleet } from './modelBuilder';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
@@ -238,7 +241,7 @@ export class KubeFleetService implements FleetService {
       };
     } catch (e) {
       // No Secret yet is normal (still provisioning, no API server): the caller decides what to say.
-      if (e instanceof KubeHttpError && e.statusCode === 404) return undefined;
+      if (e instanceof KubeApiError && e.statusCode === 404) return undefined;
       this.logger.warn(`cluster access for ${id}: ${describeError(e)}`);
       return undefined;
     }

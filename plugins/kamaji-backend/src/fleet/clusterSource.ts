@@ -7,14 +7,15 @@ import type {
   Staleness,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetTimings } from './config';
-import { describeError, KubeHttp, KubeHttpError } from './kubeHttp';
+import {
+  describeError,
+  KubeApiError,
+  KubeClient,
+  kindPath,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { ListWatcher, WatcherState } from './listWatcher';
 import { Reachability } from './reachability';
-import {
-  DiscoveredKind,
-  discoverKinds,
-  resourcePath,
-} from './versionDiscovery';
+import { DiscoveredKind, discoverKinds } from './versionDiscovery';
 import type { SourceView } from './modelBuilder';
 import {
   disconnectedSince,
@@ -65,7 +66,7 @@ const EMPTY = new Map<string, any>();
  * the last known state.
  */
 export class ClusterSource implements SourceView {
-  private http: KubeHttp;
+  private http: KubeClient;
   private reach: Reachability;
   private readonly watchers = new Map<string, ListWatcher<any>>();
   private readonly versions = new Map<string, string>();
@@ -89,7 +90,7 @@ export class ClusterSource implements SourceView {
 
   constructor(private readonly o: ClusterSourceOptions) {
     this.settled = new Promise(r => (this.settle = r));
-    this.http = new KubeHttp(o.kubeConfig);
+    this.http = new KubeClient(o.kubeConfig);
     this.reach = this.makeReachability();
     if (o.seed) this.seed(o.seed);
   }
@@ -137,7 +138,7 @@ export class ClusterSource implements SourceView {
   }
 
   /** The HTTP client, for one-off reads (e.g. a Secret). */
-  get client(): KubeHttp {
+  get client(): KubeClient {
     return this.http;
   }
 
@@ -161,7 +162,7 @@ export class ClusterSource implements SourceView {
     const wasRunning = !this.stopped;
     await this.stop();
     (this.o as { kubeConfig: KubeConfig }).kubeConfig = kc;
-    this.http = new KubeHttp(kc);
+    this.http = new KubeClient(kc);
     this.reach = this.makeReachability();
     this.watchers.clear();
     this.versions.clear();
@@ -339,7 +340,7 @@ export class ClusterSource implements SourceView {
         this.o.logger.warn(
           `${this.o.displayName}: API discovery failed (${describeError(e)})`,
         );
-        if (e instanceof KubeHttpError && !e.reachable) this.reach.suspect();
+        if (e instanceof KubeApiError && !e.reachable) this.reach.suspect();
         this.discoveryTimer = setTimeout(() => {
           if (gen === this.generation && this.reach.reachable) this.connect();
         }, 1_000);
@@ -406,7 +407,7 @@ export class ClusterSource implements SourceView {
     return new ListWatcher<any>({
       http: this.http,
       kindName: watch.kind.kind,
-      path: resourcePath(watch.kind, version),
+      path: kindPath(watch.kind, { version }),
       labelSelector: watch.labelSelector,
       fieldSelector: watch.fieldSelector,
       extract: watch.extract,

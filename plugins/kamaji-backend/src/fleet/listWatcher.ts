@@ -1,5 +1,9 @@
 import { Backoff, jittered, sleep } from './backoff';
-import { describeError, KubeHttp, KubeHttpError } from './kubeHttp';
+import {
+  describeError,
+  KubeClient,
+  KubeApiError,
+} from '@kamaji-backstage/plugin-kamaji-node';
 
 /** Where a ListWatcher stands. `pending`: not listed since it was (re)started. */
 export type WatcherState =
@@ -9,7 +13,7 @@ export type WatcherState =
   | { state: 'failing'; reason: string; network: boolean };
 
 export interface ListWatcherOptions<T> {
-  http: KubeHttp;
+  http: KubeClient;
   /** For messages, e.g. `Cluster`. */
   kindName: string;
   /** Collection path across all namespaces, e.g. `/apis/cluster.x-k8s.io/v1beta2/clusters`. */
@@ -22,7 +26,7 @@ export interface ListWatcherOptions<T> {
   onChange: () => void;
   onState: (state: WatcherState) => void;
   /** A request failed in a way that suggests the server is unreachable. */
-  onNetworkError?: (error: KubeHttpError) => void;
+  onNetworkError?: (error: KubeApiError) => void;
   /** Periodic full relist. */
   resyncMs: number;
   /** Wait before re-trying a kind that RBAC forbids or that is not served. */
@@ -122,9 +126,9 @@ export class ListWatcher<T> {
         if (signal.aborted) return;
         if (e instanceof Expired) continue; // relist now
         const err =
-          e instanceof KubeHttpError
+          e instanceof KubeApiError
             ? e
-            : new KubeHttpError(
+            : new KubeApiError(
                 'decode',
                 `${this.o.kindName}: ${describeError(e)}`,
               );
@@ -190,12 +194,12 @@ export class ListWatcher<T> {
         );
       } catch (e) {
         // An expired continue token: start the list again.
-        if (e instanceof KubeHttpError && e.statusCode === 410 && cont)
+        if (e instanceof KubeApiError && e.statusCode === 410 && cont)
           throw new Expired();
         throw e;
       }
       if (!Array.isArray(page?.items)) {
-        throw new KubeHttpError(
+        throw new KubeApiError(
           'decode',
           `${this.o.kindName}: list answer has no items`,
         );
@@ -204,7 +208,7 @@ export class ListWatcher<T> {
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont && !signal.aborted);
-    if (signal.aborted) throw new KubeHttpError('aborted', 'aborted');
+    if (signal.aborted) throw new KubeApiError('aborted', 'aborted');
     this.items.clear();
     for (const [k, v] of fresh) this.items.set(k, v);
     this.everSynced = true;
@@ -248,7 +252,7 @@ export class ListWatcher<T> {
           try {
             event = JSON.parse(line);
           } catch {
-            throw new KubeHttpError(
+            throw new KubeApiError(
               'decode',
               `${this.o.kindName}: watch event is not JSON`,
             );
@@ -274,13 +278,16 @@ export class ListWatcher<T> {
               break;
             case 'ERROR': {
               if (obj?.code === 410) throw new Expired();
-              throw new KubeHttpError(
+              throw new KubeApiError(
                 'http',
                 `${this.o.kindName}: watch error ${obj?.code ?? ''} ${String(
                   obj?.message ?? '',
                 ).slice(0, 200)}`,
-                typeof obj?.code === 'number' ? obj.code : undefined,
-                obj?.reason,
+                {
+                  statusCode:
+                    typeof obj?.code === 'number' ? obj.code : undefined,
+                  reason: obj?.reason,
+                },
               );
             }
             default:
@@ -292,7 +299,7 @@ export class ListWatcher<T> {
         { signal, connectTimeoutMs: this.o.requestTimeoutMs ?? 30_000 },
       )
       .catch(e => {
-        if (e instanceof KubeHttpError && e.statusCode === 410)
+        if (e instanceof KubeApiError && e.statusCode === 410)
           throw new Expired();
         throw e;
       });

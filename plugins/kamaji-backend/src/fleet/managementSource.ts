@@ -11,7 +11,7 @@ import { ClusterSource, ConnectionTransition } from './clusterSource';
 import type { FleetTimings, ManagementClusterConfig } from './config';
 import { findIslands, IslandRef } from './islands';
 import { islandKinds, managementKinds } from './kinds';
-import { describeError } from './kubeHttp';
+import { describeError } from '@kamaji-backstage/plugin-kamaji-node';
 import type { IslandView, ManagementView } from './modelBuilder';
 import { extractSecret, SlimCluster, SlimKcp, SlimSecret } from './objects';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';

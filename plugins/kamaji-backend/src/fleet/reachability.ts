@@ -1,5 +1,8 @@
 import { Backoff, jittered } from './backoff';
-import { describeError, KubeHttp } from './kubeHttp';
+import {
+  describeError,
+  KubeClient,
+} from '@kamaji-backstage/plugin-kamaji-node';
 
 export interface ReachabilityOptions {
   /** Probe period while reachable. */
@@ -43,7 +46,7 @@ export class Reachability {
   private probing?: AbortController;
 
   constructor(
-    private readonly http: KubeHttp,
+    private readonly http: KubeClient,
     private readonly o: ReachabilityOptions,
     private readonly listener: ReachabilityListener,
   ) {

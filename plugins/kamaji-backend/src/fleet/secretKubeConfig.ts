@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { SafeError } from './kubeHttp';
+import { SafeError } from '@kamaji-backstage/plugin-kamaji-node';
 
 /**
  * Builds an in-memory KubeConfig from the kubeconfig text found in a Secret (a CAPI

@@ -1,17 +1,10 @@
 import type { KubeKind } from '@kamaji-backstage/plugin-kamaji-common';
-import { KubeHttp, KubeHttpError } from './kubeHttp';
+import { KubeClient, KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
 
 /** The version a kind is read with, or why it cannot be read. */
 export type DiscoveredKind =
   | { served: true; version: string; fallback: boolean }
   | { served: false; reason: string };
-
-/** The URL path listing a kind across all namespaces, at a version. */
-export function resourcePath(kind: KubeKind, version: string): string {
-  return kind.group
-    ? `/apis/${kind.group}/${version}/${kind.plural}`
-    : `/api/${version}/${kind.plural}`;
-}
 
 /**
  * Finds, through API discovery, the version each kind is served at: its preferred version
@@ -21,7 +14,7 @@ export function resourcePath(kind: KubeKind, version: string): string {
  * unreachable); other HTTP failures mark only the kinds concerned.
  */
 export async function discoverKinds(
-  http: KubeHttp,
+  http: KubeClient,
   kinds: KubeKind[],
   timeoutMs = 10_000,
 ): Promise<Map<string, DiscoveredKind>> {
@@ -108,7 +101,7 @@ export async function discoverKinds(
 
 /** Not-served answers become a reason; network failures propagate. */
 function notServed(error: unknown, what: string): string {
-  if (error instanceof KubeHttpError && error.reachable) {
+  if (error instanceof KubeApiError && error.reachable) {
     if (error.statusCode === 404) return `${what} is not served: CRD absent`;
     return `${what}: discovery failed (${error.message})`;
   }

@@ -121,11 +121,10 @@ export class FakeObjectClient implements ObjectClient {
     };
     this.fail(call, obj);
     if (this.notServed.has(obj.kind)) {
-      throw new KubeApiError(
-        404,
-        `the API server does not serve ${obj.kind}`,
-        'NotServed',
-      );
+      throw KubeApiError.fromStatus('PATCH', 404, {
+        reason: 'NotServed',
+        message: `the API server does not serve ${obj.kind}`,
+      });
     }
     const ns = obj.metadata.namespace;
     if (
@@ -135,7 +134,10 @@ export class FakeObjectClient implements ObjectClient {
         key({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
       )
     ) {
-      throw new KubeApiError(404, `namespaces "${ns}" not found`, 'NotFound');
+      throw KubeApiError.fromStatus('PATCH', 404, {
+        reason: 'NotFound',
+        message: `namespaces "${ns}" not found`,
+      });
     }
     const existing = this.objects.get(key(obj));
     const { metadata, ...rest } = structuredClone(obj) as any;

@@ -17,7 +17,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-node';
 import { LocalControlPlane } from '@internal/test-kube';
 import { KamajiActionDeps } from '../actions/common';
-import { KubeObjectClient } from '../kube/ObjectClient';
+import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { defaultScaffolderSettings } from '../render';
 import { demoCatalogEntities, RecordingAudit, silentAuditor } from './fakes';
 
@@ -28,7 +28,7 @@ const ADDON_KINDS: Array<[string, AddonSetKind]> = [
 ];
 
 /** The addon sets of the management cluster, with the selector the actions check names against. */
-async function readAddonSets(central: KubeObjectClient): Promise<AddonSet[]> {
+async function readAddonSets(central: KubeClient): Promise<AddonSet[]> {
   const sets: AddonSet[] = [];
   for (const [apiVersion, kind] of ADDON_KINDS) {
     for (const o of (await central.list(apiVersion, kind)) ?? []) {
@@ -53,7 +53,7 @@ export async function fleetFromPlane(
   plane: LocalControlPlane,
 ): Promise<FleetService & { refresh(): Promise<void> }> {
   let snapshot: FleetSnapshot;
-  const central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
+  const central = new KubeClient(plane.kubeConfig('central'));
 
   const refresh = async () => {
     const clusters =
@@ -69,7 +69,7 @@ export async function fleetFromPlane(
         since: new Date().toISOString(),
       };
       if (plane.state.clusters[name]) {
-        const island = KubeObjectClient.forConfig(plane.kubeConfig(name));
+        const island = new KubeClient(plane.kubeConfig(name));
         dataStores = (
           (await island.list('kamaji.clastix.io/v1alpha1', 'DataStore')) ?? []
         ).map(d => ({

@@ -373,11 +373,11 @@ describe('kamaji:tenant:create', () => {
     const client = deps.client as FakeObjectClient;
     client.failWith = call =>
       call.op === 'apply' && call.dryRun && call.kind === 'KamajiControlPlane'
-        ? new KubeApiError(
-            422,
-            'KamajiControlPlane.controlplane.cluster.x-k8s.io "shop-42" is invalid: spec.network.serviceType: Unsupported value',
-            'Invalid',
-          )
+        ? KubeApiError.fromStatus('PATCH', 422, {
+            reason: 'Invalid',
+            message:
+              'KamajiControlPlane.controlplane.cluster.x-k8s.io "shop-42" is invalid: spec.network.serviceType: Unsupported value',
+          })
         : undefined;
     const e = await failure(deps, input);
     expect(e.message).toContain(
@@ -391,11 +391,10 @@ describe('kamaji:tenant:create', () => {
     const client = deps.client as FakeObjectClient;
     client.failWith = call =>
       call.op === 'apply' && !call.dryRun && call.kind === 'MachineDeployment'
-        ? new KubeApiError(
-            500,
-            'etcdserver: request timed out',
-            'InternalError',
-          )
+        ? KubeApiError.fromStatus('PATCH', 500, {
+            reason: 'InternalError',
+            message: 'etcdserver: request timed out',
+          })
         : undefined;
     const e = await failure(deps, input);
     expect(e.message).toContain(
@@ -418,14 +417,20 @@ describe('kamaji:tenant:create', () => {
     const client = deps.client as FakeObjectClient;
     client.failWith = call =>
       call.op === 'apply' && call.kind === 'MachineDeployment'
-        ? new KubeApiError(409, 'Apply failed with 1 conflict', 'Conflict', [
-            {
-              reason: 'FieldManagerConflict',
-              field: '.spec.replicas',
-              message:
-                'conflict with "kubectl-edit" using cluster.x-k8s.io/v1beta2',
+        ? KubeApiError.fromStatus('PATCH', 409, {
+            reason: 'Conflict',
+            message: 'Apply failed with 1 conflict',
+            details: {
+              causes: [
+                {
+                  reason: 'FieldManagerConflict',
+                  field: '.spec.replicas',
+                  message:
+                    'conflict with "kubectl-edit" using cluster.x-k8s.io/v1beta2',
+                },
+              ],
             },
-          ])
+          })
         : undefined;
     const e = await failure(deps, input);
     expect(e.message).toContain(
@@ -437,9 +442,8 @@ describe('kamaji:tenant:create', () => {
     const deps = makeDeps();
     (deps.client as FakeObjectClient).failWith = () =>
       new KubeApiError(
-        0,
-        'cannot reach the API server: connect ECONNREFUSED 10.0.0.1:6443',
-        'Unreachable',
+        'network',
+        'GET /apis/cluster.x-k8s.io/v1beta2: ECONNREFUSED',
       );
     const e = await failure(deps, input);
     expect(e.message).toContain(

@@ -62,7 +62,7 @@ export function explainApiError(obj: KubeObject, e: unknown): string {
     return `${what}: ${String((e as any)?.message ?? e)}`;
   }
   if (
-    e.code === 409 &&
+    e.statusCode === 409 &&
     e.causes.some(c => c.reason === 'FieldManagerConflict')
   ) {
     const fields = e.causes
@@ -77,18 +77,22 @@ export function explainApiError(obj: KubeObject, e: unknown): string {
       .join(', ');
     return `${what}: conflicts with changes made outside Backstage: ${fields}. The request would overwrite them, so nothing was changed. Re-run with the values now in the cluster, or have the platform team resolve who manages these fields.`;
   }
-  if (e.code === 0) return `${what}: ${e.message}`;
-  if (e.code === 403) {
-    return `${what}: the backend's credentials for the management cluster may not write this object (${e.message}); the platform team has to grant it.`;
+  if (e.kind !== 'http') {
+    const problem = e.reachable ? 'an unusable answer from' : 'cannot reach';
+    return `${what}: ${problem} the API server (${e.message})`;
   }
-  if (e.code === 404 && e.reason === 'NotServed')
-    return `${what}: ${e.message}`;
-  if (e.code === 404 && /namespaces? .* not found/.test(e.message)) {
-    return `${what}: its namespace does not exist (${e.message}).`;
+  const status = e.statusMessage ?? e.message;
+  if (e.statusCode === 403) {
+    return `${what}: the backend's credentials for the management cluster may not write this object (${status}); the platform team has to grant it.`;
   }
-  return `${what}: the API server rejected it (${e.code}${
+  if (e.statusCode === 404 && e.reason === 'NotServed')
+    return `${what}: ${status}`;
+  if (e.statusCode === 404 && /namespaces? .* not found/.test(status)) {
+    return `${what}: its namespace does not exist (${status}).`;
+  }
+  return `${what}: the API server rejected it (${e.statusCode}${
     e.reason ? ` ${e.reason}` : ''
-  }): ${e.message}`;
+  }): ${status}`;
 }
 
 function outcomeOf(

@@ -17,7 +17,7 @@ import {
   seedFleet,
   waitFor,
 } from '@internal/test-kube';
-import { KubeObjectClient } from '../kube/ObjectClient';
+import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { KamajiActionDeps } from '../actions/common';
 import { createTenantCreateAction } from '../actions';
 import { runAction } from '../__testUtils__/fakes';
@@ -30,7 +30,7 @@ const REFUSAL =
   'cluster names starting with blocked- are reserved (policy reserved-names)';
 
 let plane: LocalControlPlane;
-let central: KubeObjectClient;
+let central: KubeClient;
 let deps: KamajiActionDeps;
 
 const tenant = (name: string) => ({
@@ -84,7 +84,7 @@ beforeAll(async () => {
     expression: "!object.metadata.name.startsWith('blocked-')",
     message: REFUSAL,
   });
-  central = KubeObjectClient.forConfig(plane.kubeConfig('central'));
+  central = new KubeClient(plane.kubeConfig('central'));
   deps = await planeActionDeps(plane);
 });
 
