@@ -89,9 +89,14 @@ export class FleetModel {
 
   /**
    * Replaces the model with these nodes. Returns the delta when something changed (the version
-   * then increased by one), else undefined.
+   * then increased by one), else undefined. Replica mode gives `version`, the database's: the
+   * model then takes it, with a delta (possibly empty) whenever it moves.
    */
-  update(nodes: FleetNodes, now = new Date()): FleetDelta | undefined {
+  update(
+    nodes: FleetNodes,
+    now = new Date(),
+    version?: number,
+  ): FleetDelta | undefined {
     const upserted: FleetCluster[] = [];
     const upsertedAddonSets: AddonSet[] = [];
     const clusterIndex = new Map<string, Entry<FleetCluster>>();
@@ -154,12 +159,15 @@ export class FleetModel {
       !removed.length &&
       !upsertedAddonSets.length &&
       !removedAddonSets.length &&
-      !orderChanged
+      !orderChanged &&
+      // Replica mode: the version follows the database's even when no node changed, so that
+      // every replica names the same model by the same number.
+      !(version !== undefined && version > this.version)
     ) {
       return undefined;
     }
     const fromVersion = this.version;
-    this.version++;
+    this.version = Math.max(version ?? this.version + 1, this.version + 1);
     this.generatedAt = now.toISOString();
     this.snapshot = this.assemble();
     return {
