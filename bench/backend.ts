@@ -47,6 +47,8 @@ export interface BackendOptions {
   cwd: 'scratch' | 'repo';
   /** Merged over the generated config last (objects merged, arrays and values replaced). */
   extraConfig?: Record<string, unknown>;
+  /** Extra node flags of the backend process (e.g. `--heapsnapshot-signal=SIGUSR2`). */
+  nodeArgs?: string[];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -176,6 +178,7 @@ export class Backend {
     nodeEnv: string;
     cwd: 'scratch' | 'repo' | { dir: string };
     logLevel?: string;
+    nodeArgs?: string[];
   }): Backend {
     const logFile = join(o.workDir, `backend-${o.label}.log`);
     const log = createWriteStream(logFile);
@@ -191,6 +194,7 @@ export class Backend {
     const child = spawn(
       process.execPath,
       [
+        ...(o.nodeArgs ?? []),
         '--require',
         join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
         join(REPO_ROOT, 'packages/backend/src/index.ts'),

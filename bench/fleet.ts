@@ -7,7 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, get as httpGet } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -72,6 +79,12 @@ const WITH_CATALOG = flag('with-catalog');
 const BACKEND_EXTRA_CONFIG = WITH_CATALOG
   ? undefined
   : { kamaji: { catalog: { selector: 'kamaji-backstage.io/bench-none' } } };
+// Diagnostics, not figures: `--heap-snapshots DIR` writes V8 heap snapshots of the fleet backend
+// after sync and after the reads into DIR and stops before the fan-out (writing a snapshot grows
+// the RSS, so such a run's memory figures are not comparable).
+const HEAP_DIR = args.includes('--heap-snapshots')
+  ? args[args.indexOf('--heap-snapshots') + 1]
+  : undefined;
 const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
 const FLEET_USER = { name: 'kamaji-backstage', groups: ['kamaji-backstage'] };
 
@@ -262,6 +275,9 @@ async function main() {
     kubernetesClusters: k8sClusters,
     nodeEnv: NODE_ENV,
     cwd: BACKEND_CWD,
+    nodeArgs: HEAP_DIR
+      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`]
+      : undefined,
   });
   cleanups.push(() => backend.stop());
   const readyMs = await backend.waitReady();
@@ -297,6 +313,7 @@ async function main() {
   );
   await sleep(2000);
   const rssSynced = rssMb(backend.pid);
+  if (HEAP_DIR) await heapSnapshot(backend, HEAP_DIR, 'after-sync');
   // Measure a settled backend: right after the sync it is still writing the fleet into the
   // catalog (catalog-backend-module-kamaji), which would show up as read latency.
   const quiet = await waitForQuiet(backend.pid);
@@ -317,7 +334,11 @@ async function main() {
       headers: { 'if-none-match': etag },
     });
     await r.arrayBuffer();
-    if (r.status !== 304) throw new Error(`expected 304, got ${r.status}`);
+    if (r.status !== 304) {
+      // A new model version (an island's state moved): ask with its ETag from now on.
+      etag = r.headers.get('etag') ?? '';
+      throw new Error(`expected 304, got ${r.status} (new version)`);
+    }
     return 0;
   };
   const filtered = async () => {
@@ -475,6 +496,19 @@ async function main() {
     seq: readers,
   });
   const rssAfterReads = rssMb(backend.pid);
+  if (HEAP_DIR) {
+    log(
+      `RSS after sync ${rssSynced.toFixed(
+        0,
+      )} MB, after reads ${rssAfterReads.toFixed(
+        0,
+      )} MB (baseline ${rssBaseline.toFixed(0)} MB)`,
+    );
+    await heapSnapshot(backend, HEAP_DIR, 'after-reads');
+    const body = await (await backend.fetch(SNAPSHOT)).text();
+    writeFileSync(join(HEAP_DIR, 'snapshot.json'), body);
+    return;
+  }
 
   // ---- the fan-out baseline ----
   log(
@@ -729,6 +763,26 @@ async function main() {
       1000
     ).toFixed(0)} s`,
   );
+}
+
+/** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */
+async function heapSnapshot(backend: Backend, dir: string, label: string) {
+  const before = new Set(readdirSync(dir));
+  process.kill(backend.pid, 'SIGUSR2');
+  // The snapshot is written on the backend's main thread: the next answer comes after it.
+  await sleep(1000);
+  await waitFor(
+    'the heap snapshot',
+    async () => (await backend.fetch('/.backstage/health/v1/readiness')).ok,
+    600_000,
+    1000,
+  );
+  const file = readdirSync(dir).find(
+    f => !before.has(f) && f.endsWith('.heapsnapshot'),
+  );
+  if (!file) throw new Error(`no heap snapshot appeared in ${dir}`);
+  renameSync(join(dir, file), join(dir, `${label}.heapsnapshot`));
+  log(`heap snapshot ${join(dir, `${label}.heapsnapshot`)}`);
 }
 
 main()

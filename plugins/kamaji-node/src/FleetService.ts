@@ -57,8 +57,9 @@ export interface FleetService {
   getManagementClusterAccess(name: string): ClusterAccess | undefined;
 
   /**
-   * The current snapshot serialised as JSON, computed once per model version (serve it as is,
-   * with the version as ETag). `JSON.parse(json)` equals `getSnapshot()` at that version.
+   * The current snapshot serialised as JSON, joined from JSON kept per node (cheaper than
+   * `JSON.stringify(getSnapshot())`; not kept: cache what you make of it per version).
+   * `JSON.parse(json)` equals `getSnapshot()` at that version.
    * Optional in the interface so test doubles may omit it; the backend's implementation has it.
    */
   getSnapshotJson?(): { version: number; json: string };

@@ -30,10 +30,14 @@ export const DEFAULT_EVENT_OPTIONS: FleetEventHubOptions = {
   maxQueuedBytes: 1024 * 1024,
 };
 
-interface BufferedDelta {
-  delta: FleetDelta;
-  /** The unfiltered `delta` event, serialised once for every fleet-wide reader. */
-  event: string;
+/** A buffered delta; its unfiltered `delta` event is serialised once, when a fleet-wide reader first needs it. */
+class BufferedDelta {
+  private serialised?: string;
+  constructor(readonly delta: FleetDelta) {}
+  get event(): string {
+    this.serialised ??= sseEvent('delta', this.delta.version, this.delta);
+    return this.serialised;
+  }
 }
 
 function sseEvent(event: string, id: number | undefined, data: unknown) {
@@ -379,10 +383,7 @@ export class FleetEventHub {
         return;
       }
       this.mirror.apply(delta);
-      const buffered = {
-        delta,
-        event: sseEvent('delta', delta.version, delta),
-      };
+      const buffered = new BufferedDelta(delta);
       this.buffer.push(buffered);
       if (this.buffer.length > this.options.bufferSize) {
         this.buffer.splice(0, this.buffer.length - this.options.bufferSize);

@@ -312,11 +312,11 @@ export async function createRouter(
   }
 
   /** One serialised response of a version, with its ETag, 304 and gzip handled. */
-  function sendPage(
+  async function sendPage(
     req: AnyRequest,
     res: express.Response,
     page: CachedPage,
-  ): void {
+  ): Promise<void> {
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('Vary', 'Authorization, Cookie');
     res.setHeader('ETag', page.etag);
@@ -328,9 +328,9 @@ export async function createRouter(
     if (plain(req).acceptsEncodings(['gzip', 'identity']) === 'gzip') {
       res.append('Vary', 'Accept-Encoding');
       res.setHeader('Content-Encoding', 'gzip');
-      res.send(page.gzip());
+      res.send(await page.gzipped);
     } else {
-      res.send(page.body);
+      res.send(await page.plain());
     }
   }
 
@@ -366,7 +366,7 @@ export async function createRouter(
     const render = () =>
       (!scopeKey && !hasFilters(filters) && wholeFleetJson(held)) ||
       JSON.stringify({ ...queryFleet(visible, filters), epoch: hub.epoch });
-    sendPage(
+    await sendPage(
       req,
       res as express.Response,
       held.page(pageKey(scopeKey, filters), render),
@@ -389,7 +389,7 @@ export async function createRouter(
         ...queryFleet(visible, filters, { limit, offset }),
         epoch: hub.epoch,
       });
-    sendPage(
+    await sendPage(
       req,
       res as express.Response,
       held.page(pageKey(scopeKey, filters, { limit, offset }), render),

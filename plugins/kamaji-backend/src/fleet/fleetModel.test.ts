@@ -105,13 +105,12 @@ describe('FleetModel', () => {
     expect(model.getCluster('central/ns/b')).toBeUndefined();
   });
 
-  it('serialises each version once, equal to JSON.stringify of the snapshot', () => {
+  it('serialises each version from the per-node JSON, equal to JSON.stringify of the snapshot', () => {
     const model = new FleetModel();
     model.update(nodes([tenant('b'), tenant('a')]));
     const first = model.getSnapshotJson();
     expect(first.version).toBe(1);
     expect(first.json).toBe(JSON.stringify(model.getSnapshot()));
-    expect(model.getSnapshotJson()).toBe(first);
     model.update(nodes([tenant('a')]));
     expect(model.getSnapshotJson().json).toBe(
       JSON.stringify(model.getSnapshot()),

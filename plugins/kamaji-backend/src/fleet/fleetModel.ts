@@ -36,8 +36,7 @@ type Lists = {
  * identity first: buildFleet hands back the same object for an unchanged tenant; else by JSON);
  * if anything changed, the version increases by one and a {@link FleetDelta} lists the nodes
  * upserted and removed. Unchanged nodes keep their previous object, so snapshots share them:
- * treat every snapshot as immutable. The serialised snapshot is cached per version and assembled
- * from the per-node JSON.
+ * treat every snapshot as immutable. The serialised snapshot is assembled from the per-node JSON.
  */
 export class FleetModel {
   private version = 0;
@@ -51,7 +50,6 @@ export class FleetModel {
   private clusterIndex = new Map<string, Entry<FleetCluster>>();
   private addonIndex = new Map<string, Entry<AddonSet>>();
   private snapshot: FleetSnapshot;
-  private json?: { version: number; json: string };
 
   constructor() {
     this.snapshot = this.assemble();
@@ -69,22 +67,22 @@ export class FleetModel {
     return this.clusterIndex.get(id)?.node;
   }
 
-  /** The snapshot as JSON, serialised once per version. */
+  /**
+   * The snapshot as JSON, joined from the per-node JSON on each call (not kept: the API keeps
+   * the compressed response it makes from it).
+   */
   getSnapshotJson(): { version: number; json: string } {
-    if (!this.json || this.json.version !== this.version) {
-      const join = (entries: Entry<unknown>[]) =>
-        entries.map(e => e.json).join(',');
-      const json =
-        `{"version":${this.version},"generatedAt":${JSON.stringify(
-          this.generatedAt,
-        )}` +
-        `,"managementClusters":[${join(this.lists.managementClusters)}]` +
-        `,"islands":[${join(this.lists.islands)}]` +
-        `,"tenants":[${join(this.lists.tenants)}]` +
-        `,"addonSets":[${join(this.lists.addonSets)}]}`;
-      this.json = { version: this.version, json };
-    }
-    return this.json;
+    const join = (entries: Entry<unknown>[]) =>
+      entries.map(e => e.json).join(',');
+    const json =
+      `{"version":${this.version},"generatedAt":${JSON.stringify(
+        this.generatedAt,
+      )}` +
+      `,"managementClusters":[${join(this.lists.managementClusters)}]` +
+      `,"islands":[${join(this.lists.islands)}]` +
+      `,"tenants":[${join(this.lists.tenants)}]` +
+      `,"addonSets":[${join(this.lists.addonSets)}]}`;
+    return { version: this.version, json };
   }
 
   /**
