@@ -275,6 +275,22 @@ describe('buildFleet', () => {
     expect(out.problems).toEqual([]);
   });
 
+  it('builds a tenant whose island is indexed by Secret but not connected yet (mid-reconcile)', () => {
+    const { mgmt, b } = fleet();
+    const view = managementView(mgmt, { 'island-b': b });
+    const islands = new Map(view.islands);
+    islands.delete('fleet-islands/island-a');
+    const out = buildFleet([{ ...view, islands }]);
+    const t1 = byName(out.tenants, 't1');
+    expect(t1.controlPlane.tenantControlPlane).toBeUndefined();
+    expect(t1.health.reasons.join(' ')).toContain(
+      'island fleet-islands/island-a is being connected',
+    );
+    expect(
+      byName(out.tenants, 't2').controlPlane.tenantControlPlane?.hostedIn,
+    ).toBe('central/fleet-islands/island-b');
+  });
+
   it('marks an unreachable island and its tenants stale and unknown, leaving the rest alone', () => {
     const { mgmt, a, b } = fleet();
     a.disconnect('2026-11-25T11:00:00.000Z', '2026-11-25T10:59:58.000Z');

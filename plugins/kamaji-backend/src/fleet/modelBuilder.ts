@@ -448,6 +448,9 @@ function buildManagement(
           }
           problem(M, `KamajiControlPlane ${kcpKey}`, msg);
           tcpInput = { unknown: `control plane location unknown: ${msg}` };
+        } else if (!view.islands.has(islandKey)) {
+          // The island's connection is being set up (the Secret index moves first).
+          tcpInput = { unknown: `island ${islandKey} is being connected` };
         } else {
           const island = view.islands.get(islandKey)!;
           hostedIn = islandIdByKey.get(islandKey);
