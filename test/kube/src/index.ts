@@ -90,8 +90,8 @@ export {
   CATALOG_DATABASE,
 } from './replicas/ReplicaFleet';
 export type { ReplicaFleetOptions } from './replicas/ReplicaFleet';
-export { ThrowawayPostgres } from './replicas/throwawayPostgres';
-export type { LoggedWrite } from './replicas/throwawayPostgres';
+export { ThrowawayPostgres, isWrite } from './replicas/throwawayPostgres';
+export type { LoggedStatement } from './replicas/throwawayPostgres';
 export {
   openKamajiWatches,
   watchConnections,

@@ -1,6 +1,11 @@
 /* A real packages/backend process (src/index.ts through the CLI's TypeScript transform), its log in a file. */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../fleet/fleetPlane';
 import { REPO_ROOT } from '../paths';

@@ -277,7 +277,8 @@ export class ReplicaFleet {
   async island(i: number, name: string): Promise<any> {
     const s = await this.snapshot(i);
     const island = s.islands.find((n: any) => n.name === name);
-    if (!island) throw new Error(`replica ${i}: no island ${name} in the snapshot`);
+    if (!island)
+      throw new Error(`replica ${i}: no island ${name} in the snapshot`);
     return { ...island, version: s.version };
   }
 

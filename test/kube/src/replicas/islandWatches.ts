@@ -87,7 +87,9 @@ function socketInodes(pid: number): Set<string> {
   }
   for (const fd of fds) {
     try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      const m = /^socket:\[(\d+)\]$/.exec(
+        readlinkSync(`/proc/${pid}/fd/${fd}`),
+      );
       if (m) inodes.add(m[1]);
     } catch {
       // closed meanwhile

@@ -8,13 +8,19 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths';
 
-export interface LoggedWrite {
+export interface LoggedStatement {
+  at: number;
   /** The client's application_name (one per replica). */
   client: string;
+  database: string;
   statement: string;
   /** The DETAIL line with the bound parameters, when there is one. */
   parameters: string;
 }
+
+/** INSERT, UPDATE or DELETE. */
+export const isWrite = (s: LoggedStatement) =>
+  /^\s*(insert|update|delete)\b/i.test(s.statement);
 
 export class ThrowawayPostgres {
   private constructor(
@@ -44,7 +50,7 @@ export class ThrowawayPostgres {
     );
     pg.sql(
       "ALTER SYSTEM SET log_statement = 'mod'",
-      "ALTER SYSTEM SET log_line_prefix = '%m [%a] '",
+      "ALTER SYSTEM SET log_line_prefix = '%m [%a@%d] '",
       'SELECT pg_reload_conf()',
     );
     return pg;
@@ -52,6 +58,11 @@ export class ThrowawayPostgres {
 
   /** Runs statements with psql as postgres; returns the unaligned output of the last one. */
   sql(...statements: string[]): string {
+    return this.sqlIn('postgres', ...statements);
+  }
+
+  /** {@link sql} in another database, e.g. a plugin's (`backstage_plugin_<id>`). */
+  sqlIn(database: string, ...statements: string[]): string {
     const url = new URL(this.url);
     return execFileSync(
       join(this.binDir, 'psql'),
@@ -63,7 +74,7 @@ export class ThrowawayPostgres {
         '-U',
         'postgres',
         '-d',
-        'postgres',
+        database,
         '-At',
         '-v',
         'ON_ERROR_STOP=1',
@@ -73,22 +84,27 @@ export class ThrowawayPostgres {
     ).trim();
   }
 
-  /** Data-changing statements logged since the server started (log_statement = mod). */
-  writes(): LoggedWrite[] {
+  /**
+   * Statements logged since the server started: every data-changing one (log_statement = mod),
+   * and every one in databases set to log_statement = all.
+   */
+  statements(): LoggedStatement[] {
     const lines = readFileSync(join(this.dataDir, 'server.log'), 'utf8').split(
       '\n',
     );
-    const out: LoggedWrite[] = [];
+    const out: LoggedStatement[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const m = /^\S+ \S+ \S+ \[([^\]]*)\] LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(
-        lines[i],
-      );
+      const m =
+        /^(\S+) (\S+) UTC \[([^\]@]*)@([^\]]*)\] LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(
+          lines[i],
+        );
       if (!m) continue;
-      const next = lines[i + 1] ?? '';
-      const detail = /\] DETAIL:\s+Parameters: (.*)$/.exec(next);
+      const detail = /\] DETAIL:\s+Parameters: (.*)$/.exec(lines[i + 1] ?? '');
       out.push({
-        client: m[1],
-        statement: m[2],
+        at: Date.parse(`${m[1]}T${m[2]}Z`),
+        client: m[3],
+        database: m[4],
+        statement: m[5],
         parameters: detail ? detail[1] : '',
       });
     }
