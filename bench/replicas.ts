@@ -84,8 +84,12 @@ function lagTcp(name: string) {
     },
     spec: {
       dataStore: 'default',
-      controlPlane: { deployment: { replicas: 1 } },
-      kubernetes: { version: 'v1.34.2' },
+      controlPlane: {
+        deployment: { replicas: 1 },
+        service: { serviceType: 'LoadBalancer' },
+      },
+      kubernetes: { version: 'v1.34.2', kubelet: { cgroupfs: 'systemd' } },
+      networkProfile: { port: 6443 },
     },
   };
 }
