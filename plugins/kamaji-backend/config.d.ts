@@ -101,10 +101,37 @@ export interface Config {
        * Secrets are never saved.
        */
       durableState?: {
-        /** Changed objects are written behind, one batch per interval. Default 2 seconds. */
+        /**
+         * Changed objects are written behind, one batch per interval. Default 2 seconds
+         * (500 milliseconds in replica mode, so followers stay within about a second).
+         */
         writeInterval?: FleetDuration;
         /** How often a connected cluster's "last seen" time is saved. Default 1 minute. */
         lastSeenInterval?: FleetDuration;
+      };
+      /**
+       * Several backend replicas on one PostgreSQL. Each island's (and management cluster's)
+       * watches are held by exactly one replica, through `coordination.k8s.io` Leases (one per
+       * shard, `kamaji-backstage-fleet-shard-<n>`); every replica serves the model it follows
+       * from the database, so versions are the same fleet-wide.
+       */
+      replicas?: {
+        /** Turns replica mode on. Default false (one backend process watches everything). */
+        enabled?: boolean;
+        /** This replica's name in the Leases. Default hostname, pid and a random suffix. */
+        identity?: string;
+        /** Number of shards the clusters are hashed into (1–1024). Default 16. */
+        shards?: number;
+        /** Namespace of the Leases. Default kamaji-system. */
+        leaseNamespace?: string;
+        /** Management cluster (by name) holding the Leases. Default the first configured. */
+        leaseCluster?: string;
+        /** A Lease not renewed for this long may be taken over. Default 10 seconds. */
+        leaseDuration?: FleetDuration;
+        /** How often Leases are renewed, acquired and released. Default 2 seconds. */
+        renewInterval?: FleetDuration;
+        /** How often the served model reads the database's changes. Default 500 milliseconds. */
+        followInterval?: FleetDuration;
       };
       /** Connection transitions of every island and management cluster. */
       uplinkHistory?: {

@@ -26,13 +26,16 @@ function allClusters(s: FleetSnapshot): FleetCluster[] {
 /**
  * Writes the fleet's management clusters, islands and tenant clusters (managed and unmanaged) as
  * `Resource` entities: a full mutation once the fleet service is ready and on a schedule, and a
- * delta mutation for every change of the fleet model in between.
+ * delta mutation for every change of the fleet model in between. With several backend replicas,
+ * only the replica holding the fleet's catalog role writes (a full mutation when it gains it).
  *
  * @public
  */
 export class KamajiEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private unsubscribe?: () => void;
+  private unsubscribeHolds?: () => void;
+  private holding = false;
   /** Serialises full and delta mutations. */
   private chain: Promise<void> = Promise.resolve();
   /** The model version the catalog holds; deltas at or below it are skipped. */
@@ -68,13 +71,26 @@ export class KamajiEntityProvider implements EntityProvider {
     this.unsubscribe = this.fleet.subscribe(delta => {
       this.enqueue(() => this.applyDelta(delta));
     });
+    this.holding = this.holds();
+    this.unsubscribeHolds = this.fleet.onHoldsChange?.(() => {
+      const gained = this.holds() && !this.holding;
+      this.holding = this.holds();
+      if (gained) void this.refresh();
+    });
     await this.refresh();
+  }
+
+  /** Whether this replica writes the catalog (always, with one backend replica). */
+  private holds(): boolean {
+    return this.fleet.holds?.('catalog') ?? true;
   }
 
   /** Stops following the fleet (on shutdown). */
   stop() {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeHolds?.();
+    this.unsubscribeHolds = undefined;
   }
 
   /** Writes the whole fleet (a full mutation), e.g. on the schedule. Resolves when written. */
@@ -105,7 +121,7 @@ export class KamajiEntityProvider implements EntityProvider {
   }
 
   private async applyFull() {
-    if (!this.connection) return;
+    if (!this.connection || !this.holds()) return;
     const snapshot = this.fleet.getSnapshot();
     const nodes = allClusters(snapshot);
     const entities: DeferredEntity[] = [];
@@ -125,6 +141,8 @@ export class KamajiEntityProvider implements EntityProvider {
 
   private async applyDelta(delta: FleetDelta) {
     if (!this.connection || delta.version <= this.version) return;
+    // Another replica writes the catalog; on gaining the role this one writes it in full.
+    if (!this.holds()) return;
     if (delta.fromVersion !== this.version) {
       // A gap (should not happen: deltas arrive in order); write everything again.
       await this.applyFull();

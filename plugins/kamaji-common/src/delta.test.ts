@@ -66,6 +66,26 @@ describe('applyFleetDelta', () => {
       }),
     ).toThrow(/does not follow snapshot version 4/);
   });
+
+  it('applies a delta from an earlier version (a superset, from another replica), skips one already included', () => {
+    const superset = {
+      fromVersion: 2,
+      version: 6,
+      generatedAt: '2026-11-25T10:00:02.000Z',
+      upserted: [tenant('central/ns/a', 'degraded')],
+      removed: ['central/ns/b', 'central/ns/gone-before'],
+      upsertedAddonSets: [],
+      removedAddonSets: ['absent'],
+    };
+    const next = applyFleetDelta(snapshot, superset);
+    expect(next.version).toBe(6);
+    expect(next.tenants.map(t => [t.id, t.health.status])).toEqual([
+      ['central/ns/a', 'degraded'],
+    ]);
+    expect(
+      applyFleetDelta(next, { ...superset, fromVersion: 1, version: 5 }),
+    ).toBe(next);
+  });
 });
 
 describe('applyFleetDeltaTo', () => {

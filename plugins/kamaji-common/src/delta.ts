@@ -80,8 +80,11 @@ const sorted = <T extends { id: string }>(m: Map<string, T>): T[] =>
 
 /**
  * Applies one live-update delta to a snapshot and returns the new snapshot (the input is not
- * modified; unchanged nodes are shared). Throws when the delta does not follow the snapshot
- * (`delta.fromVersion !== snapshot.version`): the caller must then fetch a fresh snapshot.
+ * modified; unchanged nodes are shared). A delta from an earlier version than the snapshot's
+ * (a backend replica replays from the nearest version it had) is a superset of the changes and
+ * applies as well; one the snapshot already includes (`version` not above the snapshot's)
+ * leaves it as it is. Throws when the delta starts after the snapshot
+ * (`delta.fromVersion > snapshot.version`): the caller must then fetch a fresh snapshot.
  * Node order: by id, as the backend serves them.
  *
  * @public
@@ -90,11 +93,12 @@ export function applyFleetDelta(
   snapshot: FleetSnapshot,
   delta: FleetDelta,
 ): FleetSnapshot {
-  if (delta.fromVersion !== snapshot.version) {
+  if (delta.fromVersion > snapshot.version) {
     throw new Error(
       `fleet delta ${delta.fromVersion}→${delta.version} does not follow snapshot version ${snapshot.version}`,
     );
   }
+  if (delta.version <= snapshot.version) return snapshot;
   const maps = fleetMapsOf(snapshot);
   applyFleetDeltaTo(maps, delta);
   return {

@@ -69,6 +69,25 @@ export interface FleetService {
    * Optional in the interface; the backend's implementation has it.
    */
   getProblems?(): FleetProblem[];
+
+  /**
+   * With several backend replicas: identifies the fleet-wide version numbers (the same on every
+   * replica; a client's version from one replica means the same on another). Undefined with one
+   * replica, whose versions are its own.
+   */
+  readonly epoch?: string;
+
+  /**
+   * Whether this backend replica plays a role that is written once fleet-wide, e.g. writing the
+   * catalog. Always true with one replica. Optional in the interface; absent means true.
+   */
+  holds?(role: 'catalog'): boolean;
+
+  /**
+   * Calls `listener` whenever the roles this replica holds may have changed (a replica gaining
+   * a role does its full work then). Returns a function that unsubscribes.
+   */
+  onHoldsChange?(listener: () => void): () => void;
 }
 
 /**

@@ -201,7 +201,11 @@ export class ClusterActions {
       );
     }
     // Cheap input checks before any request: format and ceiling.
-    const early = checkKubernetesUpgrade(undefined, request.version, this.limits.ceiling);
+    const early = checkKubernetesUpgrade(
+      undefined,
+      request.version,
+      this.limits.ceiling,
+    );
     if (early.kind === 'invalid') throw new InputError(early.message);
 
     const api = this.api(cluster.managementCluster);
@@ -225,7 +229,11 @@ export class ClusterActions {
       throw new ConflictError(`${kcpWhat} is being deleted`);
     }
     const current: string | undefined = kcp?.spec?.version;
-    const check = checkKubernetesUpgrade(current, request.version, this.limits.ceiling);
+    const check = checkKubernetesUpgrade(
+      current,
+      request.version,
+      this.limits.ceiling,
+    );
     if (check.kind === 'invalid') throw new InputError(check.message);
     const target = check.target;
 

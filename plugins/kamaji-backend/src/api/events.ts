@@ -238,7 +238,7 @@ class EventConnection {
 export class FleetEventHub {
   readonly mirror = new FleetMirror();
   /** Identifies this process's model: versions restart when the backend does. */
-  readonly epoch = `${Date.now().toString(36)}${Math.floor(
+  private readonly localEpoch = `${Date.now().toString(36)}${Math.floor(
     Math.random() * 1e6,
   ).toString(36)}`;
   private readonly buffer: BufferedDelta[] = [];
@@ -270,6 +270,14 @@ export class FleetEventHub {
     this.watchPlans();
   }
 
+  /**
+   * What the version numbers are relative to: this process's model, or with several replicas
+   * the fleet-wide database counter (a client's version then means the same on every replica).
+   */
+  get epoch(): string {
+    return this.fleet.epoch ?? this.localEpoch;
+  }
+
   get connectionCount() {
     return this.connections.size;
   }
@@ -288,10 +296,27 @@ export class FleetEventHub {
    */
   deltasSince(since: number): BufferedDelta[] | undefined {
     if (since === this.mirror.version) return [];
+    if (this.fleet.epoch !== undefined) return this.fleetWideDeltasSince(since);
     if (since > this.mirror.version) return undefined;
     const first = this.buffer.findIndex(b => b.delta.fromVersion === since);
     if (first < 0) return undefined;
     return this.buffer.slice(first);
+  }
+
+  /**
+   * With fleet-wide versions, `since` may come from another replica, which materialised other
+   * versions: replay from the greatest version this one had at or below it (a superset of what
+   * the client misses; deltas apply idempotently). A client ahead of this replica (it follows
+   * the database a little later) gets the next deltas as they come.
+   */
+  private fleetWideDeltasSince(since: number): BufferedDelta[] | undefined {
+    if (since > this.mirror.version) return [];
+    let first = -1;
+    for (let i = 0; i < this.buffer.length; i++) {
+      if (this.buffer[i].delta.fromVersion <= since) first = i;
+      else break;
+    }
+    return first < 0 ? undefined : this.buffer.slice(first);
   }
 
   /**

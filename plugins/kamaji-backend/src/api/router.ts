@@ -571,7 +571,9 @@ export async function createRouter(
     async (req, res) => {
       const written = parseInput(upgradeBodySchema, req.body, 'body');
       // A version without its leading v is read with it, and the answer says so.
-      const version = parseKubeVersion(written.version, { lenient: true })!.text;
+      const version = parseKubeVersion(written.version, {
+        lenient: true,
+      })!.text;
       const body = { ...written, version };
       const result = await runAction(
         req,

@@ -128,7 +128,9 @@ describe('uplink history routes', () => {
   it("gives an island's timeline for a period, with the reason of each outage", async () => {
     const res = await request(server)
       .get(
-        `/api/kamaji/v1/islands/central/fleet-islands/island-a/uplink?from=${param(12 * HOUR)}`,
+        `/api/kamaji/v1/islands/central/fleet-islands/island-a/uplink?from=${param(
+          12 * HOUR,
+        )}`,
       )
       .set(as(USERS.pat));
     expect(res.body).toMatchObject({ clusterId: ISLAND_A });
@@ -149,7 +151,9 @@ describe('uplink history routes', () => {
     // Before any transition the status is unknown.
     const older = await request(server)
       .get(
-        `/api/kamaji/v1/islands/central/fleet-islands/island-b/uplink?from=${param(40 * HOUR)}&to=${param(20 * HOUR)}`,
+        `/api/kamaji/v1/islands/central/fleet-islands/island-b/uplink?from=${param(
+          40 * HOUR,
+        )}&to=${param(20 * HOUR)}`,
       )
       .set(as(USERS.alice));
     expect(older.status).toBe(200);
@@ -176,7 +180,9 @@ describe('uplink history routes', () => {
 
     const reversed = await request(server)
       .get(
-        `/api/kamaji/v1/islands/central/fleet-islands/island-b/uplink?from=${param(HOUR)}&to=${param(2 * HOUR)}`,
+        `/api/kamaji/v1/islands/central/fleet-islands/island-b/uplink?from=${param(
+          HOUR,
+        )}&to=${param(2 * HOUR)}`,
       )
       .set(as(USERS.pat));
     expect(reversed.status).toBe(400);

@@ -99,6 +99,16 @@ export class FleetStatePersister {
     }
   }
 
+  /**
+   * Forgets what was written for clusters no longer watched here (replica mode: another replica
+   * holds them now and writes them), so that watching one again writes it in full.
+   */
+  forgetWritten(watchedHere: (id: string) => boolean): void {
+    for (const id of this.memo.keys()) {
+      if (!watchedHere(id)) this.memo.delete(id);
+    }
+  }
+
   start(): void {
     this.stopped = false;
     this.schedule();

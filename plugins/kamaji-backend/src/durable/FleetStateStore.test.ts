@@ -168,5 +168,100 @@ describe.each(databases.eachSupportedId())(
       );
       expect(kept.map(x => x.status)).toEqual(['disconnected', 'connected']);
     });
+
+    it('orders batches by one fleet-wide version, feeds changes after a version, keeps deletions as tombstones until pruned', async () => {
+      const { store } = await storeOn(databaseId);
+      const connection = (source: string) => ({
+        source,
+        status: 'connected' as const,
+        since: '2026-12-04T09:00:00.000Z',
+        lastSeenAt: '2026-12-04T10:00:00.000Z',
+        kinds: ['TenantControlPlane'],
+      });
+      const object = (key: string, data?: object) => ({
+        source: ISLAND,
+        kind: 'TenantControlPlane',
+        key,
+        data: data && JSON.stringify(data),
+      });
+      const { version: start, epoch } = await store.currentVersion();
+      const at = (iso: string) => ({ seenAt: new Date(iso), forget: [] });
+      await store.write({
+        ...at('2026-12-04T10:00:00.000Z'),
+        connections: [connection(ISLAND), connection('central')],
+        objects: [object('k/a', { v: 1 }), object('k/b', { v: 1 })],
+      });
+      // Two concurrent writers: each batch gets its own version, in commit order.
+      await Promise.all([
+        store.write({
+          ...at('2026-12-04T10:00:01.000Z'),
+          connections: [],
+          objects: [object('k/a', { v: 2 })],
+        }),
+        store.write({
+          ...at('2026-12-04T10:00:01.000Z'),
+          connections: [],
+          objects: [object('k/b')],
+        }),
+      ]);
+      const all = await store.changesSince(-1);
+      expect(all).toMatchObject({ version: start + 3, epoch, full: true });
+      expect(all.objects).toEqual([
+        {
+          source: ISLAND,
+          kind: 'TenantControlPlane',
+          key: 'k/a',
+          data: { v: 2 },
+        },
+      ]);
+      expect(all.sources.map(s => s.source).sort()).toEqual([
+        'central',
+        ISLAND,
+      ]);
+
+      const after1 = await store.changesSince(start + 1);
+      expect(after1.full).toBe(false);
+      expect(after1.objects.map(o => [o.key, o.data]).sort()).toEqual([
+        ['k/a', { v: 2 }],
+        ['k/b', undefined],
+      ]);
+      expect(after1.sources).toEqual([]);
+      expect((await store.changesSince(start + 3)).objects).toEqual([]);
+
+      // A forgotten cluster: tombstones for it and its objects; load() skips them.
+      await store.write({
+        ...at('2026-12-04T10:00:02.000Z'),
+        connections: [],
+        objects: [],
+        forget: [ISLAND],
+      });
+      const forgotten = await store.changesSince(start + 3);
+      expect(forgotten.sources).toEqual([
+        { source: ISLAND, connection: undefined },
+      ]);
+      expect(forgotten.objects).toEqual([
+        {
+          source: ISLAND,
+          kind: 'TenantControlPlane',
+          key: 'k/a',
+          data: undefined,
+        },
+      ]);
+      expect([...(await store.load()).keys()]).toEqual(['central']);
+
+      // Pruning: a follower behind the pruned tombstones gets everything again.
+      expect(
+        await store.pruneTombstones(new Date('2026-12-04T10:00:01.500Z')),
+      ).toBe(1);
+      expect((await store.changesSince(start + 1)).full).toBe(true);
+      expect((await store.changesSince(start + 3)).full).toBe(false);
+      expect(
+        await store.pruneTombstones(new Date('2026-12-05T00:00:00.000Z')),
+      ).toBe(2);
+      const reloaded = await store.changesSince(start + 3);
+      expect(reloaded.full).toBe(true);
+      expect(reloaded.sources.map(s => s.source)).toEqual(['central']);
+      expect(reloaded.objects).toEqual([]);
+    });
   },
 );

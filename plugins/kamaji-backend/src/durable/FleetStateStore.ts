@@ -5,6 +5,7 @@ import { toIso } from '../database/AuditStore';
 const SOURCES = 'kamaji_fleet_sources';
 const OBJECTS = 'kamaji_fleet_objects';
 const TRANSITIONS = 'kamaji_uplink_transitions';
+const VERSION = 'kamaji_fleet_version';
 /** Rows per statement: well under SQLite's bound-variable limit. */
 const CHUNK = 100;
 
@@ -51,7 +52,33 @@ export interface UplinkTransition {
   reason?: string;
 }
 
+/**
+ * What changed in the saved fleet state after a version, up to `version` (one consistent read).
+ * `full`: the rows are the whole state (the caller had nothing, or fell behind pruned tombstones).
+ */
+export interface StateChanges {
+  version: number;
+  epoch: string;
+  full: boolean;
+  /** Saved connections; `connection` undefined: the cluster is gone (tombstone). */
+  sources: Array<{ source: string; connection?: SavedConnection }>;
+  /** Saved objects; `data` undefined: deleted (tombstone). */
+  objects: Array<{ source: string; kind: string; key: string; data?: unknown }>;
+}
+
 const date = (iso: string | undefined) => (iso ? new Date(iso) : null);
+
+function connectionOf(r: any): SavedConnection {
+  return {
+    source: r.source,
+    status: r.status,
+    since: toIso(r.since),
+    lastSeenAt: toIso(r.last_seen_at),
+    lastSyncAt: r.last_sync_at ? toIso(r.last_sync_at) : undefined,
+    lastError: r.last_error ?? undefined,
+    kinds: JSON.parse(r.kinds) as string[],
+  };
+}
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -70,28 +97,19 @@ export class FleetStateStore {
 
   constructor(private readonly knex: Knex) {}
 
-  /** Everything saved, per source. */
+  /** Everything saved, per source (tombstones skipped). */
   async load(): Promise<Map<string, SavedSource>> {
     const out = new Map<string, SavedSource>();
-    for (const r of await this.knex(SOURCES).select('*')) {
+    for (const r of await this.knex(SOURCES).whereNotNull('kinds')) {
+      const { kinds, ...connection } = connectionOf(r);
       out.set(r.source, {
-        source: r.source,
-        status: r.status,
-        since: toIso(r.since),
-        lastSeenAt: toIso(r.last_seen_at),
-        lastSyncAt: r.last_sync_at ? toIso(r.last_sync_at) : undefined,
-        lastError: r.last_error ?? undefined,
-        kinds: new Map(
-          (JSON.parse(r.kinds) as string[]).map(k => [k, new Map()]),
-        ),
+        ...connection,
+        kinds: new Map(kinds.map(k => [k, new Map()])),
       });
     }
-    const rows = await this.knex(OBJECTS).select(
-      'source',
-      'kind',
-      'object_key',
-      'data',
-    );
+    const rows = await this.knex(OBJECTS)
+      .whereNotNull('data')
+      .select('source', 'kind', 'object_key', 'data');
     for (const r of rows) {
       const source = out.get(r.source);
       if (!source) continue;
@@ -100,13 +118,101 @@ export class FleetStateStore {
     return out;
   }
 
-  /** Applies one batch in one transaction; returns the number of statements. */
+  /**
+   * The rows written after version `after` (all live rows when `after` is below zero or below
+   * the pruned tombstones), read in one snapshot so that they are exactly the state at the
+   * returned version.
+   */
+  async changesSince(after: number): Promise<StateChanges> {
+    const read = async (tx: Knex.Transaction): Promise<StateChanges> => {
+      const v = await tx(VERSION).where({ id: 1 }).first();
+      const version = Number(v.version);
+      const full = after < 0 || after < Number(v.pruned_below);
+      const scoped = (q: Knex.QueryBuilder, payload: string) =>
+        full
+          ? q.whereNotNull(payload)
+          : q.where('seq', '>', after).andWhere('seq', '<=', version);
+      const sources = await scoped(tx(SOURCES).select('*'), 'kinds');
+      const objects = await scoped(
+        tx(OBJECTS).select('source', 'kind', 'object_key', 'data'),
+        'data',
+      );
+      return {
+        version,
+        epoch: v.epoch,
+        full,
+        sources: sources.map((r: any) => ({
+          source: r.source,
+          connection: r.kinds === null ? undefined : connectionOf(r),
+        })),
+        objects: objects.map((r: any) => ({
+          source: r.source,
+          kind: r.kind,
+          key: r.object_key,
+          data: r.data === null ? undefined : JSON.parse(r.data),
+        })),
+      };
+    };
+    // PostgreSQL: one snapshot for the counter and the rows. SQLite has one writer at a time.
+    const pg = String(this.knex.client.config.client).startsWith('pg');
+    return this.knex.transaction(read, {
+      ...(pg ? { isolationLevel: 'repeatable read' as const } : {}),
+      readOnly: pg,
+    } as any);
+  }
+
+  /** The current fleet-wide version and the epoch that identifies the counter. */
+  async currentVersion(): Promise<{ version: number; epoch: string }> {
+    const v = await this.knex(VERSION).where({ id: 1 }).first();
+    return { version: Number(v.version), epoch: v.epoch };
+  }
+
+  /**
+   * Deletes tombstones written before `before` (the payload-null rows of deleted objects and
+   * forgotten clusters) and records the highest pruned version: a follower behind it reloads.
+   */
+  async pruneTombstones(before: Date): Promise<number> {
+    return this.knex.transaction(async tx => {
+      const highest = await tx(OBJECTS)
+        .whereNull('data')
+        .andWhere('seen_at', '<', before)
+        .max({ seq: 'seq' })
+        .first();
+      const below = Number(highest?.seq ?? 0);
+      if (!below) return 0;
+      await tx(VERSION)
+        .where({ id: 1 })
+        .andWhere('pruned_below', '<', below)
+        .update({ pruned_below: below });
+      const objects = await tx(OBJECTS)
+        .whereNull('data')
+        .andWhere('seq', '<=', below)
+        .delete();
+      const sources = await tx(SOURCES)
+        .whereNull('kinds')
+        .andWhere('seq', '<=', below)
+        .delete();
+      return objects + sources;
+    });
+  }
+
+  /**
+   * Applies one batch in one transaction; returns the number of statements. The batch first
+   * increments the fleet-wide version (the counter's row lock orders concurrent writers: commit
+   * order is version order) and stamps every row it writes with it; deletions leave tombstones.
+   */
   async write(batch: StateBatch): Promise<number> {
     let statements = 0;
     await this.knex.transaction(async tx => {
+      await tx(VERSION).where({ id: 1 }).increment('version', 1);
+      const seq = Number((await tx(VERSION).where({ id: 1 }).first()).version);
+      statements += 2;
       for (const part of chunks(batch.forget)) {
-        await tx(OBJECTS).whereIn('source', part).delete();
-        await tx(SOURCES).whereIn('source', part).delete();
+        await tx(OBJECTS)
+          .whereIn('source', part)
+          .whereNotNull('data')
+          .update({ data: null, seq, seen_at: batch.seenAt });
+        await tx(SOURCES).whereIn('source', part).update({ kinds: null, seq });
         statements += 2;
       }
       for (const part of chunks(batch.connections)) {
@@ -120,6 +226,7 @@ export class FleetStateStore {
               last_sync_at: date(c.lastSyncAt),
               last_error: c.lastError?.slice(0, 2000) ?? null,
               kinds: JSON.stringify(c.kinds),
+              seq,
             })),
           )
           .onConflict('source')
@@ -136,6 +243,7 @@ export class FleetStateStore {
               object_key: o.key,
               data: o.data,
               seen_at: batch.seenAt,
+              seq,
             })),
           )
           .onConflict(['source', 'kind', 'object_key'])
@@ -150,7 +258,7 @@ export class FleetStateStore {
               q.orWhere({ source: d.source, kind: d.kind, object_key: d.key });
             }
           })
-          .delete();
+          .update({ data: null, seq, seen_at: batch.seenAt });
         statements++;
       }
     });

@@ -17,6 +17,9 @@ export const DEFAULT_DURABLE_STATE: DurableStateConfig = {
   retentionDays: 30,
 };
 
+/** Write-behind interval in replica mode: followers read what holders write. */
+export const REPLICA_WRITE_INTERVAL_MS = 500;
+
 function duration(
   config: Config | undefined,
   key: string,
@@ -54,10 +57,13 @@ export function readDurableStateConfig(config: Config): DurableStateConfig {
       `kamaji.fleet.uplinkHistory.retentionDays: must be from 1 to 3650, got ${retentionDays}`,
     );
   }
+  const replicas = config.getOptionalBoolean('kamaji.fleet.replicas.enabled');
   return {
     writeIntervalMs:
       duration(state, 'writeInterval', path, 100, 600_000) ??
-      DEFAULT_DURABLE_STATE.writeIntervalMs,
+      (replicas
+        ? REPLICA_WRITE_INTERVAL_MS
+        : DEFAULT_DURABLE_STATE.writeIntervalMs),
     lastSeenIntervalMs:
       duration(state, 'lastSeenInterval', path, 1_000, 3_600_000) ??
       DEFAULT_DURABLE_STATE.lastSeenIntervalMs,

@@ -12,11 +12,12 @@ import { FleetStateStore } from './FleetStateStore';
 import { UplinkHistory } from './UplinkHistory';
 
 const DAY_MS = 86_400_000;
+const TOMBSTONE_RETENTION_MS = 3_600_000;
 
 /**
  * Durable fleet state for the `kamaji` plugin: the fleet service seeds itself from the plugin's
  * database and writes behind into it; the uplink history is pruned by a scheduler global task
- * (one run across replicas). The plugin's migrations must have run (AuditStore.create).
+ * (one run across replicas), and so are the tombstones of deleted state rows. The plugin's migrations must have run (AuditStore.create).
  */
 export async function setUpDurableState(options: {
   config: Config;
@@ -43,6 +44,12 @@ export async function setUpDurableState(options: {
       const cut = new Date(Date.now() - settings.retentionDays * DAY_MS);
       const pruned = await store.pruneTransitions(cut);
       if (pruned) logger.info(`uplink history: pruned ${pruned} transitions`);
+      // Deletions are kept as tombstones for replicas following the state; an hour is plenty.
+      const tombstones = await store.pruneTombstones(
+        new Date(Date.now() - TOMBSTONE_RETENTION_MS),
+      );
+      if (tombstones)
+        logger.info(`fleet state: pruned ${tombstones} tombstones`);
     },
   });
   return new UplinkHistory(store);

@@ -18,8 +18,10 @@ import type {
   UplinkTransition,
 } from '../durable/FleetStateStore';
 import { buildManagementKubeConfig, FleetConfig } from './config';
+import { FollowedFleet } from './followedFleet';
 import { FleetModel } from './fleetModel';
-import { describeError, KubeHttpError } from './kubeHttp';
+import { describeError, KubeHttp, KubeHttpError } from './kubeHttp';
+import { CATALOG_LEASE, FleetLeases } from './leases';
 import { ManagementSource, WatchedCluster } from './managementSource';
 import { BuildCache, buildFleet } from './modelBuilder';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
@@ -50,12 +52,35 @@ export class KubeFleetService implements FleetService {
   private stopped = false;
   private transitions: UplinkTransition[] = [];
   private persister?: FleetStatePersister;
+  /** Replica mode: the shards and roles this replica holds. */
+  private readonly leases?: FleetLeases;
+  /** Replica mode: the served model's input, followed from the database. */
+  private followed?: FollowedFleet;
+  private followTimer?: NodeJS.Timeout;
+  private following?: Promise<void>;
+  private followStarted!: () => void;
+  private readonly followReady = new Promise<void>(
+    r => (this.followStarted = r),
+  );
+  private readonly holdListeners = new Set<() => void>();
 
   constructor(
     private readonly config: FleetConfig,
     private readonly logger: LoggerService,
     private readonly options: KubeFleetServiceOptions = {},
   ) {
+    const replicas = config.replicas;
+    if (replicas) {
+      const leaseCluster = config.managementClusters.find(
+        mc => mc.name === replicas.leaseCluster,
+      )!;
+      this.leases = new FleetLeases(
+        new KubeHttp(buildManagementKubeConfig(leaseCluster)),
+        replicas,
+        logger,
+        held => this.onLeasesChanged(held),
+      );
+    }
     this.sources = config.managementClusters.map(
       mc =>
         new ManagementSource(
@@ -63,10 +88,72 @@ export class KubeFleetService implements FleetService {
           buildManagementKubeConfig(mc),
           config.timings,
           logger,
-          () => this.schedule(),
+          // Replica mode: the served model follows the database, not the watches.
+          () => (replicas ? undefined : this.schedule()),
           (clusterId, t) => this.recordTransition({ clusterId, ...t }),
+          this.leases && {
+            watches: id => this.leases!.holdsCluster(id),
+            lastKnown: id => this.followed?.lastKnown(id),
+          },
         ),
     );
+  }
+
+  /** Replica mode: the identity of the fleet-wide version numbers (the database's counter). */
+  get epoch(): string | undefined {
+    return this.followed?.epoch;
+  }
+
+  /** Whether this replica plays a role written once fleet-wide (always, with one replica). */
+  holds(role: 'catalog'): boolean {
+    if (!this.leases) return true;
+    return role === 'catalog' && this.leases.holds(CATALOG_LEASE);
+  }
+
+  /** Calls `listener` whenever the Leases this replica holds change (replica mode). */
+  onHoldsChange(listener: () => void): () => void {
+    this.holdListeners.add(listener);
+    return () => {
+      this.holdListeners.delete(listener);
+    };
+  }
+
+  /** The Leases held changed: start or stop island watches, tell who asked. */
+  private onLeasesChanged(held: ReadonlySet<string>): void {
+    this.logger.info(
+      `fleet replica ${this.leases!.identity} holds ${[...held]
+        .sort()
+        .join(', ')}`,
+    );
+    this.persister?.forgetWritten(id => this.leases!.holdsCluster(id));
+    for (const s of this.sources) void s.reconcileNow();
+    for (const listener of [...this.holdListeners]) {
+      try {
+        listener();
+      } catch (e) {
+        this.logger.warn(`fleet lease listener failed: ${describeError(e)}`);
+      }
+    }
+  }
+
+  /** Replica mode: reads the database's changes every followInterval; rebuilds when they move. */
+  private scheduleFollow(): void {
+    if (this.stopped || !this.config.replicas) return;
+    this.followTimer = setTimeout(() => {
+      this.following = this.follow().finally(() => {
+        this.following = undefined;
+        this.scheduleFollow();
+      });
+    }, this.config.replicas.followIntervalMs);
+    this.followTimer.unref?.();
+  }
+
+  private async follow(): Promise<void> {
+    try {
+      if (await this.followed!.poll()) this.rebuild();
+    } catch (e) {
+      this.logger.warn(`following the fleet state failed: ${describeError(e)}`);
+    }
   }
 
   /**
@@ -80,7 +167,16 @@ export class KubeFleetService implements FleetService {
   ): Promise<FleetStatePersister> {
     if (this.persister) return this.persister;
     const saved = await store.load();
-    for (const s of this.sources) s.seed(saved);
+    if (this.leases) {
+      this.followed = new FollowedFleet(store);
+      await this.followed.poll();
+      this.rebuild();
+      this.followStarted();
+      this.scheduleFollow();
+      if (!this.stopped) this.leases.start();
+    } else {
+      for (const s of this.sources) s.seed(saved);
+    }
     const persister = new FleetStatePersister(
       store,
       {
@@ -106,15 +202,19 @@ export class KubeFleetService implements FleetService {
   }
 
   private recordTransition(t: UplinkTransition): void {
+    // Replica mode: only the holder of a cluster's shard records its transitions.
+    if (this.leases && !this.leases.holdsCluster(t.clusterId)) return;
     if (this.transitions.length >= MAX_PENDING_TRANSITIONS) {
       this.transitions.shift();
     }
     this.transitions.push(t);
   }
 
-  /** The clusters whose watches this process holds. */
+  /** The clusters whose watches this process holds (replica mode: whose shard it holds). */
   private watched(): WatchedCluster[] {
-    return this.sources.flatMap(s => s.watched());
+    const all = this.sources.flatMap(s => s.watched());
+    const leases = this.leases;
+    return leases ? all.filter(w => leases.holdsCluster(w.id)) : all;
   }
 
   /** Whether a saved cluster is no longer in the fleet. */
@@ -123,6 +223,8 @@ export class KubeFleetService implements FleetService {
     const management = this.sources.find(s => s.name === name);
     if (!management) return true;
     if (!rest.length) return false;
+    // Replica mode: the holder of the management cluster forgets its islands, once.
+    if (this.leases && !this.leases.holdsCluster(name)) return false;
     return management.islandsLive && !management.islandIds().includes(id);
   }
 
@@ -145,9 +247,14 @@ export class KubeFleetService implements FleetService {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.followTimer);
+    await this.following;
     await Promise.all(this.sources.map(s => s.stop()));
     await this.detachDurableState();
+    // After the last batch: whoever takes the shards over starts from it.
+    await this.leases?.stop();
     this.listeners.clear();
+    this.holdListeners.clear();
   }
 
   getSnapshot(): FleetSnapshot {
@@ -180,7 +287,9 @@ export class KubeFleetService implements FleetService {
         this.sources.map(s =>
           s.settled(this.options.islandReadyTimeoutMs ?? 20_000),
         ),
-      ).then(() => this.flush());
+      )
+        .then(() => (this.leases ? this.followReady : undefined))
+        .then(() => this.flush());
     }
     return this.readyPromise;
   }
@@ -261,9 +370,13 @@ export class KubeFleetService implements FleetService {
   private rebuild(): void {
     this.firstPendingAt = undefined;
     let built;
+    const followed = this.followed;
+    if (this.leases && !followed) return; // replica mode: nothing to serve before the database
     try {
       built = buildFleet(
-        this.sources.map(s => s.view()),
+        followed
+          ? followed.views(this.config.managementClusters)
+          : this.sources.map(s => s.view()),
         this.cache,
       );
     } catch (e) {
@@ -275,7 +388,12 @@ export class KubeFleetService implements FleetService {
       return;
     }
     this.reportProblems(built.problems);
-    const delta = this.model.update(built);
+    // Replica mode: the model's version is the database's, the same on every replica.
+    const delta = this.model.update(
+      built,
+      new Date(),
+      followed?.currentVersion,
+    );
     if (!delta) return;
     for (const listener of [...this.listeners]) {
       try {

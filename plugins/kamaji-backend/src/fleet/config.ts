@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
@@ -47,9 +49,34 @@ export const DEFAULT_TIMINGS: FleetTimings = {
   unreadableRetryMs: 60_000,
 };
 
+/**
+ * Replica mode (`kamaji.fleet.replicas`): island shards held through Kubernetes Leases, the
+ * served model followed from the database. See config.d.ts.
+ */
+export interface ReplicaConfig {
+  identity: string;
+  shards: number;
+  leaseNamespace: string;
+  /** The management cluster holding the Leases. */
+  leaseCluster: string;
+  leaseDurationMs: number;
+  renewIntervalMs: number;
+  followIntervalMs: number;
+}
+
+export const DEFAULT_REPLICAS = {
+  shards: 16,
+  leaseNamespace: 'kamaji-system',
+  leaseDurationMs: 10_000,
+  renewIntervalMs: 2_000,
+  followIntervalMs: 500,
+};
+
 export interface FleetConfig {
   managementClusters: ManagementClusterConfig[];
   timings: FleetTimings;
+  /** Set when replica mode is enabled. */
+  replicas?: ReplicaConfig;
 }
 
 /** A configuration error; its message names the key and never quotes credentials. */
@@ -244,6 +271,87 @@ export function humanToMs(d: Record<string, number | undefined>): number {
   );
 }
 
+function readDuration(
+  config: Config,
+  key: string,
+  path: string,
+  [min, max]: [number, number],
+  problems: string[],
+): number | undefined {
+  if (config.getOptional(key) === undefined) return undefined;
+  try {
+    const ms = humanToMs(readDurationFromConfig(config, { key }) as any);
+    if (ms >= min && ms <= max) return ms;
+    problems.push(
+      `${path}.${key}: must be between ${min} ms and ${max} ms, got ${ms} ms`,
+    );
+  } catch {
+    problems.push(
+      `${path}.${key}: not a duration (e.g. "5s", "10m", { minutes: 10 })`,
+    );
+  }
+  return undefined;
+}
+
+const REPLICAS = 'kamaji.fleet.replicas';
+
+function readReplicas(
+  config: Config,
+  managementClusters: ManagementClusterConfig[],
+  problems: string[],
+): ReplicaConfig | undefined {
+  const r = config.getOptionalConfig(REPLICAS);
+  if (!r?.getOptionalBoolean('enabled')) return undefined;
+  const d = DEFAULT_REPLICAS;
+  const shards = r.getOptionalNumber('shards') ?? d.shards;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
+    problems.push(`${REPLICAS}.shards: must be an integer from 1 to 1024`);
+  }
+  const leaseNamespace =
+    r.getOptionalString('leaseNamespace') ?? d.leaseNamespace;
+  if (!DNS_LABEL.test(leaseNamespace)) {
+    problems.push(`${REPLICAS}.leaseNamespace: must be a namespace name`);
+  }
+  const leaseCluster =
+    r.getOptionalString('leaseCluster') ?? managementClusters[0]?.name;
+  if (!managementClusters.some(mc => mc.name === leaseCluster)) {
+    problems.push(
+      `${REPLICAS}.leaseCluster: must name a configured management cluster (kamaji.managementClusters[].name)`,
+    );
+  }
+  const duration = (key: string, def: number, range: [number, number]) =>
+    readDuration(r, key, REPLICAS, range, problems) ?? def;
+  const replicas: ReplicaConfig = {
+    identity:
+      r.getOptionalString('identity') ??
+      `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    shards,
+    leaseNamespace,
+    leaseCluster: leaseCluster ?? '',
+    leaseDurationMs: duration(
+      'leaseDuration',
+      d.leaseDurationMs,
+      [1_000, 600_000],
+    ),
+    renewIntervalMs: duration(
+      'renewInterval',
+      d.renewIntervalMs,
+      [100, 60_000],
+    ),
+    followIntervalMs: duration(
+      'followInterval',
+      d.followIntervalMs,
+      [50, 60_000],
+    ),
+  };
+  if (replicas.renewIntervalMs * 2 > replicas.leaseDurationMs) {
+    problems.push(
+      `${REPLICAS}.renewInterval: must be at most half of leaseDuration`,
+    );
+  }
+  return replicas;
+}
+
 function readTimings(config: Config, problems: string[]): FleetTimings {
   const timings = { ...DEFAULT_TIMINGS };
   const fleet = config.getOptionalConfig('kamaji.fleet');
@@ -318,12 +426,13 @@ export function readFleetConfig(config: Config): FleetConfig {
     });
   }
   const timings = readTimings(config, problems);
+  const replicas = readReplicas(config, managementClusters, problems);
   if (problems.length) throw new FleetConfigError(problems);
   for (const mc of managementClusters) {
     // Fail at start-up on kubeconfig files we cannot use, rather than at the first request.
     buildManagementKubeConfig(mc);
   }
-  return { managementClusters, timings };
+  return { managementClusters, timings, ...(replicas ? { replicas } : {}) };
 }
 
 /**

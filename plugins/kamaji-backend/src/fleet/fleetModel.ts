@@ -89,9 +89,14 @@ export class FleetModel {
 
   /**
    * Replaces the model with these nodes. Returns the delta when something changed (the version
-   * then increased by one), else undefined.
+   * then increased by one, or became `version` when given: replica mode numbers versions by the
+   * database's), else undefined.
    */
-  update(nodes: FleetNodes, now = new Date()): FleetDelta | undefined {
+  update(
+    nodes: FleetNodes,
+    now = new Date(),
+    version?: number,
+  ): FleetDelta | undefined {
     const upserted: FleetCluster[] = [];
     const upsertedAddonSets: AddonSet[] = [];
     const clusterIndex = new Map<string, Entry<FleetCluster>>();
@@ -159,7 +164,7 @@ export class FleetModel {
       return undefined;
     }
     const fromVersion = this.version;
-    this.version++;
+    this.version = Math.max(version ?? this.version + 1, this.version + 1);
     this.generatedAt = now.toISOString();
     this.snapshot = this.assemble();
     return {

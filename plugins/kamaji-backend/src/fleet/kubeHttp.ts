@@ -151,6 +151,27 @@ export class KubeHttp {
     }
   }
 
+  /**
+   * Sends a JSON request with any verb (`body` serialised when given) and resolves with the
+   * status code and the parsed answer, whatever the status: the caller decides what a 404 or a
+   * 409 means. Network failures and timeouts reject.
+   */
+  async requestJson<T = any>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    options: KubeRequestOptions = {},
+  ): Promise<{ statusCode: number; body?: T }> {
+    const res = await this.send(path, options, method, body);
+    let parsed: T | undefined;
+    try {
+      parsed = res.body ? (JSON.parse(res.body) as T) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { statusCode: res.statusCode, body: parsed };
+  }
+
   /** GET a plain-text endpoint such as `/readyz`; resolves with the status code. */
   async probe(path: string, options: KubeRequestOptions = {}): Promise<number> {
     const { statusCode } = await this.send(path, options);
@@ -267,9 +288,11 @@ export class KubeHttp {
   private async send(
     path: string,
     options: KubeRequestOptions,
+    method = 'GET',
+    body?: unknown,
   ): Promise<{ statusCode: number; body: string }> {
-    const what = `GET ${path.split('?')[0]}`;
-    const req = await this.open(path);
+    const what = `${method} ${path.split('?')[0]}`;
+    const req = await this.open(path, method, body !== undefined);
     return new Promise((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined = undefined;
@@ -319,11 +342,15 @@ export class KubeHttp {
           }),
         );
       });
-      req.end();
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
   }
 
-  private async open(path: string): Promise<http.ClientRequest> {
+  private async open(
+    path: string,
+    method = 'GET',
+    withBody = false,
+  ): Promise<http.ClientRequest> {
     const opts: https.RequestOptions = {};
     try {
       await this.kc.applyToHTTPSOptions(opts);
@@ -343,6 +370,7 @@ export class KubeHttp {
     const headers: http.OutgoingHttpHeaders = {
       ...((opts.headers ?? {}) as http.OutgoingHttpHeaders),
       Accept: 'application/json',
+      ...(withBody ? { 'Content-Type': 'application/json' } : {}),
     };
     if (opts.auth) {
       headers.Authorization = `Basic ${Buffer.from(opts.auth).toString(
@@ -350,7 +378,7 @@ export class KubeHttp {
       )}`;
     }
     const mod = isHttps ? https : http;
-    return mod.request(url, { method: 'GET', headers, agent });
+    return mod.request(url, { method, headers, agent });
   }
 
   /** One keep-alive agent per set of TLS materials (re-created when they change, e.g. rotated certs). */

@@ -29,6 +29,15 @@ export type TransitionListener = (
   transition: ConnectionTransition,
 ) => void;
 
+/**
+ * Replica mode: which islands this replica watches (it holds their shard), and their latest
+ * saved state to start from when it takes one over.
+ */
+export interface IslandOwnership {
+  watches(clusterId: string): boolean;
+  lastKnown(clusterId: string): LastKnownState | undefined;
+}
+
 interface IslandHandle {
   ref: IslandRef;
   source?: ClusterSource;
@@ -69,6 +78,7 @@ export class ManagementSource {
     private readonly logger: LoggerService,
     private readonly onChange: () => void,
     private readonly onTransition?: TransitionListener,
+    private readonly ownership?: IslandOwnership,
   ) {
     this.source = new ClusterSource({
       displayName: `management cluster ${config.name}`,
@@ -295,6 +305,13 @@ export class ManagementSource {
         changed = true;
       }
       h.ref = ref;
+      if (this.ownership && !this.ownership.watches(this.islandId(ref))) {
+        if (await this.leaveToHolder(h)) changed = true;
+        continue;
+      }
+      if (this.ownership && !h.source) {
+        h.seed = this.ownership.lastKnown(this.islandId(ref));
+      }
       const before = h.error;
       const secretKey = `${ref.secretNamespace}/${ref.secretName}`;
       const secret = secrets.get(secretKey);
@@ -362,6 +379,22 @@ export class ManagementSource {
       }
     }
     if (changed) this.onChange();
+  }
+
+  /**
+   * Replica mode: stops the watches of an island whose shard this replica does not hold (any
+   * more). Returns whether watches were stopped.
+   */
+  private async leaveToHolder(h: IslandHandle): Promise<boolean> {
+    const source = h.source;
+    if (!source) return false;
+    h.source = undefined;
+    h.credentialsHash = undefined;
+    await source.stop();
+    this.logger.info(
+      `island ${h.ref.name}: watches left to the replica holding its shard`,
+    );
+    return true;
   }
 
   private async fetchSecretData(

@@ -1,0 +1,331 @@
+import { createHash } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ReplicaConfig } from './config';
+import { describeError, KubeHttp } from './kubeHttp';
+
+/** Label on every Lease of the fleet's replicas: one LIST reads them all. */
+export const LEASE_LABEL = 'kamaji-backstage.io/fleet-lease';
+export const SHARD_LEASE_PREFIX = 'kamaji-backstage-fleet-shard-';
+export const MEMBER_LEASE_PREFIX = 'kamaji-backstage-fleet-member-';
+/** The Lease whose holder writes the catalog. */
+export const CATALOG_LEASE = 'kamaji-backstage-fleet-catalog';
+
+/** The shard a cluster (island id, or management cluster name) belongs to: a stable hash. */
+export function shardOf(clusterId: string, shards: number): number {
+  return (
+    createHash('sha256').update(clusterId).digest().readUInt32BE(0) % shards
+  );
+}
+
+export const shardLeaseName = (shard: number) =>
+  `${SHARD_LEASE_PREFIX}${shard}`;
+
+interface Lease {
+  metadata: {
+    name: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+  };
+  spec?: {
+    holderIdentity?: string | null;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+/** Kubernetes MicroTime: RFC 3339 with microseconds. */
+const microTime = (d: Date) =>
+  d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+/**
+ * The shards, membership and roles of this replica, held through `coordination.k8s.io/v1`
+ * Leases on one management cluster. Every `renewInterval` one LIST reads them; the replica renews
+ * what it holds (an update with the resourceVersion read: a conflict means another took it),
+ * takes expired or free shards while it holds fewer than ceil(shards / live members), and
+ * releases those above that share so a new replica gets its part. A Lease counts as expired when
+ * its resourceVersion did not change for its duration, as observed on this replica's clock (as
+ * client-go's leader election does; clocks of replicas need not agree). When the Leases cannot
+ * be read at all, a holder keeps what it holds (no other replica can take it either).
+ */
+export class FleetLeases {
+  private held = new Set<string>();
+  /** name → resourceVersion and when this replica first saw it. */
+  private readonly observed = new Map<string, { rv?: string; at: number }>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private stopped = true;
+  private lastError?: string;
+  private readonly path: string;
+  private readonly memberName: string;
+
+  constructor(
+    private readonly http: KubeHttp,
+    private readonly config: ReplicaConfig,
+    private readonly logger: LoggerService,
+    /** The held Leases changed (names). */
+    private readonly onChange: (held: ReadonlySet<string>) => void,
+    /** Roles (Lease names) this replica competes for besides its shards. */
+    private readonly roles: string[] = [CATALOG_LEASE],
+  ) {
+    this.path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(
+      config.leaseNamespace,
+    )}/leases`;
+    this.memberName = `${MEMBER_LEASE_PREFIX}${createHash('sha256')
+      .update(config.identity)
+      .digest('hex')
+      .slice(0, 16)}`;
+  }
+
+  get identity(): string {
+    return this.config.identity;
+  }
+
+  holds(name: string): boolean {
+    return this.held.has(name);
+  }
+
+  /** Whether this replica holds the shard of a cluster (island id or management cluster name). */
+  holdsCluster(clusterId: string): boolean {
+    return this.held.has(
+      shardLeaseName(shardOf(clusterId, this.config.shards)),
+    );
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops renewing and releases every held Lease, so others take over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    const held = [...this.held];
+    this.setHeld(new Set());
+    await Promise.all(
+      held.map(name => this.release(name).catch(() => undefined)),
+    );
+    await this.request('DELETE', `${this.path}/${this.memberName}`).catch(
+      () => undefined,
+    );
+  }
+
+  /** One round now (tests; the timer runs it every renewInterval). */
+  tick(): Promise<void> {
+    if (!this.ticking) {
+      this.ticking = this.round().finally(() => {
+        this.ticking = undefined;
+      });
+    }
+    return this.ticking;
+  }
+
+  private schedule(delay: number) {
+    if (this.stopped) return;
+    this.timer = setTimeout(async () => {
+      await this.tick();
+      this.schedule(this.config.renewIntervalMs);
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  private async round(): Promise<void> {
+    let leases: Lease[];
+    try {
+      leases = await this.list();
+    } catch (e) {
+      this.warn(
+        `Leases in ${
+          this.config.leaseNamespace
+        } cannot be read (${describeError(e)}): keeping the ${
+          this.held.size
+        } held`,
+      );
+      return;
+    }
+    this.lastError = undefined;
+    const now = Date.now();
+    const byName = new Map(leases.map(l => [l.metadata.name, l]));
+    for (const l of leases) this.observe(l, now);
+    const held = new Set<string>();
+    // Renew what this replica holds; drop what another holds now.
+    for (const name of this.held) {
+      const lease = byName.get(name);
+      if (lease?.spec?.holderIdentity !== this.identity) continue;
+      if (await this.update(lease, now, false)) held.add(name);
+    }
+    await this.renewMember(byName.get(this.memberName), now);
+    const members =
+      leases.filter(
+        l =>
+          l.metadata.name.startsWith(MEMBER_LEASE_PREFIX) &&
+          l.metadata.name !== this.memberName &&
+          !this.expired(l, now),
+      ).length + 1;
+    const target = Math.ceil(this.config.shards / members);
+    const mine = (n: string) => n.startsWith(SHARD_LEASE_PREFIX);
+    // Above the share: release the highest shards.
+    const surplus = [...held].filter(mine).sort(byShard).slice(target);
+    for (const name of surplus) {
+      held.delete(name);
+      await this.release(name).catch(() => undefined);
+    }
+    // Below it: take free or expired shards, starting at a place of this replica's own.
+    const start = shardOf(this.identity, this.config.shards);
+    for (let i = 0; i < this.config.shards; i++) {
+      if ([...held].filter(mine).length >= target) break;
+      const name = shardLeaseName((start + i) % this.config.shards);
+      if (!held.has(name) && (await this.acquire(byName.get(name), name, now)))
+        held.add(name);
+    }
+    for (const role of this.roles) {
+      if (!held.has(role) && (await this.acquire(byName.get(role), role, now)))
+        held.add(role);
+    }
+    if (!this.stopped) this.setHeld(held);
+  }
+
+  private setHeld(held: Set<string>) {
+    const changed =
+      held.size !== this.held.size || [...held].some(n => !this.held.has(n));
+    this.held = held;
+    if (changed) this.onChange(held);
+  }
+
+  private observe(l: Lease, now: number) {
+    const seen = this.observed.get(l.metadata.name);
+    if (seen?.rv !== l.metadata.resourceVersion) {
+      this.observed.set(l.metadata.name, {
+        rv: l.metadata.resourceVersion,
+        at: now,
+      });
+    }
+  }
+
+  private expired(l: Lease, now: number): boolean {
+    if (!l.spec?.holderIdentity) return true;
+    const seen = this.observed.get(l.metadata.name);
+    const duration = (l.spec.leaseDurationSeconds ?? 0) * 1000;
+    return !seen || now - seen.at > duration;
+  }
+
+  private async acquire(
+    lease: Lease | undefined,
+    name: string,
+    now: number,
+  ): Promise<boolean> {
+    if (!lease) return this.create(name, now);
+    if (!this.expired(lease, now)) return false;
+    return this.update(lease, now, true);
+  }
+
+  private spec(now: number, acquired: boolean, previous?: Lease['spec']) {
+    return {
+      ...previous,
+      holderIdentity: this.identity,
+      leaseDurationSeconds: Math.ceil(this.config.leaseDurationMs / 1000),
+      renewTime: microTime(new Date(now)),
+      ...(acquired
+        ? {
+            acquireTime: microTime(new Date(now)),
+            leaseTransitions: (previous?.leaseTransitions ?? 0) + 1,
+          }
+        : {}),
+    };
+  }
+
+  private async create(name: string, now: number): Promise<boolean> {
+    const kind = name.startsWith(SHARD_LEASE_PREFIX)
+      ? 'shard'
+      : name.startsWith(MEMBER_LEASE_PREFIX)
+      ? 'member'
+      : 'role';
+    const res = await this.request('POST', this.path, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, labels: { [LEASE_LABEL]: kind } },
+      spec: this.spec(now, true),
+    });
+    if (res.statusCode === 409) return false;
+    return this.ok(res, `create Lease ${name}`);
+  }
+
+  /** An update with the resourceVersion read; a conflict means another replica wrote it first. */
+  private async update(lease: Lease, now: number, acquired: boolean) {
+    const name = lease.metadata.name;
+    try {
+      const res = await this.request('PUT', `${this.path}/${name}`, {
+        ...lease,
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        spec: this.spec(now, acquired, lease.spec),
+      });
+      if (res.statusCode === 409 || res.statusCode === 404) return false;
+      return this.ok(res, `update Lease ${name}`);
+    } catch (e) {
+      // Unreachable for this request: a holder keeps its Lease (nobody can take it meanwhile).
+      this.warn(`renewing Lease ${name} failed (${describeError(e)})`);
+      return !acquired;
+    }
+  }
+
+  private async renewMember(lease: Lease | undefined, now: number) {
+    if (!lease) await this.create(this.memberName, now).catch(() => false);
+    else await this.update(lease, now, false);
+  }
+
+  private async release(name: string): Promise<void> {
+    const res = await this.request('GET', `${this.path}/${name}`);
+    const lease = res.body as Lease | undefined;
+    if (res.statusCode !== 200 || lease?.spec?.holderIdentity !== this.identity)
+      return;
+    await this.request('PUT', `${this.path}/${name}`, {
+      ...lease,
+      spec: { ...lease.spec, holderIdentity: null },
+    });
+  }
+
+  private async list(): Promise<Lease[]> {
+    const res = await this.request(
+      'GET',
+      `${this.path}?labelSelector=${encodeURIComponent(LEASE_LABEL)}`,
+    );
+    if (res.statusCode !== 200) {
+      throw new Error(
+        `LIST leases: HTTP ${res.statusCode} ${res.body?.message ?? ''}`,
+      );
+    }
+    return (res.body?.items ?? []) as Lease[];
+  }
+
+  private request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ) {
+    return this.http.requestJson(method, path, body, {
+      timeoutMs: Math.max(1_000, this.config.renewIntervalMs),
+    });
+  }
+
+  private ok(res: { statusCode: number; body?: any }, what: string): boolean {
+    if (res.statusCode >= 200 && res.statusCode < 300) return true;
+    this.warn(`${what}: HTTP ${res.statusCode} ${res.body?.message ?? ''}`);
+    return false;
+  }
+
+  /** Logs a problem once until it changes. */
+  private warn(message: string) {
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.logger.warn(`fleet replicas: ${message}`);
+  }
+}
+
+const byShard = (a: string, b: string) =>
+  Number(a.slice(SHARD_LEASE_PREFIX.length)) -
+  Number(b.slice(SHARD_LEASE_PREFIX.length));
