@@ -287,9 +287,10 @@ export class ReplicaFleet {
     this.stopped = true;
     await this.stopReplicas();
     await this.plane.stop();
-    this.postgres.stop();
-    if (this.options.keepWorkDir ?? process.env.KB_REPLICAS_KEEP === '1')
-      this.options.log?.(`logs and configs kept in ${this.workDir}`);
+    const keep =
+      this.options.keepWorkDir ?? process.env.KB_REPLICAS_KEEP === '1';
+    this.postgres.stop(keep ? this.workDir : undefined);
+    if (keep) this.options.log?.(`logs and configs kept in ${this.workDir}`);
     else rmSync(this.workDir, { recursive: true, force: true });
   }
 }

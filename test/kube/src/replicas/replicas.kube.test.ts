@@ -103,22 +103,26 @@ afterAll(async () => {
 });
 
 it('watches each island exactly once across the replicas', async () => {
-  for (const island of ['island-a', 'island-b', 'island-c']) {
-    await waitFor(
-      `one watch per kind on ${island}`,
-      async () => (await watchesOn(island)) === 1,
-      20_000,
-      250,
-    );
-  }
-  // Held, not flapping: every sample over 2 s, one watching replica per island.
-  for (let s = 0; s < 5; s++) {
-    for (const island of ['island-a', 'island-b', 'island-c']) {
-      expect(await fleet.watchConnections(island)).toBe(1);
-      expect(fleet.connectedReplicas(island)).toHaveLength(1);
-    }
-    await sleep(500);
-  }
+  const islands = ['island-a', 'island-b', 'island-c'];
+  // Never more than one watch per island, also while the shards settle after the second replica
+  // joined (a shard handed over is released before it is taken, so briefly none); then one,
+  // held by one replica, for 3 s in a row.
+  let steadySince = 0;
+  await waitFor(
+    'one watch per island, steady for 3 s',
+    async () => {
+      const counts = await Promise.all(islands.map(i => watchesOn(i)));
+      for (const c of counts) expect(c).toBeLessThanOrEqual(1);
+      const one =
+        counts.every(c => c === 1) &&
+        islands.every(i => fleet.connectedReplicas(i).length === 1);
+      if (!one) steadySince = 0;
+      else steadySince ||= Date.now();
+      return one && Date.now() - steadySince >= 3_000;
+    },
+    30_000,
+    250,
+  );
 });
 
 it('serves one fleet, at the same version numbers, on every replica', async () => {
@@ -181,6 +185,7 @@ it('writes an audit row, a catalog entity change and an uplink transition once p
   expect((await fleet.replica(0).json(audit)).page.total).toBe(1);
 
   // island-c's owner changes: its catalog entity is written by one replica, once.
+  const changedAt = Date.now() - 1_000; // PostgreSQL's log has milliseconds; clocks are the same
   await labelIsland('island-c', { 'kamaji-backstage.io/owner': 'team-retail' });
   await waitFor(
     "island-c's entity with its new owner",
@@ -198,7 +203,7 @@ it('writes an audit row, a catalog entity change and an uplink transition once p
   await sleep(2_000);
   const writes = fleet.postgres
     .statements()
-    .filter(w => w.parameters.includes(ISLAND_C_ENTITY));
+    .filter(w => w.at >= changedAt && w.parameters.includes(ISLAND_C_ENTITY));
   const providerUpdates = writes.filter(w =>
     w.statement.startsWith('update "refresh_state" set "unprocessed_entity"'),
   );
@@ -317,27 +322,27 @@ it('takes over island-a within 15 s of a kill -9 of its holder, with no false ou
   expect(seen.length).toBeGreaterThan(10);
   expect(seen).not.toContain('disconnected');
   expect(uplinkRows(ISLAND('island-a'), new Date(0))).toEqual(rowsBefore);
-  await fleet.startReplica(holder);
 });
 
 it("shows island-a's last-known state, stale with its true age, after every replica restarts while it is dark", async () => {
   await fleet.plane.stopCluster('island-a');
+  const [alive] = fleet.running();
   const dark = await waitFor(
     'island-a disconnected',
     async () => {
-      const island = await fleet.island(0, 'island-a');
+      const island = await fleet.island(alive, 'island-a');
       return island.connection.status === 'disconnected' && island;
     },
     30_000,
     250,
   );
-  const before = await fleet.snapshot(0);
+  const before = await fleet.snapshot(alive);
   const tenantsBefore = before.tenants.filter((t: any) =>
     dark.tenantIds.includes(t.id),
   );
   expect(tenantsBefore.length).toBeGreaterThan(0);
   await sleep(2_000); // the stale state written behind
-  await fleet.stopReplicas();
+  await fleet.stopReplicas(); // the one left after the kill -9 above
   await sleep(2_000);
   for (const i of [0, 1]) await fleet.startReplica(i);
   for (const i of [0, 1]) {

@@ -4,7 +4,7 @@
  * application_name, so writes can be attributed to the replica that made them.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths';
 
@@ -99,7 +99,7 @@ export class ThrowawayPostgres {
           lines[i],
         );
       if (!m) continue;
-      const detail = /\] DETAIL:\s+Parameters: (.*)$/.exec(lines[i + 1] ?? '');
+      const detail = /\] DETAIL:\s+parameters: (.*)$/i.exec(lines[i + 1] ?? '');
       out.push({
         at: Date.parse(`${m[1]}T${m[2]}Z`),
         client: m[3],
@@ -111,7 +111,10 @@ export class ThrowawayPostgres {
     return out;
   }
 
-  stop(): void {
+  /** Stops the server and removes its data; `keepLogIn`: copy its log there first. */
+  stop(keepLogIn?: string): void {
+    if (keepLogIn)
+      cpSync(join(this.dataDir, 'server.log'), join(keepLogIn, 'postgres.log'));
     try {
       execFileSync(
         this.runAs[0] ?? join(this.binDir, 'pg_ctl'),
