@@ -28,9 +28,10 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('Identifies this counter: version numbers mean the same on every replica');
   });
+  // Version 1 is the state before any batch: 0 stays the empty model a replica starts with.
   await knex('kamaji_fleet_version').insert({
     id: 1,
-    version: 0,
+    version: 1,
     pruned_below: 0,
     epoch: randomBytes(8).toString('hex'),
   });

@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
+  applyFleetDelta,
   FleetCluster,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
@@ -15,6 +16,7 @@ import {
   SHOP_1,
   SHOP_2,
 } from './__testUtils__/fleetFixture';
+import { FleetEventHub } from './events';
 import { InMemoryFleetService } from './__testUtils__/InMemoryFleetService';
 import {
   CREDENTIAL_PATTERN,
@@ -456,5 +458,50 @@ describe('GET /v1/events', () => {
     for (const line of backend.logger.lines) {
       expect(line).not.toMatch(CREDENTIAL_PATTERN);
     }
+  });
+});
+
+describe('FleetEventHub with fleet-wide versions (replicas)', () => {
+  const logger = { warn: jest.fn(), error: jest.fn() } as any;
+  const tenantOf = (version: number) =>
+    ({
+      ...fixtureFleet(version).tenants[0],
+      labels: { at: String(version) },
+    } as TenantNode);
+
+  it("uses the fleet epoch and replays from the greatest version it had at or below the client's", () => {
+    const fleet = new InMemoryFleetService(fixtureFleet(10));
+    fleet.epoch = 'db-epoch';
+    const hub = new FleetEventHub(fleet, logger);
+    hub.start();
+    expect(hub.epoch).toBe('db-epoch');
+    // This replica materialised 13 and 17 (another one may have had 12, 15, 16).
+    fleet.push({ upserted: [tenantOf(13)] }, 13);
+    fleet.push({ upserted: [tenantOf(17)] }, 17);
+    expect(hub.deltasSince(10)!.map(b => b.delta.version)).toEqual([13, 17]);
+    expect(hub.deltasSince(15)!.map(b => b.delta.version)).toEqual([17]);
+    expect(hub.deltasSince(13)!.map(b => b.delta.version)).toEqual([17]);
+    expect(hub.deltasSince(17)).toEqual([]);
+    // A client from a replica further ahead: nothing to replay yet (the next deltas follow).
+    expect(hub.deltasSince(19)).toEqual([]);
+    // Older than anything buffered: a resync.
+    expect(hub.deltasSince(9)).toBeUndefined();
+    // Applied to a client at 15 (from another replica), the replay gives this replica's fleet.
+    const client = { ...fleet.getSnapshot(), version: 15 };
+    const resumed = hub
+      .deltasSince(15)!
+      .reduce((s, b) => applyFleetDelta(s, b.delta), client);
+    expect(resumed.version).toBe(17);
+    expect(resumed.tenants).toEqual(fleet.getSnapshot().tenants);
+  });
+
+  it('keeps exact replay with one replica', () => {
+    const fleet = new InMemoryFleetService(fixtureFleet(10));
+    const hub = new FleetEventHub(fleet, logger);
+    hub.start();
+    expect(hub.epoch).not.toBe(undefined);
+    fleet.push({ upserted: [tenantOf(11)] });
+    expect(hub.deltasSince(10)!.map(b => b.delta.version)).toEqual([11]);
+    expect(hub.deltasSince(12)).toBeUndefined();
   });
 });

@@ -210,6 +210,11 @@ export class KubeFleetService implements FleetService {
     this.transitions.push(t);
   }
 
+  /** Ids of the clusters this process watches and writes (replica mode: whose shard it holds). */
+  watchedClusterIds(): string[] {
+    return this.watched().map(w => w.id);
+  }
+
   /** The clusters whose watches this process holds (replica mode: whose shard it holds). */
   private watched(): WatchedCluster[] {
     const all = this.sources.flatMap(s => s.watched());
@@ -244,7 +249,12 @@ export class KubeFleetService implements FleetService {
     this.rebuild();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops watching and writes what is pending. In replica mode the Leases are released so that
+   * other replicas take over at once; `releaseLeases: false` leaves them to expire, as a crashed
+   * replica would (tests of the takeover).
+   */
+  async stop(options: { releaseLeases?: boolean } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.followTimer);
@@ -252,7 +262,7 @@ export class KubeFleetService implements FleetService {
     await Promise.all(this.sources.map(s => s.stop()));
     await this.detachDurableState();
     // After the last batch: whoever takes the shards over starts from it.
-    await this.leases?.stop();
+    await this.leases?.stop(options.releaseLeases ?? true);
     this.listeners.clear();
     this.holdListeners.clear();
   }

@@ -81,6 +81,75 @@ describe('readFleetConfig', () => {
     expect(east.getCurrentUser()?.token).toBe('tok');
   });
 
+  it('reads replica mode with its defaults, off unless enabled', () => {
+    const clusters = [
+      { name: 'central', kubeconfig: { path: kubeconfig } },
+      { name: 'edge', kubeconfig: { path: kubeconfig } },
+    ];
+    expect(read({ managementClusters: clusters }).replicas).toBeUndefined();
+    const on = read({
+      managementClusters: clusters,
+      fleet: { replicas: { enabled: true } },
+    }).replicas!;
+    expect(on).toMatchObject({
+      shards: 16,
+      leaseNamespace: 'kamaji-system',
+      leaseCluster: 'central',
+      leaseDurationMs: 10_000,
+      renewIntervalMs: 2_000,
+      followIntervalMs: 500,
+    });
+    expect(on.identity).toMatch(new RegExp(`-${process.pid}-[0-9a-f]{6}$`));
+    expect(
+      read({
+        managementClusters: clusters,
+        fleet: {
+          replicas: {
+            enabled: true,
+            identity: 'backstage-0',
+            shards: 4,
+            leaseCluster: 'edge',
+            leaseDuration: '20s',
+            renewInterval: '5s',
+            followInterval: '1s',
+          },
+        },
+      }).replicas,
+    ).toEqual({
+      identity: 'backstage-0',
+      shards: 4,
+      leaseNamespace: 'kamaji-system',
+      leaseCluster: 'edge',
+      leaseDurationMs: 20_000,
+      renewIntervalMs: 5_000,
+      followIntervalMs: 1_000,
+    });
+    const refused = problems({
+      managementClusters: clusters,
+      fleet: {
+        replicas: {
+          enabled: true,
+          shards: 0,
+          leaseCluster: 'nowhere',
+          leaseNamespace: 'Kamaji System',
+          renewInterval: '8s',
+        },
+      },
+    });
+    expect(refused).toContain(
+      'kamaji.fleet.replicas.shards: must be an integer from 1 to 1024',
+    );
+    expect(refused).toContain(
+      'kamaji.fleet.replicas.leaseCluster: must name a configured management cluster',
+    );
+    expect(refused).toContain(
+      'kamaji.fleet.replicas.leaseNamespace: must be a namespace name',
+    );
+    expect(refused).toContain(
+      'kamaji.fleet.replicas.renewInterval: must be at most half of leaseDuration',
+    );
+  });
+
   it('treats a missing list as an empty fleet', () => {
     expect(read({}).managementClusters).toEqual([]);
     expect(readFleetConfig(new ConfigReader({})).managementClusters).toEqual(

@@ -89,8 +89,8 @@ export class FleetModel {
 
   /**
    * Replaces the model with these nodes. Returns the delta when something changed (the version
-   * then increased by one, or became `version` when given: replica mode numbers versions by the
-   * database's), else undefined.
+   * then increased by one), else undefined. Replica mode gives `version`, the database's: the
+   * model then takes it, with a delta (possibly empty) whenever it moves.
    */
   update(
     nodes: FleetNodes,
@@ -159,7 +159,10 @@ export class FleetModel {
       !removed.length &&
       !upsertedAddonSets.length &&
       !removedAddonSets.length &&
-      !orderChanged
+      !orderChanged &&
+      // Replica mode: the version follows the database's even when no node changed, so that
+      // every replica names the same model by the same number.
+      !(version !== undefined && version > this.version)
     ) {
       return undefined;
     }

@@ -99,13 +99,17 @@ export class FleetLeases {
     this.schedule(0);
   }
 
-  /** Stops renewing and releases every held Lease, so others take over at once. */
-  async stop(): Promise<void> {
+  /**
+   * Stops renewing; with `release`, gives every held Lease up so others take over at once
+   * (without, they expire as a crashed replica's do).
+   */
+  async stop(release = true): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.ticking;
     const held = [...this.held];
     this.setHeld(new Set());
+    if (!release) return;
     await Promise.all(
       held.map(name => this.release(name).catch(() => undefined)),
     );

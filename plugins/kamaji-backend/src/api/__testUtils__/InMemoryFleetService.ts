@@ -22,6 +22,8 @@ export class InMemoryFleetService implements FleetService {
   private byId = new Map<ClusterId, FleetCluster>();
   private readonly listeners = new Set<(d: FleetDelta) => void>();
   private readonly managementAccess = new Map<string, KubeConfig>();
+  /** Set to play a replica: versions are fleet-wide under this epoch. */
+  epoch?: string;
 
   constructor(snapshot: FleetSnapshot) {
     this.snapshot = snapshot;
@@ -96,16 +98,22 @@ export class InMemoryFleetService implements FleetService {
     };
   }
 
-  /** Applies a change (as the model would) and tells every subscriber. Returns the delta. */
-  push(change: {
-    upserted?: FleetCluster[];
-    removed?: ClusterId[];
-    upsertedAddonSets?: FleetSnapshot['addonSets'];
-    removedAddonSets?: string[];
-  }): FleetDelta {
+  /**
+   * Applies a change (as the model would) and tells every subscriber. Returns the delta. A
+   * replica's model may jump to `version` (the database's).
+   */
+  push(
+    change: {
+      upserted?: FleetCluster[];
+      removed?: ClusterId[];
+      upsertedAddonSets?: FleetSnapshot['addonSets'];
+      removedAddonSets?: string[];
+    },
+    version = this.snapshot.version + 1,
+  ): FleetDelta {
     const delta: FleetDelta = {
       fromVersion: this.snapshot.version,
-      version: this.snapshot.version + 1,
+      version,
       generatedAt: new Date().toISOString(),
       upserted: change.upserted ?? [],
       removed: change.removed ?? [],
