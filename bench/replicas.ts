@@ -19,16 +19,18 @@ import {
   ReplicaFleet,
   REPLICA_ISLANDS,
 } from '@internal/test-kube';
-import { cleanupOnExit, percentile, sleep, waitFor } from './lib';
-import { writeResults } from './lib';
+import {
+  cleanupOnExit,
+  numberArg,
+  percentile,
+  sleep,
+  waitFor,
+  writeResults,
+} from './lib';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const REPLICAS = arg('replicas', 3);
-const CHANGES = arg('changes', 15);
-const STEADY_S = arg('steady', 30);
+const REPLICAS = numberArg('replicas', 3);
+const CHANGES = numberArg('changes', 15);
+const STEADY_S = numberArg('steady', 30);
 const BASELINE = !process.argv.includes('--no-baseline');
 const TARGET = { lagMs: 2_000, takeoverMs: 15_000, watches: 1 };
 
