@@ -9,27 +9,12 @@ import type {
 import type { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { readCatalogSettings } from './config';
 import { KamajiEntityProvider } from './KamajiEntityProvider';
+import { island as islandA } from './__testUtils__/nodes';
 
 const island = (name: string): IslandNode => ({
+  ...islandA,
   id: `central/fleet-islands/${name}`,
-  role: 'island',
   name,
-  namespace: 'fleet-islands',
-  managementCluster: 'central',
-  labels: {},
-  health: { status: 'healthy', reasons: [] },
-  staleness: { stale: false },
-  connection: { status: 'connected', since: '' },
-  tenantIds: [],
-  tenantHealth: {
-    healthy: 0,
-    progressing: 0,
-    degraded: 0,
-    unhealthy: 0,
-    unknown: 0,
-  },
-  dataStores: [],
-  conditions: [],
 });
 
 /** A replica's fleet service: a model, and whether this replica holds the catalog role. */

@@ -5,38 +5,11 @@ import {
   SchemaValidEntityPolicy,
   NoForeignRootFieldsEntityPolicy,
 } from '@backstage/catalog-model';
-import { IslandNode, TenantNode } from '@kamaji-backstage/plugin-kamaji-common';
+import { TenantNode } from '@kamaji-backstage/plugin-kamaji-common';
+import { base, island } from './__testUtils__/nodes';
 import { readCatalogSettings } from './config';
 import { ClusterEntityMapper, versionTag, toTag } from './entities';
 
-const base = {
-  labels: {},
-  health: { status: 'healthy' as const, reasons: [] },
-  staleness: { stale: false },
-};
-const island: IslandNode = {
-  ...base,
-  id: 'central/fleet-islands/island-a',
-  role: 'island',
-  name: 'island-a',
-  namespace: 'fleet-islands',
-  managementCluster: 'central',
-  site: 'Factory Lyon',
-  owner: 'group:default/platform-team',
-  connection: { status: 'connected', since: '' },
-  kubernetesVersion: 'v1.34.2',
-  tenantIds: [],
-  tenantHealth: {
-    healthy: 0,
-    progressing: 0,
-    degraded: 0,
-    unhealthy: 0,
-    unknown: 0,
-  },
-  dataStores: [],
-  conditions: [],
-  endpoint: '10.10.0.10:6443',
-};
 const unmanaged: TenantNode = {
   ...base,
   id: 'central/fleet-islands/island-a/tcp/kamaji-tenants/cams',

@@ -17,6 +17,17 @@ export function shardOf(clusterId: string, shards: number): number {
   );
 }
 
+const byShard = (a: string, b: string) =>
+  Number(a.slice(SHARD_LEASE_PREFIX.length)) -
+  Number(b.slice(SHARD_LEASE_PREFIX.length));
+
+/** The label value of a Lease: what it stands for. */
+function leaseKind(name: string): 'shard' | 'member' | 'role' {
+  if (name.startsWith(SHARD_LEASE_PREFIX)) return 'shard';
+  if (name.startsWith(MEMBER_LEASE_PREFIX)) return 'member';
+  return 'role';
+}
+
 export const shardLeaseName = (shard: number) =>
   `${SHARD_LEASE_PREFIX}${shard}`;
 
@@ -243,15 +254,10 @@ export class FleetLeases {
   }
 
   private async create(name: string, now: number): Promise<boolean> {
-    const kind = name.startsWith(SHARD_LEASE_PREFIX)
-      ? 'shard'
-      : name.startsWith(MEMBER_LEASE_PREFIX)
-      ? 'member'
-      : 'role';
     const res = await this.request('POST', this.path, {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name, labels: { [LEASE_LABEL]: kind } },
+      metadata: { name, labels: { [LEASE_LABEL]: leaseKind(name) } },
       spec: this.spec(now, true),
     });
     if (res.statusCode === 409) return false;
@@ -329,7 +335,3 @@ export class FleetLeases {
     this.logger.warn(`fleet replicas: ${message}`);
   }
 }
-
-const byShard = (a: string, b: string) =>
-  Number(a.slice(SHARD_LEASE_PREFIX.length)) -
-  Number(b.slice(SHARD_LEASE_PREFIX.length));

@@ -1,11 +1,6 @@
 import https from 'node:https';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  DEFAULT_CLUSTERS,
-  FleetObjectApi,
-  LocalControlPlane,
-  seedFleet,
-} from '@internal/test-kube';
+import type { FleetObjectApi, LocalControlPlane } from '@internal/test-kube';
 import {
   applyFleetDelta,
   FleetSnapshot,
@@ -27,7 +22,7 @@ import {
   CapturingLogger,
   fleetConfigFor,
   FLEET_USER,
-  rbacDocuments,
+  startFleetPlane,
   waitFor,
 } from './__testUtils__/fleetTestEnv';
 
@@ -86,28 +81,7 @@ describe(`fleet replicas on one database (${DATABASE})`, () => {
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    plane = await LocalControlPlane.start({
-      users: [FLEET_USER],
-      clusters: { ...DEFAULT_CLUSTERS, 'island-c': ['kamaji'] },
-    });
-    admin = c => FleetObjectApi.forConfig(plane.kubeConfig(c));
-    await applyAll(admin('central'), rbacDocuments('management'));
-    for (const island of ISLANDS)
-      await applyAll(admin(island), rbacDocuments('island'));
-    await seedFleet({
-      clusters: {
-        central: plane.kubeConfig('central'),
-        'island-a': plane.kubeConfig('island-a'),
-        'island-b': plane.kubeConfig('island-b'),
-      },
-      islandKubeconfigs: Object.fromEntries(
-        ['island-a', 'island-b'].map(i => [
-          i,
-          plane.kubeConfigYaml(i, FLEET_USER.name),
-        ]),
-      ),
-    });
-    await declareIslandC();
+    ({ plane, admin } = await startFleetPlane([], ['island-c']));
     knex = await migratedDatabase(databases, DATABASE);
     store = new FleetStateStore(knex);
   });
@@ -117,40 +91,6 @@ describe(`fleet replicas on one database (${DATABASE})`, () => {
     for (const s of services.values()) await s.stop();
     await plane?.stop();
   });
-
-  /** island-c: a copy of island-a's Cluster in central, with its own kubeconfig Secret. */
-  async function declareIslandC() {
-    const central = admin('central');
-    const a = (await central.get({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'Cluster',
-      metadata: { namespace: 'fleet-islands', name: 'island-a' },
-    }))!;
-    const labels = { ...a.metadata.labels };
-    await applyAll(central, [
-      {
-        apiVersion: a.apiVersion,
-        kind: 'Cluster',
-        metadata: { namespace: 'fleet-islands', name: 'island-c', labels },
-        spec: a.spec,
-      },
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-          namespace: 'fleet-islands',
-          name: 'island-c-kubeconfig',
-          labels: { 'cluster.x-k8s.io/cluster-name': 'island-c' },
-        },
-        type: 'cluster.x-k8s.io/secret',
-        data: {
-          value: Buffer.from(
-            plane.kubeConfigYaml('island-c', FLEET_USER.name),
-          ).toString('base64'),
-        },
-      },
-    ]);
-  }
 
   async function startReplica(identity: string) {
     const config = readFleetConfig(

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { LocalControlPlane } from '../LocalControlPlane';
+import { DEFAULT_CLUSTERS, LocalControlPlane } from '../LocalControlPlane';
 import { REPO_ROOT } from '../paths';
 import { AnyObject, FleetObjectApi, seedFleet } from '../seed';
 
@@ -51,17 +51,23 @@ export async function applyAll(api: FleetObjectApi, objs: AnyObject[]) {
  * Starts the local control plane with the fleet user (and `extraUsers`), applies rbac.yaml with
  * the admin credentials (management part to central, island part to the islands) and seeds the
  * example fleet; the islands' kubeconfig Secrets hold the fleet user's kubeconfig, so islands are
- * read with the island role only.
+ * read with the island role only. `extraIslands` adds API servers declared in central as copies of
+ * island-a's Cluster (same labels and spec), each with its own kubeconfig Secret.
  */
 export async function startFleetPlane(
   extraUsers: Array<{ name: string; groups: string[] }> = [],
+  extraIslands: string[] = [],
 ) {
   const plane = await LocalControlPlane.start({
     users: [FLEET_USER, ...extraUsers],
+    clusters: {
+      ...DEFAULT_CLUSTERS,
+      ...Object.fromEntries(extraIslands.map(i => [i, ['kamaji']])),
+    },
   });
   const admin = (c: string) => FleetObjectApi.forConfig(plane.kubeConfig(c));
   await applyAll(admin('central'), rbacDocuments('management'));
-  for (const island of ISLANDS)
+  for (const island of [...ISLANDS, ...extraIslands])
     await applyAll(admin(island), rbacDocuments('island'));
   const seeded = await seedFleet({
     clusters: {
@@ -73,7 +79,50 @@ export async function startFleetPlane(
       ISLANDS.map(i => [i, plane.kubeConfigYaml(i, FLEET_USER.name)]),
     ),
   });
+  for (const island of extraIslands) {
+    await declareIslandLikeA(
+      admin('central'),
+      island,
+      plane.kubeConfigYaml(island, FLEET_USER.name),
+    );
+  }
   return { plane, admin, seeded };
+}
+
+/** An island declared in central as a copy of island-a's Cluster, with its kubeconfig Secret. */
+async function declareIslandLikeA(
+  central: FleetObjectApi,
+  name: string,
+  kubeconfig: string,
+) {
+  const a = (await central.get({
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Cluster',
+    metadata: { namespace: 'fleet-islands', name: 'island-a' },
+  }))!;
+  await applyAll(central, [
+    {
+      apiVersion: a.apiVersion,
+      kind: 'Cluster',
+      metadata: {
+        namespace: 'fleet-islands',
+        name,
+        labels: { ...a.metadata.labels },
+      },
+      spec: a.spec,
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        namespace: 'fleet-islands',
+        name: `${name}-kubeconfig`,
+        labels: { 'cluster.x-k8s.io/cluster-name': name },
+      },
+      type: 'cluster.x-k8s.io/secret',
+      data: { value: Buffer.from(kubeconfig).toString('base64') },
+    },
+  ]);
 }
 
 /** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
