@@ -1,25 +1,20 @@
 /*
  * Several real packages/backend processes (replicas) on one throwaway PostgreSQL and the local
- * control plane with the demo fleet (central + island-a, island-b, island-c as separate API
- * servers): what the replica tests and `yarn bench:replicas` run against. Each replica logs to
- * `<workDir>/backend-replica-<i>.log`; PostgreSQL logs every write with the replica's name.
+ * control plane with the example fleet (central + island-a, island-b, island-c as separate API
+ * servers, read by the backend's least-privilege user): what the replica test and
+ * `yarn bench:replicas` run against. Each replica logs to `<workDir>/backend-replica-<i>.log`;
+ * PostgreSQL logs every write with the replica's name.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { BackendProcess } from '../backend/BackendProcess';
 import { freePort } from '../capi/CapiManager';
 import { LocalControlPlane } from '../LocalControlPlane';
 import { REPO_ROOT } from '../paths';
-import { DEFAULT_FLEET_DIR } from '../seed/seedFleet';
+import { startFleetPlane } from '../fleet/fleetPlane';
 import { connectionsTo, watchConnections } from './islandWatches';
 import { ThrowawayPostgres } from './throwawayPostgres';
 
@@ -53,42 +48,6 @@ function runTs(script: string, args: string[]) {
   );
 }
 
-/** examples/fleet plus island-c: an island like island-b, with its DataStore and no tenants. */
-function writeFleetDir(workDir: string): string {
-  const dir = join(workDir, 'fleet');
-  cpSync(DEFAULT_FLEET_DIR, dir, { recursive: true });
-  const islandsFile = join(dir, 'central', '10-islands.yaml');
-  const islandB = parseAllDocuments(readFileSync(islandsFile, 'utf8'))
-    .map(d => d.toJS())
-    .find(o => o?.metadata?.name === 'island-b');
-  const islandC = {
-    ...islandB,
-    metadata: {
-      ...islandB.metadata,
-      name: 'island-c',
-      labels: {
-        ...islandB.metadata.labels,
-        'kamaji-backstage.io/site': 'depot-hamburg',
-      },
-    },
-    spec: {
-      ...islandB.spec,
-      controlPlaneEndpoint: { host: '10.12.0.10', port: 6443 },
-      controlPlaneRef: { ...islandB.spec.controlPlaneRef, name: 'island-c' },
-      infrastructureRef: {
-        ...islandB.spec.infrastructureRef,
-        name: 'island-c',
-      },
-    },
-  };
-  writeFileSync(join(dir, 'central', '11-island-c.yaml'), stringify(islandC));
-  const from = join(DEFAULT_FLEET_DIR, 'islands', 'island-b');
-  const to = join(dir, 'islands', 'island-c');
-  for (const f of ['00-namespace.yaml', '05-access.yaml', '10-datastore.yaml'])
-    cpSync(join(from, f), join(to, f));
-  return dir;
-}
-
 export class ReplicaFleet {
   readonly replicas: (BackendProcess | undefined)[] = [];
   private readonly ports: number[] = [];
@@ -116,22 +75,9 @@ export class ReplicaFleet {
         `ALTER DATABASE ${CATALOG_DATABASE} SET log_statement = 'all'`,
       );
       log(`PostgreSQL at ${postgres.url}`);
-      plane = await LocalControlPlane.start({
-        clusters: {
-          central: ['capi', 'kamaji', 'addons'],
-          ...Object.fromEntries(REPLICA_ISLANDS.map(i => [i, ['kamaji']])),
-        },
-        users: [{ name: 'kamaji-backstage', groups: ['kamaji-backstage'] }],
-        quiet: true,
-      });
+      // The example fleet (island-a, island-b) and island-c, the backend's RBAC on every cluster.
+      ({ plane } = await startFleetPlane([], ['island-c']));
       log(`local control plane in ${plane.stateDir}`);
-      const fleetDir = writeFleetDir(workDir);
-      runTs('test/kube/src/seed/cli.ts', [
-        '--state-dir',
-        plane.stateDir,
-        '--fleet-dir',
-        fleetDir,
-      ]);
       const fleetConfig = join(workDir, 'app-config.fleet.yaml');
       runTs('test/kube/src/demo/prepareBackend.ts', [
         '--state-dir',
@@ -139,7 +85,7 @@ export class ReplicaFleet {
         '--out',
         fleetConfig,
       ]);
-      log('fleet seeded, backend RBAC applied');
+      log('fleet seeded, backend RBAC and config written');
       const fleet = new ReplicaFleet(
         options,
         workDir,
