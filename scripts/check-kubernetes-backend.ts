@@ -25,7 +25,6 @@
  *   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-kubernetes-backend.ts
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +38,7 @@ import {
   FLEET_USER,
   LocalControlPlane,
   REPO_ROOT,
+  runTs,
   waitFor,
   writeGuestSignIn,
 } from '@internal/test-kube';
@@ -76,19 +76,6 @@ const texts: string[] = [];
 let plane: LocalControlPlane | undefined;
 let backend: Backend | undefined;
 let token = '';
-
-function runTs(script: string, args: string[]) {
-  execFileSync(
-    process.execPath,
-    [
-      '--require',
-      join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-      join(REPO_ROOT, script),
-      ...args,
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-}
 
 async function call(
   path: string,

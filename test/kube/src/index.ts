@@ -82,7 +82,7 @@ export {
 } from './capi/testProvider';
 export { denyWithAdmissionPolicy } from './admissionPolicy';
 export type { DenyRule } from './admissionPolicy';
-export { BackendProcess } from './backend/BackendProcess';
+export { BackendProcess, runTs } from './backend/BackendProcess';
 export type { BackendLaunchOptions } from './backend/BackendProcess';
 export {
   ReplicaFleet,

@@ -1,5 +1,5 @@
 /* A real packages/backend process (src/index.ts through the CLI's TypeScript transform), its log in a file. */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   createWriteStream,
   mkdirSync,
@@ -29,6 +29,20 @@ export interface BackendLaunchOptions {
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Runs a TypeScript script of the repository (e.g. the demo's) with the CLI's transform; waits for it. */
+export function runTs(script: string, args: string[]): void {
+  execFileSync(
+    process.execPath,
+    [
+      '--require',
+      join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+      join(REPO_ROOT, script),
+      ...args,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+}
 
 export class BackendProcess {
   readonly startedAt = Date.now();

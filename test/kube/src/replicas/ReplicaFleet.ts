@@ -5,12 +5,11 @@
  * `yarn bench:replicas` run against. Each replica logs to `<workDir>/backend-replica-<i>.log`;
  * PostgreSQL logs every write with the replica's name.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { BackendProcess } from '../backend/BackendProcess';
+import { BackendProcess, runTs } from '../backend/BackendProcess';
 import { freePort } from '../capi/CapiManager';
 import { LocalControlPlane } from '../LocalControlPlane';
 import { REPO_ROOT } from '../paths';
@@ -33,19 +32,6 @@ export interface ReplicaFleetOptions {
   log?: (line: string) => void;
   /** Keep the work dir (logs, configs) after stop; default: only when KB_REPLICAS_KEEP=1. */
   keepWorkDir?: boolean;
-}
-
-function runTs(script: string, args: string[]) {
-  execFileSync(
-    process.execPath,
-    [
-      '--require',
-      join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-      join(REPO_ROOT, script),
-      ...args,
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
 }
 
 export class ReplicaFleet {

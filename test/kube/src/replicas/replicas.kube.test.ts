@@ -22,6 +22,16 @@ const islandOn = (i: number, name: string) => fleet.island(i, name);
 const snapshotOf = (i: number) => fleet.snapshot(i);
 const watchesOn = (island: string) => fleet.watchConnections(island);
 
+async function shownOnEveryReplica(island: string, status: string) {
+  for (const i of fleet.running())
+    await waitFor(
+      `replica ${i} shows ${island} ${status}`,
+      async () => (await islandOn(i, island)).connection.status === status,
+      30_000,
+      250,
+    );
+}
+
 function central() {
   return FleetObjectApi.forConfig(fleet.plane.kubeConfig('central'));
 }
@@ -221,23 +231,9 @@ it('writes an audit row, a catalog entity change and an uplink transition once p
 
   // island-b's uplink drops and comes back: one row per transition.
   await fleet.plane.stopCluster('island-b');
-  for (const i of [0, 1])
-    await waitFor(
-      `replica ${i} shows island-b disconnected`,
-      async () =>
-        (await islandOn(i, 'island-b')).connection.status === 'disconnected',
-      30_000,
-      250,
-    );
+  await shownOnEveryReplica('island-b', 'disconnected');
   await fleet.plane.startCluster('island-b');
-  for (const i of [0, 1])
-    await waitFor(
-      `replica ${i} shows island-b connected`,
-      async () =>
-        (await islandOn(i, 'island-b')).connection.status === 'connected',
-      30_000,
-      250,
-    );
+  await shownOnEveryReplica('island-b', 'connected');
   await sleep(2_500);
   // One row per transition (the API server's restart may add a real "degraded" while its
   // discovery fails), all inserted by one replica: none attempted twice.
