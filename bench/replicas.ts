@@ -81,7 +81,7 @@ function lagTcp(name: string) {
     kind: 'TenantControlPlane',
     metadata: {
       name,
-      namespace: 'kamaji-tenants',
+      namespace: 'default', // on every island (island-c has no kamaji-tenants)
       labels: { 'kamaji-backstage.io/owner': 'platform-team' },
     },
     spec: {
