@@ -1,27 +1,10 @@
 /* Starts the real packages/backend as a child process with a generated bench config. */
-import { ChildProcess, spawn } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { REPO_ROOT } from '@internal/test-kube';
-import { sleep, waitFor } from './lib';
+import { BackendProcess, freePort, REPO_ROOT } from '@internal/test-kube';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as any).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface KubernetesCluster {
   name: string;
@@ -45,10 +28,10 @@ export interface BackendOptions {
    * does not hold a TypeScript program; 'repo': the repository root.
    */
   cwd: 'scratch' | 'repo';
-  /** Merged over the generated config last (objects merged, arrays and values replaced). */
-  extraConfig?: Record<string, unknown>;
   /** Extra node flags of the backend process (e.g. `--heapsnapshot-signal=SIGUSR2`). */
   nodeArgs?: string[];
+  /** Merged over the generated config last (objects merged, arrays and values replaced). */
+  extraConfig?: Record<string, unknown>;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -65,22 +48,7 @@ function merge(
   return out;
 }
 
-export class Backend {
-  readonly startedAt = Date.now();
-  private exited = false;
-  constructor(
-    readonly child: ChildProcess,
-    readonly baseUrl: string,
-    readonly token: string,
-    readonly logFile: string,
-  ) {
-    child.once('exit', () => (this.exited = true));
-  }
-
-  get pid() {
-    return this.child.pid!;
-  }
-
+export class Backend extends BackendProcess {
   static async start(o: BackendOptions): Promise<Backend> {
     const port = await freePort();
     const config = {
@@ -158,134 +126,10 @@ export class Backend {
       stringify(o.extraConfig ? merge(config, o.extraConfig) : config),
       { mode: 0o600 },
     );
-    return Backend.launch({
+    return this.launch({
       ...o,
       port,
       configFiles: [join(REPO_ROOT, 'app-config.yaml'), configFile],
     });
-  }
-
-  /**
-   * Runs packages/backend/src/index.ts (through the CLI's TypeScript transform) with these config
-   * files, logging to `<workDir>/backend-<label>.log`. `cwd` may also be a directory of its own.
-   */
-  static launch(o: {
-    label: string;
-    workDir: string;
-    port: number;
-    token: string;
-    configFiles: string[];
-    nodeEnv: string;
-    cwd: 'scratch' | 'repo' | { dir: string };
-    logLevel?: string;
-    nodeArgs?: string[];
-  }): Backend {
-    const logFile = join(o.workDir, `backend-${o.label}.log`);
-    const log = createWriteStream(logFile);
-    let cwd = typeof o.cwd === 'object' ? o.cwd.dir : REPO_ROOT;
-    if (o.cwd === 'scratch') {
-      cwd = join(o.workDir, `cwd-${o.label}`);
-      mkdirSync(cwd, { recursive: true });
-      writeFileSync(
-        join(cwd, 'package.json'),
-        JSON.stringify({ name: 'kamaji-bench-backend-cwd', private: true }),
-      );
-    }
-    const child = spawn(
-      process.execPath,
-      [
-        ...(o.nodeArgs ?? []),
-        '--require',
-        join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-        join(REPO_ROOT, 'packages/backend/src/index.ts'),
-        ...o.configFiles.flatMap(f => ['--config', f]),
-      ],
-      {
-        cwd,
-        env: {
-          ...process.env,
-          NODE_ENV: o.nodeEnv,
-          LOG_LEVEL: o.logLevel ?? 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: false,
-      },
-    );
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    return new Backend(child, `http://127.0.0.1:${o.port}`, o.token, logFile);
-  }
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.headers as any),
-      },
-    });
-  }
-
-  async json(path: string, init: RequestInit = {}): Promise<any> {
-    const res = await this.fetch(path, init);
-    const text = await res.text();
-    if (!res.ok)
-      throw new Error(
-        `${init.method ?? 'GET'} ${path}: ${res.status} ${text.slice(0, 300)}`,
-      );
-    return JSON.parse(text);
-  }
-
-  /** Resolves when the kamaji plugin answers (the backend is up); returns ms since start. */
-  async waitReady(timeoutMs = 180_000): Promise<number> {
-    const exited = new Promise<never>((_, fail) => {
-      const f = () =>
-        fail(
-          new Error(
-            `backend exited with ${
-              this.child.exitCode
-            } before it was ready; log tail:\n${this.logTail()}`,
-          ),
-        );
-      if (this.exited || this.child.exitCode !== null) f();
-      else this.child.once('exit', () => setTimeout(f, 200));
-    });
-    exited.catch(() => {});
-    const ready = waitFor(
-      'backend readiness (/.backstage/health/v1/readiness)',
-      async () => {
-        if (this.exited)
-          throw new Error(`backend exited early; see ${this.logFile}`);
-        const r = await fetch(
-          `${this.baseUrl}/.backstage/health/v1/readiness`,
-        ).catch(() => undefined);
-        return r?.ok;
-      },
-      timeoutMs,
-      100,
-    );
-    await Promise.race([ready, exited]);
-    return Date.now() - this.startedAt;
-  }
-
-  logTail(lines = 40): string {
-    try {
-      return readFileSync(this.logFile, 'utf8')
-        .split('\n')
-        .slice(-lines)
-        .join('\n');
-    } catch {
-      return '(no log)';
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited || this.child.exitCode !== null) return;
-    const done = new Promise(r => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await Promise.race([done, sleep(12_000)]);
-    clearTimeout(t);
   }
 }

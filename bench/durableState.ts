@@ -29,16 +29,12 @@ import {
   extractTcp,
 } from '../plugins/kamaji-backend/src/fleet/objects';
 import { mockServices } from '@backstage/backend-test-utils';
-import { sleep, writeResults } from './lib';
+import { numberArg, sleep, writeResults } from './lib';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ISLANDS = arg('islands', 500);
-const PER_ISLAND = arg('tenants-per-island', 20);
-const STEADY_S = arg('steady', 65);
-const CHURN = arg('churn', 1000);
+const ISLANDS = numberArg('islands', 500);
+const PER_ISLAND = numberArg('tenants-per-island', 20);
+const STEADY_S = numberArg('steady', 65);
+const CHURN = numberArg('churn', 1000);
 
 const silent = {
   error: () => {},

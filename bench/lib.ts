@@ -113,6 +113,12 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** The number after `--<name>` on the command line, else `fallback`. */
+export const numberArg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 export async function waitFor<T>(

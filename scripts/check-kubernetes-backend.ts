@@ -33,7 +33,6 @@
  * into the frontend's recorded fixtures (plugins/kamaji/src/__fixtures__/recorded).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +46,7 @@ import {
   FLEET_USER,
   LocalControlPlane,
   REPO_ROOT,
+  runTs,
   waitFor,
   writeGuestSignIn,
 } from '@internal/test-kube';
@@ -87,19 +87,6 @@ const texts: string[] = [];
 let plane: LocalControlPlane | undefined;
 let backend: Backend | undefined;
 let token = '';
-
-function runTs(script: string, args: string[]) {
-  execFileSync(
-    process.execPath,
-    [
-      '--require',
-      join(REPO_ROOT, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-      join(REPO_ROOT, script),
-      ...args,
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-}
 
 async function call(
   path: string,

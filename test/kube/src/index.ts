@@ -82,3 +82,19 @@ export {
 } from './capi/testProvider';
 export { denyWithAdmissionPolicy } from './admissionPolicy';
 export type { DenyRule } from './admissionPolicy';
+export { BackendProcess, runTs } from './backend/BackendProcess';
+export type { BackendLaunchOptions } from './backend/BackendProcess';
+export {
+  ReplicaFleet,
+  REPLICA_ISLANDS,
+  CATALOG_DATABASE,
+} from './replicas/ReplicaFleet';
+export type { ReplicaFleetOptions } from './replicas/ReplicaFleet';
+export { ThrowawayPostgres, isWrite } from './replicas/throwawayPostgres';
+export type { LoggedStatement } from './replicas/throwawayPostgres';
+export {
+  openKamajiWatches,
+  watchConnections,
+  connectionsTo,
+  ISLAND_WATCHED_RESOURCES,
+} from './replicas/islandWatches';
