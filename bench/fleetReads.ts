@@ -410,9 +410,9 @@ async function main() {
   );
   lines.push(
     '',
-    `RSS before the reads: ${results
+    `Process RSS before → after the reads: ${results
       .flat()
-      .map(r => f(r.rssBefore))
+      .map(r => `${f(r.rssBefore)} → ${f(r.rssBefore + r.rssGrowth)}`)
       .join(', ')} MB (in the order above).`,
   );
   const date = new Date().toISOString().slice(0, 10);
