@@ -65,6 +65,13 @@ export interface FleetService {
   getSnapshotJson?(): { version: number; json: string };
 
   /**
+   * The same JSON as `getSnapshotJson` in pieces, produced as they are read (for a consumer that
+   * streams it, e.g. into gzip, without ever holding the whole string). Optional like
+   * `getSnapshotJson`.
+   */
+  getSnapshotJsonChunks?(): { version: number; chunks: Iterable<string> };
+
+  /**
    * Objects the model skipped or flagged (missing or malformed fields, references leading
    * nowhere, island kubeconfig Secrets missing), as of the current version.
    * Optional in the interface; the backend's implementation has it.

@@ -1,24 +1,56 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { createGzip, gunzip } from 'node:zlib';
 import type { FleetSnapshot } from '@kamaji-backstage/plugin-kamaji-common';
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 /** Compressed once per version off the event loop: a better ratio is worth the extra CPU. */
 const GZIP_LEVEL = 6;
+/** JSON handed to zlib at a time (the per-node pieces are ~1 kB). */
+const GZIP_BATCH_CHARS = 64 * 1024;
+
+/** A response body: one string, or pieces produced as they are read (never all held). */
+export type PageBody = string | Iterable<string>;
+
+/** Gzips the body piece by piece in the thread pool; only the compressed form is collected. */
+async function gzipBody(body: PageBody): Promise<Buffer> {
+  const compressed: Buffer[] = [];
+  await pipeline(
+    Readable.from(batches(typeof body === 'string' ? [body] : body)),
+    createGzip({ level: GZIP_LEVEL }),
+    async (gzipped: AsyncIterable<Buffer>) => {
+      for await (const part of gzipped) compressed.push(part);
+    },
+  );
+  return Buffer.concat(compressed);
+}
+
+function* batches(pieces: Iterable<string>): Generator<string> {
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= GZIP_BATCH_CHARS) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch) yield batch;
+}
 
 /**
  * One serialised response, held gzip-compressed only (a twentieth of the JSON or less, the form
- * nearly every client asks for). It is compressed once, in libuv's thread pool, so neither the
- * first reader nor the readers waiting for it block the event loop; a client that does not
- * accept gzip gets it decompressed per request.
+ * nearly every client asks for). It is compressed once, in libuv's thread pool, from the body's
+ * pieces as they come (the whole JSON is never one string), so neither the first reader nor the
+ * readers waiting for it block the event loop; a client that does not accept gzip gets it
+ * decompressed per request.
  */
 export class CachedPage {
   readonly gzipped: Promise<Buffer>;
 
-  constructor(readonly etag: string, body: string) {
-    this.gzipped = gzipAsync(body, { level: GZIP_LEVEL });
+  constructor(readonly etag: string, body: PageBody) {
+    this.gzipped = gzipBody(body);
   }
 
   /** The JSON body, uncompressed (for clients that ask for `identity`). */
@@ -56,8 +88,13 @@ export class FleetVersion {
     return view;
   }
 
+  /** The response of this version under `key`, if rendered (or being rendered). */
+  cachedPage(key: string): CachedPage | undefined {
+    return this.pages.get(key);
+  }
+
   /** A response of this version, rendered once per key; its ETag names version and key. */
-  page(key: string, render: () => string): CachedPage {
+  page(key: string, render: () => PageBody): CachedPage {
     let page = this.pages.get(key);
     if (!page) {
       page = new CachedPage(this.etagFor(key), render());
@@ -104,6 +141,11 @@ export class FleetVersions {
     { entry: FleetVersion; supersededAt?: number }
   >();
   private latest?: FleetVersion;
+  /** The page being rendered per key (of whichever version). */
+  private readonly rendering = new Map<
+    string,
+    { entry: FleetVersion; page: CachedPage }
+  >();
   private readonly retainMs: number;
   private readonly maxVersions: number;
   private readonly maxPages: number;
@@ -133,6 +175,41 @@ export class FleetVersions {
     this.latest = entry;
     this.evict(now);
     return entry;
+  }
+
+  /**
+   * A response of `entry`, rendered at most once at a time per key across versions: while
+   * another version's page of this key is being rendered, a reader that asked for whatever is
+   * current (`latestWillDo`) is served that page when it is done (its own version's body and
+   * ETag; that version stays held for paging), and a reader of a fixed version waits for it
+   * before rendering its own. So readers piling up while versions change do not render (and
+   * hold) the whole fleet once per version.
+   */
+  async page(
+    entry: FleetVersion,
+    key: string,
+    render: () => PageBody,
+    latestWillDo: boolean,
+  ): Promise<CachedPage> {
+    for (;;) {
+      const cached = entry.cachedPage(key);
+      if (cached) return cached;
+      const other = this.rendering.get(key);
+      if (!other) break;
+      if (other.entry === entry) return other.page;
+      await other.page.gzipped.catch(() => undefined);
+      if (latestWillDo && this.at(other.entry.version) === other.entry) {
+        return other.page;
+      }
+    }
+    const page = entry.page(key, render);
+    const rendering = { entry, page };
+    this.rendering.set(key, rendering);
+    const done = () => {
+      if (this.rendering.get(key) === rendering) this.rendering.delete(key);
+    };
+    page.gzipped.then(done, done);
+    return page;
   }
 
   /** A held version, or undefined when it is no longer (or never was) held. */

@@ -209,6 +209,19 @@ function precheckBodies(
   }
 }
 
+/** A JSON object in pieces with the members of `tail` (an object's JSON) added at its end. */
+function* withTail(pieces: Iterable<string>, tail: string): Generator<string> {
+  let last: string | undefined;
+  for (const piece of pieces) {
+    if (last !== undefined) yield last;
+    last = piece;
+  }
+  if (last === undefined || !last.endsWith('}')) {
+    throw new Error('the serialised snapshot is not a JSON object');
+  }
+  yield `${last.slice(0, -1)},${tail.slice(1)}`;
+}
+
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -334,26 +347,24 @@ export async function createRouter(
     }
   }
 
-  /** The whole unfiltered fleet of a fleet-wide reader, from the service's own serialisation. */
+  /**
+   * The whole unfiltered fleet of a fleet-wide reader, from the service's own serialisation in
+   * pieces (the page's `page` and `epoch` joined to its last one).
+   */
   function wholeFleetJson(
     held: FleetVersion,
     limit = held.snapshot.tenants.length,
-  ): string | undefined {
-    const whole = fleet.getSnapshotJson?.();
+  ): Iterable<string> | undefined {
+    const whole = fleet.getSnapshotJsonChunks?.();
     const total = held.snapshot.tenants.length;
-    if (
-      !whole ||
-      whole.version !== held.version ||
-      limit < total ||
-      !whole.json.endsWith('}')
-    ) {
+    if (!whole || whole.version !== held.version || limit < total) {
       return undefined;
     }
     const tail = JSON.stringify({
       page: { total, offset: 0, limit },
       epoch: hub.epoch,
     });
-    return `${whole.json.slice(0, -1)},${tail.slice(1)}`;
+    return withTail(whole.chunks, tail);
   }
 
   router.get('/v1/fleet/snapshot', async (req, res) => {
@@ -369,7 +380,12 @@ export async function createRouter(
     await sendPage(
       req,
       res as express.Response,
-      held.page(pageKey(scopeKey, filters), render),
+      await versions.page(
+        held,
+        pageKey(scopeKey, filters),
+        render,
+        atVersion === undefined,
+      ),
     );
   });
 
@@ -392,7 +408,12 @@ export async function createRouter(
     await sendPage(
       req,
       res as express.Response,
-      held.page(pageKey(scopeKey, filters, { limit, offset }), render),
+      await versions.page(
+        held,
+        pageKey(scopeKey, filters, { limit, offset }),
+        render,
+        atVersion === undefined,
+      ),
     );
   });
 

@@ -279,6 +279,10 @@ export class KubeFleetService implements FleetService {
     return this.model.getSnapshotJson();
   }
 
+  getSnapshotJsonChunks(): { version: number; chunks: Iterable<string> } {
+    return this.model.getSnapshotJsonChunks();
+  }
+
   getCluster(id: ClusterId): FleetCluster | undefined {
     return this.model.getCluster(id);
   }

@@ -117,4 +117,16 @@ describe('FleetModel', () => {
     );
     expect(JSON.parse(model.getSnapshotJson().json).version).toBe(2);
   });
+
+  it('gives the JSON in pieces of the version asked for, even when read after the model moved on', () => {
+    const model = new FleetModel();
+    model.update(nodes([tenant('b'), tenant('a')]));
+    const expected = JSON.stringify(model.getSnapshot());
+    const { version, chunks } = model.getSnapshotJsonChunks();
+    model.update(nodes([tenant('a')]));
+    const pieces = [...chunks];
+    expect(version).toBe(1);
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.join('')).toBe(expected);
+  });
 });

@@ -31,6 +31,14 @@ type Lists = {
   addonSets: Entry<AddonSet>[];
 };
 
+/** The snapshot's lists, in the order they are serialised. */
+const LIST_KEYS = [
+  'managementClusters',
+  'islands',
+  'tenants',
+  'addonSets',
+] as const;
+
 /**
  * The versioned fleet model. Each update compares every node with the previous version's (by
  * identity first: buildFleet hands back the same object for an unchanged tenant; else by JSON);
@@ -67,22 +75,32 @@ export class FleetModel {
     return this.clusterIndex.get(id)?.node;
   }
 
-  /**
-   * The snapshot as JSON, joined from the per-node JSON on each call (not kept: the API keeps
-   * the compressed response it makes from it).
-   */
+  /** The snapshot as one JSON string: {@link getSnapshotJsonChunks} joined. */
   getSnapshotJson(): { version: number; json: string } {
-    const join = (entries: Entry<unknown>[]) =>
-      entries.map(e => e.json).join(',');
-    const json =
-      `{"version":${this.version},"generatedAt":${JSON.stringify(
-        this.generatedAt,
-      )}` +
-      `,"managementClusters":[${join(this.lists.managementClusters)}]` +
-      `,"islands":[${join(this.lists.islands)}]` +
-      `,"tenants":[${join(this.lists.tenants)}]` +
-      `,"addonSets":[${join(this.lists.addonSets)}]}`;
-    return { version: this.version, json };
+    const { version, chunks } = this.getSnapshotJsonChunks();
+    return { version, json: [...chunks].join('') };
+  }
+
+  /**
+   * The snapshot as JSON in pieces (the per-node JSON and the commas and brackets between),
+   * produced as they are read, so that a consumer (the API's gzip) never holds the whole
+   * serialised snapshot. The pieces are those of this version even if the model moves on.
+   */
+  getSnapshotJsonChunks(): { version: number; chunks: Iterable<string> } {
+    const { version, generatedAt, lists } = this;
+    function* chunks(): Generator<string> {
+      yield `{"version":${version},"generatedAt":${JSON.stringify(generatedAt)}`;
+      for (const key of LIST_KEYS) {
+        yield `,"${key}":[`;
+        const entries: Entry<unknown>[] = lists[key];
+        for (let i = 0; i < entries.length; i++) {
+          yield i ? `,${entries[i].json}` : entries[i].json;
+        }
+        yield ']';
+      }
+      yield '}';
+    }
+    return { version, chunks: chunks() };
   }
 
   /**

@@ -73,6 +73,11 @@ export class InMemoryFleetService implements FleetService {
     };
   }
 
+  getSnapshotJsonChunks(): { version: number; chunks: Iterable<string> } {
+    const { version, json } = this.getSnapshotJson();
+    return { version, chunks: [json] };
+  }
+
   getCluster(id: ClusterId): FleetCluster | undefined {
     return this.byId.get(id);
   }

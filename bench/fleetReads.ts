@@ -1,0 +1,447 @@
+/*
+ * Fleet reads benchmark (issue 11: the memory the fleet backend adds after reads), in seconds
+ * instead of `yarn bench --large`'s 40 minutes. The kamaji router (the same createRouter) serves
+ * an in-memory fleet of 10,000 tenants on 500 islands, held by the real FleetModel; 100
+ * concurrent readers read the whole-fleet snapshot (gzip) 1,500 times, once at one model version
+ * and once with a new version every 250 ms. It runs the router of a baseline git ref (default
+ * `main`, extracted under bench/.baseline/) and of this work tree, each in a fresh child
+ * process, and prints the RSS / used heap growth of that process and the p95 to last byte side
+ * by side.
+ *
+ *   yarn bench:reads [--baseline REF] [--reads 1500] [--readers 100] [--every 250] [--port 7650]
+ */
+import { execFileSync, fork, ChildProcess } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import express from 'express';
+import { REPO_ROOT } from '@internal/test-kube';
+import { percentile, rssMb, sleep, writeResults } from './lib';
+
+const TENANTS = 10_000;
+const ISLANDS = 500;
+const SNAPSHOT_PATH = '/api/kamaji/v1/fleet/snapshot';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: the router over an in-memory FleetModel.
+
+async function serve(srcRoot: string, port: number) {
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { createRouter } = require(join(srcRoot, 'api/router'));
+  const { FleetEventHub } = require(join(srcRoot, 'api/events'));
+  const { FleetModel } = require(join(srcRoot, 'fleet/fleetModel'));
+  const { fixtureFleet } = require(join(
+    REPO_ROOT,
+    'plugins/kamaji-backend/src/api/__testUtils__/fleetFixture',
+  ));
+  /* eslint-enable @typescript-eslint/no-var-requires */
+
+  const nodes = largeFleet(fixtureFleet());
+  const model = new FleetModel();
+  model.update(nodes);
+  const fleet = {
+    getSnapshot: () => model.getSnapshot(),
+    getSnapshotJson: () => model.getSnapshotJson(),
+    getSnapshotJsonChunks: model.getSnapshotJsonChunks
+      ? () => model.getSnapshotJsonChunks()
+      : undefined,
+    getCluster: (id: string) => model.getCluster(id),
+    subscribe: () => () => {},
+    ready: async () => {},
+    getClusterAccess: async () => undefined,
+    getManagementClusterAccess: () => undefined,
+  };
+  const logger = {
+    error() {},
+    warn() {},
+    info() {},
+    debug() {},
+    child() {
+      return logger;
+    },
+  };
+  const unused = {} as any;
+  const router = await createRouter({
+    fleet,
+    logger,
+    httpAuth: {
+      credentials: async () => ({
+        $$type: '@backstage/BackstageCredentials',
+        principal: { type: 'user', userEntityRef: 'user:default/bench' },
+      }),
+    },
+    authorizer: { readScope: async () => ({ kind: 'all' }) },
+    auditor: unused,
+    auditStore: unused,
+    actions: unused,
+    hub: new FleetEventHub(fleet, logger),
+  });
+  const app = express();
+  app.use('/api/kamaji', router);
+  app.use((err: any, _req: any, res: any, _next: any) => {
+    res.status(err?.statusCode ?? 500).json({ error: String(err?.message) });
+  });
+  const server = app.listen(port, '127.0.0.1');
+
+  let ticker: NodeJS.Timeout | undefined;
+  let flip = 0;
+  process.on('message', (msg: any) => {
+    if (msg.type === 'memory') {
+      if (msg.gc) global.gc!();
+      const m = process.memoryUsage();
+      process.send!({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed });
+    } else if (msg.type === 'versions') {
+      clearInterval(ticker);
+      if (msg.everyMs) {
+        ticker = setInterval(() => {
+          // One tenant changes health: a new model version, as a flapping island makes.
+          const i = flip++ % nodes.tenants.length;
+          const t = nodes.tenants[i];
+          const status = t.health.status === 'healthy' ? 'degraded' : 'healthy';
+          nodes.tenants = nodes.tenants.slice();
+          nodes.tenants[i] = { ...t, health: { status, reasons: [] } };
+          model.update(nodes);
+        }, msg.everyMs);
+      }
+      process.send!({ type: 'versions', version: model.currentVersion });
+    } else if (msg.type === 'stop') {
+      clearInterval(ticker);
+      server.close();
+      process.exit(0);
+    }
+  });
+  server.on('listening', () =>
+    process.send!({ type: 'ready', version: model.currentVersion }),
+  );
+}
+
+/** 500 islands and 10,000 tenants made from the fixture's nodes (~1.3 kB of JSON each). */
+function largeFleet(base: any) {
+  const pad = (n: number) => String(n).padStart(5, '0');
+  const island0 = base.islands[0];
+  const tenant0 = base.tenants.find((t: any) => t.islandId);
+  const islands = Array.from({ length: ISLANDS }, (_, i) => ({
+    ...island0,
+    id: `central/fleet-islands/island-${pad(i)}`,
+    name: `island-${pad(i)}`,
+  }));
+  const tenants = Array.from({ length: TENANTS }, (_, i) => ({
+    ...tenant0,
+    id: `central/fleet-tenants/tenant-${pad(i)}`,
+    name: `tenant-${pad(i)}`,
+    islandId: islands[i % ISLANDS].id,
+  }));
+  return {
+    managementClusters: base.managementClusters,
+    islands,
+    tenants,
+    addonSets: base.addonSets,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: runs each router in a child process and reads it.
+
+interface RunResult {
+  rssBefore: number;
+  rssGrowth: number;
+  rssPeakGrowth: number;
+  heapBefore: number;
+  heapGrowth: number;
+  heapPeakGrowth: number;
+  /** Used heap after a full GC, after the reads minus before them: what the reads left held. */
+  heapRetainedGrowth: number;
+  p50: number;
+  p95: number;
+  reads: number;
+  errors: number;
+  versionsDuringReads: number;
+  versionsServed: number;
+  mismatches: number;
+}
+
+function request<T>(child: ChildProcess, type: string, extra = {}): Promise<T> {
+  return new Promise(resolve => {
+    const onMessage = (msg: any) => {
+      if (msg.type !== type) return;
+      child.off('message', onMessage);
+      resolve(msg);
+    };
+    child.on('message', onMessage);
+    child.send({ type, ...extra });
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
+
+/** One gzip read to its last byte: time, ETag and (when asked) the body's version. */
+function read(
+  port: number,
+  check: boolean,
+): Promise<{ ms: number; etag: string; bodyVersion?: number }> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: SNAPSHOT_PATH,
+        agent,
+        headers: { 'accept-encoding': 'gzip' },
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => {
+          if (check) chunks.push(c);
+        });
+        res.on('end', () => {
+          const ms = performance.now() - start;
+          if (res.statusCode !== 200) {
+            reject(new Error(`HTTP ${res.statusCode}`));
+            return;
+          }
+          const etag = String(res.headers.etag);
+          const bodyVersion = check
+            ? JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()).version
+            : undefined;
+          resolve({ ms, etag, bodyVersion });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+async function run(
+  srcRoot: string,
+  port: number,
+  options: { reads: number; readers: number; everyMs: number },
+): Promise<RunResult> {
+  const child = fork(__filename, ['--serve', srcRoot, '--port', String(port)], {
+    execArgv: [...process.execArgv, '--expose-gc'],
+    stdio: 'inherit',
+  });
+  try {
+    await request(child, 'ready');
+    const memory = (gc = false) =>
+      request<{ rss: number; heapUsed: number }>(child, 'memory', { gc });
+    await read(port, true); // the snapshot cached at one version
+    await sleep(500);
+    const retainedBefore = (await memory(true)).heapUsed;
+    const before = await memory();
+    const rssBefore = rssMb(child.pid!);
+    const fromVersion = (
+      await request<{ version: number }>(child, 'versions', {
+        everyMs: options.everyMs,
+      })
+    ).version;
+
+    let peakRss = rssBefore;
+    let peakHeap = before.heapUsed;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peakRss = Math.max(peakRss, rssMb(child.pid!));
+        peakHeap = Math.max(peakHeap, (await memory()).heapUsed);
+        await sleep(200);
+      }
+    })();
+
+    const times: number[] = [];
+    const served = new Set<string>();
+    let errors = 0;
+    let mismatches = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: options.readers }, async () => {
+        while (next < options.reads) {
+          const n = next++;
+          try {
+            // Every 25th body is decompressed: its version must be the ETag's.
+            const r = await read(port, n % 25 === 0);
+            times.push(r.ms);
+            served.add(r.etag);
+            const etagVersion = Number(/-(\d+)(-|")/.exec(r.etag)?.[1]);
+            if (r.bodyVersion !== undefined && r.bodyVersion !== etagVersion) {
+              mismatches++;
+            }
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+    const toVersion = (
+      await request<{ version: number }>(child, 'versions', { everyMs: 0 })
+    ).version;
+    sampling = false;
+    await sampler;
+    await sleep(500);
+    const after = await memory();
+    const rssAfter = rssMb(child.pid!);
+    peakRss = Math.max(peakRss, rssAfter);
+    peakHeap = Math.max(peakHeap, after.heapUsed);
+    const retainedAfter = (await memory(true)).heapUsed;
+    times.sort((a, b) => a - b);
+    const mb = (bytes: number) => bytes / 1024 / 1024;
+    return {
+      rssBefore,
+      rssGrowth: rssAfter - rssBefore,
+      rssPeakGrowth: peakRss - rssBefore,
+      heapBefore: mb(before.heapUsed),
+      heapGrowth: mb(after.heapUsed - before.heapUsed),
+      heapPeakGrowth: mb(peakHeap - before.heapUsed),
+      heapRetainedGrowth: mb(retainedAfter - retainedBefore),
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      reads: times.length,
+      errors,
+      versionsDuringReads: toVersion - fromVersion,
+      versionsServed: served.size,
+      mismatches,
+    };
+  } finally {
+    child.send({ type: 'stop' });
+    await new Promise(r => child.once('exit', r));
+  }
+}
+
+/** The kamaji-backend sources of `ref`, extracted once under bench/.baseline/<commit>. */
+function baselineSources(ref: string): { commit: string; srcRoot: string } {
+  const commit = execFileSync('git', ['rev-parse', '--short', ref], {
+    cwd: REPO_ROOT,
+  })
+    .toString()
+    .trim();
+  const dir = join(REPO_ROOT, 'bench', '.baseline', commit);
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync(
+      'git',
+      ['archive', commit, 'plugins/kamaji-backend/src'],
+      { cwd: REPO_ROOT, maxBuffer: 1 << 30 },
+    );
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  return { commit, srcRoot: join(dir, 'plugins/kamaji-backend/src') };
+}
+
+async function main() {
+  const baselineRef = arg('baseline', 'main');
+  const reads = Number(arg('reads', '1500'));
+  const readers = Number(arg('readers', '100'));
+  const everyMs = Number(arg('every', '250'));
+  const port = Number(arg('port', '7650'));
+  const baseline = baselineSources(baselineRef);
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: REPO_ROOT,
+  })
+    .toString()
+    .trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', 'plugins'], {
+    cwd: REPO_ROOT,
+  }).length
+    ? ' + uncommitted changes'
+    : '';
+  const load = () =>
+    loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ');
+  const loadBefore = load();
+
+  const scenarios = [
+    { name: 'one version', everyMs: 0 },
+    { name: `a version every ${everyMs} ms`, everyMs },
+  ];
+  const targets = [
+    {
+      name: `baseline (${baselineRef} ${baseline.commit})`,
+      src: baseline.srcRoot,
+    },
+    {
+      name: `this tree (${head}${dirty})`,
+      src: join(REPO_ROOT, 'plugins/kamaji-backend/src'),
+    },
+  ];
+  const results: RunResult[][] = [];
+  for (const scenario of scenarios) {
+    const row: RunResult[] = [];
+    for (const target of targets) {
+      // eslint-disable-next-line no-console
+      console.log(`${scenario.name}: ${target.name} …`);
+      row.push(
+        await run(target.src, port, {
+          reads,
+          readers,
+          everyMs: scenario.everyMs,
+        }),
+      );
+    }
+    results.push(row);
+  }
+
+  const f = (n: number) => n.toFixed(0);
+  const lines = [
+    `# Fleet reads: memory and p95 (${TENANTS.toLocaleString(
+      'en',
+    )} tenants, ${ISLANDS} islands, ${readers} concurrent readers, ${reads} gzip reads of the whole-fleet snapshot)`,
+    '',
+    `${new Date().toISOString()}, \`yarn bench:reads --baseline ${baselineRef}\`; load average before ${loadBefore}, after ${load()} (2 shared cores).`,
+    'Each cell: one fresh process running the kamaji router (createRouter) over an in-memory FleetModel; RSS and used heap',
+    'of that process after the reads minus before them (the snapshot already cached at one version), peak growth in brackets;',
+    '"heap after GC": the same for the used heap after a full GC (what the reads left held, garbage excluded).',
+    '',
+    `| scenario | router | RSS growth (peak) MB | heap growth (peak) MB | heap after GC MB | p50 / p95 to last byte ms | versions during reads / served | errors | body≠ETag |`,
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  results.forEach((row, s) =>
+    row.forEach((r, t) =>
+      lines.push(
+        `| ${scenarios[s].name} | ${targets[t].name} | ${f(r.rssGrowth)} (${f(
+          r.rssPeakGrowth,
+        )}) | ${f(r.heapGrowth)} (${f(r.heapPeakGrowth)}) | ${f(
+          r.heapRetainedGrowth,
+        )} | ${f(r.p50)} / ${f(r.p95)} | ${r.versionsDuringReads} / ${
+          r.versionsServed
+        } | ${r.errors} | ${r.mismatches} |`,
+      ),
+    ),
+  );
+  lines.push(
+    '',
+    `Process RSS before → after the reads: ${results
+      .flat()
+      .map(r => `${f(r.rssBefore)} → ${f(r.rssBefore + r.rssGrowth)}`)
+      .join(', ')} MB (in the order above).`,
+  );
+  const date = new Date().toISOString().slice(0, 10);
+  const files = writeResults(
+    `${lines.join('\n')}\n`,
+    'latest-fleet-reads.md',
+    `${date}-fleet-reads.md`,
+  );
+  // eslint-disable-next-line no-console
+  console.log(`written: ${files.join(', ')}`);
+}
+
+if (process.argv.includes('--serve')) {
+  serve(arg('serve', ''), Number(arg('port', '7650'))).catch(e => {
+    // eslint-disable-next-line no-console
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch(e => {
+    // eslint-disable-next-line no-console
+    console.error(e);
+    process.exit(1);
+  });
+}
