@@ -24,3 +24,9 @@ export * from './owners';
 export * from './addonSets';
 export * from './placement';
 export * from './audit';
+export * from './schema/openapi/generated/models';
+export {
+  DefaultApiClient as KamajiApiClient,
+  type TypedResponse,
+  type RequestOptions,
+} from './schema/openapi/generated/apis';
