@@ -18,6 +18,7 @@ import type {
   ObjectChange,
   DependentObject,
 } from './schema/openapi/generated/models';
+
 export type {
   FieldChange,
   ObjectChange,

@@ -4,6 +4,7 @@ import type {
   AuditResult,
   AuditEvent,
 } from './schema/openapi/generated/models';
+
 export type {
   AuditAction,
   AuditResult,

@@ -9,6 +9,7 @@ import type {
   GetFleet,
   GetFleetSnapshot,
 } from './schema/openapi/generated/apis';
+
 export type {
   FleetResponse,
   IslandResponse,

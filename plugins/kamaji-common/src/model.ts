@@ -7,6 +7,7 @@ import type {
   ConnectionState,
   TenantControlPlaneInfo,
 } from './schema/openapi/generated/models';
+
 export type {
   ClusterRole,
   HealthStatus,

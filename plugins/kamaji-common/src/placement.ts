@@ -7,6 +7,7 @@
 
 // The REST API's bodies are generated from openapi.yaml (src/schema/openapi/generated).
 import type { GetPlacement } from './schema/openapi/generated/apis';
+
 export type {
   UplinkFigures,
   IslandPlacement,

@@ -9,6 +9,7 @@ import type {
   UpgradePlanRequestWaves,
   UpgradeStep,
 } from './schema/openapi/generated/models';
+
 export type {
   UpgradePlanRequest,
   UpgradeStep,

@@ -8,6 +8,7 @@ import type {
   UplinkStatsCurrent,
   UplinkPeriodStats,
 } from './schema/openapi/generated/models';
+
 export type {
   UplinkSegment,
   UplinkPeriodStats,
