@@ -46,10 +46,16 @@ ensure_generator() {
   [ -s "$jar" ] && return 0
   echo "openapi: downloading $artifact from Maven Central (once per node_modules)"
   # The CLI downloads the version named in repo-tools' openapitools.json (its working directory).
-  if ! (cd "$repo_tools" && node ../../@openapitools/openapi-generator-cli/main.js version) || [ ! -s "$jar" ]; then
+  local log
+  log="$(mktemp)"
+  if ! (cd "$repo_tools" && node ../../@openapitools/openapi-generator-cli/main.js version) >"$log" 2>&1 || [ ! -s "$jar" ]; then
+    # The CLI's own error is a minified stack trace: its last lines say what went wrong.
+    grep -v '^\s*$' "$log" | tail -n 3 | cut -c1-300 >&2
+    rm -f "$log"
     echo "openapi: could not download $artifact (Maven Central unreachable?); put the jar at $jar to work offline" >&2
     return 1
   fi
+  rm -f "$log"
 }
 
 generate() {
