@@ -41,6 +41,9 @@ node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/ch
 step "type check"
 yarn tsc
 
+step "generated API code (server types and router, the kamaji-common client) is what openapi.yaml gives"
+bash scripts/openapi.sh check
+
 step "API reports (plugins/*/report*.api.md) match the exports; after an API change run: yarn api-reports"
 yarn api-reports:check
 

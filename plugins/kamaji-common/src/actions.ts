@@ -3,45 +3,48 @@
  * UpgradeCluster, ScaleCluster, DeleteCluster), shared by the backend routes and the frontend client.
  */
 
+// The REST API's bodies are generated from openapi.yaml (src/schema/openapi/generated).
+import type {
+  UpgradeRequest,
+  UpgradeResult,
+  ScaleRequest,
+  ScaleResult,
+  DeleteResult,
+  UpgradePreview,
+  ScalePreview,
+  DeletePreview,
+} from './schema/openapi/generated/models';
+import type {
+  ObjectChange,
+  DependentObject,
+} from './schema/openapi/generated/models';
+
+export type {
+  FieldChange,
+  ObjectChange,
+  DependentObject,
+} from './schema/openapi/generated/models';
+
 /**
  * Body of `POST /v1/clusters/{managementCluster}/{namespace}/{name}/upgrade`.
  *
  * @public
  */
-export interface UpgradeClusterRequest {
-  /** Semver with a leading `v`; see {@link checkKubernetesUpgrade} for what is accepted. */
-  version: string;
-  /** Also set the version of the cluster's worker pools (MachineDeployment template). */
-  workers?: boolean;
-}
+export type UpgradeClusterRequest = UpgradeRequest;
 
 /**
  * What an upgrade changed.
  *
  * @public
  */
-export interface UpgradeClusterResult {
-  cluster: string;
-  version: string;
-  /** False when everything already had this version. */
-  changed: boolean;
-  controlPlane?: { name: string; from?: string; to: string };
-  workerPools: Array<{ name: string; from?: string; to: string }>;
-  /** What was read differently from how it was written (a version without its leading `v`). */
-  notes?: string[];
-}
+export type UpgradeClusterResult = UpgradeResult;
 
 /**
  * Body of `POST /v1/clusters/{managementCluster}/{namespace}/{name}/scale`.
  *
  * @public
  */
-export interface ScaleClusterRequest {
-  /** The name of a MachineDeployment of the cluster. */
-  pool: string;
-  /** 0 to the installation's maximum (100 by default, never above {@link MAX_SCALE_REPLICAS}). */
-  replicas: number;
-}
+export type ScaleClusterRequest = ScaleRequest;
 
 /**
  * The highest replica count the scale route's schema accepts; the installation's own
@@ -56,64 +59,14 @@ export const MAX_SCALE_REPLICAS = 1000;
  *
  * @public
  */
-export interface ScaleClusterResult {
-  cluster: string;
-  pool: string;
-  from?: number;
-  to: number;
-  changed: boolean;
-}
+export type ScaleClusterResult = ScaleResult;
 
 /**
  * The answer of `DELETE /v1/clusters/{managementCluster}/{namespace}/{name}?confirm=<name>`.
  *
  * @public
  */
-export interface DeleteClusterResult {
-  cluster: string;
-  deleting: boolean;
-}
-
-/**
- * One field an action would change, as the API server's dry run answered it: `from` is the
- * stored value, `to` the value the server would store (after defaulting and admission).
- * A missing `from`/`to` means the field is absent before/after.
- *
- * @public
- */
-export interface FieldChange {
-  /** JSON pointer into the object, e.g. `/spec/version`. */
-  path: string;
-  from?: unknown;
-  to?: unknown;
-}
-
-/**
- * One object an action would patch, with the fields that change.
- *
- * @public
- */
-export interface ObjectChange {
-  kind: string;
-  namespace: string;
-  name: string;
-  changes: FieldChange[];
-}
-
-/**
- * An object that goes with a deleted cluster.
- *
- * @public
- */
-export interface DependentObject {
-  kind: string;
-  namespace?: string;
-  name: string;
-  /** Where it lives: the management cluster's name, or the id of the island hosting it. */
-  location: string;
-  /** Why it goes, in words, e.g. `worker pool`, `kubeconfig`. */
-  role: string;
-}
+export type DeleteClusterResult = DeleteResult;
 
 /**
  * The answer of a preview route (`POST …/upgrade/preview`, `…/scale/preview`,
@@ -124,7 +77,7 @@ export interface DependentObject {
  * @public
  */
 export interface ActionPreview<R> {
-  dryRun: true;
+  dryRun: boolean;
   /** What the action would answer. */
   result: R;
   /** The objects that would be patched, field by field. */
@@ -136,11 +89,11 @@ export interface ActionPreview<R> {
 }
 
 /** @public */
-export type UpgradeClusterPreview = ActionPreview<UpgradeClusterResult>;
+export type UpgradeClusterPreview = UpgradePreview;
 /** @public */
-export type ScaleClusterPreview = ActionPreview<ScaleClusterResult>;
+export type ScaleClusterPreview = ScalePreview;
 /** @public */
-export type DeleteClusterPreview = ActionPreview<DeleteClusterResult>;
+export type DeleteClusterPreview = DeletePreview;
 
 /**
  * One object a create action would apply, with the API server's dry-run answer.

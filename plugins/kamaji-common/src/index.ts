@@ -24,3 +24,35 @@ export * from './owners';
 export * from './addonSets';
 export * from './placement';
 export * from './audit';
+// The REST API, generated from kamaji-backend's openapi.yaml: the body types, the typed client and
+// each operation's request type.
+export * from './schema/openapi/generated/models';
+export {
+  DefaultApiClient as KamajiApiClient,
+  type TypedResponse,
+  type RequestOptions,
+  type AbortUpgradePlan,
+  type CreateUpgradePlan,
+  type DeleteCluster,
+  type GetAudit,
+  type GetCluster,
+  type GetClusterById,
+  type GetEvents,
+  type GetFleet,
+  type GetFleetSnapshot,
+  type GetHealth,
+  type GetIsland,
+  type GetIslandUplink,
+  type GetPlacement,
+  type GetUpgradePlan,
+  type GetUplinkRanking,
+  type ListUpgradePlans,
+  type PauseUpgradePlan,
+  type PreviewDeleteCluster,
+  type PreviewScaleCluster,
+  type PreviewUpgradeCluster,
+  type ResumeUpgradePlan,
+  type ScaleCluster,
+  type StartUpgradePlan,
+  type UpgradeCluster,
+} from './schema/openapi/generated/apis';

@@ -1,11 +1,28 @@
 import type { ClusterId, ConnectionStatus } from './model';
 
+// The REST API's bodies are generated from openapi.yaml (src/schema/openapi/generated).
+import type { GetUplinkRanking } from './schema/openapi/generated/apis';
+import type {
+  UplinkSegment,
+  UplinkStats,
+  UplinkStatsCurrent,
+  UplinkPeriodStats,
+} from './schema/openapi/generated/models';
+
+export type {
+  UplinkSegment,
+  UplinkPeriodStats,
+  UplinkStats,
+  UplinkTimeline,
+  UplinkRanking,
+} from './schema/openapi/generated/models';
+
 /**
  * A period the uplink statistics are computed over, ending now.
  *
  * @public
  */
-export type UplinkWindow = '24h' | '7d' | '30d';
+export type UplinkWindow = NonNullable<GetUplinkRanking['query']['window']>;
 
 /**
  * The length of each {@link UplinkWindow} in milliseconds.
@@ -19,86 +36,11 @@ export const UPLINK_WINDOWS: Record<UplinkWindow, number> = {
 };
 
 /**
- * A stretch of time with one connection status. `unknown`: nothing was recorded yet (before
- * the first transition seen by the backend).
- *
- * @public
- */
-export interface UplinkSegment {
-  status: ConnectionStatus | 'unknown';
-  /** ISO time. */
-  from: string;
-  /** ISO time. */
-  to: string;
-  /** Why, credential-free (disconnected, degraded). */
-  reason?: string;
-}
-
-/**
- * Availability of an uplink over one window. An outage is a stretch of `disconnected`;
- * `degraded` (connected, some kinds unreadable) counts as available.
- *
- * @public
- */
-export interface UplinkPeriodStats {
-  window: UplinkWindow;
-  /** Share of the observed time not disconnected, 0..1; absent when nothing was observed. */
-  availability?: number;
-  /** Seconds of the window with a known status. */
-  observedSeconds: number;
-  downtimeSeconds: number;
-  outages: number;
-  longestOutageSeconds: number;
-}
-
-/**
  * The status an uplink is in now and for how long.
  *
  * @public
  */
-export interface UplinkStreak {
-  status: ConnectionStatus;
-  /** ISO time the status began. */
-  since: string;
-  seconds: number;
-}
-
-/**
- * Uplink health of one cluster (an island or a management cluster).
- *
- * @public
- */
-export interface UplinkStats {
-  clusterId: ClusterId;
-  /** Absent when no transition was recorded. */
-  current?: UplinkStreak;
-  /** One entry per window: 24h, 7d, 30d. */
-  periods: UplinkPeriodStats[];
-}
-
-/**
- * `GET /v1/islands/{managementCluster}/{namespace}/{name}/uplink`: an island's uplink over a period.
- *
- * @public
- */
-export interface UplinkTimeline {
-  clusterId: ClusterId;
-  from: string;
-  to: string;
-  segments: UplinkSegment[];
-  stats: UplinkStats;
-}
-
-/**
- * `GET /v1/uplink`: the islands the caller may see, least available first (over `window`).
- *
- * @public
- */
-export interface UplinkRanking {
-  window: UplinkWindow;
-  generatedAt: string;
-  items: UplinkStats[];
-}
+export type UplinkStreak = UplinkStatsCurrent;
 
 /**
  * A connection transition as the uplink history stores it.

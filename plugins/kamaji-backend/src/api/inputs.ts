@@ -9,6 +9,17 @@ import {
   parseClusterOwner,
   parseKubeVersion,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import type {
+  DeleteCluster,
+  GetAudit,
+  GetCluster,
+  GetClusterById,
+  GetEvents,
+  GetFleet,
+  GetFleetSnapshot,
+  ScaleCluster,
+  UpgradeCluster,
+} from '../schema/openapi';
 
 /*
  * The same bounds as openapi.yaml, checked again in the handlers: the OpenAPI validator is the
@@ -217,3 +228,27 @@ export function parseInput<T extends z.ZodTypeAny>(
   });
   throw new InputError(`Invalid ${where}: ${problems.join('; ')}`);
 }
+
+/**
+ * What each schema reads is what the spec declares (`openapi.yaml`, through the generated request
+ * types): the compiler fails when a schema yields a field or type the spec lacks, or when the spec
+ * gains a field a (strict) schema would refuse.
+ */
+type Reads<S extends z.ZodTypeAny, Spec> = [z.output<S>] extends [Spec]
+  ? Exclude<keyof Spec, keyof z.input<S>> extends never
+    ? true
+    : { unreadSpecFields: Exclude<keyof Spec, keyof z.input<S>> }
+  : { specType: Spec; schemaOutput: z.output<S> };
+
+export const schemasReadTheSpec: [
+  Reads<typeof clusterPathSchema, GetCluster['path']>,
+  Reads<typeof fleetQuerySchema, GetFleet['query']>,
+  Reads<typeof fleetSnapshotQuerySchema, GetFleetSnapshot['query']>,
+  Reads<typeof byIdQuerySchema, GetClusterById['query']>,
+  Reads<typeof eventsQuerySchema, GetEvents['query']>,
+  // The generated type calls `from` `_from` (a reserved word of the generator) and types it Date.
+  Reads<typeof auditQuerySchema, Omit<GetAudit['query'], '_from'>>,
+  Reads<typeof upgradeBodySchema, UpgradeCluster['body']>,
+  Reads<typeof scaleBodySchema, ScaleCluster['body']>,
+  Reads<typeof deleteQuerySchema, DeleteCluster['query']>,
+] = [true, true, true, true, true, true, true, true, true];

@@ -33,7 +33,7 @@ import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
 import { scrub } from '../actions/kubeErrors';
 import { AuditAction, AuditStore } from '../database/AuditStore';
 import { FleetAuthorizer } from '../permissions';
-import { createOpenApiRouter, spec } from '../schema/openapi.generated';
+import { createOpenApiRouter, spec } from '../schema/openapi';
 import { actorOf } from './actor';
 import { FleetEventHub } from './events';
 import {

@@ -14,6 +14,7 @@ import {
   type DeleteClusterResult,
   type FleetCluster,
   type FleetDelta,
+  KamajiApiClient,
   type ScaleClusterRequest,
   type ScaleClusterPreview,
   type ScaleClusterResult,
@@ -25,6 +26,7 @@ import {
   type UplinkRanking,
   type UplinkTimeline,
   type UplinkWindow,
+  type TypedResponse,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { KamajiApi } from './KamajiApi';
 import { SseParser, type SseFrame } from './sse';
@@ -45,25 +47,33 @@ export interface KamajiClientBackoff {
   maxDelayMs: number;
 }
 
-/** The query parameters of the fleet filters (and `atVersion`). */
-function fleetParams(query: Omit<FleetQuery, 'limit' | 'offset'>) {
-  const params = new URLSearchParams();
-  for (const key of [
-    'managementCluster',
-    'island',
-    'owner',
-    'version',
-    'q',
-  ] as const) {
-    const v = query[key];
-    if (v) params.set(key, v);
+/** A query without its empty values (the URI template would send `key=`). */
+function nonEmpty<Q extends object>(query: Q): Q {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== undefined && v !== ''),
+  ) as Q;
+}
+
+/**
+ * A period as the backend reads it: `from` and `to` as ISO strings. The generated request types
+ * call `from` `_from` (a reserved word in their generator) while the client's URI template expands
+ * `from`, so the period goes in as the query object that is sent, typed as adding nothing.
+ */
+function periodQuery(period: {
+  from?: Date | string;
+  to?: Date | string;
+}): Record<never, never> {
+  const iso = (t?: Date | string) =>
+    t instanceof Date ? t.toISOString() : t || undefined;
+  return nonEmpty({ from: iso(period.from), to: iso(period.to) });
+}
+
+/** The body of a response, or a `ResponseError` with the backend's error. */
+async function bodyOf<T>(response: TypedResponse<T>): Promise<T> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
   }
-  for (const h of query.health ?? []) params.append('health', h);
-  for (const r of query.role ?? []) params.append('role', r);
-  if (query.atVersion !== undefined) {
-    params.set('atVersion', String(query.atVersion));
-  }
-  return params;
+  return response.json();
 }
 
 /** True for errors that retrying cannot fix (not signed in, not allowed, bad request). */
@@ -106,15 +116,14 @@ export function refusalMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `mc/ns/name` of a declared cluster, encoded for a URL path. */
-function declaredClusterPath(id: ClusterId, what: string): string {
+/** The path parameters of a declared cluster. */
+function declaredCluster(id: ClusterId, what: string) {
   const parsed = parseClusterId(id);
   if (!parsed || parsed.kind !== 'declared') {
     throw new TypeError(`Not ${what} id: ${id}`);
   }
-  return [parsed.managementCluster, parsed.namespace, parsed.name]
-    .map(encodeURIComponent)
-    .join('/');
+  const { managementCluster, namespace, name } = parsed;
+  return { path: { managementCluster, namespace, name } };
 }
 
 class GapError extends Error {
@@ -180,13 +189,11 @@ export class KamajiClient implements KamajiApi {
     query: FleetQuery = {},
     options?: { signal?: AbortSignal },
   ): Promise<FleetResponse> {
-    const params = fleetParams(query);
-    if (query.limit !== undefined) params.set('limit', String(query.limit));
-    if (query.offset !== undefined) params.set('offset', String(query.offset));
-    const qs = params.toString();
-    return this.getJson<FleetResponse>(
-      `/v1/fleet${qs ? `?${qs}` : ''}`,
-      options?.signal,
+    return bodyOf(
+      await this.api(options?.signal).getFleet({
+        query: nonEmpty(query),
+        header: {},
+      }),
     );
   }
 
@@ -195,10 +202,11 @@ export class KamajiClient implements KamajiApi {
     signal?: AbortSignal;
     query?: Omit<FleetQuery, 'limit' | 'offset'>;
   }): Promise<FleetResponse> {
-    const qs = fleetParams(options?.query ?? {}).toString();
-    return this.getJson<FleetResponse>(
-      `/v1/fleet/snapshot${qs ? `?${qs}` : ''}`,
-      options?.signal,
+    return bodyOf(
+      await this.api(options?.signal).getFleetSnapshot({
+        query: nonEmpty(options?.query ?? {}),
+        header: {},
+      }),
     );
   }
 
@@ -206,9 +214,8 @@ export class KamajiClient implements KamajiApi {
     id: ClusterId,
     options?: { signal?: AbortSignal },
   ): Promise<FleetCluster> {
-    return this.getJson<FleetCluster>(
-      `/v1/clusters/by-id?id=${encodeURIComponent(id)}`,
-      options?.signal,
+    return bodyOf(
+      await this.api(options?.signal).getClusterById({ query: { id } }),
     );
   }
 
@@ -216,22 +223,20 @@ export class KamajiClient implements KamajiApi {
     islandId: ClusterId,
     options?: { signal?: AbortSignal },
   ): Promise<IslandResponse> {
-    const path = declaredClusterPath(islandId, 'an island');
-    return this.getJson<IslandResponse>(`/v1/islands/${path}`, options?.signal);
+    const request = declaredCluster(islandId, 'an island');
+    return bodyOf(await this.api(options?.signal).getIsland(request));
   }
 
   async getIslandUplink(
     islandId: ClusterId,
     options?: { from?: Date; to?: Date; signal?: AbortSignal },
   ): Promise<UplinkTimeline> {
-    const path = declaredClusterPath(islandId, 'an island');
-    const query = new URLSearchParams();
-    if (options?.from) query.set('from', options.from.toISOString());
-    if (options?.to) query.set('to', options.to.toISOString());
-    const qs = query.toString();
-    return this.getJson<UplinkTimeline>(
-      `/v1/islands/${path}/uplink${qs ? `?${qs}` : ''}`,
-      options?.signal,
+    const request = declaredCluster(islandId, 'an island');
+    return bodyOf(
+      await this.api(options?.signal).getIslandUplink({
+        ...request,
+        query: periodQuery(options ?? {}),
+      }),
     );
   }
 
@@ -239,9 +244,8 @@ export class KamajiClient implements KamajiApi {
     window: UplinkWindow = '7d',
     options?: { signal?: AbortSignal },
   ): Promise<UplinkRanking> {
-    return this.getJson<UplinkRanking>(
-      `/v1/uplink?window=${encodeURIComponent(window)}`,
-      options?.signal,
+    return bodyOf(
+      await this.api(options?.signal).getUplinkRanking({ query: { window } }),
     );
   }
 
@@ -249,11 +253,9 @@ export class KamajiClient implements KamajiApi {
     id: ClusterId,
     request: UpgradeClusterRequest,
   ): Promise<UpgradeClusterResult> {
-    const path = declaredClusterPath(id, 'a declared cluster');
-    return this.send<UpgradeClusterResult>(
-      'POST',
-      `/v1/clusters/${path}/upgrade`,
-      request,
+    const cluster = declaredCluster(id, 'a declared cluster');
+    return bodyOf(
+      await this.api().upgradeCluster({ ...cluster, body: request }),
     );
   }
 
@@ -261,53 +263,47 @@ export class KamajiClient implements KamajiApi {
     id: ClusterId,
     request: ScaleClusterRequest,
   ): Promise<ScaleClusterResult> {
-    const path = declaredClusterPath(id, 'a declared cluster');
-    return this.send<ScaleClusterResult>(
-      'POST',
-      `/v1/clusters/${path}/scale`,
-      request,
-    );
+    const cluster = declaredCluster(id, 'a declared cluster');
+    return bodyOf(await this.api().scaleCluster({ ...cluster, body: request }));
   }
 
   async deleteCluster(
     id: ClusterId,
     confirm: string,
   ): Promise<DeleteClusterResult> {
-    const path = declaredClusterPath(id, 'a declared cluster');
-    return this.send<DeleteClusterResult>(
-      'DELETE',
-      `/v1/clusters/${path}?confirm=${encodeURIComponent(confirm)}`,
+    const cluster = declaredCluster(id, 'a declared cluster');
+    return bodyOf(
+      await this.api().deleteCluster({ ...cluster, query: { confirm } }),
     );
   }
 
-  previewUpgrade(
+  async previewUpgrade(
     id: ClusterId,
     request: UpgradeClusterRequest,
   ): Promise<UpgradeClusterPreview> {
-    const path = declaredClusterPath(id, 'a declared cluster');
-    return this.send('POST', `/v1/clusters/${path}/upgrade/preview`, request);
+    const cluster = declaredCluster(id, 'a declared cluster');
+    return bodyOf(
+      await this.api().previewUpgradeCluster({ ...cluster, body: request }),
+    );
   }
 
-  previewScale(
+  async previewScale(
     id: ClusterId,
     request: ScaleClusterRequest,
   ): Promise<ScaleClusterPreview> {
-    const path = declaredClusterPath(id, 'a declared cluster');
-    return this.send('POST', `/v1/clusters/${path}/scale/preview`, request);
+    const cluster = declaredCluster(id, 'a declared cluster');
+    return bodyOf(
+      await this.api().previewScaleCluster({ ...cluster, body: request }),
+    );
   }
 
-  previewDelete(id: ClusterId): Promise<DeleteClusterPreview> {
-    const path = declaredClusterPath(id, 'a declared cluster');
-    return this.send('POST', `/v1/clusters/${path}/delete/preview`);
+  async previewDelete(id: ClusterId): Promise<DeleteClusterPreview> {
+    const cluster = declaredCluster(id, 'a declared cluster');
+    return bodyOf(await this.api().previewDeleteCluster(cluster));
   }
 
-  getPlacement(query: PlacementQuery): Promise<PlacementAdvice> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value) params.set(key, value);
-    }
-    const search = params.toString();
-    return this.getJson(`/v1/placement${search ? `?${search}` : ''}`);
+  async getPlacement(query: PlacementQuery): Promise<PlacementAdvice> {
+    return bodyOf(await this.api().getPlacement({ query: nonEmpty(query) }));
   }
 
   async previewCreate(
@@ -331,44 +327,54 @@ export class KamajiClient implements KamajiApi {
     return (await response.json()) as CreatePreview;
   }
 
-  listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {
-    return this.getJson('/v1/upgrade-plans');
+  async listUpgradePlans(): Promise<{ items: UpgradePlan[] }> {
+    return bodyOf(await this.api().listUpgradePlans({ query: {} }));
   }
 
-  createUpgradePlan(request: UpgradePlanRequest): Promise<UpgradePlan> {
-    return this.send('POST', '/v1/upgrade-plans', request);
+  async createUpgradePlan(request: UpgradePlanRequest): Promise<UpgradePlan> {
+    return bodyOf(await this.api().createUpgradePlan({ body: request }));
   }
 
-  getUpgradePlan(
+  async getUpgradePlan(
     id: string,
     options?: { signal?: AbortSignal },
   ): Promise<UpgradePlan> {
-    return this.getJson(
-      `/v1/upgrade-plans/${encodeURIComponent(id)}`,
-      options?.signal,
+    return bodyOf(
+      await this.api(options?.signal).getUpgradePlan({
+        path: { planId: id },
+        header: {},
+      }),
     );
   }
 
-  getAudit(
+  async getAudit(
     query: AuditQuery = {},
     options?: { signal?: AbortSignal },
   ): Promise<AuditPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    const qs = params.toString();
-    return this.getJson(`/v1/audit${qs ? `?${qs}` : ''}`, options?.signal);
+    const { from, to, ...rest } = query;
+    return bodyOf(
+      await this.api(options?.signal).getAudit({
+        query: { ...nonEmpty(rest), ...periodQuery({ from, to }) },
+      }),
+    );
   }
 
-  changeUpgradePlan(
+  async changeUpgradePlan(
     id: string,
     command: 'start' | 'pause' | 'resume' | 'abort',
   ): Promise<UpgradePlan> {
-    return this.send(
-      'POST',
-      `/v1/upgrade-plans/${encodeURIComponent(id)}/${command}`,
-    );
+    const request = { path: { planId: id } };
+    const api = this.api();
+    switch (command) {
+      case 'start':
+        return bodyOf(await api.startUpgradePlan(request));
+      case 'pause':
+        return bodyOf(await api.pauseUpgradePlan(request));
+      case 'resume':
+        return bodyOf(await api.resumeUpgradePlan(request));
+      default:
+        return bodyOf(await api.abortUpgradePlan(request));
+    }
   }
 
   watchFleet(observer: FleetObserver): () => void {
@@ -546,35 +552,15 @@ export class KamajiClient implements KamajiApi {
     return this.discoveryApi.getBaseUrl('kamaji');
   }
 
-  private async send<T>(
-    method: 'POST' | 'DELETE',
-    path: string,
-    body?: object,
-  ): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body) headers['Content-Type'] = 'application/json';
-    const response = await this.fetchApi.fetch(
-      `${await this.baseUrl()}${path}`,
-      {
-        method,
-        headers,
-        body: body ? JSON.stringify(body) : undefined,
+  /** The client generated from the spec, its requests sent through `fetchApi` with `signal`. */
+  private api(signal?: AbortSignal): KamajiApiClient {
+    const fetchApi = this.fetchApi;
+    return new KamajiApiClient({
+      discoveryApi: this.discoveryApi,
+      fetchApi: {
+        fetch: (input, init) => fetchApi.fetch(input, { ...init, signal }),
       },
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
-  }
-
-  private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const response = await this.fetchApi.fetch(
-      `${await this.baseUrl()}${path}`,
-      {
-        headers: { Accept: 'application/json' },
-        signal,
-      },
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, NotAllowedError, ResponseError } from '@backstage/errors';
 import {
+  KamajiApiClient,
   kamajiFleetUpgradePermission,
   parseKubeVersion,
   withoutVNote,
@@ -245,18 +246,18 @@ export function createUpgradePlanCreateAction(deps: KamajiActionDeps) {
         onBehalfOf: credentials,
         targetPluginId: 'kamaji',
       });
-      const base = await deps.discovery.getBaseUrl('kamaji');
-      const response = await fetch(`${base}/v1/upgrade-plans`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
+      const api = new KamajiApiClient({
+        discoveryApi: deps.discovery,
+        fetchApi: {
+          fetch: (input, init) => fetch(input, { ...init, signal: ctx.signal }),
         },
-        body: JSON.stringify(request),
-        signal: ctx.signal,
       });
-      if (!response.ok) throw await refusal(response);
-      const plan = (await response.json()) as UpgradePlan;
+      const response = await api.createUpgradePlan(
+        { body: request },
+        { token },
+      );
+      if (!response.ok) throw await refusal(response as Response);
+      const plan = await response.json();
       const refused = plan.steps.filter(s => s.state === 'refused').length;
       ctx.logger.info(
         `Upgrade plan ${plan.id} (${plan.status}) to ${plan.version}: ${
