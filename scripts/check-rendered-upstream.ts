@@ -20,8 +20,10 @@ import { parse } from 'yaml';
 import { LocalControlPlane } from '@internal/test-kube';
 import {
   KubeApiError,
+  KubeClient,
+} from '@kamaji-backstage/plugin-kamaji-node';
+import {
   KubeObject,
-  KubeObjectClient,
   RENDER_KINDS,
   RenderKind,
   defaultScaffolderSettings,
@@ -208,7 +210,7 @@ async function main(): Promise<number> {
     crdsDir: crds,
   });
   try {
-    const client = KubeObjectClient.forConfig(plane.kubeConfig('central'));
+    const client = new KubeClient(plane.kubeConfig('central'));
     const namespaces = new Set<string>();
     const problems: string[] = [];
     let accepted = 0;
@@ -240,7 +242,7 @@ async function main(): Promise<number> {
         } catch (e) {
           const why =
             e instanceof KubeApiError
-              ? `${e.code} ${e.reason ?? ''}: ${e.message}`
+              ? `${e.statusCode ?? e.kind} ${e.reason ?? ''}: ${e.message}`
               : String(e);
           problems.push(
             `${input.name}: ${obj.kind} ${obj.metadata.name}: ${why}`,
