@@ -19,6 +19,7 @@ import { ImpersonatorTokens } from './ImpersonatorTokens';
 import { impersonatingRouter } from './impersonatingProxy';
 import { impersonatedUserOf } from './impersonation';
 import { readKubernetesSettings } from './settings';
+import { builtInAuthStrategies } from './builtInAuthStrategies';
 
 /**
  * The Kubernetes plugin module of the Kamaji fleet: the fleet's tenant clusters and islands as
@@ -66,6 +67,8 @@ export const kubernetesModuleKamaji = createBackendModule({
         const strategy = new KamajiAuthStrategy(
           new ImpersonatorTokens(fleet, settings.impersonator, logger),
         );
+        for (const [name, builtIn] of builtInAuthStrategies({ config, logger }))
+          authStrategies.addAuthStrategy(name, builtIn);
         authStrategies.addAuthStrategy(KAMAJI_AUTH_PROVIDER, strategy);
         fetchers.addFetcher(
           async ({ getDefault }) => new KamajiFetcher(await getDefault()),

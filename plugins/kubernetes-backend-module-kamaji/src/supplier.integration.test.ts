@@ -121,7 +121,21 @@ beforeAll(async () => {
         data: {
           kubernetes: {
             serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: [{ type: 'config', clusters: [] }],
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                // A cluster the app configures itself, with a built-in auth strategy.
+                clusters: [
+                  {
+                    name: 'configured',
+                    url: 'https://127.0.0.1:1',
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: 'not-used-by-this-test',
+                    skipMetricsLookup: true,
+                  },
+                ],
+              },
+            ],
           },
           kamaji: {
             managementClusters: [
@@ -147,9 +161,10 @@ afterAll(async () => {
 });
 
 describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet', () => {
-  it('lists the islands and the tenants with readable access', async () => {
+  it('lists the islands and the tenants with readable access, after the clusters the app configures', async () => {
     const items = await clusters();
     expect(items.map(c => c.name)).toEqual([
+      'configured',
       'central/fleet-islands/island-a',
       'central/fleet-islands/island-b',
       'central/fleet-tenants/berlin-pos',
@@ -354,6 +369,7 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
       500,
     );
     expect(gone.map(c => c.name)).toEqual([
+      'configured',
       'central/fleet-islands/island-a',
       'central/fleet-tenants/lyon-press-line',
       'central/fleet-tenants/platform-tools',
