@@ -702,6 +702,25 @@ interface TenantInputs {
 }
 
 /** A declared tenant: Cluster ↔ KamajiControlPlane ↔ TenantControlPlane, pools, addons, health. */
+/** What the model shows of a TenantControlPlane, hosted in `hostedIn`, running `version`. */
+function tenantControlPlaneInfo(
+  tcp: SlimTcp,
+  hostedIn: ClusterId,
+  version: string | undefined,
+): NonNullable<TenantControlPlaneInfo['tenantControlPlane']> {
+  return {
+    name: tcp.name,
+    namespace: tcp.namespace,
+    hostedIn,
+    status: tcp.status,
+    version,
+    endpoint: tcp.endpoint,
+    dataStore: tcp.dataStore,
+    replicas: tcp.replicas,
+    readyReplicas: tcp.readyReplicas,
+  };
+}
+
 function buildTenant(inputs: TenantInputs): TenantNode {
   const { cluster, kcp, kcpInput, tcp, tcpInput, hostedIn } = inputs;
   // Worker pools.
@@ -792,17 +811,11 @@ function buildTenant(inputs: TenantInputs): TenantNode {
     };
   }
   if (tcp && hostedIn) {
-    controlPlane.tenantControlPlane = {
-      name: tcp.name,
-      namespace: tcp.namespace,
+    controlPlane.tenantControlPlane = tenantControlPlaneInfo(
+      tcp,
       hostedIn,
-      status: tcp.status,
-      version: running,
-      endpoint: tcp.endpoint,
-      dataStore: tcp.dataStore,
-      replicas: tcp.replicas,
-      readyReplicas: tcp.readyReplicas,
-    };
+      running,
+    );
   }
   const conditions: FleetCondition[] = [
     ...cluster.conditions,
@@ -881,17 +894,7 @@ function buildUnmanagedTenant(inputs: UnmanagedTenantInputs): TenantNode {
       skew: hasVersionSkew([declared, running]),
     },
     controlPlane: {
-      tenantControlPlane: {
-        name: tcp.name,
-        namespace: tcp.namespace,
-        hostedIn: inputs.islandId,
-        status: tcp.status,
-        version: running,
-        endpoint: tcp.endpoint,
-        dataStore: tcp.dataStore,
-        replicas: tcp.replicas,
-        readyReplicas: tcp.readyReplicas,
-      },
+      tenantControlPlane: tenantControlPlaneInfo(tcp, inputs.islandId, running),
     },
     workerPools: [],
     workers: {
