@@ -250,10 +250,13 @@ EOF
 }
 
 app_install() { # the create-app install (its --skip-install left out), with this run's packages only
-  local app=$1 cache
+  local app=$1 cache global
   cache=$(cd "$app" && yarn config get cacheFolder)
-  # A cached tarball of an earlier run's @kamaji-backstage 0.x would shadow this run's publish.
-  rm -f "$cache"/@kamaji-backstage-*
+  global=$(cd "$app" && yarn config get globalFolder)
+  # A cached tarball (or registry metadata) of an earlier run's @kamaji-backstage 0.x, in the app's cache
+  # or Yarn's global one, would shadow this run's publish of the same version.
+  rm -f "$cache"/@kamaji-backstage-* "$global"/cache/@kamaji-backstage-*
+  rm -rf "$global"/metadata/npm/*/127.0.0.1
   (cd "$app" && yarn install) >"$app.install.log" 2>&1 || { tail -40 "$app.install.log"; return 1; }
 }
 
