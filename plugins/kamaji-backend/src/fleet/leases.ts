@@ -164,6 +164,9 @@ export class FleetLeases {
           this.held.size
         } held`,
       );
+      // What was not seen renewed while the Leases could not be read is no expiry: their
+      // holders may have renewed meanwhile. Expiry counts again from the next read.
+      this.observed.clear();
       return;
     }
     this.lastError = undefined;

@@ -1,0 +1,174 @@
+import net from 'node:net';
+import { mockServices } from '@backstage/backend-test-utils';
+import { LocalControlPlane, waitFor } from '@internal/test-kube';
+import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { ReplicaConfig } from './config';
+import { CATALOG_LEASE, FleetLeases } from './leases';
+
+jest.setTimeout(300_000);
+
+const NAMESPACE = 'fleet-leases';
+const SHARDS = 4;
+const LEASE_DURATION_MS = 4_000;
+const RENEW_INTERVAL_MS = 1_000;
+
+/**
+ * A TCP relay in front of an API server. `partition()` turns it into a black hole, as a network
+ * partition between one replica and the lease cluster: open connections are dropped and new
+ * ones are accepted but never answered, so requests time out.
+ */
+class Relay {
+  private readonly sockets = new Set<net.Socket>();
+  private partitioned = false;
+  private readonly server = net.createServer(client => {
+    this.sockets.add(client);
+    client.on('close', () => this.sockets.delete(client));
+    client.on('error', () => client.destroy());
+    if (this.partitioned) return;
+    const upstream = net.connect(
+      Number(this.target.port),
+      this.target.hostname,
+    );
+    this.sockets.add(upstream);
+    upstream.on('close', () => this.sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+
+  constructor(private readonly target: URL) {}
+
+  async listen(): Promise<number> {
+    await new Promise<void>(resolve =>
+      this.server.listen(0, '127.0.0.1', resolve),
+    );
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  partition() {
+    this.partitioned = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  heal() {
+    this.partitioned = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  close() {
+    for (const s of this.sockets) s.destroy();
+    this.server.close();
+  }
+}
+
+/** Who held what, after each change, in the order the replicas reported it. */
+class Holdings {
+  readonly current = new Map<string, ReadonlySet<string>>();
+  readonly overlaps: string[] = [];
+
+  record(identity: string, held: ReadonlySet<string>) {
+    this.current.set(identity, new Set(held));
+    for (const [other, theirs] of this.current) {
+      if (other === identity) continue;
+      for (const name of held) {
+        if (theirs.has(name))
+          this.overlaps.push(`${name}: ${identity} and ${other}`);
+      }
+    }
+  }
+
+  of(identity: string): ReadonlySet<string> {
+    return this.current.get(identity) ?? new Set();
+  }
+}
+
+/**
+ * Two replicas' Leases on a real API server (the lease cluster is the central management cluster
+ * by default), each through its own relay. The lease cluster goes dark for both: each keeps what
+ * it holds, so every island stays watched by exactly one replica (dropping them would freeze the
+ * whole fleet at its saved state, shown live). When it is back, the shards are still shared and no
+ * Lease was held by both at any moment.
+ */
+describe('fleet Leases when the lease cluster is unreachable', () => {
+  let plane: LocalControlPlane;
+  const relays: Relay[] = [];
+  const leases: FleetLeases[] = [];
+  const holdings = new Holdings();
+  const logger = mockServices.logger.mock();
+
+  beforeAll(async () => {
+    plane = await LocalControlPlane.start({
+      clusters: { central: ['capi'] },
+    });
+    await plane
+      .kubeConfig('central')
+      .makeApiClient(CoreV1Api)
+      .createNamespace({ body: { metadata: { name: NAMESPACE } } });
+    for (const identity of ['replica-a', 'replica-b']) {
+      const relay = new Relay(new URL(plane.server('central')));
+      const port = await relay.listen();
+      const kc = plane.kubeConfig('central');
+      kc.clusters = kc.clusters.map(c => ({
+        ...c,
+        server: `https://127.0.0.1:${port}`,
+      }));
+      relays.push(relay);
+      leases.push(replica(identity, kc));
+    }
+    for (const l of leases) l.start();
+  });
+
+  afterAll(async () => {
+    for (const l of leases) await l.stop();
+    for (const r of relays) r.close();
+    await plane?.stop();
+  });
+
+  function replica(identity: string, kc: KubeConfig): FleetLeases {
+    const config: ReplicaConfig = {
+      identity,
+      shards: SHARDS,
+      leaseNamespace: NAMESPACE,
+      leaseCluster: 'central',
+      leaseDurationMs: LEASE_DURATION_MS,
+      renewIntervalMs: RENEW_INTERVAL_MS,
+      followIntervalMs: 500,
+    };
+    return new FleetLeases(new KubeClient(kc), config, logger, held =>
+      holdings.record(identity, held),
+    );
+  }
+
+  const shardsOf = (identity: string) =>
+    [...holdings.of(identity)].filter(n => n !== CATALOG_LEASE).length;
+  const shared = () =>
+    shardsOf('replica-a') === 2 && shardsOf('replica-b') === 2;
+
+  it('keeps every shard held by exactly one replica while the lease cluster is dark', async () => {
+    await waitFor('both replicas to hold half the shards', shared, 60_000);
+    const before = new Map(
+      ['replica-a', 'replica-b'].map(r => [r, [...holdings.of(r)].sort()]),
+    );
+
+    // replica-b first: replica-a sees its last renewal before it goes dark too.
+    relays[1].partition();
+    await new Promise(r => setTimeout(r, 1.5 * RENEW_INTERVAL_MS));
+    relays[0].partition();
+    await new Promise(r => setTimeout(r, 3 * LEASE_DURATION_MS));
+    for (const [identity, held] of before)
+      expect([...holdings.of(identity)].sort()).toEqual(held);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/Leases in fleet-leases cannot be read/),
+    );
+
+    // Back, for replica-a first: nobody renewed while it was dark, but that is no expiry
+    // replica-a may act on before it has watched the Leases for a whole leaseDuration.
+    relays[0].heal();
+    await new Promise(r => setTimeout(r, LEASE_DURATION_MS / 2));
+    relays[1].heal();
+    await new Promise(r => setTimeout(r, 2 * LEASE_DURATION_MS));
+    for (const [identity, held] of before)
+      expect([...holdings.of(identity)].sort()).toEqual(held);
+    expect(holdings.overlaps).toEqual([]);
+  });
+});
