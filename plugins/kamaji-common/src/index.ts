@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './model';
+export * from './health';
 export * from './kinds';
 export * from './labels';
 export * from './ids';

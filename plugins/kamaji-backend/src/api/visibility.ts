@@ -2,6 +2,7 @@ import {
   AddonSet,
   AddonSetId,
   ClusterId,
+  emptyHealthCounts,
   FleetCluster,
   FleetDelta,
   FleetSnapshot,
@@ -92,10 +93,6 @@ export class SnapshotSource implements FleetSource {
   getAddonSet(id: AddonSetId) {
     return this.addonSetById.get(id);
   }
-}
-
-function emptyCounts(): HealthCounts {
-  return { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 };
 }
 
 function tcpKey(t: TenantNode): string | undefined {
@@ -408,7 +405,7 @@ export class ConditionalView {
     ids: Iterable<ClusterId>,
     source: FleetSource,
   ): HealthCounts {
-    const counts = emptyCounts();
+    const counts = emptyHealthCounts();
     for (const id of ids) {
       const t = source.get(id);
       if (t) counts[t.health.status] = (counts[t.health.status] ?? 0) + 1;

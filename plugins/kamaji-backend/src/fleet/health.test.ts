@@ -1,9 +1,9 @@
-import type {
+import {
   ConnectionState,
+  countHealth,
   FleetCondition,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
-  countHealth,
   islandHealth,
   managementHealth,
   staleHealth,

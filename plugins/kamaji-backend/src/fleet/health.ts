@@ -49,16 +49,6 @@ export function worstHealth(...statuses: HealthStatus[]): HealthStatus {
   );
 }
 
-export function emptyHealthCounts(): HealthCounts {
-  return { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 };
-}
-
-export function countHealth(statuses: Iterable<HealthStatus>): HealthCounts {
-  const counts = emptyHealthCounts();
-  for (const s of statuses) counts[s]++;
-  return counts;
-}
-
 /**
  * The health of anything whose data is stale: always `unknown` (never healthy), with the reason
  * first, then what the last known health was.

@@ -18,13 +18,13 @@ import {
   TenantNode,
   WorkerPool,
   clusterId,
+  countHealth,
   hasVersionSkew,
   normalizeKubernetesVersion,
   ownerEntityRef,
   unmanagedTenantId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
-  countHealth,
   islandHealth,
   managementHealth,
   staleHealth,

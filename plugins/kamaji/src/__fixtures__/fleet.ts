@@ -5,13 +5,14 @@
  * TODO: a script that records these from a running backend on the local control plane
  * (test/kube) so the fixtures follow the real model; they are hand-written from the model for now.
  */
-import type {
-  FleetDelta,
-  HealthCounts,
-  HealthStatus,
-  IslandNode,
-  ManagementClusterNode,
-  TenantNode,
+import {
+  emptyHealthCounts,
+  type FleetDelta,
+  type HealthCounts,
+  type HealthStatus,
+  type IslandNode,
+  type ManagementClusterNode,
+  type TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { FleetResponse } from '../api/types';
 
@@ -21,14 +22,7 @@ export const NOW = new Date().toISOString();
 export const LAST_SEEN = new Date(Date.now() - 12 * 60000 - 5000).toISOString();
 
 export function counts(partial: Partial<HealthCounts> = {}): HealthCounts {
-  return {
-    healthy: 0,
-    progressing: 0,
-    degraded: 0,
-    unhealthy: 0,
-    unknown: 0,
-    ...partial,
-  };
+  return { ...emptyHealthCounts(), ...partial };
 }
 
 export function tenant(

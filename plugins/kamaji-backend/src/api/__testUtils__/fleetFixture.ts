@@ -5,6 +5,7 @@
  */
 import {
   AddonSet,
+  countHealth,
   FleetSnapshot,
   HealthCounts,
   HealthStatus,
@@ -137,15 +138,7 @@ export function tenant(options: {
 }
 
 function counts(tenants: TenantNode[]): HealthCounts {
-  const c: HealthCounts = {
-    healthy: 0,
-    progressing: 0,
-    degraded: 0,
-    unhealthy: 0,
-    unknown: 0,
-  };
-  for (const t of tenants) c[t.health.status]++;
-  return c;
+  return countHealth(tenants.map(t => t.health.status));
 }
 
 function island(id: string, tenants: TenantNode[], site: string): IslandNode {

@@ -1,4 +1,5 @@
 import {
+  countHealth,
   normalizeKubernetesVersion,
   type FleetCluster,
   type HealthCounts,
@@ -201,10 +202,6 @@ export interface FleetView {
   islandsById: Map<string, IslandNode>;
 }
 
-export function emptyCounts(): HealthCounts {
-  return { healthy: 0, progressing: 0, degraded: 0, unhealthy: 0, unknown: 0 };
-}
-
 /** Worst shown health first, then by name. */
 export function compareByHealthThenName(
   a: { node: FleetCluster; island?: IslandNode },
@@ -256,8 +253,7 @@ export function buildFleetView(
         disconnectedIslands.push(island);
       if (f.island && island.id !== f.island) continue;
       const all = tenantsByHost.get(island.id) ?? [];
-      const counts = emptyCounts();
-      for (const t of all) counts[effectiveHealth(t, island)]++;
+      const counts = countHealth(all.map(t => effectiveHealth(t, island)));
       const tenants = sortTenants(
         all.filter(t => tenantMatches(t, f, island)),
         island,
@@ -268,8 +264,7 @@ export function buildFleetView(
       islands.push({ island, tenants, counts, totalTenants: all.length });
     }
     const allCloud = f.island ? [] : tenantsByHost.get(`mc:${mc.name}`) ?? [];
-    const cloudCounts = emptyCounts();
-    for (const t of allCloud) cloudCounts[effectiveHealth(t)]++;
+    const cloudCounts = countHealth(allCloud.map(t => effectiveHealth(t)));
     const cloudTenants = sortTenants(
       allCloud.filter(t => tenantMatches(t, f, undefined)),
     );

@@ -3,17 +3,18 @@
  * virtualized tree renders). Children are built only when a node is expanded, so the work per
  * expand/collapse grows with the visible rows, not with the fleet.
  */
-import type {
-  HealthCounts,
-  IslandNode,
-  ManagementClusterNode,
-  TenantNode,
-  UplinkStats,
+import {
+  countHealth,
+  emptyHealthCounts,
+  type HealthCounts,
+  type IslandNode,
+  type ManagementClusterNode,
+  type TenantNode,
+  type UplinkStats,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   compareByHealthThenName,
   effectiveHealth,
-  emptyCounts,
   type FleetView,
   type GroupBy,
   type IslandView,
@@ -167,7 +168,7 @@ function islandGroup(
   islands: IslandView[],
   showMc: boolean,
 ): TreeNode {
-  const counts = emptyCounts();
+  const counts = emptyHealthCounts();
   let shownTenants = 0;
   let totalTenants = 0;
   let disconnected = 0;
@@ -315,8 +316,9 @@ function ownerRoots(view: FleetView): TreeNode[] {
   }
   return [...byOwner.keys()].sort(emptyLast).map(owner => {
     const tenants = byOwner.get(owner)!.sort(compareByHealthThenName);
-    const counts = emptyCounts();
-    for (const t of tenants) counts[effectiveHealth(t.node, t.island)]++;
+    const counts = countHealth(
+      tenants.map(t => effectiveHealth(t.node, t.island)),
+    );
     return {
       kind: 'group',
       by: 'owner',

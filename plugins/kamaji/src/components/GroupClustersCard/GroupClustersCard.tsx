@@ -10,10 +10,11 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import type {
-  FleetCluster,
-  HealthStatus,
-  IslandNode,
+import {
+  countHealth,
+  type FleetCluster,
+  type HealthStatus,
+  type IslandNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import type { FleetResponse } from '../../api/types';
@@ -21,12 +22,7 @@ import { ErrorWithRetry } from '../common/ErrorWithRetry';
 import { HealthBadge } from '../common/HealthBadge';
 import { useFleetLink } from '../common/useFleetLink';
 import { HealthCountsView } from '../FleetPage/FleetTree';
-import {
-  effectiveHealth,
-  emptyCounts,
-  HEALTH_ORDER,
-  isStale,
-} from '../FleetPage/model';
+import { effectiveHealth, HEALTH_ORDER, isStale } from '../FleetPage/model';
 
 interface OwnedRow {
   id: string;
@@ -82,8 +78,7 @@ function ownedRows(fleet: FleetResponse): OwnedRow[] {
 
 function OwnedClusters(props: { owner: string; rows: OwnedRow[] }) {
   const fleetLink = useFleetLink();
-  const counts = emptyCounts();
-  for (const r of props.rows) counts[r.health]++;
+  const counts = countHealth(props.rows.map(r => r.health));
   if (props.rows.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">

@@ -7,10 +7,11 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Alert, AlertTitle } from '@material-ui/lab';
-import type {
-  DataStoreInfo,
-  IslandNode,
-  TenantNode,
+import {
+  emptyHealthCounts,
+  type DataStoreInfo,
+  type IslandNode,
+  type TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import type { IslandResponse } from '../../api/types';
@@ -21,7 +22,6 @@ import { useFleetLink } from '../common/useFleetLink';
 import { HealthCountsView } from '../FleetPage/FleetTree';
 import {
   effectiveHealth,
-  emptyCounts,
   formatAgo,
   HEALTH_ORDER,
   lastSeenAt,
@@ -86,7 +86,7 @@ function Connection(props: { island: IslandNode }) {
 
 function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
   const fleetLink = useFleetLink();
-  const counts = emptyCounts();
+  const counts = emptyHealthCounts();
   const rows = props.tenants.map(node => {
     const health = effectiveHealth(node, props.island);
     counts[health]++;

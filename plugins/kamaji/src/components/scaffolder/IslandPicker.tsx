@@ -4,11 +4,12 @@ import type {
   CustomFieldValidator,
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
-import type {
-  HealthStatus,
-  IslandNode,
-  IslandPlacement,
-  PlacementAdvice,
+import {
+  emptyHealthCounts,
+  type HealthStatus,
+  type IslandNode,
+  type IslandPlacement,
+  type PlacementAdvice,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { HealthIcon } from '../common/HealthBadge';
@@ -150,13 +151,7 @@ function adviceOnlyIsland(p: IslandPlacement): IslandNode {
     connection: { status: p.connection, since: '' },
     kubernetesVersion: p.kubernetesVersion,
     tenantIds: [],
-    tenantHealth: {
-      healthy: 0,
-      progressing: 0,
-      degraded: 0,
-      unhealthy: 0,
-      unknown: 0,
-    },
+    tenantHealth: emptyHealthCounts(),
     dataStores: p.load.dataStores.map(d => ({
       name: d.name,
       driver: d.driver,
