@@ -12,7 +12,10 @@ import type {
   FleetService,
 } from '@kamaji-backstage/plugin-kamaji-node';
 import type { DurableStateConfig } from '../durable/config';
-import { FleetStatePersister } from '../durable/FleetStatePersister';
+import {
+  FleetStatePersister,
+  PersistableSource,
+} from '../durable/FleetStatePersister';
 import type {
   FleetStateStore,
   UplinkTransition,
@@ -184,7 +187,7 @@ export class KubeFleetService implements FleetService {
     const persister = new FleetStatePersister(
       store,
       {
-        watched: () => this.watched(),
+        watched: () => this.persisted(),
         isGone: id => this.isGone(id),
         drainTransitions: () => this.transitions.splice(0),
       },
@@ -221,9 +224,20 @@ export class KubeFleetService implements FleetService {
 
   /** The clusters whose watches this process holds (replica mode: whose shard it holds). */
   private watched(): WatchedCluster[] {
-    const all = this.sources.flatMap(s => s.watched());
+    return this.held(this.sources.flatMap(s => s.watched()));
+  }
+
+  /** What the persister saves: the watched clusters, and the islands it cannot connect to. */
+  private persisted(): Array<{ id: string; source: PersistableSource }> {
+    return this.held(
+      this.sources.flatMap(s => [...s.watched(), ...s.unreached()]),
+    );
+  }
+
+  /** Replica mode: the clusters whose shard this replica holds; all of them otherwise. */
+  private held<T extends { id: string }>(clusters: T[]): T[] {
     const leases = this.leases;
-    return leases ? all.filter(w => leases.holdsCluster(w.id)) : all;
+    return leases ? clusters.filter(c => leases.holdsCluster(c.id)) : clusters;
   }
 
   /** Whether a saved cluster is no longer in the fleet. */

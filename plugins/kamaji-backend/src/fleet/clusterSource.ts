@@ -300,6 +300,17 @@ export class ClusterSource implements SourceView {
     this.o.onTransition({ status: this.status, at: state.since, reason });
   }
 
+  /**
+   * The saved `since` when the first live status of a cluster seeded from the database is the
+   * status it was saved with (after a restart, or another replica's takeover): nobody saw a
+   * transition, and the uplink history records none.
+   */
+  private continuedSince(next: ConnectionStatus): Date | undefined {
+    const saved = this.seeded?.state;
+    if (this.everSynced || saved?.status !== next) return undefined;
+    return new Date(saved.since);
+  }
+
   private markDisconnected(reason?: string) {
     if (this.status !== 'disconnected') {
       this.lastSeenAt =
@@ -467,7 +478,7 @@ export class ClusterSource implements SourceView {
     if (next !== this.status) {
       const prev = this.status;
       this.status = next;
-      this.since = new Date();
+      this.since = this.continuedSince(next) ?? new Date();
       if (next === 'disconnected') {
         this.lastSeenAt = this.reach.lastContactAt ?? this.lastSyncAt;
       } else {

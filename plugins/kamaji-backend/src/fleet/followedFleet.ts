@@ -11,7 +11,7 @@ import type { ManagementClusterConfig } from './config';
 import { findIslands } from './islands';
 import type { IslandView, ManagementView, SourceView } from './modelBuilder';
 import type { SlimCluster, SlimKcp } from './objects';
-import type { LastKnownState } from './seededSource';
+import { LastKnownState, staleSince } from './seededSource';
 
 const EMPTY: ReadonlyMap<string, any> = new Map();
 const NEVER = new Date(0).toISOString();
@@ -35,7 +35,7 @@ class FollowedSource implements SourceView {
       this.connection.lastError = c.lastError;
     this.staleness =
       c.status === 'disconnected'
-        ? { stale: true, lastSeenAt: c.lastSeenAt }
+        ? staleSince(c.lastSeenAt, c.kinds.length > 0)
         : { stale: false };
   }
 

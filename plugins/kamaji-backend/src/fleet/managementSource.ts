@@ -16,6 +16,7 @@ import type { IslandView, ManagementView } from './modelBuilder';
 import { extractSecret, SlimCluster, SlimKcp, SlimSecret } from './objects';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
 import { LastKnownState, SeededSource } from './seededSource';
+import { UnreachedIsland } from './unreachedIsland';
 
 /** A watched cluster by id (the management cluster's name, or the island's id). */
 export interface WatchedCluster {
@@ -127,6 +128,27 @@ export class ManagementSource {
     const out: WatchedCluster[] = [{ id: this.name, source: this.source }];
     for (const h of this.islands.values()) {
       if (h.source) out.push({ id: this.islandId(h.ref), source: h.source });
+    }
+    return out;
+  }
+
+  /**
+   * Islands without a connection (h.error: the Secret is missing, unreadable or refused) of which
+   * the database holds no objects, for saving as their connection alone.
+   */
+  unreached(): Array<{ id: string; source: UnreachedIsland }> {
+    const out: Array<{ id: string; source: UnreachedIsland }> = [];
+    for (const h of this.islands.values()) {
+      if (h.source || !h.error || h.seed?.kinds.size) continue;
+      const connection: ConnectionState = {
+        status: 'disconnected',
+        since: h.since.toISOString(),
+        lastError: h.error,
+      };
+      out.push({
+        id: this.islandId(h.ref),
+        source: new UnreachedIsland(connection),
+      });
     }
     return out;
   }

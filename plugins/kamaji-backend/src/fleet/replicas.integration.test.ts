@@ -231,6 +231,42 @@ describe(`fleet replicas on one database (${DATABASE})`, () => {
     );
     expect(nodesOf(resumed)).toBe(nodesOf(services.get(nameB)!.getSnapshot()));
 
+    // An island declared without its kubeconfig Secret: its holder cannot connect, and every
+    // replica, serving the fleet from the database, says why.
+    const islandA = (await admin('central').get({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { namespace: 'fleet-islands', name: 'island-a' },
+    }))!;
+    await applyAll(admin('central'), [
+      {
+        apiVersion: islandA.apiVersion,
+        kind: islandA.kind,
+        metadata: {
+          namespace: 'fleet-islands',
+          name: 'island-unsecreted',
+          labels: islandA.metadata.labels,
+        },
+        spec: islandA.spec,
+      },
+    ]);
+    const unsecreted = islandId('island-unsecreted');
+    for (const [name, service] of services) {
+      const island = await waitFor(
+        `${name} to show why island-unsecreted is not connected`,
+        () => {
+          const node = service.getCluster(unsecreted) as any;
+          return node?.connection.lastError?.includes('Secret') && node;
+        },
+      );
+      expect(island.connection).toMatchObject({
+        status: 'disconnected',
+        lastError:
+          'kubeconfig Secret fleet-islands/island-unsecreted-kubeconfig not found',
+      });
+      expect(island.staleness).toEqual({ stale: true });
+    }
+
     // The holder of island-a crashes (its Leases are not released).
     await settled('settled before the takeover');
     const transitionsBefore = await store.transitions(new Date(0), new Date(), [
@@ -239,6 +275,9 @@ describe(`fleet replicas on one database (${DATABASE})`, () => {
     const [holderName] = holdersOf(ISLAND_A);
     const holder = services.get(holderName)!;
     const survivor = [...services].find(([n]) => n !== holderName)![1];
+    const connectedSince = (survivor.getCluster(ISLAND_A) as any).connection
+      .since;
+    const syncedBefore = (await store.load()).get(ISLAND_A)?.lastSyncAt;
     const crashedAt = Date.now();
     await holder.stop({ releaseLeases: false });
     services.delete(holderName);
@@ -273,6 +312,21 @@ describe(`fleet replicas on one database (${DATABASE})`, () => {
       15_000,
     );
     expect(new Set(shown)).toEqual(new Set(['connected']));
+    // The takeover is no transition: "connected since" goes on from before it.
+    const saved = await waitFor(
+      'island-a saved by the survivor',
+      async () => {
+        const row = (await store.load()).get(ISLAND_A);
+        return row?.lastSyncAt !== syncedBefore && row;
+      },
+      15_000,
+    );
+    expect(saved.since).toBe(connectedSince);
+    const served = await waitFor('the survivor serving that row', () => {
+      const connection = (survivor.getCluster(ISLAND_A) as any).connection;
+      return connection.lastSyncAt === saved.lastSyncAt && connection;
+    });
+    expect(served.since).toBe(connectedSince);
     expect(
       await store.transitions(new Date(0), new Date(), [ISLAND_A]),
     ).toEqual(transitionsBefore);

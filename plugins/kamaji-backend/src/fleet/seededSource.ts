@@ -29,6 +29,11 @@ export function disconnectedSince(state: LastKnownState): string {
   return state.status === 'disconnected' ? state.since : state.lastSeenAt;
 }
 
+/** Stale, last seen at `lastSeenAt`; a cluster never listed (no kinds saved) was never seen. */
+export function staleSince(lastSeenAt: string, listed: boolean): Staleness {
+  return listed ? { stale: true, lastSeenAt } : { stale: true };
+}
+
 /**
  * A cluster known only from the database (not reached since the backend started): its last-known
  * items, disconnected, stale since it was last seen.
@@ -44,7 +49,7 @@ export class SeededSource implements SourceView {
       lastError: state.lastError ?? lastError,
     };
     if (state.lastSyncAt) this.connection.lastSyncAt = state.lastSyncAt;
-    this.staleness = { stale: true, lastSeenAt: state.lastSeenAt };
+    this.staleness = staleSince(state.lastSeenAt, state.kinds.size > 0);
   }
 
   has(kind: string): boolean {
