@@ -85,6 +85,10 @@ const BACKEND_EXTRA_CONFIG = WITH_CATALOG
 const HEAP_DIR = args.includes('--heap-snapshots')
   ? args[args.indexOf('--heap-snapshots') + 1]
   : undefined;
+// `--dump-snapshot FILE` writes the whole-fleet snapshot the backend served after the reads.
+const DUMP_SNAPSHOT = args.includes('--dump-snapshot')
+  ? args[args.indexOf('--dump-snapshot') + 1]
+  : undefined;
 const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
 const FLEET_USER = { name: 'kamaji-backstage', groups: ['kamaji-backstage'] };
 
@@ -496,6 +500,8 @@ async function main() {
     seq: readers,
   });
   const rssAfterReads = rssMb(backend.pid);
+  if (DUMP_SNAPSHOT)
+    writeFileSync(DUMP_SNAPSHOT, await (await backend.fetch(SNAPSHOT)).text());
   if (HEAP_DIR) {
     log(
       `RSS after sync ${rssSynced.toFixed(
