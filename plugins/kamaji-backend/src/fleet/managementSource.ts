@@ -15,7 +15,11 @@ import { describeError } from '@kamaji-backstage/plugin-kamaji-node';
 import type { IslandView, ManagementView } from './modelBuilder';
 import { extractSecret, SlimCluster, SlimKcp, SlimSecret } from './objects';
 import { kubeConfigFromSecretValue } from './secretKubeConfig';
-import { LastKnownState, SeededSource } from './seededSource';
+import {
+  disconnectedSince,
+  LastKnownState,
+  SeededSource,
+} from './seededSource';
 import { UnreachedIsland } from './unreachedIsland';
 
 /** A watched cluster by id (the management cluster's name, or the island's id). */
@@ -133,21 +137,22 @@ export class ManagementSource {
   }
 
   /**
-   * Islands without a connection (h.error: the Secret is missing, unreadable or refused) of which
-   * the database holds no objects, for saving as their connection alone.
+   * Islands without a connection (h.error: the Secret is missing, unreadable or refused), for
+   * saving as their connection and the objects last saved of them.
    */
   unreached(): Array<{ id: string; source: UnreachedIsland }> {
     const out: Array<{ id: string; source: UnreachedIsland }> = [];
     for (const h of this.islands.values()) {
-      if (h.source || !h.error || h.seed?.kinds.size) continue;
+      if (h.source || !h.error) continue;
       const connection: ConnectionState = {
         status: 'disconnected',
-        since: h.since.toISOString(),
+        since: h.seed ? disconnectedSince(h.seed) : h.since.toISOString(),
         lastError: h.error,
       };
+      if (h.seed?.lastSyncAt) connection.lastSyncAt = h.seed.lastSyncAt;
       out.push({
         id: this.islandId(h.ref),
-        source: new UnreachedIsland(connection),
+        source: new UnreachedIsland(connection, h.seed),
       });
     }
     return out;
@@ -393,14 +398,26 @@ export class ManagementSource {
           error = before; // same refused kubeconfig
         }
       }
+      if (error && !h.source && h.seed) h.seed = unreachable(h.seed, error);
       if (error !== before) {
         h.error = error;
         h.since = new Date();
         changed = true;
         if (error) this.logger.warn(`island ${ref.name}: ${error}`);
+        if (error && !h.source) this.reportUnreached(h, error);
       }
     }
     if (changed) this.onChange();
+  }
+
+  /** An island found unconnectable is disconnected: since it last answered, if it ever did. */
+  private reportUnreached(h: IslandHandle, reason: string): void {
+    const at = h.seed ? disconnectedSince(h.seed) : h.since.toISOString();
+    this.onTransition?.(this.islandId(h.ref), {
+      status: 'disconnected',
+      at,
+      reason,
+    });
   }
 
   /**
@@ -446,4 +463,14 @@ export class ManagementSource {
       return undefined;
     }
   }
+}
+
+/** The last-known state of an island that cannot be connected to now: disconnected, and why. */
+function unreachable(state: LastKnownState, reason: string): LastKnownState {
+  return {
+    ...state,
+    status: 'disconnected',
+    since: disconnectedSince(state),
+    lastError: reason,
+  };
 }

@@ -344,4 +344,60 @@ describe(`fleet replicas on one database (${DATABASE})`, () => {
     expect(takeoverMs).toBeLessThan(15_000);
     expect(Math.max(...lags.follower)).toBeLessThan(2_000);
   });
+
+  it('shows on every replica why an island saved earlier cannot be connected to', async () => {
+    // island-b's kubeconfig Secret goes while its holder is down: the next holders start from
+    // what was saved of it, and cannot connect.
+    const ISLAND_B = islandId('island-b');
+    const [[lastName, last]] = [...services];
+    const tenantsOnB = (s: KubeFleetService) =>
+      s.getSnapshot().islands.find(i => i.id === ISLAND_B)?.tenantIds;
+    const tenantsBefore = tenantsOnB(last);
+    expect(tenantsBefore?.length).toBeGreaterThan(0);
+    await admin('central').remove({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'fleet-islands', name: 'island-b-kubeconfig' },
+    });
+    await last.stop();
+    services.delete(lastName);
+    hubs.get(lastName)!.stop();
+    hubs.delete(lastName);
+    const saved = (await store.load()).get(ISLAND_B)!;
+    expect(saved.status).toBe('connected');
+
+    const c = await startReplica('replica-c');
+    const d = await startReplica('replica-d');
+    await Promise.all([c.ready(), d.ready()]);
+    const reason =
+      'kubeconfig Secret fleet-islands/island-b-kubeconfig not found';
+    for (const [name, service] of services) {
+      const island = await waitFor(
+        `${name} to show why island-b is not connected`,
+        () => {
+          const node = service.getCluster(ISLAND_B) as any;
+          return node?.connection.lastError === reason && node;
+        },
+        30_000,
+      );
+      expect(island.connection).toMatchObject({
+        status: 'disconnected',
+        since: saved.lastSeenAt,
+      });
+      expect(island.staleness).toEqual({
+        stale: true,
+        lastSeenAt: saved.lastSeenAt,
+      });
+      expect(tenantsOnB(service)).toEqual(tenantsBefore);
+    }
+    const history = await store.transitions(new Date(0), new Date(), [
+      ISLAND_B,
+    ]);
+    expect(history.at(-1)).toMatchObject({
+      status: 'disconnected',
+      at: saved.lastSeenAt,
+      reason,
+    });
+    expect(history.filter(t => t.status === 'disconnected')).toHaveLength(1);
+  });
 });
