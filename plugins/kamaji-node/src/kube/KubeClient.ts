@@ -1,9 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeKind } from '@kamaji-backstage/plugin-kamaji-common';
 import { describeError, KubeApiError, toKubeApiError } from './errors';
+import { Http2Connection, TlsMaterials } from './http2Connection';
 import { collect, httpError, readLines } from './responses';
 
 /**
@@ -161,6 +163,28 @@ interface Answer {
   body: string;
 }
 
+/** One request on the wire, over HTTP/1.1 or an HTTP/2 stream. */
+interface Exchange {
+  /** Called once the answer's status is in, with its body. */
+  onResponse(listener: (statusCode: number, body: Readable) => void): void;
+  onError(listener: (error: Error) => void): void;
+  end(payload?: string): void;
+  destroy(): void;
+  /** The answer did not come in time (HTTP/2: the connection is checked). */
+  timedOut(): void;
+}
+
+function http1Exchange(req: http.ClientRequest): Exchange {
+  return {
+    onResponse: listener =>
+      req.on('response', res => listener(res.statusCode ?? 0, res)),
+    onError: listener => req.on('error', listener),
+    end: payload => req.end(payload),
+    destroy: () => req.destroy(),
+    timedOut: () => {},
+  };
+}
+
 /**
  * The one HTTP client of the Kamaji plugins for one API server (the current context of a
  * client-node KubeConfig, which applies the credentials: certificates, bearer tokens, token
@@ -177,6 +201,7 @@ export class KubeClient {
   readonly server: string;
   private agent?: http.Agent;
   private agentKey?: string;
+  private readonly http2: Http2Connection;
   private readonly discovery = new Map<
     string,
     Array<ServedResource & { kind: string }>
@@ -186,6 +211,7 @@ export class KubeClient {
     const cluster = kc.getCurrentCluster();
     if (!cluster?.server) throw new Error('kubeconfig has no current cluster');
     this.server = cluster.server.replace(/\/+$/, '');
+    this.http2 = new Http2Connection(new URL(this.server));
   }
 
   /** Sends one request; resolves with the parsed JSON answer. Non-2xx answers become `http` errors. */
@@ -232,16 +258,17 @@ export class KubeClient {
     options: KubeStreamOptions = {},
   ): Promise<void> {
     const what = `GET ${path.split('?')[0]} (watch)`;
-    const req = await this.open('GET', path, {});
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const req = await this.open('GET', path, {}, what, connectTimeoutMs);
     return new Promise<void>((resolve, reject) => {
       const done = this.settle(req, what, options.signal, resolve, reject);
       if (!done) return;
-      done.arm(options.connectTimeoutMs ?? 10_000);
-      req.on('response', res => {
+      done.arm(connectTimeoutMs);
+      req.onResponse((statusCode, res) => {
         done.disarm();
-        if (res.statusCode !== 200) {
+        if (statusCode !== 200) {
           collect(res, done.fail).then(
-            body => done.fail(httpError(what, res.statusCode ?? 0, body)),
+            body => done.fail(httpError(what, statusCode, body)),
             done.fail,
           );
           return;
@@ -374,8 +401,9 @@ export class KubeClient {
     }));
   }
 
-  /** Closes idle keep-alive sockets. */
+  /** Closes the connections. */
   close(): void {
+    this.http2.close();
     this.agent?.destroy();
     this.agent = undefined;
     this.agentKey = undefined;
@@ -412,18 +440,21 @@ export class KubeClient {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
+    const timeoutMs = options.timeoutMs ?? 30_000;
     const req = await this.open(
       method,
       withQuery(path, options.query),
       headers,
+      what,
+      timeoutMs,
     );
     return new Promise<Answer>((resolve, reject) => {
       const done = this.settle(req, what, options.signal, resolve, reject);
       if (!done) return;
-      done.arm(options.timeoutMs ?? 30_000);
-      req.on('response', res =>
+      done.arm(timeoutMs);
+      req.onResponse((statusCode, res) =>
         collect(res, done.fail).then(
-          body => done.succeed({ statusCode: res.statusCode ?? 0, body }),
+          body => done.succeed({ statusCode, body }),
           done.fail,
         ),
       );
@@ -436,7 +467,7 @@ export class KubeClient {
    * its outcome. Undefined when the signal was already aborted (the request is destroyed).
    */
   private settle<T>(
-    req: http.ClientRequest,
+    req: Exchange,
     what: string,
     signal: AbortSignal | undefined,
     resolve: (value: T) => void,
@@ -464,16 +495,15 @@ export class KubeClient {
       return undefined;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', e => finish(e));
+    req.onError(e => finish(e));
     return {
       arm: (ms: number) => {
-        timer = setTimeout(
-          () =>
-            cut(
-              new KubeApiError('timeout', `${what}: no answer within ${ms} ms`),
-            ),
-          ms,
-        );
+        timer = setTimeout(() => {
+          req.timedOut();
+          cut(
+            new KubeApiError('timeout', `${what}: no answer within ${ms} ms`),
+          );
+        }, ms);
       },
       disarm: () => clearTimeout(timer),
       succeed: (value: T) => finish(undefined, value),
@@ -486,11 +516,17 @@ export class KubeClient {
     };
   }
 
+  /**
+   * Starts a request: on the cluster's HTTP/2 connection when it is HTTPS without a proxy and the
+   * server speaks h2, else on a keep-alive HTTP/1.1 agent. Connecting takes at most `timeoutMs`.
+   */
   private async open(
     method: KubeMethod,
     path: string,
     extraHeaders: http.OutgoingHttpHeaders,
-  ): Promise<http.ClientRequest> {
+    what: string,
+    timeoutMs: number,
+  ): Promise<Exchange> {
     let init: Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>;
     try {
       init = await this.kc.applyToFetchOptions({});
@@ -503,18 +539,57 @@ export class KubeClient {
     }
     const url = new URL(this.server + path);
     const isHttps = url.protocol === 'https:';
-    const agent = this.kc.getCurrentCluster()?.proxyUrl
-      ? (init.agent as http.Agent)
-      : this.keepAliveAgent(init.agent as http.Agent, isHttps);
     const headers: http.OutgoingHttpHeaders = {};
     new Headers(init.headers as any).forEach((value, name) => {
       headers[name] = value;
     });
-    return (isHttps ? https : http).request(url, {
-      method,
-      agent,
-      headers: { ...headers, Accept: 'application/json', ...extraHeaders },
-    });
+    const allHeaders = {
+      ...headers,
+      Accept: 'application/json',
+      ...extraHeaders,
+    };
+    const proxied = !!this.kc.getCurrentCluster()?.proxyUrl;
+    if (isHttps && !proxied && !this.http2.http1Only) {
+      const materials = tlsMaterials(init.agent as http.Agent);
+      let session;
+      try {
+        session = await this.http2.get(
+          materials,
+          materialsKey(materials),
+          timeoutMs,
+        );
+      } catch (e) {
+        throw toKubeApiError(e, what);
+      }
+      if (session) {
+        const stream = this.http2.request(
+          session,
+          method,
+          url.pathname + url.search,
+          allHeaders as Record<string, string | number>,
+        );
+        return {
+          onResponse: listener =>
+            stream.once('response', h =>
+              listener(Number(h[':status'] ?? 0), stream),
+            ),
+          onError: listener => stream.on('error', listener),
+          end: payload => stream.end(payload),
+          destroy: () => stream.destroy(),
+          timedOut: () => this.http2.check(session),
+        };
+      }
+    }
+    const agent = proxied
+      ? (init.agent as http.Agent)
+      : this.keepAliveAgent(init.agent as http.Agent, isHttps);
+    return http1Exchange(
+      (isHttps ? https : http).request(url, {
+        method,
+        agent,
+        headers: allHeaders,
+      }),
+    );
   }
 
   /**
@@ -522,40 +597,50 @@ export class KubeClient {
    * re-created when the materials change, e.g. rotated certificates).
    */
   private keepAliveAgent(fresh: http.Agent, isHttps: boolean): http.Agent {
-    const tls: https.AgentOptions = (fresh as any)?.options ?? {};
-    const hash = createHash('sha256');
-    for (const part of [
-      tls.ca,
-      tls.cert,
-      tls.key,
-      tls.pfx,
-      tls.servername,
-      String(tls.rejectUnauthorized),
-    ]) {
-      if (part === undefined) hash.update('-');
-      else hash.update(Buffer.isBuffer(part) ? part : String(part));
-      hash.update('\0');
-    }
-    const key = `${isHttps}:${hash.digest('hex')}`;
+    const tls = tlsMaterials(fresh);
+    const key = `${isHttps}:${materialsKey(tls)}`;
     if (this.agent && this.agentKey === key) return this.agent;
     this.agent?.destroy();
     this.agent = isHttps
-      ? new https.Agent({
-          keepAlive: true,
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          pfx: tls.pfx,
-          passphrase: tls.passphrase,
-          servername: tls.servername,
-          ...(tls.rejectUnauthorized !== undefined
-            ? { rejectUnauthorized: tls.rejectUnauthorized }
-            : {}),
-        })
+      ? new https.Agent({ keepAlive: true, ...tls })
       : new http.Agent({ keepAlive: true });
     this.agentKey = key;
     return this.agent;
   }
+}
+
+/** The TLS materials client-node put on the agent it made for a request. */
+function tlsMaterials(agent: http.Agent | undefined): TlsMaterials {
+  const options: https.AgentOptions = (agent as any)?.options ?? {};
+  const materials: TlsMaterials = {
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    pfx: options.pfx,
+    passphrase: options.passphrase,
+    servername: options.servername,
+  };
+  if (options.rejectUnauthorized !== undefined)
+    materials.rejectUnauthorized = options.rejectUnauthorized;
+  return materials;
+}
+
+/** A hash identifying TLS materials (a rotated certificate changes it). */
+function materialsKey(tls: TlsMaterials): string {
+  const hash = createHash('sha256');
+  for (const part of [
+    tls.ca,
+    tls.cert,
+    tls.key,
+    tls.pfx,
+    tls.servername,
+    String(tls.rejectUnauthorized),
+  ]) {
+    if (part === undefined) hash.update('-');
+    else hash.update(Buffer.isBuffer(part) ? part : String(part));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
 
 function notServed(obj: { apiVersion: string; kind: string }): KubeApiError {

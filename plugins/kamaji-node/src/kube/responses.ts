@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type { Readable } from 'node:stream';
 import { KubeApiError } from './errors';
 
 /** The error for a non-2xx answer: its Status (when the body is one) or the HTTP reason phrase. */
@@ -14,21 +14,28 @@ export function httpError(what: string, statusCode: number, body: string) {
 
 /** The whole body of a response (a broken connection fails). */
 export function collect(
-  res: http.IncomingMessage,
+  res: Readable,
   fail: (e: unknown) => void,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('aborted', () => fail(new Error('aborted')));
     res.on('error', reject);
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    res.on('close', () => {
+      if (!ended) fail(new Error('aborted'));
+    });
   });
 }
 
 /** Feeds each non-empty line of a watch response to `onLine` until the stream ends or breaks. */
 export function readLines(
-  res: http.IncomingMessage,
+  res: Readable,
   what: string,
   onLine: (line: string) => void,
   done: {
@@ -64,10 +71,12 @@ export function readLines(
   });
   res.on('aborted', broken);
   res.on('error', e => done.fail(e));
+  let ended = false;
   res.on('end', () => {
+    ended = true;
     if (!done.settled && deliver(buffer)) done.succeed();
   });
   res.on('close', () => {
-    if (!res.complete) broken();
+    if (!ended) broken();
   });
 }
