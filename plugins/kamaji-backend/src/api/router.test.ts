@@ -889,6 +889,22 @@ describe('kamaji router', () => {
       },
     );
 
+    it.each([
+      ['/api/kamaji/v1/fleet?offset[0]=5', 'offset'],
+      ['/api/kamaji/v1/fleet?limit=5&limit=6', 'limit'],
+      ['/api/kamaji/v1/fleet?offset=', 'offset'],
+      ['/api/kamaji/v1/fleet/snapshot?atVersion[0]=1', 'atVersion'],
+      ['/api/kamaji/v1/audit?offset[0]=5', 'offset'],
+      ['/api/kamaji/v1/events?since[0]=1', 'since'],
+    ])(
+      'refuses a number given as a list or empty (%s), naming the field',
+      async (path, field) => {
+        const res = await get(path, as(USERS.pat));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(field);
+      },
+    );
+
     it('answers 4xx to a bad Last-Event-ID', async () => {
       const res = await get('/api/kamaji/v1/events', {
         ...as(USERS.pat),

@@ -55,6 +55,21 @@ describe('/v1/upgrade-plans', () => {
     expect(listed.body.items.map((p: any) => p.id)).toContain(res.body.id);
   });
 
+  it.each([
+    ['offset[0]=5', 'offset'],
+    ['limit=5&limit=6', 'limit'],
+    ['limit[0]=5', 'limit'],
+  ])(
+    'refuses a page number given as a list (%s), naming the field',
+    async (query, field) => {
+      const res = await request(backend.server)
+        .get(`${PLANS}?${query}`)
+        .set(as(USERS.pat));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    },
+  );
+
   it('names the offending field of a bad body and creates nothing', async () => {
     const before = (await request(backend.server).get(PLANS).set(as(USERS.pat)))
       .body.page.total;
