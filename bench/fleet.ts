@@ -52,9 +52,13 @@ import {
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
-const opt = (name: string, def: number) => {
+const textOpt = (name: string) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const opt = (name: string, def: number) => {
+  const text = textOpt(name);
+  return text === undefined ? def : Number(text);
 };
 const LARGE = flag('large');
 const ISLANDS = opt('islands', LARGE ? 500 : 20);
@@ -82,13 +86,9 @@ const BACKEND_EXTRA_CONFIG = WITH_CATALOG
 // Diagnostics, not figures: `--heap-snapshots DIR` writes V8 heap snapshots of the fleet backend
 // after sync and after the reads into DIR and stops before the fan-out (writing a snapshot grows
 // the RSS, so such a run's memory figures are not comparable).
-const HEAP_DIR = args.includes('--heap-snapshots')
-  ? args[args.indexOf('--heap-snapshots') + 1]
-  : undefined;
+const HEAP_DIR = textOpt('heap-snapshots');
 // `--dump-snapshot FILE` writes the whole-fleet snapshot the backend served after the reads.
-const DUMP_SNAPSHOT = args.includes('--dump-snapshot')
-  ? args[args.indexOf('--dump-snapshot') + 1]
-  : undefined;
+const DUMP_SNAPSHOT = textOpt('dump-snapshot');
 const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
 const FLEET_USER = { name: 'kamaji-backstage', groups: ['kamaji-backstage'] };
 

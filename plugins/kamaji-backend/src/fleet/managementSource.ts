@@ -146,7 +146,7 @@ export class ManagementSource {
       if (h.source || !h.error) continue;
       const connection: ConnectionState = {
         status: 'disconnected',
-        since: h.seed ? disconnectedSince(h.seed) : h.since.toISOString(),
+        since: unreachedSince(h),
         lastError: h.error,
       };
       if (h.seed?.lastSyncAt) connection.lastSyncAt = h.seed.lastSyncAt;
@@ -410,12 +410,11 @@ export class ManagementSource {
     if (changed) this.onChange();
   }
 
-  /** An island found unconnectable is disconnected: since it last answered, if it ever did. */
+  /** An island found unconnectable is a disconnected transition. */
   private reportUnreached(h: IslandHandle, reason: string): void {
-    const at = h.seed ? disconnectedSince(h.seed) : h.since.toISOString();
     this.onTransition?.(this.islandId(h.ref), {
       status: 'disconnected',
-      at,
+      at: unreachedSince(h),
       reason,
     });
   }
@@ -463,6 +462,11 @@ export class ManagementSource {
       return undefined;
     }
   }
+}
+
+/** Since when an island without a connection is disconnected: since it last answered, if it ever did. */
+function unreachedSince(h: IslandHandle): string {
+  return h.seed ? disconnectedSince(h.seed) : h.since.toISOString();
 }
 
 /** The last-known state of an island that cannot be connected to now: disconnected, and why. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createHash } from 'node:crypto';
+import type { ClientHttp2Stream } from 'node:http2';
 import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeKind } from '@kamaji-backstage/plugin-kamaji-common';
@@ -182,6 +183,22 @@ function http1Exchange(req: http.ClientRequest): Exchange {
     end: payload => req.end(payload),
     destroy: () => req.destroy(),
     timedOut: () => {},
+  };
+}
+
+function http2Exchange(
+  stream: ClientHttp2Stream,
+  timedOut: () => void,
+): Exchange {
+  return {
+    onResponse: listener =>
+      stream.once('response', headers =>
+        listener(Number(headers[':status'] ?? 0), stream),
+      ),
+    onError: listener => stream.on('error', listener),
+    end: payload => stream.end(payload),
+    destroy: () => stream.destroy(),
+    timedOut,
   };
 }
 
@@ -568,16 +585,7 @@ export class KubeClient {
           url.pathname + url.search,
           allHeaders as Record<string, string | number>,
         );
-        return {
-          onResponse: listener =>
-            stream.once('response', h =>
-              listener(Number(h[':status'] ?? 0), stream),
-            ),
-          onError: listener => stream.on('error', listener),
-          end: payload => stream.end(payload),
-          destroy: () => stream.destroy(),
-          timedOut: () => this.http2.check(session),
-        };
+        return http2Exchange(stream, () => this.http2.check(session));
       }
     }
     const agent = proxied
