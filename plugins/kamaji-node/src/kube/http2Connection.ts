@@ -41,7 +41,11 @@ export class Http2Connection {
   private session?: http2.ClientHttp2Session;
   private sessionKey?: string;
   private connecting?: Promise<http2.ClientHttp2Session | undefined>;
-  private active = 0;
+  /** Open streams per session (an old session's streams finish after rotated credentials). */
+  private readonly openStreams = new WeakMap<
+    http2.ClientHttp2Session,
+    number
+  >();
   private pinging = false;
   /** The server answered ALPN without h2. */
   http1Only = false;
@@ -88,9 +92,13 @@ export class Http2Connection {
       if (!HOP_BY_HOP.has(lower)) h2Headers[lower] = value;
     }
     const stream = session.request(h2Headers);
-    if (this.active++ === 0) session.ref();
+    const open = this.openStreams.get(session) ?? 0;
+    if (open === 0) session.ref();
+    this.openStreams.set(session, open + 1);
     stream.once('close', () => {
-      if (--this.active === 0 && !session.destroyed) session.unref();
+      const left = (this.openStreams.get(session) ?? 1) - 1;
+      this.openStreams.set(session, left);
+      if (left === 0 && !session.destroyed) session.unref();
     });
     return stream;
   }
