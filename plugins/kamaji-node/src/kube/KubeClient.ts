@@ -515,12 +515,23 @@ export class KubeClient {
     req.onError(e => finish(e));
     return {
       arm: (ms: number) => {
-        timer = setTimeout(() => {
-          req.timedOut();
-          cut(
-            new KubeApiError('timeout', `${what}: no answer within ${ms} ms`),
-          );
-        }, ms);
+        // Timers run before pending I/O: after the event loop was busy, an answer that arrived
+        // in time may still be unread when the timer is due. It is read first (setImmediate
+        // runs after I/O), so a busy backend does not count a cluster as unreachable.
+        timer = setTimeout(
+          () =>
+            setImmediate(() => {
+              if (settled) return;
+              req.timedOut();
+              cut(
+                new KubeApiError(
+                  'timeout',
+                  `${what}: no answer within ${ms} ms`,
+                ),
+              );
+            }),
+          ms,
+        );
       },
       disarm: () => clearTimeout(timer),
       succeed: (value: T) => finish(undefined, value),
