@@ -482,6 +482,8 @@ export class ClusterSource implements SourceView {
       if (next === 'disconnected') {
         this.lastSeenAt = this.reach.lastContactAt ?? this.lastSyncAt;
       } else {
+        // Every kind is listed: a sync, even when the relists found nothing new.
+        this.lastSyncAt = new Date();
         this.everSynced = true;
         this.seeded = undefined;
         this.lastSeenAt = undefined;

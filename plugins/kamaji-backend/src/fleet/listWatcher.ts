@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Backoff, jittered, sleep } from './backoff';
 import {
   describeError,
@@ -45,6 +46,16 @@ export function objectKey(obj: any): string | undefined {
   if (typeof name !== 'string' || !name) return undefined;
   const ns = obj.metadata.namespace;
   return typeof ns === 'string' && ns ? `${ns}/${name}` : name;
+}
+
+/** Whether a relist found exactly what was held (same keys, equal extracted values). */
+function sameItems<T>(held: Map<string, T>, fresh: Map<string, T>): boolean {
+  if (held.size !== fresh.size) return false;
+  for (const [key, value] of fresh) {
+    if (!held.has(key) || !isDeepStrictEqual(held.get(key), value))
+      return false;
+  }
+  return true;
 }
 
 /** Thrown inside the loop when the server says our resourceVersion is too old (410 Gone). */
@@ -209,17 +220,23 @@ export class ListWatcher<T> {
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont && !signal.aborted);
     if (signal.aborted) throw new KubeApiError('aborted', 'aborted');
+    const unchanged = this.everSynced && sameItems(this.items, fresh);
+    this.everSynced = true;
+    if (unchanged) return rv;
     this.items.clear();
     for (const [k, v] of fresh) this.items.set(k, v);
-    this.everSynced = true;
     this.revision++;
     this.o.onChange();
     return rv;
   }
 
-  private keep(into: Map<string, T>, obj: any): string | undefined {
+  /**
+   * Keeps what `extract` returns of `obj`; true when that changed what `into` held (an update
+   * of fields the fleet does not read changes nothing, so it makes no new model version).
+   */
+  private keep(into: Map<string, T>, obj: any): boolean {
     const key = objectKey(obj);
-    if (!key) return undefined;
+    if (!key) return false;
     let value: T | undefined;
     try {
       value = this.o.extract(obj);
@@ -227,9 +244,11 @@ export class ListWatcher<T> {
       this.o.onInvalid?.(key, describeError(e));
       value = undefined;
     }
-    if (value === undefined) into.delete(key);
-    else into.set(key, value);
-    return key;
+    const held = into.get(key);
+    if (value === undefined) return into.delete(key);
+    if (held !== undefined && isDeepStrictEqual(held, value)) return false;
+    into.set(key, value);
+    return true;
   }
 
   /** One watch request from `rv`; resolves with the last resourceVersion seen when it ends. */
@@ -261,9 +280,10 @@ export class ListWatcher<T> {
           switch (event?.type) {
             case 'ADDED':
             case 'MODIFIED': {
-              this.keep(this.items, obj);
-              this.revision++;
-              this.o.onChange();
+              if (this.keep(this.items, obj)) {
+                this.revision++;
+                this.o.onChange();
+              }
               break;
             }
             case 'DELETED': {
