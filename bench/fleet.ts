@@ -49,6 +49,12 @@ import {
   seedCentral,
   tenantTcp,
 } from './seed';
+import {
+  MemoryBreakdown,
+  describeBreakdown,
+  memoryBreakdown,
+  memoryReportArgs,
+} from './memoryReport';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -80,9 +86,25 @@ const TOTAL = ISLANDS * PER_ISLAND;
 // in-memory SQLite catalog, 10,000 cluster entities and their processing live in the backend
 // process and would be counted as the fleet's memory and CPU. `--with-catalog` ingests them all.
 const WITH_CATALOG = flag('with-catalog');
-const BACKEND_EXTRA_CONFIG = WITH_CATALOG
-  ? undefined
+const CATALOG_CONFIG = WITH_CATALOG
+  ? {}
   : { kamaji: { catalog: { selector: 'kamaji-backstage.io/bench-none' } } };
+// `--postgres`: both backends on the PostgreSQL that scripts/postgres.sh started (as in
+// production), instead of the development config's in-memory SQLite, which lives in the backend
+// process and so counts as the fleet's memory (its last-known state).
+const POSTGRES = flag('postgres') ? postgresConnection() : undefined;
+const DATABASE_CONFIG = POSTGRES
+  ? {
+      backend: {
+        database: {
+          client: 'pg',
+          connection: POSTGRES,
+          prefix: `bench_${Date.now()}_`,
+        },
+      },
+    }
+  : {};
+const BACKEND_EXTRA_CONFIG = { ...CATALOG_CONFIG, ...DATABASE_CONFIG };
 // Diagnostics, not figures: `--heap-snapshots DIR` writes V8 heap snapshots of the fleet backend
 // after sync and after the reads into DIR and stops before the fan-out (writing a snapshot grows
 // the RSS, so such a run's memory figures are not comparable).
@@ -241,6 +263,19 @@ async function main() {
   );
 
   const token = randomBytes(24).toString('base64url');
+  // Diagnostic reports (where the RSS goes) beside every RSS figure; a heap-snapshot run uses
+  // the same signal for its snapshots instead.
+  const reportDir = mkdtempSync(join(tmpdir(), 'kamaji-bench-reports-'));
+  cleanups.push(async () =>
+    rmSync(reportDir, { recursive: true, force: true }),
+  );
+  const reportArgs = HEAP_DIR ? undefined : memoryReportArgs(reportDir);
+  const breakdown = async (pid: number, label: string) => {
+    if (HEAP_DIR) return undefined;
+    const b = await memoryBreakdown(pid, reportDir);
+    log(`${label}: ${describeBreakdown(b)}`);
+    return b;
+  };
   const centralKubeconfig = state.users[FLEET_USER.name].kubeconfigs.central;
 
   // ---- baseline backend: same config, no management cluster ----
@@ -253,6 +288,7 @@ async function main() {
     kubernetesClusters: k8sClusters,
     nodeEnv: NODE_ENV,
     cwd: BACKEND_CWD,
+    nodeArgs: reportArgs,
   });
   cleanups.push(() => backend.stop());
   const baseReadyMs = await backend.waitReady();
@@ -261,6 +297,7 @@ async function main() {
     (await backend.json('/api/kamaji/v1/fleet?limit=1000')).tenants.length;
   await sequential(emptyRead, 20, 0);
   const rssBaseline = rssMb(backend.pid);
+  const memBaseline = await breakdown(backend.pid, 'baseline');
   log(
     `baseline backend ready in ${(baseReadyMs / 1000).toFixed(
       1,
@@ -281,7 +318,7 @@ async function main() {
     cwd: BACKEND_CWD,
     nodeArgs: HEAP_DIR
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`]
-      : undefined,
+      : reportArgs,
   });
   cleanups.push(() => backend.stop());
   const readyMs = await backend.waitReady();
@@ -317,6 +354,7 @@ async function main() {
   );
   await sleep(2000);
   const rssSynced = rssMb(backend.pid);
+  const memSynced = await breakdown(backend.pid, 'after sync');
   if (HEAP_DIR) await heapSnapshot(backend, HEAP_DIR, 'after-sync');
   // Measure a settled backend: right after the sync it is still writing the fleet into the
   // catalog (catalog-backend-module-kamaji), which would show up as read latency.
@@ -328,6 +366,9 @@ async function main() {
   );
 
   // ---- our reads ----
+  const modelVersion = async () =>
+    (await backend.json('/api/kamaji/v1/fleet?limit=1')).version as number;
+  const versionBeforeReads = await modelVersion();
   const snapshot = async () => {
     const f = await backend.json('/api/kamaji/v1/fleet?limit=1000');
     return f.tenants.length;
@@ -500,6 +541,9 @@ async function main() {
     seq: readers,
   });
   const rssAfterReads = rssMb(backend.pid);
+  const memAfterReads = await breakdown(backend.pid, 'after reads');
+  const versionsDuringReads = (await modelVersion()) - versionBeforeReads;
+  log(`model versions during the reads: ${versionsDuringReads}`);
   if (DUMP_SNAPSHOT)
     writeFileSync(DUMP_SNAPSHOT, await (await backend.fetch(SNAPSHOT)).text());
   if (HEAP_DIR) {
@@ -601,8 +645,13 @@ async function main() {
   );
   p(
     WITH_CATALOG
-      ? '- Catalog: every fleet cluster becomes a catalog entity (`--with-catalog`), in the in-memory SQLite catalog of the same process.'
-      : '- Catalog: only management clusters become catalog entities (kamaji.catalog.selector matches no Cluster); `--with-catalog` ingests all 10,000, whose in-memory SQLite catalog then lives in the same process.',
+      ? '- Catalog: every fleet cluster becomes a catalog entity (`--with-catalog`), processed in the same process.'
+      : '- Catalog: only management clusters become catalog entities (kamaji.catalog.selector matches no Cluster); `--with-catalog` ingests all 10,000, whose catalog processing then runs in the same process.',
+  );
+  p(
+    POSTGRES
+      ? '- Database: PostgreSQL (`--postgres`, as in production), a fresh table prefix per run; the last-known state lives in the database server.'
+      : "- Database: the development config's in-memory SQLite (better-sqlite3 `:memory:`), in the backend process: the fleet's last-known state is counted in its RSS (`--postgres` runs on PostgreSQL as in production).",
   );
   p(
     `- Machine: ${require('node:os').cpus().length} cores, Node ${
@@ -647,7 +696,18 @@ async function main() {
     )} MB (+${addedAfterReads.toFixed(0)} MB over baseline) |`,
   );
   p(`| RSS after the fan-out queries | ${rssAfterFanout.toFixed(0)} MB |`);
+  p(
+    `| model versions during our reads (each one is serialised and gzipped once) | ${versionsDuringReads} |`,
+  );
   p();
+  if (memBaseline && memSynced && memAfterReads) {
+    p(
+      'Where the RSS goes (Node diagnostic report taken right after each RSS figure):',
+    );
+    p();
+    p(breakdownTable(memBaseline, memSynced, memAfterReads));
+    p();
+  }
   p(
     `Sequential: ${N} requests after ${WARMUP} warm-ups (fan-out: ${FANOUT_N} after ${FANOUT_WARMUP}). Concurrent: ${CLIENTS} clients × ${PER_CLIENT} requests (fan-out: × ${FANOUT_PER_CLIENT}) — **saturation figures**: on ${
       require('node:os').cpus().length
@@ -761,7 +821,7 @@ async function main() {
   const written = writeResults(
     lines.join('\n') + '\n',
     'latest.md',
-    `${date}-${SIZE}.md`,
+    `${date}-${SIZE}${POSTGRES ? '-postgres' : ''}.md`,
   );
   log(
     `written to ${written.join(' and ')}; total ${(
@@ -769,6 +829,40 @@ async function main() {
       1000
     ).toFixed(0)} s`,
   );
+}
+
+function breakdownTable(
+  baseline: MemoryBreakdown,
+  synced: MemoryBreakdown,
+  afterReads: MemoryBreakdown,
+): string {
+  const row = (label: string, pick: (b: MemoryBreakdown) => number) =>
+    `| ${label} | ${[baseline, synced, afterReads]
+      .map(b => pick(b).toFixed(0))
+      .join(' | ')} | ${(pick(synced) - pick(baseline)).toFixed(0)} / ${(
+      pick(afterReads) - pick(baseline)
+    ).toFixed(0)} |`;
+  return [
+    '| MB | baseline | after sync | after reads | fleet adds (sync / reads) |',
+    '|---|---|---|---|---|',
+    row('RSS', b => b.rssMb),
+    row('V8 heap committed', b => b.heapCommittedMb),
+    row('… of it in use (live and not yet collected)', b => b.heapUsedMb),
+    row('… of it the new space', b => b.newSpaceCommittedMb),
+    row('outside the V8 heap (native)', b => b.outsideHeapMb),
+    row('… of it Buffers and ArrayBuffers', b => b.externalMb),
+  ].join('\n');
+}
+
+function postgresConnection(): string {
+  const name = Object.keys(process.env).find(k =>
+    /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
+  );
+  if (!name)
+    throw new Error(
+      '--postgres needs a PostgreSQL server: run `source scripts/postgres.sh && kb_postgres_start` first',
+    );
+  return process.env[name]!;
 }
 
 /** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */
