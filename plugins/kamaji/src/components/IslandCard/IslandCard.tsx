@@ -72,7 +72,7 @@ function Connection(props: { island: IslandNode }) {
       )}
       {!down && c.lastSyncAt && (
         <Typography variant="body2">
-          Last sync {formatAgo(c.lastSyncAt)}
+          Last change {formatAgo(c.lastSyncAt)}
         </Typography>
       )}
       {c.unreadableKinds?.map(k => (

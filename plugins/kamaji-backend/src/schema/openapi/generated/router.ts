@@ -1744,6 +1744,8 @@ export const spec = {
           },
           lastSyncAt: {
             type: 'string',
+            description:
+              'When the fleet last took a change from this cluster, or listed it in full after (re)connecting. A connected cluster is watched live; a quiet one keeps an old time.',
           },
           lastError: {
             type: 'string',

@@ -11,6 +11,9 @@ import { ConnectionStateUnreadableKindsInner } from '../models/ConnectionStateUn
 export interface ConnectionState {
   status: ConnectionStateStatusEnum;
   since: string;
+  /**
+   * When the fleet last took a change from this cluster, or listed it in full after (re)connecting. A connected cluster is watched live; a quiet one keeps an old time.
+   */
   lastSyncAt?: string;
   lastError?: string;
   nextRetryAt?: string;
