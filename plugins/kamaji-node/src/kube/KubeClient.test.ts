@@ -167,6 +167,33 @@ describe('KubeClient', () => {
     ).resolves.toEqual({ kind: 'Status', status: 'Success' });
   });
 
+  it('keeps a watch whose answer arrived while the event loop was busy past its connect timeout', async () => {
+    const client = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write('{"type":"ADDED","object":{"n":1}}\n');
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // busy
+      }
+      setTimeout(
+        () => res.write('{"type":"MODIFIED","object":{"n":2}}\n'),
+        200,
+      );
+    });
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const done = client.stream(
+      '/api/v1/configmaps?watch=1',
+      line => {
+        lines.push(line);
+        if (lines.length === 2) controller.abort();
+      },
+      { signal: controller.signal, connectTimeoutMs: 100 },
+    );
+    await expect(done).rejects.toMatchObject({ kind: 'aborted' });
+    expect(lines.map(l => JSON.parse(l).type)).toEqual(['ADDED', 'MODIFIED']);
+  });
+
   it('reuses one keep-alive connection for requests with the same credentials', async () => {
     const client = await serve((_req, res) => res.end('{}'));
     await client.getJson('/version');

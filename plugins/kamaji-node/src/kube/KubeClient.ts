@@ -492,11 +492,16 @@ export class KubeClient {
   ) {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let verdict: NodeJS.Immediate | undefined;
+    const disarm = () => {
+      clearTimeout(timer);
+      clearImmediate(verdict);
+    };
     let onAbort: () => void = () => {};
     const finish = (err: unknown, value?: T, passThrough = false) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      disarm();
       signal?.removeEventListener('abort', onAbort);
       if (err) reject(passThrough ? err : toKubeApiError(err, what));
       else resolve(value as T);
@@ -520,8 +525,7 @@ export class KubeClient {
         // runs after I/O), so a busy backend does not count a cluster as unreachable.
         timer = setTimeout(
           () =>
-            setImmediate(() => {
-              if (settled) return;
+            (verdict = setImmediate(() => {
               req.timedOut();
               cut(
                 new KubeApiError(
@@ -529,11 +533,11 @@ export class KubeClient {
                   `${what}: no answer within ${ms} ms`,
                 ),
               );
-            }),
+            })),
           ms,
         );
       },
-      disarm: () => clearTimeout(timer),
+      disarm,
       succeed: (value: T) => finish(undefined, value),
       fail: (e: unknown) => finish(e),
       /** The consumer's own error (e.g. "relist"): passed on unchanged. */
