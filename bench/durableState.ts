@@ -29,7 +29,7 @@ import {
   extractTcp,
 } from '../plugins/kamaji-backend/src/fleet/objects';
 import { mockServices } from '@backstage/backend-test-utils';
-import { numberArg, sleep, writeResults } from './lib';
+import { numberArg, sleep, testPostgresUrl, writeResults } from './lib';
 
 const ISLANDS = numberArg('islands', 500);
 const PER_ISLAND = numberArg('tenants-per-island', 20);
@@ -311,9 +311,7 @@ async function main() {
     '| --- | --- | --- |',
     ...(await run('sqlite', 'SQLite (file)')),
   ];
-  const pg = Object.entries(process.env).find(([k]) =>
-    /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
-  )?.[1];
+  const pg = testPostgresUrl();
   if (pg) lines.push(...(await run(pg, 'PostgreSQL')));
   else
     lines.push('', 'PostgreSQL: not run (source scripts/postgres.sh first).');

@@ -33,6 +33,7 @@ import {
   sequential,
   sleep,
   waitFor,
+  testPostgresUrl,
   waitForQuiet,
   cleanupOnExit,
   writeResults,
@@ -855,14 +856,12 @@ function breakdownTable(
 }
 
 function postgresConnection(): string {
-  const name = Object.keys(process.env).find(k =>
-    /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
-  );
-  if (!name)
+  const url = testPostgresUrl();
+  if (!url)
     throw new Error(
       '--postgres needs a PostgreSQL server: run `source scripts/postgres.sh && kb_postgres_start` first',
     );
-  return process.env[name]!;
+  return url;
 }
 
 /** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */

@@ -121,6 +121,12 @@ export const numberArg = (name: string, fallback: number) => {
 
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** The connection string of the PostgreSQL that scripts/postgres.sh started, if any. */
+export const testPostgresUrl = (): string | undefined =>
+  Object.entries(process.env).find(([k]) =>
+    /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
+  )?.[1];
+
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,

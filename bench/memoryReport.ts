@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from './lib';
 
 /** The node flags that make a backend write a diagnostic report into `dir` on SIGUSR2. */
 export const memoryReportArgs = (dir: string) => [
@@ -35,24 +36,23 @@ export async function memoryBreakdown(
 ): Promise<MemoryBreakdown> {
   const before = new Set(readdirSync(dir));
   process.kill(pid, 'SIGUSR2');
-  for (let waited = 0; waited < 30_000; waited += 100) {
-    const file = readdirSync(dir).find(
-      f => !before.has(f) && f.startsWith('report.') && f.endsWith('.json'),
-    );
-    if (file) {
-      const text = readFileSync(join(dir, file), 'utf8');
-      // The report is written in one go; a partial read fails to parse and is retried.
-      try {
-        const breakdown = summarise(JSON.parse(text));
-        rmSync(join(dir, file));
-        return breakdown;
-      } catch {
-        // not complete yet
-      }
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`no diagnostic report of process ${pid} appeared in ${dir}`);
+  return waitFor(
+    `a diagnostic report of process ${pid} in ${dir}`,
+    () => {
+      const file = readdirSync(dir).find(
+        f => !before.has(f) && f.startsWith('report.') && f.endsWith('.json'),
+      );
+      if (!file) return undefined;
+      // A report still being written fails to parse; waitFor asks again.
+      const breakdown = summarise(
+        JSON.parse(readFileSync(join(dir, file), 'utf8')),
+      );
+      rmSync(join(dir, file));
+      return breakdown;
+    },
+    30_000,
+    100,
+  );
 }
 
 function summarise(report: any): MemoryBreakdown {
