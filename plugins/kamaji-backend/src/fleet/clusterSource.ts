@@ -482,7 +482,8 @@ export class ClusterSource implements SourceView {
       if (next === 'disconnected') {
         this.lastSeenAt = this.reach.lastContactAt ?? this.lastSyncAt;
       } else {
-        // Every kind is listed: a sync, even when the relists found nothing new.
+        // Every kind has answered (listed, or refused as unreadable): a sync, even when the
+        // relists found nothing new (they signal no change then).
         this.lastSyncAt = new Date();
         this.everSynced = true;
         this.seeded = undefined;
