@@ -152,6 +152,26 @@ func TestWatchSendsBookmarksWhenAllowed(t *testing.T) {
 	}
 }
 
+// kube-apiserver sends a watch's response headers at once; a client that waits for them (with
+// a connect timeout) must not see a quiet watch as one that never answered.
+func TestQuietWatchAnswersAtOnce(t *testing.T) {
+	store := NewStore([]Resource{tcp, ds}, 100)
+	srv := httptest.NewServer(&Handler{Store: store, BookmarkInterval: time.Hour})
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	client := http.Client{Timeout: 2 * time.Second}
+	res, err := client.Get(srv.URL + "/apis/kamaji.clastix.io/v1alpha1/datastores?watch=true&resourceVersion=1&allowWatchBookmarks=true")
+	if err != nil {
+		t.Fatalf("a watch without events must answer with its headers: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+}
+
 func TestWatchWithoutResourceVersionStartsWithCurrentObjects(t *testing.T) {
 	store, srv := newServer(t, 100)
 	_ = store.Upsert(map[string]any{"apiVersion": "kamaji.clastix.io/v1alpha1", "kind": "DataStore", "metadata": map[string]any{"name": "default"}})

@@ -138,6 +138,11 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, res Resource, ns
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Transfer-Encoding", "chunked")
 	w.WriteHeader(http.StatusOK)
+	// As kube-apiserver: the headers go out at once, not with the first event (a quiet watch
+	// would otherwise look unanswered to a client with a connect timeout).
+	if flusher != nil {
+		flusher.Flush()
+	}
 	enc := json.NewEncoder(w)
 	send := func(typ string, obj any) bool {
 		if err := enc.Encode(map[string]any{"type": typ, "object": obj}); err != nil {
