@@ -528,10 +528,13 @@ async function main() {
     seq: readers,
   });
   log('measuring: the same readers in a process of their own');
-  const ownReaders = nodeClientReads({
-    kind: 'readers',
+  const snapshotAccess = {
     url: `${backend.baseUrl}${SNAPSHOT}`,
     token: backend.token,
+  };
+  const ownReaders = nodeClientReads({
+    kind: 'readers',
+    ...snapshotAccess,
     readers: READERS,
     perReader: 5,
   });
@@ -547,8 +550,7 @@ async function main() {
   log('measuring: the same read by a Node client in its own process');
   const snapOwnClient = nodeClientReads({
     kind: 'json',
-    url: `${backend.baseUrl}${SNAPSHOT}`,
-    token: backend.token,
+    ...snapshotAccess,
     n: N,
     warmup: WARMUP,
   });
