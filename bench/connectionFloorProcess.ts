@@ -5,7 +5,6 @@
  * garbage is collected: the connections, without the lists the fleet model is built from.
  * Run by floors.ts: `connectionFloorProcess.ts REQUEST RESULT`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -14,6 +13,7 @@ import {
   FLEET_KINDS,
   type KubeKind,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { answerRequest } from './requestProcess';
 
 export interface FloorIsland {
   name: string;
@@ -92,9 +92,7 @@ async function openWatches(
   return WATCHED.length;
 }
 
-async function main() {
-  const [islandsFile, resultFile] = process.argv.slice(2);
-  const islands: FloorIsland[] = JSON.parse(readFileSync(islandsFile, 'utf8'));
+async function measure(islands: FloorIsland[]): Promise<ConnectionFloor> {
   const abort = new AbortController();
   const before = await heldRss();
   const opened = await Promise.all(
@@ -106,12 +104,8 @@ async function main() {
     watches: opened.reduce((sum, n) => sum + n, 0),
     addedMb: ((await heldRss()) - before) / MB,
   };
-  writeFileSync(resultFile, JSON.stringify(result));
   abort.abort();
-  process.exit(0);
+  return result;
 }
 
-main().catch(e => {
-  process.stderr.write(`connection floor: ${e?.stack ?? e}\n`);
-  process.exit(1);
-});
+answerRequest('connection floor', measure);

@@ -532,7 +532,7 @@ async function main() {
     url: `${backend.baseUrl}${SNAPSHOT}`,
     token: backend.token,
   };
-  const ownReaders = nodeClientReads({
+  const ownReaders = await nodeClientReads({
     kind: 'readers',
     ...snapshotAccess,
     readers: READERS,
@@ -548,7 +548,7 @@ async function main() {
   log(`model versions during the reads: ${versionsDuringReads}`);
   // After the figures above, so that they are taken as long after the sync as in earlier runs.
   log('measuring: the same read by a Node client in its own process');
-  const snapOwnClient = nodeClientReads({
+  const snapOwnClient = await nodeClientReads({
     kind: 'json',
     ...snapshotAccess,
     n: N,
@@ -586,7 +586,7 @@ async function main() {
   }
 
   log('measuring: the island connections alone, in a bare Node process');
-  const connections = connectionFloor(
+  const connections = await connectionFloor(
     k8sClusters.map(c => ({
       name: c.name,
       url: c.url,

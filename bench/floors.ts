@@ -6,25 +6,31 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get as httpGet, Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTs } from '@internal/test-kube';
+import { gzipGet } from './lastByte';
 import type { Stats } from './timing';
 import type { ConnectionFloor, FloorIsland } from './connectionFloorProcess';
 import type { NodeClientRequest } from './nodeClientProcess';
 
-function withScratchDir<T>(use: (dir: string) => T): T {
+async function withScratchDir<T>(
+  use: (dir: string) => T | Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'kamaji-bench-'));
   try {
-    return use(dir);
+    return await use(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Runs a bench script in its own process with a JSON request file; returns its JSON result. */
-function runInProcess<Result>(script: string, request: unknown): Result {
+function runInProcess<Result>(
+  script: string,
+  request: unknown,
+): Promise<Result> {
   return withScratchDir(dir => {
     const requestFile = join(dir, 'request.json');
     const resultFile = join(dir, 'result.json');
@@ -35,44 +41,29 @@ function runInProcess<Result>(script: string, request: unknown): Result {
 }
 
 /** Times reads of a URL by Node clients in a process of their own (see nodeClientProcess.ts). */
-export function nodeClientReads(request: NodeClientRequest): Stats {
+export function nodeClientReads(request: NodeClientRequest): Promise<Stats> {
   return runInProcess('bench/nodeClientProcess.ts', request);
 }
 
 /** RSS the island connections add to a bare Node process (see connectionFloorProcess.ts). */
-export function connectionFloor(islands: FloorIsland[]): ConnectionFloor {
+export function connectionFloor(
+  islands: FloorIsland[],
+): Promise<ConnectionFloor> {
   return runInProcess('bench/connectionFloorProcess.ts', islands);
 }
 
 /** The gzip-encoded body of a GET exactly as the server sent it. */
-export function gzippedBody(url: string, token: string): Promise<Buffer> {
-  const agent = new HttpAgent({ keepAlive: false });
-  return new Promise((resolve, reject) => {
-    httpGet(
-      url,
-      {
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'accept-encoding': 'gzip',
-        },
-      },
-      res => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          res.statusCode === 200 && res.headers['content-encoding'] === 'gzip'
-            ? resolve(Buffer.concat(chunks))
-            : reject(
-                new Error(
-                  `status ${res.statusCode}, encoding ${res.headers['content-encoding']}`,
-                ),
-              ),
-        );
-        res.on('error', reject);
-      },
-    ).on('error', reject);
-  });
+export async function gzippedBody(url: string, token: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const res = await gzipGet(
+    url,
+    token,
+    new HttpAgent({ keepAlive: false }),
+    chunk => chunks.push(chunk),
+  );
+  const encoding = res.headers['content-encoding'];
+  if (encoding !== 'gzip') throw new Error(`${url}: encoding ${encoding}`);
+  return Buffer.concat(chunks);
 }
 
 // A static server in its own process (as the backend is): every GET answers with the file.
@@ -89,23 +80,23 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
  * The Node client's floor: the same gzipped JSON served by a bare node:http server, read by the
  * same client process as the backend's answer.
  */
-export async function clientFloor(
+export function clientFloor(
   gzipped: Buffer,
   n: number,
   warmup: number,
 ): Promise<Stats> {
-  const dir = mkdtempSync(join(tmpdir(), 'kamaji-bench-floor-'));
-  const file = join(dir, 'body.json.gz');
-  writeFileSync(file, gzipped);
-  const server = spawn(process.execPath, ['-e', STATIC_SERVER, file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return withScratchDir(async dir => {
+    const file = join(dir, 'body.json.gz');
+    writeFileSync(file, gzipped);
+    const server = spawn(process.execPath, ['-e', STATIC_SERVER, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [portLine] = await once(server.stdout!, 'data');
+      const url = `http://127.0.0.1:${String(portLine).trim()}/`;
+      return await nodeClientReads({ kind: 'json', url, n, warmup });
+    } finally {
+      server.kill();
+    }
   });
-  try {
-    const [portLine] = await once(server.stdout!, 'data');
-    const url = `http://127.0.0.1:${String(portLine).trim()}/`;
-    return nodeClientReads({ kind: 'json', url, n, warmup });
-  } finally {
-    server.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

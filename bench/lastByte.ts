@@ -1,29 +1,43 @@
-/* Time to last byte, as an HTTP load tool times a read (no imports beyond node:http). */
-import { Agent as HttpAgent, get as httpGet } from 'node:http';
+/*
+ * Reads as an HTTP load tool makes them: one GET with gzip on the wire, not decoded (no imports
+ * beyond node:http, so a client process loads it alone).
+ */
+import { Agent as HttpAgent, IncomingMessage, get as httpGet } from 'node:http';
 
-/** A probe: one GET on `agent` (gzip on the wire, not decoded); resolves with the bytes read. */
+/** One GET that accepts gzip; `onChunk` sees the body as sent; resolves once it is read (200 only). */
+export function gzipGet(
+  url: string,
+  token: string | undefined,
+  agent: HttpAgent,
+  onChunk: (chunk: Buffer) => void,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    httpGet(
+      url,
+      {
+        agent,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          'accept-encoding': 'gzip',
+        },
+      },
+      res => {
+        res.on('data', onChunk);
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(res)
+            : reject(new Error(`status ${res.statusCode}`)),
+        );
+        res.on('error', reject);
+      },
+    ).on('error', reject);
+  });
+}
+
+/** A probe: one GET on `agent`, timed to its last byte; resolves with the bytes read. */
 export const lastByteProbe =
-  (url: string, token: string | undefined, agent: HttpAgent) => () =>
-    new Promise<number>((resolve, reject) => {
-      const req = httpGet(
-        url,
-        {
-          agent,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            'accept-encoding': 'gzip',
-          },
-        },
-        res => {
-          let n = 0;
-          res.on('data', (chunk: Buffer) => (n += chunk.length));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(n)
-              : reject(new Error(`status ${res.statusCode}`)),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-    });
+  (url: string, token: string | undefined, agent: HttpAgent) => async () => {
+    let bytes = 0;
+    await gzipGet(url, token, agent, chunk => (bytes += chunk.length));
+    return bytes;
+  };

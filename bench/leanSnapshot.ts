@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { clientFloor } from './floors';
-import { fmt, numberArg, Stats, writeResults } from './lib';
+import { fmt, numberArg, percentile, Stats, writeResults } from './lib';
 
 type Json = Record<string, any>;
 
@@ -62,11 +62,14 @@ function leanSnapshot(snapshot: Json): Json {
   };
 }
 
-function merge(runs: Stats[]): { p50: number; p95: number } {
-  const sorted = (key: 'p50' | 'p95') =>
-    runs.map(run => run[key]).sort((a, b) => a - b);
-  const median = (values: number[]) => values[Math.floor(values.length / 2)];
-  return { p50: median(sorted('p50')), p95: median(sorted('p95')) };
+/** The median over the rounds of each round's p50 and p95. */
+function medianOfRounds(rounds: Stats[]): { p50: number; p95: number } {
+  const median = (key: 'p50' | 'p95') =>
+    percentile(
+      rounds.map(round => round[key]).sort((a, b) => a - b),
+      50,
+    );
+  return { p50: median('p50'), p95: median('p95') };
 }
 
 async function main() {
@@ -98,7 +101,7 @@ async function main() {
     '| form | JSON | gzip | p50 (ms) | p95 (ms) |',
     '|---|---|---|---|---|',
     ...bodies.map(body => {
-      const { p50, p95 } = merge(runs.get(body.name)!);
+      const { p50, p95 } = medianOfRounds(runs.get(body.name)!);
       return `| ${body.name} | ${(body.jsonBytes / 1e6).toFixed(1)} MB | ${(
         body.gzipped.length / 1024
       ).toFixed(0)} KiB | ${fmt(p50)} | ${fmt(p95)} |`;

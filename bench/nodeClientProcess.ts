@@ -9,9 +9,9 @@
  *   (the bench process's readers find its code warm).
  * Run by floors.ts: `nodeClientProcess.ts REQUEST_JSON RESULT_JSON`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { lastByteProbe } from './lastByte';
+import { answerRequest } from './requestProcess';
 import { concurrent, sequential, Stats } from './timing';
 
 export type NodeClientRequest = { url: string; token?: string } & (
@@ -46,19 +46,6 @@ async function concurrentReaders(
   }
 }
 
-async function main() {
-  const [requestFile, resultFile] = process.argv.slice(2);
-  const request: NodeClientRequest = JSON.parse(
-    readFileSync(requestFile, 'utf8'),
-  );
-  const stats =
-    request.kind === 'json'
-      ? await jsonReads(request)
-      : await concurrentReaders(request);
-  writeFileSync(resultFile, JSON.stringify(stats));
-}
-
-main().catch(e => {
-  process.stderr.write(`node client: ${e?.stack ?? e}\n`);
-  process.exit(1);
-});
+answerRequest('node client', (request: NodeClientRequest) =>
+  request.kind === 'json' ? jsonReads(request) : concurrentReaders(request),
+);
