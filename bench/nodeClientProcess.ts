@@ -3,19 +3,21 @@
  * the bodies it has read, so its garbage collections pause a client inside it for longer than a
  * real client's would. Two kinds of reads:
  * - `json`: one client reads a JSON URL `n` times as `backend.json` does (fetch, gunzip,
- *   JSON.parse);
+ *   JSON.parse), with `expand` also making the whole-fleet snapshot's tenants whole again
+ *   (`expandFleetSnapshot`, what a client needing whole tenants adds);
  * - `readers`: `readers` concurrent clients read a URL `perReader` times each, timed to the last
  *   byte (gzip on the wire, not decoded), after one untimed round that opens their connections
  *   (the bench process's readers find its code warm).
  * Run by floors.ts: `nodeClientProcess.ts REQUEST_JSON RESULT_JSON`.
  */
+import { expandFleetSnapshot } from '@kamaji-backstage/plugin-kamaji-common';
 import { Agent as HttpAgent } from 'node:http';
 import { lastByteProbe } from './lastByte';
 import { answerRequest } from './requestProcess';
 import { concurrent, sequential, Stats } from './timing';
 
 export type NodeClientRequest = { url: string; token?: string } & (
-  | { kind: 'json'; n: number; warmup: number }
+  | { kind: 'json'; n: number; warmup: number; expand?: boolean }
   | { kind: 'readers'; readers: number; perReader: number }
 );
 
@@ -28,7 +30,9 @@ function jsonReads(
   const read = async () => {
     const res = await fetch(request.url, { headers });
     if (!res.ok) throw new Error(`${request.url}: status ${res.status}`);
-    return (await res.json()).tenants.length as number;
+    const body = await res.json();
+    const read = request.expand ? expandFleetSnapshot(body) : body;
+    return read.tenants.length as number;
   };
   return sequential(read, request.n, request.warmup);
 }

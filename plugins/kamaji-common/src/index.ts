@@ -16,6 +16,7 @@ export * from './upgrades';
 export * from './actions';
 export * from './fleetApi';
 export * from './delta';
+export * from './compactTenants';
 export * from './problems';
 export * from './selectors';
 export * from './upgradePlans';

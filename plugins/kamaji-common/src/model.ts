@@ -5,7 +5,6 @@ import type {
   TenantNode,
   AddonSet,
   ConnectionState,
-  TenantControlPlaneInfo,
 } from './schema/openapi/generated/models';
 
 export type {
@@ -19,6 +18,7 @@ export type {
   ReplicaCounts,
   WorkerPool,
   TenantControlPlaneInfo,
+  TenantControlPlaneStatus,
   VersionInfo,
   AddonAttachment,
   FleetClusterBase,
@@ -40,15 +40,6 @@ export type {
  * @public
  */
 export type ConnectionStatus = ConnectionState['status'];
-
-/**
- * The Kamaji status of a TenantControlPlane (`status.kubernetesResources.version.status`).
- *
- * @public
- */
-export type TenantControlPlaneStatus = NonNullable<
-  TenantControlPlaneInfo['tenantControlPlane']
->['status'];
 
 /**
  * Stable identifier of a cluster in the fleet: `<management cluster>/<namespace>/<name>`;

@@ -57,9 +57,10 @@ export interface FleetService {
   getManagementClusterAccess(name: string): ClusterAccess | undefined;
 
   /**
-   * The current snapshot serialised as JSON, joined from JSON kept per node (cheaper than
-   * `JSON.stringify(getSnapshot())`; not kept: cache what you make of it per version).
-   * `JSON.parse(json)` equals `getSnapshot()` at that version.
+   * The current snapshot serialised as `GET /v1/fleet/snapshot` sends it (tenants in their
+   * compact form), joined from JSON kept per node (cheaper than serialising `getSnapshot()`; not
+   * kept: cache what you make of it per version). `expandFleetSnapshot(JSON.parse(json))` (from
+   * the common package) equals `getSnapshot()` at that version.
    * Optional in the interface so test doubles may omit it; the backend's implementation has it.
    */
   getSnapshotJson?(): { version: number; json: string };

@@ -12,6 +12,7 @@ import {
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   clusterId,
+  compactFleetResponse,
   FleetSnapshot,
   IslandNode,
   kamajiClusterDeletePermission,
@@ -351,17 +352,12 @@ export async function createRouter(
    * The whole unfiltered fleet of a fleet-wide reader, from the service's own serialisation in
    * pieces (the page's `page` and `epoch` joined to its last one).
    */
-  function wholeFleetJson(
-    held: FleetVersion,
-    limit = held.snapshot.tenants.length,
-  ): Iterable<string> | undefined {
+  function wholeFleetJson(held: FleetVersion): Iterable<string> | undefined {
     const whole = fleet.getSnapshotJsonChunks?.();
+    if (!whole || whole.version !== held.version) return undefined;
     const total = held.snapshot.tenants.length;
-    if (!whole || whole.version !== held.version || limit < total) {
-      return undefined;
-    }
     const tail = JSON.stringify({
-      page: { total, offset: 0, limit },
+      page: { total, offset: 0, limit: total },
       epoch: hub.epoch,
     });
     return withTail(whole.chunks, tail);
@@ -376,7 +372,12 @@ export async function createRouter(
     const { held, visible, scopeKey } = await readFleet(req, atVersion);
     const render = () =>
       (!scopeKey && !hasFilters(filters) && wholeFleetJson(held)) ||
-      JSON.stringify({ ...queryFleet(visible, filters), epoch: hub.epoch });
+      JSON.stringify(
+        compactFleetResponse({
+          ...queryFleet(visible, filters),
+          epoch: hub.epoch,
+        }),
+      );
     await sendPage(
       req,
       res as express.Response,
@@ -397,10 +398,6 @@ export async function createRouter(
     );
     const { held, visible, scopeKey } = await readFleet(req, atVersion);
     const render = () =>
-      (!scopeKey &&
-        !hasFilters(filters) &&
-        offset === 0 &&
-        wholeFleetJson(held, limit)) ||
       JSON.stringify({
         ...queryFleet(visible, filters, { limit, offset }),
         epoch: hub.epoch,

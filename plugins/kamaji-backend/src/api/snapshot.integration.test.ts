@@ -12,6 +12,7 @@ import {
 import { LocalControlPlane } from '@internal/test-kube';
 import {
   applyFleetDelta,
+  expandFleetSnapshot,
   FLEET_KINDS,
   FleetDelta,
   FleetSnapshot,
@@ -39,6 +40,8 @@ describe('the fleet snapshot under churn (real API servers)', () => {
 
   const get = (path: string, user: string = USERS.pat) =>
     request(backend.server).get(`/api/kamaji${path}`).set(as(user));
+  const getSnapshot = async (user?: string) =>
+    expandFleetSnapshot((await get('/v1/fleet/snapshot', user)).body);
 
   beforeAll(async () => {
     ({ plane, backend } = await startSeededFleetBackend({
@@ -120,7 +123,7 @@ describe('the fleet snapshot under churn (real API servers)', () => {
   }
 
   it('serves every read at exactly one model version, whole or paged at that version', async () => {
-    const start: FleetSnapshot = (await get('/v1/fleet/snapshot')).body;
+    const start: FleetSnapshot = await getSnapshot();
     const stream = recordDeltas(start.version);
     const whole: FleetSnapshot[] = [];
     const paged: FleetSnapshot[] = [];
@@ -128,10 +131,10 @@ describe('the fleet snapshot under churn (real API servers)', () => {
     const until = Date.now() + CHURN_MS;
     const reads = (async () => {
       while (Date.now() < until) {
-        whole.push((await get('/v1/fleet/snapshot')).body);
+        whole.push(await getSnapshot());
         filtered.push({
           user: USERS.alice,
-          body: (await get('/v1/fleet/snapshot', USERS.alice)).body,
+          body: await getSnapshot(USERS.alice),
         });
         // Paged at the version of the first page, with the model moving between pages.
         const first = (await get('/v1/fleet?limit=3')).body;

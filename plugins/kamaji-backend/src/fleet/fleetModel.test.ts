@@ -1,10 +1,21 @@
 import type {
   AddonSet,
+  FleetSnapshot,
   ManagementClusterNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { applyFleetDelta } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  applyFleetDelta,
+  compactTenant,
+  expandFleetSnapshot,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetModel, FleetNodes } from './fleetModel';
+
+const PAGE = { total: 0, offset: 0, limit: 0 };
+
+/** The snapshot as GET /v1/fleet/snapshot sends it. */
+const sentForm = (snapshot: FleetSnapshot) =>
+  JSON.stringify({ ...snapshot, tenants: snapshot.tenants.map(compactTenant) });
 
 const tenant = (
   name: string,
@@ -105,23 +116,26 @@ describe('FleetModel', () => {
     expect(model.getCluster('central/ns/b')).toBeUndefined();
   });
 
-  it('serialises each version from the per-node JSON, equal to JSON.stringify of the snapshot', () => {
+  it('serialises each version from the per-node JSON, as the snapshot route sends it: tenants compact', () => {
     const model = new FleetModel();
     model.update(nodes([tenant('b'), tenant('a')]));
     const first = model.getSnapshotJson();
     expect(first.version).toBe(1);
-    expect(first.json).toBe(JSON.stringify(model.getSnapshot()));
+    expect(first.json).toBe(sentForm(model.getSnapshot()));
     model.update(nodes([tenant('a')]));
-    expect(model.getSnapshotJson().json).toBe(
-      JSON.stringify(model.getSnapshot()),
-    );
-    expect(JSON.parse(model.getSnapshotJson().json).version).toBe(2);
+    expect(model.getSnapshotJson().json).toBe(sentForm(model.getSnapshot()));
+    const sent = JSON.parse(model.getSnapshotJson().json);
+    expect(sent.version).toBe(2);
+    expect(expandFleetSnapshot({ ...sent, page: PAGE })).toEqual({
+      ...model.getSnapshot(),
+      page: PAGE,
+    });
   });
 
   it('gives the JSON in pieces of the version asked for, even when read after the model moved on', () => {
     const model = new FleetModel();
     model.update(nodes([tenant('b'), tenant('a')]));
-    const expected = JSON.stringify(model.getSnapshot());
+    const expected = sentForm(model.getSnapshot());
     const { version, chunks } = model.getSnapshotJsonChunks();
     model.update(nodes([tenant('a')]));
     const pieces = [...chunks];

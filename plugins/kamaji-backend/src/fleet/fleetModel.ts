@@ -1,3 +1,4 @@
+import { compactTenant } from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   AddonSet,
   FleetCluster,
@@ -19,6 +20,7 @@ export interface FleetNodes {
 interface Entry<T> {
   /** The published node (kept while its JSON does not change). */
   node: T;
+  /** The node as the whole-fleet snapshot sends it (tenants in their compact form). */
   json: string;
   /** The object the last build produced for it; the same object again means "unchanged". */
   built: T;
@@ -75,21 +77,27 @@ export class FleetModel {
     return this.clusterIndex.get(id)?.node;
   }
 
-  /** The snapshot as one JSON string: {@link getSnapshotJsonChunks} joined. */
+  /**
+   * The snapshot as `GET /v1/fleet/snapshot` sends it, as one string: {@link getSnapshotJsonChunks}
+   * joined.
+   */
   getSnapshotJson(): { version: number; json: string } {
     const { version, chunks } = this.getSnapshotJsonChunks();
     return { version, json: [...chunks].join('') };
   }
 
   /**
-   * The snapshot as JSON in pieces (the per-node JSON and the commas and brackets between),
+   * The snapshot as `GET /v1/fleet/snapshot` sends it (tenants in their compact form), in pieces
+   * (the per-node JSON and the commas and brackets between),
    * produced as they are read, so that a consumer (the API's gzip) never holds the whole
    * serialised snapshot. The pieces are those of this version even if the model moves on.
    */
   getSnapshotJsonChunks(): { version: number; chunks: Iterable<string> } {
     const { version, generatedAt, lists } = this;
     function* chunks(): Generator<string> {
-      yield `{"version":${version},"generatedAt":${JSON.stringify(generatedAt)}`;
+      yield `{"version":${version},"generatedAt":${JSON.stringify(
+        generatedAt,
+      )}`;
       for (const key of LIST_KEYS) {
         yield `,"${key}":[`;
         const entries: Entry<unknown>[] = lists[key];
@@ -123,6 +131,7 @@ export class FleetModel {
       previous: Map<string, Entry<any>>,
       index: Map<string, Entry<any>>,
       changed: unknown[],
+      serialise: (node: T) => string = JSON.stringify,
     ): Entry<T>[] =>
       list.map(node => {
         const prev = previous.get(node.id) as Entry<T> | undefined;
@@ -130,7 +139,8 @@ export class FleetModel {
         if (prev && (prev.built === node || prev.node === node)) {
           entry = prev;
         } else {
-          const json = JSON.stringify(node);
+          // The compact form leaves out only what it can restore, so equal JSON is an equal node.
+          const json = serialise(node);
           if (prev && prev.json === json) {
             entry = { node: prev.node, json, built: node };
           } else {
@@ -150,7 +160,13 @@ export class FleetModel {
         upserted,
       ),
       islands: merge(nodes.islands, this.clusterIndex, clusterIndex, upserted),
-      tenants: merge(nodes.tenants, this.clusterIndex, clusterIndex, upserted),
+      tenants: merge(
+        nodes.tenants,
+        this.clusterIndex,
+        clusterIndex,
+        upserted,
+        tenant => JSON.stringify(compactTenant(tenant)),
+      ),
       addonSets: merge(
         nodes.addonSets,
         this.addonIndex,

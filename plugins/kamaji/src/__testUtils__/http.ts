@@ -2,9 +2,11 @@
  * The HTTP side of the frontend tests: where msw serves the kamaji backend, a real
  * `KamajiClient` pointed at it, and error bodies in the shape Backstage backends send.
  */
+import { compactFleetResponse } from '@kamaji-backstage/plugin-kamaji-common';
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { KamajiClient } from '../api/KamajiClient';
+import type { FleetResponse } from '../api/types';
 
 export const BASE = 'http://backstage.test/api/kamaji';
 
@@ -13,6 +15,11 @@ export function testClient(): KamajiClient {
     discoveryApi: { getBaseUrl: async () => BASE },
     fetchApi: { fetch: (input: any, init?: RequestInit) => fetch(input, init) },
   });
+}
+
+/** `GET /v1/fleet/snapshot` answering `fleet`: its tenants in the compact form the backend sends. */
+export function snapshotResponse(fleet: FleetResponse) {
+  return HttpResponse.json(compactFleetResponse(fleet));
 }
 
 /** A Backstage error response (`{ error: { name, message }, response: { statusCode } }`). */

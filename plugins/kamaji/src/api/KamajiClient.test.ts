@@ -5,6 +5,7 @@ import { KamajiClient, describeError } from './KamajiClient';
 import { SseParser, type SseFrame } from './sse';
 import type { FleetResponse, LiveStatus } from './types';
 import { delta, sampleFleet, sse, tenant } from '../__fixtures__/fleet';
+import { snapshotResponse } from '../__testUtils__/http';
 
 const BASE = 'http://backstage.test/api/kamaji';
 const server = setupServer();
@@ -137,7 +138,7 @@ describe('KamajiClient REST', () => {
     server.use(
       http.get(`${BASE}/v1/fleet/snapshot`, ({ request }) => {
         seen.push(new URL(request.url));
-        return HttpResponse.json({
+        return snapshotResponse({
           ...sampleFleet(),
           tenants: all,
           page: { total: all.length, offset: 0, limit: all.length },
@@ -196,7 +197,9 @@ describe('KamajiClient live updates', () => {
     let epoch: string | null = null;
     let auth: string | null = null;
     server.use(
-      http.get(`${BASE}/v1/fleet/snapshot`, () => HttpResponse.json(sampleFleet(7))),
+      http.get(`${BASE}/v1/fleet/snapshot`, () =>
+        snapshotResponse(sampleFleet(7)),
+      ),
       http.get(`${BASE}/v1/events`, ({ request }) => {
         since = request.headers.get('last-event-id');
         epoch = new URL(request.url).searchParams.get('epoch');
@@ -238,7 +241,7 @@ describe('KamajiClient live updates', () => {
     server.use(
       http.get(`${BASE}/v1/fleet/snapshot`, () => {
         fleetCalls++;
-        return HttpResponse.json(sampleFleet([7, 20][fleetCalls - 1] ?? 30));
+        return snapshotResponse(sampleFleet([7, 20][fleetCalls - 1] ?? 30));
       }),
       http.get(`${BASE}/v1/events`, ({ request }) => {
         const since = request.headers.get('last-event-id');
@@ -277,7 +280,9 @@ describe('KamajiClient live updates', () => {
     const sinces: Array<string | null> = [];
     let calls = 0;
     server.use(
-      http.get(`${BASE}/v1/fleet/snapshot`, () => HttpResponse.json(sampleFleet(7))),
+      http.get(`${BASE}/v1/fleet/snapshot`, () =>
+        snapshotResponse(sampleFleet(7)),
+      ),
       http.get(`${BASE}/v1/events`, ({ request }) => {
         calls++;
         sinces.push(request.headers.get('last-event-id'));

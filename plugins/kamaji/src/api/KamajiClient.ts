@@ -12,6 +12,7 @@ import {
   type PlacementAdvice,
   type PlacementQuery,
   type DeleteClusterResult,
+  expandFleetSnapshot,
   type FleetCluster,
   type FleetDelta,
   KamajiApiClient,
@@ -202,11 +203,13 @@ export class KamajiClient implements KamajiApi {
     signal?: AbortSignal;
     query?: Omit<FleetQuery, 'limit' | 'offset'>;
   }): Promise<FleetResponse> {
-    return bodyOf(
-      await this.api(options?.signal).getFleetSnapshot({
-        query: nonEmpty(options?.query ?? {}),
-        header: {},
-      }),
+    return expandFleetSnapshot(
+      await bodyOf(
+        await this.api(options?.signal).getFleetSnapshot({
+          query: nonEmpty(options?.query ?? {}),
+          header: {},
+        }),
+      ),
     );
   }
 

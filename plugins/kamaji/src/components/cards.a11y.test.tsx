@@ -14,7 +14,11 @@ import {
   EntityKamajiWorkerPoolsCard,
 } from '../plugin';
 import { recorded } from '../__fixtures__/recorded';
-import { BASE, setupKamajiServer } from '../__testUtils__/http';
+import {
+  BASE,
+  setupKamajiServer,
+  snapshotResponse,
+} from '../__testUtils__/http';
 import { seriousAxeViolations } from '../__testUtils__/axe';
 import {
   clusterEntity,
@@ -35,7 +39,10 @@ beforeEach(() => {
     http.get(`${BASE}/v1/clusters/by-id`, () =>
       HttpResponse.json(recorded.cluster()),
     ),
-    http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(recorded.fleet())),
+    http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
+    http.get(`${BASE}/v1/fleet/snapshot`, () =>
+      snapshotResponse(recorded.fleet()),
+    ),
     http.get(`${BASE}/v1/islands/central/fleet-islands/island-a`, () =>
       HttpResponse.json({
         island: down.islands.find(i => i.id === ISLAND_A),

@@ -14,7 +14,11 @@ import {
   EntityKamajiWorkerPoolsCard,
 } from '../plugin';
 import { recorded } from '../__fixtures__/recorded';
-import { BASE, setupKamajiServer } from '../__testUtils__/http';
+import {
+  BASE,
+  setupKamajiServer,
+  snapshotResponse,
+} from '../__testUtils__/http';
 import { servePreviews } from '../__testUtils__/previews';
 import {
   clusterEntity,
@@ -34,7 +38,10 @@ function serveRecordedTenant() {
     http.get(`${BASE}/v1/clusters/by-id`, () =>
       HttpResponse.json(recorded.cluster()),
     ),
-    http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(recorded.fleet())),
+    http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
+    http.get(`${BASE}/v1/fleet/snapshot`, () =>
+      snapshotResponse(recorded.fleet()),
+    ),
   );
 }
 
@@ -158,7 +165,7 @@ describe('entity cards on recorded backend responses', () => {
       http.get(`${BASE}/v1/fleet/snapshot`, ({ request }) => {
         const owner = new URL(request.url).searchParams.get('owner');
         const tenants = fleet.tenants.filter(t => t.owner === owner);
-        return HttpResponse.json({
+        return snapshotResponse({
           ...fleet,
           managementClusters: [],
           islands: fleet.islands.filter(i => i.owner === owner),

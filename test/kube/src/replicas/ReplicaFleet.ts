@@ -5,6 +5,10 @@
  * `yarn bench:replicas` run against. Each replica logs to `<workDir>/backend-replica-<i>.log`;
  * PostgreSQL logs every write with the replica's name.
  */
+import {
+  expandFleetSnapshot,
+  type FleetResponse,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,8 +206,11 @@ export class ReplicaFleet {
     );
   }
 
-  snapshot(i: number): Promise<any> {
-    return this.replica(i).json('/api/kamaji/v1/fleet/snapshot');
+  /** Replica i's whole-fleet snapshot, tenants whole. */
+  async snapshot(i: number): Promise<FleetResponse> {
+    return expandFleetSnapshot(
+      await this.replica(i).json('/api/kamaji/v1/fleet/snapshot'),
+    );
   }
 
   async island(i: number, name: string): Promise<any> {

@@ -154,7 +154,7 @@ it('serves one fleet, at the same version numbers, on every replica', async () =
       return (
         both.every(
           s =>
-            s.islands.find((n: any) => n.name === 'island-c').labels[
+            s.islands.find(n => n.name === 'island-c')?.labels[
               'kamaji-backstage.io/site'
             ] === 'depot-kiel',
         ) &&

@@ -5,6 +5,7 @@
 import {
   applyFleetDelta,
   ClusterId,
+  compactTenant,
   FleetCluster,
   FleetDelta,
   FleetSnapshot,
@@ -69,7 +70,10 @@ export class InMemoryFleetService implements FleetService {
     this.snapshotJsonCalls++;
     return {
       version: this.snapshot.version,
-      json: JSON.stringify(this.snapshot),
+      json: JSON.stringify({
+        ...this.snapshot,
+        tenants: this.snapshot.tenants.map(compactTenant),
+      }),
     };
   }
 

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { http } from 'msw';
 import { screen, within } from '@testing-library/react';
 import { EntityKamajiGroupClustersCard } from '../../plugin';
 import { fleet, sampleFleet, tenant } from '../../__fixtures__/fleet';
@@ -8,6 +8,7 @@ import {
   BASE,
   gate,
   setupKamajiServer,
+  snapshotResponse,
 } from '../../__testUtils__/http';
 import { groupEntity, renderEntityCard } from '../../__testUtils__/entityCards';
 
@@ -26,7 +27,7 @@ function serveOwnedBy(snapshot: FleetResponse) {
       const owned = <T extends { owner?: string }>(list: T[]) =>
         list.filter(c => c.owner === owner);
       const tenants = owned(snapshot.tenants);
-      return HttpResponse.json({
+      return snapshotResponse({
         ...snapshot,
         managementClusters: owned(snapshot.managementClusters),
         islands: owned(snapshot.islands),
@@ -96,7 +97,7 @@ describe('GroupClustersCard', () => {
     server.use(
       http.get(`${BASE}/v1/fleet/snapshot`, async () => {
         await loading.wait();
-        return HttpResponse.json({ ...fleet([], []), managementClusters: [] });
+        return snapshotResponse({ ...fleet([], []), managementClusters: [] });
       }),
     );
     await renderCard('team-none');

@@ -188,7 +188,7 @@ export const spec = {
         summary:
           'The whole fleet the caller may read, at one model version, in one response.',
         description:
-          'Every management cluster, island, tenant and addon set the caller may read (filtered like\n`GET /v1/fleet`, tenants in id order, not paged), all at the model `version` of the body.\nSerialised and gzip-compressed once per model version, reader scope and filters, and\nserved from memory. Follow it with `GET /v1/events?since=<version>` (or `Last-Event-ID`)\nand apply the deltas. `atVersion` reads a version still held (410 once it is not).',
+          'Every management cluster, island, tenant and addon set the caller may read (filtered like\n`GET /v1/fleet`, tenants in id order, not paged), all at the model `version` of the body.\nSerialised and gzip-compressed once per model version, reader scope and filters, and\nserved from memory. Tenants come in their compact form (`CompactTenantNode`: what the\nclient can restore is left out); `expandFleetSnapshot` of\n`@kamaji-backstage/plugin-kamaji-common` turns the body into a `FleetResponse`.\nFollow it with `GET /v1/events?since=<version>` (or `Last-Event-ID`) and apply the\ndeltas, whose tenants are whole `TenantNode`s. `atVersion` reads a version still held\n(410 once it is not).',
         parameters: [
           {
             $ref: '#/components/parameters/managementClusterFilter',
@@ -221,7 +221,7 @@ export const spec = {
         responses: {
           '200': {
             description:
-              'The fleet at one version (`page` covers every tenant).',
+              'The fleet at one version (`page` covers every tenant), tenants in their compact form (`CompactTenantNode`).',
             headers: {
               ETag: {
                 description:
@@ -234,7 +234,7 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  $ref: '#/components/schemas/FleetResponse',
+                  $ref: '#/components/schemas/FleetSnapshotResponse',
                 },
               },
             },
@@ -1905,18 +1905,7 @@ export const spec = {
                 type: 'string',
               },
               status: {
-                type: 'string',
-                enum: [
-                  'Provisioning',
-                  'NotReady',
-                  'Ready',
-                  'Upgrading',
-                  'Sleeping',
-                  'WriteLimited',
-                  'CertificateAuthorityRotating',
-                  'Migrating',
-                  'Unknown',
-                ],
+                $ref: '#/components/schemas/TenantControlPlaneStatus',
               },
               version: {
                 type: 'string',
@@ -1936,6 +1925,22 @@ export const spec = {
             },
           },
         },
+      },
+      TenantControlPlaneStatus: {
+        description:
+          'The Kamaji status of a TenantControlPlane (`status.kubernetesResources.version.status`).',
+        type: 'string',
+        enum: [
+          'Provisioning',
+          'NotReady',
+          'Ready',
+          'Upgrading',
+          'Sleeping',
+          'WriteLimited',
+          'CertificateAuthorityRotating',
+          'Migrating',
+          'Unknown',
+        ],
       },
       VersionInfo: {
         type: 'object',
@@ -2222,6 +2227,181 @@ export const spec = {
           },
         ],
       },
+      CompactTenantNode: {
+        description:
+          'A tenant as `GET /v1/fleet/snapshot` sends it: its `TenantNode` without what a client can\nrestore from the rest of it (`expandFleetSnapshot` of `@kamaji-backstage/plugin-kamaji-common`\ndoes), which makes the whole-fleet body about a fifth smaller to read and parse.\n- `workerPools`, `addons` and `conditions` are left out when empty, `workers` when every\n  count is 0, `staleness` when it is `{"stale": false}`.\n- `controlPlane.kamajiControlPlane` leaves out `name`, `namespace` and `version` when they\n  equal the tenant\'s `name`, `namespace` and `versions.declared`;\n  `controlPlane.tenantControlPlane` leaves out `hostedIn`, `version` and `endpoint` when\n  they equal the tenant\'s `islandId`, `versions.running` and `endpoint`. Such a field is\n  `null` when the control plane has none while the tenant has a value.',
+        type: 'object',
+        required: [
+          'id',
+          'role',
+          'name',
+          'managementCluster',
+          'labels',
+          'health',
+          'managed',
+          'versions',
+          'controlPlane',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          role: {
+            type: 'string',
+            enum: ['tenant'],
+          },
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          managementCluster: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          site: {
+            type: 'string',
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          health: {
+            $ref: '#/components/schemas/Health',
+          },
+          staleness: {
+            $ref: '#/components/schemas/Staleness',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          managed: {
+            type: 'boolean',
+          },
+          islandId: {
+            type: 'string',
+          },
+          phase: {
+            type: 'string',
+          },
+          available: {
+            type: 'string',
+            enum: ['True', 'False', 'Unknown'],
+          },
+          versions: {
+            $ref: '#/components/schemas/VersionInfo',
+          },
+          controlPlane: {
+            type: 'object',
+            properties: {
+              kamajiControlPlane: {
+                type: 'object',
+                required: ['ready', 'initialized'],
+                properties: {
+                  name: {
+                    type: 'string',
+                    nullable: true,
+                  },
+                  namespace: {
+                    type: 'string',
+                    nullable: true,
+                  },
+                  uid: {
+                    type: 'string',
+                  },
+                  ready: {
+                    type: 'boolean',
+                  },
+                  initialized: {
+                    type: 'boolean',
+                  },
+                  version: {
+                    type: 'string',
+                    nullable: true,
+                  },
+                  replicas: {
+                    type: 'integer',
+                  },
+                  readyReplicas: {
+                    type: 'integer',
+                  },
+                  dataStoreName: {
+                    type: 'string',
+                  },
+                },
+              },
+              tenantControlPlane: {
+                type: 'object',
+                required: ['name', 'namespace', 'status'],
+                properties: {
+                  name: {
+                    type: 'string',
+                  },
+                  namespace: {
+                    type: 'string',
+                  },
+                  hostedIn: {
+                    type: 'string',
+                    nullable: true,
+                  },
+                  status: {
+                    $ref: '#/components/schemas/TenantControlPlaneStatus',
+                  },
+                  version: {
+                    type: 'string',
+                    nullable: true,
+                  },
+                  endpoint: {
+                    type: 'string',
+                    nullable: true,
+                  },
+                  dataStore: {
+                    type: 'string',
+                  },
+                  replicas: {
+                    type: 'integer',
+                  },
+                  readyReplicas: {
+                    type: 'integer',
+                  },
+                },
+              },
+            },
+          },
+          workerPools: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/WorkerPool',
+            },
+          },
+          workers: {
+            $ref: '#/components/schemas/ReplicaCounts',
+          },
+          addons: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AddonAttachment',
+            },
+          },
+          conditions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetCondition',
+            },
+          },
+          endpoint: {
+            type: 'string',
+          },
+        },
+      },
       FleetCluster: {
         oneOf: [
           {
@@ -2374,6 +2554,60 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/TenantNode',
+            },
+          },
+          addonSets: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AddonSet',
+            },
+          },
+          page: {
+            $ref: '#/components/schemas/Page',
+          },
+        },
+      },
+      FleetSnapshotResponse: {
+        description:
+          'A `FleetResponse` whose tenants are in their compact form.',
+        type: 'object',
+        required: [
+          'version',
+          'generatedAt',
+          'managementClusters',
+          'islands',
+          'tenants',
+          'addonSets',
+          'page',
+        ],
+        properties: {
+          version: {
+            type: 'integer',
+          },
+          generatedAt: {
+            type: 'string',
+          },
+          epoch: {
+            type: 'string',
+            description:
+              "Identifies this backend process's model; versions restart with the backend.",
+          },
+          managementClusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ManagementClusterNode',
+            },
+          },
+          islands: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/IslandNode',
+            },
+          },
+          tenants: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CompactTenantNode',
             },
           },
           addonSets: {

@@ -13,6 +13,7 @@ import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
 import { KamajiClient } from '../../../api/KamajiClient';
 import { kamajiApiRef } from '../../../api/KamajiApi';
 import type { FleetResponse } from '../../../api/types';
+import { snapshotResponse } from '../../../__testUtils__/http';
 import { FleetTopologyContent } from '../FleetTopologyPage';
 
 export const BASE = 'http://backstage.test/api/kamaji';
@@ -43,7 +44,7 @@ export function serve(
 ) {
   server.use(
     http.get(`${BASE}/v1/fleet/snapshot`, () =>
-      typeof snapshot === 'function' ? snapshot() : HttpResponse.json(snapshot),
+      typeof snapshot === 'function' ? snapshot() : snapshotResponse(snapshot),
     ),
     http.get(`${BASE}/v1/events`, events),
   );

@@ -12,6 +12,7 @@ import { DeletePreview } from '../models/DeletePreview.model';
 import { DeleteResult } from '../models/DeleteResult.model';
 import { FleetCluster } from '../models/FleetCluster.model';
 import { FleetResponse } from '../models/FleetResponse.model';
+import { FleetSnapshotResponse } from '../models/FleetSnapshotResponse.model';
 import { GetEvents200Response } from '../models/GetEvents200Response.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { HealthStatus } from '../models/HealthStatus.model';
@@ -154,7 +155,7 @@ export type GetFleetSnapshot = {
   header: {
     ifNoneMatch?: string;
   };
-  response: FleetResponse | void | Error | Error | Error | Error;
+  response: FleetSnapshotResponse | void | Error | Error | Error | Error;
 };
 /**
  * @public

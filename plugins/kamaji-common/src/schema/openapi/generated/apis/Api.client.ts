@@ -17,6 +17,7 @@ import { DeletePreview } from '../models/DeletePreview.model';
 import { DeleteResult } from '../models/DeleteResult.model';
 import { FleetCluster } from '../models/FleetCluster.model';
 import { FleetResponse } from '../models/FleetResponse.model';
+import { FleetSnapshotResponse } from '../models/FleetSnapshotResponse.model';
 import { GetEvents200Response } from '../models/GetEvents200Response.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { HealthStatus } from '../models/HealthStatus.model';
@@ -565,7 +566,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Every management cluster, island, tenant and addon set the caller may read (filtered like `GET /v1/fleet`, tenants in id order, not paged), all at the model `version` of the body. Serialised and gzip-compressed once per model version, reader scope and filters, and served from memory. Follow it with `GET /v1/events?since=<version>` (or `Last-Event-ID`) and apply the deltas. `atVersion` reads a version still held (410 once it is not).
+   * Every management cluster, island, tenant and addon set the caller may read (filtered like `GET /v1/fleet`, tenants in id order, not paged), all at the model `version` of the body. Serialised and gzip-compressed once per model version, reader scope and filters, and served from memory. Tenants come in their compact form (`CompactTenantNode`: what the client can restore is left out); `expandFleetSnapshot` of `@kamaji-backstage/plugin-kamaji-common` turns the body into a `FleetResponse`. Follow it with `GET /v1/events?since=<version>` (or `Last-Event-ID`) and apply the deltas, whose tenants are whole `TenantNode`s. `atVersion` reads a version still held (410 once it is not).
    * The whole fleet the caller may read, at one model version, in one response.
    * @param managementCluster - Only clusters declared in this management cluster.
    * @param island - Only this island (by id) and the tenants it hosts.
@@ -581,7 +582,7 @@ export class DefaultApiClient {
     // @ts-ignore
     request: GetFleetSnapshot,
     options?: RequestOptions,
-  ): Promise<TypedResponse<FleetResponse>> {
+  ): Promise<TypedResponse<FleetSnapshotResponse>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/v1/fleet/snapshot{?managementCluster,island,owner,health*,version,q,role*,atVersion}`;
