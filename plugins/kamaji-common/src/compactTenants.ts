@@ -24,37 +24,61 @@ const NO_WORKERS: ReplicaCounts = {
   upToDate: 0,
 };
 
-const kamajiControlPlaneShares = (tenant: CompactTenantNode): SharedFields => ({
-  name: tenant.name,
-  namespace: tenant.namespace,
-  version: tenant.versions.declared,
-});
+/** The tenant's fields its control planes may repeat (alike in both forms of a tenant). */
+type SharedSource = Pick<
+  TenantNode,
+  'name' | 'namespace' | 'versions' | 'islandId' | 'endpoint'
+>;
 
-const tenantControlPlaneShares = (tenant: CompactTenantNode): SharedFields => ({
-  hostedIn: tenant.islandId,
-  version: tenant.versions.running,
-  endpoint: tenant.endpoint,
-});
+/** Per control-plane object of a tenant, the fields it shares with the tenant. */
+const SHARED_BY_CONTROL_PLANE: Record<
+  string,
+  (tenant: SharedSource) => SharedFields
+> = {
+  kamajiControlPlane: tenant => ({
+    name: tenant.name,
+    namespace: tenant.namespace,
+    version: tenant.versions.declared,
+  }),
+  tenantControlPlane: tenant => ({
+    hostedIn: tenant.islandId,
+    version: tenant.versions.running,
+    endpoint: tenant.endpoint,
+  }),
+};
+
+/** Each control-plane object of `tenant`, through `map` with the fields it shares. */
+function mapControlPlanes(
+  tenant: SharedSource & { controlPlane: object },
+  map: (part: Part, shared: SharedFields) => Part,
+): Part {
+  const mapped: Part = {};
+  for (const [kind, sharedWith] of Object.entries(SHARED_BY_CONTROL_PLANE)) {
+    const part = (tenant.controlPlane as Part)[kind] as Part | undefined;
+    if (part) mapped[kind] = map(part, sharedWith(tenant));
+  }
+  return mapped;
+}
 
 /** Leaves out what equals the tenant's value; `null` where only the tenant has a value. */
-function withoutShared<Compact>(part: object, shared: SharedFields): Compact {
+function withoutShared(part: Part, shared: SharedFields): Part {
   const compact: Part = { ...part };
   for (const [key, value] of Object.entries(shared)) {
     if (value === undefined) continue;
     if (compact[key] === value) delete compact[key];
     else if (compact[key] === undefined) compact[key] = null;
   }
-  return compact as Compact;
+  return compact;
 }
 
-function withShared<Whole>(part: object, shared: SharedFields): Whole {
+function withShared(part: Part, shared: SharedFields): Part {
   const whole: Part = { ...part };
   for (const [key, value] of Object.entries(shared)) {
     if (whole[key] === null) delete whole[key];
     else if (whole[key] === undefined && value !== undefined)
       whole[key] = value;
   }
-  return whole as Whole;
+  return whole;
 }
 
 function hasNoWorkers(workers: ReplicaCounts): boolean {
@@ -76,20 +100,10 @@ const isNotStale = (staleness: TenantNode['staleness']) =>
 export function compactTenant(tenant: TenantNode): CompactTenantNode {
   const { staleness, workers, workerPools, addons, conditions, ...rest } =
     tenant;
-  const { kamajiControlPlane, tenantControlPlane } = tenant.controlPlane;
-  const compact: CompactTenantNode = { ...rest, controlPlane: {} };
-  if (kamajiControlPlane) {
-    compact.controlPlane.kamajiControlPlane = withoutShared(
-      kamajiControlPlane,
-      kamajiControlPlaneShares(tenant),
-    );
-  }
-  if (tenantControlPlane) {
-    compact.controlPlane.tenantControlPlane = withoutShared(
-      tenantControlPlane,
-      tenantControlPlaneShares(tenant),
-    );
-  }
+  const compact: CompactTenantNode = {
+    ...rest,
+    controlPlane: mapControlPlanes(tenant, withoutShared),
+  };
   if (!isNotStale(staleness)) compact.staleness = staleness;
   if (!hasNoWorkers(workers)) compact.workers = workers;
   if (workerPools.length) compact.workerPools = workerPools;
@@ -106,29 +120,15 @@ export function compactTenant(tenant: TenantNode): CompactTenantNode {
 export function expandTenant(compact: CompactTenantNode): TenantNode {
   const { staleness, workers, workerPools, addons, conditions, ...rest } =
     compact;
-  const { kamajiControlPlane, tenantControlPlane } = compact.controlPlane;
-  const tenant: TenantNode = {
+  return {
     ...rest,
     staleness: staleness ?? { stale: false },
     workers: workers ?? { ...NO_WORKERS },
     workerPools: workerPools ?? [],
     addons: addons ?? [],
     conditions: conditions ?? [],
-    controlPlane: {},
+    controlPlane: mapControlPlanes(compact, withShared),
   };
-  if (kamajiControlPlane) {
-    tenant.controlPlane.kamajiControlPlane = withShared(
-      kamajiControlPlane,
-      kamajiControlPlaneShares(compact),
-    );
-  }
-  if (tenantControlPlane) {
-    tenant.controlPlane.tenantControlPlane = withShared(
-      tenantControlPlane,
-      tenantControlPlaneShares(compact),
-    );
-  }
-  return tenant;
 }
 
 /**
