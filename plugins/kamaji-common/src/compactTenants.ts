@@ -4,12 +4,8 @@
  * of it. The backend writes it with {@link compactTenant}; clients read it with
  * {@link expandFleetSnapshot}. `expandTenant(compactTenant(tenant))` equals `tenant`.
  */
-import type { FleetResponse } from './fleetApi';
 import type { ReplicaCounts, TenantNode } from './model';
-import type {
-  CompactTenantNode,
-  FleetSnapshotResponse,
-} from './schema/openapi/generated/models';
+import type { CompactTenantNode } from './schema/openapi/generated/models';
 
 /** A control plane's fields that repeat a field of its tenant, with the tenant's values. */
 type SharedFields = Record<string, string | undefined>;
@@ -132,23 +128,25 @@ export function expandTenant(compact: CompactTenantNode): TenantNode {
 }
 
 /**
- * A fleet response in the form of `GET /v1/fleet/snapshot`.
+ * A fleet (a `FleetResponse`, a `FleetSnapshot`) with its tenants in the form of
+ * `GET /v1/fleet/snapshot`.
  *
  * @public
  */
-export function compactFleetResponse(
-  response: FleetResponse,
-): FleetSnapshotResponse {
-  return { ...response, tenants: response.tenants.map(compactTenant) };
+export function compactFleetResponse<Fleet extends { tenants: TenantNode[] }>(
+  fleet: Fleet,
+): Omit<Fleet, 'tenants'> & { tenants: CompactTenantNode[] } {
+  return { ...fleet, tenants: fleet.tenants.map(compactTenant) };
 }
 
 /**
- * The body of `GET /v1/fleet/snapshot` with every tenant whole again.
+ * The body of `GET /v1/fleet/snapshot` (a `FleetSnapshotResponse`) with every tenant whole again:
+ * a `FleetResponse`.
  *
  * @public
  */
-export function expandFleetSnapshot(
-  snapshot: FleetSnapshotResponse,
-): FleetResponse {
+export function expandFleetSnapshot<
+  Snapshot extends { tenants: CompactTenantNode[] },
+>(snapshot: Snapshot): Omit<Snapshot, 'tenants'> & { tenants: TenantNode[] } {
   return { ...snapshot, tenants: snapshot.tenants.map(expandTenant) };
 }

@@ -13,6 +13,7 @@ import { LocalControlPlane } from '@internal/test-kube';
 import {
   applyFleetDelta,
   expandFleetSnapshot,
+  FleetSnapshotResponse,
   FLEET_KINDS,
   FleetDelta,
   FleetSnapshot,
@@ -41,7 +42,9 @@ describe('the fleet snapshot under churn (real API servers)', () => {
   const get = (path: string, user: string = USERS.pat) =>
     request(backend.server).get(`/api/kamaji${path}`).set(as(user));
   const getSnapshot = async (user?: string) =>
-    expandFleetSnapshot((await get('/v1/fleet/snapshot', user)).body);
+    expandFleetSnapshot<FleetSnapshotResponse>(
+      (await get('/v1/fleet/snapshot', user)).body,
+    );
 
   beforeAll(async () => {
     ({ plane, backend } = await startSeededFleetBackend({

@@ -8,6 +8,7 @@
 import {
   expandFleetSnapshot,
   type FleetResponse,
+  type FleetSnapshotResponse,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -208,7 +209,7 @@ export class ReplicaFleet {
 
   /** Replica i's whole-fleet snapshot, tenants whole. */
   async snapshot(i: number): Promise<FleetResponse> {
-    return expandFleetSnapshot(
+    return expandFleetSnapshot<FleetSnapshotResponse>(
       await this.replica(i).json('/api/kamaji/v1/fleet/snapshot'),
     );
   }

@@ -5,7 +5,7 @@
 import {
   applyFleetDelta,
   ClusterId,
-  compactTenant,
+  compactFleetResponse,
   FleetCluster,
   FleetDelta,
   FleetSnapshot,
@@ -70,10 +70,7 @@ export class InMemoryFleetService implements FleetService {
     this.snapshotJsonCalls++;
     return {
       version: this.snapshot.version,
-      json: JSON.stringify({
-        ...this.snapshot,
-        tenants: this.snapshot.tenants.map(compactTenant),
-      }),
+      json: JSON.stringify(compactFleetResponse(this.snapshot)),
     };
   }
 
