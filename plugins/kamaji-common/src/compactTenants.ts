@@ -4,6 +4,7 @@
  * of it. The backend writes it with {@link compactTenant}; clients read it with
  * {@link expandFleetSnapshot}. `expandTenant(compactTenant(tenant))` equals `tenant`.
  */
+import { clusterId } from './ids';
 import type { ReplicaCounts, TenantNode } from './model';
 import type { CompactTenantNode } from './schema/openapi/generated/models';
 
@@ -20,11 +21,60 @@ const NO_WORKERS: ReplicaCounts = {
   upToDate: 0,
 };
 
+/**
+ * Values the compact form leaves out, as JSON: compared as JSON (an object in another key order
+ * is sent as it is) and restored as fresh objects.
+ */
+type Defaults = Record<string, string>;
+
+function defaultsOf(values: Record<string, unknown>): Defaults {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, JSON.stringify(value)]),
+  );
+}
+
+const TENANT_DEFAULTS = defaultsOf({
+  role: 'tenant',
+  managed: true,
+  staleness: { stale: false },
+  workers: NO_WORKERS,
+  workerPools: [],
+  addons: [],
+  conditions: [],
+});
+const HEALTH_DEFAULTS = defaultsOf({ reasons: [] });
+const VERSIONS_DEFAULTS = defaultsOf({ workers: [], skew: false });
+
+function withoutDefaults(whole: object, defaults: Defaults): Part {
+  const compact: Part = { ...whole };
+  for (const [key, json] of Object.entries(defaults)) {
+    if (JSON.stringify(compact[key]) === json) delete compact[key];
+  }
+  return compact;
+}
+
+function withDefaults(compact: object, defaults: Defaults): Part {
+  const whole: Part = { ...compact };
+  for (const [key, json] of Object.entries(defaults)) {
+    if (whole[key] === undefined) whole[key] = JSON.parse(json);
+  }
+  return whole;
+}
+
 /** The tenant's fields its control planes may repeat (alike in both forms of a tenant). */
 type SharedSource = Pick<
   TenantNode,
-  'name' | 'namespace' | 'versions' | 'islandId' | 'endpoint'
->;
+  'name' | 'namespace' | 'islandId' | 'endpoint'
+> & {
+  versions: Pick<TenantNode['versions'], 'declared' | 'running'>;
+  controlPlane: { kamajiControlPlane?: { uid?: string } };
+};
+
+/** The name Kamaji gives the TenantControlPlane of an externally referenced KamajiControlPlane. */
+function externalTenantControlPlaneName(tenant: SharedSource) {
+  const uid = tenant.controlPlane.kamajiControlPlane?.uid;
+  return uid ? `kcp-${uid}` : undefined;
+}
 
 /** Per control-plane object of a tenant, the fields it shares with the tenant. */
 const SHARED_BY_CONTROL_PLANE: Record<
@@ -37,6 +87,7 @@ const SHARED_BY_CONTROL_PLANE: Record<
     version: tenant.versions.declared,
   }),
   tenantControlPlane: tenant => ({
+    name: externalTenantControlPlaneName(tenant),
     hostedIn: tenant.islandId,
     version: tenant.versions.running,
     endpoint: tenant.endpoint,
@@ -45,7 +96,7 @@ const SHARED_BY_CONTROL_PLANE: Record<
 
 /** Each control-plane object of `tenant`, through `map` with the fields it shares. */
 function mapControlPlanes(
-  tenant: SharedSource & { controlPlane: object },
+  tenant: SharedSource,
   map: (part: Part, shared: SharedFields) => Part,
 ): Part {
   const mapped: Part = {};
@@ -77,16 +128,15 @@ function withShared(part: Part, shared: SharedFields): Part {
   return whole;
 }
 
-function hasNoWorkers(workers: ReplicaCounts): boolean {
-  const counts = Object.entries(workers);
-  return (
-    counts.length === Object.keys(NO_WORKERS).length &&
-    counts.every(([key, count]) => key in NO_WORKERS && count === 0)
-  );
+/** A declared tenant's id is made of its management cluster, namespace and name. */
+function derivedId(
+  tenant: Pick<TenantNode, 'managementCluster' | 'namespace' | 'name'>,
+) {
+  const { managementCluster, namespace, name } = tenant;
+  return namespace === undefined
+    ? undefined
+    : clusterId({ managementCluster, namespace, name });
 }
-
-const isNotStale = (staleness: TenantNode['staleness']) =>
-  staleness.stale === false && Object.keys(staleness).length === 1;
 
 /**
  * A tenant in the form the whole-fleet snapshot sends it.
@@ -94,18 +144,14 @@ const isNotStale = (staleness: TenantNode['staleness']) =>
  * @public
  */
 export function compactTenant(tenant: TenantNode): CompactTenantNode {
-  const { staleness, workers, workerPools, addons, conditions, ...rest } =
-    tenant;
-  const compact: CompactTenantNode = {
-    ...rest,
+  const compact: Part = {
+    ...withoutDefaults(tenant, TENANT_DEFAULTS),
+    health: withoutDefaults(tenant.health, HEALTH_DEFAULTS),
+    versions: withoutDefaults(tenant.versions, VERSIONS_DEFAULTS),
     controlPlane: mapControlPlanes(tenant, withoutShared),
   };
-  if (!isNotStale(staleness)) compact.staleness = staleness;
-  if (!hasNoWorkers(workers)) compact.workers = workers;
-  if (workerPools.length) compact.workerPools = workerPools;
-  if (addons.length) compact.addons = addons;
-  if (conditions.length) compact.conditions = conditions;
-  return compact;
+  if (tenant.id === derivedId(tenant)) delete compact.id;
+  return compact as unknown as CompactTenantNode;
 }
 
 /**
@@ -114,17 +160,14 @@ export function compactTenant(tenant: TenantNode): CompactTenantNode {
  * @public
  */
 export function expandTenant(compact: CompactTenantNode): TenantNode {
-  const { staleness, workers, workerPools, addons, conditions, ...rest } =
-    compact;
-  return {
-    ...rest,
-    staleness: staleness ?? { stale: false },
-    workers: workers ?? { ...NO_WORKERS },
-    workerPools: workerPools ?? [],
-    addons: addons ?? [],
-    conditions: conditions ?? [],
+  const whole: Part = {
+    ...withDefaults(compact, TENANT_DEFAULTS),
+    id: compact.id ?? derivedId(compact),
+    health: withDefaults(compact.health, HEALTH_DEFAULTS),
+    versions: withDefaults(compact.versions, VERSIONS_DEFAULTS),
     controlPlane: mapControlPlanes(compact, withShared),
   };
+  return whole as unknown as TenantNode;
 }
 
 /**

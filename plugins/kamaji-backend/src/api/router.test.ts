@@ -3,6 +3,7 @@ import request from 'supertest';
 import {
   compactTenant,
   expandFleetSnapshot,
+  type FleetSnapshotResponse,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
   fixtureFleet,
@@ -400,12 +401,13 @@ describe('kamaji router', () => {
     it('GET /v1/fleet/snapshot gives an application team its own consistent snapshot, and filters through the index', async () => {
       const res = await get('/api/kamaji/v1/fleet/snapshot', as(USERS.alice));
       expect(res.status).toBe(200);
-      expect(ids(res.body.tenants)).toEqual([SHOP_1, SHOP_2]);
+      const snapshot = expandFleetSnapshot<FleetSnapshotResponse>(res.body);
+      expect(ids(snapshot.tenants)).toEqual([SHOP_1, SHOP_2]);
       const paged = await get(
         '/api/kamaji/v1/fleet?limit=1000',
         as(USERS.alice),
       );
-      const { page: _p, ...snapshotBody } = expandFleetSnapshot(res.body);
+      const { page: _p, ...snapshotBody } = snapshot;
       const { page: _q, ...pagedBody } = paged.body;
       expect(snapshotBody).toEqual(pagedBody);
       const patEtag = (
@@ -417,10 +419,12 @@ describe('kamaji router', () => {
         '/api/kamaji/v1/fleet/snapshot?health=healthy&role=tenant',
         as(USERS.alice),
       );
-      expect(ids(filtered.body.tenants)).toEqual(
-        res.body.tenants
-          .filter((t: any) => t.health.status === 'healthy')
-          .map((t: any) => t.id)
+      expect(
+        ids(expandFleetSnapshot<FleetSnapshotResponse>(filtered.body).tenants),
+      ).toEqual(
+        snapshot.tenants
+          .filter(t => t.health.status === 'healthy')
+          .map(t => t.id)
           .sort(),
       );
       expect(filtered.body.islands).toEqual([]);

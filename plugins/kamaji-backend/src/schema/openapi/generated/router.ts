@@ -2229,16 +2229,13 @@ export const spec = {
       },
       CompactTenantNode: {
         description:
-          'A tenant as `GET /v1/fleet/snapshot` sends it: its `TenantNode` without what a client can\nrestore from the rest of it (`expandFleetSnapshot` of `@kamaji-backstage/plugin-kamaji-common`\ndoes), which makes the whole-fleet body about a fifth smaller to read and parse.\n- `workerPools`, `addons` and `conditions` are left out when empty, `workers` when every\n  count is 0, `staleness` when it is `{"stale": false}`.\n- `controlPlane.kamajiControlPlane` leaves out `name`, `namespace` and `version` when they\n  equal the tenant\'s `name`, `namespace` and `versions.declared`;\n  `controlPlane.tenantControlPlane` leaves out `hostedIn`, `version` and `endpoint` when\n  they equal the tenant\'s `islandId`, `versions.running` and `endpoint`. Such a field is\n  `null` when the control plane has none while the tenant has a value.',
+          "A tenant as `GET /v1/fleet/snapshot` sends it: its `TenantNode` without what a client can\nrestore from the rest of it (`expandFleetSnapshot` of `@kamaji-backstage/plugin-kamaji-common`\ndoes), which makes the whole-fleet body about a third smaller to read and parse.\n- Defaults are left out: `role` (always `tenant`), `managed` when true, `workerPools`,\n  `addons`, `conditions`, `health.reasons` and `versions.workers` when empty, `workers` when\n  every count is 0, `versions.skew` when false, `staleness` when it is `{\"stale\": false}`.\n- `id` is left out when it is `<managementCluster>/<namespace>/<name>` (a declared tenant).\n- `controlPlane.kamajiControlPlane` leaves out `name`, `namespace` and `version` when they\n  equal the tenant's `name`, `namespace` and `versions.declared`;\n  `controlPlane.tenantControlPlane` leaves out `hostedIn`, `version` and `endpoint` when\n  they equal the tenant's `islandId`, `versions.running` and `endpoint`, and `name` when it\n  is `kcp-<KamajiControlPlane uid>` (Kamaji's name for it on an island). Such a field is\n  `null` when the control plane has none while the tenant has a value.",
         type: 'object',
         required: [
-          'id',
-          'role',
           'name',
           'managementCluster',
           'labels',
           'health',
-          'managed',
           'versions',
           'controlPlane',
         ],
@@ -2275,7 +2272,19 @@ export const spec = {
             },
           },
           health: {
-            $ref: '#/components/schemas/Health',
+            type: 'object',
+            required: ['status'],
+            properties: {
+              status: {
+                $ref: '#/components/schemas/HealthStatus',
+              },
+              reasons: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+            },
           },
           staleness: {
             $ref: '#/components/schemas/Staleness',
@@ -2297,7 +2306,24 @@ export const spec = {
             enum: ['True', 'False', 'Unknown'],
           },
           versions: {
-            $ref: '#/components/schemas/VersionInfo',
+            type: 'object',
+            properties: {
+              declared: {
+                type: 'string',
+              },
+              running: {
+                type: 'string',
+              },
+              workers: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              skew: {
+                type: 'boolean',
+              },
+            },
           },
           controlPlane: {
             type: 'object',
@@ -2340,7 +2366,7 @@ export const spec = {
               },
               tenantControlPlane: {
                 type: 'object',
-                required: ['name', 'namespace', 'status'],
+                required: ['namespace', 'status'],
                 properties: {
                   name: {
                     type: 'string',

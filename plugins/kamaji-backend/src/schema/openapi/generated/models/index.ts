@@ -12,6 +12,8 @@ export * from '../models/CompactTenantNode.model';
 export * from '../models/CompactTenantNodeControlPlane.model';
 export * from '../models/CompactTenantNodeControlPlaneKamajiControlPlane.model';
 export * from '../models/CompactTenantNodeControlPlaneTenantControlPlane.model';
+export * from '../models/CompactTenantNodeHealth.model';
+export * from '../models/CompactTenantNodeVersions.model';
 export * from '../models/ConnectionState.model';
 export * from '../models/ConnectionStateUnreadableKindsInner.model';
 export * from '../models/DataStoreInfo.model';

@@ -9,7 +9,7 @@ import { TenantControlPlaneStatus } from '../models/TenantControlPlaneStatus.mod
  * @public
  */
 export interface CompactTenantNodeControlPlaneTenantControlPlane {
-  name: string;
+  name?: string;
   namespace: string;
   hostedIn?: string | null;
   status: TenantControlPlaneStatus;
