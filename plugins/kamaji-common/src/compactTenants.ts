@@ -22,41 +22,50 @@ const NO_WORKERS: ReplicaCounts = {
 };
 
 /**
- * Values the compact form leaves out, as JSON: compared as JSON (an object in another key order
- * is sent as it is) and restored as fresh objects.
+ * A value the compact form leaves out: compared as JSON (an object in another key order is sent
+ * as it is), restored as a fresh value.
  */
-type Defaults = Record<string, string>;
+interface Default {
+  key: string;
+  json: string;
+  make: () => unknown;
+}
 
-function defaultsOf(values: Record<string, unknown>): Defaults {
-  return Object.fromEntries(
-    Object.entries(values).map(([key, value]) => [key, JSON.stringify(value)]),
-  );
+function defaultsOf(makers: Record<string, () => unknown>): Default[] {
+  return Object.entries(makers).map(([key, make]) => ({
+    key,
+    make,
+    json: JSON.stringify(make()),
+  }));
 }
 
 const TENANT_DEFAULTS = defaultsOf({
-  role: 'tenant',
-  managed: true,
-  staleness: { stale: false },
-  workers: NO_WORKERS,
-  workerPools: [],
-  addons: [],
-  conditions: [],
+  role: () => 'tenant',
+  managed: () => true,
+  staleness: () => ({ stale: false }),
+  workers: () => ({ ...NO_WORKERS }),
+  workerPools: () => [],
+  addons: () => [],
+  conditions: () => [],
 });
-const HEALTH_DEFAULTS = defaultsOf({ reasons: [] });
-const VERSIONS_DEFAULTS = defaultsOf({ workers: [], skew: false });
+const HEALTH_DEFAULTS = defaultsOf({ reasons: () => [] });
+const VERSIONS_DEFAULTS = defaultsOf({
+  workers: () => [],
+  skew: () => false,
+});
 
-function withoutDefaults(whole: object, defaults: Defaults): Part {
+function withoutDefaults(whole: object, defaults: Default[]): Part {
   const compact: Part = { ...whole };
-  for (const [key, json] of Object.entries(defaults)) {
+  for (const { key, json } of defaults) {
     if (JSON.stringify(compact[key]) === json) delete compact[key];
   }
   return compact;
 }
 
-function withDefaults(compact: object, defaults: Defaults): Part {
+function withDefaults(compact: object, defaults: Default[]): Part {
   const whole: Part = { ...compact };
-  for (const [key, json] of Object.entries(defaults)) {
-    if (whole[key] === undefined) whole[key] = JSON.parse(json);
+  for (const { key, make } of defaults) {
+    if (whole[key] === undefined) whole[key] = make();
   }
   return whole;
 }
