@@ -153,12 +153,10 @@ function derivedId(
  * @public
  */
 export function compactTenant(tenant: TenantNode): CompactTenantNode {
-  const compact: Part = {
-    ...withoutDefaults(tenant, TENANT_DEFAULTS),
-    health: withoutDefaults(tenant.health, HEALTH_DEFAULTS),
-    versions: withoutDefaults(tenant.versions, VERSIONS_DEFAULTS),
-    controlPlane: mapControlPlanes(tenant, withoutShared),
-  };
+  const compact = withoutDefaults(tenant, TENANT_DEFAULTS);
+  compact.health = withoutDefaults(tenant.health, HEALTH_DEFAULTS);
+  compact.versions = withoutDefaults(tenant.versions, VERSIONS_DEFAULTS);
+  compact.controlPlane = mapControlPlanes(tenant, withoutShared);
   if (tenant.id === derivedId(tenant)) delete compact.id;
   return compact as unknown as CompactTenantNode;
 }
@@ -169,13 +167,11 @@ export function compactTenant(tenant: TenantNode): CompactTenantNode {
  * @public
  */
 export function expandTenant(compact: CompactTenantNode): TenantNode {
-  const whole: Part = {
-    ...withDefaults(compact, TENANT_DEFAULTS),
-    id: compact.id ?? derivedId(compact),
-    health: withDefaults(compact.health, HEALTH_DEFAULTS),
-    versions: withDefaults(compact.versions, VERSIONS_DEFAULTS),
-    controlPlane: mapControlPlanes(compact, withShared),
-  };
+  const whole = withDefaults(compact, TENANT_DEFAULTS);
+  whole.id = compact.id ?? derivedId(compact);
+  whole.health = withDefaults(compact.health, HEALTH_DEFAULTS);
+  whole.versions = withDefaults(compact.versions, VERSIONS_DEFAULTS);
+  whole.controlPlane = mapControlPlanes(compact, withShared);
   return whole as unknown as TenantNode;
 }
 
