@@ -87,9 +87,6 @@ const FANOUT_N = opt('fanout-n', FAKE && ISLANDS > 100 ? 20 : N);
 const FANOUT_WARMUP = FAKE && ISLANDS > 100 ? 3 : WARMUP;
 const FANOUT_PER_CLIENT = FAKE && ISLANDS > 100 ? 3 : PER_CLIENT;
 const CONCURRENCY = 24;
-// How long each RSS figure's "settled" twin waits after the backend's CPU went quiet: long enough
-// for V8's memory reducer (which collects and shrinks the heap once allocation slows) to have run.
-const SETTLE_IDLE_MS = 30_000;
 const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
 const BACKEND_CWD: 'scratch' | 'repo' = flag('repo-cwd') ? 'repo' : 'scratch';
 const TOTAL = ISLANDS * PER_ISLAND;
@@ -287,12 +284,6 @@ async function main() {
     log(`${label}: ${describeBreakdown(b)}`);
     return b;
   };
-  /** RSS once the backend has been quiet for a while: what it holds, not the peak of a burst. */
-  const settledRss = async (pid: number) => {
-    const { settled: quiet } = await waitForQuiet(pid);
-    await sleep(SETTLE_IDLE_MS);
-    return { rss: rssMb(pid), quiet };
-  };
   const centralKubeconfig = state.users[FLEET_USER.name].kubeconfigs.central;
 
   // ---- baseline backend: same config, no management cluster ----
@@ -315,7 +306,6 @@ async function main() {
   await sequential(emptyRead, 20, 0);
   const rssBaseline = rssMb(backend.pid);
   const memBaseline = await breakdown(backend.pid, 'baseline');
-  const settledBaseline = await settledRss(backend.pid);
   log(
     `baseline backend ready in ${(baseReadyMs / 1000).toFixed(
       1,
@@ -382,7 +372,6 @@ async function main() {
       quiet.waitedMs / 1000
     ).toFixed(1)} s (${(quiet.lastShare * 100).toFixed(0)} % of a core)`,
   );
-  const settledSynced = await settledRss(backend.pid);
 
   // ---- our reads ----
   const modelVersion = async () =>
@@ -557,7 +546,6 @@ async function main() {
   const memAfterReads = await breakdown(backend.pid, 'after reads');
   const versionsDuringReads = (await modelVersion()) - versionBeforeReads;
   log(`model versions during the reads: ${versionsDuringReads}`);
-  const settledAfterReads = await settledRss(backend.pid);
   // After the figures above, so that they are taken as long after the sync as in earlier runs.
   log('measuring: the same read by a Node client in its own process');
   const snapOwnClient = await nodeClientReads({
@@ -680,8 +668,6 @@ async function main() {
   const ratioConc50 = fanConc.p50 / snapConc.p50;
   const added = rssSynced - rssBaseline;
   const addedAfterReads = rssAfterReads - rssBaseline;
-  const addedSettled = settledSynced.rss - settledBaseline.rss;
-  const addedSettledAfterReads = settledAfterReads.rss - settledBaseline.rss;
   const pf = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const date = new Date().toISOString().slice(0, 10);
   const lines: string[] = [];
@@ -759,23 +745,6 @@ async function main() {
     `| RSS after our reads | ${rssAfterReads.toFixed(
       0,
     )} MB (+${addedAfterReads.toFixed(0)} MB over baseline) |`,
-  );
-  p(
-    `| the same three, settled (CPU under 15 % of a core, then ${
-      SETTLE_IDLE_MS / 1000
-    } s idle) | baseline ${settledBaseline.rss.toFixed(
-      0,
-    )} MB, after sync ${settledSynced.rss.toFixed(
-      0,
-    )} MB (fleet adds ${addedSettled.toFixed(
-      0,
-    )} MB), after reads ${settledAfterReads.rss.toFixed(
-      0,
-    )} MB (fleet adds ${addedSettledAfterReads.toFixed(0)} MB)${
-      [settledBaseline, settledSynced, settledAfterReads].every(s => s.quiet)
-        ? ''
-        : ' (NOT all quiet)'
-    } |`,
   );
   p(`| RSS after the fan-out queries | ${rssAfterFanout.toFixed(0)} MB |`);
   p(
@@ -886,9 +855,13 @@ async function main() {
   p(
     `| as a Node client sees it (fetch, gunzip, parse) p95 ≤ 150 ms | ${fmt(
       snapOwnClient.p95,
-    )} ms (p50 ${fmt(snapOwnClient.p50)}), a client process of its own (${fmt(
+    )} ms (p50 ${fmt(
+      snapOwnClient.p50,
+    )}), a client process of its own (${fmt(
       snapOwnClientExpanded.p95,
-    )} ms with the tenants made whole); ${fmt(snapClient.p95)} ms (p50 ${fmt(
+    )} ms with the tenants made whole); ${fmt(
+      snapClient.p95,
+    )} ms (p50 ${fmt(
       snapClient.p50,
     )}) in the bench process; floor, the same bytes from a bare node:http server: ${fmt(
       snapFloor.p95,
@@ -906,11 +879,7 @@ async function main() {
       0,
     )} MB after sync, ${addedAfterReads.toFixed(
       0,
-    )} MB after reads (settled: ${addedSettled.toFixed(
-      0,
-    )} / ${addedSettledAfterReads.toFixed(
-      0,
-    )} MB); of it about ${connections.addedMb.toFixed(0)} MB the ${
+    )} MB after reads; of it about ${connections.addedMb.toFixed(0)} MB the ${
       connections.sessions
     } island connections alone | ${pf(
       Math.max(added, addedAfterReads) <= 150,
