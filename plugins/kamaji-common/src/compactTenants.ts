@@ -8,7 +8,10 @@ import { clusterId } from './ids';
 import type { ReplicaCounts, TenantNode } from './model';
 import type { CompactTenantNode } from './schema/openapi/generated/models';
 
-/** A control plane's fields that repeat a field of its tenant, with the tenant's values. */
+/**
+ * Fields a part of a tenant may leave out because the rest of the tenant gives them, with the
+ * values it gives.
+ */
 type SharedFields = Record<string, string | undefined>;
 
 type Part = Record<string, unknown>;
@@ -103,48 +106,50 @@ const SHARED_BY_CONTROL_PLANE: Record<
   }),
 };
 
-/** Each control-plane object of `tenant`, through `map` with the fields it shares. */
+/** A copy of each control-plane object of `tenant`, passed to `map` with the fields it shares. */
 function mapControlPlanes(
   tenant: SharedSource,
-  map: (part: Part, shared: SharedFields) => Part,
+  map: (part: Part, shared: SharedFields) => void,
 ): Part {
   const mapped: Part = {};
   for (const [kind, sharedWith] of Object.entries(SHARED_BY_CONTROL_PLANE)) {
     const part = (tenant.controlPlane as Part)[kind] as Part | undefined;
-    if (part) mapped[kind] = map(part, sharedWith(tenant));
+    if (!part) continue;
+    const copy = { ...part };
+    map(copy, sharedWith(tenant));
+    mapped[kind] = copy;
   }
   return mapped;
 }
 
-/** Leaves out what equals the tenant's value; `null` where only the tenant has a value. */
-function withoutShared(part: Part, shared: SharedFields): Part {
-  const compact: Part = { ...part };
+/** Leaves out of `part` what equals the shared value; `null` where only the shared value is set. */
+function leaveOutShared(part: Part, shared: SharedFields): void {
   for (const [key, value] of Object.entries(shared)) {
     if (value === undefined) continue;
-    if (compact[key] === value) delete compact[key];
-    else if (compact[key] === undefined) compact[key] = null;
+    if (part[key] === value) delete part[key];
+    else if (part[key] === undefined) part[key] = null;
   }
-  return compact;
 }
 
-function withShared(part: Part, shared: SharedFields): Part {
-  const whole: Part = { ...part };
+/** Gives `part` back what {@link leaveOutShared} left out of it. */
+function restoreShared(part: Part, shared: SharedFields): void {
   for (const [key, value] of Object.entries(shared)) {
-    if (whole[key] === null) delete whole[key];
-    else if (whole[key] === undefined && value !== undefined)
-      whole[key] = value;
+    if (part[key] === null) delete part[key];
+    else if (part[key] === undefined && value !== undefined) part[key] = value;
   }
-  return whole;
 }
 
 /** A declared tenant's id is made of its management cluster, namespace and name. */
-function derivedId(
+function sharedId(
   tenant: Pick<TenantNode, 'managementCluster' | 'namespace' | 'name'>,
-) {
+): SharedFields {
   const { managementCluster, namespace, name } = tenant;
-  return namespace === undefined
-    ? undefined
-    : clusterId({ managementCluster, namespace, name });
+  return {
+    id:
+      namespace === undefined
+        ? undefined
+        : clusterId({ managementCluster, namespace, name }),
+  };
 }
 
 /**
@@ -156,8 +161,8 @@ export function compactTenant(tenant: TenantNode): CompactTenantNode {
   const compact = withoutDefaults(tenant, TENANT_DEFAULTS);
   compact.health = withoutDefaults(tenant.health, HEALTH_DEFAULTS);
   compact.versions = withoutDefaults(tenant.versions, VERSIONS_DEFAULTS);
-  compact.controlPlane = mapControlPlanes(tenant, withoutShared);
-  if (tenant.id === derivedId(tenant)) delete compact.id;
+  compact.controlPlane = mapControlPlanes(tenant, leaveOutShared);
+  leaveOutShared(compact, sharedId(tenant));
   return compact as unknown as CompactTenantNode;
 }
 
@@ -168,10 +173,10 @@ export function compactTenant(tenant: TenantNode): CompactTenantNode {
  */
 export function expandTenant(compact: CompactTenantNode): TenantNode {
   const whole = withDefaults(compact, TENANT_DEFAULTS);
-  whole.id = compact.id ?? derivedId(compact);
+  restoreShared(whole, sharedId(compact));
   whole.health = withDefaults(compact.health, HEALTH_DEFAULTS);
   whole.versions = withDefaults(compact.versions, VERSIONS_DEFAULTS);
-  whole.controlPlane = mapControlPlanes(compact, withShared);
+  whole.controlPlane = mapControlPlanes(compact, restoreShared);
   return whole as unknown as TenantNode;
 }
 
