@@ -31,8 +31,8 @@ function jsonReads(
     const res = await fetch(request.url, { headers });
     if (!res.ok) throw new Error(`${request.url}: status ${res.status}`);
     const body = await res.json();
-    const read = request.expand ? expandFleetSnapshot(body) : body;
-    return read.tenants.length as number;
+    const fleet = request.expand ? expandFleetSnapshot(body) : body;
+    return fleet.tenants.length as number;
   };
   return sequential(read, request.n, request.warmup);
 }
