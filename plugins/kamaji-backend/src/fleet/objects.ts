@@ -5,6 +5,7 @@ import type {
   ReplicaCounts,
   TenantControlPlaneStatus,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { spec as apiSpec } from '../schema/openapi';
 
 /**
  * What the fleet keeps in memory of each Kubernetes object: only the fields the model needs
@@ -432,17 +433,10 @@ export function extractMachine(o: any): SlimMachine {
   };
 }
 
-const TCP_STATUSES = new Set<TenantControlPlaneStatus>([
-  'Provisioning',
-  'NotReady',
-  'Ready',
-  'Upgrading',
-  'Sleeping',
-  'WriteLimited',
-  'CertificateAuthorityRotating',
-  'Migrating',
-  'Unknown',
-]);
+/** The statuses the API knows, from its spec, so that the list is kept in one place. */
+const TCP_STATUSES = new Set<TenantControlPlaneStatus>(
+  apiSpec.components.schemas.TenantControlPlaneStatus.enum,
+);
 
 export function extractTcp(o: any): SlimTcp {
   const problems: string[] = [];
