@@ -85,10 +85,20 @@ export interface Config {
     fleet?: {
       /** Full relist of every kind, in addition to the watches. Default 10 minutes. */
       resyncInterval?: FleetDuration;
-      /** Reachability probe (`GET /readyz`) of every connected cluster. Default 5 seconds. */
+      /**
+       * Reachability probe of every connected cluster: an HTTP/2 PING on the connection its
+       * watches share (a `GET /readyz` where it has no HTTP/2 connection). Default 5 seconds.
+       */
       probeInterval?: FleetDuration;
       /** A probe without an answer in this time marks the cluster disconnected. Default 3 seconds. */
       probeTimeout?: FleetDuration;
+      /**
+       * `GET /readyz` of every connected cluster (is its API server ready, storage included; an
+       * answer of 5xx marks it disconnected), also at each (re)connection and after a broken
+       * watch. Default 1 minute. When it is not longer than `probeInterval`, every probe is a
+       * `GET /readyz`.
+       */
+      readinessInterval?: FleetDuration;
       /** Longest wait between reconnect attempts while a cluster is disconnected. Default 5 seconds. */
       maxRetryDelay?: FleetDuration;
       /** Changes arriving within this window make one model version. Default 100 milliseconds. */

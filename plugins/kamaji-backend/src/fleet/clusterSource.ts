@@ -256,6 +256,7 @@ export class ClusterSource implements SourceView {
       {
         probeIntervalMs: this.o.timings.probeIntervalMs,
         probeTimeoutMs: this.o.timings.probeTimeoutMs,
+        readinessIntervalMs: this.o.timings.readinessIntervalMs,
         maxRetryDelayMs: this.o.timings.maxRetryDelayMs,
       },
       {

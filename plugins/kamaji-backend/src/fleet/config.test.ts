@@ -162,12 +162,14 @@ describe('readFleetConfig', () => {
       fleet: {
         resyncInterval: '2m',
         probeInterval: { seconds: 2 },
+        readinessInterval: '30s',
         debounce: '20ms',
       },
     });
     expect(c.timings).toMatchObject({
       resyncIntervalMs: 120_000,
       probeIntervalMs: 2_000,
+      readinessIntervalMs: 30_000,
       debounceMs: 20,
     });
   });

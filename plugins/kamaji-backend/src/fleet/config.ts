@@ -35,6 +35,7 @@ export interface FleetTimings {
   resyncIntervalMs: number;
   probeIntervalMs: number;
   probeTimeoutMs: number;
+  readinessIntervalMs: number;
   maxRetryDelayMs: number;
   debounceMs: number;
   unreadableRetryMs: number;
@@ -44,6 +45,7 @@ export const DEFAULT_TIMINGS: FleetTimings = {
   resyncIntervalMs: 10 * 60_000,
   probeIntervalMs: 5_000,
   probeTimeoutMs: 3_000,
+  readinessIntervalMs: 60_000,
   maxRetryDelayMs: 5_000,
   debounceMs: 100,
   unreadableRetryMs: 60_000,
@@ -360,6 +362,7 @@ function readTimings(config: Config, problems: string[]): FleetTimings {
     ['resyncIntervalMs', 'resyncInterval', 10_000, 24 * 3_600_000],
     ['probeIntervalMs', 'probeInterval', 200, 600_000],
     ['probeTimeoutMs', 'probeTimeout', 100, 60_000],
+    ['readinessIntervalMs', 'readinessInterval', 200, 3_600_000],
     ['maxRetryDelayMs', 'maxRetryDelay', 100, 600_000],
     ['debounceMs', 'debounce', 0, 10_000],
     ['unreadableRetryMs', 'unreadableRetryInterval', 1_000, 24 * 3_600_000],

@@ -7,6 +7,11 @@ import {
 export interface ReachabilityOptions {
   /** Probe period while reachable. */
   probeIntervalMs: number;
+  /**
+   * Period of the `probePath` request while reachable; the probes between are HTTP/2 PINGs on the
+   * open connection. Not longer than `probeIntervalMs`: every probe is the request.
+   */
+  readinessIntervalMs: number;
   /** A probe without an answer in this time counts as a failure. */
   probeTimeoutMs: number;
   /** Cap of the retry backoff while unreachable. */
@@ -25,10 +30,14 @@ export interface ReachabilityListener {
 }
 
 /**
- * Whether one API server answers: a cheap `GET /readyz` every few seconds with a short timeout
- * (a hung server or link shows up as a timeout, a killed one as a refused connection), and at
- * once when a watcher suspects a problem. While unreachable it retries with jittered exponential
- * backoff capped at `maxRetryDelayMs`.
+ * Whether one API server answers, probed every few seconds with a short timeout (a hung server or
+ * link shows up as a timeout, a killed one as a refused connection) and at once when a watcher
+ * suspects a problem. While reachable most probes are an HTTP/2 PING on the connection the
+ * watches share, as client-go checks its connections: a few bytes on the uplink instead of a
+ * request the server authenticates and answers. `GET /readyz` (is the API server ready to serve,
+ * its storage included) goes every `readinessIntervalMs`, at every (re)connection and after a
+ * suspicion. While unreachable it retries with jittered exponential backoff capped at
+ * `maxRetryDelayMs`.
  */
 export class Reachability {
   /** Undefined until the first probe answered or failed. */
@@ -44,6 +53,9 @@ export class Reachability {
   private loopDone?: Promise<void>;
   private readonly backoff: Backoff;
   private probing?: AbortController;
+  /** When `/readyz` last answered ready. */
+  private readyAt = 0;
+  private suspected = false;
 
   constructor(
     private readonly http: KubeClient,
@@ -68,6 +80,7 @@ export class Reachability {
 
   /** Probe now (a watcher saw a broken connection). */
   suspect(): void {
+    this.suspected = true;
     if (this.reachable !== false) this.wake?.();
   }
 
@@ -118,18 +131,35 @@ export class Reachability {
   /** Undefined when the server answered, else a short credential-free reason. */
   private async probe(): Promise<string | undefined> {
     this.probing = new AbortController();
+    const options = {
+      timeoutMs: this.o.probeTimeoutMs,
+      signal: this.probing.signal,
+    };
     try {
-      const status = await this.http.probe(this.o.probePath ?? '/readyz', {
-        timeoutMs: this.o.probeTimeoutMs,
-        signal: this.probing.signal,
-      });
+      if (!this.readinessDue() && (await this.http.ping(options)))
+        return undefined;
+      this.suspected = false;
+      const status = await this.http.probe(
+        this.o.probePath ?? '/readyz',
+        options,
+      );
       if (status === 401) return 'credentials rejected (HTTP 401)';
       if (status >= 500) return `API server not ready (HTTP ${status})`;
+      this.readyAt = Date.now();
       return undefined; // 2xx, or 403 when RBAC hides /readyz: it answered
     } catch (e) {
       return describeError(e);
     } finally {
       this.probing = undefined;
     }
+  }
+
+  private readinessDue(): boolean {
+    return (
+      this.reachable !== true ||
+      this.suspected ||
+      this.o.readinessIntervalMs <= this.o.probeIntervalMs ||
+      Date.now() - this.readyAt >= this.o.readinessIntervalMs
+    );
   }
 }

@@ -152,6 +152,22 @@ describe('KubeClient over HTTPS', () => {
     for (const close of closers.splice(0)) await close();
   });
 
+  /** An HTTP/2 server behind a relay that can go dark, and a client of it through the relay. */
+  async function behindRelay() {
+    const server = http2.createSecureServer({ ...tls }, handler([]));
+    const { port, connections } = await listen(server);
+    const link = await relay(port);
+    const client = clientFor(link.port);
+    const stop = new AbortController();
+    closers.push(
+      () => stop.abort(),
+      () => client.close(),
+      () => link.close(),
+      () => new Promise(r => server.close(r)),
+    );
+    return { client, link, connections, stop };
+  }
+
   it('speaks HTTP/2 to a server that offers it: watches and requests share one connection', async () => {
     const seen: Seen[] = [];
     const server = http2.createSecureServer(
@@ -184,7 +200,7 @@ describe('KubeClient over HTTPS', () => {
     await expect(first.ended).rejects.toMatchObject({ kind: 'aborted' });
   });
 
-  it('speaks HTTP/1.1 to a TLS server that does not offer HTTP/2', async () => {
+  it('speaks HTTP/1.1 to a TLS server that does not offer HTTP/2, with no connection to PING', async () => {
     const seen: Seen[] = [];
     const server = https.createServer(tls, handler(seen));
     const { port } = await listen(server);
@@ -197,21 +213,11 @@ describe('KubeClient over HTTPS', () => {
     expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
     expect(await client.getJson('/apis')).toEqual({ kind: 'APIVersions' });
     expect(seen.map(s => s.version)).toEqual(['1.1', '1.1']);
+    expect(await client.ping({ timeoutMs: 1_000 })).toBe(false);
   });
 
   it('drops a connection that stops answering PINGs after a timeout: its watches fail and the next request connects anew', async () => {
-    const seen: Seen[] = [];
-    const server = http2.createSecureServer({ ...tls }, handler(seen));
-    const { port, connections } = await listen(server);
-    const link = await relay(port);
-    const client = clientFor(link.port);
-    const stop = new AbortController();
-    closers.push(
-      () => stop.abort(),
-      () => client.close(),
-      () => link.close(),
-      () => new Promise(r => server.close(r)),
-    );
+    const { client, link, connections, stop } = await behindRelay();
 
     const watching = watch(client, stop.signal);
     await watching.opened;
@@ -231,5 +237,71 @@ describe('KubeClient over HTTPS', () => {
     link.setDark(false);
     expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
     expect(connections()).toBe(2);
+  });
+
+  it('pings the open HTTP/2 connection without a request, and says when there is none to ping', async () => {
+    const seen: Seen[] = [];
+    const server = http2.createSecureServer({ ...tls }, handler(seen));
+    let pings = 0;
+    server.on('session', session => session.on('ping', () => pings++));
+    const { port, connections } = await listen(server);
+    const client = clientFor(port);
+    closers.push(
+      () => client.close(),
+      () => new Promise(r => server.close(r)),
+    );
+
+    expect(await client.ping({ timeoutMs: 1_000 })).toBe(false);
+    expect(connections()).toBe(0);
+
+    expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
+    expect(await client.ping({ timeoutMs: 1_000 })).toBe(true);
+    expect(await client.ping({ timeoutMs: 1_000 })).toBe(true);
+    expect(pings).toBe(2);
+    expect(seen).toHaveLength(1);
+    expect(connections()).toBe(1);
+  });
+
+  it('fails a PING without an answer as a timeout within its own time and drops the connection: its watches fail, the next request connects anew', async () => {
+    const { client, link, connections, stop } = await behindRelay();
+
+    const watching = watch(client, stop.signal);
+    await watching.opened;
+    link.setDark(true);
+    const started = Date.now();
+    const unanswered = await client.ping({ timeoutMs: 300 }).catch(e => e);
+    expect(unanswered).toBeInstanceOf(KubeApiError);
+    expect(unanswered.kind).toBe('timeout');
+    expect(unanswered.message).toBe('HTTP/2 PING: no answer within 300 ms');
+    // Its own timeout, not the 15 s a timed-out request's PING is allowed.
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const failed = await watching.ended.catch(e => e);
+    expect(failed).toBeInstanceOf(KubeApiError);
+    expect(failed.kind).toBe('network');
+    expect(await client.ping({ timeoutMs: 300 })).toBe(false);
+
+    link.setDark(false);
+    expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
+    expect(await client.ping({ timeoutMs: 1_000 })).toBe(true);
+    expect(connections()).toBe(2);
+  });
+
+  it('stops waiting for a PING when the caller aborts, keeping the connection', async () => {
+    const { client, link, connections } = await behindRelay();
+
+    expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
+    link.setDark(true);
+    const caller = new AbortController();
+    const pinging = client
+      .ping({ timeoutMs: 10_000, signal: caller.signal })
+      .catch(e => e);
+    caller.abort();
+    const aborted = await pinging;
+    expect(aborted).toBeInstanceOf(KubeApiError);
+    expect(aborted.kind).toBe('aborted');
+    link.setDark(false);
+    expect(await client.ping({ timeoutMs: 1_000 })).toBe(true);
+    expect(connections()).toBe(1);
   });
 });

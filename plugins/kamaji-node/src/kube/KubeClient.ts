@@ -8,6 +8,7 @@ import type { KubeKind } from '@kamaji-backstage/plugin-kamaji-common';
 import { describeError, KubeApiError, toKubeApiError } from './errors';
 import { Http2Connection, TlsMaterials } from './http2Connection';
 import { collect, httpError, readLines } from './responses';
+import { timeoutAfterPendingIo } from './timeouts';
 
 /**
  * An object as stored by the API server (plain JSON).
@@ -265,6 +266,42 @@ export class KubeClient {
   }
 
   /**
+   * Whether the open HTTP/2 connection still answers, without a request: a PING, as client-go's
+   * connection health check sends (a few bytes; no authentication, handler or log entry on the
+   * server). False when no HTTP/2 connection is open: ask with a request then. Without an answer
+   * within `timeoutMs` (default 30 s) the connection is dropped, so its watches fail and the next
+   * request connects anew, and the PING fails with a `timeout` error.
+   */
+  async ping(
+    options: Pick<KubeRequestOptions, 'timeoutMs' | 'signal'> = {},
+  ): Promise<boolean> {
+    const what = 'HTTP/2 PING';
+    const session = this.http2.current();
+    if (!session) return false;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const { signal } = options;
+    if (signal?.aborted) throw new KubeApiError('aborted', `${what}: aborted`);
+    const aborted = new Promise<never>((_, reject) =>
+      signal?.addEventListener(
+        'abort',
+        () => reject(new KubeApiError('aborted', `${what}: aborted`)),
+        { once: true },
+      ),
+    );
+    try {
+      await Promise.race([this.http2.ping(session, timeoutMs), aborted]);
+      return true;
+    } catch (e) {
+      if ((e as { code?: string })?.code === 'ETIMEDOUT')
+        throw new KubeApiError(
+          'timeout',
+          `${what}: no answer within ${timeoutMs} ms`,
+        );
+      throw toKubeApiError(e, what);
+    }
+  }
+
+  /**
    * Opens a streaming GET (a watch) and calls `onLine` with each line. Resolves when the server
    * ends the stream cleanly; rejects on a non-200 answer or a broken connection. An error thrown
    * by `onLine` ends the stream and is passed on unchanged.
@@ -491,12 +528,7 @@ export class KubeClient {
     reject: (error: unknown) => void,
   ) {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let verdict: NodeJS.Immediate | undefined;
-    const disarm = () => {
-      clearTimeout(timer);
-      clearImmediate(verdict);
-    };
+    let disarm = () => {};
     let onAbort: () => void = () => {};
     const finish = (err: unknown, value?: T, passThrough = false) => {
       if (settled) return;
@@ -520,24 +552,14 @@ export class KubeClient {
     req.onError(e => finish(e));
     return {
       arm: (ms: number) => {
-        // Timers run before pending I/O: after the event loop was busy, an answer that arrived
-        // in time may still be unread when the timer is due. It is read first (setImmediate
-        // runs after I/O), so a busy backend does not count a cluster as unreachable.
-        timer = setTimeout(
-          () =>
-            (verdict = setImmediate(() => {
-              req.timedOut();
-              cut(
-                new KubeApiError(
-                  'timeout',
-                  `${what}: no answer within ${ms} ms`,
-                ),
-              );
-            })),
-          ms,
-        );
+        disarm = timeoutAfterPendingIo(ms, () => {
+          req.timedOut();
+          cut(
+            new KubeApiError('timeout', `${what}: no answer within ${ms} ms`),
+          );
+        });
       },
-      disarm,
+      disarm: () => disarm(),
       succeed: (value: T) => finish(undefined, value),
       fail: (e: unknown) => finish(e),
       /** The consumer's own error (e.g. "relist"): passed on unchanged. */

@@ -1,6 +1,7 @@
 import http2 from 'node:http2';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
+import { timeoutAfterPendingIo } from './timeouts';
 
 /** The TLS materials of a cluster, as client-node's agent options carry them. */
 export type TlsMaterials = Pick<
@@ -103,27 +104,67 @@ export class Http2Connection {
     return stream;
   }
 
+  /** The open and connected session, if there is one; this does not connect. */
+  current(): http2.ClientHttp2Session | undefined {
+    const session = this.session;
+    return session && usable(session) && !session.connecting
+      ? session
+      : undefined;
+  }
+
   /**
    * A request on `session` got no answer in time: a PING tells a slow server from a dead link
-   * (TCP alone does not notice a black-holed peer); without a pong the session is destroyed, so
-   * its watches fail and the next requests connect anew.
+   * (TCP alone does not notice a black-holed peer), allowing as long as client-go does.
    */
   check(session: http2.ClientHttp2Session): void {
-    if (this.pinging || !usable(session)) return;
+    if (this.pinging) return;
     this.pinging = true;
-    const timer = setTimeout(() => {
-      session.destroy(codedError('ETIMEDOUT', 'HTTP/2 PING unanswered'));
-    }, PING_TIMEOUT_MS);
-    timer.unref();
-    const pinged = session.ping(err => {
-      clearTimeout(timer);
-      this.pinging = false;
-      if (err) session.destroy(err);
+    this.ping(session, PING_TIMEOUT_MS)
+      .catch(() => {})
+      .finally(() => {
+        this.pinging = false;
+      });
+  }
+
+  /**
+   * Sends a PING on `session`. Without its answer within `timeoutMs` the session is destroyed, so
+   * its watches fail and the next request connects anew, and the promise rejects.
+   */
+  ping(session: http2.ClientHttp2Session, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!usable(session)) {
+        reject(codedError('ECONNRESET', 'HTTP/2 connection closed'));
+        return;
+      }
+      const cancel = timeoutAfterPendingIo(
+        timeoutMs,
+        () => {
+          const error = codedError(
+            'ETIMEDOUT',
+            `HTTP/2 PING: no answer within ${timeoutMs} ms`,
+          );
+          session.destroy(error);
+          reject(error);
+        },
+        { keepAlive: false },
+      );
+      let sent = false;
+      try {
+        sent = session.ping(err => {
+          cancel();
+          if (err) {
+            session.destroy(err);
+            reject(err);
+          } else resolve();
+        });
+      } catch {
+        // Too many PINGs outstanding, or the session went away meanwhile: not sent.
+      }
+      if (!sent) {
+        cancel();
+        reject(codedError('ECONNRESET', 'HTTP/2 PING could not be sent'));
+      }
     });
-    if (!pinged) {
-      clearTimeout(timer);
-      this.pinging = false;
-    }
   }
 
   close(): void {

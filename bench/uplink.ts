@@ -1,0 +1,198 @@
+/* eslint-disable no-console */
+/*
+ * What keeping one steady island connected costs its uplink: the bytes between the backend and
+ * a real kube-apiserver (TLS records on the TCP connection, counted by a relay in front of it)
+ * while nothing changes, for the reachability probe and two open watches with bookmarks, as an
+ * island's connection carries them. Two clients side by side in the same run, each on its own
+ * relay and HTTP/2 connection:
+ *   - baseline: a `GET /readyz` at every probe (kamaji.fleet.readinessInterval = probeInterval,
+ *     what every probe was before 2026-12-05);
+ *   - default: an HTTP/2 PING at every probe, `GET /readyz` every readinessInterval (1 minute).
+ *
+ *   yarn bench:uplink [--seconds 180] [--probe-interval 5] [--readiness-interval 60]
+ */
+import net from 'node:net';
+import { LocalControlPlane } from '@internal/test-kube';
+import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
+import { Reachability } from '../plugins/kamaji-backend/src/fleet/reachability';
+import { cleanupOnExit, numberArg, sleep, writeResults } from './lib';
+
+const SECONDS = numberArg('seconds', 180);
+const PROBE_INTERVAL_MS = numberArg('probe-interval', 5) * 1_000;
+const READINESS_INTERVAL_MS = numberArg('readiness-interval', 60) * 1_000;
+const WARM_UP_MS = 5_000;
+const WATCHES = ['/api/v1/namespaces', '/api/v1/configmaps'];
+
+const t0 = Date.now();
+const log = (s: string) =>
+  console.log(`[${((Date.now() - t0) / 1000).toFixed(0)} s] ${s}`);
+const cleanup = cleanupOnExit(log);
+
+/** A TCP relay in front of the API server that counts the bytes each way. */
+async function countingRelay(target: URL) {
+  const bytes = { up: 0, down: 0 };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(client => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => s.destroy());
+    }
+    client.on('data', chunk => {
+      bytes.up += chunk.length;
+      upstream.write(chunk);
+    });
+    upstream.on('data', chunk => {
+      bytes.down += chunk.length;
+      client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    bytes,
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+/** One island connection as the backend keeps it: the probe and two watches with bookmarks. */
+async function island(plane: LocalControlPlane, readinessIntervalMs: number) {
+  const relay = await countingRelay(new URL(plane.server('island')));
+  const kc = plane.kubeConfig('island');
+  kc.clusters = kc.clusters.map(c => ({
+    ...c,
+    server: `https://127.0.0.1:${relay.port}`,
+  }));
+  const client = new KubeClient(kc);
+  const counts = { readyz: 0, pings: 0 };
+  const probe = client.probe.bind(client);
+  client.probe = (path, options) => {
+    counts.readyz++;
+    return probe(path, options);
+  };
+  const ping = client.ping.bind(client);
+  client.ping = async options => {
+    const answered = await ping(options);
+    if (answered) counts.pings++;
+    return answered;
+  };
+  const reach = new Reachability(
+    client,
+    {
+      probeIntervalMs: PROBE_INTERVAL_MS,
+      probeTimeoutMs: 3_000,
+      readinessIntervalMs,
+      maxRetryDelayMs: 5_000,
+    },
+    {
+      onUp: () => {},
+      onDown: e => log(`unreachable: ${e}`),
+      onChange: () => {},
+    },
+  );
+  const stop = new AbortController();
+  reach.start();
+  for (const path of WATCHES) {
+    client
+      .stream(
+        `${path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=3600`,
+        () => {},
+        { signal: stop.signal },
+      )
+      .catch(e => {
+        if (!stop.signal.aborted) log(`watch ${path} ended: ${e}`);
+      });
+  }
+  return {
+    relay,
+    counts,
+    reset: () => {
+      relay.bytes.up = relay.bytes.down = counts.readyz = counts.pings = 0;
+    },
+    stop: async () => {
+      stop.abort();
+      await reach.stop();
+      client.close();
+      relay.close();
+    },
+  };
+}
+
+async function main() {
+  const plane = await LocalControlPlane.start({ clusters: { island: [] } });
+  cleanup.push(() => plane.stop());
+  const baseline = await island(plane, PROBE_INTERVAL_MS);
+  const current = await island(plane, READINESS_INTERVAL_MS);
+  cleanup.push(baseline.stop);
+  cleanup.push(current.stop);
+  await sleep(WARM_UP_MS);
+  baseline.reset();
+  current.reset();
+  log(
+    `measuring ${SECONDS} s of a steady island, two connections side by side`,
+  );
+  await sleep(SECONDS * 1_000);
+  const perMinute = (n: number) => (n * 60) / SECONDS;
+  const row = (name: string, c: Awaited<ReturnType<typeof island>>) => {
+    const { up, down } = c.relay.bytes;
+    return `| ${name} | ${c.counts.readyz} | ${
+      c.counts.pings
+    } | ${up} | ${down} | ${Math.round(perMinute(up + down))} | ${(
+      (perMinute(up + down) * 60 * 24) /
+      1e6
+    ).toFixed(2)} |`;
+  };
+  const saved =
+    1 -
+    (current.relay.bytes.up + current.relay.bytes.down) /
+      (baseline.relay.bytes.up + baseline.relay.bytes.down);
+  const text = [
+    `# Uplink traffic of a steady island, ${new Date()
+      .toISOString()
+      .slice(0, 10)}`,
+    '',
+    '- Command: `yarn bench:uplink` (`bench/uplink.ts`)',
+    `- One real kube-apiserver (kubeplane) as the island; two KubeClients side by side, each on its own HTTP/2 connection through a counting TCP relay: the Reachability probe every ${
+      PROBE_INTERVAL_MS / 1000
+    } s (timeout 3 s) and two watches with bookmarks (${WATCHES.join(
+      ', ',
+    )}), as the backend keeps an island. Nothing changes on the server.`,
+    `- Counted: ${SECONDS} s after a ${
+      WARM_UP_MS / 1000
+    } s warm-up (handshake, first lists left out); bytes are TLS records on the TCP connection (TCP/IP headers not counted).`,
+    '',
+    '| probe | GET /readyz | PINGs answered | bytes to the island | bytes from the island | bytes per minute | MB per day |',
+    '|---|---|---|---|---|---|---|',
+    row(`baseline: GET /readyz every probe`, baseline),
+    row(
+      `PING every probe, GET /readyz every ${
+        READINESS_INTERVAL_MS / 1000
+      } s (default)`,
+      current,
+    ),
+    '',
+    `The default sends ${(saved * 100).toFixed(
+      0,
+    )} % fewer bytes over the uplink than the baseline.`,
+    '',
+  ].join('\n');
+  const files = writeResults(
+    text,
+    'latest-uplink.md',
+    `${new Date().toISOString().slice(0, 10)}-uplink.md`,
+  );
+  log(`written to ${files.join(' and ')}`);
+}
+
+main()
+  .catch(e => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup.run());
