@@ -569,16 +569,22 @@ async function main() {
     question: `the same, and the tenants made whole (expandFleetSnapshot of the common package)`,
     seq: snapOwnClientExpanded,
   });
-  log('measuring: the Node client floor (the same bytes from a bare server)');
-  const snapFloor = await clientFloor(
+  log("measuring: the Node clients' floor (the same bytes from a bare server)");
+  const [snapFloor, readersFloor] = await clientFloor(
     await gzippedBody(`${backend.baseUrl}${SNAPSHOT}`, backend.token),
-    N,
-    WARMUP,
+    [
+      { kind: 'json', n: N, warmup: WARMUP },
+      { kind: 'readers', readers: READERS, perReader: 5 },
+    ],
   );
   rows.push({
     question:
       'the same gzipped bytes from a bare node:http server, read by that client process (its floor: no backend)',
     seq: snapFloor,
+  });
+  rows.push({
+    question: `the same gzipped bytes from a bare node:http server, read by the same ${READERS} concurrent readers × 5 in a process of their own (their floor: no backend)`,
+    seq: readersFloor,
   });
   if (DUMP_SNAPSHOT)
     writeFileSync(DUMP_SNAPSHOT, await (await backend.fetch(SNAPSHOT)).text());
@@ -855,13 +861,9 @@ async function main() {
   p(
     `| as a Node client sees it (fetch, gunzip, parse) p95 ≤ 150 ms | ${fmt(
       snapOwnClient.p95,
-    )} ms (p50 ${fmt(
-      snapOwnClient.p50,
-    )}), a client process of its own (${fmt(
+    )} ms (p50 ${fmt(snapOwnClient.p50)}), a client process of its own (${fmt(
       snapOwnClientExpanded.p95,
-    )} ms with the tenants made whole); ${fmt(
-      snapClient.p95,
-    )} ms (p50 ${fmt(
+    )} ms with the tenants made whole); ${fmt(snapClient.p95)} ms (p50 ${fmt(
       snapClient.p50,
     )}) in the bench process; floor, the same bytes from a bare node:http server: ${fmt(
       snapFloor.p95,
@@ -892,7 +894,11 @@ async function main() {
       ownReaders,
     )}, readers in a process of their own; ${fmt(readers.p95)} ms (p50 ${fmt(
       readers.p50,
-    )})${errNote(readers)} in the bench process | ${pf(
+    )})${errNote(
+      readers,
+    )} in the bench process; floor, the same bytes from a bare node:http server: ${fmt(
+      readersFloor.p95,
+    )} ms (p50 ${fmt(readersFloor.p50)}) | ${pf(
       ownReaders.p95 <= 100 && !ownReaders.errors,
     )} |`,
   );

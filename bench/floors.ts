@@ -13,7 +13,7 @@ import { runTs } from '@internal/test-kube';
 import { gzipGet } from './lastByte';
 import type { Stats } from './timing';
 import type { ConnectionFloor, FloorIsland } from './connectionFloorProcess';
-import type { NodeClientRequest } from './nodeClientProcess';
+import type { NodeClientReads, NodeClientRequest } from './nodeClientProcess';
 
 async function withScratchDir<T>(
   use: (dir: string) => T | Promise<T>,
@@ -77,14 +77,13 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 /**
- * The Node client's floor: the same gzipped JSON served by a bare node:http server, read by the
- * same client process as the backend's answer.
+ * The Node clients' floor: the same gzipped JSON served by a bare node:http server, read by the
+ * same client process as the backend's answer, once per kind of reads asked.
  */
 export function clientFloor(
   gzipped: Buffer,
-  n: number,
-  warmup: number,
-): Promise<Stats> {
+  reads: NodeClientReads[],
+): Promise<Stats[]> {
   return withScratchDir(async dir => {
     const file = join(dir, 'body.json.gz');
     writeFileSync(file, gzipped);
@@ -94,7 +93,10 @@ export function clientFloor(
     try {
       const [portLine] = await once(server.stdout!, 'data');
       const url = `http://127.0.0.1:${String(portLine).trim()}/`;
-      return await nodeClientReads({ kind: 'json', url, n, warmup });
+      const stats: Stats[] = [];
+      for (const read of reads)
+        stats.push(await nodeClientReads({ url, ...read }));
+      return stats;
     } finally {
       server.kill();
     }

@@ -16,10 +16,15 @@ import { lastByteProbe } from './lastByte';
 import { answerRequest } from './requestProcess';
 import { concurrent, sequential, Stats } from './timing';
 
-export type NodeClientRequest = { url: string; token?: string } & (
+/** What the client process reads, of any URL. */
+export type NodeClientReads =
   | { kind: 'json'; n: number; warmup: number; expand?: boolean }
-  | { kind: 'readers'; readers: number; perReader: number }
-);
+  | { kind: 'readers'; readers: number; perReader: number };
+
+export type NodeClientRequest = {
+  url: string;
+  token?: string;
+} & NodeClientReads;
 
 function jsonReads(
   request: NodeClientRequest & { kind: 'json' },
