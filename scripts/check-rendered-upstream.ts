@@ -3,7 +3,9 @@
 // on a real API server: server-side apply as a dry run (dryRun=All) with strict field validation,
 // so neither an invalid value nor a silently pruned unknown field passes.
 // Inputs: every examples/rendered/<kind>/<case>.values.yaml, plus variations rendered here
-// (provenance annotations, island profiles, many pools, OCI charts...).
+// (provenance annotations, island profiles, many pools, OCI charts...), plus 60 generated inputs
+// per kind (scripts/generatedRenderInputs.ts; KB_RENDER_SEED and KB_RENDER_PER_KIND for others):
+// an input with a field made invalid on purpose must be rejected with an error naming that field.
 // Usage: node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/check-rendered-upstream.ts <upstream-crds dir>
 import {
   existsSync,
@@ -18,17 +20,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { LocalControlPlane } from '@internal/test-kube';
+import { KubeApiError, KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import {
-  KubeApiError,
-  KubeClient,
-} from '@kamaji-backstage/plugin-kamaji-node';
-import {
+  KamajiInputError,
   KubeObject,
   RENDER_KINDS,
   RenderKind,
   defaultScaffolderSettings,
   renderKind,
 } from '@kamaji-backstage/plugin-scaffolder-backend-module-kamaji';
+import { generatedRenderInputs } from './generatedRenderInputs';
 
 /** The upstream CRD sets the rendered objects need (dirs of shared/upstream-crds). */
 const SETS = [
@@ -46,7 +47,13 @@ interface Input {
   kind: RenderKind;
   values: unknown;
   options?: Parameters<typeof renderKind>[2];
+  /** A field made invalid on purpose: the render must reject it, naming it. */
+  invalidField?: string;
 }
+
+/** Generated inputs: KB_RENDER_SEED picks others than CI's (the seed is printed either way). */
+const SEED = Number(process.env.KB_RENDER_SEED ?? 20261205);
+const GENERATED_PER_KIND = Number(process.env.KB_RENDER_PER_KIND ?? 60);
 
 function inputs(): Input[] {
   const out: Input[] = [];
@@ -56,7 +63,9 @@ function inputs(): Input[] {
       out.push({
         name: `examples/rendered/${kind}/${file}`,
         kind,
-        values: parse(readFileSync(join(EXAMPLES, kind, file), 'utf8'), { merge: true }),
+        values: parse(readFileSync(join(EXAMPLES, kind, file), 'utf8'), {
+          merge: true,
+        }),
       });
     }
   }
@@ -182,7 +191,39 @@ function inputs(): Input[] {
       options: { provenance },
     },
   );
+  out.push(...generatedRenderInputs(SEED, GENERATED_PER_KIND));
   return out;
+}
+
+/**
+ * The objects of an input, or undefined when it was rejected as it must be (an input with a
+ * fault, the error naming that field); anything else is a problem.
+ */
+function rendered(input: Input, problems: string[]): KubeObject[] | undefined {
+  let objects: KubeObject[];
+  try {
+    objects = renderKind(input.kind, input.values, input.options);
+  } catch (e: any) {
+    const named =
+      e instanceof KamajiInputError &&
+      e.errors.some(err => err.path === input.invalidField);
+    if (!input.invalidField || !named)
+      problems.push(
+        `${input.name}: does not render: ${
+          e?.message ?? e
+        }\n    values: ${JSON.stringify(input.values)}`,
+      );
+    return undefined;
+  }
+  if (input.invalidField) {
+    problems.push(
+      `${input.name}: rendered although ${
+        input.invalidField
+      } is invalid\n    values: ${JSON.stringify(input.values)}`,
+    );
+    return undefined;
+  }
+  return objects;
 }
 
 async function main(): Promise<number> {
@@ -215,15 +256,16 @@ async function main(): Promise<number> {
     const problems: string[] = [];
     let accepted = 0;
     let objects = 0;
-    for (const input of inputs()) {
-      let rendered: KubeObject[];
-      try {
-        rendered = renderKind(input.kind, input.values, input.options);
-      } catch (e: any) {
-        problems.push(`${input.name}: does not render: ${e?.message ?? e}`);
+    let rejected = 0;
+    const all = inputs();
+    for (const input of all) {
+      const before = problems.length;
+      const objectsOfInput = rendered(input, problems);
+      if (!objectsOfInput) {
+        if (problems.length === before) rejected++;
         continue;
       }
-      for (const obj of rendered) {
+      for (const obj of objectsOfInput) {
         objects++;
         const ns = obj.metadata.namespace;
         if (ns && !namespaces.has(ns)) {
@@ -251,9 +293,13 @@ async function main(): Promise<number> {
       }
     }
     console.log(
-      `rendered objects vs upstream CRDs (${SETS.join(
-        ', ',
-      )}): ${accepted} of ${objects} accepted with strict field validation, ${
+      `rendered objects vs upstream CRDs (${SETS.join(', ')}): ${
+        all.length
+      } inputs (${
+        all.length - GENERATED_PER_KIND * RENDER_KINDS.length
+      } written, ${
+        GENERATED_PER_KIND * RENDER_KINDS.length
+      } generated with seed ${SEED}), ${rejected} rejected naming the field made invalid on purpose, ${accepted} of ${objects} objects accepted with strict field validation, ${
         problems.length
       } problems`,
     );
