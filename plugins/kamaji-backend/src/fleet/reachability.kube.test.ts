@@ -24,7 +24,7 @@ describe('Reachability of a real API server', () => {
       client,
       {
         probeIntervalMs: PROBE_INTERVAL_MS,
-        probeTimeoutMs: 1_000,
+        probeTimeoutMs: 2_000,
         readinessIntervalMs: READINESS_INTERVAL_MS,
         maxRetryDelayMs: 500,
       },
@@ -81,6 +81,12 @@ describe('Reachability of a real API server', () => {
 
   it('finds a frozen API server by its unanswered PING, and its return by /readyz', async () => {
     const pid = plane.state.clusters.island.pid!;
+    // A /readyz answered just now: the probes of the next readiness interval are PINGs.
+    const readyz = jest.spyOn(client, 'probe');
+    readyz.mockClear();
+    reach.suspect();
+    await waitFor('a /readyz', () => readyz.mock.calls.length > 0, 1_000, 5);
+    expect(await readyz.mock.results[0].value).toBe(200);
     transitions.length = 0;
     process.kill(pid, 'SIGSTOP');
     try {
@@ -89,7 +95,7 @@ describe('Reachability of a real API server', () => {
       process.kill(pid, 'SIGCONT');
     }
     expect(transitions).toEqual([
-      'down: HTTP/2 PING: no answer within 1000 ms',
+      'down: HTTP/2 PING: no answer within 2000 ms',
     ]);
     await waitFor('reachable again', () => reach.reachable === true, 30_000);
   });
