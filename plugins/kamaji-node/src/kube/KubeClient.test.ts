@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors';
 import { KubeClient } from './KubeClient';
@@ -192,6 +193,45 @@ describe('KubeClient', () => {
     );
     await expect(done).rejects.toMatchObject({ kind: 'aborted' });
     expect(lines.map(l => JSON.parse(l).type)).toEqual(['ADDED', 'MODIFIED']);
+  });
+
+  it('asks for compressed answers of requests (not of watches) and reads them decompressed', async () => {
+    const list = {
+      kind: 'ConfigMapList',
+      items: Array.from({ length: 500 }, (_, i) => ({ name: `cm-${i}` })),
+    };
+    const asked: Array<string | undefined> = [];
+    const client = await serve((req, res) => {
+      asked.push(req.headers['accept-encoding']);
+      res.setHeader('Content-Type', 'application/json');
+      if (req.url?.includes('watch=1')) {
+        res.end('{"type":"ADDED","object":{}}\n');
+      } else if (req.headers['accept-encoding'] === 'gzip') {
+        res.setHeader('Content-Encoding', 'gzip');
+        res.end(gzipSync(JSON.stringify(list)));
+      } else res.end(JSON.stringify(list));
+    });
+    expect(await client.getJson('/api/v1/configmaps')).toEqual(list);
+    const lines: string[] = [];
+    await client.stream('/api/v1/configmaps?watch=1', line => lines.push(line));
+    expect(lines).toHaveLength(1);
+    expect(asked).toEqual(['gzip', undefined]);
+  });
+
+  it('fails a compressed answer cut short as a broken connection', async () => {
+    const whole = gzipSync(JSON.stringify({ items: Array(2000).fill('x') }));
+    const client = await serve((_req, res) => {
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Encoding': 'gzip',
+        'Content-Length': whole.length,
+      });
+      res.write(whole.subarray(0, whole.length / 2));
+      setTimeout(() => res.destroy(), 20);
+    });
+    const failed = await client.getJson('/api/v1/configmaps').catch(e => e);
+    expect(failed).toBeInstanceOf(KubeApiError);
+    expect(failed.kind).toBe('network');
   });
 
   it('reuses one keep-alive connection for requests with the same credentials', async () => {

@@ -7,7 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeKind } from '@kamaji-backstage/plugin-kamaji-common';
 import { describeError, KubeApiError, toKubeApiError } from './errors';
 import { Http2Connection, TlsMaterials } from './http2Connection';
-import { collect, httpError, readLines } from './responses';
+import { collect, decoded, httpError, readLines } from './responses';
 import { timeoutAfterPendingIo } from './timeouts';
 
 /**
@@ -179,7 +179,12 @@ interface Exchange {
 function http1Exchange(req: http.ClientRequest): Exchange {
   return {
     onResponse: listener =>
-      req.on('response', res => listener(res.statusCode ?? 0, res)),
+      req.on('response', res =>
+        listener(
+          res.statusCode ?? 0,
+          decoded(res, res.headers['content-encoding']),
+        ),
+      ),
     onError: listener => req.on('error', listener),
     end: payload => req.end(payload),
     destroy: () => req.destroy(),
@@ -194,7 +199,10 @@ function http2Exchange(
   return {
     onResponse: listener =>
       stream.once('response', headers =>
-        listener(Number(headers[':status'] ?? 0), stream),
+        listener(
+          Number(headers[':status'] ?? 0),
+          decoded(stream, headers['content-encoding']),
+        ),
       ),
     onError: listener => stream.on('error', listener),
     end: payload => stream.end(payload),
@@ -209,8 +217,8 @@ function http2Exchange(
  * files, exec plugins, refreshed per request). It adds what client-node's generated APIs lack:
  * per-request timeouts and cancellation, watch streams, any verb, subresource or patch type
  * (dry runs, server-side apply), raw JSON (no client-side model drops a field), kinds resolved
- * through API discovery, and errors ({@link KubeApiError}) that keep the status code and never
- * quote credentials.
+ * through API discovery, compressed answers (gzip, as the API server sends large lists), and
+ * errors ({@link KubeApiError}) that keep the status code and never quote credentials.
  *
  * @public
  */
@@ -489,7 +497,8 @@ export class KubeClient {
     const what = `${method} ${path.split('?')[0]}`;
     const payload =
       options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: http.OutgoingHttpHeaders = {};
+    // Large answers (lists) come compressed: a fraction of the bytes over an island's uplink.
+    const headers: http.OutgoingHttpHeaders = { 'Accept-Encoding': 'gzip' };
     if (payload !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);

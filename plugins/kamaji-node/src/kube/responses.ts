@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { KubeApiError } from './errors';
 
 /** The error for a non-2xx answer: its Status (when the body is one) or the HTTP reason phrase. */
@@ -10,6 +11,20 @@ export function httpError(what: string, statusCode: number, body: string) {
     // not a Status document: the HTTP reason phrase is used
   }
   return KubeApiError.fromStatus(what, statusCode, status);
+}
+
+/**
+ * The body as it was before `Content-Encoding: gzip`: the API server compresses large answers
+ * (lists of 128 KiB and more) for a client that accepts it, as client-go does. A broken or
+ * cut answer fails the decoded stream too.
+ */
+export function decoded(body: Readable, encoding: unknown): Readable {
+  if (encoding !== 'gzip') return body;
+  const gunzip = createGunzip();
+  pipeline(body, gunzip, () => {
+    // An error reaches the reader through the destroyed gunzip stream.
+  });
+  return gunzip;
 }
 
 /** The whole body of a response (a broken connection fails). */
