@@ -15,6 +15,7 @@ import net from 'node:net';
 import { LocalControlPlane } from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { Reachability } from '../plugins/kamaji-backend/src/fleet/reachability';
+import { planTenants, TCP_NS, tenantTcp } from './seed';
 import { cleanupOnExit, numberArg, sleep, writeResults } from './lib';
 
 const SECONDS = numberArg('seconds', 180);
@@ -162,8 +163,41 @@ async function oneList(connection: Awaited<ReturnType<typeof island>>) {
   return { json: JSON.stringify(list).length, wire: relay.bytes.down - before };
 }
 
+const TCPS = 20;
+const TCP_PATH = '/apis/kamaji.clastix.io/v1alpha1/tenantcontrolplanes';
+
+/**
+ * Bytes from the island for the relist of an island's TenantControlPlanes (20, with status, as
+ * the large bench seeds them): what `kamaji.fleet.resyncInterval` costs the uplink.
+ */
+async function tcpRelist(connection: Awaited<ReturnType<typeof island>>) {
+  const { client, relay } = connection;
+  await client.request('POST', '/api/v1/namespaces', {
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: TCP_NS } },
+  });
+  for (const [i, tenant] of planTenants(['island'], TCPS).entries()) {
+    const tcp = tenantTcp({ ...tenant, kcpUid: `uid-${i}` }, true);
+    const { status, ...spec } = tcp;
+    await client.apply(spec as any, { fieldManager: 'bench-uplink' });
+    if (status)
+      await client.apply({ ...spec, status } as any, {
+        fieldManager: 'bench-uplink',
+        subresource: 'status',
+      });
+  }
+  const before = relay.bytes.down;
+  const list = await client.getJson(`${TCP_PATH}?limit=500`);
+  return {
+    items: list.items.length as number,
+    json: JSON.stringify(list).length,
+    wire: relay.bytes.down - before,
+  };
+}
+
 async function main() {
-  const plane = await LocalControlPlane.start({ clusters: { island: [] } });
+  const plane = await LocalControlPlane.start({
+    clusters: { island: ['kamaji'] },
+  });
   cleanup.push(() => plane.stop());
   const baseline = await island(plane, PROBE_INTERVAL_MS);
   const current = await island(plane, READINESS_INTERVAL_MS);
@@ -202,6 +236,10 @@ async function main() {
   // After the steady figures: its objects' events reach both connections' watches.
   log('measuring one LIST of 150 ConfigMaps');
   const list = await oneList(current);
+  log(`measuring the relist of ${TCPS} TenantControlPlanes`);
+  const relist = await tcpRelist(current);
+  const perDayMb = (minutes: number) =>
+    ((relist.wire * 24 * 60) / minutes / 1e6).toFixed(2);
   const text = [
     `# Uplink traffic of a steady island, ${new Date()
       .toISOString()
@@ -224,6 +262,16 @@ async function main() {
     `The default sends ${(saved * 100).toFixed(
       0,
     )} % fewer bytes over the uplink than the baseline.`,
+    '',
+    `The relist of ${relist.items} TenantControlPlanes with status (${
+      relist.json
+    } bytes of JSON, under the compression threshold): ${
+      relist.wire
+    } bytes from the island, ${perDayMb(
+      10,
+    )} MB a day with a relist every 10 minutes, ${perDayMb(
+      60,
+    )} MB a day every hour (\`kamaji.fleet.resyncInterval\`; each watched kind is relisted).`,
     '',
     `One LIST of 150 ConfigMaps (${list.json} bytes of JSON): ${list.wire} bytes from the island. The KubeClient asks for gzip (since 2026-12-05), and the API server compresses answers of 128 KiB and more; smaller ones come as they are.`,
     '',

@@ -83,7 +83,10 @@ export interface Config {
     };
     /** Timings of the fleet watchers; the defaults suit production. */
     fleet?: {
-      /** Full relist of every kind, in addition to the watches. Default 10 minutes. */
+      /**
+       * Full relist of every kind, in addition to the watches (which keep the items). Default 1 hour:
+       * over an island's uplink a relist is the largest steady traffic.
+       */
       resyncInterval?: FleetDuration;
       /**
        * Reachability probe of every connected cluster: an HTTP/2 PING on the connection its

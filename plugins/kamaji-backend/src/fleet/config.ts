@@ -42,7 +42,9 @@ export interface FleetTimings {
 }
 
 export const DEFAULT_TIMINGS: FleetTimings = {
-  resyncIntervalMs: 10 * 60_000,
+  // Watches with bookmarks keep the items; a relist is a safety net, and over an island's uplink
+  // the largest steady traffic (20 TenantControlPlanes: about 120 KB each time).
+  resyncIntervalMs: 60 * 60_000,
   probeIntervalMs: 5_000,
   probeTimeoutMs: 3_000,
   readinessIntervalMs: 60_000,
