@@ -11,8 +11,7 @@
  *
  *   yarn bench:uplink [--seconds 180] [--probe-interval 5] [--readiness-interval 60]
  */
-import net from 'node:net';
-import { LocalControlPlane } from '@internal/test-kube';
+import { LocalControlPlane, startCountingRelay } from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { Reachability } from '../plugins/kamaji-backend/src/fleet/reachability';
 import { planTenants, TCP_NS, tenantTcp } from './seed';
@@ -29,48 +28,10 @@ const log = (s: string) =>
   console.log(`[${((Date.now() - t0) / 1000).toFixed(0)} s] ${s}`);
 const cleanup = cleanupOnExit(log);
 
-/** A TCP relay in front of the API server that counts the bytes each way. */
-async function countingRelay(target: URL) {
-  const bytes = { up: 0, down: 0 };
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer(client => {
-    const upstream = net.connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.on('data', chunk => {
-      bytes.up += chunk.length;
-      upstream.write(chunk);
-    });
-    upstream.on('data', chunk => {
-      bytes.down += chunk.length;
-      client.write(chunk);
-    });
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    bytes,
-    port: (server.address() as net.AddressInfo).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
-
 /** One island connection as the backend keeps it: the probe and two watches with bookmarks. */
 async function island(plane: LocalControlPlane, readinessIntervalMs: number) {
-  const relay = await countingRelay(new URL(plane.server('island')));
-  const kc = plane.kubeConfig('island');
-  kc.clusters = kc.clusters.map(c => ({
-    ...c,
-    server: `https://127.0.0.1:${relay.port}`,
-  }));
-  const client = new KubeClient(kc);
+  const relay = await startCountingRelay(plane.server('island'));
+  const client = new KubeClient(relay.through(plane.kubeConfig('island')));
   const counts = { readyz: 0, pings: 0 };
   const probe = client.probe.bind(client);
   client.probe = (path, options) => {
@@ -126,24 +87,40 @@ async function island(plane: LocalControlPlane, readinessIntervalMs: number) {
   };
 }
 
-const LIST_NAMESPACE = 'uplink-list';
+type Connection = Awaited<ReturnType<typeof island>>;
 
-/**
- * Bytes from the island for one LIST of 150 ConfigMaps of about 1.4 KB each (over the 128 KiB
- * from which the API server compresses an answer for a client that accepts gzip), against the
- * size of its JSON.
- */
-async function oneList(connection: Awaited<ReturnType<typeof island>>) {
-  const { client, relay } = connection;
-  await client.request('POST', '/api/v1/namespaces', {
+/** Creates `namespace` on the island through `connection`. */
+function createNamespace({ client }: Connection, namespace: string) {
+  return client.request('POST', '/api/v1/namespaces', {
     body: {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: LIST_NAMESPACE },
+      metadata: { name: namespace },
     },
   });
+}
+
+/** One LIST through `connection`: its items, the size of its JSON and the bytes from the island. */
+async function measuredList({ client, relay }: Connection, path: string) {
+  const before = relay.bytes.down;
+  const list = await client.getJson(path);
+  return {
+    items: list.items.length as number,
+    json: JSON.stringify(list).length,
+    wire: relay.bytes.down - before,
+  };
+}
+
+const LIST_NAMESPACE = 'uplink-list';
+
+/**
+ * One LIST of 150 ConfigMaps of about 1.4 KB each: over the 128 KiB from which the API server
+ * compresses an answer for a client that accepts gzip.
+ */
+async function oneList(connection: Connection) {
+  await createNamespace(connection, LIST_NAMESPACE);
   for (let i = 0; i < 150; i++) {
-    await client.request(
+    await connection.client.request(
       'POST',
       `/api/v1/namespaces/${LIST_NAMESPACE}/configmaps`,
       {
@@ -156,25 +133,22 @@ async function oneList(connection: Awaited<ReturnType<typeof island>>) {
       },
     );
   }
-  const before = relay.bytes.down;
-  const list = await client.getJson(
+  return measuredList(
+    connection,
     `/api/v1/namespaces/${LIST_NAMESPACE}/configmaps`,
   );
-  return { json: JSON.stringify(list).length, wire: relay.bytes.down - before };
 }
 
 const TCPS = 20;
 const TCP_PATH = '/apis/kamaji.clastix.io/v1alpha1/tenantcontrolplanes';
 
 /**
- * Bytes from the island for the relist of an island's TenantControlPlanes (20, with status, as
- * the large bench seeds them): what `kamaji.fleet.resyncInterval` costs the uplink.
+ * The relist of an island's TenantControlPlanes (20, with status, as the large bench seeds
+ * them): what `kamaji.fleet.resyncInterval` costs the uplink.
  */
-async function tcpRelist(connection: Awaited<ReturnType<typeof island>>) {
-  const { client, relay } = connection;
-  await client.request('POST', '/api/v1/namespaces', {
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: TCP_NS } },
-  });
+async function tcpRelist(connection: Connection) {
+  const { client } = connection;
+  await createNamespace(connection, TCP_NS);
   for (const [i, tenant] of planTenants(['island'], TCPS).entries()) {
     const tcp = tenantTcp({ ...tenant, kcpUid: `uid-${i}` }, true);
     const { status, ...spec } = tcp;
@@ -185,13 +159,7 @@ async function tcpRelist(connection: Awaited<ReturnType<typeof island>>) {
         subresource: 'status',
       });
   }
-  const before = relay.bytes.down;
-  const list = await client.getJson(`${TCP_PATH}?limit=500`);
-  return {
-    items: list.items.length as number,
-    json: JSON.stringify(list).length,
-    wire: relay.bytes.down - before,
-  };
+  return measuredList(connection, `${TCP_PATH}?limit=500`);
 }
 
 async function main() {
@@ -211,7 +179,7 @@ async function main() {
   );
   await sleep(SECONDS * 1_000);
   const perMinute = (n: number) => (n * 60) / SECONDS;
-  const row = (name: string, c: Awaited<ReturnType<typeof island>>) => {
+  const row = (name: string, c: Connection) => {
     const { up, down } = c.relay.bytes;
     return `| ${name} | ${c.counts.readyz} | ${
       c.counts.pings

@@ -1,6 +1,9 @@
-import { LocalControlPlane, waitFor } from '@internal/test-kube';
+import {
+  LocalControlPlane,
+  startCountingRelay,
+  waitFor,
+} from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
-import net from 'node:net';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ListWatcher } from './listWatcher';
 
@@ -17,31 +20,6 @@ class CountingClient extends KubeClient {
 }
 
 const NAMESPACE = 'fleet-watch';
-
-/** A TCP relay in front of an API server that counts the bytes it passes to the client. */
-async function countingRelay(target: URL) {
-  let down = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer(client => {
-    const upstream = net.connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-    }
-    upstream.on('data', chunk => (down += chunk.length));
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    bytesDown: () => down,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 /**
  * A ListWatcher on a real API server keeps only what `extract` returns; a change the fleet does
@@ -140,11 +118,9 @@ describe('ListWatcher changes', () => {
         },
       });
     }
-    const relay = await countingRelay(new URL(plane.server('central')));
-    const kc = plane.kubeConfig('central');
-    kc.clusters = kc.clusters.map(c => ({ ...c, server: relay.url }));
+    const relay = await startCountingRelay(plane.server('central'));
     const bigWatcher = new ListWatcher({
-      http: new KubeClient(kc),
+      http: new KubeClient(relay.through(plane.kubeConfig('central'))),
       kindName: 'ConfigMap',
       path: `/api/v1/namespaces/${big}/configmaps`,
       extract: obj => ({ colour: obj.data?.colour }),
@@ -165,7 +141,7 @@ describe('ListWatcher changes', () => {
       const uncompressed = JSON.stringify(listed).length;
       expect(uncompressed).toBeGreaterThan(128 * 1024);
       // The whole exchange (TLS handshake, list, watch) took far fewer bytes than the list's JSON.
-      expect(relay.bytesDown()).toBeLessThan(uncompressed / 4);
+      expect(relay.bytes.down).toBeLessThan(uncompressed / 4);
     } finally {
       await bigWatcher.stop();
       relay.close();
