@@ -289,13 +289,11 @@ export class KubeClient {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const { signal } = options;
     if (signal?.aborted) throw new KubeApiError('aborted', `${what}: aborted`);
-    const aborted = new Promise<never>((_, reject) =>
-      signal?.addEventListener(
-        'abort',
-        () => reject(new KubeApiError('aborted', `${what}: aborted`)),
-        { once: true },
-      ),
-    );
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new KubeApiError('aborted', `${what}: aborted`));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     try {
       await Promise.race([this.http2.ping(session, timeoutMs), aborted]);
       return true;
@@ -306,6 +304,9 @@ export class KubeClient {
           `${what}: no answer within ${timeoutMs} ms`,
         );
       throw toKubeApiError(e, what);
+    } finally {
+      // A caller's long-lived signal must not collect one listener per PING.
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
