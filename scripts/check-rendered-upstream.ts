@@ -196,10 +196,14 @@ function inputs(): Input[] {
 }
 
 /**
- * The objects of an input, or undefined when it was rejected as it must be (an input with a
- * fault, the error naming that field); anything else is a problem.
+ * The objects of an input; `rejected` when it was rejected as it must be (an input with a fault,
+ * the error naming that field); `problem` (recorded in `problems`) for anything else.
  */
-function rendered(input: Input, problems: string[]): KubeObject[] | undefined {
+function rendered(
+  input: Input,
+  problems: string[],
+): KubeObject[] | 'rejected' | 'problem' {
+  const values = `\n    values: ${JSON.stringify(input.values)}`;
   let objects: KubeObject[];
   try {
     objects = renderKind(input.kind, input.values, input.options);
@@ -207,21 +211,17 @@ function rendered(input: Input, problems: string[]): KubeObject[] | undefined {
     const named =
       e instanceof KamajiInputError &&
       e.errors.some(err => err.path === input.invalidField);
-    if (!input.invalidField || !named)
-      problems.push(
-        `${input.name}: does not render: ${
-          e?.message ?? e
-        }\n    values: ${JSON.stringify(input.values)}`,
-      );
-    return undefined;
+    if (input.invalidField && named) return 'rejected';
+    problems.push(
+      `${input.name}: does not render: ${e?.message ?? e}${values}`,
+    );
+    return 'problem';
   }
   if (input.invalidField) {
     problems.push(
-      `${input.name}: rendered although ${
-        input.invalidField
-      } is invalid\n    values: ${JSON.stringify(input.values)}`,
+      `${input.name}: rendered although ${input.invalidField} is invalid${values}`,
     );
-    return undefined;
+    return 'problem';
   }
   return objects;
 }
@@ -258,13 +258,11 @@ async function main(): Promise<number> {
     let objects = 0;
     let rejected = 0;
     const all = inputs();
+    const generated = GENERATED_PER_KIND * RENDER_KINDS.length;
     for (const input of all) {
-      const before = problems.length;
       const objectsOfInput = rendered(input, problems);
-      if (!objectsOfInput) {
-        if (problems.length === before) rejected++;
-        continue;
-      }
+      if (objectsOfInput === 'rejected') rejected++;
+      if (!Array.isArray(objectsOfInput)) continue;
       for (const obj of objectsOfInput) {
         objects++;
         const ns = obj.metadata.namespace;
@@ -296,10 +294,8 @@ async function main(): Promise<number> {
       `rendered objects vs upstream CRDs (${SETS.join(', ')}): ${
         all.length
       } inputs (${
-        all.length - GENERATED_PER_KIND * RENDER_KINDS.length
-      } written, ${
-        GENERATED_PER_KIND * RENDER_KINDS.length
-      } generated with seed ${SEED}), ${rejected} rejected naming the field made invalid on purpose, ${accepted} of ${objects} objects accepted with strict field validation, ${
+        all.length - generated
+      } written, ${generated} generated with seed ${SEED}), ${rejected} rejected naming the field made invalid on purpose, ${accepted} of ${objects} objects accepted with strict field validation, ${
         problems.length
       } problems`,
     );
