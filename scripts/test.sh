@@ -61,31 +61,30 @@ trap kb_postgres_stop EXIT
 # 15 s) with replicas on one PostgreSQL: they run afterwards on their own, not beside the other
 # suites' API servers and CAPI manager on the same 2 cores.
 replica_suite='replicas\.(integration|kube)\.test\.ts$'
-jest_summary() {
+# Runs Jest with the given arguments and prints its count of passed and failed tests under LABEL.
+run_jest() {
+  local label="$1" report
+  shift
+  report="$(mktemp --suffix=.json)"
+  CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$report" "$@"
+  local jest_status=$?
   node -e '
     const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
     console.log(`\njest (${process.argv[2]}): ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-  ' "$1" "$2" || true
-  rm -f "$1"
+  ' "$report" "$label" || true
+  rm -f "$report"
+  return $jest_status
 }
 
 step "Jest: unit tests and integration tests against real API servers and PostgreSQL"
-report="$(mktemp --suffix=.json)"
 set +e
-CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$report" \
-  --testPathIgnorePatterns "$replica_suite"
+run_jest "all but the replica suites" --testPathIgnorePatterns "$replica_suite"
 status=$?
-set -e
-jest_summary "$report" "all but the replica suites"
 
 step "Jest: the replica suites on their own (fleet services and real backend processes as replicas on one PostgreSQL)"
-report="$(mktemp --suffix=.json)"
-set +e
-CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$report" \
-  --testPathPatterns "$replica_suite"
+run_jest "replica suites" --testPathPatterns "$replica_suite"
 replica_status=$?
 set -e
-jest_summary "$report" "replica suites"
 [ $status -ne 0 ] || status=$replica_status
 
 step "end to end in headless Chromium (scripts/e2e.sh: the demo stack on ports 3100/7107)"
