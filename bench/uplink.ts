@@ -11,7 +11,7 @@
  *
  *   yarn bench:uplink [--seconds 180] [--probe-interval 5] [--readiness-interval 60]
  */
-import { LocalControlPlane, startCountingRelay } from '@internal/test-kube';
+import { LocalControlPlane, startTcpRelay } from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { Reachability } from '../plugins/kamaji-backend/src/fleet/reachability';
 import { planTenants, TCP_NS, tenantTcp } from './seed';
@@ -30,7 +30,7 @@ const cleanup = cleanupOnExit(log);
 
 /** One island connection as the backend keeps it: the probe and two watches with bookmarks. */
 async function island(plane: LocalControlPlane, readinessIntervalMs: number) {
-  const relay = await startCountingRelay(plane.server('island'));
+  const relay = await startTcpRelay(plane.server('island'));
   const client = new KubeClient(relay.through(plane.kubeConfig('island')));
   const counts = { readyz: 0, pings: 0 };
   const probe = client.probe.bind(client);
@@ -82,7 +82,7 @@ async function island(plane: LocalControlPlane, readinessIntervalMs: number) {
       stop.abort();
       await reach.stop();
       client.close();
-      relay.close();
+      await relay.close();
     },
   };
 }

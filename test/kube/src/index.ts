@@ -57,8 +57,8 @@ export {
 export type { GuestRefresh } from './demo/guestSignIn';
 export type { RbacTarget } from './fleet/fleetPlane';
 export { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
-export { startCountingRelay } from './countingRelay';
-export type { CountingRelay } from './countingRelay';
+export { startTcpRelay } from './tcpRelay';
+export type { TcpRelay } from './tcpRelay';
 export {
   CapiManager,
   capiFeatureGates,

@@ -1,6 +1,10 @@
-import net from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
-import { LocalControlPlane, waitFor } from '@internal/test-kube';
+import {
+  LocalControlPlane,
+  startTcpRelay,
+  TcpRelay,
+  waitFor,
+} from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ReplicaConfig } from './config';
@@ -12,54 +16,6 @@ const NAMESPACE = 'fleet-leases';
 const SHARDS = 4;
 const LEASE_DURATION_MS = 4_000;
 const RENEW_INTERVAL_MS = 1_000;
-
-/**
- * A TCP relay in front of an API server. `partition()` turns it into a black hole, as a network
- * partition between one replica and the lease cluster: open connections are dropped and new
- * ones are accepted but never answered, so requests time out.
- */
-class Relay {
-  private readonly sockets = new Set<net.Socket>();
-  private partitioned = false;
-  private readonly server = net.createServer(client => {
-    this.sockets.add(client);
-    client.on('close', () => this.sockets.delete(client));
-    client.on('error', () => client.destroy());
-    if (this.partitioned) return;
-    const upstream = net.connect(
-      Number(this.target.port),
-      this.target.hostname,
-    );
-    this.sockets.add(upstream);
-    upstream.on('close', () => this.sockets.delete(upstream));
-    upstream.on('error', () => client.destroy());
-    client.pipe(upstream).pipe(client);
-  });
-
-  constructor(private readonly target: URL) {}
-
-  async listen(): Promise<number> {
-    await new Promise<void>(resolve =>
-      this.server.listen(0, '127.0.0.1', resolve),
-    );
-    return (this.server.address() as net.AddressInfo).port;
-  }
-
-  partition() {
-    this.partitioned = true;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  heal() {
-    this.partitioned = false;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  close() {
-    for (const s of this.sockets) s.destroy();
-    this.server.close();
-  }
-}
 
 /** Who held what, after each change, in the order the replicas reported it. */
 class Holdings {
@@ -91,7 +47,7 @@ class Holdings {
  */
 describe('fleet Leases when the lease cluster is unreachable', () => {
   let plane: LocalControlPlane;
-  const relays: Relay[] = [];
+  const relays: TcpRelay[] = [];
   const leases: FleetLeases[] = [];
   const holdings = new Holdings();
   const logger = mockServices.logger.mock();
@@ -105,22 +61,18 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
       .makeApiClient(CoreV1Api)
       .createNamespace({ body: { metadata: { name: NAMESPACE } } });
     for (const identity of ['replica-a', 'replica-b']) {
-      const relay = new Relay(new URL(plane.server('central')));
-      const port = await relay.listen();
-      const kc = plane.kubeConfig('central');
-      kc.clusters = kc.clusters.map(c => ({
-        ...c,
-        server: `https://127.0.0.1:${port}`,
-      }));
+      const relay = await startTcpRelay(plane.server('central'));
       relays.push(relay);
-      leases.push(replica(identity, kc));
+      leases.push(
+        replica(identity, relay.through(plane.kubeConfig('central'))),
+      );
     }
     for (const l of leases) l.start();
   });
 
   afterAll(async () => {
     for (const l of leases) await l.stop();
-    for (const r of relays) r.close();
+    for (const r of relays) await r.close();
     await plane?.stop();
   });
 

@@ -1,6 +1,6 @@
 import {
   LocalControlPlane,
-  startCountingRelay,
+  startTcpRelay,
   waitFor,
 } from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
@@ -118,7 +118,7 @@ describe('ListWatcher changes', () => {
         },
       });
     }
-    const relay = await startCountingRelay(plane.server('central'));
+    const relay = await startTcpRelay(plane.server('central'));
     const bigWatcher = new ListWatcher({
       http: new KubeClient(relay.through(plane.kubeConfig('central'))),
       kindName: 'ConfigMap',
@@ -144,7 +144,7 @@ describe('ListWatcher changes', () => {
       expect(relay.bytes.down).toBeLessThan(uncompressed / 4);
     } finally {
       await bigWatcher.stop();
-      relay.close();
+      await relay.close();
     }
   });
 });

@@ -1,0 +1,81 @@
+import net from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * A TCP relay on loopback in front of a server (an API server, a test server): it counts the
+ * bytes it passes and plays the failures of an edge link that TCP does not notice by itself.
+ */
+export interface TcpRelay {
+  readonly port: number;
+  /** Bytes passed from the client to the server (`up`) and back (`down`); writable, to start over. */
+  readonly bytes: { up: number; down: number };
+  /** `kc` with its clusters' server pointed at the relay. */
+  through(kc: KubeConfig): KubeConfig;
+  /**
+   * A link gone dark: connections, open and new, stay up but no byte passes either way (those
+   * sent meanwhile are lost). `setDark(false)` passes bytes again on the same connections.
+   */
+  setDark(dark: boolean): void;
+  /** A network partition: open connections are cut, new ones dark until `heal()`. */
+  partition(): void;
+  /** Ends a partition: the dark connections are cut, so clients connect anew. */
+  heal(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a relay to `server` (a URL; only its host and port are used) on a free loopback port. */
+export async function startTcpRelay(server: string): Promise<TcpRelay> {
+  const target = new URL(server);
+  const bytes = { up: 0, down: 0 };
+  const sockets = new Set<net.Socket>();
+  let dark = false;
+  const pass = (from: net.Socket, to: net.Socket, direction: 'up' | 'down') => {
+    sockets.add(from);
+    from.on('data', chunk => {
+      if (dark) return;
+      bytes[direction] += chunk.length;
+      to.write(chunk);
+    });
+    from.on('close', () => {
+      sockets.delete(from);
+      to.destroy();
+    });
+    from.on('error', () => to.destroy());
+  };
+  const relay = net.createServer(client => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    pass(client, upstream, 'up');
+    pass(upstream, client, 'down');
+  });
+  await new Promise<void>(r => relay.listen(0, '127.0.0.1', r));
+  const { port } = relay.address() as net.AddressInfo;
+  const cut = () => {
+    for (const s of sockets) s.destroy();
+  };
+  return {
+    port,
+    bytes,
+    through: kc => {
+      kc.clusters = kc.clusters.map(c => ({
+        ...c,
+        server: `https://127.0.0.1:${port}`,
+      }));
+      return kc;
+    },
+    setDark: value => {
+      dark = value;
+    },
+    partition: () => {
+      cut();
+      dark = true;
+    },
+    heal: () => {
+      dark = false;
+      cut();
+    },
+    close: async () => {
+      cut();
+      await new Promise(r => relay.close(r));
+    },
+  };
+}
