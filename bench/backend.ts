@@ -48,7 +48,25 @@ function merge(
   return out;
 }
 
+/** What a backend's fleet API shows: tenants, islands, and of them those connected. */
+export interface FleetCounts {
+  tenants: number;
+  islands: number;
+  connected: number;
+}
+
 export class Backend extends BackendProcess {
+  /** The fleet as this backend serves it now. */
+  async fleetCounts(): Promise<FleetCounts> {
+    const f = await this.json('/api/kamaji/v1/fleet?limit=1');
+    const connected = f.islands.filter(
+      (i: any) =>
+        i.island?.connection?.status === 'connected' ||
+        i.connection?.status === 'connected',
+    ).length;
+    return { tenants: f.page.total, islands: f.islands.length, connected };
+  }
+
   static async start(o: BackendOptions): Promise<Backend> {
     const port = await freePort();
     const config = {

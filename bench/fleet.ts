@@ -3,7 +3,9 @@
  * (central real with 10,000 tenants; 500 fake islands × 20 TenantControlPlanes served by
  * `kubeplane fake-islands`). Seeds the fleet, starts the real packages/backend twice (without and
  * with the management cluster), and compares, in the same run, the kamaji fleet API with the
- * per-request fan-out of @backstage/plugin-kubernetes-backend over the same islands.
+ * per-request fan-out of @backstage/plugin-kubernetes-backend over the same islands. With
+ * `--replicas N` (and `--postgres`) the same fleet is then served by N replicas, and each one's
+ * memory measured (replicaMemory.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
@@ -22,7 +24,8 @@ import {
   LocalControlPlane,
   rbacDocuments,
 } from '@internal/test-kube';
-import { Backend, KubernetesCluster } from './backend';
+import { Backend, FleetCounts, KubernetesCluster } from './backend';
+import { measureReplicaMemory, ReplicaMemory } from './replicaMemory';
 import { kubeconfigYaml, startFakeIslands } from './fakeIslands';
 import { lastByteProbe } from './lastByte';
 import {
@@ -120,6 +123,14 @@ const HEAP_DIR = textOpt('heap-snapshots');
 // `--dump-snapshot FILE` writes the whole-fleet snapshot the backend served after the reads.
 const DUMP_SNAPSHOT = textOpt('dump-snapshot');
 const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
+// `--replicas N` (with --postgres): after the single backend, the same fleet served by N
+// backends in replica mode, and each one's memory (bench/replicaMemory.ts).
+const REPLICAS = opt('replicas', 0);
+const SNAPSHOT_PATH = '/api/kamaji/v1/fleet/snapshot';
+const wholeFleet = (f: FleetCounts) =>
+  f.tenants === TOTAL && f.islands === ISLANDS && f.connected === ISLANDS;
+const describeCounts = (f: FleetCounts) =>
+  `${f.tenants} tenants, ${f.islands} islands (${f.connected} connected)`;
 const FLEET_USER = { name: 'kamaji-backstage', groups: ['kamaji-backstage'] };
 
 const log = (s: string) =>
@@ -147,6 +158,10 @@ interface Row {
 }
 
 async function main() {
+  if (REPLICAS && !POSTGRES)
+    throw new Error(
+      '--replicas needs --postgres: replicas share one PostgreSQL (start it with scripts/postgres.sh)',
+    );
   const started = Date.now();
   const workDir = mkdtempSync(join(tmpdir(), 'kamaji-bench-'));
   cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
@@ -314,20 +329,30 @@ async function main() {
   await backend.stop();
 
   // ---- the backend with the fleet ----
+  const startWithFleet = (
+    label: string,
+    extraConfig: Record<string, unknown>,
+    nodeArgs?: string[],
+  ) =>
+    Backend.start({
+      label,
+      extraConfig,
+      workDir,
+      token,
+      centralKubeconfig,
+      kubernetesClusters: k8sClusters,
+      nodeEnv: NODE_ENV,
+      cwd: BACKEND_CWD,
+      nodeArgs,
+    });
   log('starting the backend WITH central (the fleet)');
-  backend = await Backend.start({
-    label: 'fleet',
-    extraConfig: BACKEND_EXTRA_CONFIG,
-    workDir,
-    token,
-    centralKubeconfig,
-    kubernetesClusters: k8sClusters,
-    nodeEnv: NODE_ENV,
-    cwd: BACKEND_CWD,
-    nodeArgs: HEAP_DIR
+  backend = await startWithFleet(
+    'fleet',
+    BACKEND_EXTRA_CONFIG,
+    HEAP_DIR
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`]
       : reportArgs,
-  });
+  );
   cleanups.push(() => backend.stop());
   const readyMs = await backend.waitReady();
   const readyAt = Date.now();
@@ -335,18 +360,9 @@ async function main() {
   await waitFor(
     `the fleet model to hold ${TOTAL} tenants and ${ISLANDS} connected islands`,
     async () => {
-      const f = await backend.json('/api/kamaji/v1/fleet?limit=1');
-      const connected = f.islands.filter(
-        (i: any) =>
-          i.island?.connection?.status === 'connected' ||
-          i.connection?.status === 'connected',
-      ).length;
-      lastSeen = `${f.page.total} tenants, ${f.islands.length} islands (${connected} connected)`;
-      return (
-        f.page.total === TOTAL &&
-        f.islands.length === ISLANDS &&
-        connected === ISLANDS
-      );
+      const f = await backend.fleetCounts();
+      lastSeen = describeCounts(f);
+      return wholeFleet(f);
     },
     LARGE ? 900_000 : 300_000,
     100,
@@ -475,7 +491,7 @@ async function main() {
 
   // ---- issue 11 §4: the whole fleet at one version in one response ----
   log('measuring: whole-fleet snapshot (GET /v1/fleet/snapshot)');
-  const SNAPSHOT = '/api/kamaji/v1/fleet/snapshot';
+  const SNAPSHOT = SNAPSHOT_PATH;
   const snapAgent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const snapWire = await sequential(toLastByte(SNAPSHOT, snapAgent), N, WARMUP);
   snapAgent.destroy();
@@ -667,6 +683,12 @@ async function main() {
     );
   }
 
+  const replicaMemory = REPLICAS
+    ? await measureReplicas(backend, k8sClusters, identity =>
+        startWithFleet(identity, replicaConfig(identity)),
+      )
+    : [];
+
   // ---- report ----
   const ratio50 = fanSeq.p50 / snapSeq.p50;
   const ratio95 = fanSeq.p95 / snapSeq.p95;
@@ -845,6 +867,10 @@ async function main() {
     )} |`,
   );
   p();
+  if (replicaMemory.length) {
+    p(replicaMemoryTable(replicaMemory, rssBaseline));
+    p();
+  }
   p(
     'Issue 11 §4 targets (the whole fleet at one version, `GET /v1/fleet/snapshot`):',
   );
@@ -948,6 +974,60 @@ function postgresConnection(): string {
 }
 
 /** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */
+/** The bench's backend config with replica mode on, as `identity`. */
+function replicaConfig(identity: string): Record<string, unknown> {
+  const base = BACKEND_EXTRA_CONFIG as Record<string, any>;
+  return {
+    ...base,
+    kamaji: {
+      ...base.kamaji,
+      fleet: { replicas: { enabled: true, identity } },
+    },
+  };
+}
+
+/** Stops the single backend and measures the same fleet served by REPLICAS replicas. */
+async function measureReplicas(
+  single: Backend,
+  clusters: KubernetesCluster[],
+  start: (identity: string) => Promise<Backend>,
+): Promise<ReplicaMemory[]> {
+  await single.stop();
+  log(`measuring: the fleet served by ${REPLICAS} replicas, each one's RSS`);
+  return measureReplicaMemory({
+    replicas: REPLICAS,
+    start,
+    islandPorts: clusters.map(c => Number(new URL(c.url).port)),
+    wholeFleet,
+    read: async replica => {
+      await sequential(
+        async () => (await replica.json(SNAPSHOT_PATH)).tenants.length,
+        N,
+        WARMUP,
+      );
+    },
+    log,
+  });
+}
+
+function replicaMemoryTable(figures: ReplicaMemory[], baselineMb: number) {
+  const rows = figures.map(
+    f =>
+      `| ${f.identity} | ${f.islandsHeld} | ${f.rssSyncedMb.toFixed(0)} MB (+${(
+        f.rssSyncedMb - baselineMb
+      ).toFixed(0)}) | ${f.rssAfterReadsMb.toFixed(0)} MB (+${(
+        f.rssAfterReadsMb - baselineMb
+      ).toFixed(0)}) |`,
+  );
+  return [
+    `The same fleet served by ${figures.length} replicas in replica mode (\`--replicas ${figures.length}\`, one PostgreSQL; each holds the watches of its shards' islands and serves the whole fleet it follows from the database). RSS, and in brackets what the fleet adds over the baseline backend; the reads: ${N} whole-fleet snapshots (\`GET ${SNAPSHOT_PATH}\`) after ${WARMUP} warm-ups, one replica after the other:`,
+    '',
+    '| replica | islands held | RSS after sync | RSS after reads |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 async function heapSnapshot(backend: Backend, dir: string, label: string) {
   const before = new Set(readdirSync(dir));
   process.kill(backend.pid, 'SIGUSR2');

@@ -98,5 +98,6 @@ export {
   openKamajiWatches,
   watchConnections,
   connectionsTo,
+  connectionsByPort,
   ISLAND_WATCHED_RESOURCES,
 } from './replicas/islandWatches';

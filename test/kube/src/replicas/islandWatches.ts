@@ -98,11 +98,10 @@ function socketInodes(pid: number): Set<string> {
   return inodes;
 }
 
-/** Established TCP connections of a process to a loopback port. */
-export function connectionsTo(pid: number, port: number): number {
+/** Established TCP connections of a process, counted by remote port. */
+export function connectionsByPort(pid: number): Map<number, number> {
   const inodes = socketInodes(pid);
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  let n = 0;
+  const byPort = new Map<number, number>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
     try {
@@ -114,9 +113,15 @@ export function connectionsTo(pid: number, port: number): number {
       const f = row.trim().split(/\s+/);
       if (f.length < 10) continue;
       // f[2]: remote address:port, f[3]: state (01 = ESTABLISHED), f[9]: inode
-      if (f[3] === '01' && f[2].endsWith(`:${hexPort}`) && inodes.has(f[9]))
-        n++;
+      if (f[3] !== '01' || !inodes.has(f[9])) continue;
+      const port = parseInt(f[2].slice(f[2].lastIndexOf(':') + 1), 16);
+      byPort.set(port, (byPort.get(port) ?? 0) + 1);
     }
   }
-  return n;
+  return byPort;
+}
+
+/** Established TCP connections of a process to a loopback port. */
+export function connectionsTo(pid: number, port: number): number {
+  return connectionsByPort(pid).get(port) ?? 0;
 }
