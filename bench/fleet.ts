@@ -126,7 +126,7 @@ const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
 // `--replicas N` (with --postgres): after the single backend, the same fleet served by N
 // backends in replica mode, and each one's memory (bench/replicaMemory.ts).
 const REPLICAS = opt('replicas', 0);
-const SNAPSHOT_PATH = '/api/kamaji/v1/fleet/snapshot';
+const SNAPSHOT = '/api/kamaji/v1/fleet/snapshot';
 const wholeFleet = (f: FleetCounts) =>
   f.tenants === TOTAL && f.islands === ISLANDS && f.connected === ISLANDS;
 const describeCounts = (f: FleetCounts) =>
@@ -491,7 +491,6 @@ async function main() {
 
   // ---- issue 11 §4: the whole fleet at one version in one response ----
   log('measuring: whole-fleet snapshot (GET /v1/fleet/snapshot)');
-  const SNAPSHOT = SNAPSHOT_PATH;
   const snapAgent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const snapWire = await sequential(toLastByte(SNAPSHOT, snapAgent), N, WARMUP);
   snapAgent.destroy();
@@ -973,7 +972,6 @@ function postgresConnection(): string {
   return url;
 }
 
-/** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */
 /** The bench's backend config with replica mode on, as `identity`. */
 function replicaConfig(identity: string): Record<string, unknown> {
   const base = BACKEND_EXTRA_CONFIG as Record<string, any>;
@@ -1001,7 +999,7 @@ async function measureReplicas(
     wholeFleet,
     read: async replica => {
       await sequential(
-        async () => (await replica.json(SNAPSHOT_PATH)).tenants.length,
+        async () => (await replica.json(SNAPSHOT)).tenants.length,
         N,
         WARMUP,
       );
@@ -1020,7 +1018,7 @@ function replicaMemoryTable(figures: ReplicaMemory[], baselineMb: number) {
       ).toFixed(0)}) |`,
   );
   return [
-    `The same fleet served by ${figures.length} replicas in replica mode (\`--replicas ${figures.length}\`, one PostgreSQL; each holds the watches of its shards' islands and serves the whole fleet it follows from the database). RSS, and in brackets what the fleet adds over the baseline backend; the reads: ${N} whole-fleet snapshots (\`GET ${SNAPSHOT_PATH}\`) after ${WARMUP} warm-ups, one replica after the other:`,
+    `The same fleet served by ${figures.length} replicas in replica mode (\`--replicas ${figures.length}\`, one PostgreSQL; each holds the watches of its shards' islands and serves the whole fleet it follows from the database). RSS, and in brackets what the fleet adds over the baseline backend; the reads: ${N} whole-fleet snapshots (\`GET ${SNAPSHOT}\`) after ${WARMUP} warm-ups, one replica after the other:`,
     '',
     '| replica | islands held | RSS after sync | RSS after reads |',
     '|---|---|---|---|',
@@ -1028,6 +1026,7 @@ function replicaMemoryTable(figures: ReplicaMemory[], baselineMb: number) {
   ].join('\n');
 }
 
+/** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */
 async function heapSnapshot(backend: Backend, dir: string, label: string) {
   const before = new Set(readdirSync(dir));
   process.kill(backend.pid, 'SIGUSR2');

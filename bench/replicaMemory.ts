@@ -52,10 +52,14 @@ async function everyReplicaServesTheFleet(
 export async function measureReplicaMemory(
   o: ReplicaMemoryOptions,
 ): Promise<ReplicaMemory[]> {
+  const identities = Array.from(
+    { length: o.replicas },
+    (_, i) => `bench-replica-${i + 1}`,
+  );
   const backends: Backend[] = [];
   try {
-    for (let i = 1; i <= o.replicas; i++) {
-      const backend = await o.start(`bench-replica-${i}`);
+    for (const identity of identities) {
+      const backend = await o.start(identity);
       backends.push(backend);
       await backend.waitReady();
     }
@@ -70,7 +74,7 @@ export async function measureReplicaMemory(
     for (const b of backends) await o.read(b);
     const afterReads = backends.map(b => rssMb(b.pid));
     const figures = backends.map((b, i) => ({
-      identity: `bench-replica-${i + 1}`,
+      identity: identities[i],
       islandsHeld: held(b, o.islandPorts),
       rssSyncedMb: synced[i],
       rssAfterReadsMb: afterReads[i],
