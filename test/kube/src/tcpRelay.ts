@@ -3,20 +3,17 @@ import type { KubeConfig } from '@kubernetes/client-node';
 
 /**
  * A TCP relay on loopback in front of a server (an API server, a test server): it counts the
- * bytes it passes and plays the failures of an edge link that TCP does not notice by itself.
+ * bytes it passes and plays a network partition, which TCP does not notice by itself.
  */
 export interface TcpRelay {
-  readonly port: number;
   /** Bytes passed from the client to the server (`up`) and back (`down`); writable, to start over. */
   readonly bytes: { up: number; down: number };
   /** `kc` with its clusters' server pointed at the relay. */
   through(kc: KubeConfig): KubeConfig;
   /**
-   * A link gone dark: connections, open and new, stay up but no byte passes either way (those
-   * sent meanwhile are lost). `setDark(false)` passes bytes again on the same connections.
+   * A network partition: open connections are cut; new ones are accepted but dark (no byte
+   * passes either way, as over a link TCP does not know is gone) until `heal()`.
    */
-  setDark(dark: boolean): void;
-  /** A network partition: open connections are cut, new ones dark until `heal()`. */
   partition(): void;
   /** Ends a partition: the dark connections are cut, so clients connect anew. */
   heal(): void;
@@ -53,7 +50,6 @@ export async function startTcpRelay(server: string): Promise<TcpRelay> {
     for (const s of sockets) s.destroy();
   };
   return {
-    port,
     bytes,
     through: kc => {
       kc.clusters = kc.clusters.map(c => ({
@@ -61,9 +57,6 @@ export async function startTcpRelay(server: string): Promise<TcpRelay> {
         server: `https://127.0.0.1:${port}`,
       }));
       return kc;
-    },
-    setDark: value => {
-      dark = value;
     },
     partition: () => {
       cut();
