@@ -91,9 +91,9 @@ describe('ClusterEntityMapper', () => {
       new ClusterEntityMapper(
         readCatalogSettings(new ConfigReader({ kamaji: { catalog } })),
       );
-    const plain = mapper({});
+    const defaultSettings = mapper({});
     for (const owner of ['group:Default/Team-Retail', 'team-retail']) {
-      expect(plain.toEntity({ ...island, owner })!.spec?.owner).toBe(
+      expect(defaultSettings.toEntity({ ...island, owner })!.spec?.owner).toBe(
         'group:default/team-retail',
       );
     }

@@ -33,17 +33,17 @@ function shortHash(text: string): string {
 export function clusterEntityName(id: ClusterId): string {
   const parsed = parseClusterId(id);
   const parts = parsed ? id.split('/') : [id.toLowerCase()];
-  const plain = parts.join('--');
+  const joined = parts.join('--');
   const ambiguous = !parsed || parts.some(p => p.includes('--'));
   if (
     !ambiguous &&
-    plain.length <= MAX_ENTITY_NAME_LENGTH &&
-    VALID_NAME.test(plain)
+    joined.length <= MAX_ENTITY_NAME_LENGTH &&
+    VALID_NAME.test(joined)
   ) {
-    return plain;
+    return joined;
   }
   const suffix = `-h${shortHash(id)}`;
-  let prefix = plain
+  let prefix = joined
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .slice(0, MAX_ENTITY_NAME_LENGTH - suffix.length);
   // The prefix must start with an alphanumeric and may not end in a separator.

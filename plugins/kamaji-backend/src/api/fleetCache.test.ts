@@ -30,7 +30,7 @@ describe('CachedPage', () => {
       i ? `,{"n":${i},"pad":"${'x'.repeat(30)}"}` : '{"n":0}',
     );
     const page = new CachedPage('"e"', ['[', ...pieces, ']']);
-    expect((await page.plain()).toString()).toBe(`[${pieces.join('')}]`);
+    expect((await page.uncompressed()).toString()).toBe(`[${pieces.join('')}]`);
   });
 });
 

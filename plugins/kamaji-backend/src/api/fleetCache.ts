@@ -54,7 +54,7 @@ export class CachedPage {
   }
 
   /** The JSON body, uncompressed (for clients that ask for `identity`). */
-  async plain(): Promise<Buffer> {
+  async uncompressed(): Promise<Buffer> {
     return gunzipAsync(await this.gzipped);
   }
 }

@@ -29,7 +29,7 @@ import express from 'express';
 
 /** The typed router's requests are express requests with narrower types. */
 type AnyRequest = express.Request<any, any, any, any, any>;
-const plain = (req: AnyRequest) => req as unknown as express.Request;
+const expressRequest = (req: AnyRequest) => req as unknown as express.Request;
 import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
 import { scrub } from '../actions/kubeErrors';
 import { AuditAction, AuditStore } from '../database/AuditStore';
@@ -247,7 +247,7 @@ export async function createRouter(
   const versions = new FleetVersions(hub.epoch);
 
   const credentialsOf = (req: AnyRequest) =>
-    httpAuth.credentials(plain(req), { allow: ['user', 'service'] });
+    httpAuth.credentials(expressRequest(req), { allow: ['user', 'service'] });
 
   router.use(createAuditRoutes({ httpAuth, authorizer, fleet, auditStore }));
 
@@ -339,12 +339,12 @@ export async function createRouter(
       return;
     }
     res.type('application/json');
-    if (plain(req).acceptsEncodings(['gzip', 'identity']) === 'gzip') {
+    if (expressRequest(req).acceptsEncodings(['gzip', 'identity']) === 'gzip') {
       res.append('Vary', 'Accept-Encoding');
       res.setHeader('Content-Encoding', 'gzip');
       res.send(await page.gzipped);
     } else {
-      res.send(await page.plain());
+      res.send(await page.uncompressed());
     }
   }
 
@@ -468,7 +468,7 @@ export async function createRouter(
 
   router.get('/v1/events', async (req, res) => {
     // The only route that also takes the plugin's user cookie (for EventSource).
-    const credentials = await httpAuth.credentials(plain(req), {
+    const credentials = await httpAuth.credentials(expressRequest(req), {
       allow: ['user', 'service'],
       allowLimitedAccess: true,
     });
@@ -521,7 +521,7 @@ export async function createRouter(
     const auditorEvent = await auditor.createEvent({
       eventId: `cluster-${action}`,
       severityLevel: action === 'delete' ? 'high' : 'medium',
-      request: plain(req),
+      request: expressRequest(req),
       meta: { clusterId: id, action, ...(request as any) },
     });
     const audit = async (
