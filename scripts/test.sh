@@ -55,7 +55,12 @@ node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs scripts/ch
 
 step "PostgreSQL for the database tests (production config, migrations)"
 source scripts/postgres.sh
-trap kb_postgres_stop EXIT
+# Backstage's test utilities (createMockDirectory, the scaffolder's mock action context) leave
+# their directories behind when CI is set, as Jest runs here: they make them under RUNNER_TEMP,
+# this run's own directory, removed at exit.
+RUNNER_TEMP="$(mktemp -d -t kamaji-backstage-tests-XXXXXX)"
+export RUNNER_TEMP
+trap 'kb_postgres_stop; rm -rf "$RUNNER_TEMP"' EXIT
 
 # The replica suites check the timing targets (follower lag under 2 s, takeover under
 # 15 s) with replicas on one PostgreSQL: they run afterwards on their own, not beside the other
