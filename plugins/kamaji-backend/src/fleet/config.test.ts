@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
@@ -9,6 +9,7 @@ import {
 } from './config';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleet-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const kubeconfig = join(dir, 'kubeconfig.yaml');
 writeFileSync(
   kubeconfig,
