@@ -638,5 +638,10 @@ export async function createRouter(
     },
   );
 
+  // A path the API does not have gets a Backstage error body, as every other error does.
+  router.use((req: AnyRequest) => {
+    throw new NotFoundError(`The API has no ${req.method} ${req.path}`);
+  });
+
   return router;
 }

@@ -161,7 +161,7 @@ export type GetFleetSnapshot = {
  * @public
  */
 export type GetHealth = {
-  response: GetHealth200Response;
+  response: GetHealth200Response | Error;
 };
 /**
  * @public
