@@ -36,6 +36,11 @@ import {
   kubernetesProxyPermission,
   kubernetesResourcesReadPermission,
 } from '@backstage/plugin-kubernetes-common';
+import {
+  taskCancelPermission,
+  taskCreatePermission,
+  taskReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import { KamajiPermissionPolicy } from './permissionPolicy';
 
 function userWith(ownershipEntityRefs: string[]): PolicyQueryUser {
@@ -305,6 +310,27 @@ describe('KamajiPermissionPolicy', () => {
         appTeam,
       ),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it("keeps scaffolder tasks to the user who started them: their parameters name another team's clusters", async () => {
+    for (const permission of [taskReadPermission, taskCancelPermission]) {
+      await expect(policy.handle({ permission }, appTeam)).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'scaffolder',
+        resourceType: 'scaffolder-task',
+        conditions: {
+          rule: 'IS_TASK_OWNER',
+          resourceType: 'scaffolder-task',
+          params: { createdBy: ['user:default/alice'] },
+        },
+      });
+      await expect(policy.handle({ permission }, platform)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+    await expect(
+      policy.handle({ permission: taskCreatePermission }, appTeam),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('lets anyone signed in start creating clusters (the scaffolder checks the owner)', async () => {

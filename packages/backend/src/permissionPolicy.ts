@@ -22,6 +22,15 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import {
+  RESOURCE_TYPE_SCAFFOLDER_TASK,
+  taskCancelPermission,
+  taskReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
   kubernetesClustersReadPermission,
   kubernetesProxyPermission,
   kubernetesResourcesReadPermission,
@@ -59,6 +68,15 @@ const OWNED_CLUSTER_PERMISSIONS = new Set([
 ]);
 
 const KAMAJI_PERMISSION_PREFIX = 'kamaji.';
+
+/**
+ * Scaffolder task permissions a user holds on the tasks they started: a task's parameters and
+ * log name the clusters it creates (their owner, island and version).
+ */
+const OWN_TASK_PERMISSIONS = new Set([
+  taskReadPermission.name,
+  taskCancelPermission.name,
+]);
 
 /**
  * Kubernetes plugin reads: fleet clusters answer them as the signed-in user (impersonation), so
@@ -109,6 +127,8 @@ const isGroupRef = (ref: string) => ref.startsWith('group:');
  *   - catalog and scaffolder: allowed, except deleting entities and managing locations; fleet
  *     cluster entities (kubernetes-cluster Resources of the catalog module) are read by the rule
  *     `kamaji.cluster.read` applies: their owners', islands and management clusters everyone's;
+ *     scaffolder tasks (their parameters and logs name the clusters they create) are read and
+ *     cancelled by the user who started them only;
  *   - `kubernetes.clusters.read`, `kubernetes.resources.read`: allowed — fleet clusters answer
  *     as the signed-in user (impersonation), so their RBAC decides what comes back;
  *   - `kubernetes.proxy`: members of a group only (a team): the proxy also writes (deletes Pods),
@@ -190,6 +210,17 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
       return createCatalogConditionalDecision(
         permission,
         catalogClusterReadConditions(refs),
+      );
+    }
+    if (
+      OWN_TASK_PERMISSIONS.has(name) &&
+      isResourcePermission(permission, RESOURCE_TYPE_SCAFFOLDER_TASK)
+    ) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [user.info.userEntityRef],
+        }),
       );
     }
     if (KUBERNETES_READ_PERMISSIONS.has(name)) {
