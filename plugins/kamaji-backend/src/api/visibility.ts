@@ -11,21 +11,13 @@ import {
   ManagementClusterNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { KamajiClusterScope } from '@kamaji-backstage/plugin-kamaji-node';
 
 /**
  * What a caller may read of the fleet, from the `kamaji.cluster.read` decision:
- * everything, nothing, or the clusters a predicate accepts (a CONDITIONAL decision compiled by
- * {@link @kamaji-backstage/plugin-kamaji-node#compileKamajiClusterCriteria}).
+ * everything, nothing, or the clusters a predicate accepts.
  */
-export type ReadScope =
-  | { kind: 'all' }
-  | { kind: 'none' }
-  | {
-      kind: 'conditional';
-      predicate: (cluster: FleetCluster) => boolean;
-      /** Names the decision: equal keys, equal predicates (caches views per version). */
-      key: string;
-    };
+export type ReadScope = KamajiClusterScope;
 
 /**
  * Read access to a whole model: a snapshot, or the plugin's mirror of the live model.

@@ -7,12 +7,9 @@ import {
 import {
   AuthorizeResult,
   BasicPermission,
-  ConditionalPolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
-  FleetCluster,
   KAMAJI_CLUSTER_RESOURCE_TYPE,
   kamajiAuditReadPermission,
   kamajiClusterCreatePermission,
@@ -22,8 +19,8 @@ import {
   kamajiClusterUpgradePermission,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
-  compileKamajiClusterCriteria,
   FleetService,
+  kamajiClusterScopeOf,
   kamajiClusterPermissionRules,
   kamajiClusterResourceRef,
 } from '@kamaji-backstage/plugin-kamaji-node';
@@ -59,8 +56,6 @@ export function registerKamajiPermissions(
  * a CONDITIONAL decision becomes one compiled predicate over fleet clusters.
  */
 export class FleetAuthorizer {
-  private transform?: ReturnType<typeof createConditionTransformer<any>>;
-
   constructor(
     private readonly permissions: PermissionsService,
     private readonly registry: PermissionsRegistryService,
@@ -76,12 +71,19 @@ export class FleetAuthorizer {
       [{ permission }],
       { credentials },
     );
-    if (decision.result === AuthorizeResult.ALLOW) return { kind: 'all' };
-    if (decision.result === AuthorizeResult.DENY) return { kind: 'none' };
-    return this.conditional(
-      decision as ConditionalPolicyDecision,
-      permission.name,
-    );
+    try {
+      return kamajiClusterScopeOf(
+        decision,
+        this.registry.getPermissionRuleset(kamajiClusterResourceRef),
+      );
+    } catch (e) {
+      this.logger.warn(
+        `conditional decision for ${permission.name} could not be applied (${
+          (e as Error).message
+        }): denied`,
+      );
+      return { kind: 'none' };
+    }
   }
 
   /** The `kamaji.cluster.read` scope. */
@@ -97,39 +99,5 @@ export class FleetAuthorizer {
       credentials,
     });
     return decision.result === AuthorizeResult.ALLOW;
-  }
-
-  private conditional(
-    decision: ConditionalPolicyDecision,
-    permissionName: string,
-  ): ReadScope {
-    if (
-      decision.pluginId !== kamajiClusterResourceRef.pluginId ||
-      decision.resourceType !== KAMAJI_CLUSTER_RESOURCE_TYPE
-    ) {
-      this.logger.warn(
-        `conditional decision for ${permissionName} targets ${decision.pluginId}/${decision.resourceType}, not kamaji/${KAMAJI_CLUSTER_RESOURCE_TYPE}: denied`,
-      );
-      return { kind: 'none' };
-    }
-    try {
-      this.transform ??= createConditionTransformer(
-        this.registry.getPermissionRuleset(kamajiClusterResourceRef),
-      );
-      const predicate: (c: FleetCluster) => boolean =
-        compileKamajiClusterCriteria(this.transform(decision.conditions));
-      return {
-        kind: 'conditional',
-        predicate,
-        key: JSON.stringify(decision.conditions),
-      };
-    } catch (e) {
-      this.logger.warn(
-        `conditional decision for ${permissionName} could not be applied (${
-          (e as Error).message
-        }): denied`,
-      );
-      return { kind: 'none' };
-    }
   }
 }
