@@ -26,6 +26,14 @@ export type CallerIdentity = (
   credentials: BackstageCredentials,
 ) => Promise<ImpersonatedUser | undefined>;
 
+/**
+ * Which fleet clusters a caller may be offered: a predicate from the caller's
+ * `kamaji.cluster.read` decision (see {@link readableClustersOf}). @public
+ */
+export type ReadableClusters = (
+  credentials: BackstageCredentials,
+) => Promise<(cluster: FleetCluster) => boolean>;
+
 /** Where a cluster's API server is (no credentials: those are fetched per request). */
 interface Endpoint {
   url: string;
@@ -41,7 +49,9 @@ const CONCURRENCY = 8;
  * changes and every `accessRefreshMs`). The details are handed out per caller: for a signed-in
  * user they carry the user's identity, which the fetcher and the proxy send as Kubernetes
  * impersonation with the credential {@link KamajiAuthStrategy} gives; for any other caller they
- * carry none, and fleet clusters then get no credential. Clusters that cannot be reached now (a
+ * carry none, and fleet clusters then get no credential. A caller is offered only the clusters
+ * its `kamaji.cluster.read` lets it see, as in the fleet API and the catalog: another team's
+ * tenant is neither listed nor asked. Clusters that cannot be reached now (a
  * disconnected island, tenants whose data is stale because their island is unreachable, or clusters
  * without readable access) are left out instead of failing the page.
  *
@@ -63,6 +73,7 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
     private readonly settings: KamajiKubernetesSettings,
     private readonly logger: LoggerService,
     private readonly identify: CallerIdentity,
+    private readonly readable: ReadableClusters,
     private readonly authStrategy?: KamajiAuthStrategy,
     private readonly fallback?: KubernetesClustersSupplier,
   ) {}
@@ -209,13 +220,17 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
   ): Promise<ClusterDetails[]> {
     await this.start();
     if (this.flushing) await this.flushing;
-    const caller = await this.identify(options.credentials);
+    const [caller, mayRead] = await Promise.all([
+      this.identify(options.credentials),
+      this.readable(options.credentials),
+    ]);
     const fleetClusters: ClusterDetails[] = [];
     for (const [id, ep] of [...this.endpoints].sort(([a], [b]) =>
       a < b ? -1 : 1,
     )) {
       const node = this.fleet.getCluster(id);
-      if (!node || !this.wanted(node) || !this.reachable(node)) continue;
+      if (!node || !mayRead(node) || !this.wanted(node)) continue;
+      if (!this.reachable(node)) continue;
       const details: ClusterDetails = {
         name: id,
         title: node.title ?? node.name,

@@ -7,7 +7,8 @@
  */
 export { kubernetesModuleKamaji as default } from './module';
 export { KamajiClusterSupplier } from './KamajiClusterSupplier';
-export type { CallerIdentity } from './KamajiClusterSupplier';
+export type { CallerIdentity, ReadableClusters } from './KamajiClusterSupplier';
+export { readableClustersOf } from './readableClusters';
 export { KamajiServiceLocator } from './KamajiServiceLocator';
 export {
   KamajiAuthStrategy,

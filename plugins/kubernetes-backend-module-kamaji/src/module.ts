@@ -19,6 +19,7 @@ import { ImpersonatorTokens } from './ImpersonatorTokens';
 import { impersonatingRouter } from './impersonatingProxy';
 import { impersonatedUserOf } from './impersonation';
 import { readKubernetesSettings } from './settings';
+import { readableClustersOf } from './readableClusters';
 import { builtInAuthStrategies } from './builtInAuthStrategies';
 
 /**
@@ -44,6 +45,7 @@ export const kubernetesModuleKamaji = createBackendModule({
         auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
@@ -58,6 +60,7 @@ export const kubernetesModuleKamaji = createBackendModule({
         auth,
         httpAuth,
         userInfo,
+        permissions,
         config,
         logger,
         lifecycle,
@@ -93,6 +96,7 @@ export const kubernetesModuleKamaji = createBackendModule({
               auth.isPrincipal(credentials, 'user')
                 ? impersonatedUserOf(await userInfo.getUserInfo(credentials))
                 : undefined,
+            readableClustersOf(permissions, logger),
             strategy,
             fallback,
           );

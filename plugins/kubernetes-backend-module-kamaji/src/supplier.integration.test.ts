@@ -10,20 +10,28 @@ import {
   BackstageCredentials,
   coreServices,
   createBackendPlugin,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   ClusterDetails,
   KubernetesFetcher,
 } from '@backstage/plugin-kubernetes-node';
 import {
+  createKamajiClusterConditionalDecision,
   FleetService,
   fleetServiceRef,
+  kamajiClusterReadConditions,
 } from '@kamaji-backstage/plugin-kamaji-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { readableClustersOf } from './readableClusters';
 import { KamajiAuthStrategy } from './KamajiAuthStrategy';
 import { KamajiClusterSupplier } from './KamajiClusterSupplier';
 import { KamajiFetcher } from './KamajiFetcher';
 import { ImpersonatorTokens } from './ImpersonatorTokens';
-import { ownerBindingObject } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  kamajiClusterReadPermission,
+  ownerBindingObject,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { readKubernetesSettings } from './settings';
 import {
   mockCredentials,
@@ -219,6 +227,7 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
         settings,
         logger,
         async c => (c === alice ? aliceIdentity : undefined),
+        async () => () => true,
         strategy,
       );
       const all = await supplier.getClusters({ credentials });
@@ -328,6 +337,87 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
     });
   });
 
+  describe('what a user is offered: its kamaji.cluster.read, as in the fleet API and the catalog', () => {
+    /** Permissions answering `kamaji.cluster.read` as the example policy does for `refs`. */
+    const readRuleOf = (refs: string[]): PermissionsService => ({
+      authorizeConditional: async requests =>
+        requests.map(r =>
+          createKamajiClusterConditionalDecision(
+            r.permission as typeof kamajiClusterReadPermission,
+            kamajiClusterReadConditions(refs),
+          ),
+        ) as any,
+      authorize: async () => {
+        throw new Error('not asked');
+      },
+    });
+
+    async function offered(
+      permissions: PermissionsService,
+      logger = mockServices.logger.mock(),
+    ) {
+      const supplier = new KamajiClusterSupplier(
+        fleet,
+        readKubernetesSettings(mockServices.rootConfig()),
+        logger,
+        async () => undefined,
+        readableClustersOf(permissions, logger),
+      );
+      const names = (
+        await supplier.getClusters({
+          credentials: mockCredentials.user('user:default/alice'),
+        })
+      ).map(c => c.name);
+      supplier.stop();
+      return names;
+    }
+
+    it("offers a team's user the islands and its team's tenants, not another team's", async () => {
+      expect(
+        await offered(
+          readRuleOf(['user:default/alice', 'group:default/team-retail']),
+        ),
+      ).toEqual([
+        'central/fleet-islands/island-a',
+        'central/fleet-islands/island-b',
+        'central/fleet-tenants/berlin-pos',
+      ]);
+      expect(
+        await offered(
+          readRuleOf(['user:default/bob', 'group:default/team-factory']),
+        ),
+      ).toEqual([
+        'central/fleet-islands/island-a',
+        'central/fleet-islands/island-b',
+        'central/fleet-tenants/lyon-press-line',
+      ]);
+    });
+
+    it('offers no fleet cluster when the decision cannot be applied', async () => {
+      const logger = mockServices.logger.mock();
+      const foreign: PermissionsService = {
+        authorizeConditional: async requests =>
+          requests.map(() => ({
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'catalog',
+            resourceType: 'catalog-entity',
+            conditions: {
+              rule: 'IS_ENTITY_OWNER',
+              resourceType: 'catalog-entity',
+              params: { claims: [] },
+            },
+          })) as any,
+        authorize: async () => {
+          throw new Error('not asked');
+        },
+      };
+      expect(await offered(foreign, logger)).toEqual([]);
+      expect(String(logger.warn.mock.calls[0][0])).toMatch(
+        /kamaji.cluster.read could not be applied \(the conditions target catalog\/catalog-entity/,
+      );
+    });
+  });
+
   it('names the tenants without a kubeconfig Secret in one log line, not one per refresh', async () => {
     const logger = mockServices.logger.mock();
     const supplier = new KamajiClusterSupplier(
@@ -339,6 +429,7 @@ describe('the Kamaji cluster supplier with the real kubernetes-backend and fleet
       ),
       logger,
       async () => undefined,
+      async () => () => true,
     );
     await supplier.start();
     await new Promise(r => setTimeout(r, 600)); // several refreshes
