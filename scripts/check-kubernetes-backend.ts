@@ -221,13 +221,26 @@ function assertRefused(item: ClusterObjects) {
   assert.ok(item.resources.every(r => r.resources.length === 0));
 }
 
-/** The catalog agrees with the fleet API: the tenant's entity for its owner team only, islands for all. */
+/**
+ * The catalog agrees with the fleet API: the tenant's entity for its owner team only, islands for
+ * all, and no island's relations naming a tenant.
+ */
 async function assertCatalogReads(ownsTenant: boolean) {
   const read = async (name: string) =>
     (await call(`/api/catalog/entities/by-name/resource/default/${name}`))
       .status;
   assert.equal(await read(TENANT_ENTITY), ownsTenant ? 200 : 404);
   assert.equal(await read(ISLAND_ENTITY), 200);
+  // The catalog does not filter relations: the island every team reads names none of its tenants.
+  const island = await call(
+    `/api/catalog/entities/by-name/resource/default/${ISLAND_ENTITY}`,
+  );
+  assert.deepEqual(
+    island.body.relations
+      .map((r: { targetRef: string }) => r.targetRef)
+      .filter((ref: string) => ref.includes('fleet-tenants')),
+    [],
+  );
   const listed = await call(
     '/api/catalog/entities?filter=spec.type=kubernetes-cluster&fields=metadata.name',
   );

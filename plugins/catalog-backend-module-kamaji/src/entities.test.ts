@@ -29,7 +29,7 @@ const unmanaged: TenantNode = {
 };
 
 describe('ClusterEntityMapper', () => {
-  it('builds a valid Resource entity with role, owner, dependsOn, tags and links', async () => {
+  it('builds a valid Resource entity with role, owner, host and system, tags and links', async () => {
     const mapper = new ClusterEntityMapper(
       readCatalogSettings(
         new ConfigReader({
@@ -80,9 +80,17 @@ describe('ClusterEntityMapper', () => {
     expect(
       u.metadata.annotations?.['backstage.io/kubernetes-label-selector'],
     ).toBeUndefined();
-    expect(u.spec).toMatchObject({
+    // A tenant names its island and system in annotations, which TenantRelationsProcessor turns
+    // into one-way relations: no spec.dependsOn or spec.system, whose reverse relations would
+    // name the tenant on the island's and the system's entities.
+    expect(u.spec).toEqual({
+      type: 'kubernetes-cluster',
       owner: 'group:default/unknown',
-      dependsOn: ['resource:fleet/central--fleet-islands--island-a'],
+    });
+    expect(u.metadata.annotations).toMatchObject({
+      'kamaji-backstage.io/depends-on':
+        'resource:fleet/central--fleet-islands--island-a',
+      'kamaji-backstage.io/part-of': 'system:fleet/edge-fleet',
     });
   });
 

@@ -2,6 +2,7 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
+  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
@@ -13,6 +14,10 @@ import {
 import { KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import { KamajiCatalogSettings } from './config';
 import { clusterEntityName } from './naming';
+import {
+  TENANT_DEPENDS_ON_ANNOTATION,
+  TENANT_PART_OF_ANNOTATION,
+} from './TenantRelationsProcessor';
 import { matchesSelector } from './selector';
 
 /** The label marking entities of unmanaged tenant control planes (value `true`). @public */
@@ -20,6 +25,13 @@ export const UNMANAGED_LABEL = 'kamaji-backstage.io/unmanaged';
 /** The label naming the management cluster that declares a cluster. @public */
 export const MANAGEMENT_CLUSTER_LABEL =
   'kamaji-backstage.io/management-cluster';
+
+/** The cluster a cluster depends on: an island's management cluster, a tenant's island (or its management cluster). */
+function hostOf(node: FleetCluster): ClusterId | undefined {
+  if (node.role === 'island') return node.managementCluster;
+  if (node.role === 'tenant') return node.islandId ?? node.managementCluster;
+  return undefined;
+}
 
 /** The location of every entity of one management cluster: `kamaji-fleet:<management cluster>`. */
 export function locationOf(managementCluster: string): string {
@@ -97,10 +109,10 @@ export class ClusterEntityMapper {
     const location = locationOf(node.managementCluster);
     const unmanaged = node.role === 'tenant' && !node.managed;
 
-    let dependsOn: string | undefined;
-    if (node.role === 'island') dependsOn = node.managementCluster;
-    if (node.role === 'tenant')
-      dependsOn = node.islandId ?? node.managementCluster;
+    const host = hostOf(node);
+    const hostRef = host ? this.entityRef(host) : undefined;
+    // A tenant's host and system relations go one way only (TenantRelationsProcessor).
+    const tenant = node.role === 'tenant';
 
     const tags = [
       node.site ? toTag(node.site) : undefined,
@@ -142,6 +154,19 @@ export class ClusterEntityMapper {
           [ANNOTATION_LOCATION]: location,
           [ANNOTATION_ORIGIN_LOCATION]: location,
           [KAMAJI_ENTITY.clusterIdAnnotation]: node.id,
+          ...(tenant && hostRef
+            ? { [TENANT_DEPENDS_ON_ANNOTATION]: hostRef }
+            : {}),
+          ...(tenant && this.settings.system
+            ? {
+                [TENANT_PART_OF_ANNOTATION]: stringifyEntityRef(
+                  parseEntityRef(this.settings.system, {
+                    defaultKind: 'system',
+                    defaultNamespace: this.settings.namespace,
+                  }),
+                ),
+              }
+            : {}),
           // The clusters the Kubernetes module offers get the Kubernetes tab (that cluster only).
           ...(this.settings.kubernetesLabelSelector &&
           (node.role === 'island' || (node.role === 'tenant' && node.managed))
@@ -159,8 +184,10 @@ export class ClusterEntityMapper {
       spec: {
         type: KAMAJI_ENTITY.resourceType,
         owner: ownerEntityRef(node.owner) ?? this.settings.defaultOwner,
-        ...(dependsOn ? { dependsOn: [this.entityRef(dependsOn)] } : {}),
-        ...(this.settings.system ? { system: this.settings.system } : {}),
+        ...(!tenant && hostRef ? { dependsOn: [hostRef] } : {}),
+        ...(!tenant && this.settings.system
+          ? { system: this.settings.system }
+          : {}),
       },
     };
     return entity;

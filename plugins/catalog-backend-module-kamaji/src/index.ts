@@ -15,5 +15,10 @@ export {
   versionTag,
 } from './entities';
 export { clusterEntityName, isValidEntityName } from './naming';
+export {
+  TenantRelationsProcessor,
+  TENANT_DEPENDS_ON_ANNOTATION,
+  TENANT_PART_OF_ANNOTATION,
+} from './TenantRelationsProcessor';
 export { readCatalogSettings } from './config';
 export type { KamajiCatalogSettings } from './config';

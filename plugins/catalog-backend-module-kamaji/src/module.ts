@@ -6,6 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
 import { readCatalogSettings } from './config';
 import { KamajiEntityProvider } from './KamajiEntityProvider';
+import { TenantRelationsProcessor } from './TenantRelationsProcessor';
 
 /**
  * The catalog module of the Kamaji fleet: management clusters, islands and tenant clusters as
@@ -30,6 +31,7 @@ export const catalogModuleKamaji = createBackendModule({
         const settings = readCatalogSettings(config);
         const provider = new KamajiEntityProvider(fleet, settings, logger);
         catalog.addEntityProvider(provider);
+        catalog.addProcessor(new TenantRelationsProcessor());
         lifecycle.addShutdownHook(() => provider.stop());
         await scheduler.scheduleTask({
           id: 'kamaji-fleet-entity-provider:refresh',
