@@ -229,8 +229,8 @@ export class KamajiClusterSupplier implements KubernetesClustersSupplier {
       a < b ? -1 : 1,
     )) {
       const node = this.fleet.getCluster(id);
-      if (!node || !mayRead(node) || !this.wanted(node)) continue;
-      if (!this.reachable(node)) continue;
+      if (!node || !this.wanted(node) || !this.reachable(node)) continue;
+      if (!mayRead(node)) continue;
       const details: ClusterDetails = {
         name: id,
         title: node.title ?? node.name,
