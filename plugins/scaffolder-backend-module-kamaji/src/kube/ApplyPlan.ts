@@ -183,8 +183,9 @@ export class ApplyPlan {
         have !== undefined &&
         ownerEntityRef(want) !== ownerEntityRef(have)
       ) {
+        // Not naming the other owner: the task's author may not be allowed to see its clusters.
         problems.push(
-          `${what} already exists and belongs to '${have}', not '${want}': pick another name`,
+          `${what} already exists and belongs to another group than '${want}': pick another name`,
         );
         continue;
       }
