@@ -26,6 +26,7 @@ import {
   junkText,
   resolveRef,
   Schema,
+  validFor,
 } from './__testUtils__/schemaArbitraries';
 import {
   CREDENTIAL_PATTERN,
@@ -420,6 +421,71 @@ describe('the REST API, fuzzed from its OpenAPI spec', () => {
           { numRuns: RUNS, seed: SEED },
         ),
       ).resolves.toBeUndefined();
+    },
+  );
+
+  /** Operations on one CAPI-declared cluster, by its path. */
+  const clusterOperations = operations.filter(o =>
+    o.path.startsWith('/v1/clusters/{managementCluster}'),
+  );
+  const restricted: Caller[] = ['alice', 'bob', 'eve'];
+
+  /** A request of the operation for the cluster `name` of central/fleet-tenants, body and query valid. */
+  function requestFor(operation: Operation, caller: Caller, name: string) {
+    const query = new URLSearchParams(
+      operation.parameters
+        .filter(p => p.in === 'query' && p.required)
+        .map(p => [
+          p.name,
+          p.name === 'confirm'
+            ? name
+            : String(
+                fc.sample(validFor(spec, p.schema), {
+                  numRuns: 1,
+                  seed: SEED,
+                })[0],
+              ),
+        ]),
+    ).toString();
+    return {
+      caller,
+      path: operation.path
+        .replace('{managementCluster}', 'central')
+        .replace('{namespace}', 'fleet-tenants')
+        .replace('{name}', name),
+      query: query ? `?${query}` : '',
+      headers: {},
+      body: operation.body
+        ? JSON.stringify(
+            fc.sample(validFor(spec, operation.body), {
+              numRuns: 1,
+              seed: SEED,
+            })[0],
+          )
+        : undefined,
+    };
+  }
+
+  it.each(
+    clusterOperations.flatMap(o =>
+      restricted.map(c => [`${o.method} ${o.path}`, c, o] as const),
+    ),
+  )(
+    '%s answers %s the same for a tenant it may not see as for one that does not exist',
+    async (_name, caller, operation) => {
+      for (const hidden of hiddenTenants(caller)) {
+        if (hidden === 'legacy') continue; // unmanaged: not a CAPI-declared cluster path
+        const unknown = `${hidden}-none`;
+        const [forHidden, forUnknown] = await Promise.all(
+          [hidden, unknown].map(name =>
+            send(requestFor(operation, caller, name), operation.method),
+          ),
+        );
+        expect({
+          status: forHidden.status,
+          text: forHidden.text.split(hidden).join(unknown),
+        }).toEqual({ status: forUnknown.status, text: forUnknown.text });
+      }
     },
   );
 
