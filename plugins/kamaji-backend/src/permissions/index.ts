@@ -19,8 +19,8 @@ import {
   kamajiClusterUpgradePermission,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
+  authorizeKamajiClusterScope,
   FleetService,
-  kamajiClusterScopeOf,
   kamajiClusterPermissionRules,
   kamajiClusterResourceRef,
 } from '@kamaji-backstage/plugin-kamaji-node';
@@ -67,23 +67,13 @@ export class FleetAuthorizer {
     permission: ResourcePermission<typeof KAMAJI_CLUSTER_RESOURCE_TYPE>,
     credentials: BackstageCredentials,
   ): Promise<ReadScope> {
-    const [decision] = await this.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
-    try {
-      return kamajiClusterScopeOf(
-        decision,
-        this.registry.getPermissionRuleset(kamajiClusterResourceRef),
-      );
-    } catch (e) {
-      this.logger.warn(
-        `conditional decision for ${permission.name} could not be applied (${
-          (e as Error).message
-        }): denied`,
-      );
-      return { kind: 'none' };
-    }
+    return authorizeKamajiClusterScope({
+      permissions: this.permissions,
+      permission,
+      credentials,
+      logger: this.logger,
+      ruleset: this.registry.getPermissionRuleset(kamajiClusterResourceRef),
+    });
   }
 
   /** The `kamaji.cluster.read` scope. */

@@ -1,7 +1,13 @@
 import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
   AuthorizeResult,
   ConditionalPolicyDecision,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   createConditionTransformer,
@@ -45,17 +51,13 @@ const OWN_RULESET: PermissionRuleset<FleetCluster, KamajiClusterFilter> = {
 };
 
 /**
- * A policy decision on a `kamaji-cluster` permission as a {@link KamajiClusterScope}: a
- * CONDITIONAL decision becomes one predicate, compiled with `ruleset` (by default the plugin's
- * own rules; the kamaji backend passes its registry's, which may hold rules other modules
- * added). Throws when the conditions are not the kamaji plugin's or cannot be applied: callers
- * deny.
- *
- * @public
+ * A policy decision on a `kamaji-cluster` permission as a scope: a CONDITIONAL decision becomes
+ * one compiled predicate. Throws when the conditions are not the kamaji plugin's or cannot be
+ * applied.
  */
-export function kamajiClusterScopeOf(
+function scopeOf(
   decision: PolicyDecision,
-  ruleset: PermissionRuleset<FleetCluster, KamajiClusterFilter> = OWN_RULESET,
+  ruleset: PermissionRuleset<FleetCluster, KamajiClusterFilter>,
 ): KamajiClusterScope {
   if (decision.result === AuthorizeResult.ALLOW) return { kind: 'all' };
   if (decision.result === AuthorizeResult.DENY) return { kind: 'none' };
@@ -75,4 +77,35 @@ export function kamajiClusterScopeOf(
     predicate: compileKamajiClusterCriteria(transform(conditions)),
     key: JSON.stringify(conditions),
   };
+}
+
+/**
+ * The fleet clusters `permission` (a `kamaji-cluster` permission) lets the caller reach, asked of
+ * the permission framework. A CONDITIONAL decision is compiled with `ruleset`: by default the
+ * kamaji plugin's own rules; the kamaji backend passes its registry's, which may hold rules
+ * other modules added. A decision that cannot be applied grants nothing, and says why in `logger`.
+ *
+ * @public
+ */
+export async function authorizeKamajiClusterScope(options: {
+  permissions: PermissionsService;
+  permission: ResourcePermission<typeof KAMAJI_CLUSTER_RESOURCE_TYPE>;
+  credentials: BackstageCredentials;
+  logger: LoggerService;
+  ruleset?: PermissionRuleset<FleetCluster, KamajiClusterFilter>;
+}): Promise<KamajiClusterScope> {
+  const { permissions, permission, credentials, logger } = options;
+  const [decision] = await permissions.authorizeConditional([{ permission }], {
+    credentials,
+  });
+  try {
+    return scopeOf(decision, options.ruleset ?? OWN_RULESET);
+  } catch (e) {
+    logger.warn(
+      `conditional decision for ${permission.name} could not be applied (${
+        (e as Error).message
+      }): denied`,
+    );
+    return { kind: 'none' };
+  }
 }

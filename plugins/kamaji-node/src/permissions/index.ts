@@ -17,5 +17,5 @@ export {
   FLEET_SHARED_CLUSTER_ROLES,
   kamajiClusterReadConditions,
 } from './readRule';
-export { kamajiClusterScopeOf } from './clusterScope';
+export { authorizeKamajiClusterScope } from './clusterScope';
 export type { KamajiClusterScope } from './clusterScope';
