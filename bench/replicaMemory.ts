@@ -36,8 +36,8 @@ function held(backend: Backend, ports: number[]): number {
 
 /** How many of the replicas hold a connection to each island port. */
 function holdersPerIsland(backends: Backend[], ports: number[]): number[] {
-  const held = backends.map(b => connectionsByPort(b.pid));
-  return ports.map(port => held.filter(h => h.has(port)).length);
+  const connections = backends.map(b => connectionsByPort(b.pid));
+  return ports.map(port => connections.filter(c => c.has(port)).length);
 }
 
 async function everyReplicaServesTheFleet(
