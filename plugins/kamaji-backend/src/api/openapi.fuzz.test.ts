@@ -16,6 +16,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   expandFleetSnapshot,
   type FleetCluster,
+  parseClusterId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import fc from 'fast-check';
 import { parse } from 'yaml';
@@ -105,22 +106,34 @@ const clusters: FleetCluster[] = [
   ...fleet.islands,
   ...fleet.tenants,
 ];
-/** [managementCluster, namespace, name] of every CAPI-declared cluster of the fixture. */
+/** A CAPI-declared cluster's place: management cluster, namespace, name. */
+type DeclaredPlace = [
+  managementCluster: string,
+  namespace: string,
+  name: string,
+];
+
+function placeOf(cluster: FleetCluster): DeclaredPlace | undefined {
+  const id = parseClusterId(cluster.id);
+  return id?.kind === 'declared'
+    ? [id.managementCluster, id.namespace, id.name]
+    : undefined;
+}
+
+/** Every CAPI-declared cluster of the fixture. */
 const declared = clusters
-  .map(c => c.id.split('/'))
-  .filter(parts => parts.length === 3);
+  .map(placeOf)
+  .filter((p): p is DeclaredPlace => p !== undefined);
 
 /**
- * The names of the tenants a caller may not see, from the fixture's owners and the test
- * permissions (the platform team and services see everything, a user its groups' tenants).
+ * The tenants a caller may not see, from the fixture's owners and the test permissions (the
+ * platform team and services see everything, a user its groups' tenants).
  */
-function hiddenTenants(caller: Caller): string[] {
+function hiddenTenants(caller: Caller): FleetCluster[] {
   if (caller === 'service') return [];
   const groups = caller === 'anonymous' ? [] : GROUPS[USERS[caller]];
   if (groups.includes('group:default/platform-team')) return [];
-  return fleet.tenants
-    .filter(t => !t.owner || !groups.includes(t.owner))
-    .map(t => t.name);
+  return fleet.tenants.filter(t => !t.owner || !groups.includes(t.owner));
 }
 
 /** Ids of upgrade plans made before the fuzzing, so plan requests reach real plans. */
@@ -336,7 +349,7 @@ describe('the REST API, fuzzed from its OpenAPI spec', () => {
     if (CREDENTIAL_PATTERN.test(response.text))
       found.push('credential material');
     const asked = `${request.path}${request.query}${request.body ?? ''}`;
-    for (const name of hiddenTenants(request.caller)) {
+    for (const { name } of hiddenTenants(request.caller)) {
       if (response.text.includes(name) && !asked.includes(name)) {
         found.push(`shows ${name}, hidden from ${request.caller}`);
       }
@@ -388,7 +401,7 @@ describe('the REST API, fuzzed from its OpenAPI spec', () => {
               t => t.name,
             )
           : [];
-      const hidden = hiddenTenants(caller);
+      const hidden = hiddenTenants(caller).map(t => t.name);
       expect(shown.sort()).toEqual(
         fleet.tenants
           .map(t => t.name)
@@ -430,38 +443,34 @@ describe('the REST API, fuzzed from its OpenAPI spec', () => {
   );
   const restricted: Caller[] = ['alice', 'bob', 'eve'];
 
-  /** A request of the operation for the cluster `name` of central/fleet-tenants, body and query valid. */
-  function requestFor(operation: Operation, caller: Caller, name: string) {
+  /** One value the schema accepts (the same on every run). */
+  const sampleOf = (schema: Schema) =>
+    fc.sample(validFor(spec, schema), { numRuns: 1, seed: SEED })[0];
+
+  /** A request of the operation for the cluster at `place`, with a valid body and query. */
+  function requestFor(
+    operation: Operation,
+    caller: Caller,
+    [managementCluster, namespace, name]: DeclaredPlace,
+  ): FuzzRequest {
     const query = new URLSearchParams(
       operation.parameters
         .filter(p => p.in === 'query' && p.required)
         .map(p => [
           p.name,
-          p.name === 'confirm'
-            ? name
-            : String(
-                fc.sample(validFor(spec, p.schema), {
-                  numRuns: 1,
-                  seed: SEED,
-                })[0],
-              ),
+          p.name === 'confirm' ? name : String(sampleOf(p.schema)),
         ]),
     ).toString();
     return {
       caller,
       path: operation.path
-        .replace('{managementCluster}', 'central')
-        .replace('{namespace}', 'fleet-tenants')
+        .replace('{managementCluster}', managementCluster)
+        .replace('{namespace}', namespace)
         .replace('{name}', name),
       query: query ? `?${query}` : '',
       headers: {},
       body: operation.body
-        ? JSON.stringify(
-            fc.sample(validFor(spec, operation.body), {
-              numRuns: 1,
-              seed: SEED,
-            })[0],
-          )
+        ? JSON.stringify(sampleOf(operation.body))
         : undefined,
     };
   }
@@ -473,12 +482,17 @@ describe('the REST API, fuzzed from its OpenAPI spec', () => {
   )(
     '%s answers %s the same for a tenant it may not see as for one that does not exist',
     async (_name, caller, operation) => {
-      for (const hidden of hiddenTenants(caller)) {
-        if (hidden === 'legacy') continue; // unmanaged: not a CAPI-declared cluster path
+      for (const tenant of hiddenTenants(caller)) {
+        const place = placeOf(tenant);
+        if (!place) continue; // unmanaged: no CAPI-declared cluster path
+        const hidden = place[2];
         const unknown = `${hidden}-none`;
         const [forHidden, forUnknown] = await Promise.all(
           [hidden, unknown].map(name =>
-            send(requestFor(operation, caller, name), operation.method),
+            send(
+              requestFor(operation, caller, [place[0], place[1], name]),
+              operation.method,
+            ),
           ),
         );
         expect({
