@@ -78,7 +78,19 @@ function endpointUrl(endpoint: string | undefined): string | undefined {
  * @public
  */
 export class ClusterEntityMapper {
-  constructor(private readonly settings: KamajiCatalogSettings) {}
+  /** `kamaji.catalog.system` as a full entity ref, for the tenants' one-way relation. */
+  private readonly systemRef?: string;
+
+  constructor(private readonly settings: KamajiCatalogSettings) {
+    this.systemRef =
+      settings.system &&
+      stringifyEntityRef(
+        parseEntityRef(settings.system, {
+          defaultKind: 'system',
+          defaultNamespace: settings.namespace,
+        }),
+      );
+  }
 
   /** The entity ref of a cluster's entity (whether or not the cluster is ingested). */
   entityRef(id: ClusterId): string {
@@ -157,15 +169,8 @@ export class ClusterEntityMapper {
           ...(tenant && hostRef
             ? { [TENANT_DEPENDS_ON_ANNOTATION]: hostRef }
             : {}),
-          ...(tenant && this.settings.system
-            ? {
-                [TENANT_PART_OF_ANNOTATION]: stringifyEntityRef(
-                  parseEntityRef(this.settings.system, {
-                    defaultKind: 'system',
-                    defaultNamespace: this.settings.namespace,
-                  }),
-                ),
-              }
+          ...(tenant && this.systemRef
+            ? { [TENANT_PART_OF_ANNOTATION]: this.systemRef }
             : {}),
           // The clusters the Kubernetes module offers get the Kubernetes tab (that cluster only).
           ...(this.settings.kubernetesLabelSelector &&
