@@ -257,8 +257,9 @@ describe('kamaji router', () => {
     });
 
     it.each<[string, string[], string[]?]>([
-      ['health=degraded', [SHOP_2]],
-      ['health=degraded&health=progressing', [FACTORY_2, SHOP_2]],
+      // island-a is degraded by its unhealthy unmanaged tenant.
+      ['health=degraded', [SHOP_2], [ISLAND_A]],
+      ['health=degraded&health=progressing', [FACTORY_2, SHOP_2], [ISLAND_A]],
       ['version=v1.35', [FACTORY_2]],
       ['version=v1.33.5', [SHOP_2]],
       [

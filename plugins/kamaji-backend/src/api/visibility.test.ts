@@ -4,6 +4,7 @@ import {
   FleetSnapshot,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { healthFrom, unhealthyIslandsReason } from '../fleet/health';
 import {
   fixtureFleet,
   FACTORY_1,
@@ -107,6 +108,57 @@ describe('ConditionalView', () => {
       [ISLAND_A, ISLAND_B],
     ]);
     expect(view.addonSets).toEqual([]);
+  });
+
+  it('rolls health up over the clusters a team may see only', () => {
+    const model = fixtureFleet();
+    const setHealth = (predicate: (c: FleetCluster) => boolean) =>
+      filtered(model, predicate).addonSets.find(
+        a => a.name === 'tenant-baseline',
+      )?.health;
+    // The whole set: failed on shop-0002, not applied on factory-0002, unknown on legacy.
+    expect(setHealth(() => true)?.reasons).toEqual([
+      'failed on shop-0002',
+      'not yet applied on factory-0002',
+      'delivery status unknown on legacy',
+    ]);
+    expect(setHealth(retail)).toEqual({
+      status: 'degraded',
+      reasons: ['failed on shop-0002'],
+    });
+    expect(setHealth(factory)).toEqual({
+      status: 'progressing',
+      reasons: ['not yet applied on factory-0002'],
+    });
+
+    // island-a is degraded by the unmanaged tenant, which no team sees: its status stays the
+    // island's, the reason that counts its tenants is left out.
+    const islandA = (predicate: (c: FleetCluster) => boolean) =>
+      filtered(model, predicate).islands.find(i => i.id === ISLAND_A)!;
+    expect(islandA(() => true).health.reasons).toEqual([
+      '1 of 3 tenants unhealthy',
+    ]);
+    expect(islandA(retail).health).toEqual({ status: 'degraded', reasons: [] });
+    expect(islandA(retail).tenantHealth.healthy).toBe(1);
+  });
+
+  it('names to a team only the unhealthy islands it may see', () => {
+    const model = fixtureFleet();
+    model.islands[1] = {
+      ...model.islands[1],
+      health: { status: 'unhealthy', reasons: ['Cluster phase Failed'] },
+    };
+    model.managementClusters[0] = {
+      ...model.managementClusters[0],
+      health: healthFrom([
+        ['degraded', unhealthyIslandsReason(model.islands)!],
+      ]),
+    };
+    const reasonsFor = (predicate: (c: FleetCluster) => boolean) =>
+      filtered(model, predicate).managementClusters[0].health.reasons;
+    expect(reasonsFor(() => true)).toEqual(['island(s) unhealthy: island-b']);
+    expect(reasonsFor(c => c.id === ISLAND_A)).toEqual([]);
+    expect(reasonsFor(islandsOnly)).toEqual(['island(s) unhealthy: island-b']);
   });
 
   it('turns a lost owner into removals, and a new owner into upserts', () => {

@@ -6,12 +6,22 @@ import {
   FleetCluster,
   FleetDelta,
   FleetSnapshot,
+  Health,
   HealthCounts,
   IslandNode,
   ManagementClusterNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { KamajiClusterScope } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  Delivery,
+  deliveryFindings,
+  healthFrom,
+  managementStaleReason,
+  staleHealth,
+  unhealthyIslandsReason,
+  unhealthyTenantsReason,
+} from '../fleet/health';
 
 /**
  * What a caller may read of the fleet, from the `kamaji.cluster.read` decision:
@@ -87,6 +97,65 @@ export class SnapshotSource implements FleetSource {
   }
 }
 
+/** `health` with the reason `before` replaced by `after`, or left out when there is no `after`. */
+function withReasonReplaced(
+  health: Health,
+  before: string | undefined,
+  after: string | undefined,
+): Health {
+  if (!before || before === after) return health;
+  return {
+    ...health,
+    reasons: health.reasons.flatMap(r => {
+      if (r !== before) return [r];
+      return after ? [after] : [];
+    }),
+  };
+}
+
+/** The islands among `ids`. */
+function islandsAmong(ids: ClusterId[], source: FleetSource): IslandNode[] {
+  return ids
+    .map(id => source.get(id))
+    .filter((c): c is IslandNode => c?.role === 'island');
+}
+
+/** The deliveries of an addon set to the tenants among `ids`, as their attachments report them. */
+function deliveriesTo(
+  set: AddonSet,
+  ids: ClusterId[],
+  source: FleetSource,
+): Delivery[] {
+  return ids.flatMap(id => {
+    const cluster = source.get(id);
+    if (cluster?.role !== 'tenant') return [];
+    const attached = cluster.addons.find(a => a.addonSetId === set.id);
+    return attached?.status
+      ? [{ cluster: cluster.name, state: attached.status }]
+      : [];
+  });
+}
+
+/**
+ * An addon set's health over the clusters `ids` only: what its deliveries to them say, unknown
+ * while its management cluster is stale. The set's own condition is left out, as its message
+ * may speak of any cluster the set selects.
+ */
+function addonSetHealthOver(
+  set: AddonSet,
+  ids: ClusterId[],
+  source: FleetSource,
+): Health {
+  const health = healthFrom(deliveryFindings(deliveriesTo(set, ids, source)));
+  const management = source.get(set.managementCluster);
+  return management?.role === 'management' && management.staleness.stale
+    ? staleHealth(
+        health,
+        managementStaleReason(set.managementCluster, management.connection),
+      )
+    : health;
+}
+
 function tcpKey(t: TenantNode): string | undefined {
   const tcp = t.controlPlane?.tenantControlPlane;
   return tcp ? `${tcp.namespace}/${tcp.name}` : undefined;
@@ -102,9 +171,10 @@ function tcpKey(t: TenantNode): string | undefined {
  * - a management cluster is visible when the decision accepts it, or when a visible island or
  *   tenant is declared in it;
  * - an addon set is visible when it selects a visible cluster.
- * Visible islands, management clusters and addon sets are shown with their tenant lists, counts
- * and DataStore users restricted to visible clusters, so nobody learns the names or the number of
- * other teams' clusters.
+ * Visible islands, management clusters and addon sets are shown with their tenant lists, counts,
+ * DataStore users and the health reasons that roll up over clusters (unhealthy tenants of an
+ * island, unhealthy islands of a management cluster, an addon set's deliveries) restricted to
+ * visible clusters, so nobody learns the names or the number of other teams' clusters.
  */
 export class ConditionalView {
   private readonly tenantIsland = new Map<ClusterId, string>();
@@ -117,7 +187,7 @@ export class ConditionalView {
   private readonly visibleIslands = new Set<ClusterId>();
   private readonly visibleIslandsByMgmt = new Map<string, Set<ClusterId>>();
   private readonly visibleMgmt = new Set<ClusterId>();
-  /** Addon set id → the filtered matchingClusterIds last sent, joined. */
+  /** Addon set id → the signature of its projection last sent ({@link signatureOf}). */
   private readonly sentAddonSets = new Map<AddonSetId, string>();
 
   constructor(private readonly predicate: (c: FleetCluster) => boolean) {}
@@ -134,10 +204,8 @@ export class ConditionalView {
       if (this.mgmtVisible(m)) this.visibleMgmt.add(m.id);
     }
     for (const a of source.addonSets()) {
-      const projected = this.projectAddonSet(a);
-      if (projected) {
-        this.sentAddonSets.set(a.id, projected.matchingClusterIds.join('\n'));
-      }
+      const projected = this.projectAddonSet(a, source);
+      if (projected) this.sentAddonSets.set(a.id, signatureOf(projected));
     }
     return this;
   }
@@ -172,7 +240,7 @@ export class ConditionalView {
     }
     const addonSets: AddonSet[] = [];
     for (const a of source.addonSets()) {
-      const projected = this.projectAddonSet(a);
+      const projected = this.projectAddonSet(a, source);
       if (projected) addonSets.push(projected);
     }
     return { managementClusters, islands, tenants, addonSets };
@@ -303,10 +371,10 @@ export class ConditionalView {
     const upsertedIds = new Set(delta.upsertedAddonSets.map(a => a.id));
     for (const id of addonSetsToCheck) {
       const set = source.getAddonSet(id);
-      const projected = set ? this.projectAddonSet(set) : undefined;
+      const projected = set ? this.projectAddonSet(set, source) : undefined;
       const before = this.sentAddonSets.get(id);
       if (projected) {
-        const signature = projected.matchingClusterIds.join('\n');
+        const signature = signatureOf(projected);
         if (before !== signature || upsertedIds.has(id)) {
           upsertedAddonSets.push(projected);
           this.sentAddonSets.set(id, signature);
@@ -414,10 +482,16 @@ export class ConditionalView {
       const key = t && t.role === 'tenant' ? tcpKey(t) : undefined;
       if (key) visibleTcps.add(key);
     }
+    const tenantHealth = this.healthOf(tenantIds, source);
     return {
       ...i,
+      health: withReasonReplaced(
+        i.health,
+        unhealthyTenantsReason(i.tenantHealth),
+        unhealthyTenantsReason(tenantHealth),
+      ),
       tenantIds,
-      tenantHealth: this.healthOf(tenantIds, source),
+      tenantHealth,
       dataStores: i.dataStores.map(d => ({
         ...d,
         usedBy: d.usedBy.filter(u => visibleTcps.has(u)),
@@ -441,17 +515,36 @@ export class ConditionalView {
       0,
     );
     const counted = total > m.tenantIds.length ? visibleTenants : tenantIds;
+    const islandIds = m.islandIds.filter(id => visibleIslands.has(id));
     return {
       ...m,
-      islandIds: m.islandIds.filter(id => visibleIslands.has(id)),
+      health: withReasonReplaced(
+        m.health,
+        unhealthyIslandsReason(islandsAmong(m.islandIds, source)),
+        unhealthyIslandsReason(islandsAmong(islandIds, source)),
+      ),
+      islandIds,
       tenantIds,
       tenantHealth: this.healthOf(counted, source),
     };
   }
 
-  private projectAddonSet(a: AddonSet): AddonSet | undefined {
+  private projectAddonSet(
+    a: AddonSet,
+    source: FleetSource,
+  ): AddonSet | undefined {
     const matching = a.matchingClusterIds.filter(id => this.isVisible(id));
     if (matching.length === 0) return undefined;
-    return { ...a, matchingClusterIds: matching };
+    if (matching.length === a.matchingClusterIds.length) return a;
+    return {
+      ...a,
+      matchingClusterIds: matching,
+      health: addonSetHealthOver(a, matching, source),
+    };
   }
+}
+
+/** What a caller was last sent of an addon set: the clusters it selects and its health. */
+function signatureOf(projected: AddonSet): string {
+  return JSON.stringify([projected.matchingClusterIds, projected.health]);
 }

@@ -6,6 +6,7 @@ import type {
   HealthStatus,
   TenantControlPlaneStatus,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import type { AddonDelivery } from './objects';
 
 /**
  * Health roll-up: pure functions from the fields the fleet keeps to a {@link Health}.
@@ -47,6 +48,14 @@ export function worstHealth(...statuses: HealthStatus[]): HealthStatus {
     (w, s) => (RANK[s] > RANK[w] ? s : w),
     'healthy' as HealthStatus,
   );
+}
+
+/** Health from findings kept in the order given; the worst status wins. */
+export function healthFrom(findings: Array<[HealthStatus, string]>): Health {
+  return {
+    status: worstHealth(...findings.map(([status]) => status)),
+    reasons: findings.map(([, reason]) => reason),
+  };
 }
 
 /**
@@ -331,11 +340,74 @@ export function islandHealth(input: IslandHealthInput): Health {
   for (const ds of input.dataStores) {
     if (ds.ready === false) h.add('degraded', `DataStore ${ds.name} not ready`);
   }
-  const t = input.tenantHealth;
-  const total = Object.values(t).reduce((a, b) => a + b, 0);
-  if (t.unhealthy)
-    h.add('degraded', `${t.unhealthy} of ${total} tenants unhealthy`);
+  const tenants = unhealthyTenantsReason(input.tenantHealth);
+  if (tenants) h.add('degraded', tenants);
   return h.build();
+}
+
+/*
+ * The reasons below roll up over other clusters. A caller who may see only some of those
+ * clusters gets them again over what it sees (api/visibility.ts), so each is made in one place.
+ */
+
+/** An island's reason for its unhealthy tenants, from its tenants' health counts. */
+export function unhealthyTenantsReason(
+  counts: HealthCounts,
+): string | undefined {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return counts.unhealthy
+    ? `${counts.unhealthy} of ${total} tenants unhealthy`
+    : undefined;
+}
+
+/** A management cluster's reason for its unhealthy islands, naming them. */
+export function unhealthyIslandsReason(
+  islands: Array<{ name: string; health: Health }>,
+): string | undefined {
+  const names = islands
+    .filter(i => i.health.status === 'unhealthy')
+    .map(i => i.name)
+    .sort();
+  return names.length ? `island(s) unhealthy: ${names.join(', ')}` : undefined;
+}
+
+/** An addon set's delivery to one cluster. */
+export interface Delivery {
+  cluster: string;
+  state: AddonDelivery;
+}
+
+/** What an addon set's deliveries say of it: where it failed, is not applied yet, is not reported. */
+export function deliveryFindings(
+  deliveries: Delivery[],
+): Array<[HealthStatus, string]> {
+  const on = (state: AddonDelivery) =>
+    deliveries.filter(d => d.state === state).map(d => d.cluster);
+  const findings: Array<[HealthStatus, string]> = [];
+  const failed = on('failed');
+  const progressing = on('progressing');
+  const unknown = on('unknown');
+  if (failed.length)
+    findings.push(['degraded', `failed on ${failed.join(', ')}`]);
+  if (progressing.length)
+    findings.push([
+      'progressing',
+      `not yet applied on ${progressing.join(', ')}`,
+    ]);
+  if (unknown.length)
+    findings.push([
+      'unknown',
+      `delivery status unknown on ${unknown.join(', ')}`,
+    ]);
+  return findings;
+}
+
+/** The reason for anything of a management cluster while that cluster is unreachable. */
+export function managementStaleReason(
+  managementCluster: string,
+  connection: ConnectionState,
+): string {
+  return `management cluster ${managementCluster} unreachable since ${connection.since}`;
 }
 
 /** Health of a management cluster from the connection to it and its islands. */
@@ -356,12 +428,7 @@ export function managementHealth(input: {
       .join(', ');
     h.add('degraded', `cannot read ${kinds || 'some kinds'}`);
   }
-  const unhealthy = input.islands.filter(i => i.health.status === 'unhealthy');
-  if (unhealthy.length) {
-    h.add(
-      'degraded',
-      `island(s) unhealthy: ${unhealthy.map(i => i.name).join(', ')}`,
-    );
-  }
+  const islands = unhealthyIslandsReason(input.islands);
+  if (islands) h.add('degraded', islands);
   return h.build();
 }

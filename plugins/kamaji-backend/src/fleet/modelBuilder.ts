@@ -25,8 +25,12 @@ import {
   unmanagedTenantId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import {
+  Delivery,
+  deliveryFindings,
+  healthFrom,
   islandHealth,
   managementHealth,
+  managementStaleReason,
   staleHealth,
   tenantHealth,
   worstHealth,
@@ -1027,11 +1031,7 @@ function buildAddonSets(
       for (const p of set.problems) problem(M, `${set.kind} ${key}`, p);
     const id = `${M}/${set.kind}/${set.namespace || '_'}/${set.name}`;
     const matching: string[] = [];
-    const deliveries: Array<{
-      state: AddonDelivery;
-      cluster: string;
-      message?: string;
-    }> = [];
+    const deliveries: Delivery[] = [];
     // ClusterProfiles select across namespaces; the others only in their own.
     const candidates =
       set.kind === 'ClusterProfile'
@@ -1054,7 +1054,7 @@ function buildAddonSets(
         });
       matching.push(cid);
       const { state, message } = delivery(set, c, ckey);
-      deliveries.push({ state, cluster: c.name, message });
+      deliveries.push({ state, cluster: c.name });
       const attachment: AddonAttachment = {
         addonSetId: id,
         name: set.name,
@@ -1066,31 +1066,11 @@ function buildAddonSets(
       if (list) list.push(attachment);
       else attachments.set(cid, [attachment]);
     }
-    const reasons: Array<[HealthStatus, string]> = [];
-    const failed = deliveries.filter(d => d.state === 'failed');
-    const progressing = deliveries.filter(d => d.state === 'progressing');
-    const unknown = deliveries.filter(d => d.state === 'unknown');
-    if (failed.length)
-      reasons.push([
-        'degraded',
-        `failed on ${failed.map(d => d.cluster).join(', ')}`,
-      ]);
-    if (progressing.length)
-      reasons.push([
-        'progressing',
-        `not yet applied on ${progressing.map(d => d.cluster).join(', ')}`,
-      ]);
-    if (unknown.length)
-      reasons.push([
-        'unknown',
-        `delivery status unknown on ${unknown.map(d => d.cluster).join(', ')}`,
-      ]);
-    if (
-      set.condition &&
-      set.condition.status !== 'True' &&
-      !failed.length &&
-      !progressing.length
-    ) {
+    const reasons = deliveryFindings(deliveries);
+    const settled = !deliveries.some(
+      d => d.state === 'failed' || d.state === 'progressing',
+    );
+    if (set.condition && set.condition.status !== 'True' && settled) {
       reasons.push([
         'degraded',
         `${set.condition.type} ${set.condition.status}${
@@ -1102,21 +1082,10 @@ function buildAddonSets(
     }
     for (const p of set.problems ?? [])
       reasons.push(['unknown', `data problem: ${p}`]);
-    const status = reasons.reduce<HealthStatus>(
-      (w, [s]) => worstHealth(w, s),
-      'healthy',
-    );
-    const health: Health = {
-      status: src.staleness.stale ? 'unknown' : status,
-      reasons: [
-        ...(src.staleness.stale
-          ? [
-              `management cluster ${M} unreachable since ${src.connection.since}; last known: ${status}`,
-            ]
-          : []),
-        ...reasons.map(([, r]) => r),
-      ],
-    };
+    const lastKnown = healthFrom(reasons);
+    const health = src.staleness.stale
+      ? staleHealth(lastKnown, managementStaleReason(M, src.connection))
+      : lastKnown;
     result.push({
       id,
       kind: set.kind,

@@ -1,9 +1,11 @@
 /*
  * TEST HELPER. A small fixed fleet: one management cluster, two islands run by the platform team,
  * tenants of two application teams on both islands (and one in the management cluster itself),
- * an unmanaged tenant, and three addon sets.
+ * an unmanaged tenant, and three addon sets. Health that rolls up over clusters (an island's
+ * unhealthy tenants, an addon set's deliveries) is made by the fleet's own functions.
  */
 import {
+  AddonAttachment,
   AddonSet,
   countHealth,
   FleetSnapshot,
@@ -14,6 +16,12 @@ import {
   TenantControlPlaneStatus,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  deliveryFindings,
+  healthFrom,
+  unhealthyIslandsReason,
+  unhealthyTenantsReason,
+} from '../../fleet/health';
 
 export const MC = 'central';
 export const ISLAND_A = 'central/fleet-islands/island-a';
@@ -29,6 +37,11 @@ const T0 = '2026-11-30T10:00:00.000Z';
 
 function health(status: HealthStatus, ...reasons: string[]) {
   return { status, reasons };
+}
+
+/** Degraded for a roll-up's reason, healthy without one. */
+function rolledUp(reason: string | undefined) {
+  return healthFrom(reason ? [['degraded', reason]] : []);
 }
 
 export function tenant(options: {
@@ -156,7 +169,7 @@ function island(id: string, tenants: TenantNode[], site: string): IslandNode {
       'kamaji-backstage.io/owner': 'platform-team',
       'kamaji-backstage.io/site': site,
     },
-    health: health('healthy'),
+    health: rolledUp(unhealthyTenantsReason(counts(tenants))),
     staleness: { stale: false },
     createdAt: T0,
     connection: { status: 'connected', since: T0, lastSyncAt: T0 },
@@ -182,15 +195,23 @@ function island(id: string, tenants: TenantNode[], site: string): IslandNode {
   };
 }
 
+/**
+ * An addon set delivered to `deliveries` (tenant → state), attached to those tenants as the model
+ * attaches it.
+ */
 function addonSet(
   name: string,
   kind: AddonSet['kind'],
-  matching: string[],
+  deliveries: Array<[TenantNode, NonNullable<AddonAttachment['status']>]>,
 ): AddonSet {
+  const id = `${MC}/${kind}/${
+    kind === 'ClusterProfile' ? '_' : 'fleet-tenants'
+  }/${name}`;
+  for (const [t, status] of deliveries) {
+    t.addons.push({ addonSetId: id, name, kind, status });
+  }
   return {
-    id: `${MC}/${kind}/${
-      kind === 'ClusterProfile' ? '_' : 'fleet-tenants'
-    }/${name}`,
+    id,
     kind,
     name,
     namespace: kind === 'ClusterProfile' ? undefined : 'fleet-tenants',
@@ -199,8 +220,12 @@ function addonSet(
       matchLabels: { [`addons.kamaji-backstage.io/${name}`]: 'enabled' },
     },
     contents: [`${name}@1.0.0`],
-    matchingClusterIds: matching,
-    health: health('healthy'),
+    matchingClusterIds: deliveries.map(([t]) => t.id),
+    health: healthFrom(
+      deliveryFindings(
+        deliveries.map(([t, state]) => ({ cluster: t.name, state })),
+      ),
+    ),
   };
 }
 
@@ -245,7 +270,7 @@ export function fixtureFleet(version = 10): FleetSnapshot {
     id: LEGACY,
     island: ISLAND_A,
     managed: false,
-    health: 'unknown',
+    health: 'unhealthy',
   });
   const islandA = island(ISLAND_A, [shop1, factory1, legacy], 'Lyon');
   const islandB = island(ISLAND_B, [shop2, factory2], 'Turin');
@@ -256,7 +281,7 @@ export function fixtureFleet(version = 10): FleetSnapshot {
     managementCluster: MC,
     owner: 'group:default/platform-team',
     labels: {},
-    health: health('healthy'),
+    health: rolledUp(unhealthyIslandsReason([islandA, islandB])),
     staleness: { stale: false },
     connection: { status: 'connected', since: T0, lastSyncAt: T0 },
     islandIds: [ISLAND_A, ISLAND_B],
@@ -273,13 +298,22 @@ export function fixtureFleet(version = 10): FleetSnapshot {
     islands: [islandA, islandB],
     tenants,
     addonSets: [
-      addonSet(
-        'tenant-baseline',
-        'ClusterProfile',
-        tenants.map(t => t.id),
-      ),
-      addonSet('retail-cni', 'ClusterResourceSet', [SHOP_1, SHOP_2]),
-      addonSet('factory-monitoring', 'HelmChartProxy', [FACTORY_1, FACTORY_2]),
+      addonSet('tenant-baseline', 'ClusterProfile', [
+        [factory1, 'applied'],
+        [factory2, 'progressing'],
+        [hq, 'applied'],
+        [shop1, 'applied'],
+        [shop2, 'failed'],
+        [legacy, 'unknown'],
+      ]),
+      addonSet('retail-cni', 'ClusterResourceSet', [
+        [shop1, 'applied'],
+        [shop2, 'applied'],
+      ]),
+      addonSet('factory-monitoring', 'HelmChartProxy', [
+        [factory1, 'applied'],
+        [factory2, 'progressing'],
+      ]),
     ],
   };
 }
