@@ -38,6 +38,13 @@ const LOST_ISLAND = 'island-a';
 /** The island of the upgrade plan: its two tenants (before the template adds one). */
 const PLAN_ISLAND = 'central/fleet-islands/island-b';
 const PLAN_TENANTS = ['berlin-kiosk', 'berlin-pos'];
+/** The example fleet's tenants that are not team-factory's (examples/fleet). */
+const OTHER_TEAMS_TENANTS = [
+  'berlin-kiosk',
+  'berlin-pos',
+  'platform-tools',
+  'legacy-cameras',
+];
 const PLAN_VERSION = 'v1.35.2';
 /** Long enough for the test to play Kamaji on a busy machine, short enough for a quick halt. */
 const GATE_TIMEOUT_SECONDS = 45;
@@ -284,6 +291,48 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
       );
     } finally {
       await otherContext.close();
+      await guestSignsInAs('user:default/guest', 'group:default/platform-team');
+    }
+  });
+
+  it("shows a team its tenant's entity page without naming any cluster of another team", async () => {
+    requireSession();
+    // bob of team-factory owns lyon-press-line. The addon sets that reach it also reach
+    // team-retail's berlin-kiosk, where they are not applied yet; the island it runs on also
+    // hosts the other teams' tenants.
+    await guestSignsInAs('user:default/bob', 'group:default/team-factory');
+    const teamContext = await browser.newContext({
+      viewport: { width: 1400, height: 2000 },
+    });
+    const team = await teamContext.newPage();
+    try {
+      await withFailureShot(
+        () => team,
+        'failed-team-tenant-page',
+        async () => {
+          await signInAsGuest(team);
+          await team.goto(
+            `${APP_URL}/catalog/default/resource/central--fleet-tenants--lyon-press-line`,
+            WAIT,
+          );
+          const addons = team.getByRole('table', { name: 'Addon sets' });
+          await addons
+            .getByText(/edge-baseline/)
+            .first()
+            .waitFor(WAIT);
+          await team.getByText('Worker pools').first().waitFor(WAIT);
+          await team.getByText('Relations').first().waitFor(WAIT);
+          const shown = await team.locator('body').innerText();
+          assert.deepEqual(
+            OTHER_TEAMS_TENANTS.filter(name => shown.includes(name)),
+            [],
+            "team-factory's tenant page names no cluster of another team",
+          );
+          await screenshot(team, 'cluster-entity-page');
+        },
+      );
+    } finally {
+      await teamContext.close();
       await guestSignsInAs('user:default/guest', 'group:default/platform-team');
     }
   });
