@@ -193,11 +193,12 @@ describe('the fleet model against the real CAPI core manager', () => {
     );
     expect(cluster.status.phase).toBe('Provisioning');
     expect(cond(cluster, 'Available')).toMatchObject({ status: 'False' });
+    // The model may still hold an earlier version of the Cluster: wait for the phase read above.
     const node = await waitFor(
       'the island provisioning in the model',
       () =>
         islandNode()?.connection.status === 'connected' &&
-        islandNode()?.health.status !== 'healthy' &&
+        islandNode()?.phase === 'Provisioning' &&
         islandNode(),
       STEP_MS,
     ).catch(e => {
