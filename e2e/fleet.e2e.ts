@@ -76,6 +76,37 @@ function requireSession() {
     throw new Error('not signed in: see the failure of "signs in as guest"');
 }
 
+/**
+ * Runs `body` in a browser context of its own, signed in as `userEntityRef` of `group` (the guest
+ * sign-in's user switched in the config file the backend watches); the guest comes back after,
+ * also on failure, which leaves `failureShot` in the artifacts.
+ */
+async function asUserOf(
+  user: { userEntityRef: string; group: string; viewportHeight: number },
+  failureShot: string,
+  body: (p: Page) => Promise<void>,
+): Promise<void> {
+  requireSession();
+  await guestSignsInAs(user.userEntityRef, user.group);
+  const userContext = await browser.newContext({
+    viewport: { width: 1400, height: user.viewportHeight },
+  });
+  const userPage = await userContext.newPage();
+  try {
+    await withFailureShot(
+      () => userPage,
+      failureShot,
+      async () => {
+        await signInAsGuest(userPage);
+        await body(userPage);
+      },
+    );
+  } finally {
+    await userContext.close();
+    await guestSignsInAs('user:default/guest', 'group:default/platform-team');
+  }
+}
+
 async function openTopology(p: Page, query = ''): Promise<void> {
   requireSession();
   await p.goto(`${APP_URL}/kamaji${query}`, WAIT);
@@ -242,100 +273,82 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
       },
     ));
 
-  it('shows a user of another team the islands as not allowed in the Kubernetes tab, and nothing of a tenant it may not read', async () => {
-    requireSession();
+  it('shows a user of another team the islands as not allowed in the Kubernetes tab, and nothing of a tenant it may not read', () =>
     // alice of team-retail; lyon-press-line belongs to team-factory and binds only its groups.
-    await guestSignsInAs('user:default/alice', 'group:default/team-retail');
-    const otherContext = await browser.newContext({
-      viewport: { width: 1400, height: 900 },
-    });
-    const other = await otherContext.newPage();
-    try {
-      await withFailureShot(
-        () => other,
-        'failed-kubernetes-not-allowed',
-        async () => {
-          await signInAsGuest(other);
-          // press-line-vision runs on lyon-press-line; team-retail cannot open the tenant's own
-          // entity (the catalog hides it from other teams), only the workload's, whose tab
-          // asks only the clusters team-retail may read (the islands, which refuse it).
-          await other.goto(
-            `${APP_URL}/catalog/default/component/press-line-vision/kubernetes`,
-            WAIT,
-          );
-          const island = other.getByRole('status', {
-            name: 'Not allowed: island-a',
-          });
-          await waitForText(
-            island,
-            /no access to the cluster island-a \(central\/fleet-islands\/island-a\): the cluster's RBAC refused the request \(403\)\. .*not an error of Backstage/,
-            'island-a shown as not allowed',
-          );
-          await waitForText(
-            island,
-            /Ask the cluster's owner, .+, to bind one of your groups/,
-            'island-a naming its owner',
-          );
-          assert.equal(
-            await other.getByText(/lyon-press-line/).count(),
-            0,
-            "team-factory's tenant is not offered to team-retail",
-          );
-          assert.equal(
-            await other.getByText(/UNAUTHORIZED_ERROR/).count(),
-            0,
-            "the Kubernetes plugin's error panel is not shown for a 403",
-          );
-          await screenshot(other, 'kubernetes-tab-not-allowed');
-        },
-      );
-    } finally {
-      await otherContext.close();
-      await guestSignsInAs('user:default/guest', 'group:default/platform-team');
-    }
-  });
+    asUserOf(
+      {
+        userEntityRef: 'user:default/alice',
+        group: 'group:default/team-retail',
+        viewportHeight: 900,
+      },
+      'failed-kubernetes-not-allowed',
+      async other => {
+        // press-line-vision runs on lyon-press-line; team-retail cannot open the tenant's own
+        // entity (the catalog hides it from other teams), only the workload's, whose tab
+        // asks only the clusters team-retail may read (the islands, which refuse it).
+        await other.goto(
+          `${APP_URL}/catalog/default/component/press-line-vision/kubernetes`,
+          WAIT,
+        );
+        const island = other.getByRole('status', {
+          name: 'Not allowed: island-a',
+        });
+        await waitForText(
+          island,
+          /no access to the cluster island-a \(central\/fleet-islands\/island-a\): the cluster's RBAC refused the request \(403\)\. .*not an error of Backstage/,
+          'island-a shown as not allowed',
+        );
+        await waitForText(
+          island,
+          /Ask the cluster's owner, .+, to bind one of your groups/,
+          'island-a naming its owner',
+        );
+        assert.equal(
+          await other.getByText(/lyon-press-line/).count(),
+          0,
+          "team-factory's tenant is not offered to team-retail",
+        );
+        assert.equal(
+          await other.getByText(/UNAUTHORIZED_ERROR/).count(),
+          0,
+          "the Kubernetes plugin's error panel is not shown for a 403",
+        );
+        await screenshot(other, 'kubernetes-tab-not-allowed');
+      },
+    ));
 
-  it("shows a team its tenant's entity page without naming any cluster of another team", async () => {
-    requireSession();
+  it("shows a team its tenant's entity page without naming any cluster of another team", () =>
     // bob of team-factory owns lyon-press-line. The addon sets that reach it also reach
     // team-retail's berlin-kiosk, where they are not applied yet; the island it runs on also
     // hosts the other teams' tenants.
-    await guestSignsInAs('user:default/bob', 'group:default/team-factory');
-    const teamContext = await browser.newContext({
-      viewport: { width: 1400, height: 2000 },
-    });
-    const team = await teamContext.newPage();
-    try {
-      await withFailureShot(
-        () => team,
-        'failed-team-tenant-page',
-        async () => {
-          await signInAsGuest(team);
-          await team.goto(
-            `${APP_URL}/catalog/default/resource/central--fleet-tenants--lyon-press-line`,
-            WAIT,
-          );
-          const addons = team.getByRole('table', { name: 'Addon sets' });
-          await addons
-            .getByText(/edge-baseline/)
-            .first()
-            .waitFor(WAIT);
-          await team.getByText('Worker pools').first().waitFor(WAIT);
-          await team.getByText('Relations').first().waitFor(WAIT);
-          const shown = await team.locator('body').innerText();
-          assert.deepEqual(
-            OTHER_TEAMS_TENANTS.filter(name => shown.includes(name)),
-            [],
-            "team-factory's tenant page names no cluster of another team",
-          );
-          await screenshot(team, 'cluster-entity-page');
-        },
-      );
-    } finally {
-      await teamContext.close();
-      await guestSignsInAs('user:default/guest', 'group:default/platform-team');
-    }
-  });
+    asUserOf(
+      {
+        userEntityRef: 'user:default/bob',
+        group: 'group:default/team-factory',
+        viewportHeight: 2000,
+      },
+      'failed-team-tenant-page',
+      async team => {
+        await team.goto(
+          `${APP_URL}/catalog/default/resource/central--fleet-tenants--lyon-press-line`,
+          WAIT,
+        );
+        const addons = team.getByRole('table', { name: 'Addon sets' });
+        await addons
+          .getByText(/edge-baseline/)
+          .first()
+          .waitFor(WAIT);
+        await team.getByText('Worker pools').first().waitFor(WAIT);
+        await team.getByText('Relations').first().waitFor(WAIT);
+        const shown = await team.locator('body').innerText();
+        assert.deepEqual(
+          OTHER_TEAMS_TENANTS.filter(name => shown.includes(name)),
+          [],
+          "team-factory's tenant page names no cluster of another team",
+        );
+        await screenshot(team, 'cluster-entity-page');
+      },
+    ));
 
   it('previews a delete: the dialog lists the objects that go with the tenant before Delete can be pressed', () =>
     withFailureShot(
