@@ -402,12 +402,17 @@ export function deliveryFindings(
   return findings;
 }
 
-/** The reason for anything of a management cluster while that cluster is unreachable. */
+/** Why `what` (an island, a management cluster) is stale: unreachable since when. */
+export function staleReason(what: string, connection: ConnectionState): string {
+  return `${what} unreachable since ${connection.since}`;
+}
+
+/** The stale reason of everything declared in a management cluster while it is unreachable. */
 export function managementStaleReason(
   managementCluster: string,
   connection: ConnectionState,
 ): string {
-  return `management cluster ${managementCluster} unreachable since ${connection.since}`;
+  return staleReason(`management cluster ${managementCluster}`, connection);
 }
 
 /** Health of a management cluster from the connection to it and its islands. */

@@ -32,6 +32,7 @@ import {
   managementHealth,
   managementStaleReason,
   staleHealth,
+  staleReason,
   tenantHealth,
   worstHealth,
   TenantHealthInput,
@@ -151,10 +152,6 @@ function withDataProblems(health: Health, problems: string[]): Health {
     status: worstHealth(health.status, 'unknown'),
     reasons: [...health.reasons, ...problems.map(p => `data problem: ${p}`)],
   };
-}
-
-function staleReason(what: string, connection: ConnectionState): string {
-  return `${what} unreachable since ${connection.since}`;
 }
 
 /** An island's staleness and its reason, while it is stale. */
@@ -289,10 +286,7 @@ function buildManagement(
 
   // Management staleness covers everything declared there.
   const mgmtStale = src.staleness.stale;
-  const mgmtStaleReason = staleReason(
-    `management cluster ${M}`,
-    src.connection,
-  );
+  const mgmtStaleReason = managementStaleReason(M, src.connection);
   const mgmtStaleness = mgmtStale
     ? { staleness: src.staleness, reason: mgmtStaleReason }
     : undefined;
@@ -388,7 +382,12 @@ function buildManagement(
       [...view.islands.keys()].join(','),
     ].join('|'),
     previous => {
-      const result = buildAddonSets(view, clusters, islandIdByKey);
+      const result = buildAddonSets(
+        view,
+        clusters,
+        islandIdByKey,
+        mgmtStaleness?.reason,
+      );
       for (const [id, list] of result.attachments) {
         const prev = previous?.attachments.get(id);
         if (prev && sameAttachments(prev, list))
@@ -988,6 +987,8 @@ function buildAddonSets(
   view: ManagementView,
   clusters: Map<string, SlimCluster>,
   islandIdByKey: Map<string, ClusterId>,
+  /** Set while the management cluster is stale. */
+  managementStale: string | undefined,
 ): {
   sets: AddonSet[];
   attachments: Map<ClusterId, AddonAttachment[]>;
@@ -1083,8 +1084,8 @@ function buildAddonSets(
     for (const p of set.problems ?? [])
       reasons.push(['unknown', `data problem: ${p}`]);
     const lastKnown = healthFrom(reasons);
-    const health = src.staleness.stale
-      ? staleHealth(lastKnown, managementStaleReason(M, src.connection))
+    const health = managementStale
+      ? staleHealth(lastKnown, managementStale)
       : lastKnown;
     result.push({
       id,
