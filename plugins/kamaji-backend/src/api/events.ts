@@ -74,7 +74,9 @@ class EventConnection {
   ) {
     this.lastVersion = hub.mirror.version;
     if (scope.kind === 'conditional') {
-      this.view = new ConditionalView(scope.predicate).load(hub.mirror);
+      this.view = new ConditionalView(scope.predicate).loadForDeltas(
+        hub.mirror,
+      );
     }
   }
 
@@ -200,7 +202,9 @@ class EventConnection {
   sendResync(reason: string) {
     const mirror = this.hub.mirror;
     if (this.scope.kind === 'conditional') {
-      this.view = new ConditionalView(this.scope.predicate).load(mirror);
+      this.view = new ConditionalView(this.scope.predicate).loadForDeltas(
+        mirror,
+      );
     }
     this.write(
       sseEvent('resync', mirror.version, { ...this.hub.versionInfo(), reason }),

@@ -164,7 +164,7 @@ describe('ConditionalView', () => {
   it('turns a lost owner into removals, and a new owner into upserts', () => {
     let model = fixtureFleet();
     const mirror = FleetMirror.fromSnapshot(model);
-    const view = new ConditionalView(retail).load(mirror);
+    const view = new ConditionalView(retail).loadForDeltas(mirror);
     const shop1 = model.tenants.find(t => t.id === SHOP_1)!;
 
     const step = (upserted: FleetCluster[]) => {
@@ -235,7 +235,7 @@ describe('ConditionalView', () => {
 
       let model = fixtureFleet();
       const mirror = FleetMirror.fromSnapshot(model);
-      const view = new ConditionalView(predicate).load(mirror);
+      const view = new ConditionalView(predicate).loadForDeltas(mirror);
       let client: FleetSnapshot = filtered(model, predicate);
       let next = 1;
       let applied = 0;

@@ -203,6 +203,15 @@ export class ConditionalView {
     for (const m of source.managementClusters()) {
       if (this.mgmtVisible(m)) this.visibleMgmt.add(m.id);
     }
+    return this;
+  }
+
+  /**
+   * {@link load}, and remembers the addon sets as the caller holds them now, so that
+   * {@link applyDelta} sends only those whose projection changes: for live-update streams.
+   */
+  loadForDeltas(source: FleetSource): this {
+    this.load(source);
     for (const a of source.addonSets()) {
       const projected = this.projectAddonSet(a, source);
       if (projected) this.sentAddonSets.set(a.id, signatureOf(projected));
