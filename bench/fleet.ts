@@ -120,6 +120,10 @@ const BACKEND_EXTRA_CONFIG = { ...CATALOG_CONFIG, ...DATABASE_CONFIG };
 // after sync and after the reads into DIR and stops before the fan-out (writing a snapshot grows
 // the RSS, so such a run's memory figures are not comparable).
 const HEAP_DIR = textOpt('heap-snapshots');
+// `--cpu-profile DIR`: the fleet backend runs under V8's CPU profiler (`--cpu-prof`) and writes its
+// profile into DIR when it stops (diagnostics: the profiler slows the backend, so the run's
+// latencies are not comparable).
+const CPU_PROFILE_DIR = textOpt('cpu-profile');
 // `--dump-snapshot FILE` writes the whole-fleet snapshot the backend served after the reads.
 const DUMP_SNAPSHOT = textOpt('dump-snapshot');
 const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
@@ -351,7 +355,12 @@ async function main() {
     BACKEND_EXTRA_CONFIG,
     HEAP_DIR
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`]
-      : reportArgs,
+      : [
+          ...(reportArgs ?? []),
+          ...(CPU_PROFILE_DIR
+            ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`]
+            : []),
+        ],
   );
   cleanups.push(() => backend.stop());
   const readyMs = await backend.waitReady();
