@@ -28,7 +28,7 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'flex-end',
     marginBottom: theme.spacing(2),
   },
-  control: { minWidth: 180 },
+  control: { minWidth: 200 },
 }));
 
 function SingleSelect(props: {

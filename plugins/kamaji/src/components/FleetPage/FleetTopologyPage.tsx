@@ -14,6 +14,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { Alert } from '@material-ui/lab';
 import FiberManualRecordIcon from '@material-ui/icons/FiberManualRecord';
@@ -44,6 +45,25 @@ const LIVE_LABEL: Record<LiveStatus, string> = {
   connecting: 'Connecting',
   reconnecting: 'Reconnecting',
 };
+
+const useLiveStyles = makeStyles(theme => ({
+  live: { color: theme.palette.success.main },
+  connecting: { color: theme.palette.text.secondary },
+  reconnecting: { color: theme.palette.warning.main },
+}));
+
+/** Whether the live-update stream is open: the label says it, the dot's colour repeats it. */
+function LiveChip({ status }: { status: LiveStatus }) {
+  const classes = useLiveStyles();
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      icon={<FiberManualRecordIcon className={classes[status]} />}
+      label={LIVE_LABEL[status]}
+    />
+  );
+}
 
 /** Uplink statistics of the islands, fetched only while the tree is grouped by uplink health. */
 function useUplinkGrouping(groupBy: GroupBy | undefined) {
@@ -214,13 +234,7 @@ export function FleetTopologyContent() {
         {hasFilters(filters)
           ? `${view.shownTenants} of ${view.totalTenants} tenants match`
           : `${view.totalTenants} tenants on ${snapshot.islands.length} islands`}{' '}
-        ·{' '}
-        <Chip
-          size="small"
-          variant="outlined"
-          icon={<FiberManualRecordIcon />}
-          label={LIVE_LABEL[live.status]}
-        />
+        · <LiveChip status={live.status} />
       </Typography>
       {view.managementClusters.length === 0 ? (
         <EmptyState
