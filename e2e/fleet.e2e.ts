@@ -35,8 +35,11 @@ const log = (s: string) =>
 
 /** The stopped island, restarted at the end even when a test fails. */
 const LOST_ISLAND = 'island-a';
-/** The island of the upgrade plan: its two tenants (before the template adds one). */
-const PLAN_ISLAND = 'central/fleet-islands/island-b';
+/**
+ * The island of the upgrade plan (central/fleet-islands/island-b, as the plan form's island picker
+ * names it) and its two tenants (before the template adds one).
+ */
+const PLAN_ISLAND_LABEL = 'island-b (shop-berlin)';
 const PLAN_TENANTS = ['berlin-kiosk', 'berlin-pos'];
 /** The example fleet's tenants that are not team-factory's (examples/fleet). */
 const OTHER_TEAMS_TENANTS = [
@@ -448,9 +451,10 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
         await form
           .getByRole('textbox', { name: 'Target version' })
           .fill(PLAN_VERSION);
-        await form
-          .getByRole('textbox', { name: 'Island (optional)' })
-          .fill(PLAN_ISLAND);
+        await form.getByRole('button', { name: /^Island/ }).click();
+        await page
+          .getByRole('option', { name: PLAN_ISLAND_LABEL, exact: true })
+          .click();
         await form
           .getByRole('spinbutton', { name: 'Canary clusters' })
           .fill('1');

@@ -10,9 +10,11 @@ import type { UpgradePlanProgress } from '@kamaji-backstage/plugin-kamaji-common
 import { UpgradesContent } from './UpgradesPage';
 
 const BASE = 'http://backstage.test/api/kamaji';
-// By default the live-update stream is down: the view falls back to reading plans itself.
+// By default the live-update stream is down: the view falls back to reading plans itself. The
+// island picker reads the fleet's first page (every island).
 const server = setupServer(
   http.get(`${BASE}/v1/events`, () => new HttpResponse(null, { status: 503 })),
+  http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -52,6 +54,10 @@ describe('UpgradesContent', () => {
     );
     await render();
     await userEvent.type(screen.getByLabelText(/Target version/), 'v1.35.2');
+    await userEvent.click(screen.getByRole('button', { name: /Island/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'island-b (shop-berlin)' }),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Preview plan' }));
 
     const plan = await screen.findByRole('region', {
@@ -59,6 +65,7 @@ describe('UpgradesContent', () => {
     });
     expect(body).toMatchObject({
       version: 'v1.35.2',
+      selection: { island: 'central/fleet-islands/island-b' },
       dryRun: true,
       waves: { canary: 1 },
       gateTimeoutSeconds: 900,
@@ -135,7 +142,9 @@ describe('UpgradesContent', () => {
       ),
     );
     await render();
-    await userEvent.click(await screen.findByText(draft.createdAt));
+    await userEvent.click(
+      await screen.findByText(new Date(draft.createdAt).toLocaleString()),
+    );
     const plan = await screen.findByRole('region', {
       name: 'Upgrade plan to v1.35.2',
     });

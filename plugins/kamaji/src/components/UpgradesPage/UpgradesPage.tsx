@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
@@ -16,11 +17,14 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import type {
+  IslandNode,
   UpgradePlan,
   UpgradePlanProgress,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
+import { islandLabels, islandNameAndSite } from '../common/islandLabels';
 import { PlanCommand, PlanView } from './PlanView';
 
 /**
@@ -42,11 +46,61 @@ const NUMBER_FIELDS: Array<{ key: NumberField; label: string }> = [
   { key: 'gateTimeoutSeconds', label: 'Gate timeout seconds' },
 ];
 
+const useStyles = makeStyles(theme => ({
+  form: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    alignItems: 'flex-end',
+    marginBottom: theme.spacing(3),
+  },
+  field: { width: 160 },
+  wideField: { width: 240 },
+  heading: { marginTop: theme.spacing(3) },
+}));
+
+/** The islands a plan may be limited to (the fleet's first page lists every island). */
+function useIslands(): IslandNode[] {
+  const api = useApi(kamajiApiRef);
+  const { value } = useAsync(
+    async () => (await api.getFleet({ limit: 1 })).islands,
+    [api],
+  );
+  return value ?? [];
+}
+
+function IslandSelect(props: {
+  value: string;
+  onChange: (id: string) => void;
+  className: string;
+}) {
+  const islands = useIslands();
+  const label = islandLabels(islands, islandNameAndSite);
+  return (
+    <TextField
+      select
+      id="upgrade-island"
+      label="Island"
+      className={props.className}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+    >
+      <MenuItem value="">every island</MenuItem>
+      {islands.map(island => (
+        <MenuItem key={island.id} value={island.id}>
+          {label(island)}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
 function PlanForm(props: {
   onCreate: (plan: UpgradePlan) => void;
   onError: (e: Error) => void;
 }) {
   const api = useApi(kamajiApiRef);
+  const classes = useStyles();
   const [version, setVersion] = useState('');
   const [island, setIsland] = useState('');
   const [numbers, setNumbers] = useState<Record<NumberField, string>>({
@@ -63,7 +117,7 @@ function PlanForm(props: {
       props.onCreate(
         await api.createUpgradePlan({
           version: version.trim(),
-          selection: island.trim() ? { island: island.trim() } : undefined,
+          selection: island ? { island } : undefined,
           waves: { canary: Number(numbers.canary) },
           maxConcurrent: Number(numbers.maxConcurrent),
           soakSeconds: Number(numbers.soakSeconds),
@@ -79,6 +133,7 @@ function PlanForm(props: {
   return (
     <form
       aria-label="New upgrade plan"
+      className={classes.form}
       onSubmit={e => {
         e.preventDefault();
         preview();
@@ -87,22 +142,23 @@ function PlanForm(props: {
       <TextField
         id="upgrade-version"
         label="Target version"
+        className={classes.field}
         value={version}
         onChange={e => setVersion(e.target.value)}
         placeholder="v1.35.2"
         required
       />
-      <TextField
-        id="upgrade-island"
-        label="Island (optional)"
+      <IslandSelect
         value={island}
-        onChange={e => setIsland(e.target.value)}
+        onChange={setIsland}
+        className={classes.wideField}
       />
       {NUMBER_FIELDS.map(field => (
         <TextField
           key={field.key}
           id={`upgrade-${field.key}`}
           label={field.label}
+          className={classes.field}
           type="number"
           value={numbers[field.key]}
           onChange={e =>
@@ -114,6 +170,7 @@ function PlanForm(props: {
         select
         id="upgrade-disconnected"
         label="Disconnected island"
+        className={classes.wideField}
         value={whenDisconnected}
         onChange={e => setWhenDisconnected(e.target.value as 'wait' | 'skip')}
       >
@@ -149,7 +206,11 @@ function PlanList(props: {
             onClick={() => props.onSelect(plan.id)}
             style={{ cursor: 'pointer' }}
           >
-            <TableCell>{plan.createdAt}</TableCell>
+            <TableCell>
+              <time dateTime={plan.createdAt}>
+                {new Date(plan.createdAt).toLocaleString()}
+              </time>
+            </TableCell>
             <TableCell>{plan.version}</TableCell>
             <TableCell>{plan.status}</TableCell>
             <TableCell>{plan.createdBy}</TableCell>
@@ -252,6 +313,7 @@ function usePlan(
  */
 export function UpgradesContent() {
   const api = useApi(kamajiApiRef);
+  const classes = useStyles();
   const [searchParams] = useSearchParams();
   const [plans, setPlans] = useState<UpgradePlan[]>([]);
   const [selected, setSelected] = useState<string | undefined>(
@@ -313,7 +375,9 @@ export function UpgradesContent() {
           </Typography>
         </>
       )}
-      <Typography variant="h6">Plans</Typography>
+      <Typography variant="h6" className={classes.heading}>
+        Plans
+      </Typography>
       <PlanList plans={plans} onSelect={setSelected} />
     </>
   );

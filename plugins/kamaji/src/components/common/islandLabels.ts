@@ -17,3 +17,7 @@ export function islandLabels(
       : label;
   };
 }
+
+/** An island as the pickers name it: its name and, when it has one, its site. */
+export const islandNameAndSite = (island: IslandNode) =>
+  island.site ? `${island.name} (${island.site})` : island.name;

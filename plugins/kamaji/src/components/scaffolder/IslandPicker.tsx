@@ -13,7 +13,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { HealthIcon } from '../common/HealthBadge';
-import { islandLabels } from '../common/islandLabels';
+import { islandLabels, islandNameAndSite } from '../common/islandLabels';
 import { formatAgo, lastSeenAt } from '../FleetPage/model';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
@@ -106,9 +106,6 @@ export function findIsland(
   const named = islands.filter(i => i.name === value);
   return named.length === 1 ? named[0] : undefined;
 }
-
-const nameAndSite = (island: IslandNode) =>
-  island.site ? `${island.name} (${island.site})` : island.name;
 
 function rankText(placed: IslandPlacement, advice: PlacementAdvice): string {
   const head = placed.eligible
@@ -212,7 +209,7 @@ export function IslandPicker(
     options,
   ).sort((a, b) => rankOf(advice, a) - rankOf(advice, b));
   const chosen = findIsland(islands, props.formData);
-  const label = islandLabels(islands, nameAndSite);
+  const label = islandLabels(islands, islandNameAndSite);
   const best = advice?.recommended;
   const { formData: value, onChange } = props;
   useEffect(() => {
