@@ -155,6 +155,33 @@ export const spec = {
                   name: '$response.body#/tenants/0/name',
                 },
               },
+              PreviewUpgradeFirstTenant: {
+                operationId: 'PreviewUpgradeCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                },
+              },
+              PreviewScaleFirstTenant: {
+                operationId: 'PreviewScaleCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                },
+              },
+              GetFirstIslandUplink: {
+                operationId: 'GetIslandUplink',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/islands/0/managementCluster',
+                  namespace: '$response.body#/islands/0/namespace',
+                  name: '$response.body#/islands/0/name',
+                },
+              },
               DeleteFirstTenant: {
                 operationId: 'DeleteCluster',
                 parameters: {
