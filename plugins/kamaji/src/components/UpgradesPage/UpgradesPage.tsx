@@ -84,6 +84,8 @@ function IslandSelect(props: {
       className={props.className}
       value={props.value}
       onChange={e => props.onChange(e.target.value)}
+      SelectProps={{ displayEmpty: true }}
+      InputLabelProps={{ shrink: true }}
     >
       <MenuItem value="">every island</MenuItem>
       {islands.map(island => (
