@@ -13,7 +13,7 @@ import Router from 'express-promise-router';
 import { AuditStore, AuditStoreQuery } from '../database/AuditStore';
 import { FleetAuthorizer } from '../permissions';
 import { actorOf } from './actor';
-import { auditQuerySchema, parseInput } from './inputs';
+import { auditQuerySchema, parseQuery } from './inputs';
 import { ConditionalView, SnapshotSource } from './visibility';
 
 export interface AuditRouteOptions {
@@ -73,7 +73,7 @@ export function createAuditRoutes(options: AuditRouteOptions): express.Router {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const query = parseInput(auditQuerySchema, req.query, 'query');
+    const query = parseQuery(auditQuerySchema, req);
     const { items, total } = await auditStore.list({
       ...query,
       visibleTo: await visibleTo(credentials),

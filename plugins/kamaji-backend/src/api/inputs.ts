@@ -30,6 +30,25 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/**
+ * An integer query parameter: decimal digits only. (`z.coerce.number()` would also take `0.0`,
+ * `1e3`, `0x10` or an empty string, which the spec's `type: integer` does not allow.)
+ */
+export const queryInteger = (min: number, max: number) =>
+  z.preprocess(
+    value =>
+      typeof value === 'string' && /^[0-9]{1,16}$/.test(value)
+        ? Number(value)
+        : value,
+    z
+      .number({
+        invalid_type_error: `must be a whole number from ${min} to ${max}, in decimal digits`,
+      })
+      .int()
+      .min(min)
+      .max(max),
+  );
+
 const dnsLabel = (what: string) =>
   z
     .string()
@@ -117,12 +136,7 @@ const fleetFiltersSchema = z
         z.array(z.enum(['management', 'island', 'tenant'])).max(3),
       )
       .optional(),
-    atVersion: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(Number.MAX_SAFE_INTEGER)
-      .optional(),
+    atVersion: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
 
@@ -132,8 +146,8 @@ export const fleetSnapshotQuerySchema = fleetFiltersSchema;
 /** `GET /v1/fleet`: the filters, `atVersion` and the tenant page. */
 export const fleetQuerySchema = fleetFiltersSchema
   .extend({
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
-    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    limit: queryInteger(1, 1000).default(200),
+    offset: queryInteger(0, 10_000_000).default(0),
   })
   .strict();
 
@@ -143,12 +157,7 @@ export const byIdQuerySchema = z
 
 export const eventsQuerySchema = z
   .object({
-    since: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(Number.MAX_SAFE_INTEGER)
-      .optional(),
+    since: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
     epoch: z
       .string()
       .min(1)
@@ -171,8 +180,8 @@ const auditTime = (field: string) =>
 
 export const auditQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    limit: queryInteger(1, 500).default(50),
+    offset: queryInteger(0, 10_000_000).default(0),
     cluster: z.string().min(1).max(700).optional(),
     actor: z.string().min(1).max(255).optional(),
     action: z.enum(AUDIT_ACTIONS as [AuditAction, ...AuditAction[]]).optional(),
@@ -227,6 +236,24 @@ export function parseInput<T extends z.ZodTypeAny>(
       : `${field}: ${issue.message}`;
   });
   throw new InputError(`Invalid ${where}: ${problems.join('; ')}`);
+}
+
+/**
+ * The request's query string as the client sent it (a repeated name gives a list), parsed with
+ * `schema`. Not `req.query`: the OpenAPI validator has converted that one to the spec's types
+ * already, and would hand `since=0.0` on as the integer 0.
+ */
+export function parseQuery<T extends z.ZodTypeAny>(
+  schema: T,
+  req: { originalUrl: string },
+): z.output<T> {
+  const params = new URL(req.originalUrl, 'http://localhost').searchParams;
+  const query: Record<string, string | string[]> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    query[name] = values.length === 1 ? values[0] : values;
+  }
+  return parseInput(schema, query, 'query');
 }
 
 /**

@@ -912,8 +912,15 @@ describe('kamaji router', () => {
       ['/api/kamaji/v1/fleet/snapshot?atVersion[0]=1', 'atVersion'],
       ['/api/kamaji/v1/audit?offset[0]=5', 'offset'],
       ['/api/kamaji/v1/events?since[0]=1', 'since'],
+      ['/api/kamaji/v1/events?since=0.0', 'since'],
+      ['/api/kamaji/v1/fleet?limit=1e3', 'limit'],
+      ['/api/kamaji/v1/fleet?limit=0x10', 'limit'],
+      ['/api/kamaji/v1/fleet?offset=%201', 'offset'],
+      ['/api/kamaji/v1/fleet/snapshot?atVersion=1.0', 'atVersion'],
+      ['/api/kamaji/v1/audit?limit=10.0', 'limit'],
+      ['/api/kamaji/v1/upgrade-plans?offset=1e1', 'offset'],
     ])(
-      'refuses a number given as a list or empty (%s), naming the field',
+      'refuses a number given as a list, empty or not in decimal digits (%s), naming the field',
       async (path, field) => {
         const res = await get(path, as(USERS.pat));
         expect(res.status).toBe(400);

@@ -52,6 +52,7 @@ import {
   fleetQuerySchema,
   fleetSnapshotQuerySchema,
   parseInput,
+  parseQuery,
   scaleBodySchema,
   upgradeBodySchema,
 } from './inputs';
@@ -364,11 +365,7 @@ export async function createRouter(
   }
 
   router.get('/v1/fleet/snapshot', async (req, res) => {
-    const { atVersion, ...filters } = parseInput(
-      fleetSnapshotQuerySchema,
-      req.query,
-      'query',
-    );
+    const { atVersion, ...filters } = parseQuery(fleetSnapshotQuerySchema, req);
     const { held, visible, scopeKey } = await readFleet(req, atVersion);
     const render = () =>
       (!scopeKey && !hasFilters(filters) && wholeFleetJson(held)) ||
@@ -391,10 +388,9 @@ export async function createRouter(
   });
 
   router.get('/v1/fleet', async (req, res) => {
-    const { limit, offset, atVersion, ...filters } = parseInput(
+    const { limit, offset, atVersion, ...filters } = parseQuery(
       fleetQuerySchema,
-      req.query,
-      'query',
+      req,
     );
     const { held, visible, scopeKey } = await readFleet(req, atVersion);
     const render = () =>
@@ -416,7 +412,7 @@ export async function createRouter(
 
   router.get('/v1/clusters/by-id', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { id } = parseInput(byIdQuerySchema, req.query, 'query');
+    const { id } = parseQuery(byIdQuerySchema, req);
     if (!parseClusterId(id)) {
       // Well-formed as far as the spec's pattern goes, but no id the fleet can have.
       throw new NotFoundError(`No cluster with id ${id}`);
@@ -472,7 +468,7 @@ export async function createRouter(
       allow: ['user', 'service'],
       allowLimitedAccess: true,
     });
-    const query = parseInput(eventsQuerySchema, req.query, 'query');
+    const query = parseQuery(eventsQuerySchema, req);
     let since = query.since;
     const lastEventId = req.header('last-event-id');
     if (
@@ -626,7 +622,7 @@ export async function createRouter(
   router.delete(
     '/v1/clusters/:managementCluster/:namespace/:name',
     async (req, res) => {
-      const query = parseInput(deleteQuerySchema, req.query, 'query');
+      const query = parseQuery(deleteQuerySchema, req);
       const result = await runAction(
         req,
         'delete',

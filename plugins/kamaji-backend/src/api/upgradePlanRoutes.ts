@@ -16,7 +16,7 @@ import { PlanCommand, UpgradePlans } from '../operations/UpgradePlans';
 import { FleetAuthorizer } from '../permissions';
 import { etagMatches } from './fleetCache';
 import { actorOf } from './actor';
-import { parseInput } from './inputs';
+import { parseInput, parseQuery } from './inputs';
 import { ReadScope } from './visibility';
 
 export interface UpgradePlanRouteOptions {
@@ -95,11 +95,7 @@ export function createUpgradePlanRoutes(
 
   router.get('/v1/upgrade-plans', async (req, res) => {
     await authorize(req, 'read', 'list');
-    const { limit, offset } = parseInput(
-      planListQuerySchema,
-      req.query,
-      'query',
-    );
+    const { limit, offset } = parseQuery(planListQuerySchema, req);
     const { items, total } = await plans.list(limit, offset);
     res.json({ items, page: { total, offset, limit } });
   });

@@ -11,7 +11,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { UplinkHistory } from '../durable/UplinkHistory';
 import { FleetAuthorizer } from '../permissions';
-import { clusterPathSchema, parseInput } from './inputs';
+import { clusterPathSchema, parseInput, parseQuery } from './inputs';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
 
 export interface UplinkRouteOptions {
@@ -75,7 +75,7 @@ export function createUplinkRoutes(
     '/v1/islands/:managementCluster/:namespace/:name/uplink',
     async (req, res) => {
       const id = clusterId(parseInput(clusterPathSchema, req.params, 'path'));
-      const query = parseInput(timelineQuerySchema, req.query, 'query');
+      const query = parseQuery(timelineQuerySchema, req);
       const to = query.to ?? new Date();
       const from = query.from ?? new Date(to.getTime() - UPLINK_WINDOWS['24h']);
       if (from >= to) throw new InputError('from must be before to');
@@ -90,7 +90,7 @@ export function createUplinkRoutes(
   );
 
   router.get('/v1/uplink', async (req, res) => {
-    const { window } = parseInput(rankingQuerySchema, req.query, 'query');
+    const { window } = parseQuery(rankingQuerySchema, req);
     const ids = visibleIslandIds(await scopeOf(req), fleet);
     res.json(await history.ranking(ids, window));
   });

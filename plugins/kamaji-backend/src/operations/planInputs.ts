@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fleetQuerySchema } from '../api/inputs';
+import { fleetQuerySchema, queryInteger } from '../api/inputs';
 
 const labelSelectorSchema = z
   .object({
@@ -65,7 +65,7 @@ export const planIdSchema = z
 
 export const planListQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    limit: queryInteger(1, 200).default(50),
+    offset: queryInteger(0, 10_000_000).default(0),
   })
   .strict();

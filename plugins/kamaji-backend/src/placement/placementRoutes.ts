@@ -9,7 +9,7 @@ import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { parseInput } from '../api/inputs';
+import { parseQuery } from '../api/inputs';
 import { FleetAuthorizer } from '../permissions';
 import { rankIslands } from './rankIslands';
 import { UplinkHistorySource } from './uplinkHistory';
@@ -84,7 +84,7 @@ export function createPlacementRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const query = parseInput(placementQuerySchema, req.query, 'query');
+    const query = parseQuery(placementQuerySchema, req);
     if (
       !(await authorizer.allows(kamajiClusterCreatePermission, credentials))
     ) {
