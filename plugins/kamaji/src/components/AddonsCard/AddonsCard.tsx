@@ -12,6 +12,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { ClusterLoadState } from '../common/ClusterLoadState';
+import { useDenseTableStyles } from '../common/denseTable';
 import { HealthBadge } from '../common/HealthBadge';
 import { StaleAlert } from '../common/StaleAlert';
 import { useEntityClusterData } from '../common/useEntityCluster';
@@ -19,6 +20,7 @@ import { addonRows } from './addonRows';
 
 function Addons(props: { cluster: FleetCluster; sets: AddonSet[] }) {
   const rows = addonRows(props.cluster, props.sets);
+  const classes = useDenseTableStyles();
   return (
     <>
       <StaleAlert cluster={props.cluster} />
@@ -28,7 +30,7 @@ function Addons(props: { cluster: FleetCluster; sets: AddonSet[] }) {
           selects this cluster.
         </Typography>
       ) : (
-        <Table size="small" aria-label="Addon sets">
+        <Table size="small" aria-label="Addon sets" className={classes.table}>
           <TableHead>
             <TableRow>
               <TableCell>Kind</TableCell>
@@ -41,7 +43,11 @@ function Addons(props: { cluster: FleetCluster; sets: AddonSet[] }) {
             {rows.map(r => (
               <TableRow key={r.id}>
                 <TableCell>{r.kind}</TableCell>
-                <TableCell component="th" scope="row">
+                <TableCell
+                  component="th"
+                  scope="row"
+                  className={classes.anywhere}
+                >
                   {r.namespace ? `${r.namespace}/${r.name}` : r.name}
                 </TableCell>
                 <TableCell>
@@ -52,7 +58,9 @@ function Addons(props: { cluster: FleetCluster; sets: AddonSet[] }) {
                     </Typography>
                   )}
                 </TableCell>
-                <TableCell>{r.contents.join(', ') || '—'}</TableCell>
+                <TableCell className={classes.anywhere}>
+                  {r.contents.join(', ') || '—'}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -11,6 +11,7 @@ import type {
   UpgradePlan,
   UpgradeStep,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { useDenseTableStyles } from '../common/denseTable';
 
 export type PlanCommand = 'start' | 'pause' | 'resume' | 'abort';
 
@@ -30,21 +31,36 @@ export function commandsFor(plan: UpgradePlan): PlanCommand[] {
   }
 }
 
+/** Fixed column widths, so that the tables of the waves line up with each other. */
+const STEP_COLUMNS = [
+  { label: 'Cluster', width: '40%' },
+  { label: 'From', width: '12%' },
+  { label: 'State', width: '12%' },
+  { label: 'Details', width: '36%' },
+];
+
 function StepsTable({ steps, label }: { steps: UpgradeStep[]; label: string }) {
+  const classes = useDenseTableStyles();
   return (
-    <Table size="small" aria-label={label}>
+    <Table
+      size="small"
+      aria-label={label}
+      className={classes.table}
+      style={{ tableLayout: 'fixed' }}
+    >
       <TableHead>
         <TableRow>
-          <TableCell>Cluster</TableCell>
-          <TableCell>From</TableCell>
-          <TableCell>State</TableCell>
-          <TableCell>Details</TableCell>
+          {STEP_COLUMNS.map(column => (
+            <TableCell key={column.label} style={{ width: column.width }}>
+              {column.label}
+            </TableCell>
+          ))}
         </TableRow>
       </TableHead>
       <TableBody>
         {steps.map(step => (
           <TableRow key={step.clusterId}>
-            <TableCell>{step.clusterId}</TableCell>
+            <TableCell className={classes.anywhere}>{step.clusterId}</TableCell>
             <TableCell>{step.fromVersion ?? '–'}</TableCell>
             <TableCell>{step.state}</TableCell>
             <TableCell>{step.message ?? ''}</TableCell>

@@ -13,6 +13,7 @@ import {
   type WorkerPool,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { ClusterLoadState } from '../common/ClusterLoadState';
+import { useDenseTableStyles } from '../common/denseTable';
 import { StaleAlert } from '../common/StaleAlert';
 import { useEntityCluster } from '../common/useEntityCluster';
 import { ScaleDialog } from '../actions/ScaleDialog';
@@ -26,6 +27,7 @@ function PoolsTable(props: { tenant: TenantNode; onChanged: () => void }) {
     tenant.id,
   );
   const dialog = useActionDialog<WorkerPool>(props.onChanged);
+  const classes = useDenseTableStyles();
   const scalable = canScale && tenant.managed;
 
   if (tenant.workerPools.length === 0) {
@@ -37,7 +39,7 @@ function PoolsTable(props: { tenant: TenantNode; onChanged: () => void }) {
   }
   return (
     <>
-      <Table size="small" aria-label="Worker pools">
+      <Table size="small" aria-label="Worker pools" className={classes.table}>
         <TableHead>
           <TableRow>
             <TableCell>Pool</TableCell>
@@ -52,7 +54,11 @@ function PoolsTable(props: { tenant: TenantNode; onChanged: () => void }) {
         <TableBody>
           {tenant.workerPools.map(pool => (
             <TableRow key={`${pool.namespace}/${pool.name}`}>
-              <TableCell component="th" scope="row">
+              <TableCell
+                component="th"
+                scope="row"
+                className={classes.anywhere}
+              >
                 {pool.name}
               </TableCell>
               <TableCell>{pool.version ?? '—'}</TableCell>
