@@ -43,12 +43,13 @@ function Addons(props: { cluster: FleetCluster; sets: AddonSet[] }) {
             {rows.map(r => (
               <TableRow key={r.id}>
                 <TableCell>{r.kind}</TableCell>
-                <TableCell
-                  component="th"
-                  scope="row"
-                  className={classes.anywhere}
-                >
-                  {r.namespace ? `${r.namespace}/${r.name}` : r.name}
+                <TableCell component="th" scope="row">
+                  {r.namespace && (
+                    <>
+                      {r.namespace}/<wbr />
+                    </>
+                  )}
+                  {r.name}
                 </TableCell>
                 <TableCell>
                   <HealthBadge status={r.status} label={r.statusText} />
