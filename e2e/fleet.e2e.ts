@@ -342,7 +342,12 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
           .first()
           .waitFor(WAIT);
         await team.getByText('Worker pools').first().waitFor(WAIT);
-        await team.getByText('Relations').first().waitFor(WAIT);
+        // The relations graph draws after the catalog answers: wait for its island node, so that
+        // the check below reads the graph's names too.
+        await team
+          .locator('svg text', { hasText: 'island-a' })
+          .first()
+          .waitFor(WAIT);
         const shown = await team.locator('body').innerText();
         assert.deepEqual(
           OTHER_TEAMS_TENANTS.filter(name => shown.includes(name)),
