@@ -13,6 +13,7 @@ import type {
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { ClusterLoadState } from '../common/ClusterLoadState';
 import { useDenseTableStyles } from '../common/denseTable';
+import { PathText } from '../common/PathText';
 import { HealthBadge } from '../common/HealthBadge';
 import { StaleAlert } from '../common/StaleAlert';
 import { useEntityClusterData } from '../common/useEntityCluster';
@@ -44,12 +45,9 @@ function Addons(props: { cluster: FleetCluster; sets: AddonSet[] }) {
               <TableRow key={r.id}>
                 <TableCell>{r.kind}</TableCell>
                 <TableCell component="th" scope="row">
-                  {r.namespace && (
-                    <>
-                      {r.namespace}/<wbr />
-                    </>
-                  )}
-                  {r.name}
+                  <PathText
+                    text={r.namespace ? `${r.namespace}/${r.name}` : r.name}
+                  />
                 </TableCell>
                 <TableCell>
                   <HealthBadge status={r.status} label={r.statusText} />

@@ -5,7 +5,9 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { AuditEvent } from '@kamaji-backstage/plugin-kamaji-common';
+import { useDenseTableStyles } from '../common/denseTable';
 import { HealthBadge } from '../common/HealthBadge';
+import { PathText } from '../common/PathText';
 import { describeOutcome, describeRequest, objectsOf } from './auditWords';
 
 const BADGE = {
@@ -21,8 +23,9 @@ export function AuditTable(props: {
   showTarget?: boolean;
 }) {
   const showTarget = props.showTarget ?? true;
+  const classes = useDenseTableStyles();
   return (
-    <Table size="small" aria-label={props.label}>
+    <Table size="small" aria-label={props.label} className={classes.table}>
       <TableHead>
         <TableRow>
           <TableCell>When</TableCell>
@@ -42,13 +45,15 @@ export function AuditTable(props: {
                   {new Date(event.occurredAt).toLocaleString()}
                 </time>
               </TableCell>
-              <TableCell>{event.actor}</TableCell>
+              <TableCell>
+                <PathText text={event.actor} />
+              </TableCell>
               {showTarget && (
                 <TableCell component="th" scope="row">
-                  {event.target}
+                  <PathText text={event.target} />
                 </TableCell>
               )}
-              <TableCell>
+              <TableCell className={classes.anywhere}>
                 {describeRequest(event)}
                 {objects.length > 0 && (
                   <Typography variant="caption" display="block">

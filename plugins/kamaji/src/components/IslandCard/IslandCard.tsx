@@ -16,6 +16,8 @@ import {
 import { kamajiApiRef } from '../../api/KamajiApi';
 import type { IslandResponse } from '../../api/types';
 import { ClusterLoadState } from '../common/ClusterLoadState';
+import { useDenseTableStyles } from '../common/denseTable';
+import { PathText } from '../common/PathText';
 import { HealthBadge } from '../common/HealthBadge';
 import { useEntityClusterData } from '../common/useEntityCluster';
 import { useFleetLink } from '../common/useFleetLink';
@@ -86,6 +88,7 @@ function Connection(props: { island: IslandNode }) {
 
 function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
   const fleetLink = useFleetLink();
+  const classes = useDenseTableStyles();
   const counts = emptyHealthCounts();
   const rows = props.tenants.map(node => {
     const health = effectiveHealth(node, props.island);
@@ -104,7 +107,11 @@ function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
       </Typography>
       <HealthCountsView counts={counts} />
       {sorted.length > 0 && (
-        <Table size="small" aria-label="Tenants hosted">
+        <Table
+          size="small"
+          aria-label="Tenants hosted"
+          className={classes.table}
+        >
           <TableBody>
             {sorted.slice(0, TENANTS_SHOWN).map(({ node, health }) => (
               <TableRow key={node.id}>
@@ -118,7 +125,9 @@ function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
                 <TableCell>
                   <HealthBadge status={health} />
                 </TableCell>
-                <TableCell>{node.owner}</TableCell>
+                <TableCell>
+                  {node.owner && <PathText text={node.owner} />}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -143,6 +152,7 @@ function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
 }
 
 function DataStores(props: { dataStores: DataStoreInfo[] }) {
+  const classes = useDenseTableStyles();
   if (props.dataStores.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -151,7 +161,7 @@ function DataStores(props: { dataStores: DataStoreInfo[] }) {
     );
   }
   return (
-    <Table size="small" aria-label="Datastores">
+    <Table size="small" aria-label="Datastores" className={classes.table}>
       <TableHead>
         <TableRow>
           <TableCell>Datastore</TableCell>
@@ -168,7 +178,7 @@ function DataStores(props: { dataStores: DataStoreInfo[] }) {
             </TableCell>
             <TableCell>{d.driver}</TableCell>
             <TableCell>{readyText(d.ready)}</TableCell>
-            <TableCell>
+            <TableCell className={classes.anywhere}>
               {d.usedBy.length === 0
                 ? 'unused'
                 : `${d.usedBy.length} tenant control plane${

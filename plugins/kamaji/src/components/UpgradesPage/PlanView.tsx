@@ -12,6 +12,7 @@ import type {
   UpgradeStep,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { useDenseTableStyles } from '../common/denseTable';
+import { PathText } from '../common/PathText';
 
 export type PlanCommand = 'start' | 'pause' | 'resume' | 'abort';
 
@@ -60,7 +61,9 @@ function StepsTable({ steps, label }: { steps: UpgradeStep[]; label: string }) {
       <TableBody>
         {steps.map(step => (
           <TableRow key={step.clusterId}>
-            <TableCell className={classes.anywhere}>{step.clusterId}</TableCell>
+            <TableCell>
+              <PathText text={step.clusterId} />
+            </TableCell>
             <TableCell>{step.fromVersion ?? '–'}</TableCell>
             <TableCell>{step.state}</TableCell>
             <TableCell>{step.message ?? ''}</TableCell>

@@ -12,6 +12,8 @@ import type {
   ObjectChange,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { refusalMessage } from '../../api/KamajiClient';
+import { useDenseTableStyles } from '../common/denseTable';
+import { PathText } from '../common/PathText';
 import type { PreviewState } from './usePreview';
 
 function show(value: unknown): string {
@@ -23,6 +25,7 @@ function FieldDiff(props: { changes: ObjectChange[] }) {
   const rows = props.changes.flatMap(object =>
     object.changes.map(change => ({ object, change })),
   );
+  const classes = useDenseTableStyles();
   if (rows.length === 0) {
     return (
       <Typography variant="body2">
@@ -31,7 +34,11 @@ function FieldDiff(props: { changes: ObjectChange[] }) {
     );
   }
   return (
-    <Table size="small" aria-label="Fields that change">
+    <Table
+      size="small"
+      aria-label="Fields that change"
+      className={classes.table}
+    >
       <TableHead>
         <TableRow>
           <TableCell>Object</TableCell>
@@ -43,8 +50,8 @@ function FieldDiff(props: { changes: ObjectChange[] }) {
       <TableBody>
         {rows.map(({ object, change }) => (
           <TableRow key={`${object.kind}/${object.name}${change.path}`}>
-            <TableCell>
-              {object.kind} {object.name}
+            <TableCell className={classes.anywhere}>
+              {object.kind} <PathText text={object.name} />
             </TableCell>
             <TableCell>
               <code>{change.path}</code>
@@ -63,8 +70,13 @@ function FieldDiff(props: { changes: ObjectChange[] }) {
 }
 
 function Dependents(props: { dependents: DependentObject[] }) {
+  const classes = useDenseTableStyles();
   return (
-    <Table size="small" aria-label="Objects deleted with the cluster">
+    <Table
+      size="small"
+      aria-label="Objects deleted with the cluster"
+      className={classes.table}
+    >
       <TableHead>
         <TableRow>
           <TableCell>Kind</TableCell>
@@ -77,12 +89,15 @@ function Dependents(props: { dependents: DependentObject[] }) {
         {props.dependents.map(d => (
           <TableRow key={`${d.location}/${d.kind}/${d.namespace}/${d.name}`}>
             <TableCell>{d.kind}</TableCell>
-            <TableCell>
-              {d.namespace ? `${d.namespace}/` : ''}
-              {d.name}
+            <TableCell className={classes.anywhere}>
+              <PathText
+                text={d.namespace ? `${d.namespace}/${d.name}` : d.name}
+              />
             </TableCell>
             <TableCell>{d.role}</TableCell>
-            <TableCell>{d.location}</TableCell>
+            <TableCell>
+              <PathText text={d.location} />
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>
