@@ -34,6 +34,13 @@ export function guestRefreshAt(baseUrl: string): GuestRefresh {
 }
 
 /**
+ * How long after writing the sign-in config it is written again while the backend still signs in
+ * someone else. Backstage's config file source listens for the next change only once it has
+ * re-read the file, so a write that lands while it reads (the previous switch's) goes unseen.
+ */
+const REWRITE_AFTER_MS = 3000;
+
+/**
  * A token of `userEntityRef`, once the backend has reloaded the sign-in config and the catalog
  * knows the user as a member of `group`.
  */
@@ -44,9 +51,14 @@ export async function guestSignIn(
   group: string,
 ): Promise<string> {
   writeGuestSignIn(configFile, userEntityRef);
+  let writtenAt = Date.now();
   const identity = await waitFor(
     `a sign-in as ${userEntityRef} of ${group} (the catalog has the user)`,
     async () => {
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
+        writeGuestSignIn(configFile, userEntityRef);
+        writtenAt = Date.now();
+      }
       const r = await refresh();
       const id = r.status === 200 && r.body.backstageIdentity;
       return (
