@@ -7,6 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import type { AuditEvent } from '@kamaji-backstage/plugin-kamaji-common';
 import { useDenseTableStyles } from '../common/denseTable';
 import { HealthBadge } from '../common/HealthBadge';
+import { LocalTime } from '../common/LocalTime';
 import { PathText } from '../common/PathText';
 import { describeOutcome, describeRequest, objectsOf } from './auditWords';
 
@@ -41,9 +42,7 @@ export function AuditTable(props: {
           return (
             <TableRow key={event.id}>
               <TableCell>
-                <time dateTime={event.occurredAt}>
-                  {new Date(event.occurredAt).toLocaleString()}
-                </time>
+                <LocalTime iso={event.occurredAt} />
               </TableCell>
               <TableCell>
                 <PathText text={event.actor} />

@@ -7,7 +7,6 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
 import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
@@ -19,12 +18,13 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
-  IslandNode,
   UpgradePlan,
   UpgradePlanProgress,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { islandLabels, islandNameAndSite } from '../common/islandLabels';
+import { LocalTime } from '../common/LocalTime';
+import { useFleetForPicker } from '../scaffolder/fleetOverview';
 import { PlanCommand, PlanView } from './PlanView';
 
 /**
@@ -59,22 +59,13 @@ const useStyles = makeStyles(theme => ({
   heading: { marginTop: theme.spacing(3) },
 }));
 
-/** The islands a plan may be limited to (the fleet's first page lists every island). */
-function useIslands(): IslandNode[] {
-  const api = useApi(kamajiApiRef);
-  const { value } = useAsync(
-    async () => (await api.getFleet({ limit: 1 })).islands,
-    [api],
-  );
-  return value ?? [];
-}
-
 function IslandSelect(props: {
   value: string;
   onChange: (id: string) => void;
   className: string;
 }) {
-  const islands = useIslands();
+  // The islands a plan may be limited to: every fleet page lists them all.
+  const islands = useFleetForPicker().value?.islands ?? [];
   const label = islandLabels(islands, islandNameAndSite);
   return (
     <TextField
@@ -209,9 +200,7 @@ function PlanList(props: {
             style={{ cursor: 'pointer' }}
           >
             <TableCell>
-              <time dateTime={plan.createdAt}>
-                {new Date(plan.createdAt).toLocaleString()}
-              </time>
+              <LocalTime iso={plan.createdAt} />
             </TableCell>
             <TableCell>{plan.version}</TableCell>
             <TableCell>{plan.status}</TableCell>
