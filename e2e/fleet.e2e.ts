@@ -5,7 +5,8 @@
  * delete dialog's dry-run preview and an upgrade plan run from the Upgrades view, followed live,
  * halting on its failing canary (the test plays Kamaji: it fails the patched control plane); a
  * user of another team opening the Kubernetes tab of a workload on a tenant it may not read sees
- * the islands' "Not allowed" (their RBAC's 403 through impersonation) and nothing of the tenant.
+ * the islands' "Not allowed" (their RBAC's 403 through impersonation) and nothing of the tenant;
+ * two teams searching the catalog each find their own tenants and none of the other's.
  * Run by scripts/e2e.sh, which starts the stack; screenshots go to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
@@ -357,6 +358,53 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
         await screenshot(team, 'cluster-entity-page');
       },
     ));
+
+  it("finds a team's own tenants in search, and no tenant of another team", async () => {
+    // Search filters its hits by catalog.entity.read: the query matches the lyon-* tenants
+    // (team-factory's), berlin-kiosk and berlin-pos (team-retail's), and press-line-vision, a
+    // workload every team may read ("Lyon press line"). `expected` are titles as the page shows them.
+    const searchAs = (
+      user: string,
+      group: string,
+      expected: string[],
+      hidden: string[],
+    ) =>
+      asUserOf(
+        { userEntityRef: user, group, viewportHeight: 1200 },
+        `failed-search-${user.split('/')[1]}`,
+        async p => {
+          // The index is rebuilt every minute (app-config.yaml): the first run may predate the fleet.
+          const hits = await waitUntil(
+            `${user}'s search hits ${expected.join(', ')}`,
+            async () => {
+              await p.goto(`${APP_URL}/search?query=lyon%20berlin`, WAIT);
+              await p.getByText(expected[0]).first().waitFor({ timeout: 5000 });
+              const shown = await p.locator('body').innerText();
+              return expected.every(name => shown.includes(name)) && shown;
+            },
+            150_000,
+          );
+          assert.deepEqual(
+            hidden.filter(name => hits.includes(name)),
+            [],
+            `${user} finds no tenant of another team`,
+          );
+          await screenshot(p, `search-${user.split('/')[1]}`);
+        },
+      );
+    await searchAs(
+      'user:default/bob',
+      'group:default/team-factory',
+      ['lyon-press-line', 'Press line vision inspection'],
+      OTHER_TEAMS_TENANTS,
+    );
+    await searchAs(
+      'user:default/alice',
+      'group:default/team-retail',
+      ['berlin-kiosk', 'berlin-pos', 'Press line vision inspection'],
+      ['lyon-press-line', 'lyon-paint-shop', 'lyon-quality-lab'],
+    );
+  });
 
   it('previews a delete: the dialog lists the objects that go with the tenant before Delete can be pressed', () =>
     withFailureShot(

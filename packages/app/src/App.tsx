@@ -4,6 +4,7 @@ import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
+import searchPlugin from '@backstage/plugin-search/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import kamajiPlugin, {
   kamajiKubernetesAuthModule,
@@ -18,6 +19,7 @@ export default createApp({
     scaffolderPlugin,
     kubernetesPlugin,
     orgPlugin,
+    searchPlugin,
     userSettingsPlugin,
     kamajiPlugin,
     signInModule,

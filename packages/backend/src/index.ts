@@ -26,6 +26,13 @@ backend.add(import('@kamaji-backstage/plugin-catalog-backend-module-kamaji'));
 // Fleet tenant clusters and islands in the Kubernetes plugin (auth provider 'kamaji', credentials stay in the backend).
 backend.add(import('@kamaji-backstage/plugin-kubernetes-backend-module-kamaji'));
 
+// Search over the catalog; each user finds only the entities catalog.entity.read lets them read.
+// On PostgreSQL the index lives in the database, shared by the replicas (the indexing task runs on
+// one of them); on SQLite it is Lunr's, in memory.
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(kamajiPermissionPolicyModule);
 
