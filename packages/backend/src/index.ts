@@ -1,5 +1,4 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { kamajiPermissionPolicyModule } from './permissionPolicyModule';
 
 const backend = createBackend();
 
@@ -24,7 +23,9 @@ backend.add(import('@kamaji-backstage/plugin-kamaji-backend'));
 // Fleet clusters as catalog Resource entities (kind Resource, spec.type kubernetes-cluster).
 backend.add(import('@kamaji-backstage/plugin-catalog-backend-module-kamaji'));
 // Fleet tenant clusters and islands in the Kubernetes plugin (auth provider 'kamaji', credentials stay in the backend).
-backend.add(import('@kamaji-backstage/plugin-kubernetes-backend-module-kamaji'));
+backend.add(
+  import('@kamaji-backstage/plugin-kubernetes-backend-module-kamaji'),
+);
 
 // Search over the catalog; each user finds only the entities catalog.entity.read lets them read.
 // On PostgreSQL the index lives in the database, shared by the replicas (the indexing task runs on
@@ -34,6 +35,9 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(kamajiPermissionPolicyModule);
+// Application teams see and change only their own clusters, in every plugin; the platform team everything.
+backend.add(
+  import('@kamaji-backstage/plugin-permission-backend-module-kamaji'),
+);
 
 backend.start();

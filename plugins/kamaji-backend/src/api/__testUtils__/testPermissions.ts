@@ -1,6 +1,6 @@
 /*
  * TEST HELPER. A PermissionsService answering like the project's example policy
- * (packages/backend/src/permissionPolicy.ts), with users of the example org, so routes are tested
+ * (plugins/permission-backend-module-kamaji), with users of the example org, so routes are tested
  * with real CONDITIONAL decisions evaluated by the plugin. Tests can override single answers.
  */
 import {

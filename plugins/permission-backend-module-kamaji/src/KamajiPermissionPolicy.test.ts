@@ -41,7 +41,7 @@ import {
   taskCreatePermission,
   taskReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { KamajiPermissionPolicy } from './permissionPolicy';
+import { KamajiPermissionPolicy } from './KamajiPermissionPolicy';
 
 function userWith(ownershipEntityRefs: string[]): PolicyQueryUser {
   return {

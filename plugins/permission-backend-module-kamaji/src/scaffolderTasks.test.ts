@@ -23,7 +23,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
-import { KamajiPermissionPolicy } from './permissionPolicy';
+import { KamajiPermissionPolicy } from './KamajiPermissionPolicy';
 
 jest.setTimeout(60_000);
 

@@ -3,10 +3,15 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { KamajiPermissionPolicy } from './permissionPolicy';
+import { KamajiPermissionPolicy } from './KamajiPermissionPolicy';
 
-/** Installs the project's permission policy into the permission backend. */
-export const kamajiPermissionPolicyModule = createBackendModule({
+/**
+ * Installs {@link KamajiPermissionPolicy} into the permission backend, configured by
+ * `permissionPolicy.platformGroups` and `permissionPolicy.fleetReaderGroups`.
+ *
+ * @public
+ */
+export const permissionModuleKamajiPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'kamaji-policy',
   register(reg) {

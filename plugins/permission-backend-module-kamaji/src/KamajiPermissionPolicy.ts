@@ -117,7 +117,7 @@ function catalogClusterReadConditions(
 const isGroupRef = (ref: string) => ref.startsWith('group:');
 
 /**
- * The example policy of this project.
+ * A permission policy for a Kamaji fleet, for every plugin of the app.
  *
  * - Members of a platform group (config `permissionPolicy.platformGroups`) may do everything.
  * - Members of a fleet reader group (config `permissionPolicy.fleetReaderGroups`, e.g. an
@@ -153,8 +153,11 @@ const isGroupRef = (ref: string) => ref.startsWith('group:');
  *   - any other `kamaji.*` permission: denied.
  * - Requests without a user (none principal) are denied. Backend-to-backend calls with service
  *   credentials do not reach the policy.
+ *
+ * @public
  */
 export class KamajiPermissionPolicy implements PermissionPolicy {
+  /** The policy with the groups of `permissionPolicy.platformGroups` and `.fleetReaderGroups`. */
   static fromConfig(config: Config): KamajiPermissionPolicy {
     return new KamajiPermissionPolicy(
       config.getOptionalStringArray('permissionPolicy.platformGroups') ?? [],
@@ -167,6 +170,7 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
     private readonly fleetReaderGroups: string[] = [],
   ) {}
 
+  /** The decision for one permission request of one user (none: denied). */
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
