@@ -38,6 +38,8 @@ results_file="$root/bench/results/registry-check-$today.md"
 tenant=lyon-press-line
 island=island-a
 entity=central--fleet-tenants--lyon-press-line
+# A tenant of another team (team-retail) than the guest's: the README's policy hides it from the guest.
+other_entity=central--fleet-tenants--berlin-kiosk
 # create-app per release: 1.54.9's manifest names create-app 0.9.1 (its template is 1.54.0's: the app is
 # then pinned to 1.54.9 with this repository's resolutions); "latest" is the newest the registry serves.
 create_app_version() { case $1 in 1.54.9) echo 0.9.1 ;; *) echo latest ;; esac; }
@@ -293,6 +295,9 @@ backend:
   baseUrl: "$app_url"
   listen: { port: $backend_port }
   cors: { origin: "$app_url" }
+# The guest (create-app's user:development/guest, not in the catalog) as a member of team-factory, which owns
+# the tenant the browser step opens; the README's policy keeps the other teams' tenants from it.
+auth: { providers: { guest: { ownershipEntityRefs: [user:development/guest, group:default/team-factory] } } }
 EOF
   start "$app.backend.log" bash -c "cd '$app/packages/backend' && exec yarn start \
     --config '$app/app-config.yaml' --config '$kube_dir/app-config.demo.yaml' --config '$app/app-config.registry-check.yaml'"
@@ -300,10 +305,29 @@ EOF
     { tail -60 "$app.backend.log"; return 1; }
   # The catalog module writes the fleet's clusters: wait for the tenant's entity.
   wait_for "the catalog entity $entity" 300 bash -c "
-    token=\$(curl -sf -H 'x-requested-with: XMLHttpRequest' '$app_url/api/auth/guest/refresh?env=development' |
-      node -p 'JSON.parse(require(\"fs\").readFileSync(0)).backstageIdentity.token')
+    token=\$(guest_token)
     curl -sf -H \"authorization: Bearer \$token\" '$app_url/api/catalog/entities/by-name/resource/default/$entity'" ||
     { tail -60 "$app.backend.log"; return 1; }
+}
+
+guest_token() {
+  curl -sf -H 'x-requested-with: XMLHttpRequest' "$app_url/api/auth/guest/refresh?env=development" |
+    node -p 'JSON.parse(require("fs").readFileSync(0)).backstageIdentity.token'
+}
+
+# The README's permission module at work: the guest of team-factory reads its tenant's entity, not
+# team-retail's, and the fleet API leaves team-retail's tenant out.
+tenancy_check() {
+  local token status
+  token=$(guest_token) || return 1
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $token" \
+    "$app_url/api/catalog/entities/by-name/resource/default/$other_entity")
+  [ "$status" = 404 ] || { echo "the catalog gave the guest $other_entity: HTTP $status, expected 404"; return 1; }
+  curl -sf -H "authorization: Bearer $token" "$app_url/api/kamaji/v1/fleet/snapshot" >"$1.snapshot.json" ||
+    { echo "GET /api/kamaji/v1/fleet/snapshot failed"; return 1; }
+  grep -q "$tenant" "$1.snapshot.json" || { echo "the fleet snapshot misses the guest's own $tenant"; return 1; }
+  if grep -q berlin-kiosk "$1.snapshot.json"; then echo "the fleet snapshot names team-retail's berlin-kiosk"; return 1; fi
+  echo "    the guest (team-factory) reads $entity, gets 404 for $other_entity; the fleet snapshot has $tenant, no berlin-kiosk"
 }
 
 browser_check() {
@@ -339,7 +363,7 @@ check_release() {
     rm -f "$app".*.log
     step "$release" "create-app" create_app "$release" "$app" &&
       step "$release" "yarn install (fresh app)" app_install "$app" &&
-      step "$release" "README step 1: yarn add (5 packages, from Verdaccio)" readme_install "$app" &&
+      step "$release" "README step 1: yarn add ($(node scripts/registry-check/readme.mjs commands install | wc -l) packages, from Verdaccio)" readme_install "$app" &&
       step "$release" "README steps 2-4: backend, App.tsx, app-config.yaml" readme_edits "$app" || return 1
   fi
   step "$release" "kamaji-render from the installed package" kamaji_render "$app" &&
@@ -347,6 +371,7 @@ check_release() {
     step "$release" "app build" app_build "$app" &&
     { [ -f "$kube_dir/app-config.demo.yaml" ] || step all "local control plane + demo fleet" start_control_plane; } &&
     step "$release" "backend start, catalog has the fleet" start_backend "$app" &&
+    step "$release" "tenancy: another team's tenant hidden" tenancy_check "$app" &&
     step "$release" "Chromium: /kamaji and the entity page" browser_check "$app"
   local rc=$?
   [ -f "$app/yarn.lock" ] && backstage_versions "$app" >"$app.versions" 2>/dev/null || true
@@ -356,10 +381,10 @@ check_release() {
 
 # --- run -----------------------------------------------------------------------------------------------
 
-export root work registry_port backend_port registry app_url kube_dir tenant island entity
+export root work registry_port backend_port registry app_url kube_dir tenant island entity other_entity
 export -f create_app_version stop_group start wait_for packages build_packages start_registry publish_packages \
   start_control_plane create_app pin_release app_install readme_install kamaji_render readme_edits app_tsc app_build \
-  start_backend browser_check
+  guest_token start_backend tenancy_check browser_check
 
 t_start=$(date +%s)
 if [ -z "${KB_RC_SKIP_BUILD:-}" ]; then step all "yarn build:all" build_packages; fi

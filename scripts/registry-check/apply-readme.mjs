@@ -20,14 +20,23 @@ function edit(path, change) {
   console.log(`  edited ${path}`);
 }
 
-// Step 2: the backend.add lines before backend.start().
+// Step 2: the backend.add lines before backend.start(); the permission module in place of the app's
+// policy module (create-app's allow-all one).
+const ALLOW_ALL_POLICY =
+  /^backend\.add\(\s*import\('@backstage\/plugin-permission-backend-module-allow-all-policy'\),?\s*\);\n/m;
 edit('packages/backend/src/index.ts', text => {
   if (!text.includes('backend.start();'))
     throw new Error('packages/backend/src/index.ts has no backend.start()');
-  return text.replace(
-    'backend.start();',
-    `${readmeBlock('backend')}\nbackend.start();`,
-  );
+  const block = readmeBlock('backend');
+  let out = text;
+  if (block.includes('plugin-permission-backend-module-kamaji')) {
+    if (!ALLOW_ALL_POLICY.test(out))
+      throw new Error(
+        'packages/backend/src/index.ts has no allow-all policy module to replace',
+      );
+    out = out.replace(ALLOW_ALL_POLICY, '');
+  }
+  return out.replace('backend.start();', `${block}\nbackend.start();`);
 });
 
 // Step 3: the import after the app's last import, the features appended to its features list.
