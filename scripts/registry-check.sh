@@ -9,8 +9,9 @@
 #      @backstage/create-app, map the @kamaji-backstage scope to Verdaccio in its .yarnrc.yml (everything
 #      else from the public registry), run the README's `yarn add` lines and apply its code and config
 #      blocks (the `registry-check:*` blocks), type-check the app, build it, start its backend against the
-#      local control plane, and open /kamaji and a tenant cluster's entity page in headless Chromium
-#      (the fleet's tenants visible, no console errors).
+#      local control plane (its guest a member of team-factory), check that the permission module hides
+#      team-retail's tenant from that guest, and open /kamaji and a tenant cluster's entity page in headless
+#      Chromium (the team's tenants visible, no console errors).
 #
 # Prints the time of each step and writes them to bench/results/registry-check-<date>.md.
 # Everything it creates lives in .registry-check/ (git-ignored); every process it starts is stopped on exit.
