@@ -2,6 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   AuthorizeResult,
   ConditionalPolicyDecision,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
   createConditionTransformer,
@@ -74,6 +75,22 @@ function evaluate(decision: ConditionalPolicyDecision, c: FleetCluster) {
   return compileKamajiClusterCriteria(
     transform(decision.conditions) as PermissionCriteria<KamajiClusterFilter>,
   )(c);
+}
+
+/** Clusters of every kind, by what they are to alice of team-retail. */
+const SAMPLE_CLUSTERS: Record<string, FleetCluster> = {
+  'own tenant': cluster('group:default/team-retail'),
+  "another team's tenant": cluster('group:default/team-factory'),
+  'tenant without owner': cluster(undefined),
+  island: cluster('group:default/platform-team', 'island'),
+  'management cluster': cluster('group:default/platform-team', 'management'),
+};
+
+/** Which of the sample clusters a conditional decision lets through. */
+function allowedClusters(decision: PolicyDecision): string[] {
+  return Object.entries(SAMPLE_CLUSTERS)
+    .filter(([, c]) => evaluate(decision as ConditionalPolicyDecision, c))
+    .map(([what]) => what);
 }
 
 type Entity = Parameters<typeof catalogRules.isEntityKind.apply>[0];
@@ -229,17 +246,7 @@ describe('KamajiPermissionPolicy', () => {
         resourceType: 'kamaji-cluster',
         conditions: ownedByAlice,
       });
-      const conditional = decision as ConditionalPolicyDecision;
-      expect(evaluate(conditional, cluster('group:default/team-retail'))).toBe(
-        true,
-      );
-      expect(evaluate(conditional, cluster('group:default/team-factory'))).toBe(
-        false,
-      );
-      expect(evaluate(conditional, cluster(undefined))).toBe(false);
-      expect(
-        evaluate(conditional, cluster('group:default/platform-team', 'island')),
-      ).toBe(false);
+      expect(allowedClusters(decision)).toEqual(['own tenant']);
     }
   });
 
@@ -268,23 +275,11 @@ describe('KamajiPermissionPolicy', () => {
         ],
       },
     });
-    const conditional = decision as ConditionalPolicyDecision;
-    expect(evaluate(conditional, cluster('group:default/team-retail'))).toBe(
-      true,
-    );
-    expect(evaluate(conditional, cluster('group:default/team-factory'))).toBe(
-      false,
-    );
-    expect(evaluate(conditional, cluster(undefined))).toBe(false);
-    expect(
-      evaluate(conditional, cluster('group:default/platform-team', 'island')),
-    ).toBe(true);
-    expect(
-      evaluate(
-        conditional,
-        cluster('group:default/platform-team', 'management'),
-      ),
-    ).toBe(true);
+    expect(allowedClusters(decision)).toEqual([
+      'own tenant',
+      'island',
+      'management cluster',
+    ]);
   });
 
   it('denies application teams deletes, the audit trail, other fleet permissions and catalog deletes', async () => {
