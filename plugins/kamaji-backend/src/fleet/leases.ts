@@ -190,11 +190,14 @@ export class FleetLeases {
       ).length + 1;
     const target = Math.ceil(this.config.shards / members);
     const mine = (n: string) => n.startsWith(SHARD_LEASE_PREFIX);
-    // Above the share: release the highest shards.
+    // Above the share: release the highest shards, once this replica has stopped using them (so
+    // that the replica taking one over never works beside it).
     const surplus = [...held].filter(mine).sort(byShard).slice(target);
-    for (const name of surplus) {
-      held.delete(name);
-      await this.release(name).catch(() => undefined);
+    if (surplus.length) {
+      for (const name of surplus) held.delete(name);
+      if (!this.stopped) this.setHeld(new Set(held));
+      for (const name of surplus)
+        await this.release(name).catch(() => undefined);
     }
     // Below it: take free or expired shards, starting at a place of this replica's own.
     const start = shardOf(this.identity, this.config.shards);
