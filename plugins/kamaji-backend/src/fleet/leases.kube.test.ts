@@ -76,7 +76,13 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
     await plane?.stop();
   });
 
-  function replica(identity: string, kc: KubeConfig): FleetLeases {
+  function replica(
+    identity: string,
+    kc: KubeConfig,
+    onChange = (held: ReadonlySet<string>) => holdings.record(identity, held),
+    overrides: Partial<ReplicaConfig> = {},
+    client = new KubeClient(kc),
+  ): FleetLeases {
     const config: ReplicaConfig = {
       identity,
       shards: SHARDS,
@@ -85,10 +91,9 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
       leaseDurationMs: LEASE_DURATION_MS,
       renewIntervalMs: RENEW_INTERVAL_MS,
       followIntervalMs: 500,
+      ...overrides,
     };
-    return new FleetLeases(new KubeClient(kc), config, logger, held =>
-      holdings.record(identity, held),
-    );
+    return new FleetLeases(client, config, logger, onChange);
   }
 
   const shardsOf = (identity: string) =>
@@ -122,5 +127,66 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
     for (const [identity, held] of before)
       expect([...holdings.of(identity)].sort()).toEqual(held);
     expect(holdings.overlaps).toEqual([]);
+  });
+
+  it('gives a shard up to a replica that joins only once it stopped using it', async () => {
+    // Rounds by hand: the timer's first round runs at start, the next not within the test.
+    const overrides = {
+      leaseNamespace: 'fleet-leases-join',
+      renewIntervalMs: 600_000,
+    };
+    await plane
+      .kubeConfig('central')
+      .makeApiClient(CoreV1Api)
+      .createNamespace({
+        body: { metadata: { name: overrides.leaseNamespace } },
+      });
+    // What replica-a reported holding and which Leases it released, in the order it did them.
+    const steps: Array<{ holds: string[] } | { releases: string }> = [];
+    const client = new KubeClient(plane.kubeConfig('central'));
+    const request = client.request.bind(client);
+    client.request = ((method, path, options) => {
+      if (method === 'PUT' && options?.body?.spec?.holderIdentity === null)
+        steps.push({ releases: path.split('/').pop()! });
+      return request(method, path, options);
+    }) as KubeClient['request'];
+    const first = replica(
+      'joiner-a',
+      plane.kubeConfig('central'),
+      held => steps.push({ holds: [...held] }),
+      overrides,
+      client,
+    );
+    const joiner = replica(
+      'joiner-b',
+      plane.kubeConfig('central'),
+      () => {},
+      overrides,
+    );
+    try {
+      first.start();
+      await first.tick(); // alone: it takes every shard
+      // joiner-b's first round registers it as a member; every shard is held, so it takes none.
+      joiner.start();
+      await joiner.tick();
+      await first.tick(); // two members now: it gives half the shards up
+      const released = steps.flatMap(s =>
+        'releases' in s ? [s.releases] : [],
+      );
+      expect(released).toHaveLength(SHARDS / 2);
+      for (const [at, step] of steps.entries()) {
+        if (!('releases' in step)) continue;
+        const reported = steps
+          .slice(0, at)
+          .filter(s => 'holds' in s)
+          .pop();
+        expect(reported && 'holds' in reported && reported.holds).not.toContain(
+          step.releases,
+        );
+      }
+    } finally {
+      await first.stop();
+      await joiner.stop();
+    }
   });
 });
