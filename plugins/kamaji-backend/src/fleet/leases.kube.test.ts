@@ -146,7 +146,8 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
     const client = new KubeClient(plane.kubeConfig('central'));
     const request = client.request.bind(client);
     client.request = ((method, path, options) => {
-      if (method === 'PUT' && options?.body?.spec?.holderIdentity === null)
+      const body = options?.body as { spec?: { holderIdentity?: unknown } };
+      if (method === 'PUT' && body?.spec?.holderIdentity === null)
         steps.push({ releases: path.split('/').pop()! });
       return request(method, path, options);
     }) as KubeClient['request'];
