@@ -6,7 +6,7 @@ import {
   waitFor,
 } from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import type { ReplicaConfig } from './config';
 import { CATALOG_LEASE, FleetLeases } from './leases';
 
@@ -64,7 +64,10 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
       const relay = await startTcpRelay(plane.server('central'));
       relays.push(relay);
       leases.push(
-        replica(identity, relay.through(plane.kubeConfig('central'))),
+        replica(
+          identity,
+          new KubeClient(relay.through(plane.kubeConfig('central'))),
+        ),
       );
     }
     for (const l of leases) l.start();
@@ -78,10 +81,9 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
 
   function replica(
     identity: string,
-    kc: KubeConfig,
+    client: KubeClient,
     onChange = (held: ReadonlySet<string>) => holdings.record(identity, held),
     overrides: Partial<ReplicaConfig> = {},
-    client = new KubeClient(kc),
   ): FleetLeases {
     const config: ReplicaConfig = {
       identity,
@@ -153,14 +155,13 @@ describe('fleet Leases when the lease cluster is unreachable', () => {
     }) as KubeClient['request'];
     const first = replica(
       'joiner-a',
-      plane.kubeConfig('central'),
+      client,
       held => steps.push({ holds: [...held] }),
       overrides,
-      client,
     );
     const joiner = replica(
       'joiner-b',
-      plane.kubeConfig('central'),
+      new KubeClient(plane.kubeConfig('central')),
       () => {},
       overrides,
     );
