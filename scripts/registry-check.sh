@@ -40,7 +40,8 @@ tenant=lyon-press-line
 island=island-a
 entity=central--fleet-tenants--lyon-press-line
 # A tenant of another team (team-retail) than the guest's: the README's policy hides it from the guest.
-other_entity=central--fleet-tenants--berlin-kiosk
+other_tenant=berlin-kiosk
+other_entity=central--fleet-tenants--$other_tenant
 # create-app per release: 1.54.9's manifest names create-app 0.9.1 (its template is 1.54.0's: the app is
 # then pinned to 1.54.9 with this repository's resolutions); "latest" is the newest the registry serves.
 create_app_version() { case $1 in 1.54.9) echo 0.9.1 ;; *) echo latest ;; esac; }
@@ -327,8 +328,8 @@ tenancy_check() {
   curl -sf -H "authorization: Bearer $token" "$app_url/api/kamaji/v1/fleet/snapshot" >"$1.snapshot.json" ||
     { echo "GET /api/kamaji/v1/fleet/snapshot failed"; return 1; }
   grep -q "$tenant" "$1.snapshot.json" || { echo "the fleet snapshot misses the guest's own $tenant"; return 1; }
-  if grep -q berlin-kiosk "$1.snapshot.json"; then echo "the fleet snapshot names team-retail's berlin-kiosk"; return 1; fi
-  echo "    the guest (team-factory) reads $entity, gets 404 for $other_entity; the fleet snapshot has $tenant, no berlin-kiosk"
+  if grep -q "$other_tenant" "$1.snapshot.json"; then echo "the fleet snapshot names team-retail's $other_tenant"; return 1; fi
+  echo "    the guest (team-factory) reads $entity, gets 404 for $other_entity; the fleet snapshot has $tenant, no $other_tenant"
 }
 
 browser_check() {
@@ -382,7 +383,7 @@ check_release() {
 
 # --- run -----------------------------------------------------------------------------------------------
 
-export root work registry_port backend_port registry app_url kube_dir tenant island entity other_entity
+export root work registry_port backend_port registry app_url kube_dir tenant island entity other_tenant other_entity
 export -f create_app_version stop_group start wait_for packages build_packages start_registry publish_packages \
   start_control_plane create_app pin_release app_install readme_install kamaji_render readme_edits app_tsc app_build \
   guest_token start_backend tenancy_check browser_check
