@@ -928,6 +928,23 @@ describe('kamaji router', () => {
       },
     );
 
+    // The snapshot route skips the OpenAPI validator (router.ts): its own schema refuses these.
+    it.each([
+      ['/api/kamaji/v1/fleet/snapshot?limit=5', 'limit'],
+      ['/api/kamaji/v1/fleet/snapshot?health=great', 'health'],
+      ['/api/kamaji/v1/fleet/snapshot?role=tenant&role=node', 'role'],
+      ['/api/kamaji/v1/fleet/snapshot?version=latest', 'version'],
+      ['/api/kamaji/v1/fleet/snapshot?island=island-a', 'island'],
+      ['/api/kamaji/v1/fleet/snapshot?q=', 'q'],
+    ])(
+      'refuses a snapshot query the spec does not allow (%s), naming the field',
+      async (path, field) => {
+        const res = await get(path, as(USERS.pat));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(field);
+      },
+    );
+
     it('answers 4xx to a bad Last-Event-ID', async () => {
       const res = await get('/api/kamaji/v1/events', {
         ...as(USERS.pat),
