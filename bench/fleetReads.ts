@@ -6,9 +6,10 @@
  * and once with a new version every 250 ms. It runs the router of a baseline git ref (default
  * `main`, extracted under bench/.baseline/) and of this work tree, each in a fresh child
  * process, and prints the RSS / used heap growth of that process and the p95 to last byte side
- * by side.
+ * by side, and the router's CPU per sequential read (whole snapshot, and If-None-Match → 304).
  *
- *   yarn bench:reads [--baseline REF] [--reads 1500] [--readers 100] [--every 250] [--port 7650]
+ *   yarn bench:reads [--baseline REF] [--reads 1500] [--readers 100] [--every 250] [--cpu-reads 2000]
+ *                    [--port 7650]
  */
 import { execFileSync, fork, ChildProcess } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import express from 'express';
 import { REPO_ROOT } from '@internal/test-kube';
-import { percentile, rssMb, sleep, writeResults } from './lib';
+import { cpuSeconds, percentile, rssMb, sleep, writeResults } from './lib';
 
 const TENANTS = 10_000;
 const ISLANDS = 500;
@@ -165,6 +166,15 @@ interface RunResult {
   versionsDuringReads: number;
   versionsServed: number;
   mismatches: number;
+  cpu?: CpuPerRead;
+}
+
+/** The router process's CPU per sequential read, ms. */
+interface CpuPerRead {
+  /** The whole snapshot, gzip. */
+  full: number;
+  /** The same with If-None-Match of its ETag: 304, what the route costs without the body. */
+  notModified: number;
 }
 
 function request<T>(child: ChildProcess, type: string, extra = {}): Promise<T> {
@@ -220,10 +230,60 @@ function read(
   });
 }
 
+/** One read with `If-None-Match`; resolves once the 304 is read. */
+function notModifiedRead(port: number, etag: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: SNAPSHOT_PATH,
+          agent,
+          headers: { 'accept-encoding': 'gzip', 'if-none-match': etag },
+        },
+        res => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 304
+              ? resolve()
+              : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
+        },
+      )
+      .on('error', reject);
+  });
+}
+
+/** Server CPU per read, from the process's own CPU time over `count` sequential reads. */
+async function cpuPerRead(
+  pid: number,
+  port: number,
+  count: number,
+): Promise<CpuPerRead> {
+  const { etag } = await read(port, false);
+  const perRead = async (once: () => Promise<unknown>) => {
+    for (let i = 0; i < 100; i++) await once();
+    const start = cpuSeconds(pid);
+    for (let i = 0; i < count; i++) await once();
+    return ((cpuSeconds(pid) - start) * 1000) / count;
+  };
+  return {
+    full: await perRead(() => read(port, false)),
+    notModified: await perRead(() => notModifiedRead(port, etag)),
+  };
+}
+
 async function run(
   srcRoot: string,
   port: number,
-  options: { reads: number; readers: number; everyMs: number },
+  options: {
+    reads: number;
+    readers: number;
+    everyMs: number;
+    /** Also measure the CPU per sequential read, over this many reads of each kind. */
+    cpuReads?: number;
+  },
 ): Promise<RunResult> {
   const child = fork(__filename, ['--serve', srcRoot, '--port', String(port)], {
     execArgv: [...process.execArgv, '--expose-gc'],
@@ -292,6 +352,9 @@ async function run(
     const retainedAfter = (await memory(true)).heapUsed;
     times.sort((a, b) => a - b);
     const mb = (bytes: number) => bytes / 1024 / 1024;
+    const cpu = options.cpuReads
+      ? await cpuPerRead(child.pid!, port, options.cpuReads)
+      : undefined;
     return {
       rssBefore,
       rssGrowth: rssAfter - rssBefore,
@@ -307,6 +370,7 @@ async function run(
       versionsDuringReads: toVersion - fromVersion,
       versionsServed: served.size,
       mismatches,
+      cpu,
     };
   } finally {
     child.send({ type: 'stop' });
@@ -339,6 +403,7 @@ async function main() {
   const reads = Number(arg('reads', '1500'));
   const readers = Number(arg('readers', '100'));
   const everyMs = Number(arg('every', '250'));
+  const cpuReads = Number(arg('cpu-reads', '2000'));
   const port = Number(arg('port', '7650'));
   const baseline = baselineSources(baselineRef);
   const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
@@ -382,6 +447,7 @@ async function main() {
           reads,
           readers,
           everyMs: scenario.everyMs,
+          cpuReads: scenario.everyMs ? undefined : cpuReads,
         }),
       );
     }
@@ -421,6 +487,19 @@ async function main() {
       .flat()
       .map(r => `${f(r.rssBefore)} → ${f(r.rssBefore + r.rssGrowth)}`)
       .join(', ')} MB (in the order above).`,
+  );
+  lines.push(
+    '',
+    `Server CPU per read (one version; ${cpuReads} sequential reads each, from the process's CPU time):`,
+    '',
+    '| router | whole snapshot, gzip (ms) | If-None-Match → 304 (ms) |',
+    '|---|---|---|',
+    ...targets.map(
+      (target, t) =>
+        `| ${target.name} | ${results[0][t].cpu!.full.toFixed(
+          2,
+        )} | ${results[0][t].cpu!.notModified.toFixed(2)} |`,
+    ),
   );
   const date = new Date().toISOString().slice(0, 10);
   const files = writeResults(
