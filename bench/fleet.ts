@@ -37,6 +37,7 @@ import {
 import {
   Stats,
   concurrent,
+  cpuSeconds,
   fmt,
   pool,
   rssMb,
@@ -541,11 +542,15 @@ async function main() {
   });
   const READERS = 100;
   const readersAgent = new HttpAgent({ keepAlive: true, maxSockets: READERS });
+  const readersCpuBefore = cpuSeconds(backend.pid);
   const readers = await concurrent(
     toLastByte(SNAPSHOT, readersAgent),
     READERS,
     5,
   );
+  // The backend's own CPU time, so that runs on loaded cores compare by it too.
+  const backendCpuMsPerRead =
+    ((cpuSeconds(backend.pid) - readersCpuBefore) * 1000) / (READERS * 5);
   readersAgent.destroy();
   rows.push({
     question: `kamaji ${READERS} concurrent readers × 5 of ${SNAPSHOT}, time to last byte, in the bench process`,
@@ -794,6 +799,11 @@ async function main() {
   );
   p(
     `| model versions during our reads (each one is serialised and gzipped once) | ${versionsDuringReads} |`,
+  );
+  p(
+    `| backend CPU per read while the ${READERS} concurrent readers of the bench process read the whole-fleet snapshot | ${backendCpuMsPerRead.toFixed(
+      2,
+    )} ms |`,
   );
   p();
   if (memBaseline && memSynced && memAfterReads) {

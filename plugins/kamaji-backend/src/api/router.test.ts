@@ -905,6 +905,12 @@ describe('kamaji router', () => {
       },
     );
 
+    async function refusedNaming(path: string, field: string) {
+      const res = await get(path, as(USERS.pat));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    }
+
     it.each([
       ['/api/kamaji/v1/fleet?offset[0]=5', 'offset'],
       ['/api/kamaji/v1/fleet?limit=5&limit=6', 'limit'],
@@ -921,11 +927,7 @@ describe('kamaji router', () => {
       ['/api/kamaji/v1/upgrade-plans?offset=1e1', 'offset'],
     ])(
       'refuses a number given as a list, empty or not in decimal digits (%s), naming the field',
-      async (path, field) => {
-        const res = await get(path, as(USERS.pat));
-        expect(res.status).toBe(400);
-        expect(res.body.error.message).toContain(field);
-      },
+      refusedNaming,
     );
 
     // The snapshot route skips the OpenAPI validator (router.ts): its own schema refuses these.
@@ -938,11 +940,7 @@ describe('kamaji router', () => {
       ['/api/kamaji/v1/fleet/snapshot?q=', 'q'],
     ])(
       'refuses a snapshot query the spec does not allow (%s), naming the field',
-      async (path, field) => {
-        const res = await get(path, as(USERS.pat));
-        expect(res.status).toBe(400);
-        expect(res.body.error.message).toContain(field);
-      },
+      refusedNaming,
     );
 
     it('answers 4xx to a bad Last-Event-ID', async () => {
