@@ -31,6 +31,29 @@ export function visibleCluster(
   return new ConditionalView(scope.predicate).load(source).cluster(id, source);
 }
 
+/** Whether a scope lets the caller at this cluster. */
+export function scopeAllows(scope: ReadScope, cluster: FleetCluster): boolean {
+  return (
+    scope.kind === 'all' ||
+    (scope.kind === 'conditional' && scope.predicate(cluster))
+  );
+}
+
+/**
+ * The cluster a `/:managementCluster/:namespace/:name` path names, as the caller's read scope
+ * shows it (undefined: unknown or invisible), with that scope.
+ */
+export async function clusterAtPath(
+  fleet: FleetService,
+  authorizer: FleetAuthorizer,
+  credentials: BackstageCredentials,
+  params: unknown,
+): Promise<{ id: string; scope: ReadScope; cluster?: FleetCluster }> {
+  const id = clusterId(parseInput(clusterPathSchema, params, 'path'));
+  const scope = await authorizer.readScope(credentials);
+  return { id, scope, cluster: visibleCluster(scope, id, fleet) };
+}
+
 /**
  * The declared cluster a day-2 route (or its preview) names in its path: 404 when the caller
  * may not see it or it is no declared cluster. The model's node itself, not a projection.
@@ -41,10 +64,12 @@ export async function actionTarget(
   credentials: BackstageCredentials,
   params: unknown,
 ): Promise<{ id: string; target: DeclaredCluster }> {
-  const path = parseInput(clusterPathSchema, params, 'path');
-  const id = clusterId(path);
-  const readScope = await authorizer.readScope(credentials);
-  const cluster = visibleCluster(readScope, id, fleet);
+  const { id, cluster } = await clusterAtPath(
+    fleet,
+    authorizer,
+    credentials,
+    params,
+  );
   if (!cluster || cluster.role === 'management' || !cluster.namespace) {
     throw new NotFoundError(`No cluster with id ${id}`);
   }
@@ -58,9 +83,5 @@ export async function mayAct(
   credentials: BackstageCredentials,
   target: FleetCluster,
 ): Promise<boolean> {
-  const scope = await authorizer.scope(permission, credentials);
-  return (
-    scope.kind === 'all' ||
-    (scope.kind === 'conditional' && scope.predicate(target))
-  );
+  return scopeAllows(await authorizer.scope(permission, credentials), target);
 }

@@ -11,7 +11,6 @@ import {
 } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  clusterId,
   compactFleetResponse,
   FleetSnapshot,
   IslandNode,
@@ -46,7 +45,6 @@ import {
 import { hasFilters, pageKey, queryFleet } from './fleetQuery';
 import {
   byIdQuerySchema,
-  clusterPathSchema,
   deleteQuerySchema,
   eventsQuerySchema,
   fleetQuerySchema,
@@ -58,7 +56,13 @@ import {
 } from './inputs';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
 import { createAuditRoutes } from './auditRoutes';
-import { actionTarget, mayAct, visibleCluster } from './actionTarget';
+import {
+  actionTarget,
+  clusterAtPath,
+  mayAct,
+  scopeAllows,
+  visibleCluster,
+} from './actionTarget';
 import { createPreviewRoutes } from './previewRoutes';
 import {
   createPlacementRoutes,
@@ -438,11 +442,12 @@ export async function createRouter(
   router.get(
     '/v1/clusters/:managementCluster/:namespace/:name',
     async (req, res) => {
-      const credentials = await credentialsOf(req);
-      const path = parseInput(clusterPathSchema, req.params, 'path');
-      const id = clusterId(path);
-      const scope = await authorizer.readScope(credentials);
-      const cluster = visibleCluster(scope, id, fleet);
+      const { id, cluster } = await clusterAtPath(
+        fleet,
+        authorizer,
+        await credentialsOf(req),
+        req.params,
+      );
       if (!cluster) throw new NotFoundError(`No cluster with id ${id}`);
       res.json(cluster);
     },
@@ -451,24 +456,23 @@ export async function createRouter(
   router.get(
     '/v1/islands/:managementCluster/:namespace/:name',
     async (req, res) => {
-      const credentials = await credentialsOf(req);
-      const path = parseInput(clusterPathSchema, req.params, 'path');
-      const id = clusterId(path);
-      const scope = await authorizer.readScope(credentials);
-      const island = visibleCluster(scope, id, fleet);
+      const {
+        id,
+        scope,
+        cluster: island,
+      } = await clusterAtPath(
+        fleet,
+        authorizer,
+        await credentialsOf(req),
+        req.params,
+      );
       if (!island || island.role !== 'island') {
         throw new NotFoundError(`No island with id ${id}`);
       }
       const tenants: TenantNode[] = [];
       for (const tenantId of (island as IslandNode).tenantIds) {
         const t = fleet.getCluster(tenantId);
-        if (
-          t?.role === 'tenant' &&
-          (scope.kind === 'all' ||
-            (scope.kind === 'conditional' && scope.predicate(t)))
-        ) {
-          tenants.push(t);
-        }
+        if (t?.role === 'tenant' && scopeAllows(scope, t)) tenants.push(t);
       }
       res.json({ island: island as IslandNode, tenants });
     },
