@@ -1,8 +1,9 @@
 /**
  * The compact form of tenants in which `GET /v1/fleet/snapshot` sends the whole fleet
  * (`CompactTenantNode` in openapi.yaml): a tenant without what a client restores from the rest
- * of it. The backend writes it with {@link compactTenant}; clients read it with
- * {@link expandFleetSnapshot}. `expandTenant(compactTenant(tenant))` equals `tenant`.
+ * of it, and without its random Kubernetes identifiers. The backend writes it with
+ * {@link compactTenant}; clients read it with {@link expandFleetSnapshot}.
+ * `expandTenant(compactTenant(tenant))` equals `tenant` without those identifiers.
  */
 import { clusterId } from './ids';
 import type { ReplicaCounts, TenantNode } from './model';
@@ -79,14 +80,8 @@ type SharedSource = Pick<
   'name' | 'namespace' | 'islandId' | 'endpoint'
 > & {
   versions: Pick<TenantNode['versions'], 'declared' | 'running'>;
-  controlPlane: { kamajiControlPlane?: { uid?: string } };
+  controlPlane: object;
 };
-
-/** The name Kamaji gives the TenantControlPlane of an externally referenced KamajiControlPlane. */
-function externalTenantControlPlaneName(tenant: SharedSource) {
-  const uid = tenant.controlPlane.kamajiControlPlane?.uid;
-  return uid ? `kcp-${uid}` : undefined;
-}
 
 /** Per control-plane object of a tenant, the fields it shares with the tenant. */
 const SHARED_BY_CONTROL_PLANE: Record<
@@ -99,12 +94,29 @@ const SHARED_BY_CONTROL_PLANE: Record<
     version: tenant.versions.declared,
   }),
   tenantControlPlane: tenant => ({
-    name: externalTenantControlPlaneName(tenant),
     hostedIn: tenant.islandId,
     version: tenant.versions.running,
     endpoint: tenant.endpoint,
   }),
 };
+
+/**
+ * Leaves out the KamajiControlPlane's uid and the name Kamaji derives from it for the
+ * TenantControlPlane of an externally referenced one: random, so incompressible, they were over
+ * half of the gzipped snapshot, and the fleet views do not show them.
+ */
+function leaveOutRandomIdentifiers(controlPlane: Part, tenant: TenantNode) {
+  const uid = tenant.controlPlane.kamajiControlPlane?.uid;
+  const kamajiControlPlane = controlPlane.kamajiControlPlane as
+    | Part
+    | undefined;
+  const tenantControlPlane = controlPlane.tenantControlPlane as
+    | Part
+    | undefined;
+  delete kamajiControlPlane?.uid;
+  if (uid && tenantControlPlane?.name === `kcp-${uid}`)
+    delete tenantControlPlane.name;
+}
 
 /** A copy of each control-plane object of `tenant`, passed to `map` with the fields it shares. */
 function mapControlPlanes(
@@ -153,7 +165,8 @@ function sharedId(
 }
 
 /**
- * A tenant in the form the whole-fleet snapshot sends it.
+ * A tenant in the form the whole-fleet snapshot sends it: without what the rest of it gives, and
+ * without the KamajiControlPlane's uid and the TenantControlPlane name Kamaji derives from it.
  *
  * @public
  */
@@ -162,12 +175,14 @@ export function compactTenant(tenant: TenantNode): CompactTenantNode {
   compact.health = withoutDefaults(tenant.health, HEALTH_DEFAULTS);
   compact.versions = withoutDefaults(tenant.versions, VERSIONS_DEFAULTS);
   compact.controlPlane = mapControlPlanes(tenant, leaveOutShared);
+  leaveOutRandomIdentifiers(compact.controlPlane as Part, tenant);
   leaveOutShared(compact, sharedId(tenant));
   return compact as unknown as CompactTenantNode;
 }
 
 /**
- * A tenant of the whole-fleet snapshot, whole again.
+ * A tenant of the whole-fleet snapshot, whole again but for its random identifiers (see
+ * {@link compactTenant}).
  *
  * @public
  */

@@ -108,7 +108,7 @@ export async function listDependents(
   return {
     dependents: [
       ...fromRef(live?.spec?.controlPlaneRef, cluster, 'control plane'),
-      ...(tcp
+      ...(tcp?.name
         ? [
             {
               kind: 'TenantControlPlane',

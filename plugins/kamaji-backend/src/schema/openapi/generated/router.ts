@@ -1923,9 +1923,11 @@ export const spec = {
           },
           tenantControlPlane: {
             type: 'object',
-            required: ['name', 'namespace', 'hostedIn', 'status'],
+            required: ['namespace', 'hostedIn', 'status'],
             properties: {
               name: {
+                description:
+                  'Absent from `GET /v1/fleet/snapshot` when it is `kcp-<KamajiControlPlane uid>`, the name\nKamaji gives it on an island (see `CompactTenantNode`); every other route sends it.',
                 type: 'string',
               },
               namespace: {
@@ -2259,7 +2261,7 @@ export const spec = {
       },
       CompactTenantNode: {
         description:
-          "A tenant as `GET /v1/fleet/snapshot` sends it: its `TenantNode` without what a client can\nrestore from the rest of it (`expandFleetSnapshot` of `@kamaji-backstage/plugin-kamaji-common`\ndoes), which makes the whole-fleet body about a third smaller to read and parse.\n- Defaults are left out: `role` (always `tenant`), `managed` when true, `workerPools`,\n  `addons`, `conditions`, `health.reasons` and `versions.workers` when empty, `workers` when\n  every count is 0, `versions.skew` when false, `staleness` when it is `{\"stale\": false}`.\n- `id` is left out when it is `<managementCluster>/<namespace>/<name>` (a declared tenant).\n- `controlPlane.kamajiControlPlane` leaves out `name`, `namespace` and `version` when they\n  equal the tenant's `name`, `namespace` and `versions.declared`;\n  `controlPlane.tenantControlPlane` leaves out `hostedIn`, `version` and `endpoint` when\n  they equal the tenant's `islandId`, `versions.running` and `endpoint`, and `name` when it\n  is `kcp-<KamajiControlPlane uid>` (Kamaji's name for it on an island). Such a field is\n  `null` when the control plane has none while the tenant has a value.",
+          "A tenant as `GET /v1/fleet/snapshot` sends it: its `TenantNode` without what a client can\nrestore from the rest of it (`expandFleetSnapshot` of `@kamaji-backstage/plugin-kamaji-common`\ndoes), which makes the whole-fleet body about a third smaller to read and parse.\n- Defaults are left out: `role` (always `tenant`), `managed` when true, `workerPools`,\n  `addons`, `conditions`, `health.reasons` and `versions.workers` when empty, `workers` when\n  every count is 0, `versions.skew` when false, `staleness` when it is `{\"stale\": false}`.\n- `id` is left out when it is `<managementCluster>/<namespace>/<name>` (a declared tenant).\n- `controlPlane.kamajiControlPlane` leaves out `name`, `namespace` and `version` when they\n  equal the tenant's `name`, `namespace` and `versions.declared`;\n  `controlPlane.tenantControlPlane` leaves out `hostedIn`, `version` and `endpoint` when\n  they equal the tenant's `islandId`, `versions.running` and `endpoint`. Such a field is\n  `null` when the control plane has none while the tenant has a value.\n- Random identifiers are not sent: `controlPlane.kamajiControlPlane.uid`, and\n  `controlPlane.tenantControlPlane.name` when it is `kcp-<KamajiControlPlane uid>` (Kamaji's\n  name for it on an island). They cannot be compressed and were over half of the gzipped\n  body; `GET /v1/clusters/{managementCluster}/{namespace}/{name}` and the live-update\n  deltas give them.",
         type: 'object',
         required: [
           'name',
@@ -2369,9 +2371,6 @@ export const spec = {
                   namespace: {
                     type: 'string',
                     nullable: true,
-                  },
-                  uid: {
-                    type: 'string',
                   },
                   ready: {
                     type: 'boolean',

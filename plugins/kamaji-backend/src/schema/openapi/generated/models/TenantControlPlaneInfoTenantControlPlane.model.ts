@@ -9,7 +9,10 @@ import { TenantControlPlaneStatus } from '../models/TenantControlPlaneStatus.mod
  * @public
  */
 export interface TenantControlPlaneInfoTenantControlPlane {
-  name: string;
+  /**
+   * Absent from `GET /v1/fleet/snapshot` when it is `kcp-<KamajiControlPlane uid>`, the name Kamaji gives it on an island (see `CompactTenantNode`); every other route sends it.
+   */
+  name?: string;
   namespace: string;
   hostedIn: string;
   status: TenantControlPlaneStatus;

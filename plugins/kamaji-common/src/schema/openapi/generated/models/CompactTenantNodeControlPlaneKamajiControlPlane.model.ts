@@ -10,7 +10,6 @@
 export interface CompactTenantNodeControlPlaneKamajiControlPlane {
   name?: string | null;
   namespace?: string | null;
-  uid?: string;
   ready: boolean;
   initialized: boolean;
   version?: string | null;
