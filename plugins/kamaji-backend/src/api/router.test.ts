@@ -201,9 +201,7 @@ describe('kamaji router', () => {
         unhealthy: 0,
         unknown: 0,
       });
-      expect(islandA.dataStores[0].usedBy).toEqual([
-        'kamaji-tenants/kcp-shop-0001',
-      ]);
+      expect(islandA.dataStores[0].usedBy).toEqual([SHOP_1]);
       const [mgmt] = res.body.managementClusters;
       expect(mgmt.tenantIds).toEqual([]);
       expect(mgmt.islandIds).toEqual([ISLAND_A, ISLAND_B]);

@@ -156,11 +156,6 @@ function addonSetHealthOver(
     : health;
 }
 
-function tcpKey(t: TenantNode): string | undefined {
-  const tcp = t.controlPlane?.tenantControlPlane;
-  return tcp ? `${tcp.namespace}/${tcp.name}` : undefined;
-}
-
 /**
  * What one caller with a CONDITIONAL read decision sees of the fleet, kept up to date delta by
  * delta for a live-update stream (and computed once for a snapshot read).
@@ -485,12 +480,6 @@ export class ConditionalView {
   private projectIsland(i: IslandNode, source: FleetSource): IslandNode {
     const visible = this.visibleTenantsByIsland.get(i.id) ?? new Set();
     const tenantIds = i.tenantIds.filter(id => visible.has(id));
-    const visibleTcps = new Set<string>();
-    for (const id of tenantIds) {
-      const t = source.get(id);
-      const key = t && t.role === 'tenant' ? tcpKey(t) : undefined;
-      if (key) visibleTcps.add(key);
-    }
     const tenantHealth = this.healthOf(tenantIds, source);
     return {
       ...i,
@@ -503,7 +492,7 @@ export class ConditionalView {
       tenantHealth,
       dataStores: i.dataStores.map(d => ({
         ...d,
-        usedBy: d.usedBy.filter(u => visibleTcps.has(u)),
+        usedBy: d.usedBy.filter(id => visible.has(id)),
       })),
     };
   }

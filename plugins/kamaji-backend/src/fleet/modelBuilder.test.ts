@@ -177,7 +177,15 @@ describe('buildFleet', () => {
         {
           metadata: { name: 'default' },
           spec: { driver: 'etcd' },
-          status: { ready: true, usedBy: ['kamaji-tenants/kcp-u1'] },
+          status: {
+            ready: true,
+            // a TenantControlPlane of a tenant, an unmanaged one, one not (or no longer) listed
+            usedBy: [
+              'kamaji-tenants/kcp-u1',
+              'kamaji-tenants/kcp-gone',
+              'kamaji-tenants/kcp-deleted',
+            ],
+          },
         },
       ],
     });
@@ -269,7 +277,10 @@ describe('buildFleet', () => {
         name: 'default',
         driver: 'etcd',
         ready: true,
-        usedBy: ['kamaji-tenants/kcp-u1'],
+        usedBy: [
+          'central/tenants/t1',
+          'central/fleet-islands/island-a/tcp/kamaji-tenants/kcp-gone',
+        ],
       },
     ]);
     expect(out.problems).toEqual([]);

@@ -361,7 +361,8 @@ function buildManagement(
       clusterId({ managementCluster: M, namespace, name }),
     );
   }
-  const claimed = new Map<string, Set<string>>(); // island key -> claimed TCP keys
+  // island key -> TenantControlPlane key (namespace/name) -> the tenant it is the control plane of
+  const tenantByTcp = new Map<string, Map<string, ClusterId>>();
 
   // Addon sets, and what each cluster gets from them.
   const addonKinds = [
@@ -463,9 +464,9 @@ function buildManagement(
           const islandTcps = island.source?.items<SlimTcp>(K.TCP);
           tcp = islandTcps?.get(tcpKey);
           if (tcp) {
-            let set = claimed.get(islandKey);
-            if (!set) claimed.set(islandKey, (set = new Set()));
-            set.add(tcpKey);
+            let tenantOf = tenantByTcp.get(islandKey);
+            if (!tenantOf) tenantByTcp.set(islandKey, (tenantOf = new Map()));
+            tenantOf.set(tcpKey, id);
           }
           if (!tcp) {
             const reason =
@@ -544,9 +545,10 @@ function buildManagement(
     const islandId = islandIdByKey.get(islandKey)!;
     const tcps = island.source?.items<SlimTcp>(K.TCP);
     if (!tcps) continue;
-    const taken = claimed.get(islandKey) ?? new Set<string>();
+    const tenantOf = tenantByTcp.get(islandKey) ?? new Map<string, ClusterId>();
+    tenantByTcp.set(islandKey, tenantOf);
     for (const [tcpKey, tcp] of tcps) {
-      if (taken.has(tcpKey)) continue;
+      if (tenantOf.has(tcpKey)) continue;
       if (tcp.problems)
         for (const p of tcp.problems)
           problem(islandId, `TenantControlPlane ${tcpKey}`, p);
@@ -565,6 +567,7 @@ function buildManagement(
         staleReason: stale?.reason,
       });
       tenants.push(node);
+      tenantOf.set(tcpKey, id);
       const list = tenantHealthByIsland.get(islandKey) ?? [];
       list.push(node.health.status);
       tenantHealthByIsland.set(islandKey, list);
@@ -594,7 +597,9 @@ function buildManagement(
         name: d.name,
         driver: d.driver,
         ready: d.ready,
-        usedBy: d.usedBy,
+        usedBy: d.usedBy.flatMap(
+          tcpKey => tenantByTcp.get(key)?.get(tcpKey) ?? [],
+        ),
       }));
     islandNodes.push(
       buildIsland({

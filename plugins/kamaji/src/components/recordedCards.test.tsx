@@ -133,7 +133,7 @@ describe('entity cards on recorded backend responses', () => {
     expect(screen.getByText('Tenants hosted (3)')).toBeInTheDocument();
     expect(
       within(screen.getByRole('table', { name: 'Datastores' })).getByText(
-        /^3 tenant control planes:/,
+        /^3 tenants:/,
       ),
     ).toBeInTheDocument();
 
@@ -204,9 +204,9 @@ describe('entity cards on recorded backend responses', () => {
     );
     const uplink = await screen.findByTestId('island-uplink');
     expect(uplink).toHaveTextContent(
-      /Uplink, last 24 h: 53\.7% available, 1 outage, longest 4 s/,
+      /Uplink, last 24 h: 58\.7% available, 1 outage, longest 4 s/,
     );
-    expect(uplink).toHaveTextContent(/Connected for 1 s\./);
+    expect(uplink).toHaveTextContent(/Connected for 2 s\./);
     const bar = within(uplink).getByRole('list', {
       name: 'Uplink timeline, last 24 hours',
     });

@@ -182,12 +182,7 @@ function island(id: string, tenants: TenantNode[], site: string): IslandNode {
         name: 'default',
         driver: 'etcd',
         ready: true,
-        usedBy: tenants.map(
-          t =>
-            `${t.controlPlane.tenantControlPlane!.namespace}/${
-              t.controlPlane.tenantControlPlane!.name
-            }`,
-        ),
+        usedBy: tenants.map(t => t.id),
       },
     ],
     conditions: [],

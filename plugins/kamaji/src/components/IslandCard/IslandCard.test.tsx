@@ -55,7 +55,10 @@ describe('IslandCard', () => {
         name: 'default',
         driver: 'etcd',
         ready: true,
-        usedBy: ['tenants/line-1', 'tenants/line-2'],
+        usedBy: tenants
+          .filter(t => t.name !== 'line-3')
+          .map(t => t.id)
+          .sort(),
       },
       { name: 'pg', driver: 'PostgreSQL', usedBy: [] },
     ];
@@ -88,7 +91,7 @@ describe('IslandCard', () => {
         .slice(1)
         .map(r => r.textContent),
     ).toEqual([
-      'defaultetcdyes2 tenant control planes: tenants/line-1, tenants/line-2',
+      'defaultetcdyes2 tenants: line-1, line-2',
       'pgPostgreSQLnot reportedunused',
     ]);
   });

@@ -151,8 +151,12 @@ function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
   );
 }
 
-function DataStores(props: { dataStores: DataStoreInfo[] }) {
+function DataStores(props: {
+  dataStores: DataStoreInfo[];
+  tenants: TenantNode[];
+}) {
   const classes = useDenseTableStyles();
+  const nameOf = new Map(props.tenants.map(t => [t.id, t.title ?? t.name]));
   if (props.dataStores.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -181,9 +185,9 @@ function DataStores(props: { dataStores: DataStoreInfo[] }) {
             <TableCell className={classes.anywhere}>
               {d.usedBy.length === 0
                 ? 'unused'
-                : `${d.usedBy.length} tenant control plane${
+                : `${d.usedBy.length} tenant${
                     d.usedBy.length === 1 ? '' : 's'
-                  }: ${d.usedBy.join(', ')}`}
+                  }: ${d.usedBy.map(id => nameOf.get(id) ?? id).join(', ')}`}
             </TableCell>
           </TableRow>
         ))}
@@ -201,7 +205,10 @@ function Island(props: IslandResponse) {
       <Typography variant="subtitle2" style={{ marginTop: 16 }}>
         Datastores
       </Typography>
-      <DataStores dataStores={props.island.dataStores} />
+      <DataStores
+        dataStores={props.island.dataStores}
+        tenants={props.tenants}
+      />
     </>
   );
 }

@@ -2031,6 +2031,8 @@ export const spec = {
             type: 'boolean',
           },
           usedBy: {
+            description:
+              "The ids of the tenants whose TenantControlPlane uses it (the DataStore's `status.usedBy`,\neach TenantControlPlane named by the tenant it serves).",
             type: 'array',
             items: {
               type: 'string',

@@ -11,5 +11,8 @@ export interface DataStoreInfo {
   name: string;
   driver: string;
   ready?: boolean;
+  /**
+   * The ids of the tenants whose TenantControlPlane uses it (the DataStore\'s `status.usedBy`, each TenantControlPlane named by the tenant it serves).
+   */
   usedBy: Array<string>;
 }
