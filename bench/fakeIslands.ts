@@ -1,10 +1,13 @@
-/* The fake islands of the large benchmarks: `kubeplane fake-islands` serving TenantControlPlanes. */
+/*
+ * The fake islands of the large benchmarks: `kubeplane fake-islands` serving TenantControlPlanes
+ * and a DataStore that lists them.
+ */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBEPLANE_BIN } from '@internal/test-kube';
 import { sleep, waitFor } from './lib';
-import { Tenant, tenantTcp } from './seed';
+import { Tenant, islandDataStore, tenantTcp } from './seed';
 
 /** The kubeconfig of an island's CAPI Secret, with a static token. */
 export function kubeconfigYaml(server: string, caData: string, token: string) {
@@ -34,6 +37,8 @@ export async function startFakeIslands(
 ): Promise<{ proc: ChildProcess; out: any }> {
   const byIsland = new Map<string, any[]>(islands.map(i => [i, []]));
   for (const t of tenants) byIsland.get(t.island)!.push(tenantTcp(t, true));
+  for (const objects of byIsland.values())
+    objects.push(islandDataStore(objects));
   const spec = {
     resources: [
       {

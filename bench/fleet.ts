@@ -60,6 +60,7 @@ import {
   planTenants,
   seedCentral,
   tenantTcp,
+  islandDataStore,
 } from './seed';
 import {
   MemoryBreakdown,
@@ -258,15 +259,18 @@ async function main() {
       const api = admin(island);
       for (const o of rbacDocuments('island')) await apply(api, o as any);
       await apply(api, namespace(TCP_NS));
-      await pool(byIsland.get(island)!, 6, async tn => {
-        const tcp = tenantTcp(tn, true);
-        const { status, ...spec } = tcp;
+      const tcps = byIsland.get(island)!.map(tn => tenantTcp(tn, true));
+      await pool([...tcps, islandDataStore(tcps)], 6, async object => {
+        const { status, ...spec } = object;
         await apply(api, spec as any);
         if (status)
           await applyStatus(api, {
-            apiVersion: tcp.apiVersion,
-            kind: tcp.kind,
-            metadata: { name: tcp.metadata.name, namespace: TCP_NS },
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            metadata: {
+              name: object.metadata.name,
+              namespace: object.metadata.namespace,
+            },
             status,
           });
       });
@@ -725,8 +729,8 @@ async function main() {
   );
   p(
     FAKE
-      ? `- Islands: ${ISLANDS} FAKE islands (\`kubeplane fake-islands\`: in-memory list/watch, one TLS loopback port each, same CA), ${PER_ISLAND} TenantControlPlanes each.`
-      : `- Islands: ${ISLANDS} REAL kube-apiservers (one etcd, TLS verified, static token auth, island RBAC from examples/deploy/rbac.yaml), ${PER_ISLAND} TenantControlPlanes each.`,
+      ? `- Islands: ${ISLANDS} FAKE islands (\`kubeplane fake-islands\`: in-memory list/watch, one TLS loopback port each, same CA), ${PER_ISLAND} TenantControlPlanes each and a DataStore whose \`status.usedBy\` lists them, as Kamaji reports it.`
+      : `- Islands: ${ISLANDS} REAL kube-apiservers (one etcd, TLS verified, static token auth, island RBAC from examples/deploy/rbac.yaml), ${PER_ISLAND} TenantControlPlanes each and a DataStore whose \`status.usedBy\` lists them, as Kamaji reports it.`,
   );
   p(
     `- Backend: the real packages/backend (\`node --require nodeTransform.cjs packages/backend/src/index.ts\`), NODE_ENV=${NODE_ENV}, working directory ${

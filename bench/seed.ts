@@ -43,6 +43,7 @@ const T = (() => {
   const tenant = docs('central/30-tenant-lyon-press-line.yaml');
   const tcps = docs('islands/island-a/20-tenantcontrolplanes.yaml');
   return {
+    dataStore: docs('islands/island-a/10-datastore.yaml')[0],
     island: islands[0],
     cluster: tenant.find(d => d.kind === 'Cluster')!,
     kcp: tenant.find(d => d.kind === 'KamajiControlPlane')!,
@@ -210,6 +211,15 @@ export function tenantTcp(t: Tenant, withStatus: boolean): Obj {
     o.status = subst(o.status, name);
     o.status.controlPlaneEndpoint = `${ip(t)}:6443`;
   }
+  return o;
+}
+
+/** An island's DataStore, its `status.usedBy` listing the TenantControlPlanes as Kamaji reports it. */
+export function islandDataStore(tcps: Obj[]): Obj {
+  const o = clone(T.dataStore);
+  o.status.usedBy = tcps
+    .filter(tcp => tcp.status)
+    .map(tcp => `${tcp.metadata.namespace}/${tcp.metadata.name}`);
   return o;
 }
 
