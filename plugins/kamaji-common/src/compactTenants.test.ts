@@ -4,6 +4,7 @@ import {
   expandFleetSnapshot,
   expandTenant,
 } from './compactTenants';
+import { externalTenantControlPlaneName } from './ids';
 import type { TenantNode } from './model';
 
 const throughJson = <T>(value: T): T => JSON.parse(JSON.stringify(value));
@@ -61,7 +62,7 @@ function withoutRandomIdentifiers(whole: TenantNode): TenantNode {
   const { kamajiControlPlane, tenantControlPlane } = copy.controlPlane;
   const uid = kamajiControlPlane?.uid;
   delete kamajiControlPlane?.uid;
-  if (uid && tenantControlPlane?.name === `kcp-${uid}`)
+  if (uid && tenantControlPlane?.name === externalTenantControlPlaneName(uid))
     delete tenantControlPlane.name;
   return copy;
 }

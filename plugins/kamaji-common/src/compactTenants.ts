@@ -5,7 +5,7 @@
  * {@link compactTenant}; clients read it with {@link expandFleetSnapshot}.
  * `expandTenant(compactTenant(tenant))` equals `tenant` without those identifiers.
  */
-import { clusterId } from './ids';
+import { clusterId, externalTenantControlPlaneName } from './ids';
 import type { ReplicaCounts, TenantNode } from './model';
 import type { CompactTenantNode } from './schema/openapi/generated/models';
 
@@ -114,7 +114,7 @@ function leaveOutRandomIdentifiers(controlPlane: Part, tenant: TenantNode) {
     | Part
     | undefined;
   delete kamajiControlPlane?.uid;
-  if (uid && tenantControlPlane?.name === `kcp-${uid}`)
+  if (uid && tenantControlPlane?.name === externalTenantControlPlaneName(uid))
     delete tenantControlPlane.name;
 }
 

@@ -27,6 +27,16 @@ export function unmanagedTenantId(
 }
 
 /**
+ * The name Kamaji gives the TenantControlPlane of a KamajiControlPlane that references an external
+ * cluster (an island): `kcp-<KamajiControlPlane uid>`.
+ *
+ * @public
+ */
+export function externalTenantControlPlaneName(kamajiControlPlaneUid: string) {
+  return `kcp-${kamajiControlPlaneUid}`;
+}
+
+/**
  * The parts of a cluster id, or undefined when the text is not one.
  *
  * @public

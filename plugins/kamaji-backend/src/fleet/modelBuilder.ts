@@ -19,6 +19,7 @@ import {
   WorkerPool,
   clusterId,
   countHealth,
+  externalTenantControlPlaneName,
   hasVersionSkew,
   normalizeKubernetesVersion,
   ownerEntityRef,
@@ -458,9 +459,9 @@ function buildManagement(
         } else {
           const island = view.islands.get(islandKey)!;
           hostedIn = islandIdByKey.get(islandKey);
-          const tcpKey = `${ext.deploymentNamespace ?? ''}/kcp-${
-            kcp.uid ?? ''
-          }`;
+          const tcpKey = `${
+            ext.deploymentNamespace ?? ''
+          }/${externalTenantControlPlaneName(kcp.uid ?? '')}`;
           const islandTcps = island.source?.items<SlimTcp>(K.TCP);
           tcp = islandTcps?.get(tcpKey);
           if (tcp) {
