@@ -590,6 +590,7 @@ function buildManagement(
     const cluster = clusters.get(key);
     if (!cluster) continue;
     const id = islandIdByKey.get(key)!;
+    const tenantOf = tenantByTcp.get(key);
     const dataStores = [
       ...(island.source?.items<SlimDataStore>(K.DataStore).values() ?? []),
     ]
@@ -598,9 +599,7 @@ function buildManagement(
         name: d.name,
         driver: d.driver,
         ready: d.ready,
-        usedBy: d.usedBy.flatMap(
-          tcpKey => tenantByTcp.get(key)?.get(tcpKey) ?? [],
-        ),
+        usedBy: d.usedBy.flatMap(tcpKey => tenantOf?.get(tcpKey) ?? []),
       }));
     islandNodes.push(
       buildIsland({
