@@ -4,13 +4,16 @@
  * each grouping, a large fleet). Colour contrast needs layout, which jsdom does not do: axe
  * reports it as "incomplete" here, and the browser tests cover what the eye sees.
  */
+import { http, HttpResponse } from 'msw';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { largeFleet, sampleFleet } from '../../__fixtures__/fleet';
 import { recorded } from '../../__fixtures__/recorded';
 import {
+  BASE,
   renderPage,
   serve,
+  serveMore,
   setupFleetServer,
 } from './__testUtils__/fleetPageTestEnv';
 import { seriousAxeViolations as seriousViolations } from '../../__testUtils__/axe';
@@ -47,6 +50,22 @@ describe('the topology page has no serious axe-core violations', () => {
     );
     await userEvent.click(within(a).getByTestId('expander'));
     expect(screen.getByRole('alert')).toHaveTextContent('island-a');
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("with island-a's side panel open, its uplink bar shown (recorded)", async () => {
+    const islandA = 'central/fleet-islands/island-a';
+    serve(recorded.fleetIslandADisconnected());
+    serveMore(
+      http.get(`${BASE}/v1/islands/${islandA}/uplink`, () =>
+        HttpResponse.json(recorded.islandAUplink()),
+      ),
+    );
+    await renderPage(`/kamaji?selected=${encodeURIComponent(islandA)}`);
+    const panel = await screen.findByRole('region', {
+      name: 'Details of island-a',
+    });
+    await within(panel).findByTestId('uplink-bar');
     expect(await seriousViolations()).toEqual([]);
   });
 

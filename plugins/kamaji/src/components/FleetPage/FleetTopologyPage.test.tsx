@@ -1,4 +1,4 @@
-import { HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { screen, waitFor, within, fireEvent } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { delta, fleet, sampleFleet, sse } from '../../__fixtures__/fleet';
@@ -6,8 +6,10 @@ import { byName, recorded } from '../../__fixtures__/recorded';
 import {
   childRows,
   renderPage,
+  BASE,
   search,
   serve,
+  serveMore,
   setupFleetServer,
   stream,
 } from './__testUtils__/fleetPageTestEnv';
@@ -361,6 +363,54 @@ describe('the example fleet, as the real backend serves it (recorded)', () => {
     expect(b).not.toHaveTextContent('Disconnected');
     expect(b).not.toHaveTextContent('Stale');
     expect(within(b).getByTestId('health-badge')).toHaveTextContent('Healthy');
+  });
+
+  const serveIslandAUplink = () =>
+    serveMore(
+      http.get(`${BASE}/v1/islands/${A}/uplink`, () =>
+        HttpResponse.json(recorded.islandAUplink()),
+      ),
+    );
+
+  it("island-a's side panel: since when connected, its data stores' tenants, and its uplink history", async () => {
+    serve(recorded.fleet());
+    serveIslandAUplink();
+    await renderPage(`/kamaji?selected=${encodeURIComponent(A)}`);
+    const panel = await screen.findByRole('region', {
+      name: 'Details of island-a',
+    });
+    const details = within(panel).getByRole('table', { name: 'Details' });
+    expect(
+      within(details).getByRole('row', { name: /^Connection/ }),
+    ).toHaveTextContent(/^ConnectionConnected since (just now|.+ ago)$/);
+    expect(
+      within(details).getByRole('row', { name: /^DataStores/ }),
+    ).toHaveTextContent('default (etcd, 3 tenants)');
+    const uplink = await within(panel).findByTestId('island-uplink');
+    expect(uplink).toHaveTextContent(
+      /Uplink, last 24 h: 58\.7% available, 1 outage, longest 4 s/,
+    );
+    expect(
+      within(uplink).getByRole('button', {
+        name: /^Disconnected from .*ECONNREFUSED$/,
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it("island-a's side panel after it was killed: disconnected since when, stale", async () => {
+    serve(recorded.fleetIslandADisconnected());
+    serveIslandAUplink();
+    await renderPage(`/kamaji?selected=${encodeURIComponent(A)}`);
+    const panel = await screen.findByRole('region', {
+      name: 'Details of island-a',
+    });
+    expect(
+      within(panel).getByRole('row', { name: /^Connection/ }),
+    ).toHaveTextContent(/^ConnectionDisconnected since (just now|.+ ago)$/);
+    expect(within(panel).getByText(/^Stale: last seen/)).toBeInTheDocument();
+    expect(
+      await within(panel).findByTestId('island-uplink'),
+    ).toBeInTheDocument();
   });
 
   it('says permission denied with the backend message of a recorded 403', async () => {

@@ -11,12 +11,16 @@ import TableRow from '@material-ui/core/TableRow';
 import CloseIcon from '@material-ui/icons/Close';
 import { Alert } from '@material-ui/lab';
 import type {
+  ConnectionState,
+  DataStoreInfo,
   FleetCluster,
   FleetCondition,
   IslandNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { HealthBadge } from '../common/HealthBadge';
 import { CatalogEntityLink } from '../common/CatalogEntityLink';
+import { connectionText } from '../common/connection';
+import { UplinkBar } from '../common/UplinkBar';
 import { effectiveHealth, formatAgo, isStale, lastSeenAt } from './model';
 
 const useStyles = makeStyles(theme => ({
@@ -80,12 +84,30 @@ function Conditions(props: { conditions: FleetCondition[] }) {
   );
 }
 
+/** `Connected since 3 min ago`. */
+function connectionSince(c: ConnectionState): string {
+  return `${connectionText(c)} since ${formatAgo(c.since)}`;
+}
+
+/** `default (etcd, 3 tenants), backup (etcd, not ready, unused)`. */
+function dataStoresText(dataStores: DataStoreInfo[]): string {
+  return dataStores
+    .map(d => {
+      const used = d.usedBy.length;
+      const usage = used ? `${used} tenant${used === 1 ? '' : 's'}` : 'unused';
+      return `${d.name} (${d.driver}${
+        d.ready === false ? ', not ready' : ''
+      }, ${usage})`;
+    })
+    .join(', ');
+}
+
 function details(node: FleetCluster) {
   switch (node.role) {
     case 'management':
       return (
         <>
-          <Row k="Connection" v={node.connection.status} />
+          <Row k="Connection" v={connectionSince(node.connection)} />
           <Row k="Last error" v={node.connection.lastError} />
           <Row k="Islands" v={String(node.islandIds.length)} />
           <Row k="Tenants in the cloud" v={String(node.tenantIds.length)} />
@@ -94,23 +116,13 @@ function details(node: FleetCluster) {
     case 'island':
       return (
         <>
-          <Row k="Connection" v={node.connection.status} />
+          <Row k="Connection" v={connectionSince(node.connection)} />
           <Row k="Last error" v={node.connection.lastError} />
           <Row k="Phase" v={node.phase} />
           <Row k="Kubernetes version" v={node.kubernetesVersion} />
           <Row k="API server" v={node.endpoint} />
           <Row k="Tenants" v={String(node.tenantIds.length)} />
-          <Row
-            k="DataStores"
-            v={node.dataStores
-              .map(
-                d =>
-                  `${d.name} (${d.driver}${
-                    d.ready === false ? ', not ready' : ''
-                  })`,
-              )
-              .join(', ')}
-          />
+          <Row k="DataStores" v={dataStoresText(node.dataStores)} />
         </>
       );
     default: {
@@ -235,6 +247,11 @@ export function NodeDetails(props: {
               {details(node)}
             </TableBody>
           </Table>
+          {node.role === 'island' && (
+            <div className={classes.section}>
+              <UplinkBar islandId={node.id} />
+            </div>
+          )}
           {node.role !== 'management' && (
             <Fragment>
               <Typography

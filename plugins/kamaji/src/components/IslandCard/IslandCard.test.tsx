@@ -17,7 +17,7 @@ import {
   clusterEntity,
   renderEntityCard,
 } from '../../__testUtils__/entityCards';
-import { formatIn } from './connection';
+import { formatIn } from '../common/connection';
 
 // Rendering the MUI tables takes seconds per test when the machine is busy.
 jest.setTimeout(30000);

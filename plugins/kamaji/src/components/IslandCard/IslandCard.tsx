@@ -28,8 +28,8 @@ import {
   HEALTH_ORDER,
   lastSeenAt,
 } from '../FleetPage/model';
-import { connectionText, formatIn } from './connection';
-import { UplinkBar } from './UplinkBar';
+import { connectionText, formatIn } from '../common/connection';
+import { UplinkBar } from '../common/UplinkBar';
 
 /** Tenants listed on the card; the fleet page shows the rest. */
 const TENANTS_SHOWN = 50;

@@ -47,14 +47,17 @@ const STATUS_TEXT: Record<UplinkSegment['status'], string> = {
   unknown: 'Not recorded',
 };
 
-/** `1 h 5 min`, `12 min`, `40 s`. */
+/**
+ * `1 h 5 min`, `12 min`, `40 s`: whole units elapsed, as `formatAgo` counts them, so that
+ * "connected for" and "connected since … ago" side by side agree.
+ */
 export function formatSeconds(total: number): string {
-  if (total < 60) return `${Math.round(total)} s`;
-  const min = Math.round(total / 60);
+  if (total < 60) return `${Math.floor(total)} s`;
+  const min = Math.floor(total / 60);
   if (min < 60) return `${min} min`;
   const h = Math.floor(min / 60);
   if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  return `${Math.round(h / 24)} days`;
+  return `${Math.floor(h / 24)} days`;
 }
 
 const time = (iso: string) =>

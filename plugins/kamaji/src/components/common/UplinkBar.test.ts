@@ -1,0 +1,54 @@
+import type { UplinkPeriodStats } from '@kamaji-backstage/plugin-kamaji-common';
+import { formatSeconds, periodText } from './UplinkBar';
+import { formatAgo } from '../FleetPage/model';
+
+describe('formatSeconds', () => {
+  it.each([
+    [0.4, '0 s'],
+    [59.9, '59 s'],
+    [60, '1 min'],
+    [3 * 60 + 50, '3 min'],
+    [65 * 60, '1 h 5 min'],
+    [2 * 3600 + 59, '2 h'],
+    [47 * 3600 + 59 * 60, '47 h 59 min'],
+    [3 * 86400 + 23 * 3600, '3 days'],
+  ])('%p s is %p', (seconds, text) => {
+    expect(formatSeconds(seconds)).toBe(text);
+  });
+
+  it('counts whole minutes as formatAgo does, so "for" and "since … ago" agree', () => {
+    const now = Date.parse('2026-12-06T12:00:00Z');
+    for (const seconds of [61, 119, 3 * 60 + 59, 59 * 60 + 59]) {
+      const since = new Date(now - seconds * 1000).toISOString();
+      expect(`${formatSeconds(seconds)} ago`).toBe(formatAgo(since, now));
+    }
+  });
+});
+
+function period(stats: Partial<UplinkPeriodStats>): UplinkPeriodStats {
+  return {
+    window: '24h',
+    observedSeconds: 86400,
+    downtimeSeconds: 0,
+    outages: 0,
+    longestOutageSeconds: 0,
+    ...stats,
+  };
+}
+
+describe('periodText', () => {
+  it('says when nothing is recorded, and counts outages', () => {
+    expect(periodText(undefined)).toBe('no history recorded yet');
+    expect(periodText(period({ availability: undefined }))).toBe(
+      'no history recorded yet',
+    );
+    expect(periodText(period({ availability: 0.99949 }))).toBe(
+      '99.9% available, no outage',
+    );
+    expect(
+      periodText(
+        period({ availability: 0.5, outages: 2, longestOutageSeconds: 3900 }),
+      ),
+    ).toBe('50.0% available, 2 outages, longest 1 h 5 min');
+  });
+});
