@@ -3,6 +3,7 @@ import { screen, waitFor, within, fireEvent } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { delta, fleet, sampleFleet, sse } from '../../__fixtures__/fleet';
 import { byName, recorded } from '../../__fixtures__/recorded';
+import type { FleetResponse } from '../../api/types';
 import {
   childRows,
   renderPage,
@@ -365,20 +366,20 @@ describe('the example fleet, as the real backend serves it (recorded)', () => {
     expect(within(b).getByTestId('health-badge')).toHaveTextContent('Healthy');
   });
 
-  const serveIslandAUplink = () =>
+  /** The topology with island-a's side panel open, on a recorded fleet and uplink history. */
+  async function openIslandAPanel(f: FleetResponse) {
+    serve(f);
     serveMore(
       http.get(`${BASE}/v1/islands/${A}/uplink`, () =>
         HttpResponse.json(recorded.islandAUplink()),
       ),
     );
+    await renderPage(`/kamaji?selected=${encodeURIComponent(A)}`);
+    return screen.findByRole('region', { name: 'Details of island-a' });
+  }
 
   it("island-a's side panel: since when connected, its data stores' tenants, and its uplink history", async () => {
-    serve(recorded.fleet());
-    serveIslandAUplink();
-    await renderPage(`/kamaji?selected=${encodeURIComponent(A)}`);
-    const panel = await screen.findByRole('region', {
-      name: 'Details of island-a',
-    });
+    const panel = await openIslandAPanel(recorded.fleet());
     const details = within(panel).getByRole('table', { name: 'Details' });
     expect(
       within(details).getByRole('row', { name: /^Connection/ }),
@@ -398,12 +399,7 @@ describe('the example fleet, as the real backend serves it (recorded)', () => {
   });
 
   it("island-a's side panel after it was killed: disconnected since when, stale", async () => {
-    serve(recorded.fleetIslandADisconnected());
-    serveIslandAUplink();
-    await renderPage(`/kamaji?selected=${encodeURIComponent(A)}`);
-    const panel = await screen.findByRole('region', {
-      name: 'Details of island-a',
-    });
+    const panel = await openIslandAPanel(recorded.fleetIslandADisconnected());
     expect(
       within(panel).getByRole('row', { name: /^Connection/ }),
     ).toHaveTextContent(/^ConnectionDisconnected since (just now|.+ ago)$/);
