@@ -744,6 +744,32 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
           `the ${LOST_ISLAND} row, connected again`,
           90_000,
         );
+
+        // Its side panel: connected again since when, and the outage just seen in its uplink bar.
+        await island.press('Enter');
+        const panel = page.getByRole('region', {
+          name: `Details of ${LOST_ISLAND}`,
+        });
+        await waitForText(
+          panel.getByRole('row', { name: /^Connection/ }),
+          /Connected since (just now|\d+ min ago)/,
+          `the connection of ${LOST_ISLAND} in its side panel`,
+        );
+        const outage = panel
+          .getByRole('list', { name: 'Uplink timeline, last 24 hours' })
+          .getByRole('button', { name: /^Disconnected from / });
+        await outage.first().hover(WAIT);
+        await waitForText(
+          page.getByRole('tooltip'),
+          /^Disconnected from .+/,
+          'the outage tooltip',
+        );
+        // The tooltip grows in; shoot it once shown in full.
+        await page.waitForFunction(() => {
+          const shown = document.querySelector('[role="tooltip"] > *');
+          return !!shown && getComputedStyle(shown).opacity === '1';
+        });
+        await screenshot(page, 'fleet-topology-island-panel');
       },
     ));
 });
