@@ -385,6 +385,9 @@ describe('the example fleet, as the real backend serves it (recorded)', () => {
       within(details).getByRole('row', { name: /^Connection/ }),
     ).toHaveTextContent(/^ConnectionConnected since (just now|.+ ago)$/);
     expect(
+      within(details).queryByRole('row', { name: /^Next retry/ }),
+    ).not.toBeInTheDocument();
+    expect(
       within(details).getByRole('row', { name: /^DataStores/ }),
     ).toHaveTextContent('default (etcd, 3 tenants)');
     const uplink = await within(panel).findByTestId('island-uplink');
@@ -398,11 +401,14 @@ describe('the example fleet, as the real backend serves it (recorded)', () => {
     ).toBeInTheDocument();
   });
 
-  it("island-a's side panel after it was killed: disconnected since when, stale", async () => {
+  it("island-a's side panel after it was killed: disconnected since when, the next retry, stale", async () => {
     const panel = await openIslandAPanel(recorded.fleetIslandADisconnected());
     expect(
       within(panel).getByRole('row', { name: /^Connection/ }),
     ).toHaveTextContent(/^ConnectionDisconnected since (just now|.+ ago)$/);
+    expect(
+      within(panel).getByRole('row', { name: /^Next retry/ }),
+    ).toHaveTextContent(/^Next retry(now|in \d+ (s|min))$/);
     expect(within(panel).getByText(/^Stale: last seen/)).toBeInTheDocument();
     expect(
       await within(panel).findByTestId('island-uplink'),

@@ -19,7 +19,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { HealthBadge } from '../common/HealthBadge';
 import { CatalogEntityLink } from '../common/CatalogEntityLink';
-import { connectionText } from '../common/connection';
+import { connectionText, formatIn } from '../common/connection';
 import { UplinkBar } from '../common/UplinkBar';
 import { effectiveHealth, formatAgo, isStale, lastSeenAt } from './model';
 
@@ -118,6 +118,9 @@ function details(node: FleetCluster) {
         <>
           <Row k="Connection" v={connectionSince(node.connection)} />
           <Row k="Last error" v={node.connection.lastError} />
+          {node.connection.status === 'disconnected' && (
+            <Row k="Next retry" v={formatIn(node.connection.nextRetryAt)} />
+          )}
           <Row k="Phase" v={node.phase} />
           <Row k="Kubernetes version" v={node.kubernetesVersion} />
           <Row k="API server" v={node.endpoint} />
