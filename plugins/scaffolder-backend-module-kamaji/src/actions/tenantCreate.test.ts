@@ -567,7 +567,8 @@ describe('kamaji:tenant:create', () => {
           name: 'a'.repeat(40),
           workerPools: [{ name: 'b'.repeat(30), replicas: 1 }],
         },
-        'would be 71 characters; CAPI allows at most 63',
+        'workerPools[0].name: the MachineDeployment name ' +
+          "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbb…' (71 characters) is longer than the 63 characters CAPI allows",
       ],
       [
         'addon set name',

@@ -193,9 +193,9 @@ export function parseTenantCluster(
     ) {
       problems.add(
         pathOf('workerPools', i, 'name'),
-        `the MachineDeployment name ${shown(mdName)} would be ${
-          mdName.length
-        } characters; CAPI allows at most 63: shorten the pool or cluster name`,
+        `the MachineDeployment name ${shown(
+          mdName,
+        )} is longer than the 63 characters CAPI allows: shorten the pool or cluster name`,
       );
     }
     checkRange(
