@@ -11,7 +11,6 @@ import TableRow from '@material-ui/core/TableRow';
 import CloseIcon from '@material-ui/icons/Close';
 import { Alert } from '@material-ui/lab';
 import type {
-  ConnectionState,
   DataStoreInfo,
   FleetCluster,
   FleetCondition,
@@ -19,7 +18,8 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { HealthBadge } from '../common/HealthBadge';
 import { CatalogEntityLink } from '../common/CatalogEntityLink';
-import { connectionText, formatIn } from '../common/connection';
+import { connectionSince, formatIn } from '../common/connection';
+import { tenantsServed } from '../common/dataStores';
 import { UplinkBar } from '../common/UplinkBar';
 import { effectiveHealth, formatAgo, isStale, lastSeenAt } from './model';
 
@@ -84,21 +84,15 @@ function Conditions(props: { conditions: FleetCondition[] }) {
   );
 }
 
-/** `Connected since 3 min ago`. */
-function connectionSince(c: ConnectionState): string {
-  return `${connectionText(c)} since ${formatAgo(c.since)}`;
-}
-
 /** `default (etcd, 3 tenants), backup (etcd, not ready, unused)`. */
 function dataStoresText(dataStores: DataStoreInfo[]): string {
   return dataStores
-    .map(d => {
-      const used = d.usedBy.length;
-      const usage = used ? `${used} tenant${used === 1 ? '' : 's'}` : 'unused';
-      return `${d.name} (${d.driver}${
-        d.ready === false ? ', not ready' : ''
-      }, ${usage})`;
-    })
+    .map(
+      d =>
+        `${d.name} (${d.driver}${
+          d.ready === false ? ', not ready' : ''
+        }, ${tenantsServed(d)})`,
+    )
     .join(', ');
 }
 

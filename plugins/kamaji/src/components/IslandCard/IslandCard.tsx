@@ -28,7 +28,8 @@ import {
   HEALTH_ORDER,
   lastSeenAt,
 } from '../FleetPage/model';
-import { connectionText, formatIn } from '../common/connection';
+import { connectionSince, formatIn } from '../common/connection';
+import { tenantsServed } from '../common/dataStores';
 import { UplinkBar } from '../common/UplinkBar';
 
 /** Tenants listed on the card; the fleet page shows the rest. */
@@ -55,9 +56,7 @@ function Connection(props: { island: IslandNode }) {
       style={{ marginBottom: 8 }}
       data-testid="island-connection"
     >
-      <AlertTitle>
-        {connectionText(c)} since {formatAgo(c.since)}
-      </AlertTitle>
+      <AlertTitle>{connectionSince(c)}</AlertTitle>
       {down && (
         <Typography variant="body2">
           Last seen {formatAgo(lastSeenAt(island))}. What the card shows is the
@@ -157,6 +156,10 @@ function DataStores(props: {
 }) {
   const classes = useDenseTableStyles();
   const nameOf = new Map(props.tenants.map(t => [t.id, t.title ?? t.name]));
+  const usedByText = (d: DataStoreInfo) => {
+    const names = d.usedBy.map(id => nameOf.get(id) ?? id).join(', ');
+    return names ? `${tenantsServed(d)}: ${names}` : tenantsServed(d);
+  };
   if (props.dataStores.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -182,13 +185,7 @@ function DataStores(props: {
             </TableCell>
             <TableCell>{d.driver}</TableCell>
             <TableCell>{readyText(d.ready)}</TableCell>
-            <TableCell className={classes.anywhere}>
-              {d.usedBy.length === 0
-                ? 'unused'
-                : `${d.usedBy.length} tenant${
-                    d.usedBy.length === 1 ? '' : 's'
-                  }: ${d.usedBy.map(id => nameOf.get(id) ?? id).join(', ')}`}
-            </TableCell>
+            <TableCell className={classes.anywhere}>{usedByText(d)}</TableCell>
           </TableRow>
         ))}
       </TableBody>

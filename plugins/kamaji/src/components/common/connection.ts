@@ -1,4 +1,5 @@
 import type { ConnectionState } from '@kamaji-backstage/plugin-kamaji-common';
+import { formatAgo } from '../FleetPage/model';
 
 /** "in 40 s", "in 3 min", "now" for a time still to come (a retry). */
 export function formatIn(iso: string | undefined, now = Date.now()): string {
@@ -17,6 +18,7 @@ const STATUS_TEXT: Record<ConnectionState['status'], string> = {
   disconnected: 'Disconnected',
 };
 
-export function connectionText(c: ConnectionState): string {
-  return STATUS_TEXT[c.status] ?? c.status;
+/** `Connected since 3 min ago`, `Disconnected since 2 h ago`. */
+export function connectionSince(c: ConnectionState): string {
+  return `${STATUS_TEXT[c.status] ?? c.status} since ${formatAgo(c.since)}`;
 }
