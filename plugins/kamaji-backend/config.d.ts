@@ -69,6 +69,13 @@ export interface Config {
     api?: {
       /** Validate response bodies against the OpenAPI spec (tests, development). Default false. */
       validateResponses?: boolean;
+      /**
+       * How long a caller's `kamaji.cluster.read` decision is reused for their next reads, in
+       * seconds (0 asks the permission framework on every read; at most 300). A changed policy
+       * or group membership reaches reads within this time; the upgrade, scale, delete and
+       * create permissions are asked on every request. Default 10.
+       */
+      readPermissionCacheSeconds?: number;
       /** Server-sent events of `GET /v1/events`. */
       events?: {
         /** Model versions kept for clients that reconnect with `Last-Event-ID`. Default 1000. */

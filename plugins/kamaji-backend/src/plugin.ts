@@ -34,6 +34,7 @@ import { FleetAuthorizer, registerKamajiPermissions } from './permissions';
  *     maxKubernetesVersion: v1.36  # the supported ceiling of POST .../upgrade
  *   api:
  *     validateResponses: false     # check response bodies against the OpenAPI spec (development)
+ *     readPermissionCacheSeconds: 10 # a caller's kamaji.cluster.read decision is reused this long
  *     events:
  *       bufferSize: 1000           # deltas kept for reconnecting clients
  *       heartbeatSeconds: 15
@@ -61,7 +62,15 @@ export function readApiConfig(config: Config) {
     maxQueuedBytes:
       (events?.getOptionalNumber('maxQueuedKilobytes') ?? 1024) * 1024,
   };
+  const readPermissionCacheSeconds =
+    api?.getOptionalNumber('readPermissionCacheSeconds') ?? 10;
+  if (!(readPermissionCacheSeconds >= 0 && readPermissionCacheSeconds <= 300)) {
+    throw new Error(
+      'kamaji.api.readPermissionCacheSeconds must be a number of seconds from 0 (ask on every read) to 300',
+    );
+  }
   return {
+    readScopeTtlMs: readPermissionCacheSeconds * 1000,
     limits: {
       maxReplicas,
       ceiling: parseCeiling(
@@ -152,6 +161,7 @@ export const kamajiPlugin = createBackendPlugin({
               permissions,
               permissionsRegistry,
               logger,
+              { readScopeTtlMs: settings.readScopeTtlMs },
             ),
             auditor,
             auditStore,

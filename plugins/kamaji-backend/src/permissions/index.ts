@@ -25,6 +25,7 @@ import {
   kamajiClusterResourceRef,
 } from '@kamaji-backstage/plugin-kamaji-node';
 import { ReadScope } from '../api/visibility';
+import { ReadScopeCache } from './ReadScopeCache';
 
 /**
  * Registers the `kamaji-cluster` resource type (resources are fleet clusters loaded by id from
@@ -56,11 +57,19 @@ export function registerKamajiPermissions(
  * a CONDITIONAL decision becomes one compiled predicate over fleet clusters.
  */
 export class FleetAuthorizer {
+  private readonly readScopes: ReadScopeCache;
+
+  /** `readScopeTtlMs`: how long a caller's read decision is reused (default 0: never). */
   constructor(
     private readonly permissions: PermissionsService,
     private readonly registry: PermissionsRegistryService,
     private readonly logger: LoggerService,
-  ) {}
+    options: { readScopeTtlMs?: number } = {},
+  ) {
+    this.readScopes = new ReadScopeCache({
+      ttlMs: options.readScopeTtlMs ?? 0,
+    });
+  }
 
   /** What the caller may do with clusters under a resource permission. */
   async scope(
@@ -76,9 +85,11 @@ export class FleetAuthorizer {
     });
   }
 
-  /** The `kamaji.cluster.read` scope. */
+  /** The `kamaji.cluster.read` scope; the other permissions are asked for on every request. */
   readScope(credentials: BackstageCredentials): Promise<ReadScope> {
-    return this.scope(kamajiClusterReadPermission, credentials);
+    return this.readScopes.get(credentials, () =>
+      this.scope(kamajiClusterReadPermission, credentials),
+    );
   }
 
   async allows(

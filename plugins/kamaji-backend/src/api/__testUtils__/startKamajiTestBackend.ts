@@ -60,6 +60,22 @@ export class CapturingLogger implements RootLoggerService {
   }
 }
 
+/**
+ * `config` with response validation on and, unless it says otherwise, the read decision asked on
+ * every request: tests change the test permissions' answers between requests.
+ */
+function testConfig(config: JsonObject = {}): JsonObject {
+  const kamaji = (config.kamaji ?? {}) as NonNullable<JsonObject>;
+  const api = (kamaji.api ?? {}) as NonNullable<JsonObject>;
+  return {
+    ...config,
+    kamaji: {
+      ...kamaji,
+      api: { validateResponses: true, readPermissionCacheSeconds: 0, ...api },
+    },
+  };
+}
+
 export async function startKamajiTestBackend(options: {
   fleet: InMemoryFleetService;
   permissions?: TestPermissions;
@@ -82,12 +98,7 @@ export async function startKamajiTestBackend(options: {
         deps: {},
         factory: () => logger,
       }),
-      mockServices.rootConfig.factory({
-        data: {
-          kamaji: { api: { validateResponses: true } },
-          ...(options.config ?? {}),
-        },
-      }),
+      mockServices.rootConfig.factory({ data: testConfig(options.config) }),
     ],
   });
   return { backend, server: backend.server, permissions, logger };
