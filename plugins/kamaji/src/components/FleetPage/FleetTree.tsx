@@ -46,6 +46,7 @@ import {
   type TreeNode,
   type TreeRow,
 } from './tree';
+import { countOf } from '../common/countOf';
 
 /** Every row has this height (px), so the list can be windowed without measuring rows. */
 export const ROW_HEIGHT = 56;
@@ -168,7 +169,7 @@ function VersionCell(props: { tenant: TenantNode }) {
 
 function tenantsText(shown: number, total: number): string {
   return shown === total
-    ? `${total} tenant${total === 1 ? '' : 's'}`
+    ? countOf(total, 'tenant')
     : `${shown} of ${total} tenants match`;
 }
 
@@ -196,7 +197,7 @@ function RowContent(props: {
           )}
         </>
       );
-      details = `${row.islandCount} island${row.islandCount === 1 ? '' : 's'}`;
+      details = countOf(row.islandCount, 'island');
       break;
     }
     case 'island': {
@@ -262,9 +263,7 @@ function RowContent(props: {
         <>
           <HealthCountsView counts={row.counts} />
           {row.islands !== undefined && (
-            <span>
-              {row.islands} island{row.islands === 1 ? '' : 's'}
-            </span>
+            <span>{countOf(row.islands, 'island')}</span>
           )}
           <span>{tenantsText(row.shownTenants, row.totalTenants)}</span>
         </>

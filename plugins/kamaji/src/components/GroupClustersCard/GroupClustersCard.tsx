@@ -23,6 +23,7 @@ import { HealthBadge } from '../common/HealthBadge';
 import { useFleetLink } from '../common/useFleetLink';
 import { HealthCountsView } from '../FleetPage/FleetTree';
 import { effectiveHealth, HEALTH_ORDER, isStale } from '../FleetPage/model';
+import { countOf } from '../common/countOf';
 
 interface OwnedRow {
   id: string;
@@ -111,7 +112,7 @@ function OwnedClusters(props: { owner: string; rows: OwnedRow[] }) {
   return (
     <>
       <Typography variant="body2" component="div" style={{ marginBottom: 8 }}>
-        {props.rows.length} cluster{props.rows.length === 1 ? '' : 's'}:{' '}
+        {countOf(props.rows.length, 'cluster')}:{' '}
         <HealthCountsView counts={counts} />
       </Typography>
       <Table<OwnedRow>

@@ -10,6 +10,7 @@ import type {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import useAsync from 'react-use/esm/useAsync';
 import { kamajiApiRef } from '../../api/KamajiApi';
+import { countOf } from './countOf';
 
 const useStyles = makeStyles(theme => ({
   bar: {
@@ -78,9 +79,10 @@ export function periodText(p: UplinkPeriodStats | undefined): string {
   if (!p || p.availability === undefined) return 'no history recorded yet';
   const pct = (Math.floor(p.availability * 1000) / 10).toFixed(1);
   if (!p.outages) return `${pct}% available, no outage`;
-  return `${pct}% available, ${p.outages} outage${
-    p.outages === 1 ? '' : 's'
-  }, longest ${formatSeconds(p.longestOutageSeconds)}`;
+  return `${pct}% available, ${countOf(
+    p.outages,
+    'outage',
+  )}, longest ${formatSeconds(p.longestOutageSeconds)}`;
 }
 
 function Bar(props: { timeline: UplinkTimeline }) {

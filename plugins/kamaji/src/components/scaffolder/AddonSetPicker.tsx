@@ -14,6 +14,7 @@ import { kamajiApiRef } from '../../api/KamajiApi';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
+import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the addon set picker. */
 export const ADDON_SET_PICKER = 'KamajiAddonSetPicker';
@@ -49,9 +50,9 @@ export function addonSetOptions(addonSets: AddonSet[]): PickerOption[] {
       label: name,
       details: sets.map(
         s =>
-          `${s.kind} ${s.name} · selects ${selectorSummary(s.selector)} · ${
-            s.matchingClusterIds.length
-          } cluster${s.matchingClusterIds.length === 1 ? '' : 's'}`,
+          `${s.kind} ${s.name} · selects ${selectorSummary(
+            s.selector,
+          )} · ${countOf(s.matchingClusterIds.length, 'cluster')}`,
       ),
     }));
   for (const s of others) {

@@ -12,6 +12,7 @@ import { readFleet, useFleetForPicker } from './fleetOverview';
 import { findIsland } from './IslandPicker';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
+import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the data store picker. */
 export const DATASTORE_PICKER = 'KamajiDatastorePicker';
@@ -48,7 +49,7 @@ function storeOption(store: DataStoreInfo): PickerOption {
     label: store.name,
     details: [
       `${store.driver}${readiness}`,
-      `used by ${used} tenant control plane${used === 1 ? '' : 's'}`,
+      `used by ${countOf(used, 'tenant control plane')}`,
     ],
   };
 }
@@ -104,7 +105,9 @@ export function DatastorePicker(
         loading: fleet.loading,
         error: fleet.error,
         retry: fleet.retry,
-        what: islandName ? `data stores of ${island?.name ?? islandName}` : 'data stores',
+        what: islandName
+          ? `data stores of ${island?.name ?? islandName}`
+          : 'data stores',
         emptyText,
       }}
     />
@@ -131,10 +134,9 @@ export const datastorePickerValidation: CustomFieldValidator<
   const names = island.dataStores.map(d => d.name);
   if (!names.includes(value)) {
     validation.addError(
-      `${fieldTitle(
-        context.schema,
-        'Data store',
-      )}: island ${island.name} has no DataStore '${value}': ${
+      `${fieldTitle(context.schema, 'Data store')}: island ${
+        island.name
+      } has no DataStore '${value}': ${
         names.length
           ? `pick one of ${names.join(', ')}`
           : 'the island reports none; ask the platform team to create one'

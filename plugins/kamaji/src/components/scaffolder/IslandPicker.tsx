@@ -19,6 +19,7 @@ import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
 import { usePlacement } from './usePlacement';
+import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the island picker. */
 export const ISLAND_PICKER = 'KamajiIslandPicker';
@@ -67,7 +68,7 @@ function tenantLoad(island: IslandNode, placed?: IslandPlacement): string {
   const stores = island.dataStores.length;
   return `${n}${capacity} tenant${
     n === 1 && !capacity ? '' : 's'
-  } hosted · ${stores} data store${stores === 1 ? '' : 's'}`;
+  } hosted · ${countOf(stores, 'data store')}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { FleetResponse } from '../../api/types';
 import { useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle, supportedVersionRange } from './pickerSettings';
+import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the Kubernetes version picker. */
 export const KUBERNETES_VERSION_PICKER = 'KamajiKubernetesVersionPicker';
@@ -88,9 +89,7 @@ export function KubernetesVersionPicker(
     label: version,
     details: [
       clusters
-        ? `declared by ${clusters} cluster${
-            clusters === 1 ? '' : 's'
-          } in the fleet`
+        ? `declared by ${countOf(clusters, 'cluster')} in the fleet`
         : 'not used in the fleet yet',
     ],
   }));
