@@ -2,8 +2,10 @@
  * Fleet fixtures in the shape the backend serves (`GET /api/kamaji/v1/fleet`), typed with the
  * kamaji-common model so that a model change breaks them at compile time.
  *
- * TODO: a script that records these from a running backend on the local control plane
- * (test/kube) so the fixtures follow the real model; they are hand-written from the model for now.
+ * The real backend's responses for the example fleet are in `recorded.ts` (recorded by
+ * `scripts/record-kamaji-fixtures.ts`); these builders make the states that fleet cannot show:
+ * hundreds of islands, islands of the same name in two management clusters, a given mix of health
+ * and versions. Being typed with the common model, they change when the API's shape changes.
  */
 import {
   emptyHealthCounts,
