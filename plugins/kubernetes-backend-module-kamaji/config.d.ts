@@ -12,6 +12,12 @@ export interface Config {
       keepConfiguredClusters?: boolean;
       /** Seconds between re-reading every cluster's access (e.g. rotated kubeconfig Secrets). Default 300. */
       accessRefreshSeconds?: number;
+      /**
+       * How long a caller's `kamaji.cluster.read` decision (which fleet clusters it is offered) is
+       * reused for its next requests, in seconds (0 asks on every request; at most 300). A changed
+       * policy or group membership reaches the Kubernetes plugin within this time. Default 10.
+       */
+      readPermissionCacheSeconds?: number;
       /** Whether the Kubernetes plugin skips pod metrics (metrics.k8s.io) on fleet clusters, e.g. without metrics-server. Default false. */
       skipMetricsLookup?: boolean;
       /**

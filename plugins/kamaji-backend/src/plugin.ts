@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  fleetServiceRef,
+  readPermissionCacheMs,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { ClusterActions } from './actions/ClusterActions';
 import { parseCeiling } from './actions/versions';
 import {
@@ -62,15 +65,11 @@ export function readApiConfig(config: Config) {
     maxQueuedBytes:
       (events?.getOptionalNumber('maxQueuedKilobytes') ?? 1024) * 1024,
   };
-  const readPermissionCacheSeconds =
-    api?.getOptionalNumber('readPermissionCacheSeconds') ?? 10;
-  if (!(readPermissionCacheSeconds >= 0 && readPermissionCacheSeconds <= 300)) {
-    throw new Error(
-      'kamaji.api.readPermissionCacheSeconds must be a number of seconds from 0 (ask on every read) to 300',
-    );
-  }
   return {
-    readScopeTtlMs: readPermissionCacheSeconds * 1000,
+    readScopeTtlMs: readPermissionCacheMs(
+      api?.getOptionalNumber('readPermissionCacheSeconds'),
+      'kamaji.api.readPermissionCacheSeconds',
+    ),
     limits: {
       maxReplicas,
       ceiling: parseCeiling(

@@ -96,7 +96,9 @@ export const kubernetesModuleKamaji = createBackendModule({
               auth.isPrincipal(credentials, 'user')
                 ? impersonatedUserOf(await userInfo.getUserInfo(credentials))
                 : undefined,
-            readableClustersOf(permissions, logger),
+            readableClustersOf(permissions, logger, {
+              readPermissionCacheMs: settings.readPermissionCacheMs,
+            }),
             strategy,
             fallback,
           );

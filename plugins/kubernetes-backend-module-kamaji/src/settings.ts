@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { KAMAJI_IMPERSONATOR } from '@kamaji-backstage/plugin-kamaji-common';
+import { readPermissionCacheMs } from '@kamaji-backstage/plugin-kamaji-node';
 import { ImpersonatorSettings } from './ImpersonatorTokens';
 
 /** Settings of the Kubernetes integration (`kamaji.kubernetes`). @public */
@@ -9,6 +10,8 @@ export interface KamajiKubernetesSettings {
   managementClusters?: string[];
   keepConfiguredClusters: boolean;
   accessRefreshMs: number;
+  /** How long a caller's `kamaji.cluster.read` decision is reused (0: asked on every request). */
+  readPermissionCacheMs: number;
   skipMetricsLookup: boolean;
   clusterEntityLocator: boolean;
   impersonator: ImpersonatorSettings;
@@ -24,6 +27,10 @@ export function readKubernetesSettings(root: Config): KamajiKubernetesSettings {
       c?.getOptionalBoolean('keepConfiguredClusters') ?? true,
     accessRefreshMs:
       (c?.getOptionalNumber('accessRefreshSeconds') ?? 300) * 1000,
+    readPermissionCacheMs: readPermissionCacheMs(
+      c?.getOptionalNumber('readPermissionCacheSeconds'),
+      'kamaji.kubernetes.readPermissionCacheSeconds',
+    ),
     skipMetricsLookup: c?.getOptionalBoolean('skipMetricsLookup') ?? false,
     clusterEntityLocator: c?.getOptionalBoolean('clusterEntityLocator') ?? true,
     impersonator: readImpersonatorSettings(

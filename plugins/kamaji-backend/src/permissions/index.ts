@@ -23,9 +23,9 @@ import {
   FleetService,
   kamajiClusterPermissionRules,
   kamajiClusterResourceRef,
+  ReadScopeCache,
 } from '@kamaji-backstage/plugin-kamaji-node';
 import { ReadScope } from '../api/visibility';
-import { ReadScopeCache } from './ReadScopeCache';
 
 /**
  * Registers the `kamaji-cluster` resource type (resources are fleet clusters loaded by id from

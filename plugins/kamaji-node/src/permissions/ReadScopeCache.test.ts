@@ -1,9 +1,13 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { ReadScope } from '../api/visibility';
-import { ReadScopeCache } from './ReadScopeCache';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { KamajiClusterScope as ReadScope } from './clusterScope';
+import { readPermissionCacheMs, ReadScopeCache } from './ReadScopeCache';
 
-const alice = mockCredentials.user('user:default/alice');
-const bob = mockCredentials.user('user:default/bob');
+const user = (userEntityRef: string): BackstageCredentials => ({
+  $$type: '@backstage/BackstageCredentials',
+  principal: { type: 'user', userEntityRef },
+});
+const alice = user('user:default/alice');
+const bob = user('user:default/bob');
 
 /** A permission framework that answers `scopes` in turn and counts the questions. */
 function framework(...scopes: ReadScope[]) {
@@ -53,11 +57,12 @@ describe('ReadScopeCache', () => {
     await expect(scopes.get(bob, policy.ask)).resolves.toEqual({
       kind: 'none',
     });
-    const aliceThroughService = {
+    const aliceThroughService: BackstageCredentials = {
       ...alice,
       principal: {
-        ...alice.principal,
-        actor: { type: 'service' as const, subject: 'plugin:catalog' },
+        type: 'user',
+        userEntityRef: 'user:default/alice',
+        actor: { type: 'service', subject: 'plugin:catalog' },
       },
     };
     await scopes.get(aliceThroughService, policy.ask);
@@ -97,7 +102,7 @@ describe('ReadScopeCache', () => {
   it('forgets the oldest callers beyond its size', async () => {
     const scopes = cache(10_000, 2);
     const policy = framework({ kind: 'all' });
-    const carol = mockCredentials.user('user:default/carol');
+    const carol = user('user:default/carol');
     await scopes.get(alice, policy.ask);
     await scopes.get(bob, policy.ask);
     await scopes.get(carol, policy.ask);
@@ -107,5 +112,23 @@ describe('ReadScopeCache', () => {
     expect(policy.asked).toBe(3);
     await scopes.get(alice, policy.ask);
     expect(policy.asked).toBe(4);
+  });
+});
+
+describe('readPermissionCacheMs', () => {
+  it('is 10 s unless configured, and takes 0 and fractions', () => {
+    expect(readPermissionCacheMs(undefined, 'k')).toBe(10_000);
+    expect(readPermissionCacheMs(0, 'k')).toBe(0);
+    expect(readPermissionCacheMs(2.5, 'k')).toBe(2_500);
+  });
+
+  it('names the setting and its range when out of range', () => {
+    for (const value of [-1, 301, NaN]) {
+      expect(() =>
+        readPermissionCacheMs(value, 'kamaji.api.readPermissionCacheSeconds'),
+      ).toThrow(
+        'kamaji.api.readPermissionCacheSeconds must be a number of seconds from 0 (ask on every read) to 300',
+      );
+    }
   });
 });
