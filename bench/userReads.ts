@@ -2,12 +2,14 @@
 /*
  * What a signed-in user's read of the fleet API costs the backend, with the caller's
  * `kamaji.cluster.read` decision asked of the permission backend on every read (baseline,
- * `kamaji.api.readPermissionCacheSeconds: 0`) and reused for 10 s (the default), side by side in
+ * `kamaji.api.readPermissionCacheSeconds` and `kamaji.kubernetes.readPermissionCacheSeconds` 0)
+ * and reused for 10 s (the default), side by side in
  * the same run. Two real packages/backend processes (NODE_ENV=production, the project's
  * permission policy), one after the other; the user is the guest sign-in's, with a real user
  * token. Measured per backend: its CPU per read and the latency of sequential reads of the
- * whole-fleet snapshot, of the same read answered 304 (If-None-Match), of `/health` (no
- * permission asked: the floor of Backstage's request path), and 100 concurrent readers × 5.
+ * whole-fleet snapshot, of the same read answered 304 (If-None-Match), of the Kubernetes plugin's
+ * cluster list, of `/health` (no permission asked: the floor of Backstage's request path), and
+ * 100 concurrent readers × 5.
  *
  *   yarn bench:user-reads [--reads 300]
  */
@@ -94,6 +96,11 @@ async function measure(backend: Backend): Promise<Row[]> {
       READS + 20,
     ),
     await timed(
+      'GET /api/kubernetes/clusters (the Kubernetes plugin: its own permission, then the fleet clusters the user may read), sequential',
+      () => sequential(read('/api/kubernetes/clusters'), READS, 20),
+      READS + 20,
+    ),
+    await timed(
       'GET /api/kamaji/health (no permission asked), sequential',
       () => sequential(read('/api/kamaji/health'), READS, 20),
       READS + 20,
@@ -128,7 +135,10 @@ async function main() {
             },
           },
         },
-        kamaji: { api: { readPermissionCacheSeconds: cacheSeconds } },
+        kamaji: {
+          api: { readPermissionCacheSeconds: cacheSeconds },
+          kubernetes: { readPermissionCacheSeconds: cacheSeconds },
+        },
       },
     });
     cleanup.push(() => backend.stop());
