@@ -6,9 +6,15 @@ const api = (values: { readPermissionCacheSeconds: number }) =>
 
 describe('readApiConfig', () => {
   it("reuses a caller's read decision for 10 s unless configured", () => {
-    expect(readApiConfig(new ConfigReader({})).readScopeTtlMs).toBe(10_000);
-    expect(api({ readPermissionCacheSeconds: 0 }).readScopeTtlMs).toBe(0);
-    expect(api({ readPermissionCacheSeconds: 2.5 }).readScopeTtlMs).toBe(2_500);
+    expect(readApiConfig(new ConfigReader({})).readPermissionCacheMs).toBe(
+      10_000,
+    );
+    expect(api({ readPermissionCacheSeconds: 0 }).readPermissionCacheMs).toBe(
+      0,
+    );
+    expect(api({ readPermissionCacheSeconds: 2.5 }).readPermissionCacheMs).toBe(
+      2_500,
+    );
   });
 
   it('names the setting and its range when the read decision time is out of range', () => {

@@ -66,7 +66,7 @@ export function readApiConfig(config: Config) {
       (events?.getOptionalNumber('maxQueuedKilobytes') ?? 1024) * 1024,
   };
   return {
-    readScopeTtlMs: readPermissionCacheMs(
+    readPermissionCacheMs: readPermissionCacheMs(
       api?.getOptionalNumber('readPermissionCacheSeconds'),
       'kamaji.api.readPermissionCacheSeconds',
     ),
@@ -160,7 +160,7 @@ export const kamajiPlugin = createBackendPlugin({
               permissions,
               permissionsRegistry,
               logger,
-              { readScopeTtlMs: settings.readScopeTtlMs },
+              { readPermissionCacheMs: settings.readPermissionCacheMs },
             ),
             auditor,
             auditStore,

@@ -59,15 +59,15 @@ export function registerKamajiPermissions(
 export class FleetAuthorizer {
   private readonly readScopes: ReadScopeCache;
 
-  /** `readScopeTtlMs`: how long a caller's read decision is reused (default 0: never). */
+  /** `readPermissionCacheMs`: how long a caller's read decision is reused (default 0: never). */
   constructor(
     private readonly permissions: PermissionsService,
     private readonly registry: PermissionsRegistryService,
     private readonly logger: LoggerService,
-    options: { readScopeTtlMs?: number } = {},
+    options: { readPermissionCacheMs?: number } = {},
   ) {
     this.readScopes = new ReadScopeCache({
-      ttlMs: options.readScopeTtlMs ?? 0,
+      ttlMs: options.readPermissionCacheMs ?? 0,
     });
   }
 

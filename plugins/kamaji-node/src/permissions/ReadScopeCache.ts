@@ -1,8 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { KamajiClusterScope } from './clusterScope';
 
-/** How long a caller's read decision is reused unless configured: 10 s. @public */
-export const DEFAULT_READ_PERMISSION_CACHE_SECONDS = 10;
+/** How long a caller's read decision is reused unless configured. */
+const DEFAULT_READ_PERMISSION_CACHE_SECONDS = 10;
 
 /**
  * The time to live of a {@link ReadScopeCache} from the configured seconds (`key` names the

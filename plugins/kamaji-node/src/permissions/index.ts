@@ -19,9 +19,5 @@ export {
 } from './readRule';
 export { authorizeKamajiClusterScope } from './clusterScope';
 export type { KamajiClusterScope } from './clusterScope';
-export {
-  DEFAULT_READ_PERMISSION_CACHE_SECONDS,
-  ReadScopeCache,
-  readPermissionCacheMs,
-} from './ReadScopeCache';
+export { ReadScopeCache, readPermissionCacheMs } from './ReadScopeCache';
 export type { ReadScopeCacheOptions } from './ReadScopeCache';
