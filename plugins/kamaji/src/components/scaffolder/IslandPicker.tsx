@@ -63,12 +63,15 @@ export function connectionText(island: IslandNode): string {
 function tenantLoad(island: IslandNode, placed?: IslandPlacement): string {
   // The advice counts every team's tenants; the fleet view only the ones the user may see.
   const n = placed?.load.tenants ?? island.tenantIds.length;
-  const capacity =
-    placed?.load.capacity !== undefined ? ` of ${placed.load.capacity}` : '';
-  const stores = island.dataStores.length;
-  return `${n}${capacity} tenant${
-    n === 1 && !capacity ? '' : 's'
-  } hosted · ${countOf(stores, 'data store')}`;
+  const capacity = placed?.load.capacity;
+  const tenants =
+    capacity === undefined
+      ? countOf(n, 'tenant')
+      : `${n} of ${capacity} tenants`;
+  return `${tenants} hosted · ${countOf(
+    island.dataStores.length,
+    'data store',
+  )}`;
 }
 
 /**
