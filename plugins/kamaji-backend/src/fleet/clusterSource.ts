@@ -17,6 +17,7 @@ import { ListWatcher, WatcherState } from './listWatcher';
 import { Reachability } from './reachability';
 import { DiscoveredKind, discoverKinds } from './versionDiscovery';
 import type { SourceView } from './modelBuilder';
+import type { WatchedKind } from './kinds';
 import {
   disconnectedSince,
   LastKnownState,
@@ -26,7 +27,7 @@ import {
 /** One kind a cluster source keeps a copy of. */
 export interface KindWatch {
   /** The name the model reads it by, e.g. `Cluster`. */
-  name: string;
+  name: WatchedKind;
   kind: KubeKind;
   extract: (obj: any) => unknown;
   labelSelector?: string;

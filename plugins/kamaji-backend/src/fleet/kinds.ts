@@ -16,6 +16,22 @@ import {
   extractTcp,
 } from './objects';
 
+/** The name the fleet model reads a watched kind by: the kind itself. */
+export type WatchedKind =
+  | 'Cluster'
+  | 'KamajiControlPlane'
+  | 'MachineDeployment'
+  | 'Machine'
+  | 'TenantControlPlane'
+  | 'DataStore'
+  | 'ClusterProfile'
+  | 'ClusterSummary'
+  | 'ClusterResourceSet'
+  | 'ClusterResourceSetBinding'
+  | 'HelmChartProxy'
+  | 'HelmReleaseProxy'
+  | 'Secret';
+
 /** Core v1 Secret, for the CAPI kubeconfig Secrets of islands. */
 export const SECRET_KIND: KubeKind = {
   kind: 'Secret',
@@ -33,54 +49,57 @@ export const CAPI_SECRET_TYPE = 'cluster.x-k8s.io/secret';
 export function managementKinds(
   keepSecret: (namespace: string, name: string) => boolean,
 ): KindWatch[] {
-  const F = FLEET_KINDS;
   return [
-    { name: 'Cluster', kind: F.Cluster, extract: extractCluster },
+    { name: 'Cluster', kind: FLEET_KINDS.Cluster, extract: extractCluster },
     {
       name: 'KamajiControlPlane',
-      kind: F.KamajiControlPlane,
+      kind: FLEET_KINDS.KamajiControlPlane,
       extract: extractKcp,
     },
     {
       name: 'MachineDeployment',
-      kind: F.MachineDeployment,
+      kind: FLEET_KINDS.MachineDeployment,
       extract: extractMachineDeployment,
     },
-    { name: 'Machine', kind: F.Machine, extract: extractMachine },
+    { name: 'Machine', kind: FLEET_KINDS.Machine, extract: extractMachine },
     {
       name: 'TenantControlPlane',
-      kind: F.TenantControlPlane,
+      kind: FLEET_KINDS.TenantControlPlane,
       extract: extractTcp,
     },
-    { name: 'DataStore', kind: F.DataStore, extract: extractDataStore },
+    {
+      name: 'DataStore',
+      kind: FLEET_KINDS.DataStore,
+      extract: extractDataStore,
+    },
     {
       name: 'ClusterProfile',
-      kind: F.ClusterProfile,
+      kind: FLEET_KINDS.ClusterProfile,
       extract: extractClusterProfile,
     },
     {
       name: 'ClusterSummary',
-      kind: F.ClusterSummary,
+      kind: FLEET_KINDS.ClusterSummary,
       extract: extractClusterSummary,
     },
     {
       name: 'ClusterResourceSet',
-      kind: F.ClusterResourceSet,
+      kind: FLEET_KINDS.ClusterResourceSet,
       extract: extractClusterResourceSet,
     },
     {
       name: 'ClusterResourceSetBinding',
-      kind: F.ClusterResourceSetBinding,
+      kind: FLEET_KINDS.ClusterResourceSetBinding,
       extract: extractCrsBinding,
     },
     {
       name: 'HelmChartProxy',
-      kind: F.HelmChartProxy,
+      kind: FLEET_KINDS.HelmChartProxy,
       extract: extractHelmChartProxy,
     },
     {
       name: 'HelmReleaseProxy',
-      kind: F.HelmReleaseProxy,
+      kind: FLEET_KINDS.HelmReleaseProxy,
       extract: extractHelmReleaseProxy,
     },
     {
