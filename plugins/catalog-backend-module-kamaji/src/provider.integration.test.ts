@@ -238,10 +238,10 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
     ).toMatchObject({ 'kamaji-backstage.io/role': 'management' });
   });
 
-  const T = 'shop-0099';
+  const TENANT = 'shop-0099';
   const clusterObj = (
     owner: string,
-    name = T,
+    name = TENANT,
     namespace = 'fleet-tenants',
   ) => ({
     apiVersion: 'cluster.x-k8s.io/v1beta2',
@@ -259,7 +259,7 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
       },
     },
   });
-  const kcpObj = (name = T, namespace = 'fleet-tenants') => ({
+  const kcpObj = (name = TENANT, namespace = 'fleet-tenants') => ({
     apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha2',
     kind: 'KamajiControlPlane',
     metadata: { name, namespace },
@@ -275,7 +275,7 @@ describe('the Kamaji entity provider with the real catalog and fleet', () => {
       },
     },
   });
-  const name = clusterEntityName(`central/fleet-tenants/${T}`);
+  const name = clusterEntityName(`central/fleet-tenants/${TENANT}`);
 
   it('a new tenant flows through as a delta', async () => {
     await admin('central').apply(clusterObj('team-retail'), {

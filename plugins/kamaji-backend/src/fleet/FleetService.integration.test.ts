@@ -325,12 +325,12 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
     );
   });
   describe('live changes through watches', () => {
-    const T = 'shop-0099';
+    const TENANT = 'shop-0099';
     const clusterObj = (): AnyObject => ({
       apiVersion: 'cluster.x-k8s.io/v1beta2',
       kind: 'Cluster',
       metadata: {
-        name: T,
+        name: TENANT,
         namespace: 'fleet-tenants',
         labels: {
           'kamaji-backstage.io/owner': 'team-retail',
@@ -341,14 +341,14 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
         controlPlaneRef: {
           apiGroup: 'controlplane.cluster.x-k8s.io',
           kind: 'KamajiControlPlane',
-          name: T,
+          name: TENANT,
         },
       },
     });
     const kcpObj = (): AnyObject => ({
       apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha2',
       kind: 'KamajiControlPlane',
-      metadata: { name: T, namespace: 'fleet-tenants' },
+      metadata: { name: TENANT, namespace: 'fleet-tenants' },
       spec: {
         version: 'v1.34.2',
         deployment: {
@@ -412,7 +412,7 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
         metadata: {
           name: tcpName,
           namespace: 'kamaji-tenants',
-          labels: { 'cluster.x-k8s.io/cluster-name': T },
+          labels: { 'cluster.x-k8s.io/cluster-name': TENANT },
         },
         spec: {
           controlPlane: { service: { serviceType: 'LoadBalancer' } },
@@ -434,8 +434,8 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
         { fieldManager: TEST_FIELD_MANAGER, subresource: 'status' },
       );
       const written = Date.now();
-      const t = await waitFor(`tenant ${T} with its TCP`, () => {
-        const n = tenant(T);
+      const t = await waitFor(`tenant ${TENANT} with its TCP`, () => {
+        const n = tenant(TENANT);
         return n?.controlPlane.tenantControlPlane?.status === 'Ready' && n;
       });
       // eslint-disable-next-line no-console
@@ -443,7 +443,7 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
         `new tenant visible ${Date.now() - written} ms after the last write`,
       );
       expect(t).toMatchObject({
-        id: `central/fleet-tenants/${T}`,
+        id: `central/fleet-tenants/${TENANT}`,
         islandId: 'central/fleet-islands/island-b',
         owner: 'group:default/team-retail',
         health: { status: 'healthy' },
@@ -460,12 +460,14 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
         service.getSnapshot().tenants.filter(x => x.name === tcpName),
       ).toEqual([]);
       expect(service.getSnapshot().islands[1].tenantIds).toContain(
-        `central/fleet-tenants/${T}`,
+        `central/fleet-tenants/${TENANT}`,
       );
       const cilium = service
         .getSnapshot()
         .addonSets.find(a => a.name === 'cilium')!;
-      expect(cilium.matchingClusterIds).toContain(`central/fleet-tenants/${T}`);
+      expect(cilium.matchingClusterIds).toContain(
+        `central/fleet-tenants/${TENANT}`,
+      );
     });
 
     it('a deleted tenant disappears', async () => {
@@ -478,16 +480,18 @@ describe('KubeFleetService against real API servers (central, island-a, island-b
       });
       const deleted = Date.now();
       await waitFor(
-        `tenant ${T} gone`,
+        `tenant ${TENANT} gone`,
         () =>
-          !tenant(T) &&
+          !tenant(TENANT) &&
           !service.getSnapshot().tenants.some(x => x.name === tcpName),
       );
       // eslint-disable-next-line no-console
       console.info(
         `deleted tenant gone ${Date.now() - deleted} ms after the last delete`,
       );
-      expect(service.getCluster(`central/fleet-tenants/${T}`)).toBeUndefined();
+      expect(
+        service.getCluster(`central/fleet-tenants/${TENANT}`),
+      ).toBeUndefined();
     });
 
     it('debounces a burst of watch events into a few deltas', async () => {
