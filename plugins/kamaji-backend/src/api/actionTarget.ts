@@ -1,4 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -6,8 +9,10 @@ import {
   FleetCluster,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
+import express from 'express';
 import { DeclaredCluster } from '../actions/ClusterActions';
 import { FleetAuthorizer } from '../permissions';
+import { callerCredentials } from './actor';
 import { clusterPathSchema, parseInput } from './inputs';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
 
@@ -55,25 +60,35 @@ export async function clusterAtPath(
 }
 
 /**
- * The declared cluster a day-2 route (or its preview) names in its path: 404 when the caller
- * may not see it or it is no declared cluster. The model's node itself, not a projection.
+ * The caller of a day-2 route (or its preview) and the declared cluster its path names: 404 when
+ * the caller may not see it or it is no declared cluster. The model's node itself, not a
+ * projection.
  */
 export async function actionTarget(
-  fleet: FleetService,
-  authorizer: FleetAuthorizer,
-  credentials: BackstageCredentials,
-  params: unknown,
-): Promise<{ id: string; target: DeclaredCluster }> {
+  services: {
+    fleet: FleetService;
+    authorizer: FleetAuthorizer;
+    httpAuth: HttpAuthService;
+  },
+  req: express.Request,
+): Promise<{
+  credentials: BackstageCredentials;
+  id: string;
+  target: DeclaredCluster;
+}> {
+  const { fleet, authorizer, httpAuth } = services;
+  const credentials = await callerCredentials(httpAuth, req);
   const { id, cluster } = await clusterAtPath(
     fleet,
     authorizer,
     credentials,
-    params,
+    req.params,
   );
   if (!cluster || cluster.role === 'management' || !cluster.namespace) {
     throw new NotFoundError(`No cluster with id ${id}`);
   }
-  return { id, target: (fleet.getCluster(id) ?? cluster) as DeclaredCluster };
+  const target = (fleet.getCluster(id) ?? cluster) as DeclaredCluster;
+  return { credentials, id, target };
 }
 
 /** Whether the action's permission allows it on this cluster. */

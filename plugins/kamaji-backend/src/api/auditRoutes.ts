@@ -12,7 +12,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { AuditStore, AuditStoreQuery } from '../database/AuditStore';
 import { FleetAuthorizer } from '../permissions';
-import { actorOf } from './actor';
+import { actorOf, callerCredentials } from './actor';
 import { auditQuerySchema, parseQuery } from './inputs';
 import { ConditionalView, SnapshotSource } from './visibility';
 
@@ -70,9 +70,7 @@ export function createAuditRoutes(options: AuditRouteOptions): express.Router {
   }
 
   router.get('/v1/audit', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerCredentials(httpAuth, req);
     const query = parseQuery(auditQuerySchema, req);
     const { items, total } = await auditStore.list({
       ...query,

@@ -31,7 +31,7 @@ const CLUSTER = '/v1/clusters/:managementCluster/:namespace/:name';
 export function createPreviewRoutes(
   options: PreviewRouteOptions,
 ): express.Router {
-  const { fleet, httpAuth, authorizer, actions } = options;
+  const { authorizer, actions } = options;
   const router = Router();
 
   async function preview<T>(
@@ -40,15 +40,7 @@ export function createPreviewRoutes(
     permission: ResourcePermission<'kamaji-cluster'>,
     run: (cluster: DeclaredCluster) => Promise<T>,
   ): Promise<T> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { id, target } = await actionTarget(
-      fleet,
-      authorizer,
-      credentials,
-      req.params,
-    );
+    const { credentials, id, target } = await actionTarget(options, req);
     if (!(await mayAct(authorizer, permission, credentials, target))) {
       throw new NotAllowedError(
         `You may not ${action} cluster ${id} (permission ${permission.name}), so you may not preview it either`,

@@ -928,7 +928,7 @@ describe('kamaji router', () => {
       refusedNaming,
     );
 
-    // The snapshot route skips the OpenAPI validator (router.ts): its own schema refuses these.
+    // The snapshot route skips the OpenAPI validator (fleetRoutes.ts): its own schema refuses these.
     it.each([
       ['/api/kamaji/v1/fleet/snapshot?limit=5', 'limit'],
       ['/api/kamaji/v1/fleet/snapshot?health=great', 'health'],

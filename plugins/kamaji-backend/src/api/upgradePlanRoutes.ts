@@ -15,7 +15,7 @@ import {
 import { PlanCommand, UpgradePlans } from '../operations/UpgradePlans';
 import { FleetAuthorizer } from '../permissions';
 import { etagMatches } from './fleetCache';
-import { actorOf } from './actor';
+import { actorOf, callerCredentials } from './actor';
 import { parseInput, parseQuery } from './inputs';
 import { ReadScope } from './visibility';
 
@@ -48,9 +48,7 @@ export function createUpgradePlanRoutes(
   const router = Router();
 
   async function authorize(req: express.Request, what: string, planId: string) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerCredentials(httpAuth, req);
     const who = actorOf(credentials);
     if (!(await authorizer.allows(kamajiFleetUpgradePermission, credentials))) {
       const message = `You may not ${what} upgrade plans (permission ${kamajiFleetUpgradePermission.name})`;

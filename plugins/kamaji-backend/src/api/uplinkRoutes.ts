@@ -13,6 +13,7 @@ import { UplinkHistory } from '../durable/UplinkHistory';
 import { FleetAuthorizer } from '../permissions';
 import { clusterPathSchema, parseInput, parseQuery } from './inputs';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
+import { callerCredentials } from './actor';
 
 export interface UplinkRouteOptions {
   fleet: FleetService;
@@ -67,9 +68,7 @@ export function createUplinkRoutes(
   const { fleet, httpAuth, authorizer, history } = options;
   const router = Router();
   const scopeOf = async (req: express.Request) =>
-    authorizer.readScope(
-      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
-    );
+    authorizer.readScope(await callerCredentials(httpAuth, req));
 
   router.get(
     '/v1/islands/:managementCluster/:namespace/:name/uplink',

@@ -13,6 +13,7 @@ import { parseQuery } from '../api/inputs';
 import { FleetAuthorizer } from '../permissions';
 import { rankIslands } from './rankIslands';
 import { UplinkHistorySource } from './uplinkHistory';
+import { callerCredentials } from '../api/actor';
 
 export interface PlacementSettings {
   /** Tenant control planes an island may host unless its label says otherwise. */
@@ -81,9 +82,7 @@ export function createPlacementRoutes(
   const { fleet, httpAuth, authorizer, uplink } = options;
   const router = Router();
   router.get('/v1/placement', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerCredentials(httpAuth, req);
     const query = parseQuery(placementQuerySchema, req);
     if (
       !(await authorizer.allows(kamajiClusterCreatePermission, credentials))
