@@ -69,7 +69,7 @@ export class KamajiEntityProvider implements EntityProvider {
     await this.fleet.ready();
     // Subscribe first: deltas that arrive while the full mutation runs are applied after it.
     this.unsubscribe = this.fleet.subscribe(delta => {
-      this.enqueue(() => this.applyDelta(delta));
+      this.enqueue(() => this.writeDelta(delta));
     });
     this.holding = this.holds();
     this.unsubscribeHolds = this.fleet.onHoldsChange?.(() => {
@@ -139,7 +139,8 @@ export class KamajiEntityProvider implements EntityProvider {
     );
   }
 
-  private async applyDelta(delta: FleetDelta) {
+  /** Writes the entities one delta changes, removes the ones it removes. */
+  private async writeDelta(delta: FleetDelta) {
     if (!this.connection || delta.version <= this.version) return;
     // Another replica writes the catalog; on gaining the role this one writes it in full.
     if (!this.holds()) return;

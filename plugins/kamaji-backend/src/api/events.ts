@@ -177,7 +177,7 @@ class EventConnection {
       this.write(buffered.event);
       this.lastVersion = buffered.delta.version;
     } else {
-      const filtered = this.view!.applyDelta(buffered.delta, this.hub.mirror);
+      const filtered = this.view!.visibleDelta(buffered.delta, this.hub.mirror);
       if (!isEmpty(filtered)) {
         filtered.fromVersion = this.lastVersion;
         this.write(sseEvent('delta', filtered.version, filtered));

@@ -179,7 +179,7 @@ describe('ConditionalView', () => {
       };
       model = applyFleetDelta(model, delta);
       mirror.apply(delta);
-      return view.applyDelta(delta, mirror);
+      return view.visibleDelta(delta, mirror);
     };
 
     const given = step([{ ...shop1, owner: 'group:default/team-factory' }]);
@@ -300,7 +300,7 @@ describe('ConditionalView', () => {
         };
         model = applyFleetDelta(model, delta);
         mirror.apply(delta);
-        const forClient = view.applyDelta(delta, mirror);
+        const forClient = view.visibleDelta(delta, mirror);
         forClient.fromVersion = client.version;
         client = applyFleetDelta(client, forClient);
         expectSameView(client, filtered(model, predicate));

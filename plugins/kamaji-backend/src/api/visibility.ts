@@ -156,6 +156,16 @@ function addonSetHealthOver(
     : health;
 }
 
+/** What a delta changes of one caller's view, collected while it is applied. */
+interface VisibleChanges {
+  upserted: Map<ClusterId, FleetCluster>;
+  removed: Set<ClusterId>;
+  islandsToCheck: Set<ClusterId>;
+  managementToCheck: Set<string>;
+  /** A cluster became visible or stopped being so. */
+  visibilityChanged: boolean;
+}
+
 /**
  * What one caller with a CONDITIONAL read decision sees of the fleet, kept up to date delta by
  * delta for a live-update stream (and computed once for a snapshot read).
@@ -203,7 +213,7 @@ export class ConditionalView {
 
   /**
    * {@link load}, and remembers the addon sets as the caller holds them now, so that
-   * {@link applyDelta} sends only those whose projection changes: for live-update streams.
+   * {@link visibleDelta} sends only those whose projection changes: for live-update streams.
    */
   loadForDeltas(source: FleetSource): this {
     this.load(source);
@@ -262,118 +272,147 @@ export class ConditionalView {
    * delta this caller should see: changes to visible clusters, clusters that became visible,
    * and removals of clusters that stopped being visible.
    */
-  applyDelta(delta: FleetDelta, source: FleetSource): FleetDelta {
-    const upserted = new Map<ClusterId, FleetCluster>();
-    const removed = new Set<ClusterId>();
-    const islandsToCheck = new Set<ClusterId>();
-    const mgmtToCheck = new Set<string>();
-    let visibilityChanged = false;
-
-    const dropTenant = (id: ClusterId) => {
-      const island = this.tenantIsland.get(id);
-      const mgmt = this.tenantMgmt.get(id);
-      this.tenantIsland.delete(id);
-      this.tenantMgmt.delete(id);
-      if (island) {
-        this.visibleTenantsByIsland.get(island)?.delete(id);
-        islandsToCheck.add(island);
-      }
-      if (mgmt) {
-        this.visibleTenantsByMgmt.get(mgmt)?.delete(id);
-        mgmtToCheck.add(mgmt);
-      }
-      removed.add(id);
-      upserted.delete(id);
-      visibilityChanged = true;
+  visibleDelta(delta: FleetDelta, source: FleetSource): FleetDelta {
+    const changes: VisibleChanges = {
+      upserted: new Map(),
+      removed: new Set(),
+      islandsToCheck: new Set(),
+      managementToCheck: new Set(),
+      visibilityChanged: false,
     };
+    for (const c of delta.upserted) this.noteUpserted(c, changes);
+    for (const id of delta.removed) this.noteRemoved(id, changes);
+    // Islands first: an island that appears or goes may change its management cluster's view.
+    this.recheckIslands(changes, source);
+    this.recheckManagementClusters(changes, source);
+    return {
+      fromVersion: delta.fromVersion,
+      version: delta.version,
+      generatedAt: delta.generatedAt,
+      upserted: [...changes.upserted.values()],
+      removed: [...changes.removed],
+      ...this.addonSetChanges(delta, source, changes.visibilityChanged),
+    };
+  }
 
-    for (const c of delta.upserted) {
-      // A node that changed role (a Cluster labelled as an island later) leaves its old index.
-      if (c.role !== 'tenant' && this.tenantIsland.has(c.id)) dropTenant(c.id);
-      if (c.role !== 'island' && this.visibleIslands.has(c.id)) {
-        this.removeIsland(c.id);
-        removed.add(c.id);
-        visibilityChanged = true;
-        if (c.managementCluster) mgmtToCheck.add(c.managementCluster);
-      }
-      if (c.role === 'tenant') {
-        const was = this.tenantIsland.has(c.id);
-        if (was) {
-          // Health or placement may have changed: re-count where it was.
-          const oldIsland = this.tenantIsland.get(c.id);
-          const oldMgmt = this.tenantMgmt.get(c.id);
-          if (oldIsland) islandsToCheck.add(oldIsland);
-          if (oldMgmt) mgmtToCheck.add(oldMgmt);
-        }
-        if (this.predicate(c)) {
-          if (was) this.removeTenantIndex(c.id);
-          this.addTenant(c);
-          upserted.set(c.id, c);
-          removed.delete(c.id);
-          if (c.islandId) islandsToCheck.add(c.islandId);
-          mgmtToCheck.add(c.managementCluster);
-          if (!was) visibilityChanged = true;
-        } else if (was) {
-          dropTenant(c.id);
-        }
-      } else if (c.role === 'island') {
-        islandsToCheck.add(c.id);
-      } else {
-        mgmtToCheck.add(c.managementCluster);
-      }
-    }
-    for (const id of delta.removed) {
-      if (this.tenantIsland.has(id)) dropTenant(id);
-      else if (this.visibleIslands.has(id)) islandsToCheck.add(id);
-      else if (this.visibleMgmt.has(id)) mgmtToCheck.add(id);
-    }
+  private dropTenant(id: ClusterId, changes: VisibleChanges) {
+    const island = this.tenantIsland.get(id);
+    const mgmt = this.tenantMgmt.get(id);
+    this.removeTenantIndex(id);
+    if (island) changes.islandsToCheck.add(island);
+    if (mgmt) changes.managementToCheck.add(mgmt);
+    changes.removed.add(id);
+    changes.upserted.delete(id);
+    changes.visibilityChanged = true;
+  }
 
-    for (const id of islandsToCheck) {
+  private noteUpserted(c: FleetCluster, changes: VisibleChanges) {
+    // A node that changed role (a Cluster labelled as an island later) leaves its old index.
+    if (c.role !== 'tenant' && this.tenantIsland.has(c.id)) {
+      this.dropTenant(c.id, changes);
+    }
+    if (c.role !== 'island' && this.visibleIslands.has(c.id)) {
+      this.removeIsland(c.id);
+      changes.removed.add(c.id);
+      changes.visibilityChanged = true;
+      if (c.managementCluster)
+        changes.managementToCheck.add(c.managementCluster);
+    }
+    if (c.role === 'tenant') this.noteUpsertedTenant(c, changes);
+    else if (c.role === 'island') changes.islandsToCheck.add(c.id);
+    else changes.managementToCheck.add(c.managementCluster);
+  }
+
+  private noteUpsertedTenant(t: TenantNode, changes: VisibleChanges) {
+    const was = this.tenantIsland.has(t.id);
+    if (was) {
+      // Health or placement may have changed: re-count where it was.
+      const oldIsland = this.tenantIsland.get(t.id);
+      const oldMgmt = this.tenantMgmt.get(t.id);
+      if (oldIsland) changes.islandsToCheck.add(oldIsland);
+      if (oldMgmt) changes.managementToCheck.add(oldMgmt);
+    }
+    if (!this.predicate(t)) {
+      if (was) this.dropTenant(t.id, changes);
+      return;
+    }
+    if (was) this.removeTenantIndex(t.id);
+    this.addTenant(t);
+    changes.upserted.set(t.id, t);
+    changes.removed.delete(t.id);
+    if (t.islandId) changes.islandsToCheck.add(t.islandId);
+    changes.managementToCheck.add(t.managementCluster);
+    if (!was) changes.visibilityChanged = true;
+  }
+
+  private noteRemoved(id: ClusterId, changes: VisibleChanges) {
+    if (this.tenantIsland.has(id)) this.dropTenant(id, changes);
+    else if (this.visibleIslands.has(id)) changes.islandsToCheck.add(id);
+    else if (this.visibleMgmt.has(id)) changes.managementToCheck.add(id);
+  }
+
+  private recheckIslands(changes: VisibleChanges, source: FleetSource) {
+    for (const id of changes.islandsToCheck) {
       const node = source.get(id);
       const was = this.visibleIslands.has(id);
       const mgmt = node?.managementCluster ?? this.islandMgmtOf(id);
-      if (mgmt) mgmtToCheck.add(mgmt);
+      if (mgmt) changes.managementToCheck.add(mgmt);
       if (node && node.role === 'island' && this.islandVisible(node)) {
-        if (!was) visibilityChanged = true;
+        if (!was) changes.visibilityChanged = true;
         this.addIsland(node);
-        upserted.set(id, this.projectIsland(node, source));
-        removed.delete(id);
+        changes.upserted.set(id, this.projectIsland(node, source));
+        changes.removed.delete(id);
       } else if (was) {
         this.removeIsland(id);
-        removed.add(id);
-        upserted.delete(id);
-        visibilityChanged = true;
+        changes.removed.add(id);
+        changes.upserted.delete(id);
+        changes.visibilityChanged = true;
       }
     }
+  }
 
-    for (const name of mgmtToCheck) {
+  private recheckManagementClusters(
+    changes: VisibleChanges,
+    source: FleetSource,
+  ) {
+    for (const name of changes.managementToCheck) {
       const node = source.get(name);
       const was = this.visibleMgmt.has(name);
       if (node && node.role === 'management' && this.mgmtVisible(node)) {
-        if (!was) visibilityChanged = true;
+        if (!was) changes.visibilityChanged = true;
         this.visibleMgmt.add(name);
-        upserted.set(name, this.projectMgmt(node, source));
-        removed.delete(name);
+        changes.upserted.set(name, this.projectMgmt(node, source));
+        changes.removed.delete(name);
       } else if (was) {
         this.visibleMgmt.delete(name);
-        removed.add(name);
-        upserted.delete(name);
-        visibilityChanged = true;
+        changes.removed.add(name);
+        changes.upserted.delete(name);
+        changes.visibilityChanged = true;
       }
     }
+  }
 
+  /**
+   * The addon sets whose projection changed for this caller; when what the caller sees changed,
+   * every addon set is checked, as the clusters it selects may have become visible or not.
+   */
+  private addonSetChanges(
+    delta: FleetDelta,
+    source: FleetSource,
+    visibilityChanged: boolean,
+  ): Pick<FleetDelta, 'upsertedAddonSets' | 'removedAddonSets'> {
     const upsertedAddonSets: AddonSet[] = [];
     const removedAddonSets: AddonSetId[] = [];
-    const addonSetsToCheck = new Set<AddonSetId>([
+    const toCheck = new Set<AddonSetId>([
       ...delta.upsertedAddonSets.map(a => a.id),
       ...delta.removedAddonSets,
     ]);
     if (visibilityChanged) {
-      for (const a of source.addonSets()) addonSetsToCheck.add(a.id);
-      for (const id of this.sentAddonSets.keys()) addonSetsToCheck.add(id);
+      for (const a of source.addonSets()) toCheck.add(a.id);
+      for (const id of this.sentAddonSets.keys()) toCheck.add(id);
     }
     const upsertedIds = new Set(delta.upsertedAddonSets.map(a => a.id));
-    for (const id of addonSetsToCheck) {
+    for (const id of toCheck) {
       const set = source.getAddonSet(id);
       const projected = set ? this.projectAddonSet(set, source) : undefined;
       const before = this.sentAddonSets.get(id);
@@ -388,16 +427,7 @@ export class ConditionalView {
         this.sentAddonSets.delete(id);
       }
     }
-
-    return {
-      fromVersion: delta.fromVersion,
-      version: delta.version,
-      generatedAt: delta.generatedAt,
-      upserted: [...upserted.values()],
-      removed: [...removed],
-      upsertedAddonSets,
-      removedAddonSets,
-    };
+    return { upsertedAddonSets, removedAddonSets };
   }
 
   private islandMgmtOf(islandId: ClusterId): string | undefined {

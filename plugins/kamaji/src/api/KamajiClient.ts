@@ -503,7 +503,7 @@ export class KamajiClient implements KamajiApi {
             `missed deltas ${current.version}→${delta.fromVersion}`,
           );
         }
-        publish(applyDelta(current, delta));
+        publish(withDelta(current, delta));
         return;
       }
       if (event.type === 'resync') {
@@ -567,7 +567,8 @@ export class KamajiClient implements KamajiApi {
   }
 }
 
-function applyDelta(current: FleetResponse, delta: FleetDelta): FleetResponse {
+/** The fleet response with a live-update delta applied (the common package applies it). */
+function withDelta(current: FleetResponse, delta: FleetDelta): FleetResponse {
   const next = applyFleetDelta(current, delta);
   return {
     ...next,
