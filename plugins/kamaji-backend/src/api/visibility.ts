@@ -351,23 +351,36 @@ export class ConditionalView {
     else if (this.visibleMgmt.has(id)) changes.managementToCheck.add(id);
   }
 
+  /** Sends `projected` for `id` while it is visible, or its removal once it no longer is. */
+  private settle(
+    changes: VisibleChanges,
+    id: ClusterId,
+    was: boolean,
+    projected: FleetCluster | undefined,
+  ) {
+    if (projected) {
+      if (!was) changes.visibilityChanged = true;
+      changes.upserted.set(id, projected);
+      changes.removed.delete(id);
+    } else if (was) {
+      changes.removed.add(id);
+      changes.upserted.delete(id);
+      changes.visibilityChanged = true;
+    }
+  }
+
   private recheckIslands(changes: VisibleChanges, source: FleetSource) {
     for (const id of changes.islandsToCheck) {
       const node = source.get(id);
       const was = this.visibleIslands.has(id);
       const mgmt = node?.managementCluster ?? this.islandMgmtOf(id);
       if (mgmt) changes.managementToCheck.add(mgmt);
-      if (node && node.role === 'island' && this.islandVisible(node)) {
-        if (!was) changes.visibilityChanged = true;
-        this.addIsland(node);
-        changes.upserted.set(id, this.projectIsland(node, source));
-        changes.removed.delete(id);
-      } else if (was) {
-        this.removeIsland(id);
-        changes.removed.add(id);
-        changes.upserted.delete(id);
-        changes.visibilityChanged = true;
-      }
+      const island =
+        node?.role === 'island' && this.islandVisible(node) ? node : undefined;
+      if (island) this.addIsland(island);
+      else if (was) this.removeIsland(id);
+      const projected = island && this.projectIsland(island, source);
+      this.settle(changes, id, was, projected);
     }
   }
 
@@ -378,17 +391,14 @@ export class ConditionalView {
     for (const name of changes.managementToCheck) {
       const node = source.get(name);
       const was = this.visibleMgmt.has(name);
-      if (node && node.role === 'management' && this.mgmtVisible(node)) {
-        if (!was) changes.visibilityChanged = true;
-        this.visibleMgmt.add(name);
-        changes.upserted.set(name, this.projectMgmt(node, source));
-        changes.removed.delete(name);
-      } else if (was) {
-        this.visibleMgmt.delete(name);
-        changes.removed.add(name);
-        changes.upserted.delete(name);
-        changes.visibilityChanged = true;
-      }
+      const management =
+        node?.role === 'management' && this.mgmtVisible(node)
+          ? node
+          : undefined;
+      if (management) this.visibleMgmt.add(name);
+      else this.visibleMgmt.delete(name);
+      const projected = management && this.projectMgmt(management, source);
+      this.settle(changes, name, was, projected);
     }
   }
 
