@@ -16,6 +16,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import {
   kindPath,
@@ -89,7 +90,7 @@ describe('day-2 actions on a real API server', () => {
   beforeAll(async () => {
     plane = await LocalControlPlane.start({
       clusters: { central: ['capi', 'kamaji', 'addons'] },
-      users: [{ name: 'no-rights' }],
+      users: [{ name: 'no-rights' }, { name: 'writes-control-planes-only' }],
     });
     adminKubeConfig = plane.kubeConfig('central');
     api = adminKubeConfig.makeApiClient(CustomObjectsApi);
@@ -251,6 +252,107 @@ describe('day-2 actions on a real API server', () => {
       replicas: 1,
     });
     expect(unknown.status).toBe(400);
+  });
+
+  it('refuses replicas outside the range the cluster autoscaler keeps the pool in, changing nothing', async () => {
+    const client = new KubeClient(adminKubeConfig);
+    const annotate = (annotations: Record<string, string | null>) =>
+      client.request(
+        'PATCH',
+        kindPath(MachineDeployment, { namespace: NS, name: 'shop-0001-edge' }),
+        {
+          body: { metadata: { annotations } },
+          contentType: KubePatchType.merge,
+        },
+      );
+    const min = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
+    const max = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
+    await annotate({ [min]: '1', [max]: '4' });
+    const before = (await read(MachineDeployment, 'shop-0001-edge')).spec
+      .replicas;
+    const res = await call('post', `${base('shop-0001')}/scale`, {
+      pool: 'shop-0001-edge',
+      replicas: 6,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'replicas 6 is outside 1..4, the range the cluster autoscaler keeps pool shop-0001-edge in: choose a value in that range or change the autoscaler annotations',
+    );
+    expect(
+      (await read(MachineDeployment, 'shop-0001-edge')).spec.replicas,
+    ).toBe(before);
+    await annotate({ [min]: null, [max]: null });
+  });
+
+  it('says what an upgrade had changed when a worker pool cannot be written after the control plane was', async () => {
+    const shop4 = 'central/fleet-tenants/shop-0004';
+    fleet.push({
+      upserted: [tenant({ id: shop4, owner: 'group:default/team-retail' })],
+    });
+    const create = (kind: KubeKind, body: any) =>
+      api.createNamespacedCustomObject({ ...at(kind), body });
+    await create(Cluster, clusterObject('shop-0004'));
+    await create(KamajiControlPlane, kcpObject('shop-0004', 'v1.34.2'));
+    await create(
+      MachineDeployment,
+      mdObject('shop-0004', 'shop-0004-edge', 1, 'v1.34.2'),
+    );
+    // A backend whose credentials may change control planes but not machine deployments.
+    const rbac = adminKubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: 'writes-control-planes-only' },
+        rules: [
+          {
+            apiGroups: ['cluster.x-k8s.io'],
+            resources: ['clusters', 'machinedeployments'],
+            verbs: ['get', 'list'],
+          },
+          {
+            apiGroups: ['controlplane.cluster.x-k8s.io'],
+            resources: ['kamajicontrolplanes'],
+            verbs: ['get', 'list', 'patch'],
+          },
+        ],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'writes-control-planes-only' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'writes-control-planes-only',
+        },
+        subjects: [
+          {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'User',
+            name: 'writes-control-planes-only',
+          },
+        ],
+      },
+    });
+    fleet.setManagementClusterAccess(
+      'central',
+      plane.kubeConfig('central', 'writes-control-planes-only'),
+    );
+    const res = await call('post', `${base('shop-0004')}/upgrade`, {
+      version: 'v1.34.3',
+      workers: true,
+    });
+    fleet.setManagementClusterAccess('central', adminKubeConfig);
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(
+      /refused the backend's credentials \(HTTP 403\).* \(already changed: control plane to v1\.34\.3\)$/,
+    );
+    expect((await read(KamajiControlPlane, 'shop-0004')).spec.version).toBe(
+      'v1.34.3',
+    );
+    expect(
+      (await read(MachineDeployment, 'shop-0004-edge')).spec.template.spec
+        .version,
+    ).toBe('v1.34.2');
   });
 
   it('refuses changes to a cluster being deleted (409)', async () => {
