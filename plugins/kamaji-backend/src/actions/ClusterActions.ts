@@ -12,6 +12,7 @@ import {
   KAMAJI_FIELD_MANAGER,
   KAMAJI_LABELS,
   KubeKind,
+  KubeVersion,
   parseKubeVersion,
   ScaleClusterResult,
   TenantNode,
@@ -64,6 +65,64 @@ const AUTOSCALER_MAX =
 
 function isDeletingInModel(c: FleetCluster): boolean {
   return (c as TenantNode).phase === 'Deleting';
+}
+
+/** A worker pool the upgrade moves to the target version. */
+interface PoolUpgrade {
+  md: any;
+  name: string;
+  from?: string;
+}
+
+/**
+ * A JSON patch setting `path` to `next`: guarded by a test of the value read (so a concurrent
+ * change fails the patch instead of being overwritten), or an add where there was none.
+ */
+function replacing(
+  path: string,
+  current: unknown,
+  next: string | number,
+): JsonPatch {
+  const present = typeof current === typeof next;
+  return present
+    ? [
+        { op: 'test', path, value: current },
+        { op: 'replace', path, value: next },
+      ]
+    : [{ op: 'add', path, value: next }];
+}
+
+/** What an upgrade has changed so far, for the message of a write that failed after them. */
+function alreadyChanged(result: UpgradeResult): string {
+  return [
+    result.controlPlane
+      ? `control plane to ${result.controlPlane.to}`
+      : undefined,
+    ...result.workerPools.map(p => `pool ${p.name} to ${p.to}`),
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Refuses replicas outside the range the pool's cluster autoscaler annotations keep it in. */
+function refuseOutsideAutoscalerRange(
+  md: any,
+  request: { pool: string; replicas: number },
+) {
+  const annotations = md?.metadata?.annotations ?? {};
+  const min = Number(annotations[AUTOSCALER_MIN]);
+  const max = Number(annotations[AUTOSCALER_MAX]);
+  if (
+    AUTOSCALER_MIN in annotations &&
+    AUTOSCALER_MAX in annotations &&
+    Number.isFinite(min) &&
+    Number.isFinite(max) &&
+    (request.replicas < min || request.replicas > max)
+  ) {
+    throw new InputError(
+      `replicas ${request.replicas} is outside ${min}..${max}, the range the cluster autoscaler keeps pool ${request.pool} in: choose a value in that range or change the autoscaler annotations`,
+    );
+  }
 }
 
 /**
@@ -178,11 +237,8 @@ export class ClusterActions {
     return { dryRun: true, result, changes: writes.changes };
   }
 
-  private async runUpgrade(
-    cluster: DeclaredCluster,
-    request: { version: string; workers?: boolean },
-    writes: Writes,
-  ): Promise<UpgradeResult> {
+  /** What the model already says against an upgrade, before any request. */
+  private refuseUpgradeInModel(cluster: DeclaredCluster, version: string) {
     if (cluster.role !== 'tenant' || !cluster.managed) {
       throw new ConflictError(
         `cluster ${cluster.id} is ${
@@ -202,13 +258,18 @@ export class ClusterActions {
     // Cheap input checks before any request: format and ceiling.
     const early = checkKubernetesUpgrade(
       undefined,
-      request.version,
+      version,
       this.limits.ceiling,
     );
     if (early.kind === 'invalid') throw new InputError(early.message);
+  }
 
-    const api = this.api(cluster.managementCluster);
-    const live = await this.readLiveCluster(api, cluster);
+  /** The live KamajiControlPlane the live Cluster refers to; refused while it is being deleted. */
+  private async readKamajiControlPlane(
+    api: KubeClient,
+    cluster: DeclaredCluster,
+    live: any,
+  ): Promise<{ name: string; kcp: any }> {
     const ref = live?.spec?.controlPlaneRef;
     if (ref?.kind !== 'KamajiControlPlane' || typeof ref?.name !== 'string') {
       throw new ConflictError(
@@ -217,8 +278,8 @@ export class ClusterActions {
         }): upgrades work on Kamaji tenant clusters`,
       );
     }
-    const kcpWhat = `KamajiControlPlane ${cluster.namespace}/${ref.name}`;
-    const kcp: any = await this.call(cluster, `read ${kcpWhat}`, () =>
+    const what = `KamajiControlPlane ${cluster.namespace}/${ref.name}`;
+    const kcp: any = await this.call(cluster, `read ${what}`, () =>
       api.getJson(
         kindPath(FLEET_KINDS.KamajiControlPlane, {
           namespace: cluster.namespace,
@@ -227,105 +288,62 @@ export class ClusterActions {
       ),
     );
     if (kcp?.metadata?.deletionTimestamp) {
-      throw new ConflictError(`${kcpWhat} is being deleted`);
+      throw new ConflictError(`${what} is being deleted`);
     }
-    const current: string | undefined = kcp?.spec?.version;
-    const check = checkKubernetesUpgrade(
-      current,
-      request.version,
-      this.limits.ceiling,
+    return { name: ref.name, kcp };
+  }
+
+  /**
+   * The cluster's worker pools not at `target` yet, checked before anything is written, so a
+   * pool that would be downgraded changes nothing.
+   */
+  private async poolsToUpgrade(
+    api: KubeClient,
+    cluster: DeclaredCluster,
+    target: KubeVersion,
+  ): Promise<PoolUpgrade[]> {
+    const list: any = await this.call(
+      cluster,
+      `list MachineDeployments of ${cluster.namespace}/${cluster.name}`,
+      () =>
+        api.getJson(
+          kindPath(FLEET_KINDS.MachineDeployment, {
+            namespace: cluster.namespace,
+          }),
+          {
+            query: {
+              labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
+            },
+          },
+        ),
     );
-    if (check.kind === 'invalid') throw new InputError(check.message);
-    const target = check.target;
-
-    // Worker pools: checked before anything is written, so a bad pool changes nothing.
-    const pools: Array<{
-      md: any;
-      name: string;
-      from?: string;
-      hasVersion: boolean;
-    }> = [];
-    if (request.workers) {
-      const list: any = await this.call(
-        cluster,
-        `list MachineDeployments of ${cluster.namespace}/${cluster.name}`,
-        () =>
-          api.getJson(
-            kindPath(FLEET_KINDS.MachineDeployment, {
-              namespace: cluster.namespace,
-            }),
-            {
-              query: {
-                labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
-              },
-            },
-          ),
-      );
-      for (const md of list?.items ?? []) {
-        if (md?.spec?.clusterName !== cluster.name) continue;
-        const from: string | undefined = md?.spec?.template?.spec?.version;
-        const parsed = parseKubeVersion(from, { lenient: true });
-        if (parsed && compareKubeVersions(target, parsed) < 0) {
-          throw new InputError(
-            `version ${target.text} is lower than worker pool ${md.metadata.name}'s ${parsed.text}: downgrades are not supported`,
-          );
-        }
-        if (parsed && compareKubeVersions(target, parsed) === 0) continue;
-        pools.push({
-          md,
-          name: md.metadata.name,
-          from,
-          hasVersion: typeof from === 'string',
-        });
+    const pools: PoolUpgrade[] = [];
+    for (const md of list?.items ?? []) {
+      if (md?.spec?.clusterName !== cluster.name) continue;
+      const from: string | undefined = md?.spec?.template?.spec?.version;
+      const parsed = parseKubeVersion(from, { lenient: true });
+      if (parsed && compareKubeVersions(target, parsed) < 0) {
+        throw new InputError(
+          `version ${target.text} is lower than worker pool ${md.metadata.name}'s ${parsed.text}: downgrades are not supported`,
+        );
       }
+      if (parsed && compareKubeVersions(target, parsed) === 0) continue;
+      pools.push({ md, name: md.metadata.name, from });
     }
+    return pools;
+  }
 
-    const result: UpgradeResult = {
-      cluster: cluster.id,
-      version: target.text,
-      changed: false,
-      workerPools: [],
-    };
-    if (check.kind === 'ok') {
-      const patch =
-        typeof current === 'string'
-          ? [
-              { op: 'test', path: '/spec/version', value: current },
-              { op: 'replace', path: '/spec/version', value: target.text },
-            ]
-          : [{ op: 'add', path: '/spec/version', value: target.text }];
-      await this.patch(
-        api,
-        cluster,
-        FLEET_KINDS.KamajiControlPlane,
-        kcp,
-        patch,
-        writes,
-      );
-      result.controlPlane = { name: ref.name, from: current, to: target.text };
-      result.changed = true;
-    }
+  /** Sets each pool's version; a failure says what the upgrade had changed already. */
+  private async upgradePools(
+    api: KubeClient,
+    cluster: DeclaredCluster,
+    pools: PoolUpgrade[],
+    result: UpgradeResult,
+    writes: Writes,
+  ) {
+    const to = result.version;
     for (const pool of pools) {
-      const patch = pool.hasVersion
-        ? [
-            {
-              op: 'test',
-              path: '/spec/template/spec/version',
-              value: pool.from,
-            },
-            {
-              op: 'replace',
-              path: '/spec/template/spec/version',
-              value: target.text,
-            },
-          ]
-        : [
-            {
-              op: 'add',
-              path: '/spec/template/spec/version',
-              value: target.text,
-            },
-          ];
+      const patch = replacing('/spec/template/spec/version', pool.from, to);
       try {
         await this.patch(
           api,
@@ -337,24 +355,51 @@ export class ClusterActions {
         );
       } catch (e) {
         if (result.changed) {
-          (e as Error).message = `${(e as Error).message} (already changed: ${[
-            result.controlPlane
-              ? `control plane to ${result.controlPlane.to}`
-              : undefined,
-            ...result.workerPools.map(p => `pool ${p.name} to ${p.to}`),
-          ]
-            .filter(Boolean)
-            .join(', ')})`;
+          (e as Error).message = `${
+            (e as Error).message
+          } (already changed: ${alreadyChanged(result)})`;
         }
         throw e;
       }
-      result.workerPools.push({
-        name: pool.name,
-        from: pool.from,
-        to: target.text,
-      });
+      result.workerPools.push({ name: pool.name, from: pool.from, to });
       result.changed = true;
     }
+  }
+
+  private async runUpgrade(
+    cluster: DeclaredCluster,
+    request: { version: string; workers?: boolean },
+    writes: Writes,
+  ): Promise<UpgradeResult> {
+    this.refuseUpgradeInModel(cluster, request.version);
+    const api = this.api(cluster.managementCluster);
+    const live = await this.readLiveCluster(api, cluster);
+    const { name, kcp } = await this.readKamajiControlPlane(api, cluster, live);
+    const current: string | undefined = kcp?.spec?.version;
+    const check = checkKubernetesUpgrade(
+      current,
+      request.version,
+      this.limits.ceiling,
+    );
+    if (check.kind === 'invalid') throw new InputError(check.message);
+    const target = check.target;
+    const pools = request.workers
+      ? await this.poolsToUpgrade(api, cluster, target)
+      : [];
+    const result: UpgradeResult = {
+      cluster: cluster.id,
+      version: target.text,
+      changed: false,
+      workerPools: [],
+    };
+    if (check.kind === 'ok') {
+      const patch = replacing('/spec/version', current, target.text);
+      const kind = FLEET_KINDS.KamajiControlPlane;
+      await this.patch(api, cluster, kind, kcp, patch, writes);
+      result.controlPlane = { name, from: current, to: target.text };
+      result.changed = true;
+    }
+    await this.upgradePools(api, cluster, pools, result, writes);
     return result;
   }
 
@@ -375,74 +420,70 @@ export class ClusterActions {
     return { dryRun: true, result, changes: writes.changes };
   }
 
-  private async runScale(
+  /** The worker pool (MachineDeployment) of the cluster named `pool`; refused when it is none. */
+  private async readPool(
+    api: KubeClient,
     cluster: DeclaredCluster,
-    request: { pool: string; replicas: number },
-    writes: Writes,
-  ): Promise<ScaleResult> {
+    pool: string,
+  ): Promise<any> {
+    const known = (cluster as TenantNode).workerPools?.map(p => p.name) ?? [];
+    const notAPool = () =>
+      new InputError(
+        `pool ${JSON.stringify(pool)} is not a worker pool of cluster ${
+          cluster.id
+        }${known.length ? `; its pools are: ${known.join(', ')}` : ''}`,
+      );
+    const what = `MachineDeployment ${cluster.namespace}/${pool}`;
+    let md: any;
+    try {
+      md = await api.getJson(
+        kindPath(FLEET_KINDS.MachineDeployment, {
+          namespace: cluster.namespace,
+          name: pool,
+        }),
+      );
+    } catch (e) {
+      const mapped = mapKubeError(e, `read ${what}`, cluster.managementCluster);
+      if (mapped.name === 'NotFoundError') throw notAPool();
+      throw mapped;
+    }
+    if (md?.spec?.clusterName !== cluster.name) throw notAPool();
+    if (md?.metadata?.deletionTimestamp) {
+      throw new ConflictError(`${what} is being deleted`);
+    }
+    return md;
+  }
+
+  private refuseScaleInModel(cluster: DeclaredCluster, replicas: number) {
     if (cluster.role === 'tenant' && !cluster.managed) {
       throw new ConflictError(
         `cluster ${cluster.id} is not declared in a management cluster: it has no worker pools to scale`,
       );
     }
     if (
-      !Number.isInteger(request.replicas) ||
-      request.replicas < 0 ||
-      request.replicas > this.limits.maxReplicas
+      !Number.isInteger(replicas) ||
+      replicas < 0 ||
+      replicas > this.limits.maxReplicas
     ) {
       throw new InputError(
-        `replicas must be an integer from 0 to ${this.limits.maxReplicas} (got ${request.replicas})`,
+        `replicas must be an integer from 0 to ${this.limits.maxReplicas} (got ${replicas})`,
       );
     }
     if (isDeletingInModel(cluster)) {
       throw new ConflictError(`cluster ${cluster.id} is being deleted`);
     }
-    const known = (cluster as TenantNode).workerPools?.map(p => p.name) ?? [];
-    const notAPool = () =>
-      new InputError(
-        `pool ${JSON.stringify(request.pool)} is not a worker pool of cluster ${
-          cluster.id
-        }${known.length ? `; its pools are: ${known.join(', ')}` : ''}`,
-      );
+  }
 
+  private async runScale(
+    cluster: DeclaredCluster,
+    request: { pool: string; replicas: number },
+    writes: Writes,
+  ): Promise<ScaleResult> {
+    this.refuseScaleInModel(cluster, request.replicas);
     const api = this.api(cluster.managementCluster);
     await this.readLiveCluster(api, cluster);
-    const mdWhat = `MachineDeployment ${cluster.namespace}/${request.pool}`;
-    let md: any;
-    try {
-      md = await api.getJson(
-        kindPath(FLEET_KINDS.MachineDeployment, {
-          namespace: cluster.namespace,
-          name: request.pool,
-        }),
-      );
-    } catch (e) {
-      const mapped = mapKubeError(
-        e,
-        `read ${mdWhat}`,
-        cluster.managementCluster,
-      );
-      if (mapped.name === 'NotFoundError') throw notAPool();
-      throw mapped;
-    }
-    if (md?.spec?.clusterName !== cluster.name) throw notAPool();
-    if (md?.metadata?.deletionTimestamp) {
-      throw new ConflictError(`${mdWhat} is being deleted`);
-    }
-    const annotations = md?.metadata?.annotations ?? {};
-    const min = Number(annotations[AUTOSCALER_MIN]);
-    const max = Number(annotations[AUTOSCALER_MAX]);
-    if (
-      AUTOSCALER_MIN in annotations &&
-      AUTOSCALER_MAX in annotations &&
-      Number.isFinite(min) &&
-      Number.isFinite(max) &&
-      (request.replicas < min || request.replicas > max)
-    ) {
-      throw new InputError(
-        `replicas ${request.replicas} is outside ${min}..${max}, the range the cluster autoscaler keeps pool ${request.pool} in: choose a value in that range or change the autoscaler annotations`,
-      );
-    }
+    const md = await this.readPool(api, cluster, request.pool);
+    refuseOutsideAutoscalerRange(md, request);
     const from: number | undefined =
       typeof md?.spec?.replicas === 'number' ? md.spec.replicas : undefined;
     const result: ScaleResult = {
@@ -453,21 +494,9 @@ export class ClusterActions {
       changed: from !== request.replicas,
     };
     if (!result.changed) return result;
-    const patch =
-      from === undefined
-        ? [{ op: 'add', path: '/spec/replicas', value: request.replicas }]
-        : [
-            { op: 'test', path: '/spec/replicas', value: from },
-            { op: 'replace', path: '/spec/replicas', value: request.replicas },
-          ];
-    await this.patch(
-      api,
-      cluster,
-      FLEET_KINDS.MachineDeployment,
-      md,
-      patch,
-      writes,
-    );
+    const patch = replacing('/spec/replicas', from, request.replicas);
+    const kind = FLEET_KINDS.MachineDeployment;
+    await this.patch(api, cluster, kind, md, patch, writes);
     return result;
   }
 
