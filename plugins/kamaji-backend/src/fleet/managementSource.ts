@@ -305,109 +305,170 @@ export class ManagementSource {
     this.wanted = new Set(
       [...islands.values()].map(r => `${r.secretNamespace}/${r.secretName}`),
     );
-    let changed = false;
-
-    for (const [key, h] of this.islands) {
-      if (!islands.has(key)) {
-        this.islands.delete(key);
-        await h.source?.stop();
-        this.logger.info(
-          `management cluster ${this.name}: ${key} is no longer an island`,
-        );
-        changed = true;
-      }
-    }
+    let changed = await this.dropFormerIslands(islands);
     for (const key of this.fetched.keys())
       if (!this.wanted.has(key)) this.fetched.delete(key);
-
     for (const [key, ref] of islands) {
-      let h = this.islands.get(key);
-      if (!h) {
-        h = {
-          ref,
-          since: new Date(),
-          seed: this.islandSeeds.get(this.islandId(ref)),
-        };
-        this.islands.set(key, h);
-        changed = true;
-      }
-      h.ref = ref;
-      if (this.ownership && !this.ownership.watches(this.islandId(ref))) {
-        if (await this.leaveToHolder(h)) changed = true;
-        continue;
-      }
-      if (this.ownership && !h.source) {
-        h.seed = this.ownership.lastKnown(this.islandId(ref));
-      }
-      const before = h.error;
-      const secretKey = `${ref.secretNamespace}/${ref.secretName}`;
-      const secret = secrets.get(secretKey);
-      let data = secret?.data;
-      if (secret && !data)
-        data = await this.fetchSecretData(secretKey, secret.hash);
-      let error: string | undefined;
-      if (!src.readable('Secret')) {
-        const reason = src.unreadableReason('Secret');
-        // Not listed yet: wait for the list (this runs again on every change).
-        if (!reason) continue;
-        error = `kubeconfig Secret ${secretKey} cannot be read (${reason})`;
-      } else if (!secret) {
-        error = `kubeconfig Secret ${secretKey} not found`;
-      } else if (!data) {
-        error = `kubeconfig Secret ${secretKey} could not be read`;
-      } else if (!data[ref.secretKey]) {
-        error = `kubeconfig Secret ${secretKey} has no key "${ref.secretKey}"`;
-      } else {
-        const value = data[ref.secretKey];
-        const hash = createHash('sha256').update(value).digest('hex');
-        if (hash !== h.credentialsHash) {
-          try {
-            const kc = kubeConfigFromSecretValue(value, `Secret ${secretKey}`);
-            if (h.source) {
-              this.logger.info(
-                `island ${ref.name}: kubeconfig Secret ${secretKey} changed, reconnecting`,
-              );
-              await h.source.setKubeConfig(kc);
-            } else {
-              const id = this.islandId(ref);
-              const onTransition = this.onTransition;
-              h.source = new ClusterSource({
-                displayName: `island ${ref.name}`,
-                kubeConfig: kc,
-                kinds: islandKinds(),
-                timings: this.timings,
-                logger: this.logger,
-                onChange: this.onChange,
-                seed: h.seed,
-                onTransition: onTransition && (t => onTransition(id, t)),
-              });
-              h.seed = undefined;
-              this.islandSeeds.delete(id);
-              this.logger.info(
-                `island ${ref.name}: connecting with kubeconfig Secret ${secretKey}`,
-              );
-              if (!this.stopped) h.source.start();
-            }
-            h.credentialsHash = hash;
-            changed = true;
-          } catch (e) {
-            error = describeError(e);
-            h.credentialsHash = hash;
-          }
-        } else if (before && !h.source) {
-          error = before; // same refused kubeconfig
-        }
-      }
-      if (error && !h.source && h.seed) h.seed = unreachable(h.seed, error);
-      if (error !== before) {
-        h.error = error;
-        h.since = new Date();
-        changed = true;
-        if (error) this.logger.warn(`island ${ref.name}: ${error}`);
-        if (error && !h.source) this.reportUnreached(h, error);
-      }
+      if (await this.reconcileIsland(key, ref, secrets)) changed = true;
     }
     if (changed) this.onChange();
+  }
+
+  /** Stops the connections of the Clusters that are no longer islands; true when there were. */
+  private async dropFormerIslands(
+    islands: ReadonlyMap<string, IslandRef>,
+  ): Promise<boolean> {
+    let changed = false;
+    for (const [key, h] of this.islands) {
+      if (islands.has(key)) continue;
+      this.islands.delete(key);
+      await h.source?.stop();
+      this.logger.info(
+        `management cluster ${this.name}: ${key} is no longer an island`,
+      );
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Brings one island's connection in line with its kubeconfig Secret; true when it changed. */
+  private async reconcileIsland(
+    key: string,
+    ref: IslandRef,
+    secrets: ReadonlyMap<string, SlimSecret>,
+  ): Promise<boolean> {
+    let changed = false;
+    let h = this.islands.get(key);
+    if (!h) {
+      h = {
+        ref,
+        since: new Date(),
+        seed: this.islandSeeds.get(this.islandId(ref)),
+      };
+      this.islands.set(key, h);
+      changed = true;
+    }
+    h.ref = ref;
+    if (this.ownership && !this.ownership.watches(this.islandId(ref))) {
+      return (await this.leaveToHolder(h)) || changed;
+    }
+    if (this.ownership && !h.source) {
+      h.seed = this.ownership.lastKnown(this.islandId(ref));
+    }
+    const before = h.error;
+    const kubeconfig = await this.islandKubeconfig(ref, secrets);
+    // Not listed yet: wait for the list (this runs again on every change).
+    if (!kubeconfig) return changed;
+    let error = kubeconfig.error;
+    if (kubeconfig.value !== undefined) {
+      const connected = await this.connectIsland(h, kubeconfig.value, before);
+      if (connected.changed) changed = true;
+      error = connected.error;
+    }
+    return this.noteIslandError(h, before, error) || changed;
+  }
+
+  /**
+   * The island's kubeconfig from its Secret, or why it cannot be had; undefined while the
+   * Secrets are not listed yet.
+   */
+  private async islandKubeconfig(
+    ref: IslandRef,
+    secrets: ReadonlyMap<string, SlimSecret>,
+  ): Promise<{ value?: string; error?: string } | undefined> {
+    const secretKey = `${ref.secretNamespace}/${ref.secretName}`;
+    const secret = secrets.get(secretKey);
+    let data = secret?.data;
+    if (secret && !data)
+      data = await this.fetchSecretData(secretKey, secret.hash);
+    if (!this.source.readable('Secret')) {
+      const reason = this.source.unreadableReason('Secret');
+      if (!reason) return undefined;
+      return {
+        error: `kubeconfig Secret ${secretKey} cannot be read (${reason})`,
+      };
+    }
+    if (!secret) return { error: `kubeconfig Secret ${secretKey} not found` };
+    if (!data)
+      return { error: `kubeconfig Secret ${secretKey} could not be read` };
+    const value = data[ref.secretKey];
+    if (!value) {
+      return {
+        error: `kubeconfig Secret ${secretKey} has no key "${ref.secretKey}"`,
+      };
+    }
+    return { value };
+  }
+
+  /**
+   * Connects the island with the kubeconfig `value`, or reconnects it when the kubeconfig
+   * changed (a rotated Secret). The same refused kubeconfig keeps its error (`before`).
+   */
+  private async connectIsland(
+    h: IslandHandle,
+    value: string,
+    before: string | undefined,
+  ): Promise<{ changed: boolean; error?: string }> {
+    const hash = createHash('sha256').update(value).digest('hex');
+    if (hash === h.credentialsHash) {
+      return {
+        changed: false,
+        error: before && !h.source ? before : undefined,
+      };
+    }
+    h.credentialsHash = hash;
+    const secret = `Secret ${h.ref.secretNamespace}/${h.ref.secretName}`;
+    try {
+      const kc = kubeConfigFromSecretValue(value, secret);
+      if (h.source) {
+        this.logger.info(
+          `island ${h.ref.name}: kubeconfig ${secret} changed, reconnecting`,
+        );
+        await h.source.setKubeConfig(kc);
+      } else {
+        this.startIsland(h, kc);
+      }
+      return { changed: true };
+    } catch (e) {
+      return { changed: false, error: describeError(e) };
+    }
+  }
+
+  /** Starts watching a newly connectable island, from its last-known state if there is one. */
+  private startIsland(h: IslandHandle, kubeConfig: KubeConfig): void {
+    const id = this.islandId(h.ref);
+    const onTransition = this.onTransition;
+    h.source = new ClusterSource({
+      displayName: `island ${h.ref.name}`,
+      kubeConfig,
+      kinds: islandKinds(),
+      timings: this.timings,
+      logger: this.logger,
+      onChange: this.onChange,
+      seed: h.seed,
+      onTransition: onTransition && (t => onTransition(id, t)),
+    });
+    h.seed = undefined;
+    this.islandSeeds.delete(id);
+    this.logger.info(
+      `island ${h.ref.name}: connecting with kubeconfig Secret ${h.ref.secretNamespace}/${h.ref.secretName}`,
+    );
+    if (!this.stopped) h.source.start();
+  }
+
+  /** Records why the island has no (current) connection; true when that changed. */
+  private noteIslandError(
+    h: IslandHandle,
+    before: string | undefined,
+    error: string | undefined,
+  ): boolean {
+    if (error && !h.source && h.seed) h.seed = unreachable(h.seed, error);
+    if (error === before) return false;
+    h.error = error;
+    h.since = new Date();
+    if (error) this.logger.warn(`island ${h.ref.name}: ${error}`);
+    if (error && !h.source) this.reportUnreached(h, error);
+    return true;
   }
 
   /** An island found unconnectable is a disconnected transition. */
