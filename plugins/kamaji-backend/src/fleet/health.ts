@@ -184,10 +184,103 @@ function tcpFindings(
   }
 }
 
+type TenantKcp = Exclude<TenantHealthInput['kcp'], string | undefined>;
+type TenantCluster = NonNullable<TenantHealthInput['cluster']>;
+
+/** The tenant is still coming up: nothing it lacks is a fault yet. */
+function isProvisioning(
+  cluster: TenantHealthInput['cluster'],
+  kcp: TenantKcp | undefined,
+): boolean {
+  return (
+    (cluster !== undefined && PROVISIONING_PHASES.has(cluster.phase ?? '')) ||
+    (cluster?.phase === undefined &&
+      cluster !== undefined &&
+      !cluster.controlPlaneInitialized) ||
+    (kcp !== undefined && !kcp.initialized && !kcp.ready)
+  );
+}
+
+function provisioningFindings(
+  h: HealthBuilder,
+  input: TenantHealthInput,
+  kcp: TenantKcp | undefined,
+) {
+  const phase = input.cluster?.phase;
+  h.add(
+    'progressing',
+    phase ? `provisioning (Cluster phase ${phase})` : 'provisioning',
+  );
+  tcpFindings(h, input.tcp, true);
+  if (!kcp || kcp.ready) return;
+  const failing = kcp.conditions.find(
+    c => c.status === 'False' && c.type !== 'Available',
+  );
+  if (failing)
+    h.add(
+      'progressing',
+      `${failing.type}: ${
+        firstLine(failing.message) ?? failing.reason ?? 'False'
+      }`,
+    );
+}
+
+/** What the Cluster's Available condition and its parts say, when it is not True. */
+function availabilityFindings(h: HealthBuilder, cluster: TenantCluster) {
+  if (cluster.available === 'Unknown') {
+    h.add('unknown', 'Cluster availability unknown');
+    return;
+  }
+  if (cluster.available !== 'False') return;
+  const cp = condition(cluster.conditions, 'ControlPlaneAvailable');
+  const wk = condition(cluster.conditions, 'WorkersAvailable');
+  const av = condition(cluster.conditions, 'Available');
+  if (cp?.status === 'False') {
+    h.add(
+      'unhealthy',
+      `control plane not available: ${
+        firstLine(cp.message) ?? cp.reason ?? ''
+      }`.trim(),
+    );
+  }
+  if (wk?.status === 'False') {
+    h.add(
+      'degraded',
+      `workers not available: ${
+        firstLine(wk.message) ?? wk.reason ?? ''
+      }`.trim(),
+    );
+  }
+  if (cp?.status !== 'False' && wk?.status !== 'False') {
+    h.add(
+      'degraded',
+      `Cluster not Available: ${
+        firstLine(av?.message) ?? av?.reason ?? 'NotAvailable'
+      }`,
+    );
+  }
+}
+
+function workerFindings(h: HealthBuilder, input: TenantHealthInput) {
+  const workers = input.workers;
+  if (workers && workers.desired > 0 && workers.ready < workers.desired) {
+    h.add(
+      workers.ready === 0 ? 'unhealthy' : 'degraded',
+      `${workers.ready} of ${workers.desired} workers ready`,
+    );
+  }
+  // Real CAPI keeps the pool available during a rollout (maxUnavailable 0): only RollingOut says so.
+  for (const pool of input.rollingOut ?? [])
+    h.add('progressing', `worker pool ${pool} rolling out`);
+  // Only v1beta1 management clusters write a Failed machine phase; v1beta2 has none.
+  const failedMachines = input.machinePhases?.Failed ?? 0;
+  if (failedMachines) h.add('degraded', `${failedMachines} machine(s) failed`);
+}
+
 /** Health of one tenant cluster. */
 export function tenantHealth(input: TenantHealthInput): Health {
   const h = new HealthBuilder();
-  const { cluster, kcp, tcp, workers } = input;
+  const { cluster, kcp, tcp } = input;
 
   if (cluster?.deleting || cluster?.phase === 'Deleting') {
     return h.add('progressing', 'being deleted').build();
@@ -205,33 +298,8 @@ export function tenantHealth(input: TenantHealthInput): Health {
     return h.add('progressing', 'control plane being deleted').build();
 
   const kcpObj = typeof kcp === 'object' ? kcp : undefined;
-  const early =
-    (cluster && PROVISIONING_PHASES.has(cluster.phase ?? '')) ||
-    (cluster?.phase === undefined &&
-      cluster !== undefined &&
-      !cluster.controlPlaneInitialized) ||
-    (kcpObj !== undefined && !kcpObj.initialized && !kcpObj.ready);
-
-  if (early) {
-    h.add(
-      'progressing',
-      cluster?.phase
-        ? `provisioning (Cluster phase ${cluster.phase})`
-        : 'provisioning',
-    );
-    tcpFindings(h, tcp, true);
-    if (kcpObj && !kcpObj.ready) {
-      const failing = kcpObj.conditions.find(
-        c => c.status === 'False' && c.type !== 'Available',
-      );
-      if (failing)
-        h.add(
-          'progressing',
-          `${failing.type}: ${
-            firstLine(failing.message) ?? failing.reason ?? 'False'
-          }`,
-        );
-    }
+  if (isProvisioning(cluster, kcpObj)) {
+    provisioningFindings(h, input, kcpObj);
     return h.build();
   }
 
@@ -242,53 +310,8 @@ export function tenantHealth(input: TenantHealthInput): Health {
   if (kcpObj && !kcpObj.ready && tcpStatus !== 'Sleeping') {
     h.add(tcpOk ? 'degraded' : 'unhealthy', 'KamajiControlPlane not ready');
   }
-
-  if (cluster) {
-    if (cluster.available === 'False') {
-      const cp = condition(cluster.conditions, 'ControlPlaneAvailable');
-      const wk = condition(cluster.conditions, 'WorkersAvailable');
-      const av = condition(cluster.conditions, 'Available');
-      if (cp?.status === 'False') {
-        h.add(
-          'unhealthy',
-          `control plane not available: ${
-            firstLine(cp.message) ?? cp.reason ?? ''
-          }`.trim(),
-        );
-      }
-      if (wk?.status === 'False') {
-        h.add(
-          'degraded',
-          `workers not available: ${
-            firstLine(wk.message) ?? wk.reason ?? ''
-          }`.trim(),
-        );
-      }
-      if (cp?.status !== 'False' && wk?.status !== 'False') {
-        h.add(
-          'degraded',
-          `Cluster not Available: ${
-            firstLine(av?.message) ?? av?.reason ?? 'NotAvailable'
-          }`,
-        );
-      }
-    } else if (cluster.available === 'Unknown') {
-      h.add('unknown', 'Cluster availability unknown');
-    }
-  }
-
-  if (workers && workers.desired > 0 && workers.ready < workers.desired) {
-    h.add(
-      workers.ready === 0 ? 'unhealthy' : 'degraded',
-      `${workers.ready} of ${workers.desired} workers ready`,
-    );
-  }
-  // Real CAPI keeps the pool available during a rollout (maxUnavailable 0): only RollingOut says so.
-  for (const pool of input.rollingOut ?? [])
-    h.add('progressing', `worker pool ${pool} rolling out`);
-  // Only v1beta1 management clusters write a Failed machine phase; v1beta2 has none.
-  const failedMachines = input.machinePhases?.Failed ?? 0;
-  if (failedMachines) h.add('degraded', `${failedMachines} machine(s) failed`);
+  if (cluster) availabilityFindings(h, cluster);
+  workerFindings(h, input);
   return h.build();
 }
 
