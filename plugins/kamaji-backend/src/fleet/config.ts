@@ -147,6 +147,93 @@ function zodProblems(prefix: string, error: z.ZodError): string[] {
   });
 }
 
+/** Whether `url` is an http(s) URL without user info. */
+function isPlainHttpUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (
+      (u.protocol === 'https:' || u.protocol === 'http:') &&
+      !u.username &&
+      !u.password
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Exactly one way to reach the cluster: kubeconfig, serviceAccount or url. */
+function accessWayProblems(e: Entry, at: string): string[] {
+  const ways = [
+    e.kubeconfig && 'kubeconfig',
+    e.serviceAccount && 'serviceAccount',
+    e.url !== undefined && 'url',
+  ].filter(Boolean);
+  if (ways.length === 1) return [];
+  return [
+    ways.length
+      ? `${at}: give exactly one of kubeconfig, serviceAccount or url, got ${ways.join(
+          ' and ',
+        )}`
+      : `${at}: give one of kubeconfig, serviceAccount or url (with serviceAccountToken)`,
+  ];
+}
+
+const URL_ONLY = [
+  'serviceAccountToken',
+  'caData',
+  'caFile',
+  'skipTLSVerify',
+] as const;
+
+/** What is wrong with the url way (or with its fields given without a url). */
+function urlProblems(e: Entry, at: string): string[] {
+  if (e.url === undefined) {
+    return URL_ONLY.filter(k => e[k] !== undefined).map(
+      k => `${at}.${k}: only allowed together with url`,
+    );
+  }
+  const problems: string[] = [];
+  // The URL itself is not quoted: it could carry user info.
+  if (!isPlainHttpUrl(e.url))
+    problems.push(`${at}.url: must be an http(s) URL without user info`);
+  if (!e.serviceAccountToken?.trim()) {
+    problems.push(`${at}.serviceAccountToken: required with url`);
+  }
+  if (e.caData !== undefined && e.caFile !== undefined) {
+    problems.push(`${at}: give caData or caFile, not both`);
+  }
+  if (e.caData !== undefined && !/^[A-Za-z0-9+/=\s]+$/.test(e.caData)) {
+    problems.push(
+      `${at}.caData: must be base64 (a PEM bundle, base64-encoded)`,
+    );
+  }
+  if (e.caFile !== undefined && !existsSync(e.caFile)) {
+    problems.push(
+      `${at}.caFile: file ${JSON.stringify(e.caFile)} does not exist`,
+    );
+  }
+  return problems;
+}
+
+function accessOf(e: Entry): ManagementClusterAccessConfig {
+  if (e.kubeconfig) {
+    return {
+      type: 'kubeconfig',
+      path: e.kubeconfig.path,
+      context: e.kubeconfig.context,
+    };
+  }
+  if (e.serviceAccount) return { type: 'inCluster' };
+  return {
+    type: 'token',
+    url: e.url!,
+    token: e.serviceAccountToken!.trim(),
+    caData: e.caData?.replace(/\s+/g, ''),
+    caFile: e.caFile,
+    skipTLSVerify: e.skipTLSVerify,
+  };
+}
+
 function validateEntry(
   raw: unknown,
   index: number,
@@ -171,62 +258,7 @@ function validateEntry(
       `${at}.name: must be a DNS label, got ${JSON.stringify(e.name)}`,
     );
   }
-  const ways = [
-    e.kubeconfig && 'kubeconfig',
-    e.serviceAccount && 'serviceAccount',
-    e.url !== undefined && 'url',
-  ].filter(Boolean);
-  if (ways.length !== 1) {
-    problems.push(
-      ways.length
-        ? `${at}: give exactly one of kubeconfig, serviceAccount or url, got ${ways.join(
-            ' and ',
-          )}`
-        : `${at}: give one of kubeconfig, serviceAccount or url (with serviceAccountToken)`,
-    );
-  }
-  const urlOnly = [
-    'serviceAccountToken',
-    'caData',
-    'caFile',
-    'skipTLSVerify',
-  ] as const;
-  if (e.url === undefined) {
-    for (const k of urlOnly) {
-      if (e[k] !== undefined)
-        problems.push(`${at}.${k}: only allowed together with url`);
-    }
-  } else {
-    let ok = false;
-    try {
-      const u = new URL(e.url);
-      ok =
-        (u.protocol === 'https:' || u.protocol === 'http:') &&
-        !u.username &&
-        !u.password;
-    } catch {
-      ok = false;
-    }
-    // The URL itself is not quoted: it could carry user info.
-    if (!ok)
-      problems.push(`${at}.url: must be an http(s) URL without user info`);
-    if (!e.serviceAccountToken?.trim()) {
-      problems.push(`${at}.serviceAccountToken: required with url`);
-    }
-    if (e.caData !== undefined && e.caFile !== undefined) {
-      problems.push(`${at}: give caData or caFile, not both`);
-    }
-    if (e.caData !== undefined && !/^[A-Za-z0-9+/=\s]+$/.test(e.caData)) {
-      problems.push(
-        `${at}.caData: must be base64 (a PEM bundle, base64-encoded)`,
-      );
-    }
-    if (e.caFile !== undefined && !existsSync(e.caFile)) {
-      problems.push(
-        `${at}.caFile: file ${JSON.stringify(e.caFile)} does not exist`,
-      );
-    }
-  }
+  problems.push(...accessWayProblems(e, at), ...urlProblems(e, at));
   if (e.kubeconfig && !existsSync(e.kubeconfig.path)) {
     problems.push(
       `${at}.kubeconfig.path: file ${JSON.stringify(
@@ -235,27 +267,13 @@ function validateEntry(
     );
   }
   if (problems.length > before) return undefined;
-
-  let access: ManagementClusterAccessConfig;
-  if (e.kubeconfig) {
-    access = {
-      type: 'kubeconfig',
-      path: e.kubeconfig.path,
-      context: e.kubeconfig.context,
-    };
-  } else if (e.serviceAccount) {
-    access = { type: 'inCluster' };
-  } else {
-    access = {
-      type: 'token',
-      url: e.url!,
-      token: e.serviceAccountToken!.trim(),
-      caData: e.caData?.replace(/\s+/g, ''),
-      caFile: e.caFile,
-      skipTLSVerify: e.skipTLSVerify,
-    };
-  }
-  return { name: e.name, title: e.title, owner, access, configKey: at };
+  return {
+    name: e.name,
+    title: e.title,
+    owner,
+    access: accessOf(e),
+    configKey: at,
+  };
 }
 
 export function humanToMs(d: Record<string, number | undefined>): number {
