@@ -26,6 +26,40 @@ interface Entry<T> {
   built: T;
 }
 
+/**
+ * The entries of freshly built nodes: a node built as the same object, or serialising to the
+ * same JSON, keeps its previous entry (and published object); the others are pushed to `changed`.
+ * Each entry is also put in `index.next`, the index of the model being made.
+ */
+function merge<T extends { id: string }>(
+  list: T[],
+  index: {
+    previous: Map<string, Entry<any>>;
+    next: Map<string, Entry<any>>;
+  },
+  changed: unknown[],
+  serialise: (node: T) => string = JSON.stringify,
+): Entry<T>[] {
+  return list.map(node => {
+    const prev = index.previous.get(node.id) as Entry<T> | undefined;
+    let entry: Entry<T>;
+    if (prev && (prev.built === node || prev.node === node)) {
+      entry = prev;
+    } else {
+      // The compact form leaves out only what it can restore, so equal JSON is an equal node.
+      const json = serialise(node);
+      if (prev && prev.json === json) {
+        entry = { node: prev.node, json, built: node };
+      } else {
+        entry = { node, json, built: node };
+        changed.push(node);
+      }
+    }
+    index.next.set(node.id, entry);
+    return entry;
+  });
+}
+
 type Lists = {
   managementClusters: Entry<ManagementClusterNode>[];
   islands: Entry<IslandNode>[];
@@ -126,53 +160,15 @@ export class FleetModel {
     const clusterIndex = new Map<string, Entry<FleetCluster>>();
     const addonIndex = new Map<string, Entry<AddonSet>>();
 
-    const merge = <T extends { id: string }>(
-      list: T[],
-      previous: Map<string, Entry<any>>,
-      index: Map<string, Entry<any>>,
-      changed: unknown[],
-      serialise: (node: T) => string = JSON.stringify,
-    ): Entry<T>[] =>
-      list.map(node => {
-        const prev = previous.get(node.id) as Entry<T> | undefined;
-        let entry: Entry<T>;
-        if (prev && (prev.built === node || prev.node === node)) {
-          entry = prev;
-        } else {
-          // The compact form leaves out only what it can restore, so equal JSON is an equal node.
-          const json = serialise(node);
-          if (prev && prev.json === json) {
-            entry = { node: prev.node, json, built: node };
-          } else {
-            entry = { node, json, built: node };
-            changed.push(node);
-          }
-        }
-        index.set(node.id, entry);
-        return entry;
-      });
-
+    const clusters = { previous: this.clusterIndex, next: clusterIndex };
+    const addonSets = { previous: this.addonIndex, next: addonIndex };
     const lists: Lists = {
-      managementClusters: merge(
-        nodes.managementClusters,
-        this.clusterIndex,
-        clusterIndex,
-        upserted,
+      managementClusters: merge(nodes.managementClusters, clusters, upserted),
+      islands: merge(nodes.islands, clusters, upserted),
+      tenants: merge(nodes.tenants, clusters, upserted, tenant =>
+        JSON.stringify(compactTenant(tenant)),
       ),
-      islands: merge(nodes.islands, this.clusterIndex, clusterIndex, upserted),
-      tenants: merge(
-        nodes.tenants,
-        this.clusterIndex,
-        clusterIndex,
-        upserted,
-        tenant => JSON.stringify(compactTenant(tenant)),
-      ),
-      addonSets: merge(
-        nodes.addonSets,
-        this.addonIndex,
-        addonIndex,
-        upsertedAddonSets,
-      ),
+      addonSets: merge(nodes.addonSets, addonSets, upsertedAddonSets),
     };
     const removed = [...this.clusterIndex.keys()]
       .filter(id => !clusterIndex.has(id))
