@@ -185,66 +185,77 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     const { permission } = request;
-    const name = permission.name;
-
     if (
-      (name === kamajiClusterReadPermission.name ||
-        name === catalogEntityReadPermission.name) &&
+      (permission.name === kamajiClusterReadPermission.name ||
+        permission.name === catalogEntityReadPermission.name) &&
       isMemberOf(this.fleetReaderGroups)
     ) {
       return { result: AuthorizeResult.ALLOW };
     }
-    const refs = user.info.ownershipEntityRefs;
-    if (
-      OWNED_CLUSTER_PERMISSIONS.has(name) &&
-      isResourcePermission(permission, KAMAJI_CLUSTER_RESOURCE_TYPE)
-    ) {
-      // A team sees its clusters and the shared ones, but acts only on what it owns.
-      return createKamajiClusterConditionalDecision(
-        permission,
-        name === kamajiClusterReadPermission.name
-          ? kamajiClusterReadConditions(refs)
-          : kamajiClusterConditions.isOwnedBy({ ownershipEntityRefs: refs }),
-      );
-    }
-    if (
-      name === catalogEntityReadPermission.name &&
-      isResourcePermission(permission, 'catalog-entity')
-    ) {
-      return createCatalogConditionalDecision(
-        permission,
-        catalogClusterReadConditions(refs),
-      );
-    }
-    if (
-      OWN_TASK_PERMISSIONS.has(name) &&
-      isResourcePermission(permission, RESOURCE_TYPE_SCAFFOLDER_TASK)
-    ) {
-      return createScaffolderTaskConditionalDecision(
-        permission,
-        scaffolderTaskConditions.isTaskOwner({
-          createdBy: [user.info.userEntityRef],
-        }),
-      );
-    }
-    if (KUBERNETES_READ_PERMISSIONS.has(name)) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    if (name === kubernetesProxyPermission.name && refs.some(isGroupRef)) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    if (name === kamajiClusterCreatePermission.name) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    if (
-      name === kamajiClusterDeletePermission.name ||
-      name === kamajiAuditReadPermission.name ||
-      name.startsWith(KAMAJI_PERMISSION_PREFIX) ||
-      name.startsWith(KUBERNETES_PERMISSION_PREFIX) ||
-      PLATFORM_ONLY_PERMISSIONS.has(name)
-    ) {
-      return { result: AuthorizeResult.DENY };
-    }
-    return { result: AuthorizeResult.ALLOW };
+    return (
+      conditionalDecision(permission, user) ??
+      plainDecision(permission.name, ownership)
+    );
   }
+}
+
+/** The decisions that depend on the resource: a team's clusters, entities and tasks. */
+function conditionalDecision(
+  permission: PolicyQuery['permission'],
+  user: PolicyQueryUser,
+): PolicyDecision | undefined {
+  const name = permission.name;
+  const refs = user.info.ownershipEntityRefs;
+  if (
+    OWNED_CLUSTER_PERMISSIONS.has(name) &&
+    isResourcePermission(permission, KAMAJI_CLUSTER_RESOURCE_TYPE)
+  ) {
+    // A team sees its clusters and the shared ones, but acts only on what it owns.
+    return createKamajiClusterConditionalDecision(
+      permission,
+      name === kamajiClusterReadPermission.name
+        ? kamajiClusterReadConditions(refs)
+        : kamajiClusterConditions.isOwnedBy({ ownershipEntityRefs: refs }),
+    );
+  }
+  if (
+    name === catalogEntityReadPermission.name &&
+    isResourcePermission(permission, 'catalog-entity')
+  ) {
+    return createCatalogConditionalDecision(
+      permission,
+      catalogClusterReadConditions(refs),
+    );
+  }
+  if (
+    OWN_TASK_PERMISSIONS.has(name) &&
+    isResourcePermission(permission, RESOURCE_TYPE_SCAFFOLDER_TASK)
+  ) {
+    return createScaffolderTaskConditionalDecision(
+      permission,
+      scaffolderTaskConditions.isTaskOwner({
+        createdBy: [user.info.userEntityRef],
+      }),
+    );
+  }
+  return undefined;
+}
+
+/** The decisions that depend only on the permission and whether the user is in a group. */
+function plainDecision(name: string, refs: string[]): PolicyDecision {
+  const allowed =
+    KUBERNETES_READ_PERMISSIONS.has(name) ||
+    (name === kubernetesProxyPermission.name && refs.some(isGroupRef)) ||
+    name === kamajiClusterCreatePermission.name;
+  if (allowed) return { result: AuthorizeResult.ALLOW };
+  if (
+    name === kamajiClusterDeletePermission.name ||
+    name === kamajiAuditReadPermission.name ||
+    name.startsWith(KAMAJI_PERMISSION_PREFIX) ||
+    name.startsWith(KUBERNETES_PERMISSION_PREFIX) ||
+    PLATFORM_ONLY_PERMISSIONS.has(name)
+  ) {
+    return { result: AuthorizeResult.DENY };
+  }
+  return { result: AuthorizeResult.ALLOW };
 }
