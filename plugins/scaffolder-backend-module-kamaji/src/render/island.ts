@@ -24,6 +24,7 @@ import {
   zodProblems,
   type FieldError,
 } from './validation';
+import { clusterNetworkSpec } from './specParts';
 import { KubeObject, meta, provenanceAnnotations } from './objects';
 import { RenderOptions } from './tenant';
 import { checkChartVersion } from './addonSet';
@@ -211,11 +212,7 @@ export function renderIslandSpec(
         annotations,
       ),
       spec: {
-        clusterNetwork: {
-          pods: { cidrBlocks: [spec.podCidr] },
-          services: { cidrBlocks: [spec.serviceCidr] },
-          serviceDomain: spec.serviceDomain,
-        },
+        clusterNetwork: clusterNetworkSpec(spec),
         topology: {
           classRef: { name: spec.clusterClass },
           version: spec.version.text,
