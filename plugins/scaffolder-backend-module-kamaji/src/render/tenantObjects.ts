@@ -8,6 +8,7 @@ import {
 import { IslandProfile, fillName } from './settings';
 import { clusterNetworkSpec } from './specParts';
 import { KubeObject, meta, provenanceAnnotations, toYaml } from './objects';
+import { clusterResourceSetObject } from './addonObjects';
 import type { TenantClusterSpec } from './tenant';
 
 /** What the objects of one tenant cluster are rendered from. */
@@ -261,7 +262,6 @@ function tenantAccessObjects(
   spec: TenantClusterSpec,
   annotations: ReturnType<typeof provenanceAnnotations>,
 ): KubeObject[] {
-  const { ClusterResourceSet } = FLEET_KINDS;
   const name = `${spec.name}-access`;
   const labels = { [KAMAJI_LABELS.capiClusterName]: spec.name };
   const manifests = [
@@ -269,16 +269,11 @@ function tenantAccessObjects(
     ...impersonatorObjects(),
   ];
   return [
-    {
-      apiVersion: apiVersionOf(ClusterResourceSet),
-      kind: ClusterResourceSet.kind,
-      metadata: meta(name, spec.namespace, labels, annotations),
-      spec: {
-        strategy: 'Reconcile',
-        clusterSelector: { matchLabels: labels },
-        resources: [{ kind: 'ConfigMap', name }],
-      },
-    },
+    clusterResourceSetObject(
+      meta(name, spec.namespace, labels, annotations),
+      { matchLabels: labels },
+      name,
+    ),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
