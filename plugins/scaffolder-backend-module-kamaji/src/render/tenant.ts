@@ -142,7 +142,7 @@ export function parseTenantCluster(
     version: controlPlane.version!,
     controlPlaneReplicas: controlPlane.replicas,
     dataStore: controlPlane.dataStore,
-    workerPools: input.workerPools.map(p => ({ ...p })),
+    workerPools: input.workerPools.map(pool => ({ ...pool })),
     addonSets: [...addonSets],
     owner: owner!,
     podCidr,
@@ -262,7 +262,7 @@ function checkWorkerPools(
   checkUnique(
     problems,
     'workerPools',
-    input.workerPools.map(p => p.name),
+    input.workerPools.map(pool => pool.name),
     'pool name',
   );
 }
