@@ -7,14 +7,15 @@ import {
   defaultScaffolderSettings,
 } from './render/settings';
 import {
-  KamajiInputError,
   Problems,
   checkDnsLabel,
   checkDnsSubdomain,
 } from './render/validation';
 
 const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const PREFIX = 'kamaji.scaffolder';
 
+/** An island profile from config, on top of `base`; `path` is its config key, for problems. */
 function readProfile(
   config: Config | undefined,
   base: IslandProfile,
@@ -22,59 +23,78 @@ function readProfile(
   problems: Problems,
 ): IslandProfile {
   if (!config) return base;
-  const str = (key: string, fallback: string) =>
-    config.getOptionalString(key) ?? fallback;
+  const { infrastructureCluster: infra, workers, controlPlane } = base;
   const infraSpec = config.getOptional<JsonObject>(
     'infrastructureCluster.spec',
   );
   const profile: IslandProfile = {
     infrastructureCluster: {
-      apiGroup: str(
-        'infrastructureCluster.apiGroup',
-        base.infrastructureCluster.apiGroup,
-      ),
-      kind: str('infrastructureCluster.kind', base.infrastructureCluster.kind),
-      version:
-        config.getOptionalString('infrastructureCluster.version') ??
-        base.infrastructureCluster.version,
-      spec: infraSpec ?? base.infrastructureCluster.spec,
+      ...readKind(config, 'infrastructureCluster', infra),
+      version: stringOr(config, 'infrastructureCluster.version', infra.version),
+      spec: infraSpec ?? infra.spec,
     },
     workers: {
       bootstrap: {
-        apiGroup: str(
-          'workers.bootstrap.apiGroup',
-          base.workers.bootstrap.apiGroup,
+        ...readKind(config, 'workers.bootstrap', workers.bootstrap),
+        name: stringOr(
+          config,
+          'workers.bootstrap.name',
+          workers.bootstrap.name,
         ),
-        kind: str('workers.bootstrap.kind', base.workers.bootstrap.kind),
-        name:
-          config.getOptionalString('workers.bootstrap.name') ??
-          base.workers.bootstrap.name,
       },
       infrastructure: {
-        apiGroup: str(
-          'workers.infrastructure.apiGroup',
-          base.workers.infrastructure.apiGroup,
-        ),
-        kind: str(
-          'workers.infrastructure.kind',
-          base.workers.infrastructure.kind,
-        ),
-        name: str(
+        ...readKind(config, 'workers.infrastructure', workers.infrastructure),
+        name: stringOr(
+          config,
           'workers.infrastructure.name',
-          base.workers.infrastructure.name,
+          workers.infrastructure.name,
         ),
       },
     },
     controlPlane: {
-      serviceType: (config.getOptionalString('controlPlane.serviceType') ??
-        base.controlPlane
-          .serviceType) as IslandProfile['controlPlane']['serviceType'],
-      deploymentNamespace: str(
+      serviceType: stringOr(
+        config,
+        'controlPlane.serviceType',
+        controlPlane.serviceType,
+      ) as IslandProfile['controlPlane']['serviceType'],
+      deploymentNamespace: stringOr(
+        config,
         'controlPlane.deploymentNamespace',
-        base.controlPlane.deploymentNamespace,
+        controlPlane.deploymentNamespace,
       ),
     },
   };
+  checkProfile(profile, path, problems);
+  return profile;
+}
+
+/** The string at `key`, else the fallback. */
+function stringOr<Fallback extends string | undefined>(
+  config: Config,
+  key: string,
+  fallback: Fallback,
+): string | Fallback {
+  return config.getOptionalString(key) ?? fallback;
+}
+
+/** `<key>.apiGroup` and `<key>.kind`, each else the base's. */
+function readKind(
+  config: Config,
+  key: string,
+  base: { apiGroup: string; kind: string },
+) {
+  return {
+    apiGroup: stringOr(config, `${key}.apiGroup`, base.apiGroup),
+    kind: stringOr(config, `${key}.kind`, base.kind),
+  };
+}
+
+/** Adds a problem for every value of the profile that cannot work, named by its config key. */
+function checkProfile(
+  profile: IslandProfile,
+  path: string,
+  problems: Problems,
+) {
   for (const [key, ref] of [
     ['infrastructureCluster', profile.infrastructureCluster],
     ['workers.bootstrap', profile.workers.bootstrap],
@@ -109,7 +129,6 @@ function readProfile(
       `${path}.infrastructureCluster.version`,
       'is required together with spec (the API version of the kind)',
     );
-  return profile;
 }
 
 /**
@@ -122,47 +141,75 @@ export function readScaffolderSettings(
   config: Config,
 ): KamajiScaffolderSettings {
   const settings = defaultScaffolderSettings();
-  const c = config.getOptionalConfig('kamaji.scaffolder');
-  if (!c) return settings;
+  const scaffolder = config.getOptionalConfig(PREFIX);
+  if (!scaffolder) return settings;
   const problems = new Problems();
-  const prefix = 'kamaji.scaffolder';
+  readKubernetesVersions(scaffolder, settings, problems);
+  readNamespaces(scaffolder, settings, problems);
+  settings.fleetAdminGroups =
+    scaffolder.getOptionalStringArray('fleetAdminGroups') ?? [];
+  readIslandProfiles(scaffolder, settings, problems);
+  readIsland(scaffolder, settings);
+  readLimits(scaffolder, settings.limits, problems);
+  problems.throwIfAny('configuration');
+  return settings;
+}
 
+function readKubernetesVersions(
+  scaffolder: Config,
+  settings: KamajiScaffolderSettings,
+  problems: Problems,
+) {
   const versions = readKubernetesVersionRange({
-    min: c.getOptionalString('kubernetesVersions.min'),
-    max: c.getOptionalString('kubernetesVersions.max'),
+    min: scaffolder.getOptionalString('kubernetesVersions.min'),
+    max: scaffolder.getOptionalString('kubernetesVersions.max'),
   });
   settings.kubernetesVersions = versions.range;
-  for (const p of versions.problems)
-    problems.add(`${prefix}.${p.key}`, p.message);
+  for (const problem of versions.problems)
+    problems.add(`${PREFIX}.${problem.key}`, problem.message);
+}
 
+function readNamespaces(
+  scaffolder: Config,
+  settings: KamajiScaffolderSettings,
+  problems: Problems,
+) {
   for (const key of ['tenants', 'islands', 'addons'] as const) {
-    const v = c.getOptionalString(`namespaces.${key}`);
+    const namespace = scaffolder.getOptionalString(`namespaces.${key}`);
     if (
-      v !== undefined &&
-      checkDnsLabel(problems, `${prefix}.namespaces.${key}`, v)
+      namespace !== undefined &&
+      checkDnsLabel(problems, `${PREFIX}.namespaces.${key}`, namespace)
     )
-      settings.namespaces[key] = v;
+      settings.namespaces[key] = namespace;
   }
-  settings.fleetAdminGroups =
-    c.getOptionalStringArray('fleetAdminGroups') ?? [];
+}
 
+/** The default island profile, then each island's own on top of it. */
+function readIslandProfiles(
+  scaffolder: Config,
+  settings: KamajiScaffolderSettings,
+  problems: Problems,
+) {
   settings.defaultIslandProfile = readProfile(
-    c.getOptionalConfig('defaultIslandProfile'),
+    scaffolder.getOptionalConfig('defaultIslandProfile'),
     settings.defaultIslandProfile,
-    `${prefix}.defaultIslandProfile`,
+    `${PREFIX}.defaultIslandProfile`,
     problems,
   );
-  const profiles = c.getOptionalConfig('islandProfiles');
+  const profiles = scaffolder.getOptionalConfig('islandProfiles');
   for (const host of profiles?.keys() ?? []) {
     settings.islandProfiles[host] = readProfile(
       profiles!.getConfig(host),
       settings.defaultIslandProfile,
-      `${prefix}.islandProfiles.${host}`,
+      `${PREFIX}.islandProfiles.${host}`,
       problems,
     );
   }
+}
 
-  const clusterClass = c.getOptionalString('island.clusterClass');
+/** How new islands are built: their ClusterClass and the Kamaji chart. */
+function readIsland(scaffolder: Config, settings: KamajiScaffolderSettings) {
+  const clusterClass = scaffolder.getOptionalString('island.clusterClass');
   if (clusterClass !== undefined) settings.island.clusterClass = clusterClass;
   const chart = settings.island.kamajiChart;
   for (const key of [
@@ -173,34 +220,50 @@ export function readScaffolderSettings(
     'releaseNamespace',
     'values',
   ] as const) {
-    const v = c.getOptionalString(`island.kamajiChart.${key}`);
-    if (v !== undefined) chart[key] = v;
+    const value = scaffolder.getOptionalString(`island.kamajiChart.${key}`);
+    if (value !== undefined) chart[key] = value;
   }
+}
 
-  const limit = (key: string, fallback: number) => {
-    const v = c.getOptionalNumber(`limits.${key}`);
-    if (v === undefined) return fallback;
-    if (!Number.isInteger(v) || v < 0) {
-      problems.add(`${prefix}.limits.${key}`, 'must be a whole number ≥ 0');
-      return fallback;
-    }
-    return v;
-  };
-  const l = settings.limits;
-  l.controlPlaneReplicas.min = Math.max(
+function readLimits(
+  scaffolder: Config,
+  limits: KamajiScaffolderSettings['limits'],
+  problems: Problems,
+) {
+  const limit = (key: string, fallback: number) =>
+    readLimit(scaffolder, key, fallback, problems);
+  limits.controlPlaneReplicas.min = Math.max(
     1,
-    limit('controlPlaneReplicas.min', l.controlPlaneReplicas.min),
+    limit('controlPlaneReplicas.min', limits.controlPlaneReplicas.min),
   );
-  l.controlPlaneReplicas.max = limit(
+  limits.controlPlaneReplicas.max = limit(
     'controlPlaneReplicas.max',
-    l.controlPlaneReplicas.max,
+    limits.controlPlaneReplicas.max,
   );
-  l.workerReplicas.min = limit('workerReplicas.min', l.workerReplicas.min);
-  l.workerReplicas.max = limit('workerReplicas.max', l.workerReplicas.max);
-  l.workerPools = limit('workerPools', l.workerPools);
-  l.addonSets = limit('addonSets', l.addonSets);
+  limits.workerReplicas.min = limit(
+    'workerReplicas.min',
+    limits.workerReplicas.min,
+  );
+  limits.workerReplicas.max = limit(
+    'workerReplicas.max',
+    limits.workerReplicas.max,
+  );
+  limits.workerPools = limit('workerPools', limits.workerPools);
+  limits.addonSets = limit('addonSets', limits.addonSets);
+}
 
-  if (!problems.empty)
-    throw new KamajiInputError(problems.list, 'configuration');
-  return settings;
+/** The whole number ≥ 0 at `limits.<key>`, else the fallback. */
+function readLimit(
+  scaffolder: Config,
+  key: string,
+  fallback: number,
+  problems: Problems,
+): number {
+  const value = scaffolder.getOptionalNumber(`limits.${key}`);
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    problems.add(`${PREFIX}.limits.${key}`, 'must be a whole number ≥ 0');
+    return fallback;
+  }
+  return value;
 }

@@ -1,24 +1,24 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   FLEET_KINDS,
   apiVersionOf,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { z as zod } from 'zod';
 import { Zod } from '../render/schemas';
-import {
-  Problems,
-  checkDnsLabel,
-  checkRange,
-  zodProblems,
-} from '../render/validation';
-import { StoredObject } from '../kube/ObjectClient';
+import { Problems, checkDnsLabel, checkRange } from '../render/validation';
+import { parseShape } from '../render/shape';
+import { KubeObject } from '../render/objects';
+import { ObjectClient, StoredObject } from '../kube/ObjectClient';
 import { KamajiApplyError, explainApiError } from '../kube/ApplyPlan';
 import {
   KamajiActionDeps,
   scaffolderSchema,
   authorizeCreate,
-  fleetSnapshot,
-  managementClusterOf,
+  targetManagementCluster,
 } from './common';
 
 /** @public */
@@ -109,6 +109,171 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
+/** The wait input, checked, with its defaults. */
+interface WaitRequest {
+  name: string;
+  namespace: string;
+  managementCluster?: string;
+  timeoutMinutes: number;
+  pollIntervalSeconds: number;
+  failOnTimeout: boolean;
+}
+
+function parseWaitInput(raw: unknown, deps: KamajiActionDeps): WaitRequest {
+  const problems = new Problems();
+  const input = parseShape(clusterWaitInputSchema, raw, problems, 'wait input');
+  const request: WaitRequest = {
+    name: input.name,
+    namespace: input.namespace ?? deps.settings.namespaces.tenants,
+    managementCluster: input.managementCluster,
+    timeoutMinutes: input.timeoutMinutes ?? 30,
+    pollIntervalSeconds: input.pollIntervalSeconds ?? 15,
+    failOnTimeout: input.failOnTimeout ?? true,
+  };
+  checkDnsLabel(problems, 'name', request.name);
+  checkDnsLabel(problems, 'namespace', request.namespace);
+  checkRange(problems, 'timeoutMinutes', request.timeoutMinutes, 1, 240);
+  checkRange(
+    problems,
+    'pollIntervalSeconds',
+    request.pollIntervalSeconds,
+    1,
+    300,
+  );
+  problems.throwIfAny('wait input');
+  return request;
+}
+
+/** How the wait ended: Available, or the time ran out. */
+interface WaitOutcome {
+  available: boolean;
+  /** The Cluster as last read, if it was read at all. */
+  cluster?: StoredObject;
+  waitedSeconds: number;
+  /** The last progress line logged, '' for none. */
+  lastState: string;
+}
+
+/** Logs a progress line when the Cluster's state changes, and at least every five minutes. */
+class ProgressLog {
+  lastState = '';
+  private lastLogged: number;
+
+  constructor(
+    private readonly logger: LoggerService,
+    private readonly namespacedName: string,
+    private readonly started: number,
+    private readonly now: () => number,
+  ) {
+    this.lastLogged = started;
+  }
+
+  /** Logs the Cluster's state if it is new or five minutes passed; returns the seconds waited. */
+  observe(cluster: StoredObject): number {
+    const line = describeClusterProgress(cluster);
+    const elapsed = Math.round((this.now() - this.started) / 1000);
+    if (line !== this.lastState || this.now() - this.lastLogged > 5 * 60_000) {
+      this.logger.info(`[${elapsed}s] ${this.namespacedName}: ${line}`);
+      this.lastState = line;
+      this.lastLogged = this.now();
+    }
+    return elapsed;
+  }
+}
+
+/** Reads the Cluster; a failed read is logged and retried at the next poll. */
+async function readCluster(
+  client: ObjectClient,
+  ref: KubeObject,
+  logger: LoggerService,
+): Promise<StoredObject | undefined> {
+  try {
+    return await client.get(ref);
+  } catch (e) {
+    logger.warn(
+      `Could not read the cluster (will retry): ${explainApiError(ref, e)}`,
+    );
+    return undefined;
+  }
+}
+
+/** Polls the Cluster until it is Available or the timeout passes. */
+async function pollUntilAvailable(
+  ctx: ActionContext<any, any>,
+  deps: KamajiActionDeps,
+  request: WaitRequest,
+  managementCluster: { name: string; client: ObjectClient },
+): Promise<WaitOutcome> {
+  const { name, namespace } = request;
+  const ref = {
+    apiVersion: apiVersionOf(FLEET_KINDS.Cluster),
+    kind: 'Cluster',
+    metadata: { name, namespace },
+  };
+  const sleep = deps.sleep ?? defaultSleep;
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const deadline = started + request.timeoutMinutes * 60_000;
+  const progress = new ProgressLog(
+    ctx.logger,
+    `${namespace}/${name}`,
+    started,
+    now,
+  );
+  let seen = false;
+  let cluster: StoredObject | undefined;
+  for (;;) {
+    cluster = await readCluster(managementCluster.client, ref, ctx.logger);
+    if (!cluster && !seen) {
+      throw new KamajiApplyError(
+        `There is no Cluster ${namespace}/${name} in ${managementCluster.name}: did the create step run (and not in GitOps mode)?`,
+      );
+    }
+    if (cluster) {
+      seen = true;
+      const elapsed = progress.observe(cluster);
+      if (isAvailable(cluster)) {
+        const lastState = progress.lastState;
+        return { available: true, cluster, waitedSeconds: elapsed, lastState };
+      }
+    }
+    if (now() >= deadline) break;
+    await sleep(
+      Math.min(
+        request.pollIntervalSeconds * 1000,
+        Math.max(0, deadline - now()),
+      ),
+      ctx.signal,
+    );
+  }
+  const waitedSeconds = Math.round((now() - started) / 1000);
+  const lastState = progress.lastState;
+  return { available: false, cluster, waitedSeconds, lastState };
+}
+
+/** Sets the outputs; fails the step on a timeout unless the input says not to. */
+function reportOutcome(
+  ctx: ActionContext<any, any>,
+  request: WaitRequest,
+  outcome: WaitOutcome,
+) {
+  const namespacedName = `${request.namespace}/${request.name}`;
+  if (outcome.available) {
+    ctx.logger.info(
+      `${namespacedName} is Available after ${outcome.waitedSeconds}s`,
+    );
+  } else {
+    const message = `${namespacedName} did not become Available within ${
+      request.timeoutMinutes
+    } minutes; last state: ${outcome.lastState || 'unknown'}`;
+    if (request.failOnTimeout) throw new KamajiApplyError(message);
+    ctx.logger.warn(message);
+  }
+  ctx.output('available', outcome.available);
+  ctx.output('phase', (outcome.cluster as any)?.status?.phase ?? '');
+  ctx.output('waitedSeconds', outcome.waitedSeconds);
+}
+
 /**
  * `kamaji:cluster:wait`: waits until a Cluster's `Available` condition is True.
  *
@@ -144,106 +309,27 @@ export function createClusterWaitAction(deps: KamajiActionDeps) {
     },
     async handler(ctx) {
       await authorizeCreate(ctx, deps, 'wait for clusters');
-      const problems = new Problems();
-      const parsed = clusterWaitInputSchema.safeParse(ctx.input);
-      if (!parsed.success) zodProblems(parsed.error, ctx.input, problems);
-      problems.throwIfAny('wait input');
-      const input = parsed.data!;
-      const namespace = input.namespace ?? deps.settings.namespaces.tenants;
-      const timeoutMinutes = input.timeoutMinutes ?? 30;
-      const interval = input.pollIntervalSeconds ?? 15;
-      checkDnsLabel(problems, 'name', input.name);
-      checkDnsLabel(problems, 'namespace', namespace);
-      checkRange(problems, 'timeoutMinutes', timeoutMinutes, 1, 240);
-      checkRange(problems, 'pollIntervalSeconds', interval, 1, 300);
-      problems.throwIfAny('wait input');
-      const snapshot = await fleetSnapshot(deps);
-      const mc = managementClusterOf(
-        input.managementCluster,
-        snapshot,
+      const request = parseWaitInput(ctx.input, deps);
+      const { managementCluster } = await targetManagementCluster(
+        request.managementCluster,
+        'wait input',
         deps,
-        problems,
       );
-      problems.throwIfAny('wait input');
-
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would wait up to ${timeoutMinutes} minutes for ${namespace}/${input.name} to be Available`,
+          `Dry run: would wait up to ${request.timeoutMinutes} minutes for ${request.namespace}/${request.name} to be Available`,
         );
         ctx.output('available', false);
         ctx.output('waitedSeconds', 0);
         return;
       }
-      const ref = {
-        apiVersion: apiVersionOf(FLEET_KINDS.Cluster),
-        kind: 'Cluster',
-        metadata: { name: input.name, namespace },
-      };
-      const sleep = deps.sleep ?? defaultSleep;
-      const now = deps.now ?? Date.now;
-      const started = now();
-      const deadline = started + timeoutMinutes * 60_000;
-      let last = '';
-      let lastLogged = started;
-      let seen = false;
-      let cluster: StoredObject | undefined;
-      for (;;) {
-        try {
-          cluster = await mc!.client.get(ref);
-        } catch (e) {
-          ctx.logger.warn(
-            `Could not read the cluster (will retry): ${explainApiError(
-              ref,
-              e,
-            )}`,
-          );
-          cluster = undefined;
-        }
-        if (!cluster && !seen) {
-          throw new KamajiApplyError(
-            `There is no Cluster ${namespace}/${input.name} in ${
-              mc!.name
-            }: did the create step run (and not in GitOps mode)?`,
-          );
-        }
-        if (cluster) {
-          seen = true;
-          const line = describeClusterProgress(cluster);
-          const elapsed = Math.round((now() - started) / 1000);
-          if (line !== last || now() - lastLogged > 5 * 60_000) {
-            ctx.logger.info(
-              `[${elapsed}s] ${namespace}/${input.name}: ${line}`,
-            );
-            last = line;
-            lastLogged = now();
-          }
-          if (isAvailable(cluster)) {
-            ctx.logger.info(
-              `${namespace}/${input.name} is Available after ${elapsed}s`,
-            );
-            ctx.output('available', true);
-            ctx.output('phase', (cluster as any).status?.phase ?? '');
-            ctx.output('waitedSeconds', elapsed);
-            return;
-          }
-        }
-        if (now() >= deadline) break;
-        await sleep(
-          Math.min(interval * 1000, Math.max(0, deadline - now())),
-          ctx.signal,
-        );
-      }
-      const waited = Math.round((now() - started) / 1000);
-      const message = `${namespace}/${
-        input.name
-      } did not become Available within ${timeoutMinutes} minutes; last state: ${
-        last || 'unknown'
-      }`;
-      if (input.failOnTimeout ?? true) throw new KamajiApplyError(message);
-      ctx.logger.warn(message);
-      ctx.output('available', false);
-      ctx.output('phase', (cluster as any)?.status?.phase ?? '');
-      ctx.output('waitedSeconds', waited);
+      const outcome = await pollUntilAvailable(
+        ctx,
+        deps,
+        request,
+        managementCluster,
+      );
+      reportOutcome(ctx, request, outcome);
     },
   });
 }

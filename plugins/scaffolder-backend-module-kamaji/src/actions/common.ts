@@ -261,6 +261,27 @@ export interface CreateTarget {
 }
 
 /**
+ * The fleet as the actions see it, and the management cluster an input names (else the only one)
+ * with a client for it. Throws, as `Invalid <what>`, when there is no such management cluster.
+ */
+export async function targetManagementCluster(
+  requested: string | undefined,
+  what: string,
+  deps: KamajiActionDeps,
+): Promise<Omit<CreateTarget, 'problems'>> {
+  const problems = new Problems();
+  const snapshot = await fleetSnapshot(deps);
+  const managementCluster = managementClusterOf(
+    requested,
+    snapshot,
+    deps,
+    problems,
+  );
+  problems.throwIfAny(what);
+  return { snapshot, managementCluster: managementCluster! };
+}
+
+/**
  * The checks every create input gets once its shape is valid: the management cluster exists,
  * the owner is a group the requester may create for, and the namespace exists there.
  * `what` names the input in the error ("tenant cluster input").
@@ -271,24 +292,21 @@ export async function checkCreateTarget(
   credentials: BackstageCredentials,
   deps: KamajiActionDeps,
 ): Promise<CreateTarget> {
-  const problems = new Problems();
-  const snapshot = await fleetSnapshot(deps);
-  const mc = managementClusterOf(
+  const { snapshot, managementCluster: mc } = await targetManagementCluster(
     spec.managementCluster,
-    snapshot,
+    what,
     deps,
-    problems,
   );
-  problems.throwIfAny(what);
+  const problems = new Problems();
   await checkOwnerAllowed(spec.owner, credentials, deps, problems);
   await checkNamespaceExists(
-    mc!.client,
-    mc!.name,
+    mc.client,
+    mc.name,
     spec.namespace,
     'namespace',
     problems,
   );
-  return { snapshot, managementCluster: mc!, problems };
+  return { snapshot, managementCluster: mc, problems };
 }
 
 /**

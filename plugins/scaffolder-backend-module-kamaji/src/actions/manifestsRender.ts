@@ -1,12 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  BackstageCredentials,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod';
 import { Zod } from '../render/schemas';
 import { RENDER_KINDS, RenderKind } from '../render/renderKind';
 import { KamajiInputError, Problems, shown } from '../render/validation';
-import { toYaml } from '../render/objects';
+import { describeObject, toYaml } from '../render/objects';
 import { ApplyPlan } from '../kube/ApplyPlan';
 import {
   KamajiActionDeps,
@@ -72,22 +78,67 @@ function checkPath(workspace: string, path: string): string {
   }
 }
 
-/**
- * `kamaji:manifests:render`: GitOps mode. Writes what the create actions would apply as one
- * multi-document YAML file into the workspace, for `publish:*` steps to open a pull request.
- *
- * @public
- */
-export function createManifestsRenderAction(deps: KamajiActionDeps) {
-  return createTemplateAction({
-    id: 'kamaji:manifests:render',
+/** The render input, or a KamajiInputError naming each field of the wrong shape. */
+function parseRenderInput(raw: unknown) {
+  const input = manifestsRenderInputSchema.safeParse(raw);
+  if (!input.success) {
+    throw new KamajiInputError(
+      input.error.issues.map(issue => ({
+        path: issue.path.join('.') || '(input)',
+        message:
+          issue.code === 'invalid_enum_value'
+            ? `must be one of ${RENDER_KINDS.join(', ')}`
+            : issue.message,
+      })),
+      'render input',
+    );
+  }
+  return input.data;
+}
+
+/** Checks and renders the values like the create action of the kind does. */
+async function prepareValues(
+  ctx: ActionContext<any, any>,
+  deps: KamajiActionDeps,
+  kind: RenderKind,
+  values: Record<string, unknown>,
+  credentials: BackstageCredentials,
+): Promise<PreparedObjects> {
+  const prepare: Record<RenderKind, typeof prepareTenant> = {
+    tenant: prepareTenant,
+    island: prepareIsland,
+    addonset: prepareAddonSet,
+  };
+  try {
+    return await prepare[kind](ctx, deps, values, credentials);
+  } catch (e) {
+    if (e instanceof KamajiInputError) {
+      // Name the fields as the template writes them: values.<field>.
+      throw new KamajiInputError(
+        e.errors.map(error => ({ ...error, path: `values.${error.path}` })),
+        `${kind} values`,
+      );
+    }
+    throw e;
+  }
+}
+
+/** Logs what a server-side dry run of the objects on the management cluster would do. */
+async function logServerDryRun(
+  ctx: ActionContext<any, any>,
+  prepared: PreparedObjects,
+) {
+  const plan = await ApplyPlan.prepare(prepared.client, prepared.objects);
+  const results = await plan.dryRun();
+  for (const result of results)
+    ctx.logger.info(`dry run: would be ${result.outcome}: ${result.object}`);
+}
+
+const EXAMPLES = [
+  {
     description:
-      'GitOps mode: validates a tenant cluster, island or addon set exactly like the create actions (fleet, catalog, permissions) and writes its objects as multi-document YAML into the workspace instead of applying them, so a publish:* step can open a pull request.',
-    examples: [
-      {
-        description:
-          'Render a tenant cluster into the workspace and open a pull request',
-        example: `steps:
+      'Render a tenant cluster into the workspace and open a pull request',
+    example: `steps:
   - id: render
     action: kamaji:manifests:render
     input:
@@ -106,8 +157,21 @@ export function createManifestsRenderAction(deps: KamajiActionDeps) {
       branchName: tenant-berlin-scales
       title: 'Tenant cluster berlin-scales'
       description: Rendered by Backstage`,
-      },
-    ],
+  },
+];
+
+/**
+ * `kamaji:manifests:render`: GitOps mode. Writes what the create actions would apply as one
+ * multi-document YAML file into the workspace, for `publish:*` steps to open a pull request.
+ *
+ * @public
+ */
+export function createManifestsRenderAction(deps: KamajiActionDeps) {
+  return createTemplateAction({
+    id: 'kamaji:manifests:render',
+    description:
+      'GitOps mode: validates a tenant cluster, island or addon set exactly like the create actions (fleet, catalog, permissions) and writes its objects as multi-document YAML into the workspace instead of applying them, so a publish:* step can open a pull request.',
+    examples: EXAMPLES,
     supportsDryRun: true,
     schema: {
       input: scaffolderSchema(makeManifestsRenderInputSchema),
@@ -123,52 +187,24 @@ export function createManifestsRenderAction(deps: KamajiActionDeps) {
       ),
     },
     async handler(ctx) {
-      const input = manifestsRenderInputSchema.safeParse(ctx.input);
-      if (!input.success) {
-        throw new KamajiInputError(
-          input.error.issues.map(i => ({
-            path: i.path.join('.') || '(input)',
-            message:
-              i.code === 'invalid_enum_value'
-                ? `must be one of ${RENDER_KINDS.join(', ')}`
-                : i.message,
-          })),
-          'render input',
-        );
-      }
-      const { kind, values } = input.data;
+      const input = parseRenderInput(ctx.input);
+      const { kind, values } = input;
       const credentials = await authorizeCreate(
         ctx,
         deps,
         `render ${kind} manifests`,
       );
-      const prepare: Record<RenderKind, typeof prepareTenant> = {
-        tenant: prepareTenant,
-        island: prepareIsland,
-        addonset: prepareAddonSet,
-      };
-      let prepared: PreparedObjects;
-      try {
-        prepared = await prepare[kind](ctx, deps, values, credentials);
-      } catch (e) {
-        if (e instanceof KamajiInputError) {
-          // Name the fields as the template writes them: values.<field>.
-          throw new KamajiInputError(
-            e.errors.map(x => ({ ...x, path: `values.${x.path}` })),
-            `${kind} values`,
-          );
-        }
-        throw e;
-      }
-      const file = input.data.path ?? `manifests/${kind}/${prepared.name}.yaml`;
+      const prepared = await prepareValues(
+        ctx,
+        deps,
+        kind,
+        values,
+        credentials,
+      );
+      const file = input.path ?? `manifests/${kind}/${prepared.name}.yaml`;
       const target = checkPath(ctx.workspacePath, file);
       const objects = prepared.objects;
-      if (input.data.serverDryRun) {
-        const plan = await ApplyPlan.prepare(prepared.client, prepared.objects);
-        const results = await plan.dryRun();
-        for (const r of results)
-          ctx.logger.info(`dry run: would be ${r.outcome}: ${r.object}`);
-      }
+      if (input.serverDryRun) await logServerDryRun(ctx, prepared);
       const yaml = toYaml(objects);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, yaml, 'utf8');
@@ -176,15 +212,7 @@ export function createManifestsRenderAction(deps: KamajiActionDeps) {
       ctx.logger.info(`Wrote ${objects.length} objects to ${rel}`);
       ctx.output('path', rel);
       ctx.output('managementCluster', prepared.managementCluster);
-      ctx.output(
-        'objects',
-        objects.map(
-          o =>
-            `${o.kind} ${
-              o.metadata.namespace ? `${o.metadata.namespace}/` : ''
-            }${o.metadata.name}`,
-        ),
-      );
+      ctx.output('objects', objects.map(describeObject));
       ctx.output('manifest', yaml);
     },
   });

@@ -1,13 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  FleetSnapshot,
-  addonSetOptInNames,
-  clusterId,
-} from '@kamaji-backstage/plugin-kamaji-common';
-import {
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { clusterId } from '@kamaji-backstage/plugin-kamaji-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { makeTenantClusterInputSchema } from '../render/schemas';
 import {
@@ -15,18 +8,8 @@ import {
   parseTenantCluster,
   renderTenantClusterSpec,
 } from '../render/tenant';
-import {
-  Problems,
-  compareVersions,
-  parseKubernetesVersion,
-  shown,
-} from '../render/validation';
-import { ObjectClient } from '../kube/ObjectClient';
-import {
-  ApplyPlan,
-  KamajiApplyError,
-  explainApiError,
-} from '../kube/ApplyPlan';
+import { compareVersions, parseKubernetesVersion } from '../render/validation';
+import { ApplyPlan } from '../kube/ApplyPlan';
 import {
   KamajiActionDeps,
   scaffolderSchema,
@@ -37,6 +20,7 @@ import {
   provenanceOf,
 } from './common';
 import { createOnRecord } from './createAudit';
+import { checkTenantAgainstFleet } from './tenantFleetChecks';
 
 const ACTION_ID = 'kamaji:tenant:create';
 
@@ -85,137 +69,6 @@ function namesIslandNamespace(raw: unknown): boolean {
     input?.islandNamespace !== undefined ||
     (typeof input?.island === 'string' && input.island.includes('/'))
   );
-}
-
-/** Checks of a tenant against the fleet: island, its connection and data stores, addon sets. */
-export async function checkTenantAgainstFleet(
-  spec: TenantClusterSpec,
-  islandNamespaceGiven: boolean,
-  snapshot: FleetSnapshot,
-  managementCluster: string,
-  client: ObjectClient,
-  problems: Problems,
-  logger: LoggerService,
-): Promise<void> {
-  if (spec.island) {
-    const { name, namespace } = spec.island;
-    const candidates = snapshot.islands.filter(
-      i => i.name === name && i.managementCluster === managementCluster,
-    );
-    // Without an explicit namespace, a unique island name is enough.
-    const island =
-      !islandNamespaceGiven && candidates.length === 1
-        ? candidates[0]
-        : candidates.find(i => i.namespace === namespace);
-    if (!island) {
-      const known = snapshot.islands
-        .filter(i => i.managementCluster === managementCluster)
-        .map(i => `${i.name} (${i.namespace})`);
-      problems.add(
-        candidates.length && islandNamespaceGiven
-          ? 'islandNamespace'
-          : 'island',
-        `no island ${shown(name)}${
-          islandNamespaceGiven ? ` in namespace '${namespace}'` : ''
-        } in management cluster ${managementCluster}: pick one of ${
-          known.join(', ') || '(no islands yet)'
-        }`,
-      );
-      return;
-    }
-    spec.island.namespace = island.namespace;
-    if (!spec.site && island.site) spec.site = island.site;
-    const conn = island.connection;
-    if (conn.status === 'disconnected') {
-      logger.warn(
-        `Island ${name} is disconnected (since ${conn.since}${
-          conn.lastError ? `: ${conn.lastError}` : ''
-        }). The cluster is declared now; Kamaji creates its control plane on the island once it is reachable again. Its data stores were checked against the last-known state.`,
-      );
-    } else if (conn.status === 'degraded') {
-      logger.warn(
-        `Island ${name} is only partly readable (degraded): ${
-          conn.lastError ?? ''
-        }`,
-      );
-    }
-    const stores = island.dataStores.map(d => d.name);
-    if (!stores.includes(spec.dataStore)) {
-      problems.add(
-        'dataStore',
-        stores.length
-          ? `island ${name} has no DataStore ${shown(
-              spec.dataStore,
-            )}: pick one of ${stores.join(', ')}`
-          : `island ${name} reports no DataStore${
-              conn.status === 'disconnected'
-                ? ' (it has not been read since it disconnected)'
-                : ''
-            }: Kamaji on the island needs one before it can host control planes`,
-      );
-    } else {
-      const store = island.dataStores.find(d => d.name === spec.dataStore);
-      if (store?.ready === false)
-        logger.warn(`DataStore ${spec.dataStore} on ${name} is not ready yet`);
-    }
-  } else {
-    let stores;
-    try {
-      stores = await client.list('kamaji.clastix.io/v1alpha1', 'DataStore');
-    } catch (e) {
-      throw new KamajiApplyError(
-        `Could not read the DataStores of ${managementCluster}: ${explainApiError(
-          {
-            apiVersion: 'kamaji.clastix.io/v1alpha1',
-            kind: 'DataStore',
-            metadata: { name: spec.dataStore },
-          },
-          e,
-        )}`,
-      );
-    }
-    if (stores === undefined) {
-      problems.add(
-        'island',
-        `is required: Kamaji is not installed in the management cluster ${managementCluster}, so the control plane must run on an island`,
-      );
-    } else if (!stores.some(s => s.metadata.name === spec.dataStore)) {
-      const names = stores.map(s => s.metadata.name);
-      problems.add(
-        'dataStore',
-        `the management cluster ${managementCluster} has no DataStore ${shown(
-          spec.dataStore,
-        )}: pick one of ${names.join(', ') || '(none)'}`,
-      );
-    }
-  }
-  checkAddonSetsExist(spec.addonSets, snapshot, managementCluster, problems);
-}
-
-/**
- * Every addon set a cluster opts in to must exist in its management cluster (an addon set that
- * selects by `addons.kamaji-backstage.io/<name>: enabled`): a misspelt name would leave a label
- * that no addon set ever selects.
- */
-export function checkAddonSetsExist(
-  addonSets: string[],
-  snapshot: FleetSnapshot,
-  managementCluster: string,
-  problems: Problems,
-): void {
-  const known = addonSetOptInNames(snapshot.addonSets, managementCluster);
-  addonSets.forEach((name, i) => {
-    if (!known.includes(name)) {
-      problems.add(
-        `addonSets[${i}]`,
-        `there is no addon set ${shown(
-          name,
-        )} in management cluster ${managementCluster}: pick one of ${
-          known.join(', ') || '(no addon sets yet)'
-        }, or create it first (kamaji:addonset:create)`,
-      );
-    }
-  });
 }
 
 /** An existing cluster may be moved one minor version up, never down. */

@@ -1,8 +1,6 @@
 import {
   AddonSetKind,
-  FLEET_KINDS,
   KAMAJI_LABELS,
-  apiVersionOf,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { parse, parseAllDocuments } from 'yaml';
 import { AddonSetInput, addonSetInputSchema } from './schemas';
@@ -16,9 +14,15 @@ import {
   checkDnsLabel,
   shown,
   checkOwner,
-  zodProblems,
 } from './validation';
+import { parseShape } from './shape';
 import { KubeObject, meta, provenanceAnnotations } from './objects';
+import {
+  addonSetSelector,
+  clusterProfileObject,
+  clusterResourceSetObject,
+  helmChartProxyObject,
+} from './addonObjects';
 import { RenderOptions } from './tenant';
 
 /** A Helm chart after validation. @public */
@@ -221,12 +225,12 @@ export function parseAddonSet(
   settings: KamajiScaffolderSettings = defaultScaffolderSettings(),
 ): AddonSetSpec {
   const problems = new Problems();
-  const parsed = addonSetInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    zodProblems(parsed.error, raw, problems);
-    problems.throwIfAny('addon set input');
-  }
-  const input = parsed.data as AddonSetInput;
+  const input = parseShape(
+    addonSetInputSchema,
+    raw,
+    problems,
+    'addon set input',
+  );
   const kind: AddonSetKind = input.kind ?? 'ClusterProfile';
   checkDnsLabel(problems, 'name', input.name, {
     max: 53,
@@ -241,37 +245,63 @@ export function parseAddonSet(
   if (input.managementCluster !== undefined)
     checkDnsLabel(problems, 'managementCluster', input.managementCluster);
   const owner = checkOwner(problems, 'owner', input.owner);
-
-  let chart: HelmChartSpec | undefined;
-  if (input.chart) {
-    const c = input.chart;
-    checkRepositoryUrl(problems, 'chart.repositoryURL', c.repositoryURL);
-    checkChartName(problems, 'chart.chartName', c.chartName);
-    const repositoryName = c.repositoryName ?? c.chartName;
-    if (c.repositoryName !== undefined)
-      checkChartName(problems, 'chart.repositoryName', c.repositoryName);
-    checkChartVersion(problems, 'chart.chartVersion', c.chartVersion);
-    const releaseName = c.releaseName ?? c.chartName;
-    checkDnsLabel(problems, 'chart.releaseName', releaseName, {
-      max: 53,
-      why: 'Helm release names have at most 53 characters',
-    });
-    const releaseNamespace = c.releaseNamespace ?? 'kube-system';
-    checkDnsLabel(problems, 'chart.releaseNamespace', releaseNamespace);
-    if (c.values !== undefined) checkValues(problems, 'chart.values', c.values);
-    chart = {
-      repositoryURL: c.repositoryURL,
-      repositoryName,
-      chartName: c.chartName,
-      chartVersion: c.chartVersion,
-      releaseName,
-      releaseNamespace,
-      values: c.values,
-    };
-  }
+  const chart = input.chart ? checkChart(problems, input.chart) : undefined;
   if (input.manifests !== undefined)
     checkManifests(problems, 'manifests', input.manifests);
+  checkDelivery(problems, kind, input);
+  problems.throwIfAny('addon set input');
 
+  return {
+    name: input.name,
+    kind,
+    namespace,
+    managementCluster: input.managementCluster,
+    owner: owner!,
+    chart,
+    manifests: input.manifests,
+  };
+}
+
+/** Checks a Helm chart and fills in its defaults: repository and release named after the chart. */
+function checkChart(
+  problems: Problems,
+  chart: NonNullable<AddonSetInput['chart']>,
+): HelmChartSpec {
+  checkRepositoryUrl(problems, 'chart.repositoryURL', chart.repositoryURL);
+  checkChartName(problems, 'chart.chartName', chart.chartName);
+  const repositoryName = chart.repositoryName ?? chart.chartName;
+  if (chart.repositoryName !== undefined)
+    checkChartName(problems, 'chart.repositoryName', chart.repositoryName);
+  checkChartVersion(problems, 'chart.chartVersion', chart.chartVersion);
+  const releaseName = chart.releaseName ?? chart.chartName;
+  checkDnsLabel(problems, 'chart.releaseName', releaseName, {
+    max: 53,
+    why: 'Helm release names have at most 53 characters',
+  });
+  const releaseNamespace = chart.releaseNamespace ?? 'kube-system';
+  checkDnsLabel(problems, 'chart.releaseNamespace', releaseNamespace);
+  if (chart.values !== undefined)
+    checkValues(problems, 'chart.values', chart.values);
+  return {
+    repositoryURL: chart.repositoryURL,
+    repositoryName,
+    chartName: chart.chartName,
+    chartVersion: chart.chartVersion,
+    releaseName,
+    releaseNamespace,
+    values: chart.values,
+  };
+}
+
+/**
+ * What the kind can deliver: a HelmChartProxy a chart, a ClusterResourceSet manifests, a
+ * ClusterProfile either or both.
+ */
+function checkDelivery(
+  problems: Problems,
+  kind: AddonSetKind,
+  input: AddonSetInput,
+) {
   if (kind === 'HelmChartProxy') {
     if (!input.chart)
       problems.add(
@@ -297,17 +327,6 @@ export function parseAddonSet(
   } else if (!input.chart && input.manifests === undefined) {
     problems.add('chart', 'a ClusterProfile needs a chart, manifests, or both');
   }
-  problems.throwIfAny('addon set input');
-
-  return {
-    name: input.name,
-    kind,
-    namespace,
-    managementCluster: input.managementCluster,
-    owner: owner!,
-    chart,
-    manifests: input.manifests,
-  };
 }
 
 /**
@@ -336,12 +355,8 @@ export function renderAddonSetSpec(
   options: Pick<RenderOptions, 'provenance'> = {},
 ): KubeObject[] {
   const annotations = provenanceAnnotations(options.provenance);
-  const selector = {
-    matchLabels: { [`${KAMAJI_LABELS.addonSetPrefix}${spec.name}`]: 'enabled' },
-  };
   const labels = { [KAMAJI_LABELS.owner]: spec.owner.labelValue };
   const resourcesName = `${spec.name}-resources`;
-  const objects: KubeObject[] = [];
   const configMap = (): KubeObject => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -350,70 +365,24 @@ export function renderAddonSetSpec(
   });
 
   if (spec.kind === 'ClusterProfile') {
-    const { ClusterProfile } = FLEET_KINDS;
-    const profileSpec: Record<string, unknown> = {
-      clusterSelector: selector,
-      syncMode: 'Continuous',
-    };
-    if (spec.chart) {
-      const c = spec.chart;
-      const chart: Record<string, unknown> = {
-        repositoryURL: c.repositoryURL,
-        repositoryName: c.repositoryName,
-        chartName: c.repositoryURL.startsWith('oci://')
-          ? c.chartName
-          : `${c.repositoryName}/${c.chartName}`,
-        chartVersion: c.chartVersion,
-        releaseName: c.releaseName,
-        releaseNamespace: c.releaseNamespace,
-        helmChartAction: 'Install',
-      };
-      if (c.values) chart.values = c.values;
-      profileSpec.helmCharts = [chart];
-    }
-    if (spec.manifests !== undefined) {
-      profileSpec.policyRefs = [
-        { kind: 'ConfigMap', name: resourcesName, namespace: spec.namespace },
-      ];
-    }
-    objects.push({
-      apiVersion: apiVersionOf(ClusterProfile),
-      kind: ClusterProfile.kind,
-      metadata: meta(spec.name, undefined, labels, annotations),
-      spec: profileSpec,
+    const withManifests = spec.manifests !== undefined;
+    const profile = clusterProfileObject({
+      name: spec.name,
+      labels,
+      annotations,
+      chart: spec.chart,
+      configMap: withManifests
+        ? { name: resourcesName, namespace: spec.namespace }
+        : undefined,
     });
-    if (spec.manifests !== undefined) objects.push(configMap());
-  } else if (spec.kind === 'HelmChartProxy') {
-    const { HelmChartProxy } = FLEET_KINDS;
-    const c = spec.chart!;
-    const hcpSpec: Record<string, unknown> = {
-      clusterSelector: selector,
-      repoURL: c.repositoryURL,
-      chartName: c.chartName,
-      version: c.chartVersion,
-      releaseName: c.releaseName,
-      namespace: c.releaseNamespace,
-    };
-    if (c.values) hcpSpec.valuesTemplate = c.values;
-    objects.push({
-      apiVersion: apiVersionOf(HelmChartProxy),
-      kind: HelmChartProxy.kind,
-      metadata: meta(spec.name, spec.namespace, labels, annotations),
-      spec: hcpSpec,
-    });
-  } else {
-    const { ClusterResourceSet } = FLEET_KINDS;
-    objects.push({
-      apiVersion: apiVersionOf(ClusterResourceSet),
-      kind: ClusterResourceSet.kind,
-      metadata: meta(spec.name, spec.namespace, labels, annotations),
-      spec: {
-        strategy: 'Reconcile',
-        clusterSelector: selector,
-        resources: [{ kind: 'ConfigMap', name: resourcesName }],
-      },
-    });
-    objects.push(configMap());
+    return withManifests ? [profile, configMap()] : [profile];
   }
-  return objects;
+  const metadata = meta(spec.name, spec.namespace, labels, annotations);
+  const selector = addonSetSelector(spec.name);
+  if (spec.kind === 'HelmChartProxy')
+    return [helmChartProxyObject(metadata, selector, spec.chart!)];
+  return [
+    clusterResourceSetObject(metadata, selector, resourcesName),
+    configMap(),
+  ];
 }

@@ -5,7 +5,7 @@ import {
   apiVersionOf,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { stringify } from 'yaml';
-import { IslandInput, islandInputSchema } from './schemas';
+import { islandInputSchema } from './schemas';
 import {
   KamajiScaffolderSettings,
   defaultScaffolderSettings,
@@ -21,9 +21,11 @@ import {
   checkKubernetesVersion,
   checkLabelValue,
   checkOwner,
-  zodProblems,
   type FieldError,
 } from './validation';
+import { parseShape } from './shape';
+import { clusterNetworkSpec } from './specParts';
+import { addonSetOptIn, clusterProfileObject } from './addonObjects';
 import { KubeObject, meta, provenanceAnnotations } from './objects';
 import { RenderOptions } from './tenant';
 import { checkChartVersion } from './addonSet';
@@ -66,12 +68,7 @@ export function parseIsland(
   settings: KamajiScaffolderSettings = defaultScaffolderSettings(),
 ): IslandSpec {
   const problems = new Problems();
-  const parsed = islandInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    zodProblems(parsed.error, raw, problems);
-    problems.throwIfAny('island input');
-  }
-  const input = parsed.data as IslandInput;
+  const input = parseShape(islandInputSchema, raw, problems, 'island input');
 
   checkDnsLabel(problems, 'name', input.name, {
     max: 56,
@@ -165,64 +162,12 @@ export function renderIslandSpec(
   settings: KamajiScaffolderSettings = defaultScaffolderSettings(),
   options: Pick<RenderOptions, 'provenance'> = {},
 ): KubeObject[] {
-  const { Cluster, ClusterProfile } = FLEET_KINDS;
   const annotations = provenanceAnnotations(options.provenance);
   const addonSet = islandKamajiAddonSet(spec.name);
-  const addonLabel = `${KAMAJI_LABELS.addonSetPrefix}${addonSet}`;
   const ownerLabel = { [KAMAJI_LABELS.owner]: spec.owner.labelValue };
-  const chart = settings.island.kamajiChart;
   const resourcesName = `${addonSet}-resources`;
-
-  const namespaceManifest = stringify({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: spec.tenantControlPlaneNamespace,
-      labels: { 'kamaji-backstage.io/purpose': 'tenant-control-planes' },
-    },
-  });
-
-  const helmChart: Record<string, unknown> = {
-    repositoryURL: chart.repositoryURL,
-    repositoryName: chart.repositoryName,
-    chartName: chart.repositoryURL.startsWith('oci://')
-      ? chart.chartName
-      : `${chart.repositoryName}/${chart.chartName}`,
-    chartVersion: spec.kamajiChartVersion,
-    releaseName: 'kamaji',
-    releaseNamespace: chart.releaseNamespace,
-    helmChartAction: 'Install',
-  };
-  if (chart.values) helmChart.values = chart.values;
-
   return [
-    {
-      apiVersion: apiVersionOf(Cluster),
-      kind: Cluster.kind,
-      metadata: meta(
-        spec.name,
-        spec.namespace,
-        {
-          [KAMAJI_LABELS.role]: ISLAND_ROLE_VALUE,
-          [KAMAJI_LABELS.site]: spec.site,
-          ...ownerLabel,
-          [addonLabel]: 'enabled',
-        },
-        annotations,
-      ),
-      spec: {
-        clusterNetwork: {
-          pods: { cidrBlocks: [spec.podCidr] },
-          services: { cidrBlocks: [spec.serviceCidr] },
-          serviceDomain: spec.serviceDomain,
-        },
-        topology: {
-          classRef: { name: spec.clusterClass },
-          version: spec.version.text,
-          controlPlane: { replicas: spec.controlPlaneReplicas },
-        },
-      },
-    },
+    islandClusterObject(spec, ownerLabel, annotations),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -232,20 +177,61 @@ export function renderIslandSpec(
         { ...ownerLabel, [KAMAJI_LABELS.capiClusterName]: spec.name },
         annotations,
       ),
-      data: { 'tenant-control-plane-namespace.yaml': namespaceManifest },
-    },
-    {
-      apiVersion: apiVersionOf(ClusterProfile),
-      kind: ClusterProfile.kind,
-      metadata: meta(addonSet, undefined, ownerLabel, annotations),
-      spec: {
-        clusterSelector: { matchLabels: { [addonLabel]: 'enabled' } },
-        syncMode: 'Continuous',
-        helmCharts: [helmChart],
-        policyRefs: [
-          { kind: 'ConfigMap', name: resourcesName, namespace: spec.namespace },
-        ],
+      data: {
+        'tenant-control-plane-namespace.yaml':
+          tenantControlPlaneNamespaceManifest(spec),
       },
     },
+    clusterProfileObject({
+      name: addonSet,
+      labels: ownerLabel,
+      annotations,
+      chart: {
+        ...settings.island.kamajiChart,
+        chartVersion: spec.kamajiChartVersion,
+        releaseName: 'kamaji',
+      },
+      configMap: { name: resourcesName, namespace: spec.namespace },
+    }),
   ];
+}
+
+/** The island's Cluster, built from its ClusterClass and opted in to its Kamaji addon set. */
+function islandClusterObject(
+  spec: IslandSpec,
+  ownerLabel: Record<string, string>,
+  annotations: Record<string, string> | undefined,
+): KubeObject {
+  const { Cluster } = FLEET_KINDS;
+  const labels = {
+    [KAMAJI_LABELS.role]: ISLAND_ROLE_VALUE,
+    [KAMAJI_LABELS.site]: spec.site,
+    ...ownerLabel,
+    ...addonSetOptIn(islandKamajiAddonSet(spec.name)),
+  };
+  return {
+    apiVersion: apiVersionOf(Cluster),
+    kind: Cluster.kind,
+    metadata: meta(spec.name, spec.namespace, labels, annotations),
+    spec: {
+      clusterNetwork: clusterNetworkSpec(spec),
+      topology: {
+        classRef: { name: spec.clusterClass },
+        version: spec.version.text,
+        controlPlane: { replicas: spec.controlPlaneReplicas },
+      },
+    },
+  };
+}
+
+/** The namespace on the island for the tenant control planes it will host. */
+function tenantControlPlaneNamespaceManifest(spec: IslandSpec): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: spec.tenantControlPlaneNamespace,
+      labels: { 'kamaji-backstage.io/purpose': 'tenant-control-planes' },
+    },
+  });
 }

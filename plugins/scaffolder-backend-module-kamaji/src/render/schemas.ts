@@ -34,6 +34,16 @@ const kubernetesVersion = (z: Zod) =>
       "Kubernetes version, 'v1.MINOR.PATCH' (e.g. 'v1.34.2'), within the supported range (default v1.31 to v1.36).",
     );
 
+/** The pod and service networks and the DNS domain of a cluster, each with its description. */
+const clusterNetworkFields = (
+  z: Zod,
+  descriptions: { podCidr: string; serviceCidr: string; serviceDomain: string },
+) => ({
+  podCidr: z.string().optional().describe(descriptions.podCidr),
+  serviceCidr: z.string().optional().describe(descriptions.serviceCidr),
+  serviceDomain: z.string().optional().describe(descriptions.serviceDomain),
+});
+
 /** @public */
 export function makeWorkerPoolSchema(z: Zod) {
   return z
@@ -53,6 +63,69 @@ export function makeWorkerPoolSchema(z: Zod) {
 /** @public */
 export const workerPoolSchema = makeWorkerPoolSchema(zod);
 
+/** Where the tenant cluster goes: its name and namespace, management cluster, island and site. */
+const tenantPlacementFields = (z: Zod) => ({
+  name: z
+    .string()
+    .describe(
+      'Name of the tenant cluster: a DNS-1123 label of at most 63 characters. It names the CAPI Cluster and its KamajiControlPlane.',
+    ),
+  namespace: z
+    .string()
+    .optional()
+    .describe(
+      'Namespace of the Cluster in the management cluster (default fleet-tenants). It must exist.',
+    ),
+  managementCluster: managementCluster(z),
+  island: z
+    .string()
+    .optional()
+    .describe(
+      "Island whose Kamaji hosts the control plane: its CAPI Cluster name, or its fleet id '<management cluster>/<namespace>/<name>' (what the island picker gives; it sets managementCluster and islandNamespace). Omit it to host the control plane in the management cluster itself.",
+    ),
+  islandNamespace: z
+    .string()
+    .optional()
+    .describe(
+      "Namespace of the island's Cluster and kubeconfig Secret in the management cluster (default: where the fleet finds the island, else fleet-islands).",
+    ),
+  site: z
+    .string()
+    .optional()
+    .describe(
+      "Site label (kamaji-backstage.io/site). Default: the island's site.",
+    ),
+});
+
+/** What the tenant cluster is made of: its version, control plane, data store, workers, addons and owner. */
+const tenantCompositionFields = (z: Zod) => ({
+  kubernetesVersion: kubernetesVersion(z),
+  controlPlaneReplicas: z
+    .number()
+    .optional()
+    .describe(
+      'Control plane pods (KamajiControlPlane replicas), default 2, bounds 1 to 5.',
+    ),
+  dataStore: z
+    .string()
+    .optional()
+    .describe(
+      "Kamaji DataStore on the island (or in the management cluster) that stores the tenant's state (default 'default').",
+    ),
+  workerPools: z
+    .array(workerPoolSchema)
+    .describe(
+      'Worker pools, one MachineDeployment each (0 to 10; none for a control plane only, whose edge nodes join later). Bootstrap and machine templates come from the island profile.',
+    ),
+  addonSets: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Addon sets to attach: each adds the label 'addons.kamaji-backstage.io/<set>: enabled' that the addon set selects.",
+    ),
+  owner: owner(z),
+});
+
 /**
  * Input of {@link renderTenantCluster} and `kamaji:tenant:create`.
  *
@@ -61,77 +134,15 @@ export const workerPoolSchema = makeWorkerPoolSchema(zod);
 export function makeTenantClusterInputSchema(z: Zod) {
   return z
     .object({
-      name: z
-        .string()
-        .describe(
-          'Name of the tenant cluster: a DNS-1123 label of at most 63 characters. It names the CAPI Cluster and its KamajiControlPlane.',
-        ),
-      namespace: z
-        .string()
-        .optional()
-        .describe(
-          'Namespace of the Cluster in the management cluster (default fleet-tenants). It must exist.',
-        ),
-      managementCluster: managementCluster(z),
-      island: z
-        .string()
-        .optional()
-        .describe(
-          "Island whose Kamaji hosts the control plane: its CAPI Cluster name, or its fleet id '<management cluster>/<namespace>/<name>' (what the island picker gives; it sets managementCluster and islandNamespace). Omit it to host the control plane in the management cluster itself.",
-        ),
-      islandNamespace: z
-        .string()
-        .optional()
-        .describe(
-          "Namespace of the island's Cluster and kubeconfig Secret in the management cluster (default: where the fleet finds the island, else fleet-islands).",
-        ),
-      site: z
-        .string()
-        .optional()
-        .describe(
-          "Site label (kamaji-backstage.io/site). Default: the island's site.",
-        ),
-      kubernetesVersion: kubernetesVersion(z),
-      controlPlaneReplicas: z
-        .number()
-        .optional()
-        .describe(
-          'Control plane pods (KamajiControlPlane replicas), default 2, bounds 1 to 5.',
-        ),
-      dataStore: z
-        .string()
-        .optional()
-        .describe(
-          "Kamaji DataStore on the island (or in the management cluster) that stores the tenant's state (default 'default').",
-        ),
-      workerPools: z
-        .array(workerPoolSchema)
-        .describe(
-          'Worker pools, one MachineDeployment each (0 to 10; none for a control plane only, whose edge nodes join later). Bootstrap and machine templates come from the island profile.',
-        ),
-      addonSets: z
-        .array(z.string())
-        .optional()
-        .describe(
-          "Addon sets to attach: each adds the label 'addons.kamaji-backstage.io/<set>: enabled' that the addon set selects.",
-        ),
-      owner: owner(z),
-      podCidr: z
-        .string()
-        .optional()
-        .describe('Pod network, IPv4 or IPv6 CIDR (default 10.244.0.0/16).'),
-      serviceCidr: z
-        .string()
-        .optional()
-        .describe(
+      ...tenantPlacementFields(z),
+      ...tenantCompositionFields(z),
+      ...clusterNetworkFields(z, {
+        podCidr: 'Pod network, IPv4 or IPv6 CIDR (default 10.244.0.0/16).',
+        serviceCidr:
           'Service network, same IP family as the pods, not overlapping them (default 10.96.0.0/16).',
-        ),
-      serviceDomain: z
-        .string()
-        .optional()
-        .describe(
+        serviceDomain:
           'Cluster DNS domain (default cluster.local). It cannot be changed later.',
-        ),
+      }),
     })
     .strict();
 }
@@ -193,18 +204,11 @@ export function makeIslandInputSchema(z: Zod) {
         .describe(
           'Version of the Kamaji Helm chart to install (default from kamaji.scaffolder.island.kamajiChart).',
         ),
-      podCidr: z
-        .string()
-        .optional()
-        .describe("The island's pod network (default 192.168.0.0/16)."),
-      serviceCidr: z
-        .string()
-        .optional()
-        .describe("The island's service network (default 10.128.0.0/12)."),
-      serviceDomain: z
-        .string()
-        .optional()
-        .describe('Cluster DNS domain (default cluster.local).'),
+      ...clusterNetworkFields(z, {
+        podCidr: "The island's pod network (default 192.168.0.0/16).",
+        serviceCidr: "The island's service network (default 10.128.0.0/12).",
+        serviceDomain: 'Cluster DNS domain (default cluster.local).',
+      }),
     })
     .strict();
 }

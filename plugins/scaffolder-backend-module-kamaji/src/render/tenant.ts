@@ -1,9 +1,5 @@
 import {
-  FLEET_KINDS,
   KAMAJI_LABELS,
-  apiVersionOf,
-  impersonatorObjects,
-  ownerBindingObject,
   parseClusterId,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { TenantClusterInput, tenantClusterInputSchema } from './schemas';
@@ -27,16 +23,11 @@ import {
   checkUnique,
   pathOf,
   shown,
-  zodProblems,
   type FieldError,
 } from './validation';
-import {
-  KubeObject,
-  Provenance,
-  meta,
-  provenanceAnnotations,
-  toYaml,
-} from './objects';
+import { parseShape } from './shape';
+import { KubeObject, Provenance, provenanceAnnotations } from './objects';
+import { tenantClusterObjects } from './tenantObjects';
 
 /**
  * A tenant cluster input after validation, with every default filled in.
@@ -117,66 +108,127 @@ export function parseTenantCluster(
   settings: KamajiScaffolderSettings = defaultScaffolderSettings(),
 ): TenantClusterSpec {
   const problems = new Problems();
-  const parsed = tenantClusterInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    zodProblems(parsed.error, raw, problems);
-    problems.throwIfAny('tenant cluster input');
-  }
-  const input = islandByName(parsed.data as TenantClusterInput, problems);
-  const limits = settings.limits;
+  const input = islandByName(
+    parseShape(tenantClusterInputSchema, raw, problems, 'tenant cluster input'),
+    problems,
+  );
+  const nameOk = checkTenantName(problems, input);
+  const namespace = input.namespace ?? settings.namespaces.tenants;
+  checkDnsLabel(problems, 'namespace', namespace);
+  if (input.managementCluster !== undefined)
+    checkDnsLabel(problems, 'managementCluster', input.managementCluster);
+  const island = checkIsland(problems, input, settings);
+  if (input.site !== undefined) checkLabelValue(problems, 'site', input.site);
+  const controlPlane = checkControlPlane(problems, input, settings);
+  checkWorkerPools(problems, input, nameOk, settings.limits);
+  const addonSets = input.addonSets ?? [];
+  checkAddonSetNames(problems, addonSets, settings.limits);
+  const owner = checkOwner(problems, 'owner', input.owner);
 
+  const podCidr = input.podCidr ?? '10.244.0.0/16';
+  const serviceCidr = input.serviceCidr ?? '10.96.0.0/16';
+  const serviceDomain = input.serviceDomain ?? 'cluster.local';
+  checkClusterNetwork(problems, { podCidr, serviceCidr, serviceDomain });
+
+  if (problems.empty) checkProfileNames(problems, input, settings);
+  problems.throwIfAny('tenant cluster input');
+
+  return {
+    name: input.name,
+    namespace,
+    managementCluster: input.managementCluster,
+    island,
+    site: input.site,
+    version: controlPlane.version!,
+    controlPlaneReplicas: controlPlane.replicas,
+    dataStore: controlPlane.dataStore,
+    workerPools: input.workerPools.map(pool => ({ ...pool })),
+    addonSets: [...addonSets],
+    owner: owner!,
+    podCidr,
+    serviceCidr,
+    serviceDomain,
+    notes: problems.notes,
+  };
+}
+
+/** Checks the cluster name; returns whether it is valid. */
+function checkTenantName(problems: Problems, input: TenantClusterInput) {
   const hosted = input.island !== undefined;
-  const nameOk = checkDnsLabel(problems, 'name', input.name, {
+  return checkDnsLabel(problems, 'name', input.name, {
     startWithLetter: !hosted,
     why: hosted
       ? 'it names the Cluster, whose name must also be a valid label value'
       : 'without an island, Kamaji names the TenantControlPlane and its Service after the cluster',
   });
-  const namespace = input.namespace ?? settings.namespaces.tenants;
-  checkDnsLabel(problems, 'namespace', namespace);
-  if (input.managementCluster !== undefined)
-    checkDnsLabel(problems, 'managementCluster', input.managementCluster);
+}
 
-  let island: TenantClusterSpec['island'];
-  if (input.island !== undefined) {
-    if (input.island === '') {
-      problems.add(
-        'island',
-        'must not be empty: give an island name, or omit the field to host the control plane in the management cluster',
-      );
-    } else if (checkDnsLabel(problems, 'island', input.island)) {
-      const islandNamespace =
-        input.islandNamespace ?? settings.namespaces.islands;
-      if (checkDnsLabel(problems, 'islandNamespace', islandNamespace)) {
-        island = { name: input.island, namespace: islandNamespace };
-      }
-    }
-  } else if (input.islandNamespace !== undefined) {
-    problems.add(
-      'islandNamespace',
-      'is only used together with island: remove it, or also give the island',
-    );
-  }
-  if (input.site !== undefined) checkLabelValue(problems, 'site', input.site);
-
+/** The control plane's Kubernetes version, number of pods and Kamaji DataStore. */
+function checkControlPlane(
+  problems: Problems,
+  input: TenantClusterInput,
+  settings: KamajiScaffolderSettings,
+) {
   const version = checkKubernetesVersion(
     problems,
     'kubernetesVersion',
     input.kubernetesVersion,
     settings.kubernetesVersions,
   );
-  const controlPlaneReplicas = input.controlPlaneReplicas ?? 2;
+  const replicas = input.controlPlaneReplicas ?? 2;
+  const { min, max } = settings.limits.controlPlaneReplicas;
   checkRange(
     problems,
     'controlPlaneReplicas',
-    controlPlaneReplicas,
-    limits.controlPlaneReplicas.min,
-    limits.controlPlaneReplicas.max,
+    replicas,
+    min,
+    max,
     'control plane pods',
   );
   const dataStore = input.dataStore ?? 'default';
   checkDnsSubdomain(problems, 'dataStore', dataStore);
+  return { version, replicas, dataStore };
+}
 
+/** The island hosting the control plane, if the input names a valid one. */
+function checkIsland(
+  problems: Problems,
+  input: TenantClusterInput,
+  settings: KamajiScaffolderSettings,
+): TenantClusterSpec['island'] {
+  if (input.island === undefined) {
+    if (input.islandNamespace !== undefined) {
+      problems.add(
+        'islandNamespace',
+        'is only used together with island: remove it, or also give the island',
+      );
+    }
+    return undefined;
+  }
+  if (input.island === '') {
+    problems.add(
+      'island',
+      'must not be empty: give an island name, or omit the field to host the control plane in the management cluster',
+    );
+    return undefined;
+  }
+  if (!checkDnsLabel(problems, 'island', input.island)) return undefined;
+  const islandNamespace = input.islandNamespace ?? settings.namespaces.islands;
+  if (!checkDnsLabel(problems, 'islandNamespace', islandNamespace))
+    return undefined;
+  return { name: input.island, namespace: islandNamespace };
+}
+
+/**
+ * The worker pools: at most as many as the limits allow, each with a valid name that keeps its
+ * MachineDeployment name (`<cluster>-<pool>`) within 63 characters, and replicas within bounds.
+ */
+function checkWorkerPools(
+  problems: Problems,
+  input: TenantClusterInput,
+  nameOk: boolean,
+  limits: KamajiScaffolderSettings['limits'],
+) {
   // No pool is fine: a control plane only, whose edge nodes join later.
   if (input.workerPools.length > limits.workerPools) {
     problems.add(
@@ -210,11 +262,17 @@ export function parseTenantCluster(
   checkUnique(
     problems,
     'workerPools',
-    input.workerPools.map(p => p.name),
+    input.workerPools.map(pool => pool.name),
     'pool name',
   );
+}
 
-  const addonSets = input.addonSets ?? [];
+/** The addon sets to opt in to: at most as many as the limits allow, each named once, validly. */
+function checkAddonSetNames(
+  problems: Problems,
+  addonSets: string[],
+  limits: KamajiScaffolderSettings['limits'],
+) {
   if (addonSets.length > limits.addonSets) {
     problems.add(
       'addonSets',
@@ -227,34 +285,6 @@ export function parseTenantCluster(
     }),
   );
   checkUnique(problems, 'addonSets', addonSets, 'addon set');
-
-  const owner = checkOwner(problems, 'owner', input.owner);
-
-  const podCidr = input.podCidr ?? '10.244.0.0/16';
-  const serviceCidr = input.serviceCidr ?? '10.96.0.0/16';
-  const serviceDomain = input.serviceDomain ?? 'cluster.local';
-  checkClusterNetwork(problems, { podCidr, serviceCidr, serviceDomain });
-
-  if (problems.empty) checkProfileNames(problems, input, settings);
-  problems.throwIfAny('tenant cluster input');
-
-  return {
-    name: input.name,
-    namespace,
-    managementCluster: input.managementCluster,
-    island,
-    site: input.site,
-    version: version!,
-    controlPlaneReplicas,
-    dataStore,
-    workerPools: input.workerPools.map(p => ({ ...p })),
-    addonSets: [...addonSets],
-    owner: owner!,
-    podCidr,
-    serviceCidr,
-    serviceDomain,
-    notes: problems.notes,
-  };
 }
 
 /** The host key of the profile: the island, else the management cluster. */
@@ -325,191 +355,10 @@ export function renderTenantClusterSpec(
   provenance?: Provenance,
 ): KubeObject[] {
   const host = hostOf(spec);
-  const profile = profileFor(settings, host);
-  const annotations = provenanceAnnotations(provenance);
-  const {
-    Cluster,
-    KamajiControlPlane,
-    MachineDeployment,
-    KubeadmConfigTemplate,
-  } = FLEET_KINDS;
-  const ns = spec.namespace;
-  const clusterLabel = { [KAMAJI_LABELS.capiClusterName]: spec.name };
-
-  const clusterLabels: Record<string, string> = {
-    [KAMAJI_LABELS.owner]: spec.owner.labelValue,
-    // Selects this Cluster for its access ClusterResourceSet.
-    ...clusterLabel,
-  };
-  if (spec.island) clusterLabels[KAMAJI_LABELS.island] = spec.island.name;
-  if (spec.site) clusterLabels[KAMAJI_LABELS.site] = spec.site;
-  for (const set of spec.addonSets)
-    clusterLabels[`${KAMAJI_LABELS.addonSetPrefix}${set}`] = 'enabled';
-
-  const infra = profile.infrastructureCluster;
-  const objects: KubeObject[] = [
-    {
-      apiVersion: apiVersionOf(Cluster),
-      kind: Cluster.kind,
-      metadata: meta(spec.name, ns, clusterLabels, annotations),
-      spec: {
-        clusterNetwork: {
-          pods: { cidrBlocks: [spec.podCidr] },
-          services: { cidrBlocks: [spec.serviceCidr] },
-          serviceDomain: spec.serviceDomain,
-        },
-        controlPlaneRef: {
-          apiGroup: KamajiControlPlane.group,
-          kind: KamajiControlPlane.kind,
-          name: spec.name,
-        },
-        infrastructureRef: {
-          apiGroup: infra.apiGroup,
-          kind: infra.kind,
-          name: spec.name,
-        },
-      },
-    },
-  ];
-
-  const kcpSpec: Record<string, unknown> = {
-    version: spec.version.text,
-    replicas: spec.controlPlaneReplicas,
-    dataStoreName: spec.dataStore,
-    network: { serviceType: profile.controlPlane.serviceType },
-    addons: { coreDNS: {}, kubeProxy: {}, konnectivity: {} },
-  };
-  if (spec.island) {
-    const ref: Record<string, string> = {
-      deploymentNamespace: profile.controlPlane.deploymentNamespace,
-      kubeconfigSecretName: `${spec.island.name}-kubeconfig`,
-      kubeconfigSecretKey: 'value',
-    };
-    // Unset means "the KCP's namespace": only written when it differs (v1beta2 style).
-    if (spec.island.namespace !== ns)
-      ref.kubeconfigSecretNamespace = spec.island.namespace;
-    kcpSpec.deployment = { externalClusterReference: ref };
-  }
-  objects.push({
-    apiVersion: apiVersionOf(KamajiControlPlane),
-    kind: KamajiControlPlane.kind,
-    metadata: meta(spec.name, ns, clusterLabel, annotations),
-    spec: kcpSpec,
+  return tenantClusterObjects({
+    spec,
+    profile: profileFor(settings, host),
+    host,
+    annotations: provenanceAnnotations(provenance),
   });
-
-  if (infra.version && infra.spec) {
-    objects.push({
-      apiVersion: `${infra.apiGroup}/${infra.version}`,
-      kind: infra.kind,
-      metadata: meta(spec.name, ns, clusterLabel, annotations),
-      spec: infra.spec,
-    });
-  }
-
-  for (const pool of spec.workerPools) {
-    const mdName = `${spec.name}-${pool.name}`;
-    const bootstrap = profile.workers.bootstrap;
-    const renderBootstrap =
-      !bootstrap.name && bootstrap.kind === KubeadmConfigTemplate.kind;
-    if (renderBootstrap) {
-      const nodeLabels = [`kamaji-backstage.io/pool=${pool.name}`];
-      if (spec.site) nodeLabels.push(`${KAMAJI_LABELS.site}=${spec.site}`);
-      objects.push({
-        apiVersion: `${bootstrap.apiGroup}/${KubeadmConfigTemplate.version}`,
-        kind: KubeadmConfigTemplate.kind,
-        metadata: meta(mdName, ns, clusterLabel, annotations),
-        spec: {
-          template: {
-            spec: {
-              joinConfiguration: {
-                nodeRegistration: {
-                  kubeletExtraArgs: [
-                    { name: 'node-labels', value: nodeLabels.join(',') },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      });
-    }
-    const names = { island: host, cluster: spec.name, pool: pool.name };
-    // What the CAPI defaulting webhook would add (a bare API server has none): the cluster-name
-    // label on the MD, and cluster-name + deployment-name on the selector and machine template.
-    const selectorLabels = {
-      [KAMAJI_LABELS.capiClusterName]: spec.name,
-      [KAMAJI_LABELS.capiDeploymentName]: mdName,
-    };
-    objects.push({
-      apiVersion: apiVersionOf(MachineDeployment),
-      kind: MachineDeployment.kind,
-      metadata: meta(mdName, ns, clusterLabel, annotations),
-      spec: {
-        clusterName: spec.name,
-        replicas: pool.replicas,
-        selector: { matchLabels: selectorLabels },
-        template: {
-          metadata: { labels: selectorLabels },
-          spec: {
-            clusterName: spec.name,
-            version: spec.version.text,
-            bootstrap: {
-              configRef: {
-                apiGroup: bootstrap.apiGroup,
-                kind: bootstrap.kind,
-                name: renderBootstrap
-                  ? mdName
-                  : fillName(bootstrap.name ?? mdName, names),
-              },
-            },
-            infrastructureRef: {
-              apiGroup: profile.workers.infrastructure.apiGroup,
-              kind: profile.workers.infrastructure.kind,
-              name: fillName(profile.workers.infrastructure.name, names),
-            },
-          },
-        },
-      },
-    });
-  }
-  objects.push(...tenantAccessObjects(spec, annotations));
-  return objects;
-}
-
-/**
- * Who may use the tenant cluster, delivered into it by a ClusterResourceSet (with a ConfigMap of
- * the manifests): the owner group's workload role (`edit`, the group named as the Kubernetes
- * plugin impersonates it, `group:<namespace>/<name>`), and the Kubernetes plugin's impersonating
- * ServiceAccount with its impersonate-only role. So the owning team can use its Kubernetes tab as
- * soon as the cluster is up, and other teams cannot.
- */
-function tenantAccessObjects(
-  spec: TenantClusterSpec,
-  annotations: ReturnType<typeof provenanceAnnotations>,
-): KubeObject[] {
-  const { ClusterResourceSet } = FLEET_KINDS;
-  const name = `${spec.name}-access`;
-  const labels = { [KAMAJI_LABELS.capiClusterName]: spec.name };
-  const manifests = [
-    ownerBindingObject(spec.owner.entityRef),
-    ...impersonatorObjects(),
-  ];
-  return [
-    {
-      apiVersion: apiVersionOf(ClusterResourceSet),
-      kind: ClusterResourceSet.kind,
-      metadata: meta(name, spec.namespace, labels, annotations),
-      spec: {
-        strategy: 'Reconcile',
-        clusterSelector: { matchLabels: labels },
-        resources: [{ kind: 'ConfigMap', name }],
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(name, spec.namespace, labels, annotations),
-      data: { 'access.yaml': toYaml(manifests as KubeObject[]) },
-    },
-  ];
 }
