@@ -8,7 +8,7 @@ import type {
   FleetCluster,
   FleetCondition,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { HealthBadge } from '../common/HealthBadge';
+import { HealthBadge, HealthReasons } from '../common/HealthBadge';
 import { ClusterLoadState } from '../common/ClusterLoadState';
 import { StaleAlert } from '../common/StaleAlert';
 import { useEntityCluster } from '../common/useEntityCluster';
@@ -69,15 +69,7 @@ function Overview(props: {
     <>
       <StaleAlert cluster={c} />
       <HealthBadge status={effectiveHealth(c)} />
-      {c.health.reasons.length > 0 && (
-        <ul aria-label="Health reasons">
-          {c.health.reasons.map((r, i) => (
-            <li key={i}>
-              <Typography variant="body2">{r}</Typography>
-            </li>
-          ))}
-        </ul>
-      )}
+      <HealthReasons reasons={c.health.reasons} />
       <FailingConditions cluster={c} />
       <Table size="small" aria-label="Cluster overview">
         <TableBody>

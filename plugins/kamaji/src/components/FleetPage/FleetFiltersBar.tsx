@@ -92,6 +92,83 @@ function DebouncedText(props: {
   );
 }
 
+function HealthSelect(props: {
+  value: HealthStatus[];
+  onChange: (health: HealthStatus[]) => void;
+}) {
+  const classes = useStyles();
+  return (
+    <FormControl className={classes.control}>
+      <InputLabel id="kamaji-filter-health-label">Health</InputLabel>
+      <Select
+        labelId="kamaji-filter-health-label"
+        id="kamaji-filter-health"
+        multiple
+        value={props.value}
+        renderValue={v =>
+          (v as HealthStatus[]).map(h => HEALTH_LABEL[h]).join(', ')
+        }
+        onChange={e => props.onChange(e.target.value as HealthStatus[])}
+      >
+        {HEALTH_ORDER.map(h => (
+          <MenuItem key={h} value={h}>
+            {HEALTH_LABEL[h]}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+const GROUP_BY_OPTIONS: Array<{ value: GroupBy; label: string }> = [
+  { value: 'site', label: 'Site' },
+  { value: 'owner', label: 'Owner' },
+  { value: 'uplink', label: 'Uplink health' },
+];
+
+function GroupBySelect(props: {
+  value?: GroupBy;
+  onChange: (g: GroupBy | undefined) => void;
+}) {
+  return (
+    <SingleSelect
+      id="kamaji-group-by"
+      label="Group by"
+      value={props.value}
+      noneLabel="Topology"
+      options={GROUP_BY_OPTIONS}
+      onChange={v => props.onChange(v as GroupBy | undefined)}
+    />
+  );
+}
+
+function managementClusterOptions(snapshot: FleetResponse) {
+  return snapshot.managementClusters.map(m => ({
+    value: m.name,
+    label: m.title ?? m.name,
+  }));
+}
+
+/** The islands of the chosen management cluster (all islands when none is chosen). */
+function islandOptions(snapshot: FleetResponse, managementCluster?: string) {
+  const islands = snapshot.islands.filter(
+    i => !managementCluster || i.managementCluster === managementCluster,
+  );
+  const islandLabel = islandLabels(islands, i => i.title ?? i.name);
+  return islands.map(i => ({ value: i.id, label: islandLabel(i) }));
+}
+
+function ownerOptions(snapshot: FleetResponse) {
+  const owners = [
+    ...new Set(
+      [...snapshot.islands, ...snapshot.tenants]
+        .map(n => ownerEntityRef(n.owner))
+        .filter((o): o is string => !!o),
+    ),
+  ].sort();
+  return owners.map(o => ({ value: o, label: o }));
+}
+
 export function FleetFiltersBar(props: {
   snapshot: FleetResponse;
   filters: FleetFilters;
@@ -102,64 +179,33 @@ export function FleetFiltersBar(props: {
 }) {
   const classes = useStyles();
   const { snapshot, filters, onChange } = props;
-  const owners = [
-    ...new Set(
-      [...snapshot.islands, ...snapshot.tenants]
-        .map(n => ownerEntityRef(n.owner))
-        .filter((o): o is string => !!o),
-    ),
-  ].sort();
-  const islands = snapshot.islands.filter(
-    i =>
-      !filters.managementCluster ||
-      i.managementCluster === filters.managementCluster,
-  );
-  const islandLabel = islandLabels(islands, i => i.title ?? i.name);
   return (
     <div className={classes.root} role="search" aria-label="Fleet filters">
       <SingleSelect
         id="kamaji-filter-mc"
         label="Management cluster"
         value={filters.managementCluster}
-        options={snapshot.managementClusters.map(m => ({
-          value: m.name,
-          label: m.title ?? m.name,
-        }))}
+        options={managementClusterOptions(snapshot)}
         onChange={v => onChange({ managementCluster: v, island: undefined })}
       />
       <SingleSelect
         id="kamaji-filter-island"
         label="Island"
         value={filters.island}
-        options={islands.map(i => ({ value: i.id, label: islandLabel(i) }))}
+        options={islandOptions(snapshot, filters.managementCluster)}
         onChange={v => onChange({ island: v })}
       />
       <SingleSelect
         id="kamaji-filter-owner"
         label="Owner"
         value={filters.owner}
-        options={owners.map(o => ({ value: o, label: o }))}
+        options={ownerOptions(snapshot)}
         onChange={v => onChange({ owner: v })}
       />
-      <FormControl className={classes.control}>
-        <InputLabel id="kamaji-filter-health-label">Health</InputLabel>
-        <Select
-          labelId="kamaji-filter-health-label"
-          id="kamaji-filter-health"
-          multiple
-          value={filters.health}
-          renderValue={v =>
-            (v as HealthStatus[]).map(h => HEALTH_LABEL[h]).join(', ')
-          }
-          onChange={e => onChange({ health: e.target.value as HealthStatus[] })}
-        >
-          {HEALTH_ORDER.map(h => (
-            <MenuItem key={h} value={h}>
-              {HEALTH_LABEL[h]}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
+      <HealthSelect
+        value={filters.health}
+        onChange={health => onChange({ health })}
+      />
       <DebouncedText
         id="kamaji-filter-version"
         label="Kubernetes version"
@@ -173,18 +219,7 @@ export function FleetFiltersBar(props: {
         value={filters.q}
         onChange={v => onChange({ q: v })}
       />
-      <SingleSelect
-        id="kamaji-group-by"
-        label="Group by"
-        value={props.groupBy}
-        noneLabel="Topology"
-        options={[
-          { value: 'site', label: 'Site' },
-          { value: 'owner', label: 'Owner' },
-          { value: 'uplink', label: 'Uplink health' },
-        ]}
-        onChange={v => props.onGroupByChange(v as GroupBy | undefined)}
-      />
+      <GroupBySelect value={props.groupBy} onChange={props.onGroupByChange} />
       {hasFilters(filters) && (
         <Button onClick={props.onClear}>Clear filters</Button>
       )}

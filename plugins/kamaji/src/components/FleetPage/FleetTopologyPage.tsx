@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { Link as RouterLink, useSearchParams } from 'react-router-dom';
+import { useMemo } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { kamajiApiRef } from '../../api/KamajiApi';
@@ -16,25 +16,19 @@ import {
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import { Alert } from '@material-ui/lab';
 import FiberManualRecordIcon from '@material-ui/icons/FiberManualRecord';
-import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import { describeError, errorStatus } from '../../api/KamajiClient';
-import type { LiveStatus } from '../../api/types';
-import { useLiveFleet } from './useLiveFleet';
+import type { FleetResponse, LiveStatus } from '../../api/types';
+import { useLiveFleet, type LiveFleetState } from './useLiveFleet';
+import { useFleetParams, type FleetParams } from './useFleetParams';
+import { FleetAlerts } from './FleetAlerts';
 import { FleetFiltersBar } from './FleetFiltersBar';
 import { FleetTree } from './FleetTree';
 import { NodeDetails } from './NodeDetails';
 import {
-  FILTER_KEYS,
-  GROUP_BY_PARAM,
   buildFleetView,
-  filtersFromParams,
-  formatAgo,
-  groupByFromParams,
   hasFilters,
-  lastSeenAt,
-  type FleetFilters,
+  type FleetView,
   type GroupBy,
 } from './model';
 import { islandKey, keysToReveal, type UplinkByIsland } from './tree';
@@ -75,148 +69,54 @@ function useUplinkGrouping(groupBy: GroupBy | undefined) {
   }, [api, groupBy]);
 }
 
-/** The topology without page chrome (for hosts that bring their own header). */
-export function FleetTopologyContent() {
-  const live = useLiveFleet();
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => filtersFromParams(params), [params]);
-  const groupBy = groupByFromParams(params);
-  const selectedId = params.get('selected') ?? undefined;
-  const uplink = useUplinkGrouping(groupBy);
+function PermissionDenied(props: { error: Error }) {
+  return (
+    <WarningPanel severity="error" title="Permission denied" defaultExpanded>
+      You are not allowed to read the Kamaji fleet (permission
+      kamaji.cluster.read). Ask a platform administrator for access. (
+      {describeError(props.error)})
+    </WarningPanel>
+  );
+}
 
-  const setFilters = useCallback(
-    (patch: Partial<FleetFilters>) => {
-      setParams(
-        prev => {
-          const next = new URLSearchParams(prev);
-          for (const [k, v] of Object.entries(patch)) {
-            next.delete(k);
-            if (Array.isArray(v)) v.forEach(x => next.append(k, x));
-            else if (v) next.set(k, v);
-          }
-          return next;
-        },
-        { replace: true },
-      );
-    },
-    [setParams],
-  );
-  const setGroupBy = useCallback(
-    (g: GroupBy | undefined) =>
-      setParams(
-        prev => {
-          const next = new URLSearchParams(prev);
-          if (g) next.set(GROUP_BY_PARAM, g);
-          else next.delete(GROUP_BY_PARAM);
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
-  const clearFilters = useCallback(
-    () =>
-      setParams(
-        prev => {
-          const next = new URLSearchParams(prev);
-          FILTER_KEYS.forEach(k => next.delete(k));
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
-  const select = useCallback(
-    (id: string | undefined) =>
-      setParams(prev => {
-        const next = new URLSearchParams(prev);
-        if (id) next.set('selected', id);
-        else next.delete('selected');
-        return next;
-      }),
-    [setParams],
-  );
-
-  const view = useMemo(
-    () => (live.snapshot ? buildFleetView(live.snapshot, filters) : undefined),
-    [live.snapshot, filters],
-  );
-
-  if (live.error && errorStatus(live.error) === 403) {
-    return (
-      <WarningPanel severity="error" title="Permission denied" defaultExpanded>
-        You are not allowed to read the Kamaji fleet (permission
-        kamaji.cluster.read). Ask a platform administrator for access. (
-        {describeError(live.error)})
-      </WarningPanel>
-    );
-  }
-  if (!live.snapshot || !view) {
-    if (live.error)
-      return (
-        <ResponseErrorPanel
-          error={live.error}
-          title="Could not load the fleet"
-        />
-      );
-    return <Progress />;
-  }
-  const snapshot = live.snapshot;
-  if (!snapshot.managementClusters.length) {
-    return (
-      <EmptyState
-        missing="data"
-        title="No clusters in the fleet"
-        description="The Kamaji backend reports no management clusters you may read. Configure kamaji.managementClusters in app-config, or ask for access to the clusters of your group."
-      />
-    );
-  }
+/** The selected node, and the island it runs on when it is a tenant of one. */
+function selectionOf(view: FleetView, selectedId: string | undefined) {
   const selected = selectedId ? view.byId.get(selectedId) : undefined;
   const selectedIsland =
     selected && selected.role === 'tenant' && selected.islandId
       ? view.islandsById.get(selected.islandId)
       : undefined;
-  const initiallyExpanded = [
+  return { selected, selectedIsland };
+}
+
+/** The tree nodes expanded at first: the filtered island and the path to the selected node. */
+function initiallyExpandedKeys(
+  view: FleetView,
+  { filters, groupBy, selectedId }: FleetParams,
+  uplink: UplinkByIsland | undefined,
+): string[] {
+  return [
     ...(filters.island ? [islandKey(filters.island)] : []),
-    ...(selectedId
-      ? keysToReveal(view, groupBy, selectedId, uplink.value)
-      : []),
+    ...(selectedId ? keysToReveal(view, groupBy, selectedId, uplink) : []),
   ];
+}
+
+function FleetTopologyView(props: {
+  live: LiveFleetState;
+  snapshot: FleetResponse;
+  view: FleetView;
+  params: FleetParams;
+  uplink: ReturnType<typeof useUplinkGrouping>;
+}) {
+  const { live, snapshot, view, params, uplink } = props;
+  const { filters, groupBy, setFilters, setGroupBy, clearFilters, select } =
+    params;
+  const { selected, selectedIsland } = selectionOf(view, params.selectedId);
+  const initiallyExpanded = initiallyExpandedKeys(view, params, uplink.value);
 
   return (
     <>
-      {uplink.error && (
-        <Alert severity="warning" style={{ marginBottom: 16 }}>
-          Uplink history unavailable ({uplink.error.message}): only islands
-          disconnected now are told apart.
-        </Alert>
-      )}
-      {view.disconnectedIslands.length > 0 && (
-        <Alert severity="error" role="alert" style={{ marginBottom: 16 }}>
-          <strong>
-            {view.disconnectedIslands.length === 1
-              ? '1 island is disconnected'
-              : `${view.disconnectedIslands.length} islands are disconnected`}
-            :
-          </strong>{' '}
-          {view.disconnectedIslands
-            .map(i => `${i.name} (last seen ${formatAgo(lastSeenAt(i))})`)
-            .join(', ')}
-          . What is shown for them and their tenants is stale and never counted
-          as healthy.
-        </Alert>
-      )}
-      {live.status === 'reconnecting' && (
-        <Alert
-          severity="warning"
-          icon={<SyncProblemIcon />}
-          style={{ marginBottom: 16 }}
-        >
-          Live updates are interrupted; reconnecting. The view may be out of
-          date
-          {live.error ? ` (${describeError(live.error)})` : ''}.
-        </Alert>
-      )}
+      <FleetAlerts live={live} view={view} uplinkError={uplink.error} />
       <FleetFiltersBar
         snapshot={snapshot}
         filters={filters}
@@ -258,6 +158,50 @@ export function FleetTopologyContent() {
         onClose={() => select(undefined)}
       />
     </>
+  );
+}
+
+/** The topology without page chrome (for hosts that bring their own header). */
+export function FleetTopologyContent() {
+  const live = useLiveFleet();
+  const params = useFleetParams();
+  const uplink = useUplinkGrouping(params.groupBy);
+  const { filters } = params;
+  const view = useMemo(
+    () => (live.snapshot ? buildFleetView(live.snapshot, filters) : undefined),
+    [live.snapshot, filters],
+  );
+
+  if (live.error && errorStatus(live.error) === 403) {
+    return <PermissionDenied error={live.error} />;
+  }
+  if (!live.snapshot || !view) {
+    if (live.error)
+      return (
+        <ResponseErrorPanel
+          error={live.error}
+          title="Could not load the fleet"
+        />
+      );
+    return <Progress />;
+  }
+  if (!live.snapshot.managementClusters.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No clusters in the fleet"
+        description="The Kamaji backend reports no management clusters you may read. Configure kamaji.managementClusters in app-config, or ask for access to the clusters of your group."
+      />
+    );
+  }
+  return (
+    <FleetTopologyView
+      live={live}
+      snapshot={live.snapshot}
+      view={view}
+      params={params}
+      uplink={uplink}
+    />
   );
 }
 

@@ -8,35 +8,19 @@ import {
   useState,
   type KeyboardEvent,
   type MouseEvent,
-  type ReactNode,
 } from 'react';
 import {
   FixedSizeList,
   areEqual,
   type ListChildComponentProps,
+  type ListOnItemsRenderedProps,
 } from 'react-window';
 import useWindowSize from 'react-use/esm/useWindowSize';
 import { makeStyles } from '@material-ui/core/styles';
-import Chip from '@material-ui/core/Chip';
 import ChevronRightIcon from '@material-ui/icons/ChevronRight';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
-import LinkOffIcon from '@material-ui/icons/LinkOff';
-import WarningIcon from '@material-ui/icons/Warning';
-import type {
-  FleetCluster,
-  HealthCounts,
-  TenantNode,
-} from '@kamaji-backstage/plugin-kamaji-common';
-import { HEALTH_LABEL, HealthBadge, HealthIcon } from '../common/HealthBadge';
-import {
-  HEALTH_ORDER,
-  effectiveHealth,
-  formatAgo,
-  isStale,
-  lastSeenAt,
-  type FleetView,
-  type GroupBy,
-} from './model';
+import type { FleetCluster } from '@kamaji-backstage/plugin-kamaji-common';
+import type { FleetView, GroupBy } from './model';
 import {
   expandedByDefault,
   treeKeyAction,
@@ -46,7 +30,7 @@ import {
   type TreeNode,
   type TreeRow,
 } from './tree';
-import { countOf } from '../common/countOf';
+import { RowContent } from './TreeRowContent';
 
 /** Every row has this height (px), so the list can be windowed without measuring rows. */
 export const ROW_HEIGHT = 56;
@@ -74,247 +58,7 @@ const useStyles = makeStyles(theme => ({
     display: 'inline-flex',
     justifyContent: 'center',
   },
-  main: {
-    flex: 1,
-    minWidth: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: 2,
-  },
-  line: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1.5),
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  },
-  name: { fontWeight: 600 },
-  muted: { color: theme.palette.text.secondary },
-  details: {
-    fontSize: theme.typography.body2.fontSize,
-    color: theme.palette.text.secondary,
-  },
-  stale: {
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    color: theme.palette.warning.dark,
-    fontWeight: 600,
-  },
-  counts: { display: 'inline-flex', gap: theme.spacing(1.5) },
-  count: { display: 'inline-flex', alignItems: 'center', gap: 2 },
-  skew: {
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    color: theme.palette.warning.dark,
-  },
 }));
-
-/** Tenant health as counts, each with its icon and word (colour is never the only signal). */
-export function HealthCountsView(props: { counts: HealthCounts }) {
-  const classes = useStyles();
-  const shown = HEALTH_ORDER.filter(h => props.counts[h] > 0);
-  return (
-    <span className={classes.counts} data-testid="health-counts">
-      {shown.length === 0 && <span>no tenants</span>}
-      {shown.map(h => (
-        <span key={h} className={classes.count}>
-          <HealthIcon status={h} />
-          {props.counts[h]} {HEALTH_LABEL[h].toLocaleLowerCase('en-US')}
-        </span>
-      ))}
-    </span>
-  );
-}
-
-function StaleMark(props: { at?: string }) {
-  const classes = useStyles();
-  return (
-    <span className={classes.stale}>
-      <WarningIcon fontSize="small" aria-hidden />
-      Stale · last seen {formatAgo(props.at)}
-    </span>
-  );
-}
-
-function DisconnectedMark(props: { node: FleetCluster }) {
-  return (
-    <>
-      <Chip
-        size="small"
-        icon={<LinkOffIcon aria-hidden />}
-        label="Disconnected"
-        color="secondary"
-      />
-      <StaleMark at={lastSeenAt(props.node)} />
-    </>
-  );
-}
-
-function VersionCell(props: { tenant: TenantNode }) {
-  const classes = useStyles();
-  const { declared, running, skew } = props.tenant.versions;
-  if (!skew) {
-    return <span>{running ?? declared ?? 'version unknown'}</span>;
-  }
-  return (
-    <span className={classes.skew}>
-      <WarningIcon fontSize="small" aria-hidden />
-      declared {declared ?? '?'} · running {running ?? '?'} · version skew
-    </span>
-  );
-}
-
-function tenantsText(shown: number, total: number): string {
-  return shown === total
-    ? countOf(total, 'tenant')
-    : `${shown} of ${total} tenants match`;
-}
-
-/** The name, status and details of a row; status and details are its accessible description. */
-function RowContent(props: {
-  row: TreeRow;
-  ids: { name: string; status: string; details: string };
-}) {
-  const classes = useStyles();
-  const { row, ids } = props;
-  let name: string;
-  let status: ReactNode;
-  let details: ReactNode;
-  switch (row.kind) {
-    case 'management': {
-      const c = row.cluster;
-      name = c.title ?? c.name;
-      status = (
-        <>
-          <span className={classes.muted}>management cluster (cloud)</span>
-          {c.connection.status === 'disconnected' ? (
-            <DisconnectedMark node={c} />
-          ) : (
-            <HealthBadge status={effectiveHealth(c)} />
-          )}
-        </>
-      );
-      details = countOf(row.islandCount, 'island');
-      break;
-    }
-    case 'island': {
-      const { island, counts, tenants, totalTenants } = row.view;
-      name = island.title ?? island.name;
-      status = (
-        <>
-          <span className={classes.muted}>
-            island{island.site ? ` · ${island.site}` : ''}
-          </span>
-          {island.connection.status === 'disconnected' ? (
-            <DisconnectedMark node={island} />
-          ) : (
-            <HealthBadge status={effectiveHealth(island)} />
-          )}
-          {island.connection.status === 'degraded' && (
-            <span className={classes.muted}>connection degraded</span>
-          )}
-        </>
-      );
-      details = (
-        <>
-          <HealthCountsView counts={counts} />
-          <span>{tenantsText(tenants.length, totalTenants)}</span>
-          {island.owner && <span>owner {island.owner}</span>}
-          {row.showManagementCluster && (
-            <span>in {island.managementCluster}</span>
-          )}
-        </>
-      );
-      break;
-    }
-    case 'cloud':
-      name = 'Hosted in the management cluster';
-      status = (
-        <span className={classes.muted}>
-          tenant control planes in {row.cluster.name}
-        </span>
-      );
-      details = (
-        <>
-          <HealthCountsView counts={row.counts} />
-          <span>{tenantsText(row.shownTenants, row.totalTenants)}</span>
-        </>
-      );
-      break;
-    case 'group':
-      name = row.label;
-      status = (
-        <>
-          <span className={classes.muted}>{row.by}</span>
-          {!!row.disconnectedIslands && (
-            <span className={classes.stale}>
-              <LinkOffIcon fontSize="small" aria-hidden />
-              {row.disconnectedIslands === 1
-                ? '1 island disconnected'
-                : `${row.disconnectedIslands} islands disconnected`}
-            </span>
-          )}
-        </>
-      );
-      details = (
-        <>
-          <HealthCountsView counts={row.counts} />
-          {row.islands !== undefined && (
-            <span>{countOf(row.islands, 'island')}</span>
-          )}
-          <span>{tenantsText(row.shownTenants, row.totalTenants)}</span>
-        </>
-      );
-      break;
-    default: {
-      const { tenant: t, island } = row;
-      const tcp = t.controlPlane.tenantControlPlane;
-      name = t.title ?? t.name;
-      status = (
-        <>
-          <span className={classes.muted}>tenant</span>
-          <HealthBadge status={effectiveHealth(t, island)} />
-          {isStale(t, island) && <StaleMark at={lastSeenAt(t, island)} />}
-        </>
-      );
-      details = (
-        <>
-          <VersionCell tenant={t} />
-          <span>TCP {tcp ? tcp.status : 'not seen'}</span>
-          <span>
-            workers {t.workers.ready}/{t.workers.desired}
-          </span>
-          {t.owner && <span>owner {t.owner}</span>}
-          {row.showHost && (
-            <span>
-              {island
-                ? `on island ${island.name}`
-                : `in ${t.managementCluster} (management cluster)`}
-            </span>
-          )}
-        </>
-      );
-    }
-  }
-  return (
-    <div className={classes.main}>
-      <div className={classes.line}>
-        <span id={ids.name} className={classes.name}>
-          {name}
-        </span>
-        <span id={ids.status} className={classes.line}>
-          {status}
-        </span>
-      </div>
-      <div id={ids.details} className={`${classes.line} ${classes.details}`}>
-        {details}
-      </div>
-    </div>
-  );
-}
 
 function clusterOf(row: TreeRow): FleetCluster | undefined {
   if (row.kind === 'management') return row.cluster;
@@ -406,26 +150,15 @@ function useViewportHeight(rowCount: number): number {
   return Math.min(rowCount * ROW_HEIGHT, available);
 }
 
-/**
- * cloud → islands → tenants (or site / owner groups), as a WAI-ARIA tree whose visible rows are
- * flattened and windowed: the DOM holds the rows in view, whatever the size of the fleet. Levels,
- * positions and set sizes are given with aria-level / aria-posinset / aria-setsize, since a
- * windowed list cannot nest its rows in role="group" elements.
- */
-export function FleetTree(props: {
-  view: FleetView;
-  groupBy?: GroupBy;
-  selectedId?: string;
-  onSelect: (id: string) => void;
-  /** Node keys expanded at first (e.g. the island of a filter or of the selected node). */
-  initiallyExpanded?: string[];
-  /** Uplink statistics per island, for the grouping by uplink health. */
-  uplink?: UplinkByIsland;
-}) {
-  const { view, groupBy, selectedId, onSelect, uplink } = props;
-  const idPrefix = `kamaji-tree${useId().replace(/:/g, '')}`;
+/** The rows in view: the tree flattened, each node expanded as the user left it or by default. */
+function useVisibleRows(
+  view: FleetView,
+  groupBy: GroupBy | undefined,
+  uplink: UplinkByIsland | undefined,
+  initiallyExpanded: string[] | undefined,
+) {
   const [overrides, setOverrides] = useState<Map<string, boolean>>(
-    () => new Map((props.initiallyExpanded ?? []).map(k => [k, true])),
+    () => new Map((initiallyExpanded ?? []).map(k => [k, true])),
   );
   const roots = useMemo(
     () => treeRoots(view, groupBy, uplink),
@@ -435,12 +168,16 @@ export function FleetTree(props: {
     () => visibleRows(roots, n => overrides.get(n.key) ?? expandedByDefault(n)),
     [roots, overrides],
   );
+  const setExpanded = useCallback((node: TreeNode, expanded: boolean) => {
+    setOverrides(prev => new Map(prev).set(node.key, expanded));
+  }, []);
+  return { rows, setExpanded };
+}
 
+/** The roving tab stop: one focusable row, the selected one at first, kept in view and rendered. */
+function useRovingFocus(rows: TreeRow[], selectedId: string | undefined) {
   const initialFocus = selectedId
-    ? rows.find(r => {
-        const c = clusterOf(r);
-        return c?.id === selectedId;
-      })?.key
+    ? rows.find(r => clusterOf(r)?.id === selectedId)?.key
     : undefined;
   const [focusKey, setFocusKey] = useState<string | undefined>(initialFocus);
   const found = focusKey ? rows.findIndex(r => r.key === focusKey) : -1;
@@ -465,10 +202,6 @@ export function FleetTree(props: {
       ?.focus();
   });
 
-  const setExpanded = useCallback((node: TreeNode, expanded: boolean) => {
-    setOverrides(prev => new Map(prev).set(node.key, expanded));
-  }, []);
-
   const moveFocus = useCallback(
     (index: number) => {
       setFocusKey(rows[index].key);
@@ -477,6 +210,37 @@ export function FleetTree(props: {
     },
     [rows],
   );
+
+  const onItemsRendered = (r: ListOnItemsRenderedProps) => {
+    // Keep the roving tab stop on a rendered row, so Tab still reaches the tree after
+    // the focused row was scrolled away (and unmounted) with the mouse.
+    const outside =
+      focusIndex < r.overscanStartIndex || focusIndex > r.overscanStopIndex;
+    if (outside && !treeRef.current?.contains(document.activeElement))
+      setFocusKey(rows[r.visibleStartIndex]?.key);
+  };
+
+  return {
+    focusIndex,
+    setFocusKey,
+    moveFocus,
+    listRef,
+    treeRef,
+    onItemsRendered,
+  };
+}
+
+/** What every row needs: the rows, the tab stop, and what clicks and keys do to them. */
+function useRowData(props: {
+  rows: TreeRow[];
+  focus: ReturnType<typeof useRovingFocus>;
+  selectedId?: string;
+  idPrefix: string;
+  onSelect: (id: string) => void;
+  setExpanded: (node: TreeNode, expanded: boolean) => void;
+}): RowData {
+  const { rows, selectedId, idPrefix, onSelect, setExpanded } = props;
+  const { focusIndex, setFocusKey, moveFocus } = props.focus;
 
   const activate = useCallback(
     (index: number) => {
@@ -488,7 +252,7 @@ export function FleetTree(props: {
     [rows, onSelect, setExpanded],
   );
 
-  const itemData: RowData = useMemo(
+  return useMemo(
     () => ({
       rows,
       focusIndex,
@@ -512,14 +276,57 @@ export function FleetTree(props: {
         else setExpanded(rows[action.index], action.type === 'expand');
       },
     }),
-    [rows, focusIndex, selectedId, idPrefix, activate, moveFocus, setExpanded],
+    [
+      rows,
+      focusIndex,
+      selectedId,
+      idPrefix,
+      activate,
+      moveFocus,
+      setExpanded,
+      setFocusKey,
+    ],
   );
+}
 
+/**
+ * cloud → islands → tenants (or site / owner groups), as a WAI-ARIA tree whose visible rows are
+ * flattened and windowed: the DOM holds the rows in view, whatever the size of the fleet. Levels,
+ * positions and set sizes are given with aria-level / aria-posinset / aria-setsize, since a
+ * windowed list cannot nest its rows in role="group" elements.
+ */
+export function FleetTree(props: {
+  view: FleetView;
+  groupBy?: GroupBy;
+  selectedId?: string;
+  onSelect: (id: string) => void;
+  /** Node keys expanded at first (e.g. the island of a filter or of the selected node). */
+  initiallyExpanded?: string[];
+  /** Uplink statistics per island, for the grouping by uplink health. */
+  uplink?: UplinkByIsland;
+}) {
+  const { view, groupBy, selectedId, onSelect, uplink } = props;
+  const idPrefix = `kamaji-tree${useId().replace(/:/g, '')}`;
+  const { rows, setExpanded } = useVisibleRows(
+    view,
+    groupBy,
+    uplink,
+    props.initiallyExpanded,
+  );
+  const focus = useRovingFocus(rows, selectedId);
+  const itemData = useRowData({
+    rows,
+    focus,
+    selectedId,
+    idPrefix,
+    onSelect,
+    setExpanded,
+  });
   const height = useViewportHeight(rows.length);
   return (
-    <div role="tree" aria-label="Fleet topology" ref={treeRef}>
+    <div role="tree" aria-label="Fleet topology" ref={focus.treeRef}>
       <FixedSizeList<RowData>
-        ref={listRef}
+        ref={focus.listRef}
         height={height}
         width="100%"
         itemCount={rows.length}
@@ -527,15 +334,7 @@ export function FleetTree(props: {
         itemData={itemData}
         itemKey={(index, data) => data.rows[index].key}
         overscanCount={OVERSCAN}
-        onItemsRendered={r => {
-          // Keep the roving tab stop on a rendered row, so Tab still reaches the tree after
-          // the focused row was scrolled away (and unmounted) with the mouse.
-          const outside =
-            focusIndex < r.overscanStartIndex ||
-            focusIndex > r.overscanStopIndex;
-          if (outside && !treeRef.current?.contains(document.activeElement))
-            setFocusKey(rows[r.visibleStartIndex]?.key);
-        }}
+        onItemsRendered={focus.onItemsRendered}
       >
         {Row}
       </FixedSizeList>

@@ -1,4 +1,3 @@
-import { Fragment } from 'react';
 import { makeStyles } from '@material-ui/core/styles';
 import Drawer from '@material-ui/core/Drawer';
 import IconButton from '@material-ui/core/IconButton';
@@ -15,8 +14,10 @@ import type {
   FleetCluster,
   FleetCondition,
   IslandNode,
+  ManagementClusterNode,
+  TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { HealthBadge } from '../common/HealthBadge';
+import { HealthBadge, HealthReasons } from '../common/HealthBadge';
 import { CatalogEntityLink } from '../common/CatalogEntityLink';
 import { connectionSince, formatIn } from '../common/connection';
 import { tenantsServed } from '../common/dataStores';
@@ -96,96 +97,189 @@ function dataStoresText(dataStores: DataStoreInfo[]): string {
     .join(', ');
 }
 
-function details(node: FleetCluster) {
+function ManagementRows({ node }: { node: ManagementClusterNode }) {
+  return (
+    <>
+      <Row k="Connection" v={connectionSince(node.connection)} />
+      <Row k="Last error" v={node.connection.lastError} />
+      <Row k="Islands" v={String(node.islandIds.length)} />
+      <Row k="Tenants in the cloud" v={String(node.tenantIds.length)} />
+    </>
+  );
+}
+
+function IslandRows({ node }: { node: IslandNode }) {
+  return (
+    <>
+      <Row k="Connection" v={connectionSince(node.connection)} />
+      <Row k="Last error" v={node.connection.lastError} />
+      {node.connection.status === 'disconnected' && (
+        <Row k="Next retry" v={formatIn(node.connection.nextRetryAt)} />
+      )}
+      <Row k="Phase" v={node.phase} />
+      <Row k="Kubernetes version" v={node.kubernetesVersion} />
+      <Row k="API server" v={node.endpoint} />
+      <Row k="Tenants" v={String(node.tenantIds.length)} />
+      <Row k="DataStores" v={dataStoresText(node.dataStores)} />
+    </>
+  );
+}
+
+/** `Ready, 2/3 ready`, or `not seen` when there is no TenantControlPlane. */
+function controlPlaneText(
+  tcp: TenantNode['controlPlane']['tenantControlPlane'],
+): string {
+  if (!tcp) return 'not seen';
+  return `${tcp.status}${
+    tcp.readyReplicas !== undefined
+      ? `, ${tcp.readyReplicas}/${tcp.replicas ?? '?'} ready`
+      : ''
+  }`;
+}
+
+/** `md-0: 2/3 Running; gpu: 0/1`. */
+function workerPoolsText(node: TenantNode): string {
+  return node.workerPools
+    .map(
+      p =>
+        `${p.name}: ${p.replicas.ready}/${p.replicas.desired}${
+          p.phase ? ` ${p.phase}` : ''
+        }`,
+    )
+    .join('; ');
+}
+
+function addonsText(node: TenantNode): string {
+  return node.addons
+    .map(a => `${a.name}${a.status ? ` (${a.status})` : ''}`)
+    .join(', ');
+}
+
+function TenantRows({ node }: { node: TenantNode }) {
+  const tcp = node.controlPlane.tenantControlPlane;
+  return (
+    <>
+      <Row
+        k="Managed"
+        v={node.managed ? 'yes' : 'no (TenantControlPlane only)'}
+      />
+      <Row
+        k="Hosted on"
+        v={node.islandId ?? `${node.managementCluster} (management cluster)`}
+      />
+      <Row k="Phase" v={node.phase} />
+      <Row k="Declared version" v={node.versions.declared} />
+      <Row k="Running version" v={node.versions.running} />
+      <Row k="Worker versions" v={node.versions.workers.join(', ')} />
+      <Row k="Version skew" v={node.versions.skew ? 'yes' : 'no'} />
+      <Row k="Control plane (TCP)" v={controlPlaneText(tcp)} />
+      <Row
+        k="DataStore"
+        v={
+          tcp?.dataStore ?? node.controlPlane.kamajiControlPlane?.dataStoreName
+        }
+      />
+      <Row k="API server" v={node.endpoint ?? tcp?.endpoint} />
+      <Row
+        k="Workers"
+        v={`${node.workers.ready}/${node.workers.desired} ready`}
+      />
+      <Row k="Worker pools" v={workerPoolsText(node)} />
+      <Row k="Addons" v={addonsText(node)} />
+    </>
+  );
+}
+
+/** The rows only a node of its role has. */
+function RoleRows({ node }: { node: FleetCluster }) {
   switch (node.role) {
     case 'management':
-      return (
-        <>
-          <Row k="Connection" v={connectionSince(node.connection)} />
-          <Row k="Last error" v={node.connection.lastError} />
-          <Row k="Islands" v={String(node.islandIds.length)} />
-          <Row k="Tenants in the cloud" v={String(node.tenantIds.length)} />
-        </>
-      );
+      return <ManagementRows node={node} />;
     case 'island':
-      return (
-        <>
-          <Row k="Connection" v={connectionSince(node.connection)} />
-          <Row k="Last error" v={node.connection.lastError} />
-          {node.connection.status === 'disconnected' && (
-            <Row k="Next retry" v={formatIn(node.connection.nextRetryAt)} />
-          )}
-          <Row k="Phase" v={node.phase} />
-          <Row k="Kubernetes version" v={node.kubernetesVersion} />
-          <Row k="API server" v={node.endpoint} />
-          <Row k="Tenants" v={String(node.tenantIds.length)} />
-          <Row k="DataStores" v={dataStoresText(node.dataStores)} />
-        </>
-      );
-    default: {
-      const tcp = node.controlPlane.tenantControlPlane;
-      return (
-        <>
-          <Row
-            k="Managed"
-            v={node.managed ? 'yes' : 'no (TenantControlPlane only)'}
-          />
-          <Row
-            k="Hosted on"
-            v={
-              node.islandId ?? `${node.managementCluster} (management cluster)`
-            }
-          />
-          <Row k="Phase" v={node.phase} />
-          <Row k="Declared version" v={node.versions.declared} />
-          <Row k="Running version" v={node.versions.running} />
-          <Row k="Worker versions" v={node.versions.workers.join(', ')} />
-          <Row k="Version skew" v={node.versions.skew ? 'yes' : 'no'} />
-          <Row
-            k="Control plane (TCP)"
-            v={
-              tcp
-                ? `${tcp.status}${
-                    tcp.readyReplicas !== undefined
-                      ? `, ${tcp.readyReplicas}/${tcp.replicas ?? '?'} ready`
-                      : ''
-                  }`
-                : 'not seen'
-            }
-          />
-          <Row
-            k="DataStore"
-            v={
-              tcp?.dataStore ??
-              node.controlPlane.kamajiControlPlane?.dataStoreName
-            }
-          />
-          <Row k="API server" v={node.endpoint ?? tcp?.endpoint} />
-          <Row
-            k="Workers"
-            v={`${node.workers.ready}/${node.workers.desired} ready`}
-          />
-          <Row
-            k="Worker pools"
-            v={node.workerPools
-              .map(
-                p =>
-                  `${p.name}: ${p.replicas.ready}/${p.replicas.desired}${
-                    p.phase ? ` ${p.phase}` : ''
-                  }`,
-              )
-              .join('; ')}
-          />
-          <Row
-            k="Addons"
-            v={node.addons
-              .map(a => `${a.name}${a.status ? ` (${a.status})` : ''}`)
-              .join(', ')}
-          />
-        </>
-      );
-    }
+      return <IslandRows node={node} />;
+    default:
+      return <TenantRows node={node} />;
   }
+}
+
+function SectionTitle(props: { children: string }) {
+  const classes = useStyles();
+  return (
+    <Typography variant="h6" component="h3" className={classes.section}>
+      {props.children}
+    </Typography>
+  );
+}
+
+function PanelHeader({
+  node,
+  onClose,
+}: {
+  node: FleetCluster;
+  onClose: () => void;
+}) {
+  const classes = useStyles();
+  return (
+    <>
+      <div className={classes.header}>
+        <Typography variant="h5" component="h2">
+          {node.title ?? node.name}
+        </Typography>
+        <IconButton aria-label="Close details" onClick={onClose}>
+          <CloseIcon />
+        </IconButton>
+      </div>
+      <Typography variant="body2" color="textSecondary">
+        {node.role} · {node.id}
+      </Typography>
+    </>
+  );
+}
+
+function NodePanel(props: {
+  node: FleetCluster;
+  island?: IslandNode;
+  onClose: () => void;
+}) {
+  const classes = useStyles();
+  const { node, island } = props;
+  return (
+    <div role="region" aria-label={`Details of ${node.name}`}>
+      <PanelHeader node={node} onClose={props.onClose} />
+      {isStale(node, island) && (
+        <Alert severity="warning" className={classes.section}>
+          Stale: last seen {formatAgo(lastSeenAt(node, island))}. The backend
+          cannot reach the cluster holding this data; its health is not known.
+        </Alert>
+      )}
+      <div className={classes.section}>
+        <HealthBadge status={effectiveHealth(node, island)} />
+        <HealthReasons reasons={node.health.reasons} />
+      </div>
+      <Table size="small" className={classes.section} aria-label="Details">
+        <TableBody>
+          <Row k="Management cluster" v={node.managementCluster} />
+          <Row k="Namespace" v={node.namespace} />
+          <Row k="Owner" v={node.owner} />
+          <Row k="Site" v={node.site} />
+          <RoleRows node={node} />
+        </TableBody>
+      </Table>
+      {node.role === 'island' && (
+        <div className={classes.section}>
+          <UplinkBar islandId={node.id} />
+        </div>
+      )}
+      {node.role !== 'management' && (
+        <>
+          <SectionTitle>Conditions</SectionTitle>
+          <Conditions conditions={node.conditions} />
+        </>
+      )}
+      <SectionTitle>Catalog</SectionTitle>
+      <CatalogEntityLink clusterId={node.id} />
+    </div>
+  );
 }
 
 /** The side panel of a selected node. */
@@ -204,68 +298,7 @@ export function NodeDetails(props: {
       classes={{ paper: classes.paper }}
     >
       {node && (
-        <div role="region" aria-label={`Details of ${node.name}`}>
-          <div className={classes.header}>
-            <Typography variant="h5" component="h2">
-              {node.title ?? node.name}
-            </Typography>
-            <IconButton aria-label="Close details" onClick={props.onClose}>
-              <CloseIcon />
-            </IconButton>
-          </div>
-          <Typography variant="body2" color="textSecondary">
-            {node.role} · {node.id}
-          </Typography>
-          {isStale(node, island) && (
-            <Alert severity="warning" className={classes.section}>
-              Stale: last seen {formatAgo(lastSeenAt(node, island))}. The
-              backend cannot reach the cluster holding this data; its health is
-              not known.
-            </Alert>
-          )}
-          <div className={classes.section}>
-            <HealthBadge status={effectiveHealth(node, island)} />
-            {node.health.reasons.length > 0 && (
-              <ul aria-label="Health reasons">
-                {node.health.reasons.map((r, i) => (
-                  <li key={i}>
-                    <Typography variant="body2">{r}</Typography>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-          <Table size="small" className={classes.section} aria-label="Details">
-            <TableBody>
-              <Row k="Management cluster" v={node.managementCluster} />
-              <Row k="Namespace" v={node.namespace} />
-              <Row k="Owner" v={node.owner} />
-              <Row k="Site" v={node.site} />
-              {details(node)}
-            </TableBody>
-          </Table>
-          {node.role === 'island' && (
-            <div className={classes.section}>
-              <UplinkBar islandId={node.id} />
-            </div>
-          )}
-          {node.role !== 'management' && (
-            <Fragment>
-              <Typography
-                variant="h6"
-                component="h3"
-                className={classes.section}
-              >
-                Conditions
-              </Typography>
-              <Conditions conditions={node.conditions} />
-            </Fragment>
-          )}
-          <Typography variant="h6" component="h3" className={classes.section}>
-            Catalog
-          </Typography>
-          <CatalogEntityLink clusterId={node.id} />
-        </div>
+        <NodePanel node={node} island={island} onClose={props.onClose} />
       )}
     </Drawer>
   );

@@ -21,7 +21,7 @@ import type { FleetResponse } from '../../api/types';
 import { ErrorWithRetry } from '../common/ErrorWithRetry';
 import { HealthBadge } from '../common/HealthBadge';
 import { useFleetLink } from '../common/useFleetLink';
-import { HealthCountsView } from '../FleetPage/FleetTree';
+import { HealthCountsView } from '../FleetPage/TreeRowContent';
 import { effectiveHealth, HEALTH_ORDER, isStale } from '../FleetPage/model';
 import { countOf } from '../common/countOf';
 

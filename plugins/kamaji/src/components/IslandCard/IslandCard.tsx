@@ -21,7 +21,7 @@ import { PathText } from '../common/PathText';
 import { HealthBadge } from '../common/HealthBadge';
 import { useEntityClusterData } from '../common/useEntityCluster';
 import { useFleetLink } from '../common/useFleetLink';
-import { HealthCountsView } from '../FleetPage/FleetTree';
+import { HealthCountsView } from '../FleetPage/TreeRowContent';
 import {
   effectiveHealth,
   formatAgo,

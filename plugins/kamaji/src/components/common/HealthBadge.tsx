@@ -1,4 +1,5 @@
 import { makeStyles } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import AutorenewIcon from '@material-ui/icons/Autorenew';
 import WarningIcon from '@material-ui/icons/Warning';
@@ -57,5 +58,19 @@ export function HealthBadge(props: { status: HealthStatus; label?: string }) {
       <HealthIcon status={props.status} />
       <span>{props.label ?? HEALTH_LABEL[props.status]}</span>
     </span>
+  );
+}
+
+/** The reasons given for a cluster's health, as a list; nothing when there are none. */
+export function HealthReasons(props: { reasons: string[] }) {
+  if (!props.reasons.length) return null;
+  return (
+    <ul aria-label="Health reasons">
+      {props.reasons.map((r, i) => (
+        <li key={i}>
+          <Typography variant="body2">{r}</Typography>
+        </li>
+      ))}
+    </ul>
   );
 }
