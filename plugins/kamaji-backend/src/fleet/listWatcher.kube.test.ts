@@ -1,8 +1,4 @@
-import {
-  LocalControlPlane,
-  startTcpRelay,
-  waitFor,
-} from '@internal/test-kube';
+import { LocalControlPlane, startTcpRelay, waitFor } from '@internal/test-kube';
 import { KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ListWatcher } from './listWatcher';

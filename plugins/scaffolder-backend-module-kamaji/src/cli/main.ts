@@ -62,7 +62,9 @@ function readYaml(io: Io, path: string, what: string): unknown {
     return doc.toJS();
   } catch (e: any) {
     throw new Error(
-      `${path} is not valid YAML: ${e?.message ?? e} (a merge key takes an anchored mapping or a list of them, e.g. '<<: *defaults')`,
+      `${path} is not valid YAML: ${
+        e?.message ?? e
+      } (a merge key takes an anchored mapping or a list of them, e.g. '<<: *defaults')`,
     );
   }
 }

@@ -291,7 +291,9 @@ describe('renderTenantCluster', () => {
       'serviceCidr',
     ]);
     expect(error!.message).toContain("(try 'shop-42')");
-    expect(error!.message).toContain("like 'v1.35.2' ('v', then 1.MINOR.PATCH; no pre-releases); got '1.34'");
+    expect(error!.message).toContain(
+      "like 'v1.35.2' ('v', then 1.MINOR.PATCH; no pre-releases); got '1.34'",
+    );
   });
 });
 

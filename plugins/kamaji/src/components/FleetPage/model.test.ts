@@ -98,7 +98,9 @@ describe('fleet view model', () => {
 
 describe('two management clusters with an island of the same name', () => {
   function twoIslandsA() {
-    const cloudA = island('island-a', [tenant('t1', { islandId: 'cloud/islands/island-a' })]);
+    const cloudA = island('island-a', [
+      tenant('t1', { islandId: 'cloud/islands/island-a' }),
+    ]);
     const edgeA: typeof cloudA = {
       ...island('island-a', []),
       id: 'edge/islands/island-a',

@@ -167,15 +167,15 @@ describe('IslandPicker', () => {
     });
     const list = await openList(/Island/);
     await waitFor(() => expect(list.getAllByRole('option')).toHaveLength(3));
-    expect(list.getByTestId('option-cloud/islands/factory-a')).toHaveTextContent(
-      'factory-a (factory) · cloud',
-    );
+    expect(
+      list.getByTestId('option-cloud/islands/factory-a'),
+    ).toHaveTextContent('factory-a (factory) · cloud');
     const eu = list.getByTestId('option-edge-eu/islands/factory-a');
     expect(eu).toHaveTextContent('factory-a (factory) · edge-eu');
     // A name only one island has needs no cluster in its label.
-    expect(list.getByTestId('option-cloud/islands/shop-b')).not.toHaveTextContent(
-      '· cloud',
-    );
+    expect(
+      list.getByTestId('option-cloud/islands/shop-b'),
+    ).not.toHaveTextContent('· cloud');
     await userEvent.click(eu);
     expect(data.island).toBe('edge-eu/islands/factory-a');
     // The data stores are those of the island picked, not of its namesake.
