@@ -84,6 +84,22 @@ describe('day-2 actions on a real API server', () => {
   const read = (kind: KubeKind, name: string): Promise<any> =>
     api.getNamespacedCustomObject({ ...at(kind), name });
 
+  /** A tenant's Cluster, KamajiControlPlane and one worker pool `<name>-edge`. */
+  const createTenant = async (
+    name: string,
+    version: string,
+    replicas: number,
+  ) => {
+    const create = (kind: KubeKind, body: any) =>
+      api.createNamespacedCustomObject({ ...at(kind), body });
+    await create(Cluster, clusterObject(name));
+    await create(KamajiControlPlane, kcpObject(name, version));
+    await create(
+      MachineDeployment,
+      mdObject(name, `${name}-edge`, replicas, version),
+    );
+  };
+
   const managers = (obj: any): string[] =>
     (obj.metadata.managedFields ?? []).map((f: any) => f.manager);
 
@@ -97,20 +113,8 @@ describe('day-2 actions on a real API server', () => {
     await adminKubeConfig
       .makeApiClient(CoreV1Api)
       .createNamespace({ body: { metadata: { name: NS } } });
-    const create = (kind: KubeKind, body: any) =>
-      api.createNamespacedCustomObject({ ...at(kind), body });
-    await create(Cluster, clusterObject('shop-0001'));
-    await create(KamajiControlPlane, kcpObject('shop-0001', 'v1.34.2'));
-    await create(
-      MachineDeployment,
-      mdObject('shop-0001', 'shop-0001-edge', 1, 'v1.34.2'),
-    );
-    await create(Cluster, clusterObject('shop-0002'));
-    await create(KamajiControlPlane, kcpObject('shop-0002', 'v1.33.5'));
-    await create(
-      MachineDeployment,
-      mdObject('shop-0002', 'shop-0002-edge', 2, 'v1.33.5'),
-    );
+    await createTenant('shop-0001', 'v1.34.2', 1);
+    await createTenant('shop-0002', 'v1.33.5', 2);
 
     fleet = new InMemoryFleetService(fixtureFleet());
     fleet.setManagementClusterAccess('central', adminKubeConfig);
@@ -289,14 +293,7 @@ describe('day-2 actions on a real API server', () => {
     fleet.push({
       upserted: [tenant({ id: shop4, owner: 'group:default/team-retail' })],
     });
-    const create = (kind: KubeKind, body: any) =>
-      api.createNamespacedCustomObject({ ...at(kind), body });
-    await create(Cluster, clusterObject('shop-0004'));
-    await create(KamajiControlPlane, kcpObject('shop-0004', 'v1.34.2'));
-    await create(
-      MachineDeployment,
-      mdObject('shop-0004', 'shop-0004-edge', 1, 'v1.34.2'),
-    );
+    await createTenant('shop-0004', 'v1.34.2', 1);
     // A backend whose credentials may change control planes but not machine deployments.
     const rbac = adminKubeConfig.makeApiClient(RbacAuthorizationV1Api);
     await rbac.createClusterRole({
