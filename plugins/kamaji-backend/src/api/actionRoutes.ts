@@ -77,6 +77,113 @@ interface Attempt {
   started: number;
 }
 
+/** Writes the attempt's outcome to the audit trail; a failed write is logged, not thrown. */
+async function audit(
+  { auditStore, logger }: ActionRouteOptions,
+  attempt: Attempt,
+  result: AuditResult,
+  status: number,
+  message?: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  const { actor, actorType } = actorOf(attempt.credentials);
+  try {
+    await auditStore.record({
+      occurredAt: new Date(attempt.started).toISOString(),
+      actor,
+      actorType,
+      action: attempt.action,
+      target: attempt.target,
+      request: attempt.request,
+      result,
+      status,
+      message,
+      details,
+      durationMs: Date.now() - attempt.started,
+    });
+  } catch (e) {
+    logger.error(
+      `could not write the audit trail for ${attempt.action} on ${
+        attempt.target
+      } by ${actor}: ${(e as Error).message}`,
+    );
+  }
+}
+
+/**
+ * Runs one day-2 action: the target must be visible to the caller (else 404), the action's
+ * permission must allow it on that cluster (else 403), and every outcome from there on —
+ * denied, failed or done — is written to the audit trail and the auditor service.
+ */
+async function runAction<T extends object>(
+  options: ActionRouteOptions,
+  req: express.Request,
+  action: AuditAction,
+  permission: ResourcePermission<'kamaji-cluster'>,
+  request: Record<string, unknown>,
+  run: (cluster: DeclaredCluster) => Promise<T>,
+): Promise<T> {
+  const { logger, authorizer, auditor } = options;
+  const started = Date.now();
+  const { credentials, id, target } = await actionTarget(options, req);
+  const attempt: Attempt = {
+    action,
+    target: id,
+    credentials,
+    request,
+    started,
+  };
+  const auditorEvent = await auditor.createEvent({
+    eventId: `cluster-${action}`,
+    severityLevel: action === 'delete' ? 'high' : 'medium',
+    request: req,
+    meta: { clusterId: id, action, ...(request as any) },
+  });
+
+  try {
+    if (!(await mayAct(authorizer, permission, credentials, target))) {
+      throw new NotAllowedError(
+        `You may not ${action} cluster ${id} (permission ${permission.name})`,
+      );
+    }
+  } catch (e) {
+    await audit(
+      options,
+      attempt,
+      'denied',
+      statusOf(e),
+      scrub((e as Error).message, 1000),
+    );
+    await auditorEvent.fail({ error: e as Error });
+    throw e;
+  }
+
+  try {
+    const result = await run(target);
+    await audit(
+      options,
+      attempt,
+      'success',
+      action === 'delete' ? 202 : 200,
+      undefined,
+      {
+        ...(result as Record<string, unknown>),
+      },
+    );
+    await auditorEvent.success({ meta: { ...(result as any) } });
+    return result;
+  } catch (e) {
+    const status = statusOf(e);
+    const message = scrub((e as Error).message ?? String(e), 1000);
+    await audit(options, attempt, 'failure', status, message);
+    await auditorEvent.fail({ error: e as Error });
+    if (status >= 500 && status !== 502 && status !== 503) {
+      logger.error(`${action} on ${id} failed: ${message}`);
+    }
+    throw e;
+  }
+}
+
 /**
  * `POST …/upgrade`, `POST …/scale` and `DELETE` of a cluster: the day-2 actions, each behind its
  * own permission, every outcome audited.
@@ -84,110 +191,8 @@ interface Attempt {
 export function createActionRoutes(
   options: ActionRouteOptions,
 ): express.Router {
-  const { logger, authorizer, auditor, auditStore, actions } = options;
+  const { actions } = options;
   const router = Router();
-
-  /** Writes the attempt's outcome to the audit trail; a failed write is logged, not thrown. */
-  async function audit(
-    attempt: Attempt,
-    result: AuditResult,
-    status: number,
-    message?: string,
-    details?: Record<string, unknown>,
-  ): Promise<void> {
-    const { actor, actorType } = actorOf(attempt.credentials);
-    try {
-      await auditStore.record({
-        occurredAt: new Date(attempt.started).toISOString(),
-        actor,
-        actorType,
-        action: attempt.action,
-        target: attempt.target,
-        request: attempt.request,
-        result,
-        status,
-        message,
-        details,
-        durationMs: Date.now() - attempt.started,
-      });
-    } catch (e) {
-      logger.error(
-        `could not write the audit trail for ${attempt.action} on ${
-          attempt.target
-        } by ${actor}: ${(e as Error).message}`,
-      );
-    }
-  }
-
-  /**
-   * Runs one day-2 action: the target must be visible to the caller (else 404), the action's
-   * permission must allow it on that cluster (else 403), and every outcome from there on —
-   * denied, failed or done — is written to the audit trail and the auditor service.
-   */
-  async function runAction<T extends object>(
-    req: express.Request,
-    action: AuditAction,
-    permission: ResourcePermission<'kamaji-cluster'>,
-    request: Record<string, unknown>,
-    run: (cluster: DeclaredCluster) => Promise<T>,
-  ): Promise<T> {
-    const started = Date.now();
-    const { credentials, id, target } = await actionTarget(options, req);
-    const attempt: Attempt = {
-      action,
-      target: id,
-      credentials,
-      request,
-      started,
-    };
-    const auditorEvent = await auditor.createEvent({
-      eventId: `cluster-${action}`,
-      severityLevel: action === 'delete' ? 'high' : 'medium',
-      request: req,
-      meta: { clusterId: id, action, ...(request as any) },
-    });
-
-    try {
-      if (!(await mayAct(authorizer, permission, credentials, target))) {
-        throw new NotAllowedError(
-          `You may not ${action} cluster ${id} (permission ${permission.name})`,
-        );
-      }
-    } catch (e) {
-      await audit(
-        attempt,
-        'denied',
-        statusOf(e),
-        scrub((e as Error).message, 1000),
-      );
-      await auditorEvent.fail({ error: e as Error });
-      throw e;
-    }
-
-    try {
-      const result = await run(target);
-      await audit(
-        attempt,
-        'success',
-        action === 'delete' ? 202 : 200,
-        undefined,
-        {
-          ...(result as Record<string, unknown>),
-        },
-      );
-      await auditorEvent.success({ meta: { ...(result as any) } });
-      return result;
-    } catch (e) {
-      const status = statusOf(e);
-      const message = scrub((e as Error).message ?? String(e), 1000);
-      await audit(attempt, 'failure', status, message);
-      await auditorEvent.fail({ error: e as Error });
-      if (status >= 500 && status !== 502 && status !== 503) {
-        logger.error(`${action} on ${id} failed: ${message}`);
-      }
-      throw e;
-    }
-  }
 
   router.post(`${CLUSTER}/upgrade`, async (req, res) => {
     const written = parseInput(upgradeBodySchema, req.body, 'body');
@@ -197,6 +202,7 @@ export function createActionRoutes(
     })!.text;
     const body = { ...written, version };
     const result = await runAction(
+      options,
       req,
       'upgrade',
       kamajiClusterUpgradePermission,
@@ -213,6 +219,7 @@ export function createActionRoutes(
   router.post(`${CLUSTER}/scale`, async (req, res) => {
     const body = parseInput(scaleBodySchema, req.body, 'body');
     const result = await runAction(
+      options,
       req,
       'scale',
       kamajiClusterScalePermission,
@@ -225,6 +232,7 @@ export function createActionRoutes(
   router.delete(CLUSTER, async (req, res) => {
     const query = parseQuery(deleteQuerySchema, req);
     const result = await runAction(
+      options,
       req,
       'delete',
       kamajiClusterDeletePermission,
