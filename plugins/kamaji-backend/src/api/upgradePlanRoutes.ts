@@ -1,4 +1,7 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import {
   kamajiFleetUpgradePermission,
@@ -6,7 +9,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { PlanAudit } from '../operations/planAudit';
+import { PlanAudit, PlanAuditEvent } from '../operations/planAudit';
 import {
   planIdSchema,
   planListQuerySchema,
@@ -35,6 +38,65 @@ function visibilityOf(
   return scope.predicate;
 }
 
+type Actor = ReturnType<typeof actorOf>;
+
+/** A plan's audit event: `who` did `what` to plan `planId`, with this outcome. */
+function planEvent(
+  who: Actor,
+  planId: string,
+  what: string,
+  outcome: Pick<PlanAuditEvent, 'result' | 'status' | 'message' | 'details'>,
+): PlanAuditEvent {
+  return { ...who, target: `upgrade-plan/${planId}`, planId, what, ...outcome };
+}
+
+/**
+ * The caller, when `kamaji.fleet.upgrade` allows it to `what` upgrade plans; else 403, audited
+ * unless it only reads.
+ */
+async function authorize(
+  options: UpgradePlanRouteOptions,
+  req: express.Request,
+  what: string,
+  planId: string,
+): Promise<{ credentials: BackstageCredentials; who: Actor }> {
+  const { httpAuth, authorizer, audit } = options;
+  const credentials = await callerCredentials(httpAuth, req);
+  const who = actorOf(credentials);
+  if (await authorizer.allows(kamajiFleetUpgradePermission, credentials)) {
+    return { credentials, who };
+  }
+  const message = `You may not ${what} upgrade plans (permission ${kamajiFleetUpgradePermission.name})`;
+  if (what !== 'read') {
+    await audit(
+      planEvent(who, planId, what, { result: 'denied', status: 403, message }),
+    );
+  }
+  throw new NotAllowedError(message);
+}
+
+/** `POST /v1/upgrade-plans/{id}/{command}`: the command, audited whatever its outcome. */
+function commandRoute(options: UpgradePlanRouteOptions, command: PlanCommand) {
+  return async (req: express.Request, res: express.Response) => {
+    const { planId: id } = parseInput(planIdSchema, req.params, 'path');
+    const { who } = await authorize(options, req, command, id);
+    try {
+      const plan = await options.plans.command(id, command, who.actor);
+      await options.audit(
+        planEvent(who, id, command, { result: 'success', status: 200 }),
+      );
+      res.json(plan);
+    } catch (e) {
+      const status = (e as any)?.name === 'NotFoundError' ? 404 : 409;
+      const message = (e as Error).message;
+      await options.audit(
+        planEvent(who, id, command, { result: 'failure', status, message }),
+      );
+      throw e;
+    }
+  };
+}
+
 /**
  * `/v1/upgrade-plans`: fleet upgrade plans behind `kamaji.fleet.upgrade` (reading them too:
  * a plan lists many teams' clusters). Every change, and every denied attempt, is audited.
@@ -44,62 +106,39 @@ function visibilityOf(
 export function createUpgradePlanRoutes(
   options: UpgradePlanRouteOptions,
 ): express.Router {
-  const { httpAuth, authorizer, plans, audit } = options;
+  const { authorizer, plans, audit } = options;
   const router = Router();
 
-  async function authorize(req: express.Request, what: string, planId: string) {
-    const credentials = await callerCredentials(httpAuth, req);
-    const who = actorOf(credentials);
-    if (!(await authorizer.allows(kamajiFleetUpgradePermission, credentials))) {
-      const message = `You may not ${what} upgrade plans (permission ${kamajiFleetUpgradePermission.name})`;
-      if (what !== 'read') {
-        await audit({
-          ...who,
-          target: `upgrade-plan/${planId}`,
-          planId,
-          what,
-          result: 'denied',
-          status: 403,
-          message,
-        });
-      }
-      throw new NotAllowedError(message);
-    }
-    return { credentials, ...who };
-  }
-
   router.post('/v1/upgrade-plans', async (req, res) => {
-    const caller = await authorize(req, 'create', 'new');
+    const { credentials, who } = await authorize(options, req, 'create', 'new');
     const body = parseInput(upgradePlanBodySchema, req.body, 'body');
-    const visible = visibilityOf(
-      await authorizer.readScope(caller.credentials),
+    const visible = visibilityOf(await authorizer.readScope(credentials));
+    const plan = await plans.create(body, who.actor, visible);
+    const what = plan.status === 'running' ? 'create and start' : 'create';
+    const details = {
+      version: plan.version,
+      waves: plan.waves.length,
+      clusters: plan.steps.length,
+    };
+    await audit(
+      planEvent(who, plan.id, what, {
+        result: 'success',
+        status: 201,
+        details,
+      }),
     );
-    const plan = await plans.create(body, caller.actor, visible);
-    await audit({
-      ...caller,
-      target: `upgrade-plan/${plan.id}`,
-      planId: plan.id,
-      what: plan.status === 'running' ? 'create and start' : 'create',
-      result: 'success',
-      status: 201,
-      details: {
-        version: plan.version,
-        waves: plan.waves.length,
-        clusters: plan.steps.length,
-      },
-    });
     res.status(201).json(plan);
   });
 
   router.get('/v1/upgrade-plans', async (req, res) => {
-    await authorize(req, 'read', 'list');
+    await authorize(options, req, 'read', 'list');
     const { limit, offset } = parseQuery(planListQuerySchema, req);
     const { items, total } = await plans.list(limit, offset);
     res.json({ items, page: { total, offset, limit } });
   });
 
   router.get('/v1/upgrade-plans/:planId', async (req, res) => {
-    await authorize(req, 'read', req.params.planId);
+    await authorize(options, req, 'read', req.params.planId);
     const { planId: id } = parseInput(planIdSchema, req.params, 'path');
     const plan = await plans.get(id);
     const etag = `"plan-${plan.revision}"`;
@@ -112,40 +151,11 @@ export function createUpgradePlanRoutes(
     res.json(plan);
   });
 
-  for (const command of [
-    'start',
-    'pause',
-    'resume',
-    'abort',
-  ] as PlanCommand[]) {
-    router.post(`/v1/upgrade-plans/:planId/${command}`, async (req, res) => {
-      const { planId: id } = parseInput(planIdSchema, req.params, 'path');
-      const caller = await authorize(req, command, id);
-      try {
-        const plan = await plans.command(id, command, caller.actor);
-        await audit({
-          ...caller,
-          target: `upgrade-plan/${id}`,
-          planId: id,
-          what: command,
-          result: 'success',
-          status: 200,
-        });
-        res.json(plan);
-      } catch (e) {
-        const status = (e as any)?.name === 'NotFoundError' ? 404 : 409;
-        await audit({
-          ...caller,
-          target: `upgrade-plan/${id}`,
-          planId: id,
-          what: command,
-          result: 'failure',
-          status,
-          message: (e as Error).message,
-        });
-        throw e;
-      }
-    });
+  for (const command of ['start', 'pause', 'resume', 'abort'] as const) {
+    router.post(
+      `/v1/upgrade-plans/:planId/${command}`,
+      commandRoute(options, command),
+    );
   }
   return router;
 }
