@@ -16,6 +16,27 @@ export function kubeConfigFromSecretValue(
   text: string,
   where: string,
 ): KubeConfig {
+  const { cluster, user } = currentEntries(parseKubeconfig(text, where), where);
+  refuseOutsideCredentials(cluster, user, where);
+  if (!URL.canParse(cluster.server)) {
+    throw new SafeError(`${where}: kubeconfig server is not a URL`);
+  }
+  return inlineKubeConfig(cluster, user);
+}
+
+const FORBIDDEN_CLUSTER_FIELDS = ['certificate-authority', 'proxy-url'];
+const FORBIDDEN_USER_FIELDS = [
+  'exec',
+  'auth-provider',
+  'client-certificate',
+  'client-key',
+  'tokenFile',
+  'token-file',
+  'as',
+  'impersonate',
+];
+
+function parseKubeconfig(text: string, where: string): any {
   let doc: any;
   try {
     doc = parse(text);
@@ -27,6 +48,11 @@ export function kubeConfigFromSecretValue(
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.clusters)) {
     throw new SafeError(`${where}: not a kubeconfig (no clusters)`);
   }
+  return doc;
+}
+
+/** The cluster and user of the kubeconfig's current context (else its first). */
+function currentEntries(doc: any, where: string): { cluster: any; user: any } {
   const contexts: any[] = Array.isArray(doc.contexts) ? doc.contexts : [];
   const users: any[] = Array.isArray(doc.users) ? doc.users : [];
   const contextName: string | undefined =
@@ -43,31 +69,25 @@ export function kubeConfigFromSecretValue(
     );
   }
   const user = users.find(u => u?.name === context.user)?.user ?? {};
+  return { cluster, user };
+}
 
-  const forbiddenCluster = ['certificate-authority', 'proxy-url'].filter(
-    k => cluster[k],
-  );
-  const forbiddenUser = [
-    'exec',
-    'auth-provider',
-    'client-certificate',
-    'client-key',
-    'tokenFile',
-    'token-file',
-    'as',
-    'impersonate',
-  ].filter(k => user[k]);
-  if (forbiddenCluster.length || forbiddenUser.length) {
+/** Refuses commands, auth providers, local files, proxies and impersonation. */
+function refuseOutsideCredentials(cluster: any, user: any, where: string) {
+  const used = [
+    ...FORBIDDEN_CLUSTER_FIELDS.filter(k => cluster[k]),
+    ...FORBIDDEN_USER_FIELDS.filter(k => user[k]),
+  ];
+  if (used.length) {
     throw new SafeError(
-      `${where}: kubeconfig uses ${[...forbiddenCluster, ...forbiddenUser].join(
+      `${where}: kubeconfig uses ${used.join(
         ', ',
       )}; only inline certificates, keys and tokens are accepted from Secrets`,
     );
   }
-  if (!URL.canParse(cluster.server)) {
-    throw new SafeError(`${where}: kubeconfig server is not a URL`);
-  }
+}
 
+function inlineKubeConfig(cluster: any, user: any): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
