@@ -118,70 +118,27 @@ export class ClusterEntityMapper {
   /** The entity of one cluster, or undefined when it is not ingested. */
   toEntity(node: FleetCluster): Entity | undefined {
     if (!this.includes(node)) return undefined;
-    const location = locationOf(node.managementCluster);
-    const unmanaged = node.role === 'tenant' && !node.managed;
-
     const host = hostOf(node);
     const hostRef = host ? this.entityRef(host) : undefined;
     // A tenant's host and system relations go one way only (TenantRelationsProcessor).
     const tenant = node.role === 'tenant';
-
-    const tags = [
-      node.site ? toTag(node.site) : undefined,
-      versionTag(kubernetesVersion(node)),
-      toTag(node.health.status),
-      node.staleness.stale ? 'stale' : undefined,
-      unmanaged ? 'unmanaged' : undefined,
-    ].filter((t): t is string => !!t);
-
     const endpoint =
       node.role === 'management' ? undefined : endpointUrl(node.endpoint);
-
-    const where =
-      node.role === 'management'
-        ? 'management cluster'
-        : `${node.role === 'island' ? 'island' : 'tenant cluster'} ${
-            node.namespace
-          }/${node.name} in ${node.managementCluster}`;
-    const entity: Entity = {
+    return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: {
         name: clusterEntityName(node.id),
         namespace: this.settings.namespace,
         title: node.title ?? node.name,
-        description: unmanaged
-          ? `Unmanaged tenant control plane ${node.namespace ?? ''}/${
-              node.name
-            } found on island ${
-              node.islandId ?? ''
-            } (no Cluster API declaration)`
-          : `Kubernetes ${where}`,
+        description: descriptionOf(node),
         labels: {
           [KAMAJI_ENTITY.roleLabel]: node.role,
           [MANAGEMENT_CLUSTER_LABEL]: node.managementCluster,
-          ...(unmanaged ? { [UNMANAGED_LABEL]: 'true' } : {}),
+          ...(isUnmanaged(node) ? { [UNMANAGED_LABEL]: 'true' } : {}),
         },
-        annotations: {
-          [ANNOTATION_LOCATION]: location,
-          [ANNOTATION_ORIGIN_LOCATION]: location,
-          [KAMAJI_ENTITY.clusterIdAnnotation]: node.id,
-          ...(tenant && hostRef
-            ? { [TENANT_DEPENDS_ON_ANNOTATION]: hostRef }
-            : {}),
-          ...(tenant && this.systemRef
-            ? { [TENANT_PART_OF_ANNOTATION]: this.systemRef }
-            : {}),
-          // The clusters the Kubernetes module offers get the Kubernetes tab (that cluster only).
-          ...(this.settings.kubernetesLabelSelector &&
-          (node.role === 'island' || (node.role === 'tenant' && node.managed))
-            ? {
-                [KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION]:
-                  this.settings.kubernetesLabelSelector,
-              }
-            : {}),
-        },
-        tags: [...new Set(tags)],
+        annotations: this.annotationsOf(node, hostRef),
+        tags: tagsOf(node),
         ...(endpoint
           ? { links: [{ url: endpoint, title: 'API server', icon: 'cloud' }] }
           : {}),
@@ -195,6 +152,55 @@ export class ClusterEntityMapper {
           : {}),
       },
     };
-    return entity;
   }
+
+  private annotationsOf(
+    node: FleetCluster,
+    hostRef: string | undefined,
+  ): Record<string, string> {
+    const location = locationOf(node.managementCluster);
+    const tenant = node.role === 'tenant';
+    // The clusters the Kubernetes module offers get the Kubernetes tab (that cluster only).
+    const kubernetesTab =
+      node.role === 'island' || (node.role === 'tenant' && node.managed);
+    const selector = this.settings.kubernetesLabelSelector;
+    return {
+      [ANNOTATION_LOCATION]: location,
+      [ANNOTATION_ORIGIN_LOCATION]: location,
+      [KAMAJI_ENTITY.clusterIdAnnotation]: node.id,
+      ...(tenant && hostRef ? { [TENANT_DEPENDS_ON_ANNOTATION]: hostRef } : {}),
+      ...(tenant && this.systemRef
+        ? { [TENANT_PART_OF_ANNOTATION]: this.systemRef }
+        : {}),
+      ...(selector && kubernetesTab
+        ? { [KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION]: selector }
+        : {}),
+    };
+  }
+}
+
+function isUnmanaged(node: FleetCluster): boolean {
+  return node.role === 'tenant' && !node.managed;
+}
+
+function tagsOf(node: FleetCluster): string[] {
+  const tags = [
+    node.site ? toTag(node.site) : undefined,
+    versionTag(kubernetesVersion(node)),
+    toTag(node.health.status),
+    node.staleness.stale ? 'stale' : undefined,
+    isUnmanaged(node) ? 'unmanaged' : undefined,
+  ].filter((t): t is string => !!t);
+  return [...new Set(tags)];
+}
+
+function descriptionOf(node: FleetCluster): string {
+  if (node.role === 'tenant' && !node.managed) {
+    return `Unmanaged tenant control plane ${node.namespace ?? ''}/${
+      node.name
+    } found on island ${node.islandId ?? ''} (no Cluster API declaration)`;
+  }
+  if (node.role === 'management') return 'Kubernetes management cluster';
+  const kind = node.role === 'island' ? 'island' : 'tenant cluster';
+  return `Kubernetes ${kind} ${node.namespace}/${node.name} in ${node.managementCluster}`;
 }
