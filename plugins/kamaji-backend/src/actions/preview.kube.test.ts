@@ -15,7 +15,12 @@ import {
   KubeKind,
   ObjectChange,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
 import request from 'supertest';
 import {
   at,
@@ -64,6 +69,8 @@ describe('previews of day-2 actions on a real API server', () => {
   let plane: LocalControlPlane;
   let api: CustomObjectsApi;
   let backend: Awaited<ReturnType<typeof startKamajiTestBackend>>;
+  let fleet: InMemoryFleetService;
+  let adminKubeConfig: KubeConfig;
   const base = (name: string) =>
     `/api/kamaji/v1/clusters/central/${NS}/${name}`;
   const post = (path: string, body?: object, user: string = USERS.pat) => {
@@ -91,8 +98,10 @@ describe('previews of day-2 actions on a real API server', () => {
   beforeAll(async () => {
     plane = await LocalControlPlane.start({
       clusters: { central: ['capi', 'kamaji', 'addons'] },
+      users: [{ name: 'no-secrets' }],
     });
     const kc = plane.kubeConfig('central');
+    adminKubeConfig = kc;
     api = kc.makeApiClient(CustomObjectsApi);
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: NS } } });
@@ -166,7 +175,7 @@ describe('previews of day-2 actions on a real API server', () => {
       30_000,
     );
 
-    const fleet = new InMemoryFleetService(fixtureFleet());
+    fleet = new InMemoryFleetService(fixtureFleet());
     fleet.setManagementClusterAccess('central', kc);
     backend = await startKamajiTestBackend({ fleet });
   });
@@ -295,6 +304,58 @@ describe('previews of day-2 actions on a real API server', () => {
     expect(preview.text).not.toContain(KUBECONFIG_DATA);
     const cluster = await read(Cluster, 'shop-0001');
     expect(cluster.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it('says which objects it could not list instead of failing the delete preview', async () => {
+    // Credentials that may read and delete Clusters and list pools and machines, not Secrets.
+    const rbac = adminKubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: 'no-secrets' },
+        rules: [
+          {
+            apiGroups: ['cluster.x-k8s.io'],
+            resources: ['clusters', 'machinedeployments', 'machines'],
+            verbs: ['get', 'list', 'delete'],
+          },
+        ],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'no-secrets' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'no-secrets',
+        },
+        subjects: [
+          {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'User',
+            name: 'no-secrets',
+          },
+        ],
+      },
+    });
+    fleet.setManagementClusterAccess(
+      'central',
+      plane.kubeConfig('central', 'no-secrets'),
+    );
+    const preview = await post(`${base('shop-0001')}/delete/preview`);
+    fleet.setManagementClusterAccess('central', adminKubeConfig);
+    expect(preview.status).toBe(200);
+    expect(preview.body.notes).toHaveLength(1);
+    expect(preview.body.notes[0]).toMatch(
+      /^list Secrets of fleet-tenants\/shop-0001: management cluster central refused the backend's credentials \(HTTP 403\)/,
+    );
+    expect(preview.body.dependents.map((d: any) => d.kind)).toEqual([
+      'KamajiControlPlane',
+      'TenantControlPlane',
+      'MachineDeployment',
+      'Machine',
+    ]);
+    expect(await read(Cluster, 'shop-0001')).toBeDefined();
   });
 
   it("asks for the action's own permission", async () => {
