@@ -9,7 +9,14 @@ import { kindPath, KubeClient } from '@kamaji-backstage/plugin-kamaji-node';
 import { mapKubeError } from './kubeErrors';
 import type { DeclaredCluster } from './ClusterActions';
 
-const SECRET_KIND = { group: '', version: 'v1', plural: 'secrets' };
+type ListedKind = Pick<KubeKind, 'kind' | 'group' | 'version' | 'plural'>;
+
+const SECRET_KIND: ListedKind = {
+  kind: 'Secret',
+  group: '',
+  version: 'v1',
+  plural: 'secrets',
+};
 
 const SECRET_ROLES: Array<[RegExp, string]> = [
   [/-kubeconfig$/, 'kubeconfig'],
@@ -41,6 +48,60 @@ function fromRef(
 }
 
 /**
+ * The objects of `kind` labelled with the cluster's name, as dependents; a list the backend may
+ * not read adds a note instead.
+ */
+async function labelledDependents(
+  api: KubeClient,
+  cluster: DeclaredCluster,
+  kind: ListedKind,
+  roleOf: (name: string) => string,
+  notes: string[],
+): Promise<DependentObject[]> {
+  try {
+    const answer: { items?: any[] } = await api.getJson(
+      kindPath(kind, { namespace: cluster.namespace }),
+      {
+        query: {
+          labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
+        },
+      },
+    );
+    return (answer.items ?? []).map(item => ({
+      kind: kind.kind,
+      namespace: cluster.namespace,
+      name: item.metadata.name,
+      location: cluster.managementCluster,
+      role: roleOf(item.metadata.name),
+    }));
+  } catch (e) {
+    const what = `${kind.kind}s of ${cluster.namespace}/${cluster.name}`;
+    notes.push(
+      mapKubeError(e, `list ${what}`, cluster.managementCluster).message,
+    );
+    return [];
+  }
+}
+
+/** The tenant's TenantControlPlane where the model last saw it running. */
+function tenantControlPlane(cluster: DeclaredCluster): DependentObject[] {
+  const tcp =
+    cluster.role === 'tenant'
+      ? (cluster as TenantNode).controlPlane.tenantControlPlane
+      : undefined;
+  if (!tcp?.name) return [];
+  return [
+    {
+      kind: 'TenantControlPlane',
+      namespace: tcp.namespace,
+      name: tcp.name,
+      location: tcp.hostedIn,
+      role: 'control plane pods and data store entry',
+    },
+  ];
+}
+
+/**
  * What goes with a deleted CAPI Cluster: its control plane and infrastructure (the Cluster's
  * refs), its worker pools and machines, its Secrets (kubeconfig, certificates) in the
  * management cluster, and the TenantControlPlane on the island as the fleet model last saw it
@@ -52,73 +113,18 @@ export async function listDependents(
   cluster: DeclaredCluster,
   live: any,
 ): Promise<{ dependents: DependentObject[]; notes: string[] }> {
-  const selector = `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`;
   const notes: string[] = [];
-  const listed = async (
-    what: string,
-    list: () => Promise<{ items?: any[] }>,
-    toDependent: (item: any) => DependentObject,
-  ): Promise<DependentObject[]> => {
-    try {
-      const answer = await list();
-      return (answer.items ?? []).map(toDependent);
-    } catch (e) {
-      notes.push(
-        mapKubeError(e, `list ${what}`, cluster.managementCluster).message,
-      );
-      return [];
-    }
-  };
-  const list = (kind: Pick<KubeKind, 'group' | 'version' | 'plural'>) =>
-    api.getJson(kindPath(kind, { namespace: cluster.namespace }), {
-      query: { labelSelector: selector },
-    });
-  const ofKind = (kind: KubeKind, role: string) =>
-    listed(
-      `${kind.kind}s of ${cluster.namespace}/${cluster.name}`,
-      () => list(kind),
-      item => ({
-        kind: kind.kind,
-        namespace: cluster.namespace,
-        name: item.metadata.name,
-        location: cluster.managementCluster,
-        role,
-      }),
-    );
-
+  const labelled = (kind: ListedKind, roleOf: (name: string) => string) =>
+    labelledDependents(api, cluster, kind, roleOf, notes);
   const [pools, machines, secrets] = await Promise.all([
-    ofKind(FLEET_KINDS.MachineDeployment, 'worker pool'),
-    ofKind(FLEET_KINDS.Machine, 'machine'),
-    listed(
-      `Secrets of ${cluster.namespace}/${cluster.name}`,
-      () => list(SECRET_KIND),
-      item => ({
-        kind: 'Secret',
-        namespace: cluster.namespace,
-        name: item.metadata.name,
-        location: cluster.managementCluster,
-        role: secretRole(item.metadata.name),
-      }),
-    ),
+    labelled(FLEET_KINDS.MachineDeployment, () => 'worker pool'),
+    labelled(FLEET_KINDS.Machine, () => 'machine'),
+    labelled(SECRET_KIND, secretRole),
   ]);
-  const tcp =
-    cluster.role === 'tenant'
-      ? (cluster as TenantNode).controlPlane.tenantControlPlane
-      : undefined;
   return {
     dependents: [
       ...fromRef(live?.spec?.controlPlaneRef, cluster, 'control plane'),
-      ...(tcp?.name
-        ? [
-            {
-              kind: 'TenantControlPlane',
-              namespace: tcp.namespace,
-              name: tcp.name,
-              location: tcp.hostedIn,
-              role: 'control plane pods and data store entry',
-            },
-          ]
-        : []),
+      ...tenantControlPlane(cluster),
       ...fromRef(live?.spec?.infrastructureRef, cluster, 'infrastructure'),
       ...pools,
       ...machines,
