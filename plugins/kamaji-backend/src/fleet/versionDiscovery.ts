@@ -6,6 +6,78 @@ export type DiscoveredKind =
   | { served: true; version: string; fallback: boolean }
   | { served: false; reason: string };
 
+/** The discovery documents of one API server, each asked for once. */
+class ApiDiscovery {
+  private readonly answers = new Map<string, Promise<Set<string> | string>>();
+
+  constructor(
+    private readonly http: KubeClient,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** The versions the group is served at, or why it is not served. */
+  servedVersions(group: string): Promise<Set<string> | string> {
+    const what = `API group ${group}`;
+    return this.names(`/apis/${group}`, 'versions', 'version', what);
+  }
+
+  /** The resources served at the group's version, or why they are not. */
+  servedResources(group: string, version: string) {
+    const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    return this.names(path, 'resources', 'name', `API ${group}/${version}`);
+  }
+
+  /** The `field` of each entry of the document's `list`. */
+  private names(
+    path: string,
+    list: 'versions' | 'resources',
+    field: 'version' | 'name',
+    what: string,
+  ): Promise<Set<string> | string> {
+    let answer = this.answers.get(path);
+    if (!answer) {
+      answer = this.http
+        .getJson(path, { timeoutMs: this.timeoutMs })
+        .then(
+          (doc: any) =>
+            new Set<string>(
+              (Array.isArray(doc?.[list]) ? doc[list] : [])
+                .map((entry: any) => entry?.[field])
+                .filter((name: unknown) => typeof name === 'string'),
+            ),
+        )
+        .catch(e => notServed(e, what));
+      this.answers.set(path, answer);
+    }
+    return answer;
+  }
+}
+
+/** The first of the kind's versions (preferred, then fallbacks) that serves it. */
+async function discoverKind(
+  discovery: ApiDiscovery,
+  kind: KubeKind,
+): Promise<DiscoveredKind> {
+  const candidates = [kind.version, ...kind.fallbackVersions];
+  const versions = kind.group
+    ? await discovery.servedVersions(kind.group)
+    : new Set(candidates);
+  if (typeof versions === 'string') return { served: false, reason: versions };
+  let lastReason = `${kind.kind} (${
+    kind.group
+  }) is not served at ${candidates.join(' or ')}: CRD absent`;
+  for (const version of candidates) {
+    if (!versions.has(version)) continue;
+    const names = await discovery.servedResources(kind.group, version);
+    if (typeof names === 'string') {
+      lastReason = names;
+    } else if (names.has(kind.plural)) {
+      return { served: true, version, fallback: version !== kind.version };
+    }
+  }
+  return { served: false, reason: lastReason };
+}
+
 /**
  * Finds, through API discovery, the version each kind is served at: its preferred version
  * (`kind.version`), else the first served fallback (e.g. CAPI v1beta1, KamajiControlPlane
@@ -18,85 +90,11 @@ export async function discoverKinds(
   kinds: KubeKind[],
   timeoutMs = 10_000,
 ): Promise<Map<string, DiscoveredKind>> {
-  const result = new Map<string, DiscoveredKind>();
-  const groupVersions = new Map<string, Promise<Set<string> | string>>();
-  const resources = new Map<string, Promise<Set<string> | string>>();
-
-  const servedVersions = (group: string) => {
-    let p = groupVersions.get(group);
-    if (!p) {
-      p = http
-        .getJson(`/apis/${group}`, { timeoutMs })
-        .then(
-          (doc: any) =>
-            new Set<string>(
-              (Array.isArray(doc?.versions) ? doc.versions : [])
-                .map((v: any) => v?.version)
-                .filter((v: unknown) => typeof v === 'string'),
-            ),
-        )
-        .catch(e => notServed(e, `API group ${group}`));
-      groupVersions.set(group, p);
-    }
-    return p;
-  };
-  const servedResources = (group: string, version: string) => {
-    const key = `${group}/${version}`;
-    let p = resources.get(key);
-    if (!p) {
-      const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
-      p = http
-        .getJson(path, { timeoutMs })
-        .then(
-          (doc: any) =>
-            new Set<string>(
-              (Array.isArray(doc?.resources) ? doc.resources : [])
-                .map((r: any) => r?.name)
-                .filter((n: unknown) => typeof n === 'string'),
-            ),
-        )
-        .catch(e => notServed(e, `API ${key}`));
-      resources.set(key, p);
-    }
-    return p;
-  };
-
-  await Promise.all(
-    kinds.map(async kind => {
-      const candidates = [kind.version, ...kind.fallbackVersions];
-      let versions: Set<string> | string;
-      if (kind.group) {
-        versions = await servedVersions(kind.group);
-        if (typeof versions === 'string') {
-          result.set(kind.kind, { served: false, reason: versions });
-          return;
-        }
-      } else {
-        versions = new Set(candidates);
-      }
-      let lastReason = `${kind.kind} (${
-        kind.group
-      }) is not served at ${candidates.join(' or ')}: CRD absent`;
-      for (const version of candidates) {
-        if (!versions.has(version)) continue;
-        const names = await servedResources(kind.group, version);
-        if (typeof names === 'string') {
-          lastReason = names;
-          continue;
-        }
-        if (names.has(kind.plural)) {
-          result.set(kind.kind, {
-            served: true,
-            version,
-            fallback: version !== kind.version,
-          });
-          return;
-        }
-      }
-      result.set(kind.kind, { served: false, reason: lastReason });
-    }),
+  const discovery = new ApiDiscovery(http, timeoutMs);
+  const found = await Promise.all(
+    kinds.map(kind => discoverKind(discovery, kind)),
   );
-  return result;
+  return new Map(kinds.map((kind, i) => [kind.kind, found[i]]));
 }
 
 /** Not-served answers become a reason; network failures propagate. */
