@@ -340,79 +340,96 @@ export class ClusterSource implements SourceView {
   /** Discovery, then one watcher per served kind. Runs on every (re)connection. */
   private connect(): void {
     const gen = ++this.generation;
-    void (async () => {
-      let discovered: Map<string, DiscoveredKind>;
-      try {
-        discovered = await discoverKinds(
-          this.http,
-          this.o.kinds.map(k => k.kind),
-          Math.max(this.o.timings.probeTimeoutMs * 3, 5_000),
-        );
-      } catch (e) {
-        if (gen !== this.generation) return;
-        this.o.logger.warn(
-          `${this.o.displayName}: API discovery failed (${describeError(e)})`,
-        );
-        if (e instanceof KubeApiError && !e.reachable) this.reach.suspect();
-        this.discoveryTimer = setTimeout(() => {
-          if (gen === this.generation && this.reach.reachable) this.connect();
-        }, 1_000);
-        return;
-      }
-      if (gen !== this.generation) return;
-      let absent = false;
-      for (const watch of this.o.kinds) {
-        const d = discovered.get(watch.kind.kind)!;
-        if (!d.served) {
-          absent = true;
-          const existing = this.watchers.get(watch.name);
-          if (existing) await existing.stop();
-          const prev = this.kindState.get(watch.name);
-          if (prev?.state !== 'unreadable' || prev.reason !== d.reason) {
-            this.o.logger.warn(
-              `${this.o.displayName}: cannot read ${watch.kind.kind}: ${d.reason}`,
-            );
-          }
-          this.setKindState(watch.name, {
-            state: 'unreadable',
-            reason: d.reason,
-          });
-          continue;
-        }
-        if (d.fallback && this.versions.get(watch.name) !== d.version) {
-          this.o.logger.info(
-            `${this.o.displayName}: reading ${watch.kind.kind} at ${watch.kind.group}/${d.version} (read-only fallback)`,
-          );
-        }
-        let w = this.watchers.get(watch.name);
-        if (w && this.versions.get(watch.name) !== d.version) {
-          await w.stop();
-          w = undefined;
-        }
-        this.versions.set(watch.name, d.version);
-        if (!w) {
-          w = this.makeWatcher(watch, d.version);
-          this.watchers.set(watch.name, w);
-        }
-        w.start();
-      }
-      this.recompute();
-      // Kinds whose CRD is absent: look again, soon at first (an API server that just started may
-      // not list every CRD yet), then every unreadableRetryInterval (a CRD installed later is picked up).
-      if (absent) {
-        const delay = Math.min(
-          this.o.timings.unreadableRetryMs,
-          1_000 * 2 ** this.absentRounds++,
-        );
-        this.discoveryTimer = setTimeout(() => {
-          if (gen === this.generation && this.reach.reachable) this.connect();
-        }, delay);
-      } else {
-        this.absentRounds = 0;
-      }
-    })().catch(e => {
+    this.connectOnce(gen).catch(e => {
       this.o.logger.error(`${this.o.displayName}: ${describeError(e)}`);
     });
+  }
+
+  private async connectOnce(gen: number): Promise<void> {
+    const discovered = await this.discover(gen);
+    if (!discovered || gen !== this.generation) return;
+    let absent = false;
+    for (const watch of this.o.kinds) {
+      const found = discovered.get(watch.kind.kind)!;
+      if (found.served) {
+        await this.watchAt(watch, found.version, found.fallback);
+      } else {
+        absent = true;
+        await this.markUnreadable(watch, found.reason);
+      }
+    }
+    this.recompute();
+    // Kinds whose CRD is absent: look again, soon at first (an API server that just started may
+    // not list every CRD yet), then every unreadableRetryInterval (a CRD installed later is picked up).
+    if (absent) {
+      const delay = Math.min(
+        this.o.timings.unreadableRetryMs,
+        1_000 * 2 ** this.absentRounds++,
+      );
+      this.connectAgainAfter(gen, delay);
+    } else {
+      this.absentRounds = 0;
+    }
+  }
+
+  /** The version each kind is served at; undefined (and tried again soon) when discovery failed. */
+  private async discover(
+    gen: number,
+  ): Promise<Map<string, DiscoveredKind> | undefined> {
+    try {
+      return await discoverKinds(
+        this.http,
+        this.o.kinds.map(k => k.kind),
+        Math.max(this.o.timings.probeTimeoutMs * 3, 5_000),
+      );
+    } catch (e) {
+      if (gen !== this.generation) return undefined;
+      this.o.logger.warn(
+        `${this.o.displayName}: API discovery failed (${describeError(e)})`,
+      );
+      if (e instanceof KubeApiError && !e.reachable) this.reach.suspect();
+      this.connectAgainAfter(gen, 1_000);
+      return undefined;
+    }
+  }
+
+  private connectAgainAfter(gen: number, delayMs: number): void {
+    this.discoveryTimer = setTimeout(() => {
+      if (gen === this.generation && this.reach.reachable) this.connect();
+    }, delayMs);
+  }
+
+  /** Stops the kind's watcher; says why the kind cannot be read, once per reason. */
+  private async markUnreadable(watch: KindWatch, reason: string) {
+    await this.watchers.get(watch.name)?.stop();
+    const prev = this.kindState.get(watch.name);
+    if (prev?.state !== 'unreadable' || prev.reason !== reason) {
+      this.o.logger.warn(
+        `${this.o.displayName}: cannot read ${watch.kind.kind}: ${reason}`,
+      );
+    }
+    this.setKindState(watch.name, { state: 'unreadable', reason });
+  }
+
+  /** (Re)starts the kind's watcher at `version`, a new one when the version changed. */
+  private async watchAt(watch: KindWatch, version: string, fallback: boolean) {
+    const current = this.versions.get(watch.name);
+    if (fallback && current !== version) {
+      this.o.logger.info(
+        `${this.o.displayName}: reading ${watch.kind.kind} at ${watch.kind.group}/${version} (read-only fallback)`,
+      );
+    }
+    let watcher = this.watchers.get(watch.name);
+    if (watcher && current !== version) {
+      await watcher.stop();
+      watcher = undefined;
+    }
+    this.versions.set(watch.name, version);
+    if (!watcher) {
+      watcher = this.makeWatcher(watch, version);
+      this.watchers.set(watch.name, watcher);
+    }
+    watcher.start();
   }
 
   private makeWatcher(watch: KindWatch, version: string): ListWatcher<any> {
