@@ -15,6 +15,7 @@ import {
   etagMatches,
   FleetVersion,
   FleetVersions,
+  PageBody,
 } from './fleetCache';
 import { hasFilters, pageKey, queryFleet } from './fleetQuery';
 import {
@@ -95,41 +96,27 @@ async function sendPage(
   }
 }
 
-/**
- * `GET /v1/fleet/snapshot` and `GET /v1/fleet`: the fleet as the caller may see it at one model
- * version, each response serialised and gzipped once per version and key.
- */
-export function createFleetRoutes(options: FleetRouteOptions): express.Router {
-  const { fleet, httpAuth, authorizer, hub } = options;
-  const router = Router();
-  const versions = new FleetVersions(hub.epoch);
+/** The fleet's model versions as this API serves them to each caller. */
+class FleetReads {
+  readonly versions: FleetVersions;
+
+  constructor(private readonly options: FleetRouteOptions) {
+    this.versions = new FleetVersions(options.hub.epoch);
+  }
 
   /**
    * The fleet as this caller may see it at one model version: the current one, or the held
    * version `atVersion` names (410 when it is no longer held).
    */
-  async function readFleet(
-    req: express.Request,
-    atVersion: number | undefined,
-  ) {
+  async read(req: express.Request, atVersion: number | undefined) {
+    const { fleet, httpAuth, authorizer } = this.options;
     const scope = await authorizer.readScope(
       await callerCredentials(httpAuth, req),
     );
     if (scope.kind === 'none') {
       throw new NotAllowedError('You may not read the fleet');
     }
-    const current = versions.current(fleet.getSnapshot());
-    const held =
-      atVersion === undefined || atVersion === current.version
-        ? current
-        : versions.at(atVersion);
-    if (!held) {
-      throw new FleetVersionGoneError(
-        `fleet version ${atVersion} is no longer held (held: ${versions
-          .heldVersions()
-          .join(', ')}); read the fleet again from its first page`,
-      );
-    }
+    const held = this.held(fleet.getSnapshot(), atVersion);
     const scopeKey = scope.kind === 'all' ? '' : scope.key;
     const visible =
       scope.kind === 'all'
@@ -138,39 +125,69 @@ export function createFleetRoutes(options: FleetRouteOptions): express.Router {
     return { held, visible, scopeKey };
   }
 
+  private held(
+    current: FleetSnapshot,
+    atVersion: number | undefined,
+  ): FleetVersion {
+    const latest = this.versions.current(current);
+    if (atVersion === undefined || atVersion === latest.version) return latest;
+    const held = this.versions.at(atVersion);
+    if (held) return held;
+    throw new FleetVersionGoneError(
+      `fleet version ${atVersion} is no longer held (held: ${this.versions
+        .heldVersions()
+        .join(', ')}); read the fleet again from its first page`,
+    );
+  }
+
   /**
    * The whole unfiltered fleet of a fleet-wide reader, from the service's own serialisation in
    * pieces (the page's `page` and `epoch` joined to its last one).
    */
-  function wholeFleetJson(held: FleetVersion): Iterable<string> | undefined {
-    const whole = fleet.getSnapshotJsonChunks?.();
+  wholeFleetJson(held: FleetVersion): Iterable<string> | undefined {
+    const whole = this.options.fleet.getSnapshotJsonChunks?.();
     if (!whole || whole.version !== held.version) return undefined;
     const total = held.snapshot.tenants.length;
     const tail = JSON.stringify({
       page: { total, offset: 0, limit: total },
-      epoch: hub.epoch,
+      epoch: this.options.hub.epoch,
     });
     return withTail(whole.chunks, tail);
   }
 
+  /** The response of `held` under `key`, rendered once (see FleetVersions.page). */
+  async send(
+    req: express.Request,
+    res: express.Response,
+    page: { held: FleetVersion; key: string; latestWillDo: boolean },
+    render: () => PageBody,
+  ) {
+    const { held, key, latestWillDo } = page;
+    const cached = await this.versions.page(held, key, render, latestWillDo);
+    await sendPage(req, res, cached);
+  }
+}
+
+/**
+ * `GET /v1/fleet/snapshot` and `GET /v1/fleet`: the fleet as the caller may see it at one model
+ * version, each response serialised and gzipped once per version and key.
+ */
+export function createFleetRoutes(options: FleetRouteOptions): express.Router {
+  const epoch = options.hub.epoch;
+  const router = Router();
+  const reads = new FleetReads(options);
+
   router.get('/v1/fleet/snapshot', async (req, res) => {
     const { atVersion, ...filters } = parseQuery(fleetSnapshotQuerySchema, req);
-    const { held, visible, scopeKey } = await readFleet(req, atVersion);
+    const { held, visible, scopeKey } = await reads.read(req, atVersion);
     const render = () =>
-      (!scopeKey && !hasFilters(filters) && wholeFleetJson(held)) ||
+      (!scopeKey && !hasFilters(filters) && reads.wholeFleetJson(held)) ||
       JSON.stringify(
-        compactFleetResponse({
-          ...queryFleet(visible, filters),
-          epoch: hub.epoch,
-        }),
+        compactFleetResponse({ ...queryFleet(visible, filters), epoch }),
       );
     const key = pageKey(scopeKey, filters);
     const latestWillDo = atVersion === undefined;
-    await sendPage(
-      req,
-      res,
-      await versions.page(held, key, render, latestWillDo),
-    );
+    await reads.send(req, res, { held, key, latestWillDo }, render);
   });
 
   router.get('/v1/fleet', async (req, res) => {
@@ -178,19 +195,15 @@ export function createFleetRoutes(options: FleetRouteOptions): express.Router {
       fleetQuerySchema,
       req,
     );
-    const { held, visible, scopeKey } = await readFleet(req, atVersion);
+    const { held, visible, scopeKey } = await reads.read(req, atVersion);
     const render = () =>
       JSON.stringify({
         ...queryFleet(visible, filters, { limit, offset }),
-        epoch: hub.epoch,
+        epoch,
       });
     const key = pageKey(scopeKey, filters, { limit, offset });
     const latestWillDo = atVersion === undefined;
-    await sendPage(
-      req,
-      res,
-      await versions.page(held, key, render, latestWillDo),
-    );
+    await reads.send(req, res, { held, key, latestWillDo }, render);
   });
 
   return router;
