@@ -7,14 +7,11 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useSearchParams } from 'react-router-dom';
-import Button from '@material-ui/core/Button';
-import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
@@ -22,9 +19,8 @@ import type {
   UpgradePlanProgress,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
-import { islandLabels, islandNameAndSite } from '../common/islandLabels';
 import { LocalTime } from '../common/LocalTime';
-import { useFleetForPicker } from '../scaffolder/fleetOverview';
+import { PlanForm } from './PlanForm';
 import { PlanCommand, PlanView } from './PlanView';
 
 /**
@@ -34,148 +30,9 @@ import { PlanCommand, PlanView } from './PlanView';
 export const PLAN_POLL_MS = 2000;
 const MOVING = new Set(['running', 'paused']);
 
-type NumberField =
-  | 'canary'
-  | 'maxConcurrent'
-  | 'soakSeconds'
-  | 'gateTimeoutSeconds';
-const NUMBER_FIELDS: Array<{ key: NumberField; label: string }> = [
-  { key: 'canary', label: 'Canary clusters' },
-  { key: 'maxConcurrent', label: 'At most at once' },
-  { key: 'soakSeconds', label: 'Soak seconds' },
-  { key: 'gateTimeoutSeconds', label: 'Gate timeout seconds' },
-];
-
 const useStyles = makeStyles(theme => ({
-  form: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(2),
-    alignItems: 'flex-end',
-    marginBottom: theme.spacing(3),
-  },
-  field: { width: 160 },
-  wideField: { width: 240 },
   heading: { marginTop: theme.spacing(3) },
 }));
-
-function IslandSelect(props: {
-  value: string;
-  onChange: (id: string) => void;
-  className: string;
-}) {
-  // The islands a plan may be limited to: every fleet page lists them all.
-  const islands = useFleetForPicker().value?.islands ?? [];
-  const label = islandLabels(islands, islandNameAndSite);
-  return (
-    <TextField
-      select
-      id="upgrade-island"
-      label="Island"
-      className={props.className}
-      value={props.value}
-      onChange={e => props.onChange(e.target.value)}
-      SelectProps={{ displayEmpty: true }}
-      InputLabelProps={{ shrink: true }}
-    >
-      <MenuItem value="">every island</MenuItem>
-      {islands.map(island => (
-        <MenuItem key={island.id} value={island.id}>
-          {label(island)}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
-}
-
-function PlanForm(props: {
-  onCreate: (plan: UpgradePlan) => void;
-  onError: (e: Error) => void;
-}) {
-  const api = useApi(kamajiApiRef);
-  const classes = useStyles();
-  const [version, setVersion] = useState('');
-  const [island, setIsland] = useState('');
-  const [numbers, setNumbers] = useState<Record<NumberField, string>>({
-    canary: '1',
-    maxConcurrent: '1',
-    soakSeconds: '0',
-    gateTimeoutSeconds: '900',
-  });
-  const [whenDisconnected, setWhenDisconnected] = useState<'wait' | 'skip'>(
-    'wait',
-  );
-  const preview = async () => {
-    try {
-      props.onCreate(
-        await api.createUpgradePlan({
-          version: version.trim(),
-          selection: island ? { island } : undefined,
-          waves: { canary: Number(numbers.canary) },
-          maxConcurrent: Number(numbers.maxConcurrent),
-          soakSeconds: Number(numbers.soakSeconds),
-          gateTimeoutSeconds: Number(numbers.gateTimeoutSeconds),
-          whenDisconnected,
-          dryRun: true,
-        }),
-      );
-    } catch (e) {
-      props.onError(e as Error);
-    }
-  };
-  return (
-    <form
-      aria-label="New upgrade plan"
-      className={classes.form}
-      onSubmit={e => {
-        e.preventDefault();
-        preview();
-      }}
-    >
-      <TextField
-        id="upgrade-version"
-        label="Target version"
-        className={classes.field}
-        value={version}
-        onChange={e => setVersion(e.target.value)}
-        placeholder="v1.35.2"
-        required
-      />
-      <IslandSelect
-        value={island}
-        onChange={setIsland}
-        className={classes.wideField}
-      />
-      {NUMBER_FIELDS.map(field => (
-        <TextField
-          key={field.key}
-          id={`upgrade-${field.key}`}
-          label={field.label}
-          className={classes.field}
-          type="number"
-          value={numbers[field.key]}
-          onChange={e =>
-            setNumbers({ ...numbers, [field.key]: e.target.value })
-          }
-        />
-      ))}
-      <TextField
-        select
-        id="upgrade-disconnected"
-        label="Disconnected island"
-        className={classes.wideField}
-        value={whenDisconnected}
-        onChange={e => setWhenDisconnected(e.target.value as 'wait' | 'skip')}
-      >
-        <MenuItem value="wait">wait for the uplink</MenuItem>
-        <MenuItem value="skip">skip its clusters</MenuItem>
-      </TextField>
-      <Button type="submit" variant="contained" color="primary">
-        Preview plan
-      </Button>
-    </form>
-  );
-}
 
 function PlanList(props: {
   plans: UpgradePlan[];

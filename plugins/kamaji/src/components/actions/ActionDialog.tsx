@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -8,13 +8,8 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import { Alert, AlertTitle } from '@material-ui/lab';
 import { errorStatus, refusalMessage } from '../../api/KamajiClient';
 import { ChangePreview } from './ChangePreview';
+import { useActionOutcome, type Outcome } from './useActionOutcome';
 import type { PreviewState } from './usePreview';
-
-type Outcome =
-  | { kind: 'idle' }
-  | { kind: 'sending' }
-  | { kind: 'done'; message: string }
-  | { kind: 'refused'; error: unknown };
 
 /**
  * The confirmation dialog of a day-2 action: the inputs (children), the API server's dry run
@@ -36,25 +31,11 @@ export function ActionDialog<R>(props: {
   onDone?: () => void;
   children: ReactNode;
 }) {
-  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
-  const sending = outcome.kind === 'sending';
-  const done = outcome.kind === 'done';
   const confirmable = props.canSubmit && props.preview.kind === 'ready';
-
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!confirmable || sending || done) return;
-    setOutcome({ kind: 'sending' });
-    try {
-      const result = await props.submit();
-      setOutcome({ kind: 'done', message: props.describeResult(result) });
-      props.onDone?.();
-    } catch (error) {
-      setOutcome({ kind: 'refused', error });
-    }
-  };
-
-  const status = outcome.kind === 'refused' ? errorStatus(outcome.error) : 0;
+  const { outcome, sending, done, onSubmit } = useActionOutcome({
+    ...props,
+    confirmable,
+  });
   return (
     <Dialog
       open
@@ -69,40 +50,70 @@ export function ActionDialog<R>(props: {
           {props.children}
           {!done && <ChangePreview state={props.preview} />}
           {sending && <LinearProgress aria-label="Sending" />}
-          {outcome.kind === 'refused' && (
-            <Alert severity="error" role="alert" style={{ marginTop: 16 }}>
-              <AlertTitle>
-                {status
-                  ? `The backend refused (${status})`
-                  : 'The request failed'}
-              </AlertTitle>
-              <span data-testid="action-refusal">
-                {refusalMessage(outcome.error)}
-              </span>
-            </Alert>
-          )}
-          {outcome.kind === 'done' && (
-            <Alert severity="success" role="status" style={{ marginTop: 16 }}>
-              {outcome.message}
-            </Alert>
-          )}
+          <OutcomeAlert outcome={outcome} />
         </DialogContent>
-        <DialogActions>
-          <Button onClick={props.onClose} disabled={sending}>
-            {done ? 'Close' : 'Cancel'}
-          </Button>
-          {!done && (
-            <Button
-              type="submit"
-              variant="contained"
-              color={props.destructive ? 'secondary' : 'primary'}
-              disabled={!confirmable || sending}
-            >
-              {props.confirmLabel}
-            </Button>
-          )}
-        </DialogActions>
+        <DialogButtons
+          confirmLabel={props.confirmLabel}
+          destructive={props.destructive}
+          onClose={props.onClose}
+          confirmable={confirmable}
+          sending={sending}
+          done={done}
+        />
       </form>
     </Dialog>
+  );
+}
+
+/** Cancel (Close once done) and, until done, the confirm button. */
+function DialogButtons(props: {
+  confirmLabel: string;
+  destructive?: boolean;
+  onClose: () => void;
+  confirmable: boolean;
+  sending: boolean;
+  done: boolean;
+}) {
+  const { confirmable, sending, done } = props;
+  return (
+    <DialogActions>
+      <Button onClick={props.onClose} disabled={sending}>
+        {done ? 'Close' : 'Cancel'}
+      </Button>
+      {!done && (
+        <Button
+          type="submit"
+          variant="contained"
+          color={props.destructive ? 'secondary' : 'primary'}
+          disabled={!confirmable || sending}
+        >
+          {props.confirmLabel}
+        </Button>
+      )}
+    </DialogActions>
+  );
+}
+
+/** What the backend answered, once it has: its refusal word for word, or the result. */
+function OutcomeAlert(props: { outcome: Outcome }) {
+  const { outcome } = props;
+  if (outcome.kind === 'refused') return <RefusalAlert error={outcome.error} />;
+  if (outcome.kind !== 'done') return null;
+  return (
+    <Alert severity="success" role="status" style={{ marginTop: 16 }}>
+      {outcome.message}
+    </Alert>
+  );
+}
+
+function RefusalAlert(props: { error: unknown }) {
+  const status = errorStatus(props.error);
+  return (
+    <Alert severity="error" role="alert" style={{ marginTop: 16 }}>
+      <AlertTitle>
+        {status ? `The backend refused (${status})` : 'The request failed'}
+      </AlertTitle>
+      <span data-testid="action-refusal">{refusalMessage(props.error)}</span>
+    </Alert>
   );
 }

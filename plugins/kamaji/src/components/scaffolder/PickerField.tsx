@@ -45,16 +45,9 @@ export function PickerField(props: {
   /** Shown under the control, e.g. a warning about the chosen value. */
   notice?: ReactNode;
 }) {
-  const { field, title, choices, multiple } = props;
-  const { required, rawErrors, schema, uiSchema, idSchema, formData } = field;
-  const byValue = new Map(choices.options.map(o => [o.value, o]));
+  const { field } = props;
+  const { required, rawErrors, schema, uiSchema } = field;
   const disabled = !!(props.disabled || field.disabled || field.readonly);
-  const labelOf = (value: string) => byValue.get(value)?.label ?? value;
-  const values = ([] as unknown[])
-    .concat(formData ?? [])
-    .filter((v): v is string => typeof v === 'string' && v !== '');
-  const value = multiple ? values : values[0] ?? null;
-
   return (
     <ScaffolderField
       rawErrors={rawErrors}
@@ -63,37 +56,76 @@ export function PickerField(props: {
       disabled={disabled}
       errors={(field as { errors?: any }).errors}
     >
-      <Autocomplete<string, boolean, false, false>
-        id={idSchema?.$id}
-        multiple={multiple}
+      <PickerAutocomplete
+        field={field}
+        title={props.title}
+        choices={props.choices}
+        multiple={props.multiple}
         disabled={disabled}
-        value={value as any}
-        options={choices.options.map(o => o.value)}
-        getOptionLabel={labelOf}
-        getOptionDisabled={v => !!byValue.get(v)?.disabled}
-        getOptionSelected={(option, selected) => option === selected}
-        loading={choices.loading}
-        loadingText={`Loading ${choices.what}…`}
-        noOptionsText={choices.emptyText ?? `No ${choices.what}`}
-        onChange={(_event, next) =>
-          field.onChange(
-            multiple
-              ? (next as string[])
-              : (next as string | null) ?? undefined,
-          )
-        }
-        renderOption={v => <OptionText option={byValue.get(v)} value={v} />}
-        renderInput={params => (
-          <TextField
-            {...params}
-            label={title}
-            margin="dense"
-            variant="outlined"
-            required={required}
-            error={!!rawErrors?.length}
-          />
-        )}
       />
+      <ChoicesStatus choices={props.choices} />
+      {props.notice}
+    </ScaffolderField>
+  );
+}
+
+/** The form data as the control's value: its strings, or the first of them (null if none). */
+function pickedValue(formData: unknown, multiple?: boolean) {
+  const values = ([] as unknown[])
+    .concat(formData ?? [])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+  return multiple ? values : values[0] ?? null;
+}
+
+function PickerAutocomplete(props: {
+  field: AnyFieldProps;
+  title: string;
+  choices: PickerChoices;
+  multiple?: boolean;
+  disabled: boolean;
+}) {
+  const { field, choices, multiple } = props;
+  const { required, rawErrors } = field;
+  const byValue = new Map(choices.options.map(o => [o.value, o]));
+  const labelOf = (value: string) => byValue.get(value)?.label ?? value;
+  return (
+    <Autocomplete<string, boolean, false, false>
+      id={field.idSchema?.$id}
+      multiple={multiple}
+      disabled={props.disabled}
+      value={pickedValue(field.formData, multiple) as any}
+      options={choices.options.map(o => o.value)}
+      getOptionLabel={labelOf}
+      getOptionDisabled={v => !!byValue.get(v)?.disabled}
+      getOptionSelected={(option, selected) => option === selected}
+      loading={choices.loading}
+      loadingText={`Loading ${choices.what}…`}
+      noOptionsText={choices.emptyText ?? `No ${choices.what}`}
+      onChange={(_event, next) =>
+        field.onChange(
+          multiple ? (next as string[]) : (next as string | null) ?? undefined,
+        )
+      }
+      renderOption={v => <OptionText option={byValue.get(v)} value={v} />}
+      renderInput={params => (
+        <TextField
+          {...params}
+          label={props.title}
+          margin="dense"
+          variant="outlined"
+          required={required}
+          error={!!rawErrors?.length}
+        />
+      )}
+    />
+  );
+}
+
+/** Under the control: that the choices are loading, could not be loaded, or are none. */
+function ChoicesStatus(props: { choices: PickerChoices }) {
+  const { choices } = props;
+  return (
+    <>
       {choices.loading && (
         <Typography variant="caption" role="status">
           Loading {choices.what}…
@@ -119,8 +151,7 @@ export function PickerField(props: {
             {choices.emptyText}
           </Typography>
         )}
-      {props.notice}
-    </ScaffolderField>
+    </>
   );
 }
 
