@@ -16,7 +16,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
-  RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import {
   kindPath,
@@ -44,6 +43,7 @@ import {
   startKamajiTestBackend,
 } from '../api/__testUtils__/startKamajiTestBackend';
 import { USERS } from '../api/__testUtils__/testPermissions';
+import { grantUser } from '../api/__testUtils__/grantUser';
 
 jest.setTimeout(300_000);
 
@@ -295,41 +295,18 @@ describe('day-2 actions on a real API server', () => {
     });
     await createTenant('shop-0004', 'v1.34.2', 1);
     // A backend whose credentials may change control planes but not machine deployments.
-    const rbac = adminKubeConfig.makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createClusterRole({
-      body: {
-        metadata: { name: 'writes-control-planes-only' },
-        rules: [
-          {
-            apiGroups: ['cluster.x-k8s.io'],
-            resources: ['clusters', 'machinedeployments'],
-            verbs: ['get', 'list'],
-          },
-          {
-            apiGroups: ['controlplane.cluster.x-k8s.io'],
-            resources: ['kamajicontrolplanes'],
-            verbs: ['get', 'list', 'patch'],
-          },
-        ],
+    await grantUser(adminKubeConfig, 'writes-control-planes-only', [
+      {
+        apiGroups: ['cluster.x-k8s.io'],
+        resources: ['clusters', 'machinedeployments'],
+        verbs: ['get', 'list'],
       },
-    });
-    await rbac.createClusterRoleBinding({
-      body: {
-        metadata: { name: 'writes-control-planes-only' },
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'ClusterRole',
-          name: 'writes-control-planes-only',
-        },
-        subjects: [
-          {
-            apiGroup: 'rbac.authorization.k8s.io',
-            kind: 'User',
-            name: 'writes-control-planes-only',
-          },
-        ],
+      {
+        apiGroups: ['controlplane.cluster.x-k8s.io'],
+        resources: ['kamajicontrolplanes'],
+        verbs: ['get', 'list', 'patch'],
       },
-    });
+    ]);
     fleet.setManagementClusterAccess(
       'central',
       plane.kubeConfig('central', 'writes-control-planes-only'),

@@ -19,7 +19,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
-  RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import request from 'supertest';
 import {
@@ -33,6 +32,7 @@ import { fixtureFleet, SHOP_1 } from '../api/__testUtils__/fleetFixture';
 import { InMemoryFleetService } from '../api/__testUtils__/InMemoryFleetService';
 import { startKamajiTestBackend } from '../api/__testUtils__/startKamajiTestBackend';
 import { USERS } from '../api/__testUtils__/testPermissions';
+import { grantUser } from '../api/__testUtils__/grantUser';
 import { fieldChanges } from './fieldChanges';
 
 jest.setTimeout(300_000);
@@ -308,36 +308,13 @@ describe('previews of day-2 actions on a real API server', () => {
 
   it('says which objects it could not list instead of failing the delete preview', async () => {
     // Credentials that may read and delete Clusters and list pools and machines, not Secrets.
-    const rbac = adminKubeConfig.makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createClusterRole({
-      body: {
-        metadata: { name: 'no-secrets' },
-        rules: [
-          {
-            apiGroups: ['cluster.x-k8s.io'],
-            resources: ['clusters', 'machinedeployments', 'machines'],
-            verbs: ['get', 'list', 'delete'],
-          },
-        ],
+    await grantUser(adminKubeConfig, 'no-secrets', [
+      {
+        apiGroups: ['cluster.x-k8s.io'],
+        resources: ['clusters', 'machinedeployments', 'machines'],
+        verbs: ['get', 'list', 'delete'],
       },
-    });
-    await rbac.createClusterRoleBinding({
-      body: {
-        metadata: { name: 'no-secrets' },
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'ClusterRole',
-          name: 'no-secrets',
-        },
-        subjects: [
-          {
-            apiGroup: 'rbac.authorization.k8s.io',
-            kind: 'User',
-            name: 'no-secrets',
-          },
-        ],
-      },
-    });
+    ]);
     fleet.setManagementClusterAccess(
       'central',
       plane.kubeConfig('central', 'no-secrets'),
