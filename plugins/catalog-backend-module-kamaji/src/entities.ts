@@ -9,6 +9,7 @@ import {
   ClusterId,
   FleetCluster,
   KAMAJI_ENTITY,
+  TenantNode,
   ownerEntityRef,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION } from '@backstage/plugin-kubernetes-common';
@@ -179,7 +180,7 @@ export class ClusterEntityMapper {
   }
 }
 
-function isUnmanaged(node: FleetCluster): boolean {
+function isUnmanaged(node: FleetCluster): node is TenantNode {
   return node.role === 'tenant' && !node.managed;
 }
 
@@ -195,7 +196,7 @@ function tagsOf(node: FleetCluster): string[] {
 }
 
 function descriptionOf(node: FleetCluster): string {
-  if (node.role === 'tenant' && !node.managed) {
+  if (isUnmanaged(node)) {
     return `Unmanaged tenant control plane ${node.namespace ?? ''}/${
       node.name
     } found on island ${node.islandId ?? ''} (no Cluster API declaration)`;
