@@ -98,7 +98,7 @@ async function sendPage(
 
 /** The fleet's model versions as this API serves them to each caller. */
 class FleetReads {
-  readonly versions: FleetVersions;
+  private readonly versions: FleetVersions;
 
   constructor(private readonly options: FleetRouteOptions) {
     this.versions = new FleetVersions(options.hub.epoch);
