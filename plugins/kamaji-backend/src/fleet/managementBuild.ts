@@ -6,6 +6,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import type { ManagementView, SourceView } from './modelBuilder';
 import type { StaleMark } from './nodeParts';
+import { shared } from './sharedStrings';
 
 /** A value derived from items, computed again only when `key` (their revisions) changes. */
 export type Derive = <T>(
@@ -33,7 +34,8 @@ export function ownerOf(
   build: ManagementBuild,
   labels: Record<string, string>,
 ): string | undefined {
-  return ownerEntityRef(labels[KAMAJI_LABELS.owner]) ?? build.view.owner;
+  const owner = ownerEntityRef(labels[KAMAJI_LABELS.owner]);
+  return owner === undefined ? build.view.owner : shared(owner);
 }
 
 /** Reports what is wrong with `object` (as read from `cluster`), if anything. */

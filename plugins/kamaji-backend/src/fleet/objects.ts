@@ -6,6 +6,7 @@ import type {
   TenantControlPlaneStatus,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { spec as apiSpec } from '../schema/openapi';
+import { shared } from './sharedStrings';
 
 /**
  * What the fleet keeps in memory of each Kubernetes object: only the fields the model needs
@@ -161,6 +162,11 @@ export interface SlimSecret {
 
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.length ? v : undefined;
+/** `str` for a value many objects repeat: kept once (see sharedStrings). */
+const sharedStr = (v: unknown): string | undefined => {
+  const text = str(v);
+  return text === undefined ? undefined : shared(text);
+};
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 const bool = (v: unknown): boolean | undefined =>
@@ -174,12 +180,12 @@ function meta(o: any, problems: string[]): SlimMeta {
   const rawLabels = obj(m.labels);
   if (rawLabels) {
     for (const [k, v] of Object.entries(rawLabels)) {
-      if (typeof v === 'string') labels[k] = v;
+      if (typeof v === 'string') labels[k] = shared(v);
     }
   }
   return {
     name: String(m.name ?? ''),
-    namespace: str(m.namespace) ?? '',
+    namespace: sharedStr(m.namespace) ?? '',
     uid: str(m.uid),
     labels,
     createdAt: str(m.creationTimestamp),
@@ -221,7 +227,7 @@ export function readConditions(
   }
   const out: FleetCondition[] = [];
   for (const c of list) {
-    const type = str(c?.type);
+    const type = sharedStr(c?.type);
     const status = c?.status;
     if (
       !type ||
@@ -231,12 +237,12 @@ export function readConditions(
       continue;
     }
     const cond: FleetCondition = { type, status, source };
-    const reason = str(c.reason);
+    const reason = sharedStr(c.reason);
     if (reason) cond.reason = reason;
-    const message = str(c.message);
+    const message = sharedStr(c.message);
     if (message)
       cond.message =
-        message.length > 500 ? `${message.slice(0, 499)}…` : message;
+        message.length > 500 ? shared(`${message.slice(0, 499)}…`) : message;
     const t = str(c.lastTransitionTime);
     if (t) cond.lastTransitionTime = t;
     out.push(cond);
@@ -265,13 +271,13 @@ function statusOf(conds: FleetCondition[], type: string) {
 export function readRef(ref: unknown): ObjectRef | undefined {
   const r = obj(ref);
   if (!r) return undefined;
-  const kind = str(r.kind);
+  const kind = sharedStr(r.kind);
   const name = str(r.name);
   if (!kind || !name) return undefined;
-  let group = str(r.apiGroup);
+  let group = sharedStr(r.apiGroup);
   if (!group) {
     const apiVersion = str(r.apiVersion);
-    group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
+    group = shared(apiVersion?.includes('/') ? apiVersion.split('/')[0] : '');
   }
   return { group, kind, name };
 }
@@ -330,22 +336,22 @@ export function extractCluster(o: any): SlimCluster {
   const versions = Array.isArray(obj(s.controlPlane)?.versions)
     ? s.controlPlane.versions
     : [];
-  const topologyVersion = str(obj(spec.topology)?.version);
+  const topologyVersion = sharedStr(obj(spec.topology)?.version);
   const cpInit =
     bool(init?.controlPlaneInitialized) ??
     (statusOf(all, 'ControlPlaneInitialized') === 'True' ? true : undefined) ??
     bool(s.controlPlaneReady);
-  const apiVersion = str(o?.apiVersion) ?? '';
+  const apiVersion = sharedStr(o?.apiVersion) ?? '';
   const cluster: SlimCluster = {
     ...meta(o, []),
     apiVersion,
-    phase: str(s.phase),
+    phase: sharedStr(s.phase),
     controlPlaneRef: ref,
     endpoint,
     available: statusOf(all, 'Available'),
     controlPlaneInitialized: cpInit,
     conditions: notableConditions(all),
-    version: str(versions[0]?.version) ?? topologyVersion,
+    version: sharedStr(versions[0]?.version) ?? topologyVersion,
     paused: bool(spec.paused),
   };
   return withProblems(cluster, problems);
@@ -364,10 +370,11 @@ export function extractKcp(o: any): SlimKcp {
       problems.push('spec.deployment.externalClusterReference is malformed');
     } else {
       external = {
-        deploymentNamespace: str(ext.deploymentNamespace),
+        deploymentNamespace: sharedStr(ext.deploymentNamespace),
         secretName: str(ext.kubeconfigSecretName),
-        secretNamespace: str(ext.kubeconfigSecretNamespace) ?? m.namespace,
-        secretKey: str(ext.kubeconfigSecretKey),
+        secretNamespace:
+          sharedStr(ext.kubeconfigSecretNamespace) ?? m.namespace,
+        secretKey: sharedStr(ext.kubeconfigSecretKey),
       };
       if (!external.secretName)
         problems.push('externalClusterReference has no kubeconfigSecretName');
@@ -376,19 +383,19 @@ export function extractKcp(o: any): SlimKcp {
     }
   }
   const ep = obj(spec.controlPlaneEndpoint);
-  const version = str(spec.version);
+  const version = sharedStr(spec.version);
   if (!version) problems.push('KamajiControlPlane has no spec.version');
   const kcp: SlimKcp = {
     ...m,
     version,
     replicas: num(spec.replicas),
-    dataStoreName: str(spec.dataStoreName),
+    dataStoreName: sharedStr(spec.dataStoreName),
     external,
     ready: s.ready === true,
     initialized:
       bool(obj(s.initialization)?.controlPlaneInitialized) ??
       s.initialized === true,
-    statusVersion: str(s.version),
+    statusVersion: sharedStr(s.version),
     statusReplicas: num(s.replicas),
     readyReplicas: num(s.readyReplicas),
     available: statusOf(all, 'Available'),
@@ -412,8 +419,8 @@ export function extractMachineDeployment(o: any): SlimMachineDeployment {
   const md: SlimMachineDeployment = {
     ...m,
     clusterName,
-    version: str(obj(obj(spec.template)?.spec)?.version),
-    phase: str(s.phase),
+    version: sharedStr(obj(obj(spec.template)?.spec)?.version),
+    phase: sharedStr(s.phase),
     replicas: replicaCounts(s, num(spec.replicas)),
     conditions: notableConditions(
       capiConditions(o, 'MachineDeployment', problems),
@@ -425,11 +432,11 @@ export function extractMachineDeployment(o: any): SlimMachineDeployment {
 export function extractMachine(o: any): SlimMachine {
   const labels = obj(o?.metadata?.labels) ?? {};
   return {
-    namespace: String(o?.metadata?.namespace ?? ''),
+    namespace: shared(String(o?.metadata?.namespace ?? '')),
     clusterName:
       str(o?.spec?.clusterName) ?? str(labels['cluster.x-k8s.io/cluster-name']),
     pool: str(labels['cluster.x-k8s.io/deployment-name']),
-    phase: str(o?.status?.phase) ?? 'Unknown',
+    phase: sharedStr(o?.status?.phase) ?? 'Unknown',
   };
 }
 
@@ -470,17 +477,18 @@ export function extractTcp(o: any): SlimTcp {
           typeof r?.name === 'string',
       )
     : undefined;
-  const declaredVersion = str(obj(spec.kubernetes)?.version);
+  const declaredVersion = sharedStr(obj(spec.kubernetes)?.version);
   const tcp: SlimTcp = {
     ...meta(o, []),
     declaredVersion,
     status,
-    version: str(v.version),
+    version: sharedStr(v.version),
     endpoint:
       endpoint && !problems.some(p => p.includes('controlPlaneEndpoint'))
         ? endpoint
         : undefined,
-    dataStore: str(obj(s.storage)?.dataStoreName) ?? str(spec.dataStore),
+    dataStore:
+      sharedStr(obj(s.storage)?.dataStoreName) ?? sharedStr(spec.dataStore),
     replicas:
       num(dep.replicas) ??
       num(obj(obj(spec.controlPlane)?.deployment)?.replicas),
@@ -494,7 +502,7 @@ export function extractDataStore(o: any): SlimDataStore {
   const s = obj(o?.status) ?? {};
   return {
     name: String(o?.metadata?.name ?? ''),
-    driver: str(o?.spec?.driver) ?? 'unknown',
+    driver: sharedStr(o?.spec?.driver) ?? 'unknown',
     ready: bool(s.ready),
     usedBy: Array.isArray(s.usedBy)
       ? s.usedBy.filter((u: unknown) => typeof u === 'string')
