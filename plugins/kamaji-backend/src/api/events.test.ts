@@ -504,4 +504,18 @@ describe('FleetEventHub with fleet-wide versions (replicas)', () => {
     expect(hub.deltasSince(10)!.map(b => b.delta.version)).toEqual([11]);
     expect(hub.deltasSince(12)).toBeUndefined();
   });
+
+  it('keeps at most half the fleet in changes: a client behind a larger change resyncs', () => {
+    const fleet = new InMemoryFleetService(fixtureFleet(10));
+    const hub = new FleetEventHub(fleet, logger);
+    hub.start();
+    const { tenants, islands, managementClusters } = fleet.getSnapshot();
+    const relisted = [...tenants, ...islands, ...managementClusters].map(
+      node => ({ ...node, labels: { relisted: 'yes' } } as FleetCluster),
+    );
+    fleet.push({ upserted: relisted }); // version 11 changes every node
+    fleet.push({ upserted: [tenantOf(12)] });
+    expect(hub.deltasSince(11)!.map(b => b.delta.version)).toEqual([12]);
+    expect(hub.deltasSince(10)).toBeUndefined();
+  });
 });

@@ -33,7 +33,15 @@ export const DEFAULT_EVENT_OPTIONS: FleetEventHubOptions = {
 /** A buffered delta; its unfiltered `delta` event is serialised once, when a fleet-wide reader first needs it. */
 class BufferedDelta {
   private serialised?: string;
-  constructor(readonly delta: FleetDelta) {}
+  /** Nodes and addon sets it upserts or removes. */
+  readonly changes: number;
+  constructor(readonly delta: FleetDelta) {
+    this.changes =
+      delta.upserted.length +
+      delta.removed.length +
+      delta.upsertedAddonSets.length +
+      delta.removedAddonSets.length;
+  }
   get event(): string {
     this.serialised ??= sseEvent('delta', this.delta.version, this.delta);
     return this.serialised;
@@ -250,6 +258,7 @@ export class FleetEventHub {
     Math.random() * 1e6,
   ).toString(36)}`;
   private readonly buffer: BufferedDelta[] = [];
+  private bufferedChanges = 0;
   private readonly connections = new Set<EventConnection>();
   private unsubscribe?: () => void;
   private unsubscribePlans?: () => void;
@@ -355,6 +364,24 @@ export class FleetEventHub {
     this.watchPlans();
   }
 
+  /**
+   * Buffers a delta for reconnecting clients, within `bufferSize` deltas and at most half the
+   * fleet's nodes in changes: replaying more than that costs a client more than refetching the
+   * snapshot (whose tenants are compact), so it gets a resync instead, and the buffer does not
+   * hold the nodes a large change (the initial sync, a relist) replaced.
+   */
+  private keep(buffered: BufferedDelta) {
+    this.buffer.push(buffered);
+    this.bufferedChanges += buffered.changes;
+    const maxChanges = this.mirror.size / 2;
+    while (
+      this.buffer.length > this.options.bufferSize ||
+      (this.buffer.length > 0 && this.bufferedChanges > maxChanges)
+    ) {
+      this.bufferedChanges -= this.buffer.shift()!.changes;
+    }
+  }
+
   /** Reads plan progress while, and only while, a stream that may see it is open. */
   private watchPlans() {
     const wanted = [...this.connections].some(c => c.seesPlans);
@@ -383,15 +410,13 @@ export class FleetEventHub {
         );
         this.mirror.reset(this.fleet.getSnapshot());
         this.buffer.length = 0;
+        this.bufferedChanges = 0;
         for (const c of this.connections) c.sendResync('model-gap');
         return;
       }
       this.mirror.apply(delta);
       const buffered = new BufferedDelta(delta);
-      this.buffer.push(buffered);
-      if (this.buffer.length > this.options.bufferSize) {
-        this.buffer.splice(0, this.buffer.length - this.options.bufferSize);
-      }
+      this.keep(buffered);
       for (const c of this.connections) c.onDelta(buffered);
     } catch (e) {
       this.logger.error(`live-update fan-out failed: ${(e as Error).message}`);

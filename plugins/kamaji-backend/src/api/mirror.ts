@@ -47,6 +47,16 @@ export class FleetMirror implements FleetSource {
     this.generatedAt = delta.generatedAt;
   }
 
+  /** How many nodes and addon sets the mirrored model has. */
+  get size(): number {
+    return (
+      this.maps.managementClusters.size +
+      this.maps.islands.size +
+      this.maps.tenants.size +
+      this.maps.addonSets.size
+    );
+  }
+
   get(id: ClusterId): FleetCluster | undefined {
     return (
       this.maps.tenants.get(id) ??
