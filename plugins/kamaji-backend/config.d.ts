@@ -78,7 +78,11 @@ export interface Config {
       readPermissionCacheSeconds?: number;
       /** Server-sent events of `GET /v1/events`. */
       events?: {
-        /** Model versions kept for clients that reconnect with `Last-Event-ID`. Default 1000. */
+        /**
+         * Model versions kept for clients that reconnect with `Last-Event-ID`. Default 1000. Of
+         * them at most as many changes as half the fleet's nodes are kept: a client further behind
+         * refetches the snapshot.
+         */
         bufferSize?: number;
         /** Heartbeat comment interval. Default 15. */
         heartbeatSeconds?: number;
