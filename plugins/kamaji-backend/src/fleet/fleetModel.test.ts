@@ -114,7 +114,7 @@ describe('FleetModel', () => {
     expect(model.getCluster('central/ns/b')).toBeUndefined();
   });
 
-  it('serialises each version from the per-node JSON, as the snapshot route sends it: tenants compact', () => {
+  it('serialises each version node by node, as the snapshot route sends it: tenants compact', () => {
     const model = new FleetModel();
     model.update(nodes([tenant('b'), tenant('a')]));
     const first = model.getSnapshotJson();

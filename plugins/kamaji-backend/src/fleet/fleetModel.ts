@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compactTenant } from '@kamaji-backstage/plugin-kamaji-common';
 import type {
   AddonSet,
@@ -20,8 +21,12 @@ export interface FleetNodes {
 interface Entry<T> {
   /** The published node (kept while its JSON does not change). */
   node: T;
-  /** The node as the whole-fleet snapshot sends it (tenants in their compact form). */
-  json: string;
+  /**
+   * Digest of the node as the whole-fleet snapshot sends it (tenants in their compact form):
+   * equal digests, equal nodes. The JSON itself is not kept (at 10,000 tenants it is 10 MB);
+   * a version's snapshot serialises its nodes again, once, when it is first read.
+   */
+  digest: string;
   /** The object the last build produced for it; the same object again means "unchanged". */
   built: T;
 }
@@ -38,7 +43,7 @@ function merge<T extends { id: string }>(
     next: Map<string, Entry<any>>;
   },
   changed: unknown[],
-  serialise: (node: T) => string = JSON.stringify,
+  serialise: (node: T) => string,
 ): Entry<T>[] {
   return list.map(node => {
     const prev = index.previous.get(node.id) as Entry<T> | undefined;
@@ -47,11 +52,13 @@ function merge<T extends { id: string }>(
       entry = prev;
     } else {
       // The compact form leaves out only what it can restore, so equal JSON is an equal node.
-      const json = serialise(node);
-      if (prev && prev.json === json) {
-        entry = { node: prev.node, json, built: node };
+      const digest = createHash('sha1')
+        .update(serialise(node))
+        .digest('base64');
+      if (prev && prev.digest === digest) {
+        entry = { node: prev.node, digest, built: node };
       } else {
-        entry = { node, json, built: node };
+        entry = { node, digest, built: node };
         changed.push(node);
       }
     }
@@ -67,20 +74,21 @@ type Lists = {
   addonSets: Entry<AddonSet>[];
 };
 
-/** The snapshot's lists, in the order they are serialised. */
-const LIST_KEYS = [
-  'managementClusters',
-  'islands',
-  'tenants',
-  'addonSets',
-] as const;
+/** The snapshot's lists, in the order they are serialised, and how each node is serialised. */
+const SERIALISERS: { [key in keyof Lists]: (node: any) => string } = {
+  managementClusters: JSON.stringify,
+  islands: JSON.stringify,
+  tenants: (tenant: TenantNode) => JSON.stringify(compactTenant(tenant)),
+  addonSets: JSON.stringify,
+};
+const LIST_KEYS = Object.keys(SERIALISERS) as Array<keyof Lists>;
 
 /**
  * The versioned fleet model. Each update compares every node with the previous version's (by
  * identity first: buildFleet hands back the same object for an unchanged tenant; else by JSON);
  * if anything changed, the version increases by one and a {@link FleetDelta} lists the nodes
  * upserted and removed. Unchanged nodes keep their previous object, so snapshots share them:
- * treat every snapshot as immutable. The serialised snapshot is assembled from the per-node JSON.
+ * treat every snapshot as immutable. The serialised snapshot is made node by node as it is read.
  */
 export class FleetModel {
   private version = 0;
@@ -122,7 +130,7 @@ export class FleetModel {
 
   /**
    * The snapshot as `GET /v1/fleet/snapshot` sends it (tenants in their compact form), in pieces
-   * (the per-node JSON and the commas and brackets between),
+   * (each node's JSON and the commas and brackets between),
    * produced as they are read, so that a consumer (the API's gzip) never holds the whole
    * serialised snapshot. The pieces are those of this version even if the model moves on.
    */
@@ -135,8 +143,10 @@ export class FleetModel {
       for (const key of LIST_KEYS) {
         yield `,"${key}":[`;
         const entries: Entry<unknown>[] = lists[key];
+        const serialise = SERIALISERS[key];
         for (let i = 0; i < entries.length; i++) {
-          yield i ? `,${entries[i].json}` : entries[i].json;
+          const json = serialise(entries[i].node);
+          yield i ? `,${json}` : json;
         }
         yield ']';
       }
@@ -163,12 +173,20 @@ export class FleetModel {
     const clusters = { previous: this.clusterIndex, next: clusterIndex };
     const addonSets = { previous: this.addonIndex, next: addonIndex };
     const lists: Lists = {
-      managementClusters: merge(nodes.managementClusters, clusters, upserted),
-      islands: merge(nodes.islands, clusters, upserted),
-      tenants: merge(nodes.tenants, clusters, upserted, tenant =>
-        JSON.stringify(compactTenant(tenant)),
+      managementClusters: merge(
+        nodes.managementClusters,
+        clusters,
+        upserted,
+        SERIALISERS.managementClusters,
       ),
-      addonSets: merge(nodes.addonSets, addonSets, upsertedAddonSets),
+      islands: merge(nodes.islands, clusters, upserted, SERIALISERS.islands),
+      tenants: merge(nodes.tenants, clusters, upserted, SERIALISERS.tenants),
+      addonSets: merge(
+        nodes.addonSets,
+        addonSets,
+        upsertedAddonSets,
+        SERIALISERS.addonSets,
+      ),
     };
     const removed = [...this.clusterIndex.keys()]
       .filter(id => !clusterIndex.has(id))
