@@ -46,8 +46,10 @@ const MAX_PENDING_TRANSITIONS = 10_000;
  * versioned model of the fleet in memory. Requests read the model; nothing fans out to clusters.
  */
 export class KubeFleetService implements FleetService {
-  private readonly model = new FleetModel();
   private readonly cache = new BuildCache();
+  private readonly model = new FleetModel((id, published) =>
+    this.cache.nodes.adopt(id, published),
+  );
   private readonly sources: ManagementSource[];
   private readonly listeners = new Set<(delta: FleetDelta) => void>();
   private timer?: NodeJS.Timeout;

@@ -114,6 +114,20 @@ describe('FleetModel', () => {
     expect(model.getCluster('central/ns/b')).toBeUndefined();
   });
 
+  it('keeps the published node when a rebuilt one serialises the same, and tells who built it', () => {
+    const kept: Array<[string, unknown]> = [];
+    const model = new FleetModel((id, published) => kept.push([id, published]));
+    model.update(nodes([tenant('a')]));
+    const published = model.getCluster('central/ns/a');
+    expect(model.update(nodes([tenant('a')]))).toBeUndefined();
+    expect(model.getCluster('central/ns/a')).toBe(published);
+    expect(kept).toEqual([['central/ns/a', published]]);
+    // Handed the published object again (as the builder does once told), nothing is compared.
+    kept.length = 0;
+    expect(model.update(nodes([published as TenantNode]))).toBeUndefined();
+    expect(kept).toEqual([]);
+  });
+
   it('serialises each version node by node, as the snapshot route sends it: tenants compact', () => {
     const model = new FleetModel();
     model.update(nodes([tenant('b'), tenant('a')]));

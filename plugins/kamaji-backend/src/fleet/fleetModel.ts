@@ -27,9 +27,14 @@ interface Entry<T> {
    * a version's snapshot serialises its nodes again, once, when it is first read.
    */
   digest: string;
-  /** The object the last build produced for it; the same object again means "unchanged". */
-  built: T;
 }
+
+/**
+ * Told when a freshly built node serialises as the published one, which is kept: the builder can
+ * then remember the published object instead of its own, so that only one of the two stays in
+ * memory and the next build hands back the published one ("unchanged" at a glance).
+ */
+export type KeptNode = (id: string, published: unknown) => void;
 
 /**
  * The entries of freshly built nodes: a node built as the same object, or serialising to the
@@ -44,11 +49,12 @@ function merge<T extends { id: string }>(
   },
   changed: unknown[],
   serialise: (node: T) => string,
+  kept?: KeptNode,
 ): Entry<T>[] {
   return list.map(node => {
     const prev = index.previous.get(node.id) as Entry<T> | undefined;
     let entry: Entry<T>;
-    if (prev && (prev.built === node || prev.node === node)) {
+    if (prev && prev.node === node) {
       entry = prev;
     } else {
       // The compact form leaves out only what it can restore, so equal JSON is an equal node.
@@ -56,9 +62,10 @@ function merge<T extends { id: string }>(
         .update(serialise(node))
         .digest('base64');
       if (prev && prev.digest === digest) {
-        entry = { node: prev.node, digest, built: node };
+        entry = prev;
+        kept?.(node.id, prev.node);
       } else {
-        entry = { node, digest, built: node };
+        entry = { node, digest };
         changed.push(node);
       }
     }
@@ -103,7 +110,7 @@ export class FleetModel {
   private addonIndex = new Map<string, Entry<AddonSet>>();
   private snapshot: FleetSnapshot;
 
-  constructor() {
+  constructor(private readonly kept?: KeptNode) {
     this.snapshot = this.assemble();
   }
 
@@ -180,7 +187,13 @@ export class FleetModel {
         SERIALISERS.managementClusters,
       ),
       islands: merge(nodes.islands, clusters, upserted, SERIALISERS.islands),
-      tenants: merge(nodes.tenants, clusters, upserted, SERIALISERS.tenants),
+      tenants: merge(
+        nodes.tenants,
+        clusters,
+        upserted,
+        SERIALISERS.tenants,
+        this.kept,
+      ),
       addonSets: merge(
         nodes.addonSets,
         addonSets,
@@ -195,7 +208,7 @@ export class FleetModel {
       .filter(id => !addonIndex.has(id))
       .sort();
 
-    // Remember the latest built objects even when nothing is published.
+    // Remember the entries even when nothing is published.
     this.clusterIndex = clusterIndex;
     this.addonIndex = addonIndex;
     const orderChanged = !sameOrder(this.lists, lists);

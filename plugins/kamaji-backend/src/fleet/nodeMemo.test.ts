@@ -59,6 +59,14 @@ describe('NodeMemo', () => {
     expect(other).not.toBe(first);
   });
 
+  it('hands back an adopted equal node instead of its own build', () => {
+    const memo = new NodeMemo();
+    round(memo, inputs());
+    const published = { ...inputs() };
+    memo.adopt('n', published);
+    expect(round(memo, inputs())).toBe(published);
+  });
+
   it('forgets nodes not built in the last round', () => {
     const memo = new NodeMemo();
     const first = round(memo, inputs());

@@ -29,6 +29,12 @@ export class NodeMemo {
     this.current.set(id, { build, inputs, value });
     return value;
   }
+
+  /** After `end`: `value` (equal to what the last build made for `id`) is remembered instead. */
+  adopt(id: string, value: unknown): void {
+    const entry = this.previous.get(id);
+    if (entry) entry.value = value;
+  }
 }
 
 interface Entry {
