@@ -53,7 +53,6 @@ describe('extractors', () => {
     expect(c).toEqual({
       name: 'a',
       namespace: 'ns',
-      uid: 'u1',
       labels: { x: 'y' },
       createdAt: undefined,
       deleting: false,

@@ -24,7 +24,6 @@ export interface SlimMeta {
   name: string;
   /** '' for cluster-scoped objects. */
   namespace: string;
-  uid?: string;
   labels: Record<string, string>;
   createdAt?: string;
   deleting: boolean;
@@ -57,6 +56,8 @@ export interface ExternalClusterRef {
 }
 
 export interface SlimKcp extends SlimMeta {
+  /** Kamaji names the KamajiControlPlane's TenantControlPlane `kcp-<uid>` (the only uid kept). */
+  uid?: string;
   version?: string;
   replicas?: number;
   dataStoreName?: string;
@@ -186,7 +187,6 @@ function meta(o: any, problems: string[]): SlimMeta {
   return {
     name: String(m.name ?? ''),
     namespace: sharedStr(m.namespace) ?? '',
-    uid: str(m.uid),
     labels,
     createdAt: str(m.creationTimestamp),
     deleting: !!m.deletionTimestamp,
@@ -387,6 +387,7 @@ export function extractKcp(o: any): SlimKcp {
   if (!version) problems.push('KamajiControlPlane has no spec.version');
   const kcp: SlimKcp = {
     ...m,
+    uid: str(o?.metadata?.uid),
     version,
     replicas: num(spec.replicas),
     dataStoreName: sharedStr(spec.dataStoreName),
