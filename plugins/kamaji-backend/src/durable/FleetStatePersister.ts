@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterSource } from '../fleet/clusterSource';
+import { contentDigest } from '../fleet/contentDigest';
 import { describeError } from '@kamaji-backstage/plugin-kamaji-node';
 import type {
   FleetStateStore,
@@ -50,9 +50,6 @@ export interface PersisterStats {
   transitions: number;
 }
 
-const hashOf = (json: string) =>
-  createHash('sha1').update(json).digest('base64');
-
 /**
  * Writes the fleet's last-known state behind, in batches: every `writeIntervalMs` one
  * transaction with the objects that changed since the last batch (compared by reference, then
@@ -92,7 +89,7 @@ export class FleetStatePersister {
       for (const [kind, items] of source.kinds) {
         const objects = new Map<string, { hash: string }>();
         for (const [key, obj] of items)
-          objects.set(key, { hash: hashOf(JSON.stringify(obj)) });
+          objects.set(key, { hash: contentDigest(JSON.stringify(obj)) });
         memo.kinds.set(kind, { revision: Number.NaN, objects });
       }
       this.memo.set(id, memo);
@@ -237,7 +234,7 @@ export class FleetStatePersister {
       const m = k.objects.get(key);
       if (m?.ref === obj) continue;
       const data = JSON.stringify(obj);
-      const hash = hashOf(data);
+      const hash = contentDigest(data);
       if (m?.hash !== hash) out.push({ source: id, kind, key, data });
       k.objects.set(key, { ref: obj, hash });
     }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { compactTenant } from '@kamaji-backstage/plugin-kamaji-common';
+import { contentDigest } from './contentDigest';
 import type {
   AddonSet,
   FleetCluster,
@@ -58,9 +58,7 @@ function merge<T extends { id: string }>(
       entry = prev;
     } else {
       // The compact form leaves out only what it can restore, so equal JSON is an equal node.
-      const digest = createHash('sha1')
-        .update(serialise(node))
-        .digest('base64');
+      const digest = contentDigest(serialise(node));
       if (prev && prev.digest === digest) {
         entry = prev;
         kept?.(node.id, prev.node);
