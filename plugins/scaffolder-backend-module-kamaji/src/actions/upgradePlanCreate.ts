@@ -10,7 +10,8 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { z as zod } from 'zod';
 import { Zod } from '../render/schemas';
-import { Problems, zodProblems } from '../render/validation';
+import { Problems } from '../render/validation';
+import { parseShape } from '../render/shape';
 import { KamajiActionDeps, logNotes, scaffolderSchema } from './common';
 
 const ACTION_ID = 'kamaji:upgradeplan:create';
@@ -132,10 +133,12 @@ export function planRequestOf(raw: unknown): {
   notes: Problems['notes'];
 } {
   const problems = new Problems();
-  const parsed = inputSchema.safeParse(raw);
-  if (!parsed.success) zodProblems(parsed.error, raw, problems);
-  problems.throwIfAny('upgrade plan input');
-  const input: UpgradePlanCreateInput = parsed.data!;
+  const input: UpgradePlanCreateInput = parseShape(
+    inputSchema,
+    raw,
+    problems,
+    'upgrade plan input',
+  );
   const version = parseKubeVersion(input.version, { lenient: true });
   if (!version || version.prerelease.length) {
     problems.add(

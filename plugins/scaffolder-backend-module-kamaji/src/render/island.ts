@@ -167,7 +167,7 @@ export function renderIslandSpec(
   const ownerLabel = { [KAMAJI_LABELS.owner]: spec.owner.labelValue };
   const resourcesName = `${addonSet}-resources`;
   return [
-    islandClusterObject(spec, ownerLabel, annotations),
+    islandClusterObject(spec, addonSet, ownerLabel, annotations),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -199,6 +199,7 @@ export function renderIslandSpec(
 /** The island's Cluster, built from its ClusterClass and opted in to its Kamaji addon set. */
 function islandClusterObject(
   spec: IslandSpec,
+  addonSet: string,
   ownerLabel: Record<string, string>,
   annotations: Record<string, string> | undefined,
 ): KubeObject {
@@ -207,7 +208,7 @@ function islandClusterObject(
     [KAMAJI_LABELS.role]: ISLAND_ROLE_VALUE,
     [KAMAJI_LABELS.site]: spec.site,
     ...ownerLabel,
-    ...addonSetOptIn(islandKamajiAddonSet(spec.name)),
+    ...addonSetOptIn(addonSet),
   };
   return {
     apiVersion: apiVersionOf(Cluster),

@@ -8,7 +8,7 @@ import {
 import { IslandProfile, fillName } from './settings';
 import { clusterNetworkSpec } from './specParts';
 import { KubeObject, meta, provenanceAnnotations, toYaml } from './objects';
-import { clusterResourceSetObject } from './addonObjects';
+import { addonSetOptIn, clusterResourceSetObject } from './addonObjects';
 import type { TenantClusterSpec } from './tenant';
 
 /** What the objects of one tenant cluster are rendered from. */
@@ -30,7 +30,7 @@ type WorkerPool = TenantClusterSpec['workerPools'][number];
 
 /** The objects of a tenant cluster, in the order they are rendered. */
 export function tenantClusterObjects(input: TenantObjectsInput): KubeObject[] {
-  const { spec, annotations } = input;
+  const { spec } = input;
   const tenant: TenantObjectsContext = {
     ...input,
     clusterLabel: { [KAMAJI_LABELS.capiClusterName]: spec.name },
@@ -40,7 +40,7 @@ export function tenantClusterObjects(input: TenantObjectsInput): KubeObject[] {
   if (infrastructureCluster) objects.push(infrastructureCluster);
   for (const pool of spec.workerPools)
     objects.push(...workerPoolObjects(tenant, pool));
-  objects.push(...tenantAccessObjects(spec, annotations));
+  objects.push(...tenantAccessObjects(tenant));
   return objects;
 }
 
@@ -85,8 +85,7 @@ function clusterLabels({
   };
   if (spec.island) labels[KAMAJI_LABELS.island] = spec.island.name;
   if (spec.site) labels[KAMAJI_LABELS.site] = spec.site;
-  for (const set of spec.addonSets)
-    labels[`${KAMAJI_LABELS.addonSetPrefix}${set}`] = 'enabled';
+  for (const set of spec.addonSets) Object.assign(labels, addonSetOptIn(set));
   return labels;
 }
 
@@ -258,26 +257,26 @@ function machineDeploymentObject(
  * ServiceAccount with its impersonate-only role. So the owning team can use its Kubernetes tab as
  * soon as the cluster is up, and other teams cannot.
  */
-function tenantAccessObjects(
-  spec: TenantClusterSpec,
-  annotations: ReturnType<typeof provenanceAnnotations>,
-): KubeObject[] {
+function tenantAccessObjects({
+  spec,
+  annotations,
+  clusterLabel,
+}: TenantObjectsContext): KubeObject[] {
   const name = `${spec.name}-access`;
-  const labels = { [KAMAJI_LABELS.capiClusterName]: spec.name };
   const manifests = [
     ownerBindingObject(spec.owner.entityRef),
     ...impersonatorObjects(),
   ];
   return [
     clusterResourceSetObject(
-      meta(name, spec.namespace, labels, annotations),
-      { matchLabels: labels },
+      meta(name, spec.namespace, clusterLabel, annotations),
+      { matchLabels: clusterLabel },
       name,
     ),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: meta(name, spec.namespace, labels, annotations),
+      metadata: meta(name, spec.namespace, clusterLabel, annotations),
       data: { 'access.yaml': toYaml(manifests as KubeObject[]) },
     },
   ];
