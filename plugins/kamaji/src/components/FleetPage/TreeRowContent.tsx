@@ -238,9 +238,7 @@ function DisconnectedIslandsMark(props: { count: number }) {
   return (
     <span className={classes.stale}>
       <LinkOffIcon fontSize="small" aria-hidden />
-      {props.count === 1
-        ? '1 island disconnected'
-        : `${props.count} islands disconnected`}
+      {`${countOf(props.count, 'island')} disconnected`}
     </span>
   );
 }
