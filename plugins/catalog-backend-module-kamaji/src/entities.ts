@@ -107,12 +107,7 @@ export class ClusterEntityMapper {
     const mcs = this.settings.managementClusters;
     if (mcs && !mcs.includes(node.managementCluster)) return false;
     if (node.role === 'management') return true;
-    if (
-      node.role === 'tenant' &&
-      !node.managed &&
-      !this.settings.includeUnmanaged
-    )
-      return false;
+    if (isUnmanaged(node) && !this.settings.includeUnmanaged) return false;
     return matchesSelector(node.labels ?? {}, this.settings.selector);
   }
 
