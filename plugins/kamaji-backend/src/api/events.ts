@@ -36,11 +36,7 @@ class BufferedDelta {
   /** Nodes and addon sets it upserts or removes. */
   readonly changes: number;
   constructor(readonly delta: FleetDelta) {
-    this.changes =
-      delta.upserted.length +
-      delta.removed.length +
-      delta.upsertedAddonSets.length +
-      delta.removedAddonSets.length;
+    this.changes = changeCount(delta);
   }
   get event(): string {
     this.serialised ??= sseEvent('delta', this.delta.version, this.delta);
@@ -53,13 +49,18 @@ function sseEvent(event: string, id: number | undefined, data: unknown) {
   return `event: ${event}\n${idLine}data: ${JSON.stringify(data)}\n\n`;
 }
 
-function isEmpty(d: FleetDelta) {
+/** Nodes and addon sets a delta upserts or removes. */
+function changeCount(d: FleetDelta): number {
   return (
-    d.upserted.length === 0 &&
-    d.removed.length === 0 &&
-    d.upsertedAddonSets.length === 0 &&
-    d.removedAddonSets.length === 0
+    d.upserted.length +
+    d.removed.length +
+    d.upsertedAddonSets.length +
+    d.removedAddonSets.length
   );
+}
+
+function isEmpty(d: FleetDelta) {
+  return changeCount(d) === 0;
 }
 
 /** One open `GET /v1/events` stream. */
@@ -376,7 +377,7 @@ export class FleetEventHub {
     const maxChanges = this.mirror.size / 2;
     while (
       this.buffer.length > this.options.bufferSize ||
-      (this.buffer.length > 0 && this.bufferedChanges > maxChanges)
+      this.bufferedChanges > maxChanges
     ) {
       this.bufferedChanges -= this.buffer.shift()!.changes;
     }

@@ -301,9 +301,7 @@ export class ConditionalView {
     this.removeTenantIndex(id);
     if (island) changes.islandsToCheck.add(island);
     if (mgmt) changes.managementToCheck.add(mgmt);
-    changes.removed.add(id);
-    changes.upserted.delete(id);
-    changes.visibilityChanged = true;
+    this.settle(changes, id, true, undefined);
   }
 
   private noteUpserted(c: FleetCluster, changes: VisibleChanges) {
@@ -338,11 +336,9 @@ export class ConditionalView {
     }
     if (was) this.removeTenantIndex(t.id);
     this.addTenant(t);
-    changes.upserted.set(t.id, t);
-    changes.removed.delete(t.id);
+    this.settle(changes, t.id, was, t);
     if (t.islandId) changes.islandsToCheck.add(t.islandId);
     changes.managementToCheck.add(t.managementCluster);
-    if (!was) changes.visibilityChanged = true;
   }
 
   private noteRemoved(id: ClusterId, changes: VisibleChanges) {
