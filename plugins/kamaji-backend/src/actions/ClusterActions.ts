@@ -10,7 +10,6 @@ import {
   FleetCluster,
   IslandNode,
   KAMAJI_FIELD_MANAGER,
-  KAMAJI_LABELS,
   KubeKind,
   KubeVersion,
   parseKubeVersion,
@@ -30,7 +29,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-node';
 import { mapKubeError } from './kubeErrors';
 import { fieldChanges } from './fieldChanges';
-import { listDependents } from './dependents';
+import { listDependents, listLabelled } from './dependents';
 
 export interface ActionLimits {
   maxReplicas: number;
@@ -302,23 +301,13 @@ export class ClusterActions {
     cluster: DeclaredCluster,
     target: KubeVersion,
   ): Promise<PoolUpgrade[]> {
-    const list: any = await this.call(
+    const machineDeployments = await this.call(
       cluster,
       `list MachineDeployments of ${cluster.namespace}/${cluster.name}`,
-      () =>
-        api.getJson(
-          kindPath(FLEET_KINDS.MachineDeployment, {
-            namespace: cluster.namespace,
-          }),
-          {
-            query: {
-              labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
-            },
-          },
-        ),
+      () => listLabelled(api, cluster, FLEET_KINDS.MachineDeployment),
     );
     const pools: PoolUpgrade[] = [];
-    for (const md of list?.items ?? []) {
+    for (const md of machineDeployments) {
       if (md?.spec?.clusterName !== cluster.name) continue;
       const from: string | undefined = md?.spec?.template?.spec?.version;
       const parsed = parseKubeVersion(from, { lenient: true });

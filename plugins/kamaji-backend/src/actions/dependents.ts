@@ -47,6 +47,23 @@ function fromRef(
   ];
 }
 
+/** The objects of `kind` in the cluster's namespace labelled with its name. */
+export async function listLabelled(
+  api: KubeClient,
+  cluster: DeclaredCluster,
+  kind: ListedKind,
+): Promise<any[]> {
+  const answer: { items?: any[] } = await api.getJson(
+    kindPath(kind, { namespace: cluster.namespace }),
+    {
+      query: {
+        labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
+      },
+    },
+  );
+  return answer.items ?? [];
+}
+
 /**
  * The objects of `kind` labelled with the cluster's name, as dependents; a list the backend may
  * not read adds a note instead.
@@ -59,15 +76,8 @@ async function labelledDependents(
   notes: string[],
 ): Promise<DependentObject[]> {
   try {
-    const answer: { items?: any[] } = await api.getJson(
-      kindPath(kind, { namespace: cluster.namespace }),
-      {
-        query: {
-          labelSelector: `${KAMAJI_LABELS.capiClusterName}=${cluster.name}`,
-        },
-      },
-    );
-    return (answer.items ?? []).map(item => ({
+    const items = await listLabelled(api, cluster, kind);
+    return items.map(item => ({
       kind: kind.kind,
       namespace: cluster.namespace,
       name: item.metadata.name,
