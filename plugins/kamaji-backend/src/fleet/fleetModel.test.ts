@@ -128,6 +128,18 @@ describe('FleetModel', () => {
     expect(kept).toEqual([]);
   });
 
+  it('without the hook, tells an equal rebuilt node by identity the next time', () => {
+    const model = new FleetModel();
+    const serialised = jest.spyOn(JSON, 'stringify');
+    model.update(nodes([tenant('a')]));
+    const rebuilt = nodes([tenant('a')]);
+    expect(model.update(rebuilt)).toBeUndefined();
+    serialised.mockClear();
+    expect(model.update(rebuilt)).toBeUndefined();
+    expect(serialised).not.toHaveBeenCalled();
+    serialised.mockRestore();
+  });
+
   it('serialises each version node by node, as the snapshot route sends it: tenants compact', () => {
     const model = new FleetModel();
     model.update(nodes([tenant('b'), tenant('a')]));

@@ -27,6 +27,12 @@ interface Entry<T> {
    * a version's snapshot serialises its nodes again, once, when it is first read.
    */
   digest: string;
+  /**
+   * The equal object the last build produced, where no {@link KeptNode} hook hands the published
+   * one back to the builder (addon sets come from a cache that keeps its own): the same object
+   * again still means "unchanged" without serialising it.
+   */
+  built?: T;
 }
 
 /**
@@ -54,14 +60,18 @@ function merge<T extends { id: string }>(
   return list.map(node => {
     const prev = index.previous.get(node.id) as Entry<T> | undefined;
     let entry: Entry<T>;
-    if (prev && prev.node === node) {
+    if (prev && (prev.node === node || prev.built === node)) {
       entry = prev;
     } else {
       // The compact form leaves out only what it can restore, so equal JSON is an equal node.
       const digest = contentDigest(serialise(node));
       if (prev && prev.digest === digest) {
-        entry = prev;
-        kept?.(node.id, prev.node);
+        if (kept) {
+          kept(node.id, prev.node);
+          entry = prev;
+        } else {
+          entry = { node: prev.node, digest, built: node };
+        }
       } else {
         entry = { node, digest };
         changed.push(node);

@@ -239,10 +239,11 @@ export function readConditions(
     const cond: FleetCondition = { type, status, source };
     const reason = sharedStr(c.reason);
     if (reason) cond.reason = reason;
-    const message = sharedStr(c.message);
+    const message = str(c.message);
     if (message)
-      cond.message =
-        message.length > 500 ? shared(`${message.slice(0, 499)}…`) : message;
+      cond.message = shared(
+        message.length > 500 ? `${message.slice(0, 499)}…` : message,
+      );
     const t = str(c.lastTransitionTime);
     if (t) cond.lastTransitionTime = t;
     out.push(cond);
