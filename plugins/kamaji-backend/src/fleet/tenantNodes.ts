@@ -18,6 +18,7 @@ import type {
   SlimTcp,
 } from './objects';
 import { objectFields, withDataProblems, withStaleness } from './nodeParts';
+import type { PoolPhases } from './workloadIndexes';
 
 /** What a declared tenant's node is built from: the memo key (see {@link NodeMemo}). */
 export interface TenantInputs {
@@ -40,7 +41,7 @@ export interface TenantInputs {
   staleReason?: string;
   pools: SlimMachineDeployment[];
   /** pool → machine phase → count. */
-  phases: Record<string, Record<string, number>>;
+  phases: PoolPhases;
   addons: AddonAttachment[];
 }
 
@@ -55,18 +56,21 @@ export interface UnmanagedTenantInputs {
   staleReason?: string;
 }
 
-const REPLICA_COUNTS = [
-  'desired',
-  'current',
-  'ready',
-  'available',
-  'upToDate',
-] as const;
-
 function sumReplicas(list: ReplicaCounts[]): ReplicaCounts {
-  const total = {} as ReplicaCounts;
-  for (const count of REPLICA_COUNTS)
-    total[count] = list.reduce((sum, replicas) => sum + replicas[count], 0);
+  const total: ReplicaCounts = {
+    desired: 0,
+    current: 0,
+    ready: 0,
+    available: 0,
+    upToDate: 0,
+  };
+  for (const r of list) {
+    total.desired += r.desired;
+    total.current += r.current;
+    total.ready += r.ready;
+    total.available += r.available;
+    total.upToDate += r.upToDate;
+  }
   return total;
 }
 
