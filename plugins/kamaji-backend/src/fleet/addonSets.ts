@@ -8,7 +8,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { Delivery, deliveryFindings, healthFrom, staleHealth } from './health';
 import type { WatchedKind } from './kinds';
-import type { ManagementBuild } from './managementBuild';
+import { reportProblems, type ManagementBuild } from './managementBuild';
 import type { SourceView } from './modelBuilder';
 import type {
   AddonDelivery,
@@ -296,12 +296,7 @@ function buildAddonSets(build: ManagementBuild): AddonBuild {
   const clusters = source.items<SlimCluster>('Cluster');
   const byNamespace = clustersByNamespace(clusters);
   const sets = addonSetEntries(source).map(([key, set]) => {
-    for (const message of set.problems ?? [])
-      problems.push({
-        cluster: build.name,
-        object: `${set.kind} ${key}`,
-        message,
-      });
+    reportProblems(problems, build.name, `${set.kind} ${key}`, set.problems);
     // ClusterProfiles select across namespaces; the others only in their own.
     const candidates =
       set.kind === 'ClusterProfile'

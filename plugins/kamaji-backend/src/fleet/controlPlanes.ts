@@ -83,7 +83,7 @@ function onExternalCluster(
     : undefined;
   if (!islandKey) {
     const message = notAnIsland(build, ext);
-    reportProblems(build, build.name, `KamajiControlPlane ${kcpKey}`, [
+    reportProblems(build.problems, build.name, `KamajiControlPlane ${kcpKey}`, [
       message,
     ]);
     return {
@@ -131,7 +131,7 @@ export function findControlPlane(
     return { kcpInput: readable ? 'missing' : 'unreadable' };
   }
   reportProblems(
-    build,
+    build.problems,
     build.name,
     `KamajiControlPlane ${kcpKey}`,
     kcp.problems,
@@ -143,7 +143,7 @@ export function findControlPlane(
   if (tcp?.problems) {
     const where = islandKey ? build.islandIds.get(islandKey)! : build.name;
     reportProblems(
-      build,
+      build.problems,
       where,
       `TenantControlPlane ${tcp.namespace}/${tcp.name}`,
       tcp.problems,

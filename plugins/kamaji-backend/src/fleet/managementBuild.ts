@@ -38,13 +38,13 @@ export function ownerOf(
   return owner === undefined ? build.view.owner : shared(owner);
 }
 
-/** Reports what is wrong with `object` (as read from `cluster`), if anything. */
+/** Reports into `problems` what is wrong with `object` (as read from `cluster`), if anything. */
 export function reportProblems(
-  build: ManagementBuild,
+  problems: FleetProblem[],
   cluster: string,
   object: string,
   messages: readonly string[] | undefined,
 ): void {
   for (const message of messages ?? [])
-    build.problems.push({ cluster, object, message });
+    problems.push({ cluster, object, message });
 }

@@ -250,7 +250,12 @@ function declaredTenants(
   const localTenantIds: ClusterId[] = [];
   for (const entry of build.source.items<SlimCluster>('Cluster')) {
     const [key, cluster] = entry;
-    reportProblems(build, build.name, `Cluster ${key}`, cluster.problems);
+    reportProblems(
+      build.problems,
+      build.name,
+      `Cluster ${key}`,
+      cluster.problems,
+    );
     if (build.view.islands.has(key)) continue;
     const declared = declaredTenant(build, memo, parts, byControlPlane, entry);
     tenants.push(declared.tenant);
@@ -275,7 +280,7 @@ function unmanagedTenants(
     for (const [tcpKey, tcp] of tcps) {
       if (claimed.has(tcpKey)) continue;
       const object = `TenantControlPlane ${tcpKey}`;
-      reportProblems(build, islandId, object, tcp.problems);
+      reportProblems(build.problems, islandId, object, tcp.problems);
       const id = unmanagedTenantId(islandId, tcp);
       const tenant = memo.node(id, buildUnmanagedTenant, {
         id,

@@ -1,5 +1,5 @@
 import type { FleetProblem } from '@kamaji-backstage/plugin-kamaji-common';
-import type { ManagementBuild } from './managementBuild';
+import { reportProblems, type ManagementBuild } from './managementBuild';
 import type { SlimMachine, SlimMachineDeployment } from './objects';
 
 /** pool → machine phase → count, for one Cluster. */
@@ -36,12 +36,12 @@ function indexPools(
   const problems: FleetProblem[] = [];
   const pools = build.source.items<SlimMachineDeployment>('MachineDeployment');
   for (const [key, md] of pools) {
-    for (const message of md.problems ?? [])
-      problems.push({
-        cluster: build.name,
-        object: `MachineDeployment ${key}`,
-        message,
-      });
+    reportProblems(
+      problems,
+      build.name,
+      `MachineDeployment ${key}`,
+      md.problems,
+    );
     if (!md.clusterName) continue;
     const clusterKey = `${md.namespace}/${md.clusterName}`;
     const list = byCluster.get(clusterKey);
