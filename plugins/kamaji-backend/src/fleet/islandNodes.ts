@@ -6,10 +6,15 @@ import {
   Staleness,
   normalizeKubernetesVersion,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { islandHealth, staleHealth, staleReason } from './health';
+import { islandHealth, staleHealth } from './health';
 import type { IslandView } from './modelBuilder';
 import type { SlimCluster, SlimDataStore } from './objects';
-import { objectFields, StaleMark, withDataProblems } from './nodeParts';
+import {
+  islandStaleness,
+  objectFields,
+  StaleMark,
+  withDataProblems,
+} from './nodeParts';
 
 /** What an island's node is built from. */
 export interface IslandInputs {
@@ -78,18 +83,17 @@ function islandStaleHealth(
       staleness: managementStaleness.staleness,
     };
   }
-  if (!island.staleness.stale) return { health, staleness: { stale: false } };
-  if (!island.staleness.lastSeenAt) {
-    return { health, staleness: island.staleness };
-  }
-  const reason = staleReason(`island ${island.ref.name}`, island.connection);
+  const mark = islandStaleness(island);
+  if (!mark) return { health, staleness: { stale: false } };
+  if (!island.staleness.lastSeenAt)
+    return { health, staleness: mark.staleness };
   const lastError = island.connection.lastError;
   return {
     health: staleHealth(
       health,
-      lastError ? `${reason} (${lastError})` : reason,
+      lastError ? `${mark.reason} (${lastError})` : mark.reason,
     ),
-    staleness: island.staleness,
+    staleness: mark.staleness,
   };
 }
 
