@@ -44,19 +44,30 @@ export function scopeAllows(scope: ReadScope, cluster: FleetCluster): boolean {
   );
 }
 
+/** What a route needs to find the cluster its path names as the caller sees it. */
+export interface ClusterLookup {
+  fleet: FleetService;
+  authorizer: FleetAuthorizer;
+  httpAuth: HttpAuthService;
+}
+
 /**
- * The cluster a `/:managementCluster/:namespace/:name` path names, as the caller's read scope
- * shows it (undefined: unknown or invisible), with that scope.
+ * The caller of a `/:managementCluster/:namespace/:name` route and the cluster the path names,
+ * as the caller's read scope shows it (undefined: unknown or invisible), with that scope.
  */
 export async function clusterAtPath(
-  fleet: FleetService,
-  authorizer: FleetAuthorizer,
-  credentials: BackstageCredentials,
-  params: unknown,
-): Promise<{ id: string; scope: ReadScope; cluster?: FleetCluster }> {
-  const id = clusterId(parseInput(clusterPathSchema, params, 'path'));
+  { fleet, authorizer, httpAuth }: ClusterLookup,
+  req: express.Request,
+): Promise<{
+  credentials: BackstageCredentials;
+  id: string;
+  scope: ReadScope;
+  cluster?: FleetCluster;
+}> {
+  const credentials = await callerCredentials(httpAuth, req);
+  const id = clusterId(parseInput(clusterPathSchema, req.params, 'path'));
   const scope = await authorizer.readScope(credentials);
-  return { id, scope, cluster: visibleCluster(scope, id, fleet) };
+  return { credentials, id, scope, cluster: visibleCluster(scope, id, fleet) };
 }
 
 /**
@@ -65,29 +76,18 @@ export async function clusterAtPath(
  * projection.
  */
 export async function actionTarget(
-  services: {
-    fleet: FleetService;
-    authorizer: FleetAuthorizer;
-    httpAuth: HttpAuthService;
-  },
+  services: ClusterLookup,
   req: express.Request,
 ): Promise<{
   credentials: BackstageCredentials;
   id: string;
   target: DeclaredCluster;
 }> {
-  const { fleet, authorizer, httpAuth } = services;
-  const credentials = await callerCredentials(httpAuth, req);
-  const { id, cluster } = await clusterAtPath(
-    fleet,
-    authorizer,
-    credentials,
-    req.params,
-  );
+  const { credentials, id, cluster } = await clusterAtPath(services, req);
   if (!cluster || cluster.role === 'management' || !cluster.namespace) {
     throw new NotFoundError(`No cluster with id ${id}`);
   }
-  const target = (fleet.getCluster(id) ?? cluster) as DeclaredCluster;
+  const target = (services.fleet.getCluster(id) ?? cluster) as DeclaredCluster;
   return { credentials, id, target };
 }
 

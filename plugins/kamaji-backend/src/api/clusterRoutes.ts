@@ -46,12 +46,7 @@ export function createClusterRoutes(
   router.get(
     '/v1/clusters/:managementCluster/:namespace/:name',
     async (req, res) => {
-      const { id, cluster } = await clusterAtPath(
-        fleet,
-        authorizer,
-        await callerCredentials(httpAuth, req),
-        req.params,
-      );
+      const { id, cluster } = await clusterAtPath(options, req);
       if (!cluster) throw new NotFoundError(`No cluster with id ${id}`);
       res.json(cluster);
     },
@@ -60,16 +55,7 @@ export function createClusterRoutes(
   router.get(
     '/v1/islands/:managementCluster/:namespace/:name',
     async (req, res) => {
-      const {
-        id,
-        scope,
-        cluster: island,
-      } = await clusterAtPath(
-        fleet,
-        authorizer,
-        await callerCredentials(httpAuth, req),
-        req.params,
-      );
+      const { id, scope, cluster: island } = await clusterAtPath(options, req);
       if (!island || island.role !== 'island') {
         throw new NotFoundError(`No island with id ${id}`);
       }
