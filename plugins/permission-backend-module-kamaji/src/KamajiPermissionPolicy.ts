@@ -194,7 +194,7 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
     }
     return (
       conditionalDecision(permission, user) ??
-      plainDecision(permission.name, ownership)
+      groupDecision(permission.name, ownership)
     );
   }
 }
@@ -242,7 +242,7 @@ function conditionalDecision(
 }
 
 /** The decisions that depend only on the permission and whether the user is in a group. */
-function plainDecision(name: string, refs: string[]): PolicyDecision {
+function groupDecision(name: string, refs: string[]): PolicyDecision {
   const allowed =
     KUBERNETES_READ_PERMISSIONS.has(name) ||
     (name === kubernetesProxyPermission.name && refs.some(isGroupRef)) ||

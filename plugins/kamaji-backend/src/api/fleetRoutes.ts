@@ -122,7 +122,9 @@ class FleetReads {
       scope.kind === 'all'
         ? held.snapshot
         : held.view(scopeKey, () => conditionalSnapshot(held, scope));
-    return { held, visible, scopeKey };
+    // A reader of whatever is current may be served a newer version's page.
+    const latestWillDo = atVersion === undefined;
+    return { held, visible, scopeKey, latestWillDo };
   }
 
   private held(
@@ -159,10 +161,11 @@ class FleetReads {
   async send(
     req: express.Request,
     res: express.Response,
-    page: { held: FleetVersion; key: string; latestWillDo: boolean },
+    read: { held: FleetVersion; latestWillDo: boolean },
+    key: string,
     render: () => PageBody,
   ) {
-    const { held, key, latestWillDo } = page;
+    const { held, latestWillDo } = read;
     const cached = await this.versions.page(held, key, render, latestWillDo);
     await sendPage(req, res, cached);
   }
@@ -179,15 +182,14 @@ export function createFleetRoutes(options: FleetRouteOptions): express.Router {
 
   router.get('/v1/fleet/snapshot', async (req, res) => {
     const { atVersion, ...filters } = parseQuery(fleetSnapshotQuerySchema, req);
-    const { held, visible, scopeKey } = await reads.read(req, atVersion);
+    const read = await reads.read(req, atVersion);
+    const { held, visible, scopeKey } = read;
     const render = () =>
       (!scopeKey && !hasFilters(filters) && reads.wholeFleetJson(held)) ||
       JSON.stringify(
         compactFleetResponse({ ...queryFleet(visible, filters), epoch }),
       );
-    const key = pageKey(scopeKey, filters);
-    const latestWillDo = atVersion === undefined;
-    await reads.send(req, res, { held, key, latestWillDo }, render);
+    await reads.send(req, res, read, pageKey(scopeKey, filters), render);
   });
 
   router.get('/v1/fleet', async (req, res) => {
@@ -195,15 +197,14 @@ export function createFleetRoutes(options: FleetRouteOptions): express.Router {
       fleetQuerySchema,
       req,
     );
-    const { held, visible, scopeKey } = await reads.read(req, atVersion);
+    const read = await reads.read(req, atVersion);
     const render = () =>
       JSON.stringify({
-        ...queryFleet(visible, filters, { limit, offset }),
+        ...queryFleet(read.visible, filters, { limit, offset }),
         epoch,
       });
-    const key = pageKey(scopeKey, filters, { limit, offset });
-    const latestWillDo = atVersion === undefined;
-    await reads.send(req, res, { held, key, latestWillDo }, render);
+    const key = pageKey(read.scopeKey, filters, { limit, offset });
+    await reads.send(req, res, read, key, render);
   });
 
   return router;

@@ -156,13 +156,13 @@ describe('kamaji router', () => {
       expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
       expect(zipped.body.page.total).toBe(6);
 
-      const plainRes = await get('/api/kamaji/v1/fleet', {
+      const uncompressed = await get('/api/kamaji/v1/fleet', {
         ...as(USERS.pat),
         'Accept-Encoding': 'identity',
       });
-      expect(plainRes.status).toBe(200);
-      expect(plainRes.headers['content-encoding']).toBeUndefined();
-      expect(plainRes.body).toEqual(zipped.body);
+      expect(uncompressed.status).toBe(200);
+      expect(uncompressed.headers['content-encoding']).toBeUndefined();
+      expect(uncompressed.body).toEqual(zipped.body);
     });
 
     it('serves one page holding the whole fleet as it is, tenants whole, once per version', async () => {

@@ -148,7 +148,7 @@ function zodProblems(prefix: string, error: z.ZodError): string[] {
 }
 
 /** Whether `url` is an http(s) URL without user info. */
-function isPlainHttpUrl(url: string): boolean {
+function isHttpUrlWithoutUserInfo(url: string): boolean {
   try {
     const u = new URL(url);
     return (
@@ -194,7 +194,7 @@ function urlProblems(e: Entry, at: string): string[] {
   }
   const problems: string[] = [];
   // The URL itself is not quoted: it could carry user info.
-  if (!isPlainHttpUrl(e.url))
+  if (!isHttpUrlWithoutUserInfo(e.url))
     problems.push(`${at}.url: must be an http(s) URL without user info`);
   if (!e.serviceAccountToken?.trim()) {
     problems.push(`${at}.serviceAccountToken: required with url`);
