@@ -61,6 +61,12 @@ function sameItems<T>(held: Map<string, T>, fresh: Map<string, T>): boolean {
 /** Thrown inside the loop when the server says our resourceVersion is too old (410 Gone). */
 class Expired extends Error {}
 
+/** Retry delays: after network failures, and after other errors. */
+interface Backoffs {
+  network: Backoff;
+  error: Backoff;
+}
+
 /**
  * Keeps an in-memory copy of one kind in one cluster, informer style: list (paged), then watch
  * from the list's resourceVersion with bookmarks; on 410 Gone, relist; when a watch ends, watch
@@ -112,73 +118,70 @@ export class ListWatcher<T> {
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
-    const networkBackoff = new Backoff(250, this.o.maxRetryDelayMs);
-    const errorBackoff = new Backoff(1_000, 30_000);
+    const backoffs: Backoffs = {
+      network: new Backoff(250, this.o.maxRetryDelayMs),
+      error: new Backoff(1_000, 30_000),
+    };
     while (!signal.aborted) {
       try {
-        let rv = await this.list(signal);
-        networkBackoff.reset();
-        errorBackoff.reset();
+        const rv = await this.list(signal);
+        backoffs.network.reset();
+        backoffs.error.reset();
         this.setState({ state: 'synced' });
-        const resyncAt = Date.now() + jittered(this.o.resyncMs);
-        while (!signal.aborted && Date.now() < resyncAt - 1_000) {
-          const remaining = Math.floor((resyncAt - Date.now()) / 1000);
-          const timeoutSeconds = Math.max(
-            1,
-            Math.min(remaining, jittered(450, 0.33)),
-          );
-          const started = Date.now();
-          rv = await this.watch(rv, timeoutSeconds, signal);
-          networkBackoff.reset();
-          // A watch the server ends at once, again and again, must not spin.
-          if (Date.now() - started < 1_000) await sleep(1_000, signal);
-        }
+        await this.watchUntilResync(rv, signal, backoffs.network);
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof Expired) continue; // relist now
-        const err =
-          e instanceof KubeApiError
-            ? e
-            : new KubeApiError(
-                'decode',
-                `${this.o.kindName}: ${describeError(e)}`,
-              );
+        const err = this.asKubeApiError(e);
         if (err.kind === 'aborted') return;
-        let wait: number;
-        if (
-          err.kind === 'http' &&
-          (err.statusCode === 403 || err.statusCode === 401)
-        ) {
-          this.setState({
-            state: 'unreadable',
-            reason: `forbidden: ${err.message}`,
-          });
-          wait = jittered(this.o.unreadableRetryMs);
-        } else if (err.kind === 'http' && err.statusCode === 404) {
-          this.setState({
-            state: 'unreadable',
-            reason: `not served: ${err.message}`,
-          });
-          wait = jittered(this.o.unreadableRetryMs);
-        } else if (!err.reachable) {
-          this.setState({
-            state: 'failing',
-            reason: err.message,
-            network: true,
-          });
-          this.o.onNetworkError?.(err);
-          wait = networkBackoff.next();
-        } else {
-          this.setState({
-            state: 'failing',
-            reason: err.message,
-            network: false,
-          });
-          wait = errorBackoff.next();
-        }
-        await sleep(wait, signal);
+        await sleep(this.waitAfter(err, backoffs), signal);
       }
     }
+  }
+
+  /** Watches from `rv`, one request after another, until the next full list is due. */
+  private async watchUntilResync(
+    rv: string,
+    signal: AbortSignal,
+    networkBackoff: Backoff,
+  ): Promise<void> {
+    const resyncAt = Date.now() + jittered(this.o.resyncMs);
+    let from = rv;
+    while (!signal.aborted && Date.now() < resyncAt - 1_000) {
+      const remaining = Math.floor((resyncAt - Date.now()) / 1000);
+      const timeoutSeconds = Math.max(
+        1,
+        Math.min(remaining, jittered(450, 0.33)),
+      );
+      const started = Date.now();
+      from = await this.watch(from, timeoutSeconds, signal);
+      networkBackoff.reset();
+      // A watch the server ends at once, again and again, must not spin.
+      if (Date.now() - started < 1_000) await sleep(1_000, signal);
+    }
+  }
+
+  private asKubeApiError(e: unknown): KubeApiError {
+    return e instanceof KubeApiError
+      ? e
+      : new KubeApiError('decode', `${this.o.kindName}: ${describeError(e)}`);
+  }
+
+  /** Reports the failure as the watcher's state; returns how long to wait before listing again. */
+  private waitAfter(err: KubeApiError, backoffs: Backoffs): number {
+    const status = err.kind === 'http' ? err.statusCode : undefined;
+    if (status === 403 || status === 401 || status === 404) {
+      const why = status === 404 ? 'not served' : 'forbidden';
+      this.setState({ state: 'unreadable', reason: `${why}: ${err.message}` });
+      return jittered(this.o.unreadableRetryMs);
+    }
+    if (!err.reachable) {
+      this.setState({ state: 'failing', reason: err.message, network: true });
+      this.o.onNetworkError?.(err);
+      return backoffs.network.next();
+    }
+    this.setState({ state: 'failing', reason: err.message, network: false });
+    return backoffs.error.next();
   }
 
   private query(extra: Record<string, string | number | undefined>): string {
@@ -225,8 +228,7 @@ export class ListWatcher<T> {
     if (unchanged) return rv;
     this.items.clear();
     for (const [k, v] of fresh) this.items.set(k, v);
-    this.revision++;
-    this.o.onChange();
+    this.changed();
     return rv;
   }
 
@@ -258,71 +260,81 @@ export class ListWatcher<T> {
     signal: AbortSignal,
   ): Promise<string> {
     let last = rv;
+    const query = this.query({
+      watch: 1,
+      resourceVersion: rv,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds,
+    });
+    const onLine = (line: string) => {
+      const next = this.apply(this.parseEvent(line));
+      if (next) last = next;
+    };
+    const connectTimeoutMs = this.o.requestTimeoutMs ?? 30_000;
     await this.o.http
-      .stream(
-        this.query({
-          watch: 1,
-          resourceVersion: rv,
-          allowWatchBookmarks: 'true',
-          timeoutSeconds,
-        }),
-        line => {
-          let event: any;
-          try {
-            event = JSON.parse(line);
-          } catch {
-            throw new KubeApiError(
-              'decode',
-              `${this.o.kindName}: watch event is not JSON`,
-            );
-          }
-          const obj = event?.object;
-          switch (event?.type) {
-            case 'ADDED':
-            case 'MODIFIED': {
-              if (this.keep(this.items, obj)) {
-                this.revision++;
-                this.o.onChange();
-              }
-              break;
-            }
-            case 'DELETED': {
-              const key = objectKey(obj);
-              if (key && this.items.delete(key)) {
-                this.revision++;
-                this.o.onChange();
-              }
-              break;
-            }
-            case 'BOOKMARK':
-              break;
-            case 'ERROR': {
-              if (obj?.code === 410) throw new Expired();
-              throw new KubeApiError(
-                'http',
-                `${this.o.kindName}: watch error ${obj?.code ?? ''} ${String(
-                  obj?.message ?? '',
-                ).slice(0, 200)}`,
-                {
-                  statusCode:
-                    typeof obj?.code === 'number' ? obj.code : undefined,
-                  reason: obj?.reason,
-                },
-              );
-            }
-            default:
-              return;
-          }
-          const next = obj?.metadata?.resourceVersion;
-          if (typeof next === 'string' && next) last = next;
-        },
-        { signal, connectTimeoutMs: this.o.requestTimeoutMs ?? 30_000 },
-      )
+      .stream(query, onLine, { signal, connectTimeoutMs })
       .catch(e => {
         if (e instanceof KubeApiError && e.statusCode === 410)
           throw new Expired();
         throw e;
       });
     return last;
+  }
+
+  private parseEvent(line: string): any {
+    try {
+      return JSON.parse(line);
+    } catch {
+      throw new KubeApiError(
+        'decode',
+        `${this.o.kindName}: watch event is not JSON`,
+      );
+    }
+  }
+
+  /**
+   * Applies one watch event to the items; returns the resourceVersion it carries (undefined for
+   * an event type this watcher does not know). A watch ERROR is thrown.
+   */
+  private apply(event: any): string | undefined {
+    const obj = event?.object;
+    switch (event?.type) {
+      case 'ADDED':
+      case 'MODIFIED':
+        if (this.keep(this.items, obj)) this.changed();
+        break;
+      case 'DELETED': {
+        const key = objectKey(obj);
+        if (key && this.items.delete(key)) this.changed();
+        break;
+      }
+      case 'BOOKMARK':
+        break;
+      case 'ERROR':
+        throw this.watchError(obj);
+      default:
+        return undefined;
+    }
+    const next = obj?.metadata?.resourceVersion;
+    return typeof next === 'string' && next ? next : undefined;
+  }
+
+  private changed(): void {
+    this.revision++;
+    this.o.onChange();
+  }
+
+  /** The error a watch ERROR event stands for (410: the history is gone, list again). */
+  private watchError(status: any): Error {
+    if (status?.code === 410) return new Expired();
+    const message = String(status?.message ?? '').slice(0, 200);
+    return new KubeApiError(
+      'http',
+      `${this.o.kindName}: watch error ${status?.code ?? ''} ${message}`,
+      {
+        statusCode: typeof status?.code === 'number' ? status.code : undefined,
+        reason: status?.reason,
+      },
+    );
   }
 }
