@@ -69,6 +69,64 @@ function outcomeOf(e: unknown): { result: AuditResult; status: number } {
   return { result: 'failure', status: 500 };
 }
 
+/** Options of createOnRecord. */
+interface CreateOptions {
+  actionId: string;
+  kind: CreateKind;
+  /** Checks the permission (throws NotAllowedError) and returns the credentials. */
+  authorize: () => Promise<BackstageCredentials>;
+  prepare: (credentials: BackstageCredentials) => Promise<PreparedObjects>;
+}
+
+/** One create attempt's row of the Kamaji audit trail, filled in as the attempt goes. */
+class CreateTrail {
+  readonly started = Date.now();
+  readonly request: Record<string, unknown>;
+  credentials?: BackstageCredentials;
+  prepared?: PreparedObjects;
+
+  constructor(
+    private readonly ctx: AnyContext,
+    private readonly deps: KamajiActionDeps,
+    private readonly options: CreateOptions,
+  ) {
+    this.request = requestOf(ctx, options.actionId, options.kind);
+  }
+
+  target(): string {
+    const input = (this.ctx.input ?? {}) as Record<string, unknown>;
+    return targetOf(this.options.kind, input, this.prepared);
+  }
+
+  /** Writes the row; a trail that cannot be written is logged. */
+  async write(
+    result: AuditResult,
+    status: number,
+    extra: { message?: string; details?: Record<string, unknown> },
+  ): Promise<void> {
+    const target = this.target();
+    try {
+      await this.deps.audit.record({
+        occurredAt: new Date(this.started).toISOString(),
+        ...actorOf(this.ctx, this.credentials),
+        action: 'create',
+        target,
+        request: this.request,
+        result,
+        status,
+        ...extra,
+        durationMs: Date.now() - this.started,
+      });
+    } catch (e) {
+      this.ctx.logger.error(
+        `Could not write the audit trail for ${target}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+  }
+}
+
 /**
  * Runs a create action and puts it on the record: one row of the Kamaji audit trail (who, which
  * template and task, which objects, the result; denied and failed attempts with the reason) and
@@ -78,70 +136,32 @@ function outcomeOf(e: unknown): { result: AuditResult; status: number } {
 export async function createOnRecord(
   ctx: AnyContext,
   deps: KamajiActionDeps,
-  options: {
-    actionId: string;
-    kind: CreateKind;
-    /** Checks the permission (throws NotAllowedError) and returns the credentials. */
-    authorize: () => Promise<BackstageCredentials>;
-    prepare: (credentials: BackstageCredentials) => Promise<PreparedObjects>;
-  },
+  options: CreateOptions,
 ): Promise<void> {
   if (ctx.isDryRun) {
     await applyPrepared(ctx, await options.prepare(await options.authorize()));
     return;
   }
-  const started = Date.now();
-  const input = (ctx.input ?? {}) as Record<string, unknown>;
-  const request = requestOf(ctx, options.actionId, options.kind);
+  const trail = new CreateTrail(ctx, deps, options);
   const auditorEvent = await deps.auditor.createEvent({
     eventId: 'kamaji-create',
     severityLevel: 'medium',
-    meta: request as any,
+    meta: trail.request as any,
   });
-  let credentials: BackstageCredentials | undefined;
-  let prepared: PreparedObjects | undefined;
-
-  const record = async (
-    result: AuditResult,
-    status: number,
-    extra: { message?: string; details?: Record<string, unknown> },
-  ) => {
-    const target = targetOf(options.kind, input, prepared);
-    try {
-      await deps.audit.record({
-        occurredAt: new Date(started).toISOString(),
-        ...actorOf(ctx, credentials),
-        action: 'create',
-        target,
-        request,
-        result,
-        status,
-        ...extra,
-        durationMs: Date.now() - started,
-      });
-    } catch (e) {
-      ctx.logger.error(
-        `Could not write the audit trail for ${target}: ${
-          (e as Error).message
-        }`,
-      );
-    }
-  };
-
   try {
-    credentials = await options.authorize();
-    prepared = await options.prepare(credentials);
-    const { results } = await applyPrepared(ctx, prepared);
-    await record('success', 201, {
+    trail.credentials = await options.authorize();
+    trail.prepared = await options.prepare(trail.credentials);
+    const { results } = await applyPrepared(ctx, trail.prepared);
+    await trail.write('success', 201, {
       details: { objects: results.map(r => `${r.outcome}: ${r.object}`) },
     });
-    await auditorEvent.success({
-      meta: { target: targetOf(options.kind, input, prepared) },
-    });
+    await auditorEvent.success({ meta: { target: trail.target() } });
   } catch (e) {
-    credentials ??= await ctx.getInitiatorCredentials().catch(() => undefined);
+    trail.credentials ??= await ctx
+      .getInitiatorCredentials()
+      .catch(() => undefined);
     const { result, status } = outcomeOf(e);
-    await record(result, status, {
+    await trail.write(result, status, {
       message: String((e as Error)?.message ?? e).slice(0, 2000),
     });
     await auditorEvent.fail({ error: e as Error });
