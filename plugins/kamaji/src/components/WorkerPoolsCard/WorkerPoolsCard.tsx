@@ -20,6 +20,37 @@ import { ScaleDialog } from '../actions/ScaleDialog';
 import { useActionDialog } from '../actions/useActionDialog';
 import { useClusterPermission } from '../actions/useClusterPermission';
 
+/** One pool; with a Scale button when `onScale` is given. */
+function PoolRow(props: { pool: WorkerPool; onScale?: () => void }) {
+  const { pool, onScale } = props;
+  const classes = useDenseTableStyles();
+  return (
+    <TableRow>
+      <TableCell component="th" scope="row" className={classes.anywhere}>
+        {pool.name}
+      </TableCell>
+      <TableCell>{pool.version ?? '—'}</TableCell>
+      <TableCell align="right">{pool.replicas.desired}</TableCell>
+      <TableCell align="right">{pool.replicas.ready}</TableCell>
+      <TableCell align="right">{pool.replicas.available}</TableCell>
+      <TableCell>{pool.phase ?? 'Unknown'}</TableCell>
+      {onScale && (
+        <TableCell align="right">
+          <Button
+            size="small"
+            variant="outlined"
+            color="primary"
+            aria-label={`Scale ${pool.name}`}
+            onClick={onScale}
+          >
+            Scale
+          </Button>
+        </TableCell>
+      )}
+    </TableRow>
+  );
+}
+
 function PoolsTable(props: { tenant: TenantNode; onChanged: () => void }) {
   const { tenant } = props;
   const canScale = useClusterPermission(
@@ -53,33 +84,11 @@ function PoolsTable(props: { tenant: TenantNode; onChanged: () => void }) {
         </TableHead>
         <TableBody>
           {tenant.workerPools.map(pool => (
-            <TableRow key={`${pool.namespace}/${pool.name}`}>
-              <TableCell
-                component="th"
-                scope="row"
-                className={classes.anywhere}
-              >
-                {pool.name}
-              </TableCell>
-              <TableCell>{pool.version ?? '—'}</TableCell>
-              <TableCell align="right">{pool.replicas.desired}</TableCell>
-              <TableCell align="right">{pool.replicas.ready}</TableCell>
-              <TableCell align="right">{pool.replicas.available}</TableCell>
-              <TableCell>{pool.phase ?? 'Unknown'}</TableCell>
-              {scalable && (
-                <TableCell align="right">
-                  <Button
-                    size="small"
-                    variant="outlined"
-                    color="primary"
-                    aria-label={`Scale ${pool.name}`}
-                    onClick={() => dialog.open(pool)}
-                  >
-                    Scale
-                  </Button>
-                </TableCell>
-              )}
-            </TableRow>
+            <PoolRow
+              key={`${pool.namespace}/${pool.name}`}
+              pool={pool}
+              onScale={scalable ? () => dialog.open(pool) : undefined}
+            />
           ))}
         </TableBody>
       </Table>
