@@ -1,9 +1,12 @@
 import {
   coreServices,
   createBackendPlugin,
+  LifecycleService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
+  FleetService,
   fleetServiceRef,
   readPermissionCacheMs,
 } from '@kamaji-backstage/plugin-kamaji-node';
@@ -81,6 +84,24 @@ export function readApiConfig(config: Config) {
   };
 }
 
+/** The live-update hub, started now and stopped with the backend. */
+function startEventHub(
+  deps: {
+    fleet: FleetService;
+    logger: LoggerService;
+    lifecycle: LifecycleService;
+  },
+  options: FleetEventHubOptions,
+  planStore: UpgradePlanStore,
+): FleetEventHub {
+  const { fleet, logger, lifecycle } = deps;
+  const progress = new PlanProgressFeed(planStore, logger);
+  const hub = new FleetEventHub(fleet, logger, options, progress);
+  hub.start();
+  lifecycle.addShutdownHook(() => hub.stop());
+  return hub;
+}
+
 /**
  * The `kamaji` backend plugin: the fleet REST API under `/api/kamaji` (OpenAPI spec at
  * `/api/kamaji/openapi.json`), live updates as server-sent events, day-2 actions behind
@@ -106,63 +127,38 @@ export const kamajiPlugin = createBackendPlugin({
         fleet: fleetServiceRef,
         auditSlot: auditStoreSlotRef,
       },
-      async init({
-        config,
-        logger,
-        httpRouter,
-        httpAuth,
-        permissions,
-        permissionsRegistry,
-        database,
-        auditor,
-        lifecycle,
-        scheduler,
-        fleet,
-        auditSlot,
-      }) {
+      async init(deps) {
+        const { config, logger, database, fleet } = deps;
         const settings = readApiConfig(config);
-        registerKamajiPermissions(permissionsRegistry, fleet);
+        registerKamajiPermissions(deps.permissionsRegistry, fleet);
         const auditStore = await AuditStore.create(database);
-        const uplinkHistory = await setUpDurableState({
-          config,
-          database,
-          fleet,
-          scheduler,
-          lifecycle,
-          logger,
-        });
-        auditSlot.fill(auditStore);
+        const uplinkHistory = await setUpDurableState(deps);
+        deps.auditSlot.fill(auditStore);
         const planStore = new UpgradePlanStore(await database.getClient());
-        const hub = new FleetEventHub(
-          fleet,
-          logger,
-          settings.eventOptions,
-          new PlanProgressFeed(planStore, logger),
-        );
-        hub.start();
-        lifecycle.addShutdownHook(() => hub.stop());
+        const hub = startEventHub(deps, settings.eventOptions, planStore);
         const actions = new ClusterActions(fleet, settings.limits);
-        const audit = planAuditor(auditStore, logger, auditor);
+        const audit = planAuditor(auditStore, logger, deps.auditor);
         await new UpgradePlanRunner({
           fleet,
           store: planStore,
           actions,
           audit,
           logger,
-        }).schedule(scheduler);
+        }).schedule(deps.scheduler);
 
+        const { httpRouter } = deps;
         httpRouter.use(
           await createRouter({
             fleet,
             logger,
-            httpAuth,
+            httpAuth: deps.httpAuth,
             authorizer: new FleetAuthorizer(
-              permissions,
-              permissionsRegistry,
+              deps.permissions,
+              deps.permissionsRegistry,
               logger,
               { readPermissionCacheMs: settings.readPermissionCacheMs },
             ),
-            auditor,
+            auditor: deps.auditor,
             auditStore,
             actions,
             hub,
