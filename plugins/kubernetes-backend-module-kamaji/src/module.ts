@@ -1,6 +1,11 @@
 import {
+  AuthService,
   coreServices,
   createBackendModule,
+  LifecycleService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   kubernetesAuthStrategyExtensionPoint,
@@ -10,7 +15,10 @@ import {
   kubernetesServiceLocatorExtensionPoint,
   KubernetesClustersSupplier,
 } from '@backstage/plugin-kubernetes-node';
-import { fleetServiceRef } from '@kamaji-backstage/plugin-kamaji-node';
+import {
+  FleetService,
+  fleetServiceRef,
+} from '@kamaji-backstage/plugin-kamaji-node';
 import { KAMAJI_AUTH_PROVIDER, KamajiAuthStrategy } from './KamajiAuthStrategy';
 import { KamajiClusterSupplier } from './KamajiClusterSupplier';
 import { KamajiServiceLocator } from './KamajiServiceLocator';
@@ -18,9 +26,56 @@ import { KamajiFetcher } from './KamajiFetcher';
 import { ImpersonatorTokens } from './ImpersonatorTokens';
 import { impersonatingRouter } from './impersonatingProxy';
 import { impersonatedUserOf } from './impersonation';
-import { readKubernetesSettings } from './settings';
+import { KamajiKubernetesSettings, readKubernetesSettings } from './settings';
 import { readableClustersOf } from './readableClusters';
 import { builtInAuthStrategies } from './builtInAuthStrategies';
+
+/** The clusters configured next to the fleet's; undefined when there are none. */
+async function configuredClusters(
+  getDefault: () => Promise<KubernetesClustersSupplier>,
+  logger: LoggerService,
+): Promise<KubernetesClustersSupplier | undefined> {
+  try {
+    return await getDefault();
+  } catch (e) {
+    logger.info(`no configured Kubernetes clusters next to the fleet's: ${e}`);
+    return undefined;
+  }
+}
+
+/** The fleet's cluster supplier, started now and stopped with the backend. */
+function startClusterSupplier(
+  deps: {
+    auth: AuthService;
+    userInfo: UserInfoService;
+    permissions: PermissionsService;
+    logger: LoggerService;
+    lifecycle: LifecycleService;
+    fleet: FleetService;
+  },
+  settings: KamajiKubernetesSettings,
+  strategy: KamajiAuthStrategy,
+  fallback: KubernetesClustersSupplier | undefined,
+): KamajiClusterSupplier {
+  const { auth, userInfo, logger } = deps;
+  const supplier = new KamajiClusterSupplier(
+    deps.fleet,
+    settings,
+    logger,
+    async credentials =>
+      auth.isPrincipal(credentials, 'user')
+        ? impersonatedUserOf(await userInfo.getUserInfo(credentials))
+        : undefined,
+    readableClustersOf(deps.permissions, logger, {
+      readPermissionCacheMs: settings.readPermissionCacheMs,
+    }),
+    strategy,
+    fallback,
+  );
+  supplier.start().catch(e => logger.error(`kamaji cluster supplier: ${e}`));
+  deps.lifecycle.addShutdownHook(() => supplier.stop());
+  return supplier;
+}
 
 /**
  * The Kubernetes plugin module of the Kamaji fleet: the fleet's tenant clusters and islands as
@@ -51,21 +106,8 @@ export const kubernetesModuleKamaji = createBackendModule({
         lifecycle: coreServices.lifecycle,
         fleet: fleetServiceRef,
       },
-      async init({
-        clusterSuppliers,
-        authStrategies,
-        serviceLocators,
-        fetchers,
-        routers,
-        auth,
-        httpAuth,
-        userInfo,
-        permissions,
-        config,
-        logger,
-        lifecycle,
-        fleet,
-      }) {
+      async init(deps) {
+        const { config, logger, fleet, authStrategies } = deps;
         const settings = readKubernetesSettings(config);
         const strategy = new KamajiAuthStrategy(
           new ImpersonatorTokens(fleet, settings.impersonator, logger),
@@ -73,43 +115,18 @@ export const kubernetesModuleKamaji = createBackendModule({
         for (const [name, builtIn] of builtInAuthStrategies({ config, logger }))
           authStrategies.addAuthStrategy(name, builtIn);
         authStrategies.addAuthStrategy(KAMAJI_AUTH_PROVIDER, strategy);
-        fetchers.addFetcher(
+        deps.fetchers.addFetcher(
           async ({ getDefault }) => new KamajiFetcher(await getDefault()),
         );
-        routers.addRouter(impersonatingRouter(httpAuth));
-        clusterSuppliers.addClusterSupplier(async ({ getDefault }) => {
-          let fallback: KubernetesClustersSupplier | undefined;
-          if (settings.keepConfiguredClusters) {
-            try {
-              fallback = await getDefault();
-            } catch (e) {
-              logger.info(
-                `no configured Kubernetes clusters next to the fleet's: ${e}`,
-              );
-            }
-          }
-          const supplier = new KamajiClusterSupplier(
-            fleet,
-            settings,
-            logger,
-            async credentials =>
-              auth.isPrincipal(credentials, 'user')
-                ? impersonatedUserOf(await userInfo.getUserInfo(credentials))
-                : undefined,
-            readableClustersOf(permissions, logger, {
-              readPermissionCacheMs: settings.readPermissionCacheMs,
-            }),
-            strategy,
-            fallback,
-          );
-          supplier
-            .start()
-            .catch(e => logger.error(`kamaji cluster supplier: ${e}`));
-          lifecycle.addShutdownHook(() => supplier.stop());
-          return supplier;
+        deps.routers.addRouter(impersonatingRouter(deps.httpAuth));
+        deps.clusterSuppliers.addClusterSupplier(async ({ getDefault }) => {
+          const fallback = settings.keepConfiguredClusters
+            ? await configuredClusters(getDefault, logger)
+            : undefined;
+          return startClusterSupplier(deps, settings, strategy, fallback);
         });
         if (settings.clusterEntityLocator) {
-          serviceLocators.addServiceLocator(
+          deps.serviceLocators.addServiceLocator(
             async ({ getDefault, clusterSupplier }) =>
               new KamajiServiceLocator(await getDefault(), clusterSupplier),
           );
