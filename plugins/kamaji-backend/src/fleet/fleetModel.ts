@@ -180,41 +180,11 @@ export class FleetModel {
     now = new Date(),
     version?: number,
   ): FleetDelta | undefined {
-    const upserted: FleetCluster[] = [];
-    const upsertedAddonSets: AddonSet[] = [];
-    const clusterIndex = new Map<string, Entry<FleetCluster>>();
-    const addonIndex = new Map<string, Entry<AddonSet>>();
-
-    const clusters = { previous: this.clusterIndex, next: clusterIndex };
-    const addonSets = { previous: this.addonIndex, next: addonIndex };
-    const lists: Lists = {
-      managementClusters: merge(
-        nodes.managementClusters,
-        clusters,
-        upserted,
-        SERIALISERS.managementClusters,
-      ),
-      islands: merge(nodes.islands, clusters, upserted, SERIALISERS.islands),
-      tenants: merge(
-        nodes.tenants,
-        clusters,
-        upserted,
-        SERIALISERS.tenants,
-        this.kept,
-      ),
-      addonSets: merge(
-        nodes.addonSets,
-        addonSets,
-        upsertedAddonSets,
-        SERIALISERS.addonSets,
-      ),
-    };
-    const removed = [...this.clusterIndex.keys()]
-      .filter(id => !clusterIndex.has(id))
-      .sort();
-    const removedAddonSets = [...this.addonIndex.keys()]
-      .filter(id => !addonIndex.has(id))
-      .sort();
+    const merged = this.merge(nodes);
+    const { lists, clusterIndex, addonIndex } = merged;
+    const { upserted, upsertedAddonSets } = merged;
+    const removed = removedFrom(this.clusterIndex, clusterIndex);
+    const removedAddonSets = removedFrom(this.addonIndex, addonIndex);
 
     // Remember the entries even when nothing is published.
     this.clusterIndex = clusterIndex;
@@ -248,6 +218,39 @@ export class FleetModel {
     };
   }
 
+  /** The new nodes merged with the held entries: the lists, their indexes, what changed. */
+  private merge(nodes: FleetNodes) {
+    const upserted: FleetCluster[] = [];
+    const upsertedAddonSets: AddonSet[] = [];
+    const clusterIndex = new Map<string, Entry<FleetCluster>>();
+    const addonIndex = new Map<string, Entry<AddonSet>>();
+    const clusters = { previous: this.clusterIndex, next: clusterIndex };
+    const addonSets = { previous: this.addonIndex, next: addonIndex };
+    const lists: Lists = {
+      managementClusters: merge(
+        nodes.managementClusters,
+        clusters,
+        upserted,
+        SERIALISERS.managementClusters,
+      ),
+      islands: merge(nodes.islands, clusters, upserted, SERIALISERS.islands),
+      tenants: merge(
+        nodes.tenants,
+        clusters,
+        upserted,
+        SERIALISERS.tenants,
+        this.kept,
+      ),
+      addonSets: merge(
+        nodes.addonSets,
+        addonSets,
+        upsertedAddonSets,
+        SERIALISERS.addonSets,
+      ),
+    };
+    return { lists, clusterIndex, addonIndex, upserted, upsertedAddonSets };
+  }
+
   private assemble(): FleetSnapshot {
     return {
       version: this.version,
@@ -258,6 +261,14 @@ export class FleetModel {
       addonSets: this.lists.addonSets.map(e => e.node),
     };
   }
+}
+
+/** The ids `previous` held that `next` does not, sorted. */
+function removedFrom(
+  previous: Map<string, unknown>,
+  next: Map<string, unknown>,
+): string[] {
+  return [...previous.keys()].filter(id => !next.has(id)).sort();
 }
 
 /** Same ids in the same order (a node moving between roles, say). */
