@@ -32,6 +32,11 @@ export function scrub(text: string, max = 300): string {
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
+export interface KubeErrorOptions {
+  /** The request was a JSON patch with `test` operations (an optimistic precondition). */
+  precondition?: boolean;
+}
+
 /**
  * Maps a failed request to the management cluster to a Backstage error with a clean message:
  * never the request, the response headers or credentials; the Kubernetes Status message only
@@ -43,10 +48,7 @@ export function mapKubeError(
   e: unknown,
   what: string,
   managementCluster: string,
-  options: {
-    /** The request was a JSON patch with `test` operations (an optimistic precondition). */
-    precondition?: boolean;
-  } = {},
+  options: KubeErrorOptions = {},
 ): Error {
   if (
     !(e instanceof KubeApiError) ||
@@ -57,56 +59,72 @@ export function mapKubeError(
     );
   }
   if (e.kind === 'http') {
-    const code = e.statusCode;
-    const message = e.statusMessage;
-    const causes = e.causes
-      .map(c => [c.field, c.message].filter(Boolean).join(': '))
-      .filter(Boolean);
-    const text = [message, ...causes].filter(Boolean).join('; ');
-    const detail = text ? `: ${scrub(text)}` : '';
-    switch (code) {
-      case 404:
-        return new NotFoundError(
-          `${what}: not found in management cluster ${managementCluster}`,
-        );
-      case 409:
-        return new ConflictError(
-          `${what}: the object was changed concurrently; reload and retry`,
-        );
-      case 422:
-        // A failed `test` operation comes back as a bare "Invalid" without field causes.
-        if (
-          (options.precondition && causes.length === 0) ||
-          /\btest(ing)? (value|operation)|test failed/i.test(message ?? '')
-        ) {
-          return new ConflictError(
-            `${what}: the object was changed since it was read; reload and retry`,
-          );
-        }
-        return new InputError(
-          `${what}: rejected by management cluster ${managementCluster}${detail}`,
-        );
-      case 400:
-        return new InputError(
-          `${what}: rejected by management cluster ${managementCluster}${detail}`,
-        );
-      case 401:
-      case 403:
-        return new BadGatewayError(
-          `${what}: management cluster ${managementCluster} refused the backend's credentials (HTTP ${code}); check the RBAC of the identity in the backend's kubeconfig`,
-        );
-      case 429:
-      case 503:
-        return new ServiceUnavailableError(
-          `${what}: management cluster ${managementCluster} is busy (HTTP ${code}); retry later`,
-        );
-      default:
-        return new BadGatewayError(
-          `${what}: management cluster ${managementCluster} answered HTTP ${code}${detail}`,
-        );
-    }
+    return httpStatusError(e, what, managementCluster, options);
   }
   return new ServiceUnavailableError(
     `${what}: management cluster ${managementCluster} is unreachable`,
+  );
+}
+
+/** The error an HTTP answer of the management cluster stands for. */
+function httpStatusError(
+  e: KubeApiError,
+  what: string,
+  managementCluster: string,
+  options: KubeErrorOptions,
+): Error {
+  const code = e.statusCode;
+  const causes = e.causes
+    .map(c => [c.field, c.message].filter(Boolean).join(': '))
+    .filter(Boolean);
+  const text = [e.statusMessage, ...causes].filter(Boolean).join('; ');
+  const detail = text ? `: ${scrub(text)}` : '';
+  const rejected = () =>
+    new InputError(
+      `${what}: rejected by management cluster ${managementCluster}${detail}`,
+    );
+  switch (code) {
+    case 404:
+      return new NotFoundError(
+        `${what}: not found in management cluster ${managementCluster}`,
+      );
+    case 409:
+      return new ConflictError(
+        `${what}: the object was changed concurrently; reload and retry`,
+      );
+    case 422:
+      return failedTest(e, causes, options)
+        ? new ConflictError(
+            `${what}: the object was changed since it was read; reload and retry`,
+          )
+        : rejected();
+    case 400:
+      return rejected();
+    case 401:
+    case 403:
+      return new BadGatewayError(
+        `${what}: management cluster ${managementCluster} refused the backend's credentials (HTTP ${code}); check the RBAC of the identity in the backend's kubeconfig`,
+      );
+    case 429:
+    case 503:
+      return new ServiceUnavailableError(
+        `${what}: management cluster ${managementCluster} is busy (HTTP ${code}); retry later`,
+      );
+    default:
+      return new BadGatewayError(
+        `${what}: management cluster ${managementCluster} answered HTTP ${code}${detail}`,
+      );
+  }
+}
+
+/** A 422 from a failed `test` operation: it comes back as a bare "Invalid" without field causes. */
+function failedTest(
+  e: KubeApiError,
+  causes: string[],
+  options: KubeErrorOptions,
+): boolean {
+  return (
+    (!!options.precondition && causes.length === 0) ||
+    /\btest(ing)? (value|operation)|test failed/i.test(e.statusMessage ?? '')
   );
 }
