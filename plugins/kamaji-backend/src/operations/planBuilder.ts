@@ -115,6 +115,79 @@ function explicitWaves(
   return { waves, unplaced: [...eligibleIds].filter(id => !placed.has(id)) };
 }
 
+/** The tenants the selection picks that the caller may see, in id order. */
+function selectedTenants(
+  snapshot: Pick<FleetSnapshot, 'tenants'>,
+  request: UpgradePlanRequest,
+  rules: PlanRules,
+): TenantNode[] {
+  const { labelSelector, ...filters } = request.selection ?? {};
+  const selected = compileFilters(filters);
+  return [...snapshot.tenants]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .filter(
+      tenant =>
+        selected(tenant) &&
+        (!rules.visible || rules.visible(tenant)) &&
+        (!labelSelector ||
+          labelsMatchSelector(tenant.labels ?? {}, labelSelector)),
+    );
+}
+
+/** A selected tenant's step before waves are placed: pending, or refused with the reason. */
+function firstStep(
+  tenant: TenantNode,
+  request: UpgradePlanRequest,
+  rules: PlanRules,
+  islands: Map<string, IslandNode>,
+): UpgradeStep {
+  const fromVersion = tenant.versions?.declared ?? tenant.versions?.running;
+  const disconnected = isDisconnected(tenant, islands);
+  let reason = refusal(tenant, request.version, rules);
+  if (!reason && disconnected && request.whenDisconnected === 'skip') {
+    reason = `island ${tenant.islandId} is disconnected now (the plan skips clusters on disconnected islands)`;
+  }
+  if (reason) {
+    return {
+      clusterId: tenant.id,
+      wave: -1,
+      state: 'refused',
+      fromVersion,
+      message: reason,
+    };
+  }
+  return {
+    clusterId: tenant.id,
+    wave: -1,
+    state: 'pending',
+    fromVersion,
+    message: disconnected
+      ? `island ${tenant.islandId} is disconnected now: the cluster will wait for the uplink`
+      : undefined,
+  };
+}
+
+/**
+ * The waves of the eligible tenants (explicit ones as given, else the default grouping); a
+ * step of a tenant in none of the explicit waves is refused.
+ */
+function placeInWaves(
+  request: UpgradePlanRequest,
+  eligible: TenantNode[],
+  steps: UpgradeStep[],
+): UpgradeWave[] {
+  if (!request.waves?.explicit) return defaultWaves(eligible, request);
+  const built = explicitWaves(request.waves.explicit, eligible);
+  const unplaced = new Set(built.unplaced);
+  for (const step of steps) {
+    if (unplaced.has(step.clusterId)) {
+      step.state = 'refused';
+      step.message = 'selected, but in none of the explicit waves';
+    }
+  }
+  return built.waves;
+}
+
 /**
  * Builds a plan from the fleet as it is now: the tenants the selection picks, each either in a
  * wave or refused with its reason. Pure and synchronous (no requests).
@@ -124,64 +197,15 @@ export function buildUpgradePlan(
   request: UpgradePlanRequest,
   rules: PlanRules,
 ): BuiltPlan {
-  const { labelSelector, ...filters } = request.selection ?? {};
-  const selected = compileFilters(filters);
   const islands = new Map(snapshot.islands.map(i => [i.id, i]));
-  const skipDisconnected = request.whenDisconnected === 'skip';
   const steps: UpgradeStep[] = [];
   const eligible: TenantNode[] = [];
-
-  const tenants = [...snapshot.tenants].sort((a, b) => (a.id < b.id ? -1 : 1));
-  for (const tenant of tenants) {
-    if (!selected(tenant)) continue;
-    if (rules.visible && !rules.visible(tenant)) continue;
-    if (
-      labelSelector &&
-      !labelsMatchSelector(tenant.labels ?? {}, labelSelector)
-    ) {
-      continue;
-    }
-    const fromVersion = tenant.versions?.declared ?? tenant.versions?.running;
-    let reason = refusal(tenant, request.version, rules);
-    if (!reason && skipDisconnected && isDisconnected(tenant, islands)) {
-      reason = `island ${tenant.islandId} is disconnected now (the plan skips clusters on disconnected islands)`;
-    }
-    if (reason) {
-      steps.push({
-        clusterId: tenant.id,
-        wave: -1,
-        state: 'refused',
-        fromVersion,
-        message: reason,
-      });
-    } else {
-      eligible.push(tenant);
-      steps.push({
-        clusterId: tenant.id,
-        wave: -1,
-        state: 'pending',
-        fromVersion,
-        message: isDisconnected(tenant, islands)
-          ? `island ${tenant.islandId} is disconnected now: the cluster will wait for the uplink`
-          : undefined,
-      });
-    }
+  for (const tenant of selectedTenants(snapshot, request, rules)) {
+    const step = firstStep(tenant, request, rules, islands);
+    steps.push(step);
+    if (step.state === 'pending') eligible.push(tenant);
   }
-
-  let waves: UpgradeWave[];
-  if (request.waves?.explicit) {
-    const built = explicitWaves(request.waves.explicit, eligible);
-    waves = built.waves;
-    const unplaced = new Set(built.unplaced);
-    for (const step of steps) {
-      if (unplaced.has(step.clusterId)) {
-        step.state = 'refused';
-        step.message = 'selected, but in none of the explicit waves';
-      }
-    }
-  } else {
-    waves = defaultWaves(eligible, request);
-  }
+  const waves = placeInWaves(request, eligible, steps);
   const waveOf = new Map<string, number>();
   for (const wave of waves)
     for (const id of wave.clusterIds) waveOf.set(id, wave.index);
