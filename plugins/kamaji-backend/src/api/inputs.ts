@@ -20,6 +20,7 @@ import type {
   ScaleCluster,
   UpgradeCluster,
 } from '../schema/openapi';
+import { spec } from '../schema/openapi';
 
 /*
  * The same bounds as openapi.yaml, checked again in the handlers: the OpenAPI validator is the
@@ -142,6 +143,11 @@ const fleetFiltersSchema = z
 
 /** `GET /v1/fleet/snapshot`: the filters and `atVersion`, no paging. */
 export const fleetSnapshotQuerySchema = fleetFiltersSchema;
+
+/** The `If-None-Match` header, as long as the spec allows it (for routes the validator skips). */
+export const ifNoneMatchSchema = z
+  .string()
+  .max(spec.components.parameters.ifNoneMatch.schema.maxLength);
 
 /** `GET /v1/fleet`: the filters, `atVersion` and the tenant page. */
 export const fleetQuerySchema = fleetFiltersSchema

@@ -1035,6 +1035,41 @@ describe('kamaji router', () => {
         .set(as(USERS.pat));
       expect(head.status).toBe(200);
     });
+
+    it('answers OPTIONS with every method the spec declares on the path, whichever route module serves it', async () => {
+      for (const [path, allow] of [
+        [
+          '/api/kamaji/v1/clusters/central/fleet-tenants/shop-0001',
+          'GET, DELETE, HEAD, OPTIONS',
+        ],
+        ['/api/kamaji/v1/fleet/snapshot', 'GET, HEAD, OPTIONS'],
+        [
+          '/api/kamaji/v1/clusters/central/fleet-tenants/shop-0001/scale',
+          'POST, OPTIONS',
+        ],
+      ] as const) {
+        const res = await request(server).options(path).set(as(USERS.pat));
+        expect([path, res.status, res.headers.allow]).toEqual([
+          path,
+          204,
+          allow,
+        ]);
+      }
+    });
+
+    it('refuses an If-None-Match on the snapshot longer than the spec allows, naming the header', async () => {
+      const res = await get('/api/kamaji/v1/fleet/snapshot', {
+        ...as(USERS.pat),
+        'If-None-Match': '0'.repeat(257),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('If-None-Match');
+      const longest = await get('/api/kamaji/v1/fleet/snapshot', {
+        ...as(USERS.pat),
+        'If-None-Match': '0'.repeat(256),
+      });
+      expect(longest.status).toBe(200);
+    });
   });
 
   it('never shows credential material in a response body or a log line', () => {

@@ -42,31 +42,36 @@ const SPEC_ROUTES = Object.entries(spec.paths).map(([path, item]) => ({
   ),
 }));
 
+/** The methods the spec declares on `path` (HEAD with GET), upper case; undefined for a path it lacks. */
+function allowedMethods(path: string): string[] | undefined {
+  const routes = SPEC_ROUTES.filter(r => r.pattern.test(path));
+  if (routes.length === 0) return undefined;
+  const methods = new Set(routes.flatMap(r => r.methods));
+  if (methods.has('get')) methods.add('head');
+  return [...methods].map(m => m.toUpperCase());
+}
+
 /**
- * 405 with an Allow header for a method the spec does not declare on a path it knows (the
- * OpenAPI validator would answer those with 400). HEAD follows GET; OPTIONS is left to CORS.
+ * For a path the spec knows: OPTIONS answers with its methods (one route module may serve a
+ * path's GET and another its DELETE, which express's own answer would miss), and a method the
+ * spec does not declare there gets 405 with an Allow header (the OpenAPI validator would answer
+ * those with 400). CORS preflights are answered before this router.
  */
-function methodNotAllowed(
+function enforceSpecMethods(
   req: express.Request,
   res: express.Response,
   next: express.NextFunction,
 ) {
-  const method = req.method.toLowerCase();
-  if (method === 'options') {
+  const allow = allowedMethods(req.path);
+  if (!allow || allow.includes(req.method)) {
     next();
     return;
   }
-  const route = SPEC_ROUTES.find(r => r.pattern.test(req.path));
-  if (
-    !route ||
-    route.methods.includes(method) ||
-    (method === 'head' && route.methods.includes('get'))
-  ) {
-    next();
+  if (req.method === 'OPTIONS') {
+    res.status(204).setHeader('Allow', [...allow, 'OPTIONS'].join(', '));
+    res.end();
     return;
   }
-  const allow = route.methods.map(m => m.toUpperCase());
-  if (allow.includes('GET')) allow.push('HEAD');
   res
     .status(405)
     .setHeader('Allow', allow.join(', '))
@@ -131,7 +136,7 @@ export async function createRouter(
   const router = await createOpenApiRouter({
     // Bodies are parsed (at most 64 kB) and checked with the handlers' own schemas before the
     // OpenAPI validator runs, so a rejected body gets a message naming the offending field.
-    middleware: [methodNotAllowed, parseJsonBodies, precheckBodies],
+    middleware: [enforceSpecMethods, parseJsonBodies, precheckBodies],
     validatorOptions: {
       // Backstage's httpAuth authenticates every request; the spec's `security` documents it.
       validateSecurity: false,
