@@ -155,49 +155,70 @@ function usePlan(
   return { plan, refresh, apply };
 }
 
-/**
- * Fleet upgrade plans without page chrome: create one with its preview, list them, run one.
- * `?plan=<id>` opens that plan (the link the fleet upgrade plan template gives).
- */
-export function UpgradesContent() {
+/** The fleet's upgrade plans, read once and again on `reload`. */
+function usePlanList(onError: (e: Error) => void) {
   const api = useApi(kamajiApiRef);
-  const classes = useStyles();
-  const [searchParams] = useSearchParams();
   const [plans, setPlans] = useState<UpgradePlan[]>([]);
-  const [selected, setSelected] = useState<string | undefined>(
-    searchParams.get('plan') ?? undefined,
-  );
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-  const onError = useCallback((e: Error) => setError(e), []);
-  const applyRef = useRef<(progress: UpgradePlanProgress) => void>();
-  const live = usePlanProgress(progress => {
-    applyRef.current?.(progress);
-    setPlans(list => list.map(p => withProgress(p, progress)));
-  });
-  const { plan, refresh, apply } = usePlan(selected, live, onError);
-  applyRef.current = apply;
-
-  const reloadList = useCallback(
+  const reload = useCallback(
     () => api.listUpgradePlans().then(r => setPlans(r.items), onError),
     [api, onError],
   );
   useEffect(() => {
-    reloadList();
-  }, [reloadList]);
+    reload();
+  }, [reload]);
+  return { plans, setPlans, reload };
+}
 
+/** Sends a command (start, pause, …) for the open plan; busy while it is sent. */
+function usePlanCommand(
+  plan: UpgradePlan | undefined,
+  onChanged: (plan: UpgradePlan) => Promise<void>,
+  onError: (e: Error) => void,
+) {
+  const api = useApi(kamajiApiRef);
+  const [busy, setBusy] = useState(false);
   const command = async (name: PlanCommand) => {
     if (!plan) return;
     setBusy(true);
     try {
-      refresh(await api.changeUpgradePlan(plan.id, name));
-      await reloadList();
+      await onChanged(await api.changeUpgradePlan(plan.id, name));
     } catch (e) {
       onError(e as Error);
     } finally {
       setBusy(false);
     }
   };
+  return { command, busy };
+}
+
+/**
+ * Fleet upgrade plans without page chrome: create one with its preview, list them, run one.
+ * `?plan=<id>` opens that plan (the link the fleet upgrade plan template gives).
+ */
+export function UpgradesContent() {
+  const classes = useStyles();
+  const [searchParams] = useSearchParams();
+  const [selected, setSelected] = useState<string | undefined>(
+    searchParams.get('plan') ?? undefined,
+  );
+  const [error, setError] = useState<Error>();
+  const onError = useCallback((e: Error) => setError(e), []);
+  const list = usePlanList(onError);
+  const applyRef = useRef<(progress: UpgradePlanProgress) => void>();
+  const live = usePlanProgress(progress => {
+    applyRef.current?.(progress);
+    list.setPlans(plans => plans.map(p => withProgress(p, progress)));
+  });
+  const { plan, refresh, apply } = usePlan(selected, live, onError);
+  applyRef.current = apply;
+  const { command, busy } = usePlanCommand(
+    plan,
+    async changed => {
+      refresh(changed);
+      await list.reload();
+    },
+    onError,
+  );
 
   return (
     <>
@@ -208,7 +229,7 @@ export function UpgradesContent() {
           setError(undefined);
           setSelected(created.id);
           refresh(created);
-          reloadList();
+          list.reload();
         }}
       />
       {plan && (
@@ -226,7 +247,7 @@ export function UpgradesContent() {
       <Typography variant="h6" className={classes.heading}>
         Plans
       </Typography>
-      <PlanList plans={plans} onSelect={setSelected} />
+      <PlanList plans={list.plans} onSelect={setSelected} />
     </>
   );
 }
