@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuditorServiceEvent,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
@@ -110,6 +111,60 @@ async function audit(
   }
 }
 
+/** An attempt on the record: the audit trail's row and the auditor service's event. */
+interface RecordedAttempt {
+  options: ActionRouteOptions;
+  attempt: Attempt;
+  auditorEvent: AuditorServiceEvent;
+}
+
+/** Throws NotAllowedError, recorded as denied, unless `permission` allows the action on `target`. */
+async function ensureMayAct(
+  { options, attempt, auditorEvent }: RecordedAttempt,
+  permission: ResourcePermission<'kamaji-cluster'>,
+  target: DeclaredCluster,
+): Promise<void> {
+  const { action, credentials } = attempt;
+  try {
+    if (!(await mayAct(options.authorizer, permission, credentials, target))) {
+      throw new NotAllowedError(
+        `You may not ${action} cluster ${attempt.target} (permission ${permission.name})`,
+      );
+    }
+  } catch (e) {
+    const message = scrub((e as Error).message, 1000);
+    await audit(options, attempt, 'denied', statusOf(e), message);
+    await auditorEvent.fail({ error: e as Error });
+    throw e;
+  }
+}
+
+/** Runs the action and records its success or failure. */
+async function runRecorded<T extends object>(
+  { options, attempt, auditorEvent }: RecordedAttempt,
+  run: () => Promise<T>,
+): Promise<T> {
+  const { action } = attempt;
+  try {
+    const result = await run();
+    const status = action === 'delete' ? 202 : 200;
+    await audit(options, attempt, 'success', status, undefined, {
+      ...(result as Record<string, unknown>),
+    });
+    await auditorEvent.success({ meta: { ...(result as any) } });
+    return result;
+  } catch (e) {
+    const status = statusOf(e);
+    const message = scrub((e as Error).message ?? String(e), 1000);
+    await audit(options, attempt, 'failure', status, message);
+    await auditorEvent.fail({ error: e as Error });
+    if (status >= 500 && status !== 502 && status !== 503) {
+      options.logger.error(`${action} on ${attempt.target} failed: ${message}`);
+    }
+    throw e;
+  }
+}
+
 /**
  * Runs one day-2 action: the target must be visible to the caller (else 404), the action's
  * permission must allow it on that cluster (else 403), and every outcome from there on —
@@ -123,7 +178,6 @@ async function runAction<T extends object>(
   request: Record<string, unknown>,
   run: (cluster: DeclaredCluster) => Promise<T>,
 ): Promise<T> {
-  const { logger, authorizer, auditor } = options;
   const started = Date.now();
   const { credentials, id, target } = await actionTarget(options, req);
   const attempt: Attempt = {
@@ -133,55 +187,15 @@ async function runAction<T extends object>(
     request,
     started,
   };
-  const auditorEvent = await auditor.createEvent({
+  const auditorEvent = await options.auditor.createEvent({
     eventId: `cluster-${action}`,
     severityLevel: action === 'delete' ? 'high' : 'medium',
     request: req,
     meta: { clusterId: id, action, ...(request as any) },
   });
-
-  try {
-    if (!(await mayAct(authorizer, permission, credentials, target))) {
-      throw new NotAllowedError(
-        `You may not ${action} cluster ${id} (permission ${permission.name})`,
-      );
-    }
-  } catch (e) {
-    await audit(
-      options,
-      attempt,
-      'denied',
-      statusOf(e),
-      scrub((e as Error).message, 1000),
-    );
-    await auditorEvent.fail({ error: e as Error });
-    throw e;
-  }
-
-  try {
-    const result = await run(target);
-    await audit(
-      options,
-      attempt,
-      'success',
-      action === 'delete' ? 202 : 200,
-      undefined,
-      {
-        ...(result as Record<string, unknown>),
-      },
-    );
-    await auditorEvent.success({ meta: { ...(result as any) } });
-    return result;
-  } catch (e) {
-    const status = statusOf(e);
-    const message = scrub((e as Error).message ?? String(e), 1000);
-    await audit(options, attempt, 'failure', status, message);
-    await auditorEvent.fail({ error: e as Error });
-    if (status >= 500 && status !== 502 && status !== 503) {
-      logger.error(`${action} on ${id} failed: ${message}`);
-    }
-    throw e;
-  }
+  const recorded = { options, attempt, auditorEvent };
+  await ensureMayAct(recorded, permission, target);
+  return runRecorded(recorded, () => run(target));
 }
 
 /**
