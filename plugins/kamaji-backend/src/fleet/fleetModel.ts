@@ -180,9 +180,8 @@ export class FleetModel {
     now = new Date(),
     version?: number,
   ): FleetDelta | undefined {
-    const merged = this.merge(nodes);
-    const { lists, clusterIndex, addonIndex } = merged;
-    const { upserted, upsertedAddonSets } = merged;
+    const { lists, clusterIndex, addonIndex, upserted, upsertedAddonSets } =
+      this.mergeNodes(nodes);
     const removed = removedFrom(this.clusterIndex, clusterIndex);
     const removedAddonSets = removedFrom(this.addonIndex, addonIndex);
 
@@ -219,7 +218,7 @@ export class FleetModel {
   }
 
   /** The new nodes merged with the held entries: the lists, their indexes, what changed. */
-  private merge(nodes: FleetNodes) {
+  private mergeNodes(nodes: FleetNodes) {
     const upserted: FleetCluster[] = [];
     const upsertedAddonSets: AddonSet[] = [];
     const clusterIndex = new Map<string, Entry<FleetCluster>>();
