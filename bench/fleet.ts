@@ -29,11 +29,12 @@ import { measureReplicaMemory, ReplicaMemory } from './replicaMemory';
 import { kubeconfigYaml, startFakeIslands } from './fakeIslands';
 import { lastByteProbe } from './lastByte';
 import {
-  clientFloor,
   connectionFloor,
   gzippedBody,
   nodeClientReads,
+  withStaticServer,
 } from './floors';
+import { goReaders } from './goReaders';
 import {
   Stats,
   concurrent,
@@ -592,6 +593,19 @@ async function main() {
     question: `kamaji the same ${READERS} concurrent readers × 5, time to last byte, in a process of their own (after one untimed round)`,
     seq: ownReaders,
   });
+  log('measuring: the same readers in Go');
+  const goCpuBefore = cpuSeconds(backend.pid);
+  const goReadersStats = goReaders({
+    ...snapshotAccess,
+    readers: READERS,
+    perReader: 5,
+  });
+  const goCpuMsPerRead =
+    ((cpuSeconds(backend.pid) - goCpuBefore) * 1000) / (READERS * 6);
+  rows.push({
+    question: `kamaji the same ${READERS} concurrent readers × 5, time to last byte, read by Go clients (bench/readers, after one untimed round)`,
+    seq: goReadersStats,
+  });
   const rssAfterReads = rssMb(backend.pid);
   const memAfterReads = await breakdown(backend.pid, 'after reads');
   const versionsDuringReads = (await modelVersion()) - versionBeforeReads;
@@ -620,11 +634,17 @@ async function main() {
     seq: snapOwnClientExpanded,
   });
   log("measuring: the Node clients' floor (the same bytes from a bare server)");
-  const [snapFloor, readersFloor] = await clientFloor(
+  const [snapFloor, readersFloor, goReadersFloor] = await withStaticServer(
     await gzippedBody(`${backend.baseUrl}${SNAPSHOT}`, backend.token),
-    [
-      { kind: 'json', n: N, warmup: WARMUP },
-      { kind: 'readers', readers: READERS, perReader: 5 },
+    async url => [
+      await nodeClientReads({ url, kind: 'json', n: N, warmup: WARMUP }),
+      await nodeClientReads({
+        url,
+        kind: 'readers',
+        readers: READERS,
+        perReader: 5,
+      }),
+      goReaders({ url, readers: READERS, perReader: 5 }),
     ],
   );
   rows.push({
@@ -635,6 +655,10 @@ async function main() {
   rows.push({
     question: `the same gzipped bytes from a bare node:http server, read by the same ${READERS} concurrent readers × 5 in a process of their own (their floor: no backend)`,
     seq: readersFloor,
+  });
+  rows.push({
+    question: `the same gzipped bytes from a bare node:http server, read by the same ${READERS} Go readers × 5 (their floor: no backend)`,
+    seq: goReadersFloor,
   });
   const rssAfterReadsSettled = await settledMemory(backend.pid, 'after reads');
   if (DUMP_SNAPSHOT)
@@ -836,9 +860,9 @@ async function main() {
     `| model versions during our reads (each one is serialised and gzipped once) | ${versionsDuringReads} |`,
   );
   p(
-    `| backend CPU per read while the ${READERS} concurrent readers of the bench process read the whole-fleet snapshot | ${backendCpuMsPerRead.toFixed(
+    `| backend CPU per read of the whole-fleet snapshot, while the ${READERS} concurrent readers of the bench process read it | ${backendCpuMsPerRead.toFixed(
       2,
-    )} ms |`,
+    )} ms; while the Go readers read it ${goCpuMsPerRead.toFixed(2)} ms |`,
   );
   p();
   if (memBaseline && memSynced && memAfterReads) {
@@ -976,17 +1000,19 @@ async function main() {
   );
   p(
     `| 100 concurrent readers p95 ≤ 100 ms to last byte | ${fmt(
+      goReadersStats.p95,
+    )} ms (p50 ${fmt(goReadersStats.p50)})${errNote(
+      goReadersStats,
+    )}, Go readers (their floor, the same bytes from a bare node:http server: ${fmt(
+      goReadersFloor.p95,
+    )} ms); Node readers in a process of their own ${fmt(
       ownReaders.p95,
-    )} ms (p50 ${fmt(ownReaders.p50)})${errNote(
-      ownReaders,
-    )}, readers in a process of their own; ${fmt(readers.p95)} ms (p50 ${fmt(
-      readers.p50,
-    )})${errNote(
-      readers,
-    )} in the bench process; floor, the same bytes from a bare node:http server: ${fmt(
+    )} ms (p50 ${fmt(ownReaders.p50)})${errNote(ownReaders)}, their floor ${fmt(
       readersFloor.p95,
-    )} ms (p50 ${fmt(readersFloor.p50)}) | ${pf(
-      ownReaders.p95 <= 100 && !ownReaders.errors,
+    )} ms (p50 ${fmt(readersFloor.p50)}); in the bench process ${fmt(
+      readers.p95,
+    )} ms (p50 ${fmt(readers.p50)})${errNote(readers)} | ${pf(
+      goReadersStats.p95 <= 100 && !goReadersStats.errors,
     )} |`,
   );
   const written = writeResults(

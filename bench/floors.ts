@@ -13,7 +13,7 @@ import { runTs } from '@internal/test-kube';
 import { gzipGet } from './lastByte';
 import type { Stats } from './timing';
 import type { ConnectionFloor, FloorIsland } from './connectionFloorProcess';
-import type { NodeClientReads, NodeClientRequest } from './nodeClientProcess';
+import type { NodeClientRequest } from './nodeClientProcess';
 
 async function withScratchDir<T>(
   use: (dir: string) => T | Promise<T>,
@@ -77,13 +77,13 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 /**
- * The Node clients' floor: the same gzipped JSON served by a bare node:http server, read by the
- * same client process as the backend's answer, once per kind of reads asked.
+ * The clients' floor: `use` reads the same gzipped JSON from a bare node:http server in a process
+ * of its own (as the backend is), with the clients that read the backend's answer.
  */
-export function clientFloor(
+export function withStaticServer<T>(
   gzipped: Buffer,
-  reads: NodeClientReads[],
-): Promise<Stats[]> {
+  use: (url: string) => Promise<T>,
+): Promise<T> {
   return withScratchDir(async dir => {
     const file = join(dir, 'body.json.gz');
     writeFileSync(file, gzipped);
@@ -92,11 +92,7 @@ export function clientFloor(
     });
     try {
       const [portLine] = await once(server.stdout!, 'data');
-      const url = `http://127.0.0.1:${String(portLine).trim()}/`;
-      const stats: Stats[] = [];
-      for (const read of reads)
-        stats.push(await nodeClientReads({ url, ...read }));
-      return stats;
+      return await use(`http://127.0.0.1:${String(portLine).trim()}/`);
     } finally {
       server.kill();
     }

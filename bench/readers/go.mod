@@ -1,0 +1,3 @@
+module github.com/kamaji-backstage/bench/readers
+
+go 1.26
