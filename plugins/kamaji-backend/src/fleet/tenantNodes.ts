@@ -40,7 +40,6 @@ export interface TenantInputs {
   staleness?: Staleness;
   staleReason?: string;
   pools: SlimMachineDeployment[];
-  /** pool → machine phase → count. */
   phases: PoolPhases;
   addons: AddonAttachment[];
 }
