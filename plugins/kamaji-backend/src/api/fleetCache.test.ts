@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { text } from 'node:stream/consumers';
 import type { FleetSnapshot } from '@kamaji-backstage/plugin-kamaji-common';
 import { CachedPage, FleetVersions, PageBody } from './fleetCache';
 
@@ -30,7 +31,7 @@ describe('CachedPage', () => {
       i ? `,{"n":${i},"pad":"${'x'.repeat(30)}"}` : '{"n":0}',
     );
     const page = new CachedPage('"e"', ['[', ...pieces, ']']);
-    expect((await page.uncompressed()).toString()).toBe(`[${pieces.join('')}]`);
+    expect(await text(await page.uncompressed())).toBe(`[${pieces.join('')}]`);
   });
 });
 

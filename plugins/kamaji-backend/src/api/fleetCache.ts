@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { createGzip, gunzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { FleetSnapshot } from '@kamaji-backstage/plugin-kamaji-common';
 
-const gunzipAsync = promisify(gunzip);
 /** Compressed once per version off the event loop: a better ratio is worth the extra CPU. */
 const GZIP_LEVEL = 6;
 /** JSON handed to zlib at a time (the per-node pieces are ~1 kB). */
@@ -44,7 +42,7 @@ function* batches(pieces: Iterable<string>): Generator<string> {
  * nearly every client asks for). It is compressed once, in libuv's thread pool, from the body's
  * pieces as they come (the whole JSON is never one string), so neither the first reader nor the
  * readers waiting for it block the event loop; a client that does not accept gzip gets it
- * decompressed per request.
+ * decompressed per request, as it reads.
  */
 export class CachedPage {
   readonly gzipped: Promise<Buffer>;
@@ -53,9 +51,14 @@ export class CachedPage {
     this.gzipped = gzipBody(body);
   }
 
-  /** The JSON body, uncompressed (for clients that ask for `identity`). */
-  async uncompressed(): Promise<Buffer> {
-    return gunzipAsync(await this.gzipped);
+  /**
+   * The JSON body, decompressed as the client reads it (for clients that ask for `identity`):
+   * a few of them reading the whole fleet must not each hold all of its JSON at once.
+   */
+  async uncompressed(): Promise<Readable> {
+    const gunzip = createGunzip();
+    gunzip.end(await this.gzipped);
+    return gunzip;
   }
 }
 

@@ -25,6 +25,7 @@ import {
   parseInput,
   parseQuery,
 } from './inputs';
+import { sendStream } from './sendStream';
 import { ConditionalView, ReadScope, SnapshotSource } from './visibility';
 
 export interface FleetRouteOptions {
@@ -95,7 +96,7 @@ async function sendPage(
     res.setHeader('Content-Encoding', 'gzip');
     res.send(await page.gzipped);
   } else {
-    res.send(await page.uncompressed());
+    await sendStream(res, await page.uncompressed());
   }
 }
 
