@@ -146,7 +146,7 @@ describe('kamaji router', () => {
       expect(again.text).toBe('');
     });
 
-    it('serves the cached page gzip-compressed once per version, and plain to clients that ask for identity', async () => {
+    it('serves the cached page gzip-compressed once per version, and plain to clients that ask for identity (HEAD too)', async () => {
       const zipped = await get('/api/kamaji/v1/fleet', {
         ...as(USERS.pat),
         'Accept-Encoding': 'gzip',
@@ -163,6 +163,13 @@ describe('kamaji router', () => {
       expect(uncompressed.status).toBe(200);
       expect(uncompressed.headers['content-encoding']).toBeUndefined();
       expect(uncompressed.body).toEqual(zipped.body);
+
+      const head = await request(server)
+        .head('/api/kamaji/v1/fleet')
+        .set({ ...as(USERS.pat), 'Accept-Encoding': 'identity' });
+      expect(head.status).toBe(200);
+      expect(head.headers.etag).toBe(uncompressed.headers.etag);
+      expect(head.text ?? '').toBe('');
     });
 
     it('serves one page holding the whole fleet as it is, tenants whole, once per version', async () => {
