@@ -118,12 +118,26 @@ interface RecordedAttempt {
   auditorEvent: AuditorServiceEvent;
 }
 
+/** Records a refused or failed attempt in both trails; returns its status and scrubbed message. */
+async function recordUnsuccessful(
+  { options, attempt, auditorEvent }: RecordedAttempt,
+  result: 'denied' | 'failure',
+  e: unknown,
+): Promise<{ status: number; message: string }> {
+  const status = statusOf(e);
+  const message = scrub((e as Error).message ?? String(e), 1000);
+  await audit(options, attempt, result, status, message);
+  await auditorEvent.fail({ error: e as Error });
+  return { status, message };
+}
+
 /** Throws NotAllowedError, recorded as denied, unless `permission` allows the action on `target`. */
 async function ensureMayAct(
-  { options, attempt, auditorEvent }: RecordedAttempt,
+  recorded: RecordedAttempt,
   permission: ResourcePermission<'kamaji-cluster'>,
   target: DeclaredCluster,
 ): Promise<void> {
+  const { options, attempt } = recorded;
   const { action, credentials } = attempt;
   try {
     if (!(await mayAct(options.authorizer, permission, credentials, target))) {
@@ -132,18 +146,17 @@ async function ensureMayAct(
       );
     }
   } catch (e) {
-    const message = scrub((e as Error).message, 1000);
-    await audit(options, attempt, 'denied', statusOf(e), message);
-    await auditorEvent.fail({ error: e as Error });
+    await recordUnsuccessful(recorded, 'denied', e);
     throw e;
   }
 }
 
 /** Runs the action and records its success or failure. */
 async function runRecorded<T extends object>(
-  { options, attempt, auditorEvent }: RecordedAttempt,
+  recorded: RecordedAttempt,
   run: () => Promise<T>,
 ): Promise<T> {
+  const { options, attempt, auditorEvent } = recorded;
   const { action } = attempt;
   try {
     const result = await run();
@@ -154,10 +167,11 @@ async function runRecorded<T extends object>(
     await auditorEvent.success({ meta: { ...(result as any) } });
     return result;
   } catch (e) {
-    const status = statusOf(e);
-    const message = scrub((e as Error).message ?? String(e), 1000);
-    await audit(options, attempt, 'failure', status, message);
-    await auditorEvent.fail({ error: e as Error });
+    const { status, message } = await recordUnsuccessful(
+      recorded,
+      'failure',
+      e,
+    );
     if (status >= 500 && status !== 502 && status !== 503) {
       options.logger.error(`${action} on ${attempt.target} failed: ${message}`);
     }
