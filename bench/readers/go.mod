@@ -1,3 +1,3 @@
-module github.com/kamaji-backstage/bench/readers
+module kamaji-backstage/bench/readers
 
-go 1.26
+go 1.22
