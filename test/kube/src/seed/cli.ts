@@ -17,7 +17,12 @@ import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { CRDS_DIR, DEMO_STATE_DIR, KUBEPLANE_BIN } from '../paths';
 import { KubeplaneState } from '../state';
-import { DEFAULT_FLEET_DIR, seedFleet } from './seedFleet';
+import {
+  DEFAULT_FLEET_DIR,
+  seedFleet,
+  SeedFleetOptions,
+  SeedResult,
+} from './seedFleet';
 
 function usage(): never {
   console.error(
@@ -56,30 +61,45 @@ function startHint(stateDir: string): string {
   );
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const statePath = join(args.stateDir, 'state.json');
+function readReadyState(stateDir: string): KubeplaneState {
+  const statePath = join(stateDir, 'state.json');
   if (!existsSync(statePath)) {
-    throw new Error(`no ${statePath}; ${startHint(args.stateDir)}`);
+    throw new Error(`no ${statePath}; ${startHint(stateDir)}`);
   }
   const state: KubeplaneState = JSON.parse(readFileSync(statePath, 'utf8'));
   if (!state.ready)
     throw new Error(
-      `the control plane in ${args.stateDir} is not ready yet; ${startHint(
-        args.stateDir,
+      `the control plane in ${stateDir} is not ready yet; ${startHint(
+        stateDir,
       )}`,
     );
+  return state;
+}
 
-  const islandsDir = join(args.fleetDir, 'islands');
-  const islandNames = existsSync(islandsDir)
-    ? readdirSync(islandsDir).filter(d =>
-        statSync(join(islandsDir, d)).isDirectory(),
-      )
+function subDirs(dir: string): string[] {
+  return existsSync(dir)
+    ? readdirSync(dir).filter(d => statSync(join(dir, d)).isDirectory())
     : [];
-  const wanted = ['central', ...islandNames];
+}
+
+function adminKubeConfig(path: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(path);
+  return kubeConfig;
+}
+
+type Args = ReturnType<typeof parseArgs>;
+type Clusters = Pick<
+  SeedFleetOptions,
+  'clusters' | 'islandKubeconfigs' | 'tenantKubeconfigs'
+>;
+
+/** Central and every island of the fleet directory, each of which must be running. */
+function centralAndIslands(state: KubeplaneState, args: Args): Clusters {
+  const islands = subDirs(join(args.fleetDir, 'islands'));
   const clusters: Record<string, KubeConfig> = {};
   const islandKubeconfigs: Record<string, string> = {};
-  for (const name of wanted) {
+  for (const name of ['central', ...islands]) {
     const c = state.clusters[name];
     if (!c)
       throw new Error(
@@ -91,18 +111,22 @@ async function main() {
       throw new Error(
         `cluster "${name}" is stopped; start it again (LocalControlPlane.startCluster or restart kubeplane)`,
       );
-    const kc = new KubeConfig();
-    kc.loadFromFile(c.adminKubeconfig);
-    clusters[name] = kc;
+    clusters[name] = adminKubeConfig(c.adminKubeconfig);
     if (name !== 'central')
       islandKubeconfigs[name] = readFileSync(c.adminKubeconfig, 'utf8');
   }
+  return { clusters, islandKubeconfigs };
+}
 
+/** Adds the tenants of the fleet directory that have a cluster of their own in the control plane. */
+function addTenantClusters(
+  state: KubeplaneState,
+  args: Args,
+  target: Clusters,
+): Clusters {
   const tenantKubeconfigs: Record<string, string> = {};
-  const tenantsDir = join(args.fleetDir, 'tenants');
-  for (const tenant of existsSync(tenantsDir) ? readdirSync(tenantsDir) : []) {
+  for (const tenant of subDirs(join(args.fleetDir, 'tenants'))) {
     const c = state.clusters[tenant];
-    if (!statSync(join(tenantsDir, tenant)).isDirectory()) continue;
     if (!c) {
       console.log(
         `tenant ${tenant}: no cluster "${tenant}" in the control plane, its workloads are not seeded (start kubeplane with --cluster ${tenant})`,
@@ -115,21 +139,13 @@ async function main() {
       throw new Error(
         `the control plane has no user "${args.tenantUser}" for the Secret ${tenant}-kubeconfig; start kubeplane with --user ${args.tenantUser} or pass --tenant-user`,
       );
-    const kc = new KubeConfig();
-    kc.loadFromFile(c.adminKubeconfig);
-    clusters[tenant] = kc;
+    target.clusters[tenant] = adminKubeConfig(c.adminKubeconfig);
     tenantKubeconfigs[tenant] = readFileSync(user.kubeconfigs[tenant], 'utf8');
   }
+  return { ...target, tenantKubeconfigs };
+}
 
-  const result = await seedFleet({
-    clusters,
-    islandKubeconfigs,
-    tenantKubeconfigs,
-    fleetDir: args.fleetDir,
-    log: args.verbose
-      ? line => console.log(`  ${line}`)
-      : line => line.startsWith('warning') && console.log(line),
-  });
+function printCounts(result: SeedResult, fleetDir: string) {
   for (const [name, c] of Object.entries(result.clusters)) {
     console.log(
       `${name}: ${c.objects} objects (${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged), ` +
@@ -139,8 +155,26 @@ async function main() {
     );
   }
   console.log(
-    `seeded ${args.fleetDir} in ${(result.durationMs / 1000).toFixed(1)} s`,
+    `seeded ${fleetDir} in ${(result.durationMs / 1000).toFixed(1)} s`,
   );
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const state = readReadyState(args.stateDir);
+  const clusters = addTenantClusters(
+    state,
+    args,
+    centralAndIslands(state, args),
+  );
+  const result = await seedFleet({
+    ...clusters,
+    fleetDir: args.fleetDir,
+    log: args.verbose
+      ? line => console.log(`  ${line}`)
+      : line => line.startsWith('warning') && console.log(line),
+  });
+  printCounts(result, args.fleetDir);
 }
 
 main().catch(e => {

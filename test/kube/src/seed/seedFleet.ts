@@ -172,37 +172,31 @@ function listSubDirs(fleetDir: string, sub: 'islands' | 'tenants'): string[] {
     .sort();
 }
 
-/**
- * Seeds the example fleet into real API servers: the management cluster `central` gets
- * `<fleetDir>/central/*.yaml` plus one CAPI kubeconfig Secret per island; each island gets
- * `<fleetDir>/islands/<island>/*.yaml`, with the TenantControlPlanes named after the uid of their
- * KamajiControlPlane in central. Every write is a server-side apply with strict field validation
- * (unknown fields are errors, nothing is silently pruned); status is written through the status
- * subresource, playing the controllers. Running it again changes nothing.
- */
-export async function seedFleet(
+/** The directories of a fleet, checked against the API servers and kubeconfigs given for them. */
+interface FleetLayout {
+  fleetDir: string;
+  islands: string[];
+  /** The tenant directories whose tenant has an API server of its own. */
+  tenants: string[];
+}
+
+function readFleetLayout(
   options: SeedFleetOptions,
-): Promise<SeedResult> {
-  const started = Date.now();
+  log: (line: string) => void,
+): FleetLayout {
   const fleetDir = resolve(options.fleetDir ?? DEFAULT_FLEET_DIR);
-  const log = options.log ?? (() => {});
   if (!existsSync(join(fleetDir, 'central'))) {
     throw new Error(
       `no ${join(fleetDir, 'central')} directory: not a fleet directory`,
     );
   }
-  const apis: Record<string, FleetObjectApi> = {};
-  for (const [name, kc] of Object.entries(options.clusters))
-    apis[name] = FleetObjectApi.forConfig(kc);
-  const central = apis[MANAGEMENT_CLUSTER];
-  if (!central)
+  if (!options.clusters[MANAGEMENT_CLUSTER])
     throw new Error(
       `no KubeConfig for the management cluster "${MANAGEMENT_CLUSTER}"`,
     );
-
   const islands = listSubDirs(fleetDir, 'islands');
   for (const island of islands) {
-    if (!apis[island])
+    if (!options.clusters[island])
       throw new Error(
         `${fleetDir}/islands/${island} exists, but no KubeConfig was given for cluster "${island}"`,
       );
@@ -212,164 +206,220 @@ export async function seedFleet(
       );
     }
   }
-
-  const tenants: string[] = [];
-  for (const tenant of listSubDirs(fleetDir, 'tenants')) {
-    if (!apis[tenant]) {
+  const tenants = listSubDirs(fleetDir, 'tenants').filter(tenant => {
+    if (!options.clusters[tenant]) {
       log(
         `tenant ${tenant}: no API server given, its workloads (tenants/${tenant}) and Secret are not seeded`,
       );
-      continue;
+      return false;
     }
     if (options.tenantKubeconfigs?.[tenant] === undefined) {
       throw new Error(
         `no kubeconfig YAML given for tenant "${tenant}" (needed for Secret ${tenant}-kubeconfig)`,
       );
     }
-    tenants.push(tenant);
-  }
+    return true;
+  });
+  return { fleetDir, islands, tenants };
+}
 
-  const result: SeedResult = {
+/**
+ * The CAPI kubeconfig Secrets of the islands and of the tenants with an API server, each in the
+ * namespace of its Cluster in central.
+ */
+function kubeconfigSecrets(
+  options: SeedFleetOptions,
+  { fleetDir, tenants }: FleetLayout,
+  centralDocs: ManifestObject[],
+): ManifestObject[] {
+  const wanted = [
+    ...Object.entries(options.islandKubeconfigs).map(([name, kubeconfig]) => ({
+      name,
+      kubeconfig,
+      role: 'island',
+    })),
+    ...tenants.map(name => ({
+      name,
+      kubeconfig: options.tenantKubeconfigs![name],
+      role: 'tenant',
+    })),
+  ];
+  return wanted.map(({ name, kubeconfig, role }) => {
+    const cluster = centralDocs.find(
+      d =>
+        d.obj.kind === 'Cluster' &&
+        d.obj.metadata.name === name &&
+        (d.obj.metadata.labels?.[KAMAJI_LABELS.role] === 'island') ===
+          (role === 'island'),
+    );
+    if (!cluster && role === 'tenant')
+      throw new Error(
+        `tenants/${name}: no tenant Cluster "${name}" is declared in ${fleetDir}/central`,
+      );
+    const secret: AnyObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: `${name}-kubeconfig`,
+        namespace: cluster?.obj.metadata.namespace ?? DEFAULT_ISLAND_NAMESPACE,
+        labels: { [KAMAJI_LABELS.capiClusterName]: name },
+      },
+      type: CAPI_SECRET_TYPE,
+      data: { value: Buffer.from(kubeconfig, 'utf8').toString('base64') },
+    };
+    const source = `(kubeconfig of ${role} ${name}, ${Buffer.byteLength(
+      kubeconfig,
+    )} bytes)`;
+    return { obj: secret, source };
+  });
+}
+
+/** Resolves `seed.kamaji-backstage.io/controlled-by` to the controller ownerReference. */
+function withController(m: ManifestObject, applied: Applied[]): ManifestObject {
+  const ref: string | undefined =
+    m.obj.metadata.annotations?.[SEED_CONTROLLED_BY_ANNOTATION];
+  if (!ref) return m;
+  const [kind, name, ...rest] = ref.split('/');
+  const owner = applied.find(
+    a =>
+      a.stored.kind === kind &&
+      a.stored.metadata.name === name &&
+      a.stored.metadata.namespace === m.obj.metadata.namespace,
+  )?.stored;
+  if (!kind || !name || rest.length || !owner) {
+    throw new Error(
+      `${m.source}: ${SEED_CONTROLLED_BY_ANNOTATION} must name a <Kind>/<name> seeded before it in the same namespace, got "${ref}"`,
+    );
+  }
+  const obj = withoutAnnotation(m.obj, SEED_CONTROLLED_BY_ANNOTATION);
+  obj.metadata.ownerReferences = [controllerReference(owner)];
+  return { obj, source: m.source };
+}
+
+/** A copy of `obj` without one annotation (and without `annotations` once it is empty). */
+function withoutAnnotation(obj: AnyObject, annotation: string): AnyObject {
+  const copy = clone(obj);
+  delete copy.metadata.annotations[annotation];
+  if (!Object.keys(copy.metadata.annotations).length)
+    delete copy.metadata.annotations;
+  return copy;
+}
+
+function controllerReference(owner: AnyObject) {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** DataStore `status.usedBy`, as Kamaji reports it: the TCPs of the same cluster that use it. */
+function fillDataStoreUsedBy(applied: Applied[]) {
+  const tcps = applied
+    .filter(a => a.stored.kind === TCP.kind)
+    .map(a => a.stored);
+  for (const a of applied) {
+    if (a.stored.kind === FLEET_KINDS.DataStore.kind && a.status) {
+      a.status.usedBy = tcps
+        .filter(
+          t => (t.spec?.dataStore ?? 'default') === a.stored.metadata.name,
+        )
+        .map(t => `${t.metadata.namespace}/${t.metadata.name}`)
+        .sort();
+    }
+  }
+}
+
+/** The status of an applied object as its controller would write it. */
+function statusBody(a: Applied): AnyObject {
+  const tcpName =
+    a.tcpName ??
+    (a.stored.kind === KCP.kind ? tcpNameForKcp(a.stored) : undefined);
+  const { name, namespace } = a.stored.metadata;
+  return {
+    apiVersion: a.stored.apiVersion,
+    kind: a.stored.kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    status: substituteTcpName(a.status, tcpName, a.source),
+  };
+}
+
+/** Seeds clusters one after the other, counting what it did in each. */
+class FleetSeeder {
+  readonly result: Omit<SeedResult, 'durationMs'> = {
     clusters: {},
     tenantControlPlanes: {},
-    durationMs: 0,
   };
 
-  // 1. central
-  const centralDocs = readManifests(
-    join(fleetDir, 'central'),
-    fleetDir,
-    isSeededTcp,
-  );
-  const centralCounts = newCounts();
-  result.clusters[MANAGEMENT_CLUSTER] = centralCounts;
-  await seedCluster(
-    MANAGEMENT_CLUSTER,
-    centralDocs,
-    centralCounts,
-    async applyAll => {
-      // 2. the CAPI kubeconfig Secrets of the islands and of the tenants with an API server,
-      // next to their Clusters
-      const secrets: Array<[string, string, 'island' | 'tenant']> = [
-        ...Object.entries(options.islandKubeconfigs).map(
-          ([n, k]) => [n, k, 'island'] as [string, string, 'island'],
-        ),
-        ...tenants.map(
-          t =>
-            [t, options.tenantKubeconfigs![t], 'tenant'] as [
-              string,
-              string,
-              'tenant',
-            ],
-        ),
-      ];
-      for (const [name, kubeconfig, role] of secrets) {
-        const cluster = centralDocs.find(
-          d =>
-            d.obj.kind === 'Cluster' &&
-            d.obj.metadata.name === name &&
-            (d.obj.metadata.labels?.[KAMAJI_LABELS.role] === 'island') ===
-              (role === 'island'),
-        );
-        if (!cluster && role === 'tenant')
-          throw new Error(
-            `tenants/${name}: no tenant Cluster "${name}" is declared in ${fleetDir}/central`,
-          );
-        const namespace =
-          cluster?.obj.metadata.namespace ?? DEFAULT_ISLAND_NAMESPACE;
-        const secret: AnyObject = {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: {
-            name: `${name}-kubeconfig`,
-            namespace,
-            labels: { [KAMAJI_LABELS.capiClusterName]: name },
-          },
-          type: CAPI_SECRET_TYPE,
-          data: { value: Buffer.from(kubeconfig, 'utf8').toString('base64') },
-        };
-        await applyAll([
-          {
-            obj: secret,
-            source: `(kubeconfig of ${role} ${name}, ${Buffer.byteLength(
-              kubeconfig,
-            )} bytes)`,
-          },
-        ]);
-      }
-    },
-  );
+  constructor(
+    private readonly apis: Record<string, FleetObjectApi>,
+    private readonly log: (line: string) => void,
+  ) {}
 
-  // 3. the islands
-  for (const island of islands) {
-    const counts = newCounts();
-    result.clusters[island] = counts;
-    const docs = readManifests(
-      join(fleetDir, 'islands', island),
-      fleetDir,
-      isSeededTcp,
-    );
-    await seedCluster(island, docs, counts);
-  }
-
-  // 4. the tenants' own API servers: their workloads
-  for (const tenant of tenants) {
-    const counts = newCounts();
-    result.clusters[tenant] = counts;
-    await seedCluster(
-      tenant,
-      readManifests(join(fleetDir, 'tenants', tenant), fleetDir),
-      counts,
-    );
-  }
-
-  const declared = centralDocs
-    .filter(d => d.obj.kind === KCP.kind)
-    .map(d => `${d.obj.metadata.namespace}/${d.obj.metadata.name}`);
-  for (const kcp of declared) {
-    if (!result.tenantControlPlanes[kcp])
-      log(
-        `warning: KamajiControlPlane ${kcp} has no TenantControlPlane in ${fleetDir}`,
-      );
-  }
-  result.durationMs = Date.now() - started;
-  return result;
-
-  async function seedCluster(
+  /**
+   * Applies a cluster's manifests (Namespaces first, then `extraObjects`, then the
+   * TenantControlPlanes named after their KamajiControlPlane) and writes their statuses.
+   */
+  async seedCluster(
     cluster: string,
     docs: ManifestObject[],
-    counts: SeedClusterCounts,
-    extra?: (
-      applyAll: (objs: ManifestObject[]) => Promise<void>,
-    ) => Promise<void>,
+    extraObjects: ManifestObject[] = [],
   ) {
-    const api = apis[cluster];
+    const counts = newCounts();
+    this.result.clusters[cluster] = counts;
     const applied: Applied[] = [];
-    const applyAll = async (objs: ManifestObject[]) => {
-      for (const m of objs)
-        applied.push(
-          await applyObject(cluster, api, withController(m, applied), counts),
-        );
-    };
     const direct = docs.filter(d => !isSeededTcp(d.obj));
+    for (const m of [
+      ...direct.filter(d => d.obj.kind === 'Namespace'),
+      ...direct.filter(d => d.obj.kind !== 'Namespace'),
+      ...extraObjects,
+    ])
+      applied.push(
+        await this.applyObject(cluster, withController(m, applied), counts),
+      );
     const seeded = docs.filter(d => isSeededTcp(d.obj));
-    await applyAll(direct.filter(d => d.obj.kind === 'Namespace'));
-    await applyAll(direct.filter(d => d.obj.kind !== 'Namespace'));
-    if (extra) await extra(applyAll);
+    const wanted = await this.applySeededTcps(cluster, seeded, applied, counts);
+    await this.removeStaleTcps(cluster, wanted, counts);
+    fillDataStoreUsedBy(applied);
+    for (const a of applied) {
+      if (a.status !== undefined) await this.writeStatus(cluster, a, counts);
+    }
+  }
 
-    // TenantControlPlanes named after their KamajiControlPlane (central has been applied by now).
-    const wanted = new Map<string, Set<string>>(); // namespace -> seeded TCP names
+  /**
+   * TenantControlPlanes named after their KamajiControlPlane (central has been applied by now).
+   * Returns the names seeded, by namespace.
+   */
+  private async applySeededTcps(
+    cluster: string,
+    seeded: ManifestObject[],
+    applied: Applied[],
+    counts: SeedClusterCounts,
+  ): Promise<Map<string, Set<string>>> {
+    const wanted = new Map<string, Set<string>>();
     for (const m of seeded) {
-      const { resolved, kcpRef } = await resolveSeededTcp(cluster, m);
-      const a = await applyObject(cluster, api, resolved, counts);
+      const { resolved, kcpRef } = await this.resolveSeededTcp(cluster, m);
+      const a = await this.applyObject(cluster, resolved, counts);
       a.tcpName = a.stored.metadata.name;
       applied.push(a);
       const { namespace, name } = a.stored.metadata;
-      result.tenantControlPlanes[kcpRef] = { cluster, namespace, name };
+      this.result.tenantControlPlanes[kcpRef] = { cluster, namespace, name };
       if (!wanted.has(namespace)) wanted.set(namespace, new Set());
       wanted.get(namespace)!.add(name);
     }
-    // A KCP that was re-created has a new uid: remove the TCP seeded for the old one.
+    return wanted;
+  }
+
+  /** A KCP that was re-created has a new uid: removes the TCP seeded for the old one. */
+  private async removeStaleTcps(
+    cluster: string,
+    wanted: Map<string, Set<string>>,
+    counts: SeedClusterCounts,
+  ) {
+    const api = this.apis[cluster];
     for (const [namespace, names] of wanted) {
       for (const tcp of await api.listAll(
         apiVersionOf(TCP),
@@ -386,7 +436,7 @@ export async function seedFleet(
         ) {
           await api.remove(tcp);
           counts.deleted++;
-          log(
+          this.log(
             `${cluster}: deleted stale ${describe(
               tcp,
             )} (its KamajiControlPlane was re-created)`,
@@ -394,77 +444,50 @@ export async function seedFleet(
         }
       }
     }
+  }
 
-    // DataStore status.usedBy, as Kamaji reports it: the TCPs of this cluster that use the DataStore.
-    const tcps = applied
-      .filter(a => a.stored.kind === TCP.kind)
-      .map(a => a.stored);
-    for (const a of applied) {
-      if (a.stored.kind === FLEET_KINDS.DataStore.kind && a.status) {
-        a.status.usedBy = tcps
-          .filter(
-            t => (t.spec?.dataStore ?? 'default') === a.stored.metadata.name,
-          )
-          .map(t => `${t.metadata.namespace}/${t.metadata.name}`)
-          .sort();
-      }
+  /** Plays the controller: writes the object's status through the status subresource. */
+  private async writeStatus(
+    cluster: string,
+    a: Applied,
+    counts: SeedClusterCounts,
+  ) {
+    let stored: AnyObject;
+    try {
+      stored = await this.apis[cluster].apply(statusBody(a), {
+        fieldManager: SEED_FIELD_MANAGER,
+        subresource: 'status',
+      });
+    } catch (e) {
+      throw new Error(
+        `${cluster}: status of ${describe(a.stored)} (${a.source}): ${
+          (e as Error).message
+        }`,
+      );
     }
-
-    // Play the controllers: write each object's status through the status subresource.
-    for (const a of applied) {
-      if (a.status === undefined) continue;
-      const tcpName =
-        a.tcpName ??
-        (a.stored.kind === KCP.kind ? tcpNameForKcp(a.stored) : undefined);
-      const status = substituteTcpName(a.status, tcpName, a.source);
-      const body: AnyObject = {
-        apiVersion: a.stored.apiVersion,
-        kind: a.stored.kind,
-        metadata: {
-          name: a.stored.metadata.name,
-          ...(a.stored.metadata.namespace
-            ? { namespace: a.stored.metadata.namespace }
-            : {}),
-        },
-        status,
-      };
-      let stored: AnyObject;
-      try {
-        stored = await api.apply(body, {
-          fieldManager: SEED_FIELD_MANAGER,
-          subresource: 'status',
-        });
-      } catch (e) {
-        throw new Error(
-          `${cluster}: status of ${describe(a.stored)} (${a.source}): ${
-            (e as Error).message
-          }`,
-        );
-      }
-      counts.statuses++;
-      if (
-        stored.metadata.resourceVersion !== a.stored.metadata.resourceVersion
-      ) {
-        counts.statusesChanged++;
-        log(`${cluster}: status of ${describe(stored)} written`);
-      }
+    counts.statuses++;
+    if (stored.metadata.resourceVersion !== a.stored.metadata.resourceVersion) {
+      counts.statusesChanged++;
+      this.log(`${cluster}: status of ${describe(stored)} written`);
     }
   }
 
-  async function applyObject(
+  /** Server-side apply of one object, its status (when the kind has the subresource) kept apart. */
+  private async applyObject(
     cluster: string,
-    api: FleetObjectApi,
     m: ManifestObject,
     counts: SeedClusterCounts,
   ): Promise<Applied> {
+    const api = this.apis[cluster];
     const body = clone(m.obj);
     const where = `${cluster}: ${describe(body)} (${m.source})`;
     let status: any;
-    if (body.status !== undefined) {
-      if (await api.hasStatusSubresource(body.apiVersion, body.kind)) {
-        status = body.status;
-        delete body.status;
-      }
+    if (
+      body.status !== undefined &&
+      (await api.hasStatusSubresource(body.apiVersion, body.kind))
+    ) {
+      status = body.status;
+      delete body.status;
     }
     assertNoPlaceholder(body, where);
     if (
@@ -481,115 +504,42 @@ export async function seedFleet(
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`);
     }
+    this.count(cluster, counts, before, stored);
+    return { source: m.source, stored, status };
+  }
+
+  private count(
+    cluster: string,
+    counts: SeedClusterCounts,
+    before: AnyObject | undefined,
+    stored: AnyObject,
+  ) {
     counts.objects++;
     if (!before) {
       counts.created++;
-      log(`${cluster}: created ${describe(stored)}`);
+      this.log(`${cluster}: created ${describe(stored)}`);
     } else if (
       before.metadata.resourceVersion !== stored.metadata.resourceVersion
     ) {
       counts.updated++;
-      log(`${cluster}: updated ${describe(stored)}`);
+      this.log(`${cluster}: updated ${describe(stored)}`);
     } else {
       counts.unchanged++;
     }
-    return { source: m.source, stored, status };
-  }
-
-  /** Resolves `seed.kamaji-backstage.io/controlled-by` to the controller ownerReference. */
-  function withController(
-    m: ManifestObject,
-    applied: Applied[],
-  ): ManifestObject {
-    const ref: string | undefined =
-      m.obj.metadata.annotations?.[SEED_CONTROLLED_BY_ANNOTATION];
-    if (!ref) return m;
-    const [kind, name, ...rest] = ref.split('/');
-    const owner = applied.find(
-      a =>
-        a.stored.kind === kind &&
-        a.stored.metadata.name === name &&
-        a.stored.metadata.namespace === m.obj.metadata.namespace,
-    )?.stored;
-    if (!kind || !name || rest.length || !owner) {
-      throw new Error(
-        `${m.source}: ${SEED_CONTROLLED_BY_ANNOTATION} must name a <Kind>/<name> seeded before it in the same namespace, got "${ref}"`,
-      );
-    }
-    const obj = clone(m.obj);
-    delete obj.metadata.annotations[SEED_CONTROLLED_BY_ANNOTATION];
-    if (!Object.keys(obj.metadata.annotations).length)
-      delete obj.metadata.annotations;
-    obj.metadata.ownerReferences = [
-      {
-        apiVersion: owner.apiVersion,
-        kind: owner.kind,
-        name: owner.metadata.name,
-        uid: owner.metadata.uid,
-        controller: true,
-        blockOwnerDeletion: true,
-      },
-    ];
-    return { obj, source: m.source };
   }
 
   /** Names a seeded TenantControlPlane after its KamajiControlPlane in central, as the KCP controller would. */
-  async function resolveSeededTcp(
+  private async resolveSeededTcp(
     cluster: string,
     m: ManifestObject,
   ): Promise<{ resolved: ManifestObject; kcpRef: string }> {
-    const obj = clone(m.obj);
-    const kcpRef: string = obj.metadata.annotations[SEED_FOR_KCP_ANNOTATION];
+    const kcpRef: string = m.obj.metadata.annotations[SEED_FOR_KCP_ANNOTATION];
     const where = `${cluster}: ${m.source}`;
-    const [kcpNamespace, kcpName, ...rest] = kcpRef.split('/');
-    if (!kcpNamespace || !kcpName || rest.length) {
-      throw new Error(
-        `${where}: ${SEED_FOR_KCP_ANNOTATION} must be <namespace>/<name>, got "${kcpRef}"`,
-      );
-    }
-    const kcp = await central.get({
-      apiVersion: apiVersionOf(KCP),
-      kind: KCP.kind,
-      metadata: { name: kcpName, namespace: kcpNamespace },
-    });
-    if (!kcp)
-      throw new Error(
-        `${where}: KamajiControlPlane ${kcpRef} does not exist in ${MANAGEMENT_CLUSTER}`,
-      );
-    const ext = kcp.spec?.deployment?.externalClusterReference;
-    let name: string;
-    let namespace: string;
-    if (ext) {
-      const island = String(ext.kubeconfigSecretName).replace(
-        /-kubeconfig$/,
-        '',
-      );
-      if (island !== cluster) {
-        throw new Error(
-          `${where}: KamajiControlPlane ${kcpRef} is hosted via Secret ${ext.kubeconfigSecretName}, i.e. on "${island}", but its TenantControlPlane is declared for "${cluster}"`,
-        );
-      }
-      name = `kcp-${kcp.metadata.uid}`;
-      namespace = ext.deploymentNamespace;
-    } else {
-      if (cluster !== MANAGEMENT_CLUSTER) {
-        throw new Error(
-          `${where}: KamajiControlPlane ${kcpRef} has no externalClusterReference, so its TenantControlPlane belongs in ${MANAGEMENT_CLUSTER}`,
-        );
-      }
-      name = kcp.metadata.name;
-      namespace = kcp.metadata.namespace;
-      obj.metadata.ownerReferences = [
-        {
-          apiVersion: kcp.apiVersion,
-          kind: kcp.kind,
-          name: kcp.metadata.name,
-          uid: kcp.metadata.uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ];
-    }
+    const kcp = await this.kamajiControlPlane(kcpRef, where);
+    const obj = withoutAnnotation(m.obj, SEED_FOR_KCP_ANNOTATION);
+    const { name, namespace } = tcpPlacement(kcp, kcpRef, cluster, where);
+    if (!kcp.spec?.deployment?.externalClusterReference)
+      obj.metadata.ownerReferences = [controllerReference(kcp)];
     if (obj.metadata.name && obj.metadata.name !== name) {
       throw new Error(
         `${where}: metadata.name "${obj.metadata.name}" differs from the name the controller uses, "${name}"`,
@@ -602,9 +552,121 @@ export async function seedFleet(
     }
     obj.metadata.name = name;
     obj.metadata.namespace = namespace;
-    delete obj.metadata.annotations[SEED_FOR_KCP_ANNOTATION];
-    if (!Object.keys(obj.metadata.annotations).length)
-      delete obj.metadata.annotations;
     return { resolved: { obj, source: m.source }, kcpRef };
   }
+
+  private async kamajiControlPlane(
+    kcpRef: string,
+    where: string,
+  ): Promise<AnyObject> {
+    const [kcpNamespace, kcpName, ...rest] = kcpRef.split('/');
+    if (!kcpNamespace || !kcpName || rest.length) {
+      throw new Error(
+        `${where}: ${SEED_FOR_KCP_ANNOTATION} must be <namespace>/<name>, got "${kcpRef}"`,
+      );
+    }
+    const kcp = await this.apis[MANAGEMENT_CLUSTER].get({
+      apiVersion: apiVersionOf(KCP),
+      kind: KCP.kind,
+      metadata: { name: kcpName, namespace: kcpNamespace },
+    });
+    if (!kcp)
+      throw new Error(
+        `${where}: KamajiControlPlane ${kcpRef} does not exist in ${MANAGEMENT_CLUSTER}`,
+      );
+    return kcp;
+  }
+}
+
+/**
+ * Where the KCP controller puts a KamajiControlPlane's TenantControlPlane: `kcp-<uid>` in the
+ * deployment namespace of the island its external cluster reference names, else the KCP's own
+ * name and namespace in central. `cluster` is where the manifest declares it.
+ */
+function tcpPlacement(
+  kcp: AnyObject,
+  kcpRef: string,
+  cluster: string,
+  where: string,
+): { name: string; namespace: string } {
+  const ext = kcp.spec?.deployment?.externalClusterReference;
+  if (ext) {
+    const island = String(ext.kubeconfigSecretName).replace(/-kubeconfig$/, '');
+    if (island !== cluster) {
+      throw new Error(
+        `${where}: KamajiControlPlane ${kcpRef} is hosted via Secret ${ext.kubeconfigSecretName}, i.e. on "${island}", but its TenantControlPlane is declared for "${cluster}"`,
+      );
+    }
+    return { name: tcpNameForKcp(kcp), namespace: ext.deploymentNamespace };
+  }
+  if (cluster !== MANAGEMENT_CLUSTER) {
+    throw new Error(
+      `${where}: KamajiControlPlane ${kcpRef} has no externalClusterReference, so its TenantControlPlane belongs in ${MANAGEMENT_CLUSTER}`,
+    );
+  }
+  return { name: kcp.metadata.name, namespace: kcp.metadata.namespace };
+}
+
+function warnAboutKcpsWithoutTcp(
+  centralDocs: ManifestObject[],
+  result: Omit<SeedResult, 'durationMs'>,
+  fleetDir: string,
+  log: (line: string) => void,
+) {
+  for (const d of centralDocs) {
+    if (d.obj.kind !== KCP.kind) continue;
+    const kcp = `${d.obj.metadata.namespace}/${d.obj.metadata.name}`;
+    if (!result.tenantControlPlanes[kcp])
+      log(
+        `warning: KamajiControlPlane ${kcp} has no TenantControlPlane in ${fleetDir}`,
+      );
+  }
+}
+
+/**
+ * Seeds the example fleet into real API servers: the management cluster `central` gets
+ * `<fleetDir>/central/*.yaml` plus one CAPI kubeconfig Secret per island; each island gets
+ * `<fleetDir>/islands/<island>/*.yaml`, with the TenantControlPlanes named after the uid of their
+ * KamajiControlPlane in central. Every write is a server-side apply with strict field validation
+ * (unknown fields are errors, nothing is silently pruned); status is written through the status
+ * subresource, playing the controllers. Running it again changes nothing.
+ */
+export async function seedFleet(
+  options: SeedFleetOptions,
+): Promise<SeedResult> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  const layout = readFleetLayout(options, log);
+  const { fleetDir } = layout;
+  const apis = Object.fromEntries(
+    Object.entries(options.clusters).map(([name, kubeConfig]) => [
+      name,
+      FleetObjectApi.forConfig(kubeConfig),
+    ]),
+  );
+  const seeder = new FleetSeeder(apis, log);
+  const centralDocs = readManifests(
+    join(fleetDir, 'central'),
+    fleetDir,
+    isSeededTcp,
+  );
+  await seeder.seedCluster(
+    MANAGEMENT_CLUSTER,
+    centralDocs,
+    kubeconfigSecrets(options, layout, centralDocs),
+  );
+  for (const island of layout.islands) {
+    const islandDir = join(fleetDir, 'islands', island);
+    await seeder.seedCluster(
+      island,
+      readManifests(islandDir, fleetDir, isSeededTcp),
+    );
+  }
+  // The tenants' own API servers: their workloads.
+  for (const tenant of layout.tenants) {
+    const tenantDir = join(fleetDir, 'tenants', tenant);
+    await seeder.seedCluster(tenant, readManifests(tenantDir, fleetDir));
+  }
+  warnAboutKcpsWithoutTcp(centralDocs, seeder.result, fleetDir, log);
+  return { ...seeder.result, durationMs: Date.now() - started };
 }
