@@ -16,6 +16,10 @@ const RUNNER = {
 };
 const ACTIVE = ['patching', 'gating'] as const;
 const OPEN = ['pending', 'waiting-uplink', 'patching', 'gating'] as const;
+const isActive = (step: StepRow) =>
+  (ACTIVE as readonly string[]).includes(step.state);
+const isOpen = (step: StepRow) =>
+  (OPEN as readonly string[]).includes(step.state);
 
 export interface RunnerOptions {
   fleet: FleetService;
@@ -70,45 +74,62 @@ export class UpgradePlanRunner {
     if (!plan || plan.status !== 'running') return;
     const steps = await store.steps(planId);
     const wave = plan.waves.find(w =>
-      steps.some(
-        s =>
-          s.wave === w.index && (OPEN as readonly string[]).includes(s.state),
-      ),
+      steps.some(s => s.wave === w.index && isOpen(s)),
     );
     if (!wave) {
-      await store.setStatus(planId, ['running'], 'succeeded', {
-        message: null,
-      });
-      await this.audit(
-        plan,
-        `upgrade-plan/${planId}`,
-        'plan succeeded',
-        'success',
-      );
+      await this.succeed(plan);
       return;
     }
-    const soakUntil = await store.soakUntil(planId);
-    if (
-      soakUntil &&
-      soakUntil.getTime() > this.now() &&
-      this.waveStarted(steps, wave.index) === false
-    ) {
-      return;
-    }
+    if (await this.soaking(plan, steps, wave.index)) return;
     const inWave = steps.filter(s => s.wave === wave.index);
-    for (const step of inWave.filter(s =>
-      (ACTIVE as readonly string[]).includes(s.state),
-    )) {
+    if (!(await this.advanceActive(plan, inWave))) return;
+    if ((await this.startPending(plan, wave.index, inWave)) === 'halted')
+      return;
+    await this.soakIfWaveDone(plan, wave.index);
+  }
+
+  private async succeed(plan: UpgradePlan) {
+    await this.options.store.setStatus(plan.id, ['running'], 'succeeded', {
+      message: null,
+    });
+    await this.audit(
+      plan,
+      `upgrade-plan/${plan.id}`,
+      'plan succeeded',
+      'success',
+    );
+  }
+
+  /** Whether a fresh wave is still held back by the soak after the wave before it. */
+  private async soaking(plan: UpgradePlan, steps: StepRow[], wave: number) {
+    const soakUntil = await this.options.store.soakUntil(plan.id);
+    return (
+      !!soakUntil &&
+      soakUntil.getTime() > this.now() &&
+      !this.waveStarted(steps, wave)
+    );
+  }
+
+  /** Moves each patching or gating step of the wave on; false once one of them stopped the plan. */
+  private async advanceActive(plan: UpgradePlan, inWave: StepRow[]) {
+    for (const step of inWave.filter(isActive)) {
       const ok =
         step.state === 'patching'
           ? await this.patch(plan, step)
           : await this.gate(plan, step);
-      if (!ok) return;
+      if (!ok) return false;
     }
-    let active = (await store.steps(planId)).filter(
-      s =>
-        s.wave === wave.index &&
-        (ACTIVE as readonly string[]).includes(s.state),
+    return true;
+  }
+
+  /** Starts waiting steps of the wave while fewer than `maxConcurrent` are active. */
+  private async startPending(
+    plan: UpgradePlan,
+    wave: number,
+    inWave: StepRow[],
+  ): Promise<'halted' | undefined> {
+    let active = (await this.options.store.steps(plan.id)).filter(
+      s => s.wave === wave && isActive(s),
     ).length;
     const maxConcurrent = plan.request.maxConcurrent ?? 1;
     for (const step of inWave.filter(
@@ -116,18 +137,21 @@ export class UpgradePlanRunner {
     )) {
       if (active >= maxConcurrent) break;
       const started = await this.start(plan, step);
-      if (started === 'halted') return;
+      if (started === 'halted') return 'halted';
       if (started) active++;
     }
-    const after = (await store.steps(planId)).filter(
-      s => s.wave === wave.index,
-    );
-    if (after.every(s => !(OPEN as readonly string[]).includes(s.state))) {
-      const soakMs = (plan.request.soakSeconds ?? 0) * 1000;
-      await store.setStatus(planId, ['running'], 'running', {
-        soakUntil: new Date(this.now() + soakMs),
-      });
-    }
+    return undefined;
+  }
+
+  /** Once no step of the wave is open, the next wave waits `soakSeconds`. */
+  private async soakIfWaveDone(plan: UpgradePlan, wave: number) {
+    const { store } = this.options;
+    const after = (await store.steps(plan.id)).filter(s => s.wave === wave);
+    if (after.some(isOpen)) return;
+    const soakMs = (plan.request.soakSeconds ?? 0) * 1000;
+    await store.setStatus(plan.id, ['running'], 'running', {
+      soakUntil: new Date(this.now() + soakMs),
+    });
   }
 
   /** Whether any step of the wave has started (the soak only holds back a fresh wave). */
