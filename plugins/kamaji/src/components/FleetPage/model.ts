@@ -220,11 +220,11 @@ function sortTenants(list: TenantNode[], island?: IslandNode): TenantNode[] {
   );
 }
 
-/** Builds the tree the page shows from a snapshot and the filters. */
-export function buildFleetView(
-  snapshot: FleetResponse,
-  f: FleetFilters,
-): FleetView {
+/** The key of the tenants hosted in a management cluster itself. */
+const cloudHost = (managementCluster: string) => `mc:${managementCluster}`;
+
+/** The snapshot's nodes by id, and its tenants by where their control plane runs. */
+function indexSnapshot(snapshot: FleetResponse) {
   const byId = new Map<string, FleetCluster>();
   const islandsById = new Map<string, IslandNode>();
   for (const n of snapshot.managementClusters) byId.set(n.id, n);
@@ -235,53 +235,87 @@ export function buildFleetView(
   const tenantsByHost = new Map<string, TenantNode[]>();
   for (const t of snapshot.tenants) {
     byId.set(t.id, t);
-    const host = t.islandId ?? `mc:${t.managementCluster}`;
+    const host = t.islandId ?? cloudHost(t.managementCluster);
     let list = tenantsByHost.get(host);
     if (!list) tenantsByHost.set(host, (list = []));
     list.push(t);
   }
+  return { byId, islandsById, tenantsByHost };
+}
+
+/** An island as the filters show it; undefined when they hide it. */
+function islandView(
+  island: IslandNode,
+  all: TenantNode[],
+  f: FleetFilters,
+): IslandView | undefined {
+  if (f.island && island.id !== f.island) return undefined;
+  const counts = countHealth(all.map(t => effectiveHealth(t, island)));
+  const tenants = sortTenants(
+    all.filter(t => tenantMatches(t, f, island)),
+    island,
+  );
   const tenantFiltersOn = !!(f.owner || f.health.length || f.version || f.q);
-  const disconnectedIslands: IslandNode[] = [];
-  let shownTenants = 0;
+  if (tenantFiltersOn && !tenants.length && !islandMatchesItself(island, f))
+    return undefined;
+  return { island, tenants, counts, totalTenants: all.length };
+}
+
+/** A management cluster as the filters show it; undefined when they hide it. */
+function managementClusterView(
+  mc: ManagementClusterNode,
+  islands: IslandView[],
+  tenantsByHost: Map<string, TenantNode[]>,
+  f: FleetFilters,
+): ManagementClusterView | undefined {
+  const allCloud = f.island ? [] : tenantsByHost.get(cloudHost(mc.name)) ?? [];
+  const cloudTenants = sortTenants(
+    allCloud.filter(t => tenantMatches(t, f, undefined)),
+  );
+  if (hasFilters(f) && !islands.length && !cloudTenants.length)
+    return undefined;
+  return {
+    cluster: mc,
+    islands,
+    cloudTenants,
+    cloudCounts: countHealth(allCloud.map(t => effectiveHealth(t))),
+    totalCloudTenants: allCloud.length,
+  };
+}
+
+/** Builds the tree the page shows from a snapshot and the filters. */
+export function buildFleetView(
+  snapshot: FleetResponse,
+  f: FleetFilters,
+): FleetView {
+  const { byId, islandsById, tenantsByHost } = indexSnapshot(snapshot);
   const managementClusters: ManagementClusterView[] = [];
-  for (const mc of snapshot.managementClusters) {
-    if (f.managementCluster && mc.name !== f.managementCluster) continue;
-    const islands: IslandView[] = [];
-    for (const island of snapshot.islands) {
-      if (island.managementCluster !== mc.name) continue;
-      if (island.connection.status === 'disconnected')
-        disconnectedIslands.push(island);
-      if (f.island && island.id !== f.island) continue;
-      const all = tenantsByHost.get(island.id) ?? [];
-      const counts = countHealth(all.map(t => effectiveHealth(t, island)));
-      const tenants = sortTenants(
-        all.filter(t => tenantMatches(t, f, island)),
-        island,
-      );
-      if (tenantFiltersOn && !tenants.length && !islandMatchesItself(island, f))
-        continue;
-      shownTenants += tenants.length;
-      islands.push({ island, tenants, counts, totalTenants: all.length });
-    }
-    const allCloud = f.island ? [] : tenantsByHost.get(`mc:${mc.name}`) ?? [];
-    const cloudCounts = countHealth(allCloud.map(t => effectiveHealth(t)));
-    const cloudTenants = sortTenants(
-      allCloud.filter(t => tenantMatches(t, f, undefined)),
-    );
-    shownTenants += cloudTenants.length;
-    if (hasFilters(f) && !islands.length && !cloudTenants.length) continue;
-    managementClusters.push({
-      cluster: mc,
-      islands,
-      cloudTenants,
-      cloudCounts,
-      totalCloudTenants: allCloud.length,
-    });
+  const shownMcs = snapshot.managementClusters.filter(
+    mc => !f.managementCluster || mc.name === f.managementCluster,
+  );
+  for (const mc of shownMcs) {
+    const islands = snapshot.islands
+      .filter(island => island.managementCluster === mc.name)
+      .map(island => islandView(island, tenantsByHost.get(island.id) ?? [], f))
+      .filter((view): view is IslandView => view !== undefined);
+    const view = managementClusterView(mc, islands, tenantsByHost, f);
+    if (view) managementClusters.push(view);
   }
+  const shownMcNames = new Set(shownMcs.map(mc => mc.name));
   return {
     managementClusters,
-    disconnectedIslands,
-    shownTenants,
+    disconnectedIslands: snapshot.islands.filter(
+      island =>
+        shownMcNames.has(island.managementCluster) &&
+        island.connection.status === 'disconnected',
+    ),
+    shownTenants: managementClusters.reduce(
+      (sum, mc) =>
+        sum +
+        mc.cloudTenants.length +
+        mc.islands.reduce((n, i) => n + i.tenants.length, 0),
+      0,
+    ),
     totalTenants: snapshot.tenants.length,
     byId,
     islandsById,
