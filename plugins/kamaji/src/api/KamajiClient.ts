@@ -494,30 +494,8 @@ export class KamajiClient implements KamajiApi {
       observer.next(s);
     };
     const onEvent = (event: FleetStreamEvent) => {
-      const current = state.snapshot!;
-      if (event.type === 'delta') {
-        const delta = event.data;
-        if (delta.version <= current.version) return; // already in the snapshot
-        if (delta.fromVersion !== current.version) {
-          throw new GapError(
-            `missed deltas ${current.version}→${delta.fromVersion}`,
-          );
-        }
-        publish(withDelta(current, delta));
-        return;
-      }
-      if (event.type === 'resync') {
-        throw new GapError(
-          `resync requested: ${event.data.reason ?? 'no reason given'}`,
-        );
-      }
-      if (
-        event.type === 'snapshot-version' &&
-        (event.data.version !== current.version ||
-          (event.data.epoch && event.data.epoch !== current.epoch))
-      ) {
-        throw new GapError('the stream starts at another version');
-      }
+      const next = followEvent(state.snapshot!, event);
+      if (next) publish(next);
     };
     const onOpen = streamOpened(state, observer);
     observer.status?.('connecting');
@@ -565,6 +543,40 @@ export class KamajiClient implements KamajiApi {
       },
     });
   }
+}
+
+/**
+ * The snapshot after one event of the live stream: a new snapshot for a delta that continues
+ * `current`, undefined when the event changes nothing; a GapError when `current` cannot be
+ * followed any more (missed deltas, a resync, a stream that starts elsewhere).
+ */
+function followEvent(
+  current: FleetResponse,
+  event: FleetStreamEvent,
+): FleetResponse | undefined {
+  if (event.type === 'delta') {
+    const delta = event.data;
+    if (delta.version <= current.version) return undefined; // already in the snapshot
+    if (delta.fromVersion !== current.version) {
+      throw new GapError(
+        `missed deltas ${current.version}→${delta.fromVersion}`,
+      );
+    }
+    return withDelta(current, delta);
+  }
+  if (event.type === 'resync') {
+    throw new GapError(
+      `resync requested: ${event.data.reason ?? 'no reason given'}`,
+    );
+  }
+  if (
+    event.type === 'snapshot-version' &&
+    (event.data.version !== current.version ||
+      (event.data.epoch && event.data.epoch !== current.epoch))
+  ) {
+    throw new GapError('the stream starts at another version');
+  }
+  return undefined;
 }
 
 /** The fleet response with a live-update delta applied (the common package applies it). */
