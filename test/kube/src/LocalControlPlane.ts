@@ -46,6 +46,59 @@ export function ensureKubeplaneBuilt(): void {
   }
 }
 
+/** The `kubeplane up` arguments for these options. */
+function kubeplaneArgs(
+  options: LocalControlPlaneOptions,
+  stateDir: string,
+): string[] {
+  const clusters = options.clusters ?? DEFAULT_CLUSTERS;
+  return [
+    'up',
+    '--state-dir',
+    stateDir,
+    '--crds',
+    options.crdsDir ?? CRDS_DIR,
+    ...Object.entries(clusters).flatMap(([name, sets]) => [
+      '--cluster',
+      `${name}=${sets.join(',')}`,
+    ]),
+    ...(options.users ?? []).flatMap(user => [
+      '--user',
+      user.groups?.length ? `${user.name}:${user.groups.join('+')}` : user.name,
+    ]),
+    ...(options.apiserverArgs ?? []).map(arg => `--apiserver-arg=${arg}`),
+  ];
+}
+
+/** Resolves once kubeplane says it is ready; fails when it exits first or takes longer than `timeoutMs`. */
+function untilReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  return new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      fail(
+        new Error(`kubeplane was not ready within ${timeoutMs} ms:\n${output}`),
+      );
+    }, timeoutMs);
+    child.stdout!.on('data', () => {
+      if (/kubeplane: ready in/.test(output)) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    child.on('exit', code => {
+      clearTimeout(timer);
+      fail(
+        new Error(
+          `kubeplane exited with code ${code} before it was ready:\n${output}`,
+        ),
+      );
+    });
+  });
+}
+
 /**
  * A real local control plane: embedded etcd plus one real kube-apiserver per cluster,
  * run by the kubeplane supervisor. Tests play the controllers by writing objects and status.
@@ -59,72 +112,18 @@ export class LocalControlPlane {
     const stateDir = options.stateDir
       ? resolve(options.stateDir)
       : mkdtempSync(join(tmpdir(), 'kubeplane-'));
-    const clusters = options.clusters ?? DEFAULT_CLUSTERS;
-    const args = [
-      'up',
-      '--state-dir',
-      stateDir,
-      '--crds',
-      options.crdsDir ?? CRDS_DIR,
-    ];
-    for (const [name, sets] of Object.entries(clusters)) {
-      args.push('--cluster', `${name}=${sets.join(',')}`);
-    }
-    for (const user of options.users ?? []) {
-      args.push(
-        '--user',
-        user.groups?.length
-          ? `${user.name}:${user.groups.join('+')}`
-          : user.name,
-      );
-    }
-
-    for (const arg of options.apiserverArgs ?? [])
-      args.push(`--apiserver-arg=${arg}`);
-
     const started = Date.now();
-    const child = spawn(KUBEPLANE_BIN, args, {
+    const child = spawn(KUBEPLANE_BIN, kubeplaneArgs(options, stateDir), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout!.on('data', d => (output += d));
-    child.stderr!.on('data', d => (output += d));
-
-    await new Promise<void>((ready, fail) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGTERM');
-        fail(
-          new Error(
-            `kubeplane was not ready within ${
-              options.startTimeoutMs ?? 180000
-            } ms:\n${output}`,
-          ),
-        );
-      }, options.startTimeoutMs ?? 180000);
-      const onData = () => {
-        if (/kubeplane: ready in/.test(output)) {
-          clearTimeout(timer);
-          ready();
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.on('exit', code => {
-        clearTimeout(timer);
-        fail(
-          new Error(
-            `kubeplane exited with code ${code} before it was ready:\n${output}`,
-          ),
-        );
-      });
-    });
+    await untilReady(child, options.startTimeoutMs ?? 180000);
     const plane = new LocalControlPlane(child, stateDir, ownsStateDir);
     if (!options.quiet) {
+      const clusters = Object.keys(options.clusters ?? DEFAULT_CLUSTERS);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
       // eslint-disable-next-line no-console
       console.info(
-        `local control plane (${Object.keys(clusters).join(', ')}) ready in ${(
-          (Date.now() - started) /
-          1000
-        ).toFixed(1)} s`,
+        `local control plane (${clusters.join(', ')}) ready in ${seconds} s`,
       );
     }
     return plane;
