@@ -269,6 +269,16 @@ async function tenantPodsAs(user: string) {
 
 async function asUsersOfTeams(entity: unknown) {
   const since = new Date().toISOString();
+  await checkOwnerTeamListsTenantPods(entity);
+  await checkCallerImpersonationIsReplaced();
+  await assertCatalogReads(true);
+  await checkOtherTeamIsRefused(entity);
+  await checkPlatformTeamSeesTenantPods();
+  checkAuditNamesUsers(since);
+  token = await signIn(GUEST, 'group:default/platform-team');
+}
+
+async function checkOwnerTeamListsTenantPods(entity: unknown) {
   step(`${OWNER} (team-factory, the owner) lists the tenant's Pods`);
   token = await signIn(OWNER, 'group:default/team-factory');
   const owner = await tenantPodsAs(OWNER);
@@ -286,7 +296,10 @@ async function asUsersOfTeams(entity: unknown) {
   assert.equal(ownerServices.status, 200, JSON.stringify(ownerServices.body));
   assert.deepEqual(podNames(ownerServices.body.items, TENANT_ID), SEEDED_PODS);
   await recordKubernetesTab('kubernetes-tab-owner.json', ownerServices.body);
-  // Impersonate-* headers of the caller are replaced, not forwarded.
+}
+
+/** Impersonate-* headers of the caller (the owner, signed in just before) are replaced, not forwarded. */
+async function checkCallerImpersonationIsReplaced() {
   const forged = await call(
     '/api/kubernetes/proxy/api/v1/namespaces/press-line/secrets',
     {
@@ -299,9 +312,9 @@ async function asUsersOfTeams(entity: unknown) {
   );
   assert.equal(forged.status, 403, JSON.stringify(forged.body));
   assert.match(forged.body.message, /User "user:default\/bob" cannot list/);
+}
 
-  await assertCatalogReads(true);
-
+async function checkOtherTeamIsRefused(entity: unknown) {
   step(
     `${OTHER_TEAM} (team-retail) is not offered the tenant, and the islands refuse it`,
   );
@@ -326,7 +339,9 @@ async function asUsersOfTeams(entity: unknown) {
   const other = await tenantPodsAs(OTHER_TEAM);
   assert.equal(other.workloads.item, undefined);
   assert.equal(other.proxied.status, 404, JSON.stringify(other.proxied.body));
+}
 
+async function checkPlatformTeamSeesTenantPods() {
   step(`${PLATFORM} (platform team) sees the tenant's Pods`);
   token = await signIn(PLATFORM, 'group:default/platform-team');
   const platform = await tenantPodsAs(PLATFORM);
@@ -338,7 +353,9 @@ async function asUsersOfTeams(entity: unknown) {
     SEEDED_PODS,
   );
   assert.equal(platform.proxied.status, 200);
+}
 
+function checkAuditNamesUsers(since: string) {
   step("the tenant API server's audit log names the users");
   const events = auditEvents(TENANT).filter(
     e => e.requestReceivedTimestamp >= since,
@@ -370,7 +387,6 @@ async function asUsersOfTeams(entity: unknown) {
   console.log(
     `audit: ${podRequests.length} Pod requests since ${since}, each as the impersonated user`,
   );
-  token = await signIn(GUEST, 'group:default/platform-team');
 }
 
 /** The audit events an API server wrote to its log (--audit-log-path=-). */
@@ -385,27 +401,65 @@ function auditEvents(cluster: string): any[] {
 
 async function main() {
   const workDir = mkdtempSync(join(tmpdir(), 'kb-k8s-check-'));
+  plane = await startControlPlane(workDir);
+  const demoConfig = seedFleetAndPrepareBackendUser(plane, workDir);
+  const port = await freePort();
+  await applyPodElsewhere(plane);
+  backend = launchBackend(workDir, port, demoConfig);
+  const readyMs = await backend.waitReady(240_000);
+  console.log(`backend ready in ${(readyMs / 1000).toFixed(1)} s`);
+
+  step('sign in as guest (platform team)');
+  token = await signIn(GUEST, 'group:default/platform-team');
+
+  const entity = await catalogEntity('component', COMPONENT);
+
+  await checkTenantClusterIsOffered();
+  await checkServicesReturnSeededWorkloads(entity);
+  await checkWorkloadsQuery();
+  await checkTenantEntityLooksInItsClusterOnly();
+  await checkProxyReachesTenant();
+  await asUsersOfTeams(entity);
+  await checkTenantApiServerDown(plane, entity);
+  await checkTenantLeftOutWithIslandStopped(plane, entity);
+  checkNoCredentialMaterial(plane, backend.logFile);
+  if (!process.env.KB_KEEP_WORKDIR)
+    rmSync(workDir, { recursive: true, force: true });
+}
+
+/** The control plane with the tenant's own API server, auditing Pod and Secret requests. */
+function startControlPlane(workDir: string): Promise<LocalControlPlane> {
   const auditPolicy = join(workDir, 'audit-policy.yaml');
   writeFileSync(auditPolicy, AUDIT_POLICY);
-  plane = await LocalControlPlane.start({
+  return LocalControlPlane.start({
     clusters: { ...DEFAULT_CLUSTERS, [TENANT]: [] },
     users: [FLEET_USER],
     apiserverArgs: [`--audit-policy-file=${auditPolicy}`, '--audit-log-path=-'],
   });
+}
+
+/** Returns the backend's demo config file that prepareBackend.ts writes. */
+function seedFleetAndPrepareBackendUser(
+  controlPlane: LocalControlPlane,
+  workDir: string,
+): string {
   step(
     'seed the example fleet and prepare the backend user, as scripts/demo.sh does',
   );
-  runTs('test/kube/src/seed/cli.ts', ['--state-dir', plane.stateDir]);
+  runTs('test/kube/src/seed/cli.ts', ['--state-dir', controlPlane.stateDir]);
   const demoConfig = join(workDir, 'app-config.demo.yaml');
   runTs('test/kube/src/demo/prepareBackend.ts', [
     '--state-dir',
-    plane.stateDir,
+    controlPlane.stateDir,
     '--out',
     demoConfig,
   ]);
-  const port = await freePort();
-  // Something catalogued on another cluster: the tenant's own entity must not see it.
-  await FleetObjectApi.forConfig(plane.kubeConfig('island-a')).apply(
+  return demoConfig;
+}
+
+/** Something catalogued on another cluster: the tenant's own entity must not see it. */
+async function applyPodElsewhere(controlPlane: LocalControlPlane) {
+  await FleetObjectApi.forConfig(controlPlane.kubeConfig('island-a')).apply(
     {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -421,6 +475,14 @@ async function main() {
     },
     { fieldManager: 'check-kubernetes-backend' },
   );
+}
+
+/** Writes the backend's port and sign-in configs and launches packages/backend (not yet ready). */
+function launchBackend(
+  workDir: string,
+  port: number,
+  demoConfig: string,
+): Backend {
   const portsConfig = join(workDir, 'app-config.ports.yaml');
   writeFileSync(
     portsConfig,
@@ -431,7 +493,7 @@ async function main() {
   writeGuestSignIn(signInConfig, GUEST);
 
   step(`start packages/backend on port ${port}`);
-  backend = Backend.launch({
+  return Backend.launch({
     label: 'kubernetes-check',
     workDir,
     port,
@@ -446,14 +508,9 @@ async function main() {
     cwd: { dir: join(REPO_ROOT, 'packages', 'backend') },
     logLevel: 'info',
   });
-  const readyMs = await backend.waitReady(240_000);
-  console.log(`backend ready in ${(readyMs / 1000).toFixed(1)} s`);
+}
 
-  step('sign in as guest (platform team)');
-  token = await signIn(GUEST, 'group:default/platform-team');
-
-  const entity = await catalogEntity('component', COMPONENT);
-
+async function checkTenantClusterIsOffered() {
   step('the tenant cluster is offered to the Kubernetes plugin');
   const clusters = await waitFor(
     `${TENANT_ID} in /api/kubernetes/clusters`,
@@ -474,7 +531,9 @@ async function main() {
     title: TENANT,
     authProvider: 'kamaji',
   });
+}
 
+async function checkServicesReturnSeededWorkloads(entity: unknown) {
   step(`POST /api/kubernetes/services/${COMPONENT}: the seeded workloads`);
   const services = await servicesOfComponent(entity);
   assert.equal(services.status, 200, JSON.stringify(services.body));
@@ -506,7 +565,9 @@ async function main() {
   // The platform team may read the islands too (examples/fleet/islands/*/05-access.yaml).
   for (const item of services.body.items as ClusterObjects[])
     assert.deepEqual(item.errors, [], `errors for ${item.cluster.name}`);
+}
 
+async function checkWorkloadsQuery() {
   step(
     'POST /api/kubernetes/resources/workloads/query (what the Kubernetes tab asks)',
   );
@@ -516,7 +577,9 @@ async function main() {
   });
   assert.equal(workloads.status, 200, JSON.stringify(workloads.body));
   assert.deepEqual(podNames(workloads.body.items, TENANT_ID), SEEDED_PODS);
+}
 
+async function checkTenantEntityLooksInItsClusterOnly() {
   step(
     "the tenant cluster's own entity: its Kubernetes tab looks in that cluster only",
   );
@@ -537,7 +600,9 @@ async function main() {
     [TENANT_ID],
   );
   assert.deepEqual(podNames(onCluster.body.items, TENANT_ID), SEEDED_PODS);
+}
 
+async function checkProxyReachesTenant() {
   step('the proxy reaches the tenant API server');
   const proxied = await call(
     '/api/kubernetes/proxy/api/v1/namespaces/press-line/pods',
@@ -558,11 +623,14 @@ async function main() {
     },
   );
   assert.equal(secrets.status, 403, JSON.stringify(secrets.body));
+}
 
-  await asUsersOfTeams(entity);
-
+async function checkTenantApiServerDown(
+  controlPlane: LocalControlPlane,
+  entity: unknown,
+) {
   step("the tenant's API server down: 200, an error for that cluster only");
-  await plane.stopCluster(TENANT);
+  await controlPlane.stopCluster(TENANT);
   const down = await servicesOfComponent(entity);
   assert.equal(down.status, 200, JSON.stringify(down.body));
   const downTenant = objectsOf(down.body.items, TENANT_ID);
@@ -574,10 +642,15 @@ async function main() {
   for (const item of down.body.items as ClusterObjects[])
     if (item.cluster.name !== TENANT_ID) assert.deepEqual(item.errors, []);
   await recordKubernetesTab('kubernetes-tab-tenant-down.json', down.body);
-  await plane.startCluster(TENANT);
+  await controlPlane.startCluster(TENANT);
+}
 
+async function checkTenantLeftOutWithIslandStopped(
+  controlPlane: LocalControlPlane,
+  entity: unknown,
+) {
   step('its island stopped: the tenant is left out, no 5xx');
-  await plane.stopCluster('island-a');
+  await controlPlane.stopCluster('island-a');
   await waitFor(
     `${TENANT_ID} left out of /api/kubernetes/clusters`,
     async () => {
@@ -592,11 +665,16 @@ async function main() {
   const islandDown = await servicesOfComponent(entity);
   assert.equal(islandDown.status, 200, JSON.stringify(islandDown.body));
   assert.equal(objectsOf(islandDown.body.items, TENANT_ID).item, undefined);
-  await plane.startCluster('island-a');
+  await controlPlane.startCluster('island-a');
+}
 
+function checkNoCredentialMaterial(
+  controlPlane: LocalControlPlane,
+  backendLogFile: string,
+) {
   step('no response and no log line carries credential material');
-  const log = readFileSync(backend.logFile, 'utf8');
-  const patterns = credentialPatterns(plane);
+  const log = readFileSync(backendLogFile, 'utf8');
+  const patterns = credentialPatterns(controlPlane);
   assert.deepEqual(findCredentials(texts, patterns), []);
   assert.deepEqual(findCredentialsInLog(log, patterns), []);
   // Tenants without a kubeconfig Secret are normal (no API server): named in one line, not per refresh.
@@ -614,8 +692,6 @@ async function main() {
       texts.length / 2
     } responses checked, ${log.split('\n').length} log lines)`,
   );
-  if (!process.env.KB_KEEP_WORKDIR)
-    rmSync(workDir, { recursive: true, force: true });
 }
 
 async function stopAll() {

@@ -157,11 +157,37 @@ async function write(name: string, body: unknown) {
   log(`wrote ${await writeRecordedFixture(name, body)}`);
 }
 
+type TestBackend = Awaited<ReturnType<typeof startTestBackend>>;
+
+/**
+ * What the recording steps share: the backend's port, the control plane under it, the switch that
+ * denies every permission, and when the recording started (where island-a's uplink history begins).
+ */
+type Recording = {
+  port: number;
+  plane: LocalControlPlane;
+  permissions: { deny: boolean };
+  startedAt: Date;
+};
+
+/** A GET to the kamaji backend as the recording user. */
+const get = (port: number, path: string) => callApi(port, USER, 'GET', path);
+
+async function fleetSnapshot(port: number): Promise<FleetSnapshot> {
+  const res = await get(port, '/v1/fleet');
+  if (res.status !== 200)
+    throw new Error(`GET /v1/fleet: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const islandA = (f: FleetSnapshot): IslandNode | undefined =>
+  f.islands.find(i => i.name === 'island-a');
+
 async function main() {
   const startedAt = new Date();
   log('starting the local control plane (central, island-a, island-b)');
   const plane = await LocalControlPlane.start();
-  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  let backend: TestBackend | undefined;
   try {
     const seeded = await seedFleet({
       clusters: {
@@ -180,146 +206,176 @@ async function main() {
     );
 
     const permissions = switchablePermissions();
-    backend = await startTestBackend({
-      features: [
-        kamajiPlugin,
-        fleetServiceFactory,
-        permissions.factory,
-        quietLogger,
-        // the real scheduler (the test backend's mock runs no task on its own): the upgrade runner ticks
-        schedulerServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            kamaji: {
-              managementClusters: [
-                {
-                  name: 'central',
-                  title: 'Central (cloud)',
-                  kubeconfig: {
-                    path: plane.state.clusters.central.adminKubeconfig,
-                  },
-                },
-              ],
-              // notice a dead island quickly
-              fleet: { probeInterval: '1s', debounce: '50ms' },
-              api: { validateResponses: true },
-              placement: { islandCapacity: 8 },
-            },
-          },
-        }),
-      ],
-    });
+    backend = await startKamajiBackend(plane, permissions.factory);
     const { port } = backend.server.address() as AddressInfo;
-    const get = async (path: string) => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/kamaji${path}`, {
-        headers: { Authorization: mockCredentials.user.header(USER) },
-      });
-      return { status: res.status, body: await res.json() };
-    };
-    const fleet = async (): Promise<FleetSnapshot> => {
-      const res = await get('/v1/fleet');
-      if (res.status !== 200)
-        throw new Error(
-          `GET /v1/fleet: ${res.status} ${JSON.stringify(res.body)}`,
-        );
-      return res.body;
-    };
-    const islandA = (f: FleetSnapshot): IslandNode | undefined =>
-      f.islands.find(i => i.name === 'island-a');
-
-    const loaded = await until('the example fleet to load', async () => {
-      const f = await fleet();
-      const hosts = new Set(f.tenants.map(t => t.islandId).filter(Boolean));
-      const connected = f.islands.every(
-        i => i.connection.status === 'connected',
-      );
-      return hosts.size >= ISLANDS.length && connected ? f : undefined;
+    await recordAll({
+      port,
+      plane,
+      permissions: permissions.state,
+      startedAt,
     });
-    await write('fleet.json', loaded);
-
-    const a = islandA(loaded)!;
-    const island = await get(
-      `/v1/islands/${a.managementCluster}/${a.namespace}/${a.name}`,
-    );
-    if (island.status !== 200) throw new Error(`island: ${island.status}`);
-    await write('island-a.json', island.body);
-
-    const tenant = loaded.tenants.find(t => t.islandId === a.id)!;
-    const cluster = await get(
-      `/v1/clusters/by-id?id=${encodeURIComponent(tenant.id)}`,
-    );
-    if (cluster.status !== 200) throw new Error(`cluster: ${cluster.status}`);
-    await write('cluster.json', cluster.body);
-
-    permissions.state.deny = true;
-    const forbidden = await get('/v1/fleet');
-    permissions.state.deny = false;
-    if (forbidden.status !== 403)
-      throw new Error(
-        `expected 403 with every permission denied, got ${forbidden.status}`,
-      );
-    await write('forbidden.json', forbidden.body);
-
-    const steady = loaded.tenants.find(
-      t =>
-        t.managed &&
-        t.controlPlane.tenantControlPlane?.status === 'Ready' &&
-        t.workerPools.length > 0,
-    );
-    if (!steady)
-      throw new Error('no Ready tenant with worker pools to preview');
-    await recordPreviews(port, plane, steady);
-    const placement = await get('/v1/placement?version=v1.35.0');
-    if (placement.status !== 200)
-      throw new Error(`placement: ${placement.status}`);
-    await write('placement.json', placement.body);
-    await recordUpgradePlans(port);
-    await recordAudit(port);
-
-    log('killing island-a');
-    await plane.stopCluster('island-a', 'kill');
-    const disconnected = await until(
-      'island-a to be disconnected',
-      async () => {
-        const f = await fleet();
-        const i = islandA(f);
-        const tenantsStale = f.tenants
-          .filter(t => t.islandId === i?.id)
-          .every(t => t.staleness.stale);
-        return i?.connection.status === 'disconnected' && tenantsStale
-          ? f
-          : undefined;
-      },
-    );
-    await write('fleet-island-a-disconnected.json', disconnected);
-
-    log('restarting island-a');
-    await plane.startCluster('island-a');
-    await until('island-a to be connected again', async () => {
-      const i = islandA(await fleet());
-      return i?.connection.status === 'connected' ? i : undefined;
-    });
-    // The uplink history (the plugin's database): island-a's outage, then the ranking.
-    const uplinkPath = `/v1/islands/${a.id}/uplink?from=${encodeURIComponent(
-      startedAt.toISOString(),
-    )}`;
-    const uplink = await until('island-a uplink history', async () => {
-      const res = await get(uplinkPath);
-      const statuses = (res.body.segments ?? []).map((x: any) => x.status);
-      return res.status === 200 &&
-        statuses.includes('disconnected') &&
-        statuses[statuses.length - 1] === 'connected'
-        ? res
-        : undefined;
-    });
-    await write('island-a-uplink.json', uplink.body);
-    const ranking = await get('/v1/uplink?window=24h');
-    if (ranking.status !== 200) throw new Error(`uplink: ${ranking.status}`);
-    await write('uplink-ranking.json', ranking.body);
   } finally {
     await backend?.stop();
     await plane.stop();
   }
+}
+
+/** The kamaji backend plugin with its real fleet service on the control plane's central cluster. */
+function startKamajiBackend(
+  plane: LocalControlPlane,
+  permissions: ReturnType<typeof switchablePermissions>['factory'],
+): Promise<TestBackend> {
+  return startTestBackend({
+    features: [
+      kamajiPlugin,
+      fleetServiceFactory,
+      permissions,
+      quietLogger,
+      // the real scheduler (the test backend's mock runs no task on its own): the upgrade runner ticks
+      schedulerServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          kamaji: {
+            managementClusters: [
+              {
+                name: 'central',
+                title: 'Central (cloud)',
+                kubeconfig: {
+                  path: plane.state.clusters.central.adminKubeconfig,
+                },
+              },
+            ],
+            // notice a dead island quickly
+            fleet: { probeInterval: '1s', debounce: '50ms' },
+            api: { validateResponses: true },
+            placement: { islandCapacity: 8 },
+          },
+        },
+      }),
+    ],
+  });
+}
+
+async function recordAll(rec: Recording) {
+  const loaded = await recordLoadedFleet(rec.port);
+  const a = islandA(loaded)!;
+  await recordIslandAndCluster(rec.port, loaded, a);
+  await recordForbidden(rec);
+  await recordPreviews(rec.port, rec.plane, readyTenantWithWorkerPools(loaded));
+  await recordPlacement(rec.port);
+  await recordUpgradePlans(rec.port);
+  await recordAudit(rec.port);
+  await recordIslandADisconnected(rec);
+  await recordIslandAUplink(rec, a);
+}
+
+/** The fleet once every island is connected and hosts tenants. */
+async function recordLoadedFleet(port: number): Promise<FleetSnapshot> {
+  const loaded = await until('the example fleet to load', async () => {
+    const f = await fleetSnapshot(port);
+    const hosts = new Set(f.tenants.map(t => t.islandId).filter(Boolean));
+    const connected = f.islands.every(i => i.connection.status === 'connected');
+    return hosts.size >= ISLANDS.length && connected ? f : undefined;
+  });
+  await write('fleet.json', loaded);
+  return loaded;
+}
+
+/** island-a, and the first tenant it hosts. */
+async function recordIslandAndCluster(
+  port: number,
+  loaded: FleetSnapshot,
+  a: IslandNode,
+) {
+  const island = await get(
+    port,
+    `/v1/islands/${a.managementCluster}/${a.namespace}/${a.name}`,
+  );
+  if (island.status !== 200) throw new Error(`island: ${island.status}`);
+  await write('island-a.json', island.body);
+
+  const tenant = loaded.tenants.find(t => t.islandId === a.id)!;
+  const cluster = await get(
+    port,
+    `/v1/clusters/by-id?id=${encodeURIComponent(tenant.id)}`,
+  );
+  if (cluster.status !== 200) throw new Error(`cluster: ${cluster.status}`);
+  await write('cluster.json', cluster.body);
+}
+
+async function recordForbidden({ port, permissions }: Recording) {
+  permissions.deny = true;
+  const forbidden = await get(port, '/v1/fleet');
+  permissions.deny = false;
+  if (forbidden.status !== 403)
+    throw new Error(
+      `expected 403 with every permission denied, got ${forbidden.status}`,
+    );
+  await write('forbidden.json', forbidden.body);
+}
+
+function readyTenantWithWorkerPools(loaded: FleetSnapshot): TenantNode {
+  const steady = loaded.tenants.find(
+    t =>
+      t.managed &&
+      t.controlPlane.tenantControlPlane?.status === 'Ready' &&
+      t.workerPools.length > 0,
+  );
+  if (!steady) throw new Error('no Ready tenant with worker pools to preview');
+  return steady;
+}
+
+async function recordPlacement(port: number) {
+  const placement = await get(port, '/v1/placement?version=v1.35.0');
+  if (placement.status !== 200)
+    throw new Error(`placement: ${placement.status}`);
+  await write('placement.json', placement.body);
+}
+
+async function recordIslandADisconnected({ port, plane }: Recording) {
+  log('killing island-a');
+  await plane.stopCluster('island-a', 'kill');
+  const disconnected = await until('island-a to be disconnected', async () => {
+    const f = await fleetSnapshot(port);
+    const i = islandA(f);
+    const tenantsStale = f.tenants
+      .filter(t => t.islandId === i?.id)
+      .every(t => t.staleness.stale);
+    return i?.connection.status === 'disconnected' && tenantsStale
+      ? f
+      : undefined;
+  });
+  await write('fleet-island-a-disconnected.json', disconnected);
+}
+
+/** Restarts island-a; its uplink history then holds the outage. */
+async function recordIslandAUplink(
+  { port, plane, startedAt }: Recording,
+  a: IslandNode,
+) {
+  log('restarting island-a');
+  await plane.startCluster('island-a');
+  await until('island-a to be connected again', async () => {
+    const i = islandA(await fleetSnapshot(port));
+    return i?.connection.status === 'connected' ? i : undefined;
+  });
+  // The uplink history (the plugin's database): island-a's outage, then the ranking.
+  const uplinkPath = `/v1/islands/${a.id}/uplink?from=${encodeURIComponent(
+    startedAt.toISOString(),
+  )}`;
+  const uplink = await until('island-a uplink history', async () => {
+    const res = await get(port, uplinkPath);
+    const statuses = (res.body.segments ?? []).map((x: any) => x.status);
+    return res.status === 200 &&
+      statuses.includes('disconnected') &&
+      statuses[statuses.length - 1] === 'connected'
+      ? res
+      : undefined;
+  });
+  await write('island-a-uplink.json', uplink.body);
+  const ranking = await get(port, '/v1/uplink?window=24h');
+  if (ranking.status !== 200) throw new Error(`uplink: ${ranking.status}`);
+  await write('uplink-ranking.json', ranking.body);
 }
 
 /** One request to the backend's kamaji API as `user`. */
