@@ -247,7 +247,8 @@ function startKamajiBackend(
             ],
             // notice a dead island quickly
             fleet: { probeInterval: '1s', debounce: '50ms' },
-            api: { validateResponses: true },
+            // the recording switches every permission off mid-run: no decision may be reused
+            api: { validateResponses: true, readPermissionCacheSeconds: 0 },
             placement: { islandCapacity: 8 },
           },
         },
