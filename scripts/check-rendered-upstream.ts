@@ -226,6 +226,82 @@ function rendered(
   return objects;
 }
 
+/**
+ * A directory of `<set>/` folders with the upstream CRD files linked one by one: kubeplane --crds
+ * does not follow directory symlinks.
+ */
+function linkUpstreamCrds(upstream: string): string {
+  const crds = mkdtempSync(join(tmpdir(), 'upstream-crds-'));
+  for (const set of SETS) {
+    mkdirSync(join(crds, set));
+    for (const f of readdirSync(join(upstream, set)).filter(f =>
+      /\.ya?ml$/.test(f),
+    ))
+      symlinkSync(resolve(upstream, set, f), join(crds, set, f));
+  }
+  return crds;
+}
+
+/** Dry-run applies of rendered objects to the upstream CRDs, with what was refused and why. */
+class DryRunCheck {
+  readonly problems: string[] = [];
+  accepted = 0;
+  objects = 0;
+  rejected = 0;
+  private readonly namespaces = new Set<string>();
+
+  constructor(private readonly client: KubeClient) {}
+
+  async check(input: Input) {
+    const objectsOfInput = rendered(input, this.problems);
+    if (objectsOfInput === 'rejected') this.rejected++;
+    if (!Array.isArray(objectsOfInput)) return;
+    for (const obj of objectsOfInput) {
+      this.objects++;
+      await this.ensureNamespace(obj.metadata.namespace);
+      try {
+        await this.client.apply(obj, {
+          fieldManager: 'kamaji-backstage',
+          dryRun: true,
+        });
+        this.accepted++;
+      } catch (e) {
+        const why =
+          e instanceof KubeApiError
+            ? `${e.statusCode ?? e.kind} ${e.reason ?? ''}: ${e.message}`
+            : String(e);
+        this.problems.push(
+          `${input.name}: ${obj.kind} ${obj.metadata.name}: ${why}`,
+        );
+      }
+    }
+  }
+
+  private async ensureNamespace(namespace: string | undefined) {
+    if (!namespace || this.namespaces.has(namespace)) return;
+    this.namespaces.add(namespace);
+    await this.client.apply(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+      { fieldManager: 'check-rendered-upstream', force: true },
+    );
+  }
+
+  summary(inputCount: number): string {
+    const generated = GENERATED_PER_KIND * RENDER_KINDS.length;
+    return `rendered objects vs upstream CRDs (${SETS.join(
+      ', ',
+    )}): ${inputCount} inputs (${
+      inputCount - generated
+    } written, ${generated} generated with seed ${SEED}), ${
+      this.rejected
+    } rejected naming the field made invalid on purpose, ${this.accepted} of ${
+      this.objects
+    } objects accepted with strict field validation, ${
+      this.problems.length
+    } problems`;
+  }
+}
+
 async function main(): Promise<number> {
   const upstream = process.argv[2];
   if (!upstream || !existsSync(upstream)) {
@@ -236,71 +312,18 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  // kubeplane --crds takes a dir of <set>/ folders; it does not follow directory symlinks, so
-  // link the upstream files one by one.
-  const crds = mkdtempSync(join(tmpdir(), 'upstream-crds-'));
-  for (const set of SETS) {
-    mkdirSync(join(crds, set));
-    for (const f of readdirSync(join(upstream, set)).filter(f =>
-      /\.ya?ml$/.test(f),
-    ))
-      symlinkSync(resolve(upstream, set, f), join(crds, set, f));
-  }
+  const crds = linkUpstreamCrds(upstream);
   const plane = await LocalControlPlane.start({
     clusters: { central: SETS },
     crdsDir: crds,
   });
   try {
-    const client = new KubeClient(plane.kubeConfig('central'));
-    const namespaces = new Set<string>();
-    const problems: string[] = [];
-    let accepted = 0;
-    let objects = 0;
-    let rejected = 0;
+    const check = new DryRunCheck(new KubeClient(plane.kubeConfig('central')));
     const all = inputs();
-    const generated = GENERATED_PER_KIND * RENDER_KINDS.length;
-    for (const input of all) {
-      const objectsOfInput = rendered(input, problems);
-      if (objectsOfInput === 'rejected') rejected++;
-      if (!Array.isArray(objectsOfInput)) continue;
-      for (const obj of objectsOfInput) {
-        objects++;
-        const ns = obj.metadata.namespace;
-        if (ns && !namespaces.has(ns)) {
-          namespaces.add(ns);
-          await client.apply(
-            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-            { fieldManager: 'check-rendered-upstream', force: true },
-          );
-        }
-        try {
-          await client.apply(obj, {
-            fieldManager: 'kamaji-backstage',
-            dryRun: true,
-          });
-          accepted++;
-        } catch (e) {
-          const why =
-            e instanceof KubeApiError
-              ? `${e.statusCode ?? e.kind} ${e.reason ?? ''}: ${e.message}`
-              : String(e);
-          problems.push(
-            `${input.name}: ${obj.kind} ${obj.metadata.name}: ${why}`,
-          );
-        }
-      }
-    }
-    console.log(
-      `rendered objects vs upstream CRDs (${SETS.join(', ')}): ${
-        all.length
-      } inputs (${
-        all.length - generated
-      } written, ${generated} generated with seed ${SEED}), ${rejected} rejected naming the field made invalid on purpose, ${accepted} of ${objects} objects accepted with strict field validation, ${
-        problems.length
-      } problems`,
-    );
-    for (const p of problems) console.log(`  ${p}`);
-    return problems.length ? 1 : 0;
+    for (const input of all) await check.check(input);
+    console.log(check.summary(all.length));
+    for (const p of check.problems) console.log(`  ${p}`);
+    return check.problems.length ? 1 : 0;
   } finally {
     await plane.stop();
     rmSync(crds, { recursive: true, force: true });
