@@ -16,7 +16,9 @@ const DIR = join(ROOT, 'examples', 'rendered');
 
 /** What a committed rendered example holds: a header naming its source, then the objects. */
 export function renderedExample(kind: string, valuesFile: string): string {
-  const values = parse(readFileSync(join(DIR, kind, valuesFile), 'utf8'), { merge: true });
+  const values = parse(readFileSync(join(DIR, kind, valuesFile), 'utf8'), {
+    merge: true,
+  });
   const objects = renderKind(kind as (typeof RENDER_KINDS)[number], values);
   return `# Rendered from ${valuesFile} by kamaji-render (plugins/scaffolder-backend-module-kamaji).\n# Do not edit: CI re-renders it (scripts/check-rendered.ts; --update rewrites it).\n${toYaml(
     objects,
@@ -36,66 +38,80 @@ function firstDifference(a: string, b: string): string {
   return 'no difference';
 }
 
+const outputOf = (valuesFile: string) =>
+  valuesFile.replace(/\.values\.yaml$/, '.yaml');
+
+/**
+ * Compares (or with `update` rewrites) the committed output of one values file; returns the
+ * problem, if any. `checked` counts the files that rendered.
+ */
+function checkValuesFile(
+  kind: string,
+  file: string,
+  update: boolean,
+  counter: { checked: number },
+): string | undefined {
+  const rel = `${kind}/${file}`;
+  const target = join(DIR, kind, outputOf(file));
+  let rendered: string;
+  try {
+    rendered = renderedExample(kind, file);
+  } catch (e: any) {
+    return `${rel}: ${e?.message ?? e}`;
+  }
+  counter.checked++;
+  const committed = existsSync(target)
+    ? readFileSync(target, 'utf8')
+    : undefined;
+  if (committed === rendered) return undefined;
+  if (update) {
+    writeFileSync(target, rendered);
+    console.log(`updated ${kind}/${outputOf(file)}`);
+    return undefined;
+  }
+  return committed === undefined
+    ? `${rel}: ${outputOf(file)} is missing`
+    : `${kind}/${outputOf(
+        file,
+      )} differs from what ${file} renders (${firstDifference(
+        committed,
+        rendered,
+      )})`;
+}
+
+/** The problems of one kind's folder: each values file against its output, each output with its values file. */
+function checkKind(
+  kind: string,
+  update: boolean,
+  counter: { checked: number },
+): string[] {
+  const problems: string[] = [];
+  for (const file of readdirSync(join(DIR, kind)).sort()) {
+    let problem: string | undefined;
+    if (file.endsWith('.values.yaml')) {
+      problem = checkValuesFile(kind, file, update, counter);
+    } else if (file.endsWith('.yaml')) {
+      const values = file.replace(/\.yaml$/, '.values.yaml');
+      if (!existsSync(join(DIR, kind, values)))
+        problem = `${kind}/${file}: has no ${values}`;
+    }
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
 function main(): number {
   const update = process.argv.includes('--update');
   const problems: string[] = [];
-  let checked = 0;
+  const counter = { checked: 0 };
   for (const kind of readdirSync(DIR)) {
-    if (!(RENDER_KINDS as readonly string[]).includes(kind)) {
-      if (!kind.endsWith('.md'))
-        problems.push(`${kind}: not a kind (use ${RENDER_KINDS.join(', ')})`);
-      continue;
-    }
-    for (const file of readdirSync(join(DIR, kind)).sort()) {
-      const rel = `${kind}/${file}`;
-      if (file.endsWith('.values.yaml')) {
-        const target = join(
-          DIR,
-          kind,
-          file.replace(/\.values\.yaml$/, '.yaml'),
-        );
-        let rendered: string;
-        try {
-          rendered = renderedExample(kind, file);
-        } catch (e: any) {
-          problems.push(`${rel}: ${e?.message ?? e}`);
-          continue;
-        }
-        checked++;
-        const committed = existsSync(target)
-          ? readFileSync(target, 'utf8')
-          : undefined;
-        if (committed === rendered) continue;
-        if (update) {
-          writeFileSync(target, rendered);
-          console.log(
-            `updated ${kind}/${file.replace(/\.values\.yaml$/, '.yaml')}`,
-          );
-        } else {
-          problems.push(
-            committed === undefined
-              ? `${rel}: ${file.replace(/\.values\.yaml$/, '.yaml')} is missing`
-              : `${kind}/${file.replace(
-                  /\.values\.yaml$/,
-                  '.yaml',
-                )} differs from what ${file} renders (${firstDifference(
-                  committed,
-                  rendered,
-                )})`,
-          );
-        }
-      } else if (file.endsWith('.yaml')) {
-        if (
-          !existsSync(join(DIR, kind, file.replace(/\.yaml$/, '.values.yaml')))
-        )
-          problems.push(
-            `${rel}: has no ${file.replace(/\.yaml$/, '.values.yaml')}`,
-          );
-      }
-    }
+    if ((RENDER_KINDS as readonly string[]).includes(kind))
+      problems.push(...checkKind(kind, update, counter));
+    else if (!kind.endsWith('.md'))
+      problems.push(`${kind}: not a kind (use ${RENDER_KINDS.join(', ')})`);
   }
   console.log(
-    `rendered examples: ${checked} checked, ${problems.length} problems`,
+    `rendered examples: ${counter.checked} checked, ${problems.length} problems`,
   );
   for (const p of problems) console.log(`  ${p}`);
   if (problems.length && !update)
