@@ -193,7 +193,7 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     return (
-      conditionalDecision(permission, user) ??
+      conditionalDecision(permission, user.info) ??
       groupDecision(permission.name, ownership)
     );
   }
@@ -202,10 +202,9 @@ export class KamajiPermissionPolicy implements PermissionPolicy {
 /** The decisions that depend on the resource: a team's clusters, entities and tasks. */
 function conditionalDecision(
   permission: PolicyQuery['permission'],
-  user: PolicyQueryUser,
+  { ownershipEntityRefs: refs, userEntityRef }: PolicyQueryUser['info'],
 ): PolicyDecision | undefined {
   const name = permission.name;
-  const refs = user.info.ownershipEntityRefs;
   if (
     OWNED_CLUSTER_PERMISSIONS.has(name) &&
     isResourcePermission(permission, KAMAJI_CLUSTER_RESOURCE_TYPE)
@@ -234,7 +233,7 @@ function conditionalDecision(
     return createScaffolderTaskConditionalDecision(
       permission,
       scaffolderTaskConditions.isTaskOwner({
-        createdBy: [user.info.userEntityRef],
+        createdBy: [userEntityRef],
       }),
     );
   }
