@@ -1,0 +1,84 @@
+/* The fleet benchmark's memory figures of a backend: RSS with its breakdown, and settled RSS. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HEAP_DIR, SETTLE_MS } from './fleetOptions';
+import type { Cleanups } from './fleetSeeding';
+import { rssMb, sleep, waitForQuiet } from './lib';
+import {
+  MemoryBreakdown,
+  describeBreakdown,
+  memoryBreakdown,
+  memoryReportArgs,
+} from './memoryReport';
+
+/** RSS at one moment and, unless it is a heap-snapshot run, where it goes. */
+export interface MemoryAt {
+  rssMb: number;
+  breakdown?: MemoryBreakdown;
+}
+
+/** The backend's RSS at the bench's moments, as the report shows them. */
+export interface MemoryFigures {
+  baseline: MemoryAt;
+  synced: MemoryAt;
+  afterReads: MemoryAt;
+  /** Quiet, then SETTLE_MS more (see MemoryProbe.settled). */
+  settledMb: { baseline: number; synced: number; afterReads: number };
+  /** NaN if the backend is gone after the fan-out. */
+  afterFanoutMb: number;
+}
+
+/**
+ * Diagnostic reports (where the RSS goes) beside every RSS figure; a heap-snapshot run uses the
+ * same signal for its snapshots instead, and so has no breakdowns.
+ */
+export class MemoryProbe {
+  /** The node flags a measured backend is started with (none in a heap-snapshot run). */
+  readonly nodeArgs: string[] | undefined;
+
+  private constructor(
+    private readonly reportDir: string,
+    private readonly log: (s: string) => void,
+  ) {
+    this.nodeArgs = HEAP_DIR ? undefined : memoryReportArgs(reportDir);
+  }
+
+  static create(cleanups: Cleanups, log: (s: string) => void): MemoryProbe {
+    const reportDir = mkdtempSync(join(tmpdir(), 'kamaji-bench-reports-'));
+    cleanups.push(async () =>
+      rmSync(reportDir, { recursive: true, force: true }),
+    );
+    return new MemoryProbe(reportDir, log);
+  }
+
+  async breakdown(
+    pid: number,
+    label: string,
+  ): Promise<MemoryBreakdown | undefined> {
+    if (HEAP_DIR) return undefined;
+    const b = await memoryBreakdown(pid, this.reportDir);
+    this.log(`${label}: ${describeBreakdown(b)}`);
+    return b;
+  }
+
+  /** The RSS now, then its breakdown. */
+  async now(pid: number, label: string): Promise<MemoryAt> {
+    const rss = rssMb(pid);
+    return { rssMb: rss, breakdown: await this.breakdown(pid, label) };
+  }
+
+  /**
+   * RSS and breakdown once the backend has settled: quiet, then SETTLE_MS more. V8 keeps the
+   * garbage of a burst of work (a sync, a run of reads) until its memory reducer collects it,
+   * some seconds after the last full GC once the process allocates little, and then returns the
+   * pages; the baseline is measured the same way, so the two compare.
+   */
+  async settled(pid: number, label: string): Promise<number> {
+    await waitForQuiet(pid);
+    await sleep(SETTLE_MS);
+    const rss = rssMb(pid);
+    await this.breakdown(pid, `${label}, settled`);
+    return rss;
+  }
+}
