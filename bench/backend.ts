@@ -55,6 +55,80 @@ export interface FleetCounts {
   connected: number;
 }
 
+/** The generated config: the static token, central, and the Kubernetes plugin's clusters. */
+function benchConfig(o: BackendOptions, port: number) {
+  return {
+    backend: {
+      baseUrl: `http://127.0.0.1:${port}`,
+      listen: { port, host: '127.0.0.1' },
+      auth: {
+        externalAccess: [
+          { type: 'static', options: { token: o.token, subject: 'bench' } },
+        ],
+      },
+    },
+    kamaji: {
+      managementClusters: o.centralKubeconfig
+        ? [
+            {
+              name: 'central',
+              title: 'Central (bench)',
+              kubeconfig: { path: o.centralKubeconfig },
+            },
+          ]
+        : [],
+      // The fan-out baseline asks the configured serviceAccount clusters below as a service
+      // principal; the module's fleet clusters answer signed-in users only (impersonation).
+      kubernetes: { includeIslands: false, includeTenants: false },
+    },
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: o.kubernetesClusters.map(c => ({
+            name: c.name,
+            url: c.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: c.serviceAccountToken,
+            caData: c.caData,
+            skipMetricsLookup: true,
+          })),
+        },
+      ],
+      customResources: [
+        {
+          group: 'kamaji.clastix.io',
+          apiVersion: 'v1alpha1',
+          plural: 'tenantcontrolplanes',
+        },
+      ],
+    },
+  };
+}
+
+/** The catalog Component the Kubernetes plugin resolves (POST …/custom/query takes an entityRef). */
+function writeFleetComponent(workDir: string): string {
+  const entityFile = join(workDir, 'fleet-component.yaml');
+  writeFileSync(
+    entityFile,
+    stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'fleet',
+        annotations: { 'backstage.io/kubernetes-id': 'fleet' },
+      },
+      spec: {
+        type: 'service',
+        owner: 'group:default/platform-team',
+        lifecycle: 'production',
+      },
+    }),
+  );
+  return entityFile;
+}
+
 export class Backend extends BackendProcess {
   /** The fleet as this backend serves it now. */
   async fleetCounts(): Promise<FleetCounts> {
@@ -70,73 +144,10 @@ export class Backend extends BackendProcess {
   static async start(o: BackendOptions): Promise<Backend> {
     const port = await freePort();
     const config = {
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        auth: {
-          externalAccess: [
-            { type: 'static', options: { token: o.token, subject: 'bench' } },
-          ],
-        },
+      ...benchConfig(o, port),
+      catalog: {
+        locations: [{ type: 'file', target: writeFleetComponent(o.workDir) }],
       },
-      kamaji: {
-        managementClusters: o.centralKubeconfig
-          ? [
-              {
-                name: 'central',
-                title: 'Central (bench)',
-                kubeconfig: { path: o.centralKubeconfig },
-              },
-            ]
-          : [],
-        // The fan-out baseline asks the configured serviceAccount clusters below as a service
-        // principal; the module's fleet clusters answer signed-in users only (impersonation).
-        kubernetes: { includeIslands: false, includeTenants: false },
-      },
-      kubernetes: {
-        serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: o.kubernetesClusters.map(c => ({
-              name: c.name,
-              url: c.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: c.serviceAccountToken,
-              caData: c.caData,
-              skipMetricsLookup: true,
-            })),
-          },
-        ],
-        customResources: [
-          {
-            group: 'kamaji.clastix.io',
-            apiVersion: 'v1alpha1',
-            plural: 'tenantcontrolplanes',
-          },
-        ],
-      },
-    };
-    // The catalog Component the Kubernetes plugin resolves (POST …/custom/query takes an entityRef).
-    const entityFile = join(o.workDir, 'fleet-component.yaml');
-    writeFileSync(
-      entityFile,
-      stringify({
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name: 'fleet',
-          annotations: { 'backstage.io/kubernetes-id': 'fleet' },
-        },
-        spec: {
-          type: 'service',
-          owner: 'group:default/platform-team',
-          lifecycle: 'production',
-        },
-      }),
-    );
-    (config as any).catalog = {
-      locations: [{ type: 'file', target: entityFile }],
     };
     const configFile = join(o.workDir, `app-config.bench-${o.label}.yaml`);
     writeFileSync(

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import {
   chromium,
   type Browser,
+  type CDPSession,
   type Page,
   type Response,
 } from 'playwright-core';
@@ -41,6 +42,7 @@ import {
   islandSecret,
   planTenants,
   seedCentral,
+  type Tenant,
 } from './seed';
 
 const args = process.argv.slice(2);
@@ -116,15 +118,12 @@ async function signIn(page: Page, appUrl: string) {
   }
 }
 
-/**
- * One cold load of /kamaji in a page that is signed in: until the whole fleet is in the tree, then
- * a key press on the first island (ArrowRight expands it) until its tenants are rendered.
- */
-async function measure(page: Page, appUrl: string, tenants: number) {
-  const snapshotReads: Array<Promise<number>> = [];
+/** Counts the whole-fleet snapshots the page reads and their bytes on the wire, until `stop`. */
+function countSnapshotReads(page: Page) {
+  const reads: Array<Promise<number>> = [];
   const onResponse = (r: Response) => {
     if (new URL(r.url()).pathname.endsWith('/api/kamaji/v1/fleet/snapshot'))
-      snapshotReads.push(
+      reads.push(
         r
           .request()
           .sizes()
@@ -132,11 +131,11 @@ async function measure(page: Page, appUrl: string, tenants: number) {
       );
   };
   page.on('response', onResponse);
-  // Every load is cold: the app bundle and the fleet are fetched again (no 304 revalidation).
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await page.goto(`${appUrl}/kamaji`, { waitUntil: 'commit' });
+  return { reads, stop: () => page.off('response', onResponse) };
+}
+
+/** Until the tree shows the whole fleet and an island: ms from navigation start. */
+async function waitForTree(page: Page, tenants: number): Promise<number> {
   const tree = await page.waitForFunction(
     (n: number) => {
       const text = document.body.innerText.replace(/[,\u202f\u00a0]/g, '');
@@ -150,7 +149,14 @@ async function measure(page: Page, appUrl: string, tenants: number) {
     tenants,
     { polling: 'raf', timeout: 120_000 },
   );
-  const treeMs = (await tree.jsonValue()) as number;
+  return (await tree.jsonValue()) as number;
+}
+
+/**
+ * ArrowRight on the first island, focused, until its tenant rows are rendered: when that happened
+ * and when the key went down, both ms from navigation start.
+ */
+async function expandFirstIsland(page: Page) {
   await page.evaluate(() => {
     document.addEventListener(
       'keydown',
@@ -182,23 +188,45 @@ async function measure(page: Page, appUrl: string, tenants: number) {
   const keyAt = (await page.evaluate(
     () => (window as any).__benchKeyAt,
   )) as number;
+  return { interactiveMs, keyAt };
+}
+
+/** The JS heap used now, then after a forced GC, in MB. */
+async function heapMb(cdp: CDPSession) {
   await cdp.send('Performance.enable');
   const metrics = await cdp.send('Performance.getMetrics');
   const heapUsed =
     metrics.metrics.find(m => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   await cdp.send('HeapProfiler.collectGarbage');
   const afterGc = await cdp.send('Runtime.getHeapUsage');
+  return { heapUsedMb: mb(heapUsed), heapAfterGcMb: mb(afterGc.usedSize) };
+}
+
+/**
+ * One cold load of /kamaji in a page that is signed in: until the whole fleet is in the tree, then
+ * a key press on the first island (ArrowRight expands it) until its tenants are rendered.
+ */
+async function measure(page: Page, appUrl: string, tenants: number) {
+  const snapshots = countSnapshotReads(page);
+  // Every load is cold: the app bundle and the fleet are fetched again (no 304 revalidation).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.goto(`${appUrl}/kamaji`, { waitUntil: 'commit' });
+  const treeMs = await waitForTree(page, tenants);
+  const { interactiveMs, keyAt } = await expandFirstIsland(page);
+  const heap = await heapMb(cdp);
   const domNodes = await page.evaluate(
     () => document.getElementsByTagName('*').length,
   );
   await cdp.detach();
-  page.off('response', onResponse);
-  const snapshotBytes = (await Promise.all(snapshotReads)).reduce(
+  snapshots.stop();
+  const snapshotBytes = (await Promise.all(snapshots.reads)).reduce(
     (a, b) => a + b,
     0,
   );
   // The summary counts what the API says the fleet holds; the page must have read it in one snapshot.
-  if (!snapshotReads.length)
+  if (!snapshots.reads.length)
     throw new Error(
       'the page did not read the whole-fleet snapshot (GET /api/kamaji/v1/fleet/snapshot)',
     );
@@ -206,10 +234,9 @@ async function measure(page: Page, appUrl: string, tenants: number) {
     treeMs,
     interactiveMs,
     responseMs: interactiveMs - keyAt,
-    heapUsedMb: mb(heapUsed),
-    heapAfterGcMb: mb(afterGc.usedSize),
+    ...heap,
     domNodes,
-    snapshotReads: snapshotReads.length,
+    snapshotReads: snapshots.reads.length,
     snapshotKb: snapshotBytes / 1024,
   } satisfies Run;
 }
@@ -232,22 +259,23 @@ function treeState(): string {
   }`;
 }
 
-async function main() {
-  const started = Date.now();
+function assertChromium() {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `Chromium not found at ${CHROMIUM}: install Debian's package (sudo apt-get install chromium, or bash scripts/chromium.sh as root) or set KB_CHROMIUM`,
     );
-  const buildMs = ensureAppBuilt(args.includes('--build'), log);
+}
 
-  const workDir = mkdtempSync(join(tmpdir(), 'kamaji-bench-browser-'));
-  cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
+/** The islands and tenants of the largest size; each size takes the first of them. */
+function planFleet() {
   const maxIslands = Math.ceil(SIZES[SIZES.length - 1] / PER_ISLAND);
   const allIslands = Array.from({ length: maxIslands }, (_, i) =>
     islandName(i, maxIslands >= 100 ? 3 : 2),
   );
-  const allTenants = planTenants(allIslands, PER_ISLAND);
+  return { allIslands, allTenants: planTenants(allIslands, PER_ISLAND) };
+}
 
+async function startCentral() {
   log('starting the control plane (central)');
   const plane = await LocalControlPlane.start({
     clusters: { central: ['capi', 'kamaji', 'addons'] },
@@ -258,12 +286,15 @@ async function main() {
   cleanups.push(() => plane.stop());
   const central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
   for (const o of rbacDocuments('management')) await apply(central, o as any);
-  const caDir = join(plane.stateDir, 'pki');
-  const centralKubeconfig =
-    plane.state.users[FLEET_USER.name].kubeconfigs.central;
+  return {
+    central,
+    caDir: join(plane.stateDir, 'pki'),
+    centralKubeconfig: plane.state.users[FLEET_USER.name].kubeconfigs.central,
+  };
+}
 
-  const token = randomBytes(24).toString('base64url');
-  let backend: Backend | undefined;
+/** The app, served once for every size, and the browser that loads it. */
+async function startAppAndBrowser() {
   let backendUrl = '';
   // The app reads the backend's URL at load time; the backend changes per size, the app does not.
   const app = await serveApp(url => ({
@@ -276,236 +307,309 @@ async function main() {
     args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
   });
   cleanups.push(() => browser.close());
+  return {
+    app,
+    browser,
+    pointAppAt: (url: string) => {
+      backendUrl = url;
+    },
+  };
+}
 
-  const results: SizeResult[] = [];
-  let seededIslands = 0;
-  let fakeIslands: { stop: () => Promise<void> } | undefined;
-  for (const size of SIZES) {
-    const islandCount = Math.ceil(size / PER_ISLAND);
-    const islands = allIslands.slice(0, islandCount);
-    const tenants = allTenants.filter(t => islands.includes(t.island));
-    log(
-      `== ${tenants.length} tenants on ${islandCount} islands: seeding ${
-        islandCount - seededIslands
-      } more islands`,
-    );
-    let t = Date.now();
-    await seedCentral(
-      central,
-      allIslands.slice(seededIslands, islandCount),
-      tenants.filter(
-        tn => !islands.slice(0, seededIslands).includes(tn.island),
-      ),
-      24,
-      log,
-    );
-    seededIslands = islandCount;
-    log(`seeded in ${((Date.now() - t) / 1000).toFixed(0)} s (not measured)`);
+type Central = Awaited<ReturnType<typeof startCentral>>;
+type AppAndBrowser = Awaited<ReturnType<typeof startAppAndBrowser>>;
 
-    await backend?.stop();
-    await fakeIslands?.stop();
-    const { proc, out } = await startFakeIslands(
-      workDir,
-      caDir,
-      tenants,
-      islands,
-    );
-    fakeIslands = {
-      stop: async () => {
-        if (proc.exitCode !== null) return;
-        const done = new Promise(r => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        await Promise.race([done, sleep(5000)]);
-      },
-    };
-    cleanups.push(() => fakeIslands!.stop());
-    const fakeCa = readFileSync(out.caFile ?? join(caDir, 'ca.crt')).toString(
-      'base64',
-    );
-    for (const island of islands)
-      await apply(
-        central,
-        islandSecret(
-          island,
-          kubeconfigYaml(
-            out.clusters[island].server,
-            fakeCa,
-            'bench-fake-island-token',
-          ),
+/** What the sizes share, and what each size leaves running for the next to replace. */
+interface Bench extends Central, AppAndBrowser {
+  workDir: string;
+  token: string;
+  allIslands: string[];
+  allTenants: Tenant[];
+  seededIslands: number;
+  fakeIslands?: { stop: () => Promise<void> };
+  backend?: Backend;
+}
+
+/** The fleet of one size: its first islands and their tenants. */
+interface Size {
+  islands: string[];
+  tenants: Tenant[];
+}
+
+/** Seeds central with the islands and tenants of `size` that earlier sizes did not seed. */
+async function seedMore(bench: Bench, { islands, tenants }: Size) {
+  const seeded = bench.seededIslands;
+  log(
+    `== ${tenants.length} tenants on ${islands.length} islands: seeding ${
+      islands.length - seeded
+    } more islands`,
+  );
+  const t = Date.now();
+  await seedCentral(
+    bench.central,
+    bench.allIslands.slice(seeded, islands.length),
+    tenants.filter(tn => !islands.slice(0, seeded).includes(tn.island)),
+    24,
+    log,
+  );
+  bench.seededIslands = islands.length;
+  log(`seeded in ${((Date.now() - t) / 1000).toFixed(0)} s (not measured)`);
+}
+
+/** One fake-islands process serving `size`, and each island's kubeconfig Secret on central. */
+async function serveIslands(bench: Bench, { islands, tenants }: Size) {
+  const { proc, out } = await startFakeIslands(
+    bench.workDir,
+    bench.caDir,
+    tenants,
+    islands,
+  );
+  bench.fakeIslands = {
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const done = new Promise(r => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await Promise.race([done, sleep(5000)]);
+    },
+  };
+  cleanups.push(() => bench.fakeIslands!.stop());
+  const fakeCa = readFileSync(
+    out.caFile ?? join(bench.caDir, 'ca.crt'),
+  ).toString('base64');
+  for (const island of islands)
+    await apply(
+      bench.central,
+      islandSecret(
+        island,
+        kubeconfigYaml(
+          out.clusters[island].server,
+          fakeCa,
+          'bench-fake-island-token',
         ),
-      );
-
-    backend = await Backend.start({
-      label: `browser-${size}`,
-      workDir,
-      token,
-      centralKubeconfig,
-      kubernetesClusters: [],
-      nodeEnv: 'production',
-      cwd: 'scratch',
-      extraConfig: {
-        backend: { cors: { origin: app.url, credentials: true } },
-        auth: {
-          providers: {
-            guest: {
-              userEntityRef: 'user:default/guest',
-              dangerouslyAllowOutsideDevelopment: true,
-            },
-          },
-        },
-        // The guest user and its group (the permission policy gives platform-team the fleet).
-        catalog: {
-          locations: [
-            {
-              type: 'file',
-              target: join(REPO_ROOT, 'examples', 'org.yaml'),
-              rules: [{ allow: ['User', 'Group'] }],
-            },
-          ],
-        },
-        // Only management clusters become catalog entities: 10,000 entities would keep the
-        // backend's CPU busy for minutes, which is catalog work, not what this page costs.
-        kamaji: { catalog: { selector: 'kamaji-backstage.io/bench-none' } },
-      },
-    });
-    const current = backend;
-    cleanups.push(() => current.stop());
-    backendUrl = backend.baseUrl;
-    await backend.waitReady();
-    await waitFor(
-      `the fleet model to hold ${tenants.length} tenants on ${islandCount} connected islands`,
-      async () => {
-        const f = await current.json('/api/kamaji/v1/fleet?limit=1');
-        const connected = f.islands.filter(
-          (i: any) => i.connection?.status === 'connected',
-        ).length;
-        return f.page.total === tenants.length && connected === islandCount;
-      },
-      600_000,
-      250,
+      ),
     );
-    const quiet = await waitForQuiet(backend.pid);
-    log(
-      `backend synced; settled after ${(quiet.waitedMs / 1000).toFixed(0)} s${
-        quiet.settled ? '' : ' (NOT settled: figures are contended)'
-      }`,
-    );
+}
 
-    const context = await browser.newContext({
-      viewport: { width: 1400, height: 900 },
-    });
-    const page = await context.newPage();
-    t = Date.now();
-    await signIn(page, app.url);
-    log(`signed in as guest in ${Date.now() - t} ms`);
-    const runs: Run[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const run = await measure(page, app.url, tenants.length);
-      runs.push(run);
-      log(
-        `run ${r + 1}: tree ${run.treeMs.toFixed(
-          0,
-        )} ms, interactive ${run.interactiveMs.toFixed(
-          0,
-        )} ms (key → response ${run.responseMs.toFixed(
-          0,
-        )} ms), heap ${run.heapUsedMb.toFixed(
-          1,
-        )} MB (${run.heapAfterGcMb.toFixed(1)} MB after GC), ${
-          run.domNodes
-        } DOM elements; the page read ${
-          run.snapshotReads
-        } fleet snapshot(s) (${(run.snapshotKb / 1024).toFixed(
-          2,
-        )} MB on the wire)`,
-      );
-    }
-    await context.close();
-    results.push({
-      tenants: tenants.length,
-      islands: islandCount,
-      runs,
-      backendQuietWaitMs: quiet.waitedMs,
-    });
+function backendConfig(appUrl: string) {
+  return {
+    backend: { cors: { origin: appUrl, credentials: true } },
+    auth: {
+      providers: {
+        guest: {
+          userEntityRef: 'user:default/guest',
+          dangerouslyAllowOutsideDevelopment: true,
+        },
+      },
+    },
+    // The guest user and its group (the permission policy gives platform-team the fleet).
+    catalog: {
+      locations: [
+        {
+          type: 'file',
+          target: join(REPO_ROOT, 'examples', 'org.yaml'),
+          rules: [{ allow: ['User', 'Group'] }],
+        },
+      ],
+    },
+    // Only management clusters become catalog entities: 10,000 entities would keep the
+    // backend's CPU busy for minutes, which is catalog work, not what this page costs.
+    kamaji: { catalog: { selector: 'kamaji-backstage.io/bench-none' } },
+  };
+}
+
+async function startBackend(bench: Bench, size: number): Promise<Backend> {
+  const backend = await Backend.start({
+    label: `browser-${size}`,
+    workDir: bench.workDir,
+    token: bench.token,
+    centralKubeconfig: bench.centralKubeconfig,
+    kubernetesClusters: [],
+    nodeEnv: 'production',
+    cwd: 'scratch',
+    extraConfig: backendConfig(bench.app.url),
+  });
+  bench.backend = backend;
+  cleanups.push(() => backend.stop());
+  bench.pointAppAt(backend.baseUrl);
+  await backend.waitReady();
+  return backend;
+}
+
+/** Until the backend serves every tenant and every island connected, then until it is quiet. */
+async function waitForSync(backend: Backend, { islands, tenants }: Size) {
+  await waitFor(
+    `the fleet model to hold ${tenants.length} tenants on ${islands.length} connected islands`,
+    async () => {
+      const f = await backend.json('/api/kamaji/v1/fleet?limit=1');
+      const connected = f.islands.filter(
+        (i: any) => i.connection?.status === 'connected',
+      ).length;
+      return f.page.total === tenants.length && connected === islands.length;
+    },
+    600_000,
+    250,
+  );
+  const quiet = await waitForQuiet(backend.pid);
+  log(
+    `backend synced; settled after ${(quiet.waitedMs / 1000).toFixed(0)} s${
+      quiet.settled ? '' : ' (NOT settled: figures are contended)'
+    }`,
+  );
+  return quiet;
+}
+
+function logRun(r: number, run: Run) {
+  log(
+    `run ${r + 1}: tree ${run.treeMs.toFixed(
+      0,
+    )} ms, interactive ${run.interactiveMs.toFixed(
+      0,
+    )} ms (key → response ${run.responseMs.toFixed(
+      0,
+    )} ms), heap ${run.heapUsedMb.toFixed(1)} MB (${run.heapAfterGcMb.toFixed(
+      1,
+    )} MB after GC), ${run.domNodes} DOM elements; the page read ${
+      run.snapshotReads
+    } fleet snapshot(s) (${(run.snapshotKb / 1024).toFixed(2)} MB on the wire)`,
+  );
+}
+
+/** Signs in as guest in a new browser context and loads /kamaji RUNS times. */
+async function loadPage(bench: Bench, tenants: number): Promise<Run[]> {
+  const context = await bench.browser.newContext({
+    viewport: { width: 1400, height: 900 },
+  });
+  const page = await context.newPage();
+  const t = Date.now();
+  await signIn(page, bench.app.url);
+  log(`signed in as guest in ${Date.now() - t} ms`);
+  const runs: Run[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const run = await measure(page, bench.app.url, tenants);
+    runs.push(run);
+    logRun(r, run);
   }
+  await context.close();
+  return runs;
+}
 
-  // ---- report ----
-  const date = new Date().toISOString().slice(0, 10);
-  const lines: string[] = [];
-  const p = (s = '') => lines.push(s);
-  p(`# Browser benchmark ${date} — the fleet topology page (/kamaji)`);
-  p();
-  p(
+async function measureSize(bench: Bench, size: number): Promise<SizeResult> {
+  const islands = bench.allIslands.slice(0, Math.ceil(size / PER_ISLAND));
+  const fleet = {
+    islands,
+    tenants: bench.allTenants.filter(t => islands.includes(t.island)),
+  };
+  await seedMore(bench, fleet);
+  await bench.backend?.stop();
+  await bench.fakeIslands?.stop();
+  await serveIslands(bench, fleet);
+  const backend = await startBackend(bench, size);
+  const quiet = await waitForSync(backend, fleet);
+  return {
+    tenants: fleet.tenants.length,
+    islands: islands.length,
+    runs: await loadPage(bench, fleet.tenants.length),
+    backendQuietWaitMs: quiet.waitedMs,
+  };
+}
+
+function reportHeader(date: string, browserVersion: string, buildMs: number) {
+  return [
+    `# Browser benchmark ${date} — the fleet topology page (/kamaji)`,
+    '',
     `- Command: \`yarn bench:browser${
       args.length ? ` ${args.join(' ')}` : ''
     }\``,
-  );
-  p(
-    `- Browser: ${CHROMIUM} ${browser.version()} headless (playwright-core), viewport 1400×900, no CPU throttling; ${RUNS} loads of /kamaji per size in one signed-in tab, each cold (HTTP cache disabled through CDP: the app bundle and the fleet snapshot are fetched again).`,
-  );
-  p(
+    `- Browser: ${CHROMIUM} ${browserVersion} headless (playwright-core), viewport 1400×900, no CPU throttling; ${RUNS} loads of /kamaji per size in one signed-in tab, each cold (HTTP cache disabled through CDP: the app bundle and the fleet snapshot are fetched again).`,
     `- App: the production build of packages/app${
       buildMs ? ` (built in ${(buildMs / 1000).toFixed(0)} s)` : ''
     }, served statically with gzip from loopback; backend: the real packages/backend, NODE_ENV=production; central a real kube-apiserver, islands \`kubeplane fake-islands\` (${PER_ISLAND} tenants each). Catalog entities for management clusters only.`,
-  );
-  p(
     `- Interactive: from navigation start until the tree shows the whole fleet ("N tenants on M islands") and the first island, focused, answered ArrowRight with its tenant rows. Heap: CDP Performance.getMetrics JSHeapUsedSize at that moment, and Runtime.getHeapUsage after HeapProfiler.collectGarbage.`,
-  );
-  p(`- Tree: ${treeState()}.`);
-  p(
+    `- Tree: ${treeState()}.`,
     `- Machine: ${cpus().length} cores shared with other work, Node ${
       process.version
     }.`,
-  );
-  p();
-  p(
+    '',
+  ];
+}
+
+function resultsTable(results: SizeResult[]) {
+  return [
     '| tenants | islands | fleet read by the page | tree rendered (ms, median) | interactive (ms, median / max) | key → response (ms, median) | JS heap used (MB, max) | after GC (MB, max) | DOM elements |',
-  );
-  p('|---|---|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    const maxOf = (f: (x: Run) => number) => Math.max(...r.runs.map(f));
-    p(
-      `| ${r.tenants} | ${r.islands} | ${r.runs[0].snapshotReads} snapshot, ${(
-        r.runs[0].snapshotKb / 1024
-      ).toFixed(2)} MB gzip | ${median(r.runs.map(x => x.treeMs)).toFixed(
-        0,
-      )} | ${median(r.runs.map(x => x.interactiveMs)).toFixed(0)} / ${maxOf(
-        x => x.interactiveMs,
-      ).toFixed(0)} | ${median(r.runs.map(x => x.responseMs)).toFixed(
-        0,
-      )} | ${maxOf(x => x.heapUsedMb).toFixed(1)} | ${maxOf(
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map(r => {
+      const maxOf = (f: (x: Run) => number) => Math.max(...r.runs.map(f));
+      return `| ${r.tenants} | ${r.islands} | ${
+        r.runs[0].snapshotReads
+      } snapshot, ${(r.runs[0].snapshotKb / 1024).toFixed(
+        2,
+      )} MB gzip | ${median(r.runs.map(x => x.treeMs)).toFixed(0)} | ${median(
+        r.runs.map(x => x.interactiveMs),
+      ).toFixed(0)} / ${maxOf(x => x.interactiveMs).toFixed(0)} | ${median(
+        r.runs.map(x => x.responseMs),
+      ).toFixed(0)} | ${maxOf(x => x.heapUsedMb).toFixed(1)} | ${maxOf(
         x => x.heapAfterGcMb,
-      ).toFixed(1)} | ${maxOf(x => x.domNodes)} |`,
-    );
-  }
-  p();
+      ).toFixed(1)} | ${maxOf(x => x.domNodes)} |`;
+    }),
+    '',
+  ];
+}
+
+function targetsTable(results: SizeResult[]) {
   const atTarget = results.find(r => r.tenants === TARGET.atTenants);
-  if (atTarget) {
-    const interactive = median(atTarget.runs.map(x => x.interactiveMs));
-    const heap = Math.max(...atTarget.runs.map(x => x.heapUsedMb));
-    const pf = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-    p('| target at 10,000 tenants | measured | result |');
-    p('|---|---|---|');
-    p(
-      `| interactive ≤ ${TARGET.interactiveMs} ms | ${interactive.toFixed(
-        0,
-      )} ms (median) | ${pf(interactive <= TARGET.interactiveMs)} |`,
-    );
-    p(
-      `| JS heap ≤ ${TARGET.heapMb} MB | ${heap.toFixed(
-        1,
-      )} MB (used, max of the loads, before GC) | ${pf(
-        heap <= TARGET.heapMb,
-      )} |`,
-    );
-  } else {
-    p(`No 10,000-tenant size in this run: the targets were not checked.`);
-  }
-  const written = writeResults(
+  if (!atTarget)
+    return [`No 10,000-tenant size in this run: the targets were not checked.`];
+  const interactive = median(atTarget.runs.map(x => x.interactiveMs));
+  const heap = Math.max(...atTarget.runs.map(x => x.heapUsedMb));
+  const pf = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  return [
+    '| target at 10,000 tenants | measured | result |',
+    '|---|---|---|',
+    `| interactive ≤ ${TARGET.interactiveMs} ms | ${interactive.toFixed(
+      0,
+    )} ms (median) | ${pf(interactive <= TARGET.interactiveMs)} |`,
+    `| JS heap ≤ ${TARGET.heapMb} MB | ${heap.toFixed(
+      1,
+    )} MB (used, max of the loads, before GC) | ${pf(heap <= TARGET.heapMb)} |`,
+  ];
+}
+
+/** Writes the report to bench/results; returns the paths. */
+function writeReport(
+  results: SizeResult[],
+  browserVersion: string,
+  buildMs: number,
+) {
+  const date = new Date().toISOString().slice(0, 10);
+  const lines = [
+    ...reportHeader(date, browserVersion, buildMs),
+    ...resultsTable(results),
+    ...targetsTable(results),
+  ];
+  return writeResults(
     `${lines.join('\n')}\n`,
     'latest-browser.md',
     `${date}-browser.md`,
   );
+}
+
+async function main() {
+  const started = Date.now();
+  assertChromium();
+  const buildMs = ensureAppBuilt(args.includes('--build'), log);
+  const workDir = mkdtempSync(join(tmpdir(), 'kamaji-bench-browser-'));
+  cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
+  const bench: Bench = {
+    workDir,
+    ...planFleet(),
+    ...(await startCentral()),
+    token: randomBytes(24).toString('base64url'),
+    ...(await startAppAndBrowser()),
+    seededIslands: 0,
+  };
+  const results: SizeResult[] = [];
+  for (const size of SIZES) results.push(await measureSize(bench, size));
+  const written = writeReport(results, bench.browser.version(), buildMs);
   log(
     `written to ${written.join(' and ')}; total ${(
       (Date.now() - started) /

@@ -157,135 +157,160 @@ async function openDatabase(
   };
 }
 
+/** Central and the islands holding 10,000 tenants, as their watches would have listed them. */
+function syntheticFleet() {
+  const central = new SyntheticSource();
+  const islands: SyntheticSource[] = [];
+  for (let island = 0; island < ISLANDS; island++) {
+    const src = new SyntheticSource();
+    src.set(
+      'DataStore',
+      'default',
+      extractDataStore({
+        metadata: { name: 'default' },
+        spec: { driver: 'etcd' },
+        status: { ready: true, usedBy: [] },
+      }),
+    );
+    for (let i = 0; i < PER_ISLAND; i++) {
+      const o = tenantObjects(island, i, 'v1.34.2');
+      central.set('Cluster', `fleet-tenants/tenant-${island}-${i}`, o.cluster);
+      central.set(
+        'KamajiControlPlane',
+        `fleet-tenants/tenant-${island}-${i}`,
+        o.kcp,
+      );
+      src.set(
+        'TenantControlPlane',
+        `kamaji-tenants/fleet-tenants-tenant-${island}-${i}`,
+        o.tcp,
+      );
+    }
+    islands.push(src);
+  }
+  const watched = [
+    { id: 'central', source: central },
+    ...islands.map((source, i) => ({
+      id: `central/fleet-islands/island-${i}`,
+      source,
+    })),
+  ];
+  return { central, islands, watched };
+}
+
+type Fleet = ReturnType<typeof syntheticFleet>;
+
+/** One database's phases: its persister, the statements knex sent, and the report rows. */
+interface Phases {
+  label: string;
+  fleet: Fleet;
+  persister: FleetStatePersister;
+  counter: { statements: number };
+  lines: string[];
+}
+
+/** 1. The first save (once, after the first sync). */
+async function firstSave({ label, persister, counter, lines }: Phases) {
+  const t0 = Date.now();
+  await persister.flush();
+  const firstMs = Date.now() - t0;
+  const objects = ISLANDS * PER_ISLAND * 3 + ISLANDS;
+  lines.push(
+    `| ${label} | first save of ${objects.toLocaleString(
+      'en',
+    )} objects | ${firstMs} ms, ${counter.statements} statements |`,
+  );
+}
+
+/** 2. Steady: nothing changes; the persister runs on its timer (a batch every 2 s). */
+async function steady({ label, fleet, persister, counter, lines }: Phases) {
+  persister.start();
+  counter.statements = 0;
+  const t0 = Date.now();
+  await sleep(STEADY_S * 1000);
+  const steadyS = (Date.now() - t0) / 1000;
+  const { statements } = counter;
+  lines.push(
+    `| ${label} | steady, ${STEADY_S} s | ${(statements / steadyS).toFixed(
+      2,
+    )} statements/s (${statements} in ${steadyS.toFixed(
+      0,
+    )} s: the 60 s "last seen" refresh of ${fleet.watched.length} clusters) |`,
+  );
+}
+
+/** 3. Churn: 1,000 tenants change (TCP and KCP version + status) over 10 s. */
+async function churn({ label, fleet, persister, counter, lines }: Phases) {
+  counter.statements = 0;
+  const rowsBefore = persister.stats.objectRows;
+  const t0 = Date.now();
+  for (let n = 0; n < CHURN; n++) {
+    const island = n % ISLANDS;
+    const i = Math.floor(n / ISLANDS) % PER_ISLAND;
+    const o = tenantObjects(island, i, 'v1.35.0');
+    fleet.islands[island].set(
+      'TenantControlPlane',
+      `kamaji-tenants/fleet-tenants-tenant-${island}-${i}`,
+      o.tcp,
+    );
+    fleet.central.set(
+      'KamajiControlPlane',
+      `fleet-tenants/tenant-${island}-${i}`,
+      o.kcp,
+    );
+    if (n % (CHURN / 100) === 0) await sleep(100);
+  }
+  await sleep(DEFAULT_DURABLE_STATE.writeIntervalMs + 500);
+  const churnS = (Date.now() - t0) / 1000;
+  const rows = persister.stats.objectRows - rowsBefore;
+  const { statements } = counter;
+  lines.push(
+    `| ${label} | ${CHURN.toLocaleString('en')} tenants change over ~10 s | ${(
+      statements / churnS
+    ).toFixed(1)} statements/s, ${(rows / churnS).toFixed(
+      0,
+    )} rows/s (${rows} object rows, ${statements} statements in ${churnS.toFixed(
+      1,
+    )} s) |`,
+  );
+}
+
+/** 4. Start-up: loading the saved state. */
+async function loadAtStart(store: FleetStateStore, { label, lines }: Phases) {
+  const t0 = Date.now();
+  const saved = await store.load();
+  lines.push(
+    `| ${label} | load at start (${saved.size} clusters) | ${
+      Date.now() - t0
+    } ms |`,
+  );
+}
+
 async function run(which: string, label: string): Promise<string[]> {
   const { knex, close } = await openDatabase(which);
   const lines: string[] = [];
   try {
     await AuditStore.create(mockServices.database({ knex }));
-    let statements = 0;
-    knex.on('query', () => statements++);
+    const counter = { statements: 0 };
+    knex.on('query', () => counter.statements++);
     const store = new FleetStateStore(knex);
-
-    const central = new SyntheticSource();
-    const islands: SyntheticSource[] = [];
-    for (let island = 0; island < ISLANDS; island++) {
-      const src = new SyntheticSource();
-      src.set(
-        'DataStore',
-        'default',
-        extractDataStore({
-          metadata: { name: 'default' },
-          spec: { driver: 'etcd' },
-          status: { ready: true, usedBy: [] },
-        }),
-      );
-      for (let i = 0; i < PER_ISLAND; i++) {
-        const o = tenantObjects(island, i, 'v1.34.2');
-        central.set(
-          'Cluster',
-          `fleet-tenants/tenant-${island}-${i}`,
-          o.cluster,
-        );
-        central.set(
-          'KamajiControlPlane',
-          `fleet-tenants/tenant-${island}-${i}`,
-          o.kcp,
-        );
-        src.set(
-          'TenantControlPlane',
-          `kamaji-tenants/fleet-tenants-tenant-${island}-${i}`,
-          o.tcp,
-        );
-      }
-      islands.push(src);
-    }
-    const watched = [
-      { id: 'central', source: central },
-      ...islands.map((source, i) => ({
-        id: `central/fleet-islands/island-${i}`,
-        source,
-      })),
-    ];
+    const fleet = syntheticFleet();
     const persister = new FleetStatePersister(
       store,
       {
-        watched: () => watched,
+        watched: () => fleet.watched,
         isGone: () => false,
         drainTransitions: () => [],
       },
       DEFAULT_DURABLE_STATE,
       silent,
     );
-
-    // 1. The first save (once, after the first sync).
-    let t0 = Date.now();
-    await persister.flush();
-    const firstMs = Date.now() - t0;
-    const objects = ISLANDS * PER_ISLAND * 3 + ISLANDS;
-    lines.push(
-      `| ${label} | first save of ${objects.toLocaleString(
-        'en',
-      )} objects | ${firstMs} ms, ${statements} statements |`,
-    );
-
-    // 2. Steady: nothing changes; the persister runs on its timer (a batch every 2 s).
-    persister.start();
-    statements = 0;
-    t0 = Date.now();
-    await sleep(STEADY_S * 1000);
-    const steadyS = (Date.now() - t0) / 1000;
-    lines.push(
-      `| ${label} | steady, ${STEADY_S} s | ${(statements / steadyS).toFixed(
-        2,
-      )} statements/s (${statements} in ${steadyS.toFixed(
-        0,
-      )} s: the 60 s "last seen" refresh of ${watched.length} clusters) |`,
-    );
-
-    // 3. Churn: 1,000 tenants change (TCP and KCP version + status) over 10 s.
-    statements = 0;
-    const rowsBefore = persister.stats.objectRows;
-    t0 = Date.now();
-    for (let n = 0; n < CHURN; n++) {
-      const island = n % ISLANDS;
-      const i = Math.floor(n / ISLANDS) % PER_ISLAND;
-      const o = tenantObjects(island, i, 'v1.35.0');
-      islands[island].set(
-        'TenantControlPlane',
-        `kamaji-tenants/fleet-tenants-tenant-${island}-${i}`,
-        o.tcp,
-      );
-      central.set(
-        'KamajiControlPlane',
-        `fleet-tenants/tenant-${island}-${i}`,
-        o.kcp,
-      );
-      if (n % (CHURN / 100) === 0) await sleep(100);
-    }
-    await sleep(DEFAULT_DURABLE_STATE.writeIntervalMs + 500);
-    const churnS = (Date.now() - t0) / 1000;
-    const rows = persister.stats.objectRows - rowsBefore;
-    lines.push(
-      `| ${label} | ${CHURN.toLocaleString(
-        'en',
-      )} tenants change over ~10 s | ${(statements / churnS).toFixed(
-        1,
-      )} statements/s, ${(rows / churnS).toFixed(
-        0,
-      )} rows/s (${rows} object rows, ${statements} statements in ${churnS.toFixed(
-        1,
-      )} s) |`,
-    );
+    const phases = { label, fleet, persister, counter, lines };
+    await firstSave(phases);
+    await steady(phases);
+    await churn(phases);
     await persister.stop();
-
-    // 4. Start-up: loading the saved state.
-    t0 = Date.now();
-    const saved = await store.load();
-    lines.push(
-      `| ${label} | load at start (${saved.size} clusters) | ${
-        Date.now() - t0
-      } ms |`,
-    );
+    await loadAtStart(store, phases);
   } finally {
     await knex.destroy();
     close();

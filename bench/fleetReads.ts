@@ -33,7 +33,8 @@ function arg(name: string, fallback: string): string {
 // ---------------------------------------------------------------------------------------------
 // Child: the router over an in-memory FleetModel.
 
-async function serve(srcRoot: string, port: number) {
+/** The kamaji-backend modules of `srcRoot` the router needs, and the fixture of this tree. */
+function routerModules(srcRoot: string) {
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { createRouter } = require(join(srcRoot, 'api/router'));
   const { FleetEventHub } = require(join(srcRoot, 'api/events'));
@@ -43,11 +44,12 @@ async function serve(srcRoot: string, port: number) {
     'plugins/kamaji-backend/src/api/__testUtils__/fleetFixture',
   ));
   /* eslint-enable @typescript-eslint/no-var-requires */
+  return { createRouter, FleetEventHub, FleetModel, fixtureFleet };
+}
 
-  const nodes = largeFleet(fixtureFleet());
-  const model = new FleetModel();
-  model.update(nodes);
-  const fleet = {
+/** The fleet service the router reads: the model, and nothing behind it. */
+function modelFleet(model: any) {
+  return {
     getSnapshot: () => model.getSnapshot(),
     getSnapshotJson: () => model.getSnapshotJson(),
     getSnapshotJsonChunks: model.getSnapshotJsonChunks
@@ -59,19 +61,28 @@ async function serve(srcRoot: string, port: number) {
     getClusterAccess: async () => undefined,
     getManagementClusterAccess: () => undefined,
   };
-  const logger = {
-    error() {},
-    warn() {},
-    info() {},
-    debug() {},
-    child() {
-      return logger;
-    },
-  };
+}
+
+const silentLogger = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+/** The router over `model`; every reader is a user allowed to read the whole fleet. */
+async function routerApp(
+  modules: ReturnType<typeof routerModules>,
+  model: any,
+) {
+  const fleet = modelFleet(model);
   const unused = {} as any;
-  const router = await createRouter({
+  const router = await modules.createRouter({
     fleet,
-    logger,
+    logger: silentLogger,
     httpAuth: {
       credentials: async () => ({
         $$type: '@backstage/BackstageCredentials',
@@ -82,15 +93,18 @@ async function serve(srcRoot: string, port: number) {
     auditor: unused,
     auditStore: unused,
     actions: unused,
-    hub: new FleetEventHub(fleet, logger),
+    hub: new modules.FleetEventHub(fleet, silentLogger),
   });
   const app = express();
   app.use('/api/kamaji', router);
   app.use((err: any, _req: any, res: any, _next: any) => {
     res.status(err?.statusCode ?? 500).json({ error: String(err?.message) });
   });
-  const server = app.listen(port, '127.0.0.1');
+  return app;
+}
 
+/** Answers the parent: memory, new model versions every `everyMs` (0: none), stop. */
+function answerParent(model: any, nodes: any, server: http.Server) {
   let ticker: NodeJS.Timeout | undefined;
   let flip = 0;
   process.on('message', (msg: any) => {
@@ -118,6 +132,16 @@ async function serve(srcRoot: string, port: number) {
       process.exit(0);
     }
   });
+}
+
+async function serve(srcRoot: string, port: number) {
+  const modules = routerModules(srcRoot);
+  const nodes = largeFleet(modules.fixtureFleet());
+  const model = new modules.FleetModel();
+  model.update(nodes);
+  const app = await routerApp(modules, model);
+  const server = app.listen(port, '127.0.0.1');
+  answerParent(model, nodes, server);
   server.on('listening', () =>
     process.send!({ type: 'ready', version: model.currentVersion }),
   );
@@ -274,16 +298,128 @@ async function cpuPerRead(
   };
 }
 
+interface RunOptions {
+  reads: number;
+  readers: number;
+  everyMs: number;
+  /** Also measure the CPU per sequential read, over this many reads of each kind. */
+  cpuReads?: number;
+}
+
+type Memory = { rss: number; heapUsed: number };
+
+/** The router process's memory as it reports it, after a full GC when `gc`. */
+const memoryOf = (child: ChildProcess, gc = false) =>
+  request<Memory>(child, 'memory', { gc });
+
+/** Samples the process's peak RSS and used heap every 200 ms until `stop`. */
+function samplePeaks(child: ChildProcess, rssBefore: number, before: Memory) {
+  const peak = { rss: rssBefore, heap: before.heapUsed };
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak.rss = Math.max(peak.rss, rssMb(child.pid!));
+      peak.heap = Math.max(peak.heap, (await memoryOf(child)).heapUsed);
+      await sleep(200);
+    }
+  })();
+  return {
+    peak,
+    stop: async () => {
+      sampling = false;
+      await sampler;
+    },
+  };
+}
+
+/** `reads` reads of the snapshot by `readers` concurrent readers. */
+async function readConcurrently(port: number, options: RunOptions) {
+  const times: number[] = [];
+  const served = new Set<string>();
+  let errors = 0;
+  let mismatches = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.readers }, async () => {
+      while (next < options.reads) {
+        const n = next++;
+        try {
+          // Every 25th body is decompressed: its version must be the ETag's.
+          const r = await read(port, n % 25 === 0);
+          times.push(r.ms);
+          served.add(r.etag);
+          const etagVersion = Number(/-(\d+)(-|")/.exec(r.etag)?.[1]);
+          if (r.bodyVersion !== undefined && r.bodyVersion !== etagVersion) {
+            mismatches++;
+          }
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { times, served, errors, mismatches };
+}
+
+const versions = (child: ChildProcess, everyMs: number) =>
+  request<{ version: number }>(child, 'versions', { everyMs }).then(
+    v => v.version,
+  );
+
+/** The reads in a router process already serving, and its memory before and after them. */
+async function measureReads(
+  child: ChildProcess,
+  port: number,
+  options: RunOptions,
+): Promise<RunResult> {
+  await read(port, true); // the snapshot cached at one version
+  await sleep(500);
+  const retainedBefore = (await memoryOf(child, true)).heapUsed;
+  const before = await memoryOf(child);
+  const rssBefore = rssMb(child.pid!);
+  const fromVersion = await versions(child, options.everyMs);
+  const sampler = samplePeaks(child, rssBefore, before);
+  const { times, served, errors, mismatches } = await readConcurrently(
+    port,
+    options,
+  );
+  const toVersion = await versions(child, 0);
+  await sampler.stop();
+  await sleep(500);
+  const after = await memoryOf(child);
+  const rssAfter = rssMb(child.pid!);
+  const peakRss = Math.max(sampler.peak.rss, rssAfter);
+  const peakHeap = Math.max(sampler.peak.heap, after.heapUsed);
+  const retainedAfter = (await memoryOf(child, true)).heapUsed;
+  times.sort((a, b) => a - b);
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  const cpu = options.cpuReads
+    ? await cpuPerRead(child.pid!, port, options.cpuReads)
+    : undefined;
+  return {
+    rssBefore,
+    rssGrowth: rssAfter - rssBefore,
+    rssPeakGrowth: peakRss - rssBefore,
+    heapBefore: mb(before.heapUsed),
+    heapGrowth: mb(after.heapUsed - before.heapUsed),
+    heapPeakGrowth: mb(peakHeap - before.heapUsed),
+    heapRetainedGrowth: mb(retainedAfter - retainedBefore),
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    reads: times.length,
+    errors,
+    versionsDuringReads: toVersion - fromVersion,
+    versionsServed: served.size,
+    mismatches,
+    cpu,
+  };
+}
+
+/** The router of `srcRoot` in a fresh child process, read; the process stopped after. */
 async function run(
   srcRoot: string,
   port: number,
-  options: {
-    reads: number;
-    readers: number;
-    everyMs: number;
-    /** Also measure the CPU per sequential read, over this many reads of each kind. */
-    cpuReads?: number;
-  },
+  options: RunOptions,
 ): Promise<RunResult> {
   const child = fork(__filename, ['--serve', srcRoot, '--port', String(port)], {
     execArgv: [...process.execArgv, '--expose-gc'],
@@ -291,87 +427,7 @@ async function run(
   });
   try {
     await request(child, 'ready');
-    const memory = (gc = false) =>
-      request<{ rss: number; heapUsed: number }>(child, 'memory', { gc });
-    await read(port, true); // the snapshot cached at one version
-    await sleep(500);
-    const retainedBefore = (await memory(true)).heapUsed;
-    const before = await memory();
-    const rssBefore = rssMb(child.pid!);
-    const fromVersion = (
-      await request<{ version: number }>(child, 'versions', {
-        everyMs: options.everyMs,
-      })
-    ).version;
-
-    let peakRss = rssBefore;
-    let peakHeap = before.heapUsed;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peakRss = Math.max(peakRss, rssMb(child.pid!));
-        peakHeap = Math.max(peakHeap, (await memory()).heapUsed);
-        await sleep(200);
-      }
-    })();
-
-    const times: number[] = [];
-    const served = new Set<string>();
-    let errors = 0;
-    let mismatches = 0;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: options.readers }, async () => {
-        while (next < options.reads) {
-          const n = next++;
-          try {
-            // Every 25th body is decompressed: its version must be the ETag's.
-            const r = await read(port, n % 25 === 0);
-            times.push(r.ms);
-            served.add(r.etag);
-            const etagVersion = Number(/-(\d+)(-|")/.exec(r.etag)?.[1]);
-            if (r.bodyVersion !== undefined && r.bodyVersion !== etagVersion) {
-              mismatches++;
-            }
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    );
-    const toVersion = (
-      await request<{ version: number }>(child, 'versions', { everyMs: 0 })
-    ).version;
-    sampling = false;
-    await sampler;
-    await sleep(500);
-    const after = await memory();
-    const rssAfter = rssMb(child.pid!);
-    peakRss = Math.max(peakRss, rssAfter);
-    peakHeap = Math.max(peakHeap, after.heapUsed);
-    const retainedAfter = (await memory(true)).heapUsed;
-    times.sort((a, b) => a - b);
-    const mb = (bytes: number) => bytes / 1024 / 1024;
-    const cpu = options.cpuReads
-      ? await cpuPerRead(child.pid!, port, options.cpuReads)
-      : undefined;
-    return {
-      rssBefore,
-      rssGrowth: rssAfter - rssBefore,
-      rssPeakGrowth: peakRss - rssBefore,
-      heapBefore: mb(before.heapUsed),
-      heapGrowth: mb(after.heapUsed - before.heapUsed),
-      heapPeakGrowth: mb(peakHeap - before.heapUsed),
-      heapRetainedGrowth: mb(retainedAfter - retainedBefore),
-      p50: percentile(times, 50),
-      p95: percentile(times, 95),
-      reads: times.length,
-      errors,
-      versionsDuringReads: toVersion - fromVersion,
-      versionsServed: served.size,
-      mismatches,
-      cpu,
-    };
+    return await measureReads(child, port, options);
   } finally {
     child.send({ type: 'stop' });
     await new Promise(r => child.once('exit', r));
@@ -398,14 +454,8 @@ function baselineSources(ref: string): { commit: string; srcRoot: string } {
   return { commit, srcRoot: join(dir, 'plugins/kamaji-backend/src') };
 }
 
-async function main() {
-  const baselineRef = arg('baseline', 'main');
-  const reads = Number(arg('reads', '1500'));
-  const readers = Number(arg('readers', '100'));
-  const everyMs = Number(arg('every', '250'));
-  const cpuReads = Number(arg('cpu-reads', '2000'));
-  const port = Number(arg('port', '7650'));
-  const baseline = baselineSources(baselineRef);
+/** This work tree's commit, and whether its plugins differ from it. */
+function treeState(): string {
   const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
     cwd: REPO_ROOT,
   })
@@ -416,26 +466,43 @@ async function main() {
   }).length
     ? ' + uncommitted changes'
     : '';
-  const load = () =>
-    loadavg()
-      .map(l => l.toFixed(1))
-      .join(' ');
-  const loadBefore = load();
+  return `${head}${dirty}`;
+}
 
-  const scenarios = [
-    { name: 'one version', everyMs: 0 },
-    { name: `a version every ${everyMs} ms`, everyMs },
-  ];
-  const targets = [
-    {
-      name: `baseline (${baselineRef} ${baseline.commit})`,
-      src: baseline.srcRoot,
-    },
-    {
-      name: `this tree (${head}${dirty})`,
-      src: join(REPO_ROOT, 'plugins/kamaji-backend/src'),
-    },
-  ];
+const loadAverage = () =>
+  loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ');
+
+type Options = ReturnType<typeof commandLine>;
+
+function commandLine() {
+  return {
+    baselineRef: arg('baseline', 'main'),
+    reads: Number(arg('reads', '1500')),
+    readers: Number(arg('readers', '100')),
+    everyMs: Number(arg('every', '250')),
+    cpuReads: Number(arg('cpu-reads', '2000')),
+    port: Number(arg('port', '7650')),
+  };
+}
+
+interface Scenario {
+  name: string;
+  everyMs: number;
+}
+
+interface Target {
+  name: string;
+  src: string;
+}
+
+/** Every router in every scenario, one fresh process each: results[scenario][target]. */
+async function runAll(
+  scenarios: Scenario[],
+  targets: Target[],
+  o: Options,
+): Promise<RunResult[][]> {
   const results: RunResult[][] = [];
   for (const scenario of scenarios) {
     const row: RunResult[] = [];
@@ -443,28 +510,27 @@ async function main() {
       // eslint-disable-next-line no-console
       console.log(`${scenario.name}: ${target.name} …`);
       row.push(
-        await run(target.src, port, {
-          reads,
-          readers,
+        await run(target.src, o.port, {
+          reads: o.reads,
+          readers: o.readers,
           everyMs: scenario.everyMs,
-          cpuReads: scenario.everyMs ? undefined : cpuReads,
+          cpuReads: scenario.everyMs ? undefined : o.cpuReads,
         }),
       );
     }
     results.push(row);
   }
+  return results;
+}
 
-  const f = (n: number) => n.toFixed(0);
+const f = (n: number) => n.toFixed(0);
+
+function memoryTable(
+  results: RunResult[][],
+  scenarios: Scenario[],
+  targets: Target[],
+) {
   const lines = [
-    `# Fleet reads: memory and p95 (${TENANTS.toLocaleString(
-      'en',
-    )} tenants, ${ISLANDS} islands, ${readers} concurrent readers, ${reads} gzip reads of the whole-fleet snapshot)`,
-    '',
-    `${new Date().toISOString()}, \`yarn bench:reads --baseline ${baselineRef}\`; load average before ${loadBefore}, after ${load()} (2 shared cores).`,
-    'Each cell: one fresh process running the kamaji router (createRouter) over an in-memory FleetModel; RSS and used heap',
-    'of that process after the reads minus before them (the snapshot already cached at one version), peak growth in brackets;',
-    '"heap after GC": the same for the used heap after a full GC (what the reads left held, garbage excluded).',
-    '',
     `| scenario | router | RSS growth (peak) MB | heap growth (peak) MB | heap after GC MB | p50 / p95 to last byte ms | versions during reads / served | errors | body≠ETag |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
@@ -488,9 +554,13 @@ async function main() {
       .map(r => `${f(r.rssBefore)} → ${f(r.rssBefore + r.rssGrowth)}`)
       .join(', ')} MB (in the order above).`,
   );
-  lines.push(
+  return lines;
+}
+
+function cpuTable(results: RunResult[][], targets: Target[], o: Options) {
+  return [
     '',
-    `Server CPU per read (one version; ${cpuReads} sequential reads each, from the process's CPU time):`,
+    `Server CPU per read (one version; ${o.cpuReads} sequential reads each, from the process's CPU time):`,
     '',
     '| router | whole snapshot, gzip (ms) | If-None-Match → 304 (ms) |',
     '|---|---|---|',
@@ -500,7 +570,46 @@ async function main() {
           2,
         )} | ${results[0][t].cpu!.notModified.toFixed(2)} |`,
     ),
-  );
+  ];
+}
+
+async function main() {
+  const o = commandLine();
+  const baseline = baselineSources(o.baselineRef);
+  const tree = treeState();
+  const loadBefore = loadAverage();
+  const scenarios = [
+    { name: 'one version', everyMs: 0 },
+    { name: `a version every ${o.everyMs} ms`, everyMs: o.everyMs },
+  ];
+  const targets = [
+    {
+      name: `baseline (${o.baselineRef} ${baseline.commit})`,
+      src: baseline.srcRoot,
+    },
+    {
+      name: `this tree (${tree})`,
+      src: join(REPO_ROOT, 'plugins/kamaji-backend/src'),
+    },
+  ];
+  const results = await runAll(scenarios, targets, o);
+  const lines = [
+    `# Fleet reads: memory and p95 (${TENANTS.toLocaleString(
+      'en',
+    )} tenants, ${ISLANDS} islands, ${o.readers} concurrent readers, ${
+      o.reads
+    } gzip reads of the whole-fleet snapshot)`,
+    '',
+    `${new Date().toISOString()}, \`yarn bench:reads --baseline ${
+      o.baselineRef
+    }\`; load average before ${loadBefore}, after ${loadAverage()} (2 shared cores).`,
+    'Each cell: one fresh process running the kamaji router (createRouter) over an in-memory FleetModel; RSS and used heap',
+    'of that process after the reads minus before them (the snapshot already cached at one version), peak growth in brackets;',
+    '"heap after GC": the same for the used heap after a full GC (what the reads left held, garbage excluded).',
+    '',
+    ...memoryTable(results, scenarios, targets),
+    ...cpuTable(results, targets, o),
+  ];
   const date = new Date().toISOString().slice(0, 10);
   const files = writeResults(
     `${lines.join('\n')}\n`,

@@ -168,20 +168,22 @@ const s = (ms: number) =>
   Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(2)} s`;
 const ok = (pass: boolean) => (pass ? 'OK' : 'MISSED');
 
-async function main() {
-  let baseline: Phase | undefined;
-  if (BASELINE) {
-    log(`baseline: ${REPLICAS} backends, replica mode off`);
-    const fleet = await ReplicaFleet.start({
-      replicas: REPLICAS,
-      replicaMode: false,
-      logLevel: 'warn',
-      log,
-    });
-    cleanup.push(() => fleet.stop());
-    baseline = await measurePhase(fleet);
-    await fleet.stop();
-  }
+/** The same replicas with replica mode off: every process watches every island. */
+async function measureBaseline(): Promise<Phase> {
+  log(`baseline: ${REPLICAS} backends, replica mode off`);
+  const fleet = await ReplicaFleet.start({
+    replicas: REPLICAS,
+    replicaMode: false,
+    logLevel: 'warn',
+    log,
+  });
+  cleanup.push(() => fleet.stop());
+  const phase = await measurePhase(fleet);
+  await fleet.stop();
+  return phase;
+}
+
+async function measureReplicaMode() {
   log(`${REPLICAS} replicas, replica mode on`);
   const fleet = await ReplicaFleet.start({
     replicas: REPLICAS,
@@ -196,22 +198,17 @@ async function main() {
   log('kill -9 of the replica holding island-a');
   const over = await takeover(fleet);
   log(`takeover ${JSON.stringify(over)}`);
-  await cleanup.run();
+  return { phase, lag, over };
+}
 
+type ReplicaMode = Awaited<ReturnType<typeof measureReplicaMode>>;
+
+const fmtWatches = (p: Phase) =>
+  REPLICA_ISLANDS.map(i => `${i} ${p.watches[i]}`).join(', ');
+
+function watchAndLagRows({ phase, lag }: ReplicaMode, baseline?: Phase) {
   const maxWatches = Math.max(...Object.values(phase.watches));
-  const fmtWatches = (p: Phase) =>
-    REPLICA_ISLANDS.map(i => `${i} ${p.watches[i]}`).join(', ');
-  const lines = [
-    `# Backend replicas on one PostgreSQL — ${new Date()
-      .toISOString()
-      .slice(0, 10)}`,
-    '',
-    `${REPLICAS} real packages/backend processes, one throwaway PostgreSQL, the local control plane (central + ${REPLICA_ISLANDS.join(
-      ', ',
-    )}); \`yarn bench:replicas\`.`,
-    '',
-    '| Figure | Replica mode | Baseline (replica mode off) | Target | |',
-    '|---|---|---|---|---|',
+  return [
     `| Watch connections per island | ${fmtWatches(phase)} | ${
       baseline ? fmtWatches(baseline) : 'not run'
     } | ${TARGET.watches} | ${ok(maxWatches === TARGET.watches)} |`,
@@ -223,6 +220,11 @@ async function main() {
     )} (n=${lag.follower.n}) | | ≤ 2 s | ${ok(
       lag.follower.p95 <= TARGET.lagMs,
     )} |`,
+  ];
+}
+
+function takeoverAndWritesRows({ phase, over }: ReplicaMode, baseline?: Phase) {
+  return [
     `| Takeover after kill -9 of island-a's holder (replica ${
       over.holder
     }) | ${s(over.ms)}${
@@ -246,16 +248,39 @@ async function main() {
         ? baseline.writesPerS.byReplica.map(w => w.toFixed(1)).join(', ')
         : ''
     } | | |`,
+  ];
+}
+
+function report(measured: ReplicaMode, baseline?: Phase): string {
+  return [
+    `# Backend replicas on one PostgreSQL — ${new Date()
+      .toISOString()
+      .slice(0, 10)}`,
+    '',
+    `${REPLICAS} real packages/backend processes, one throwaway PostgreSQL, the local control plane (central + ${REPLICA_ISLANDS.join(
+      ', ',
+    )}); \`yarn bench:replicas\`.`,
+    '',
+    '| Figure | Replica mode | Baseline (replica mode off) | Target | |',
+    '|---|---|---|---|---|',
+    ...watchAndLagRows(measured, baseline),
+    ...takeoverAndWritesRows(measured, baseline),
     '',
     `Holders (replicas connected to each island's API server): ${REPLICA_ISLANDS.map(
-      i => `${i} → ${phase.holders[i].join('+') || 'none'}`,
+      i => `${i} → ${measured.phase.holders[i].join('+') || 'none'}`,
     ).join(', ')}. Steady window ${STEADY_S} s. Run took ${Math.round(
       (Date.now() - t0) / 1000,
     )} s.`,
     '',
-  ];
+  ].join('\n');
+}
+
+async function main() {
+  const baseline = BASELINE ? await measureBaseline() : undefined;
+  const measured = await measureReplicaMode();
+  await cleanup.run();
   const files = writeResults(
-    lines.join('\n'),
+    report(measured, baseline),
     'latest-replicas.md',
     `${new Date().toISOString().slice(0, 10)}-replicas.md`,
   );

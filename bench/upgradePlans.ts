@@ -94,31 +94,55 @@ class InstantActions {
   }
 }
 
-async function main() {
-  const tenants = arg('tenants', 1000);
-  const islands = arg('islands', 100);
-  const snapshot = fleetOf(tenants, islands);
-  const request = {
-    version: 'v1.35.2',
-    maxConcurrent: 10,
-    waves: { canary: 5 },
-  };
+const REQUEST = {
+  version: 'v1.35.2',
+  maxConcurrent: 10,
+  waves: { canary: 5 },
+};
 
+type Snapshot = ReturnType<typeof fleetOf>;
+
+/** Builds the plan and its preview 20 times after one warm-up: the last plan and the times. */
+function timeBuilds(snapshot: Snapshot) {
   const builds: number[] = [];
-  let built = buildUpgradePlan(snapshot, request, { ceiling: CEILING });
+  let built = buildUpgradePlan(snapshot, REQUEST, { ceiling: CEILING });
   for (let i = 0; i < 20; i++) {
     const t0 = performance.now();
-    built = buildUpgradePlan(snapshot, request, { ceiling: CEILING });
+    built = buildUpgradePlan(snapshot, REQUEST, { ceiling: CEILING });
     builds.push(performance.now() - t0);
   }
   builds.sort((a, b) => a - b);
+  return { built, builds };
+}
 
+/** Ticks the runner until the plan is no longer running: each tick's time and the whole run's. */
+async function runToTheEnd(
+  runner: UpgradePlanRunner,
+  store: UpgradePlanStore,
+  planId: string,
+) {
+  const ticks: number[] = [];
+  const start = performance.now();
+  for (;;) {
+    const t = performance.now();
+    await runner.tick();
+    ticks.push(performance.now() - t);
+    const status = (await store.get(planId))!.status;
+    if (status !== 'running') break;
+  }
+  const runMs = performance.now() - start;
+  ticks.sort((a, b) => a - b);
+  return { ticks, runMs };
+}
+
+/** Stores a plan over `snapshot` and runs it with instant upgrades. */
+async function storeAndRun(snapshot: Snapshot) {
   const fleet = new InMemoryFleetService(snapshot);
   const knex = await openPlanDatabase();
   const store = new UpgradePlanStore(knex);
   const plans = new UpgradePlans(fleet, store, { ceiling: CEILING });
   const t1 = performance.now();
-  const plan = await plans.create(request, 'user:default/bench');
+  const plan = await plans.create(REQUEST, 'user:default/bench');
   const createMs = performance.now() - t1;
 
   const actions = new InstantActions(fleet);
@@ -130,25 +154,29 @@ async function main() {
     logger: silentLogger,
   });
   await plans.command(plan.id, 'start', 'user:default/bench');
-  const ticks: number[] = [];
-  const t2 = performance.now();
-  for (;;) {
-    const t = performance.now();
-    await runner.tick();
-    ticks.push(performance.now() - t);
-    const status = (await store.get(plan.id))!.status;
-    if (status !== 'running') break;
-  }
-  const runMs = performance.now() - t2;
+  const { ticks, runMs } = await runToTheEnd(runner, store, plan.id);
   const final = (await store.get(plan.id))!;
   await knex.destroy();
-  ticks.sort((a, b) => a - b);
+  return { createMs, ticks, runMs, final, patches: actions.patches };
+}
+
+function report(
+  fleet: { tenants: number; islands: number },
+  { built, builds }: ReturnType<typeof timeBuilds>,
+  {
+    createMs,
+    ticks,
+    runMs,
+    final,
+    patches,
+  }: Awaited<ReturnType<typeof storeAndRun>>,
+) {
   const steps = final.steps.filter(s => s.state === 'succeeded').length;
   const p50 = percentile(builds, 50);
-  const lines = [
+  return [
     `# Fleet upgrade plans, ${new Date().toISOString()}`,
     '',
-    `Fleet: ${tenants} tenants on ${islands} islands (in-memory model), target v1.35.2, canary 5, maxConcurrent 10.`,
+    `Fleet: ${fleet.tenants} tenants on ${fleet.islands} islands (in-memory model), target v1.35.2, canary 5, maxConcurrent 10.`,
     '',
     `| what | figure |`,
     `| --- | --- |`,
@@ -162,7 +190,7 @@ async function main() {
     `| plan stored with its ${final.steps.length} steps (SQLite), ms | ${fmt(
       createMs,
     )} |`,
-    `| plan run to the end: status, steps succeeded, patches | ${final.status}, ${steps}, ${actions.patches} |`,
+    `| plan run to the end: status, steps succeeded, patches | ${final.status}, ${steps}, ${patches} |`,
     `| runner ticks: count, p50 ms, p95 ms | ${ticks.length}, ${fmt(
       percentile(ticks, 50),
     )}, ${fmt(percentile(ticks, 95))} |`,
@@ -171,9 +199,16 @@ async function main() {
     )} |`,
     '',
   ];
+}
+
+async function main() {
+  const fleet = { tenants: arg('tenants', 1000), islands: arg('islands', 100) };
+  const snapshot = fleetOf(fleet.tenants, fleet.islands);
+  const builds = timeBuilds(snapshot);
+  const run = await storeAndRun(snapshot);
   const day = new Date().toISOString().slice(0, 10);
   writeResults(
-    lines.join('\n'),
+    report(fleet, builds, run).join('\n'),
     'latest-upgrade-plans.md',
     `${day}-upgrade-plans.md`,
   );

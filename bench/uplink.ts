@@ -162,7 +162,8 @@ async function tcpRelist(connection: Connection) {
   return measuredList(connection, `${TCP_PATH}?limit=500`);
 }
 
-async function main() {
+/** Two connections to one island: the baseline's probe and the default's, side by side. */
+async function connectTwice() {
   const plane = await LocalControlPlane.start({
     clusters: { island: ['kamaji'] },
   });
@@ -171,6 +172,26 @@ async function main() {
   const current = await island(plane, READINESS_INTERVAL_MS);
   cleanup.push(baseline.stop);
   cleanup.push(current.stop);
+  return { baseline, current };
+}
+
+const perMinute = (n: number) => (n * 60) / SECONDS;
+
+function steadyRow(name: string, c: Connection) {
+  const { up, down } = c.relay.bytes;
+  return `| ${name} | ${c.counts.readyz} | ${
+    c.counts.pings
+  } | ${up} | ${down} | ${Math.round(perMinute(up + down))} | ${(
+    (perMinute(up + down) * 60 * 24) /
+    1e6
+  ).toFixed(2)} |`;
+}
+
+/**
+ * SECONDS of a steady island after the warm-up: the rows of both connections and the share of
+ * bytes the default saves, counted before the lists below add to them.
+ */
+async function measureSteady(baseline: Connection, current: Connection) {
   await sleep(WARM_UP_MS);
   baseline.reset();
   current.reset();
@@ -178,37 +199,29 @@ async function main() {
     `measuring ${SECONDS} s of a steady island, two connections side by side`,
   );
   await sleep(SECONDS * 1_000);
-  const perMinute = (n: number) => (n * 60) / SECONDS;
-  const row = (name: string, c: Connection) => {
-    const { up, down } = c.relay.bytes;
-    return `| ${name} | ${c.counts.readyz} | ${
-      c.counts.pings
-    } | ${up} | ${down} | ${Math.round(perMinute(up + down))} | ${(
-      (perMinute(up + down) * 60 * 24) /
-      1e6
-    ).toFixed(2)} |`;
-  };
   const saved =
     1 -
     (current.relay.bytes.up + current.relay.bytes.down) /
       (baseline.relay.bytes.up + baseline.relay.bytes.down);
-  const steadyRows = [
-    row(`baseline: GET /readyz every probe`, baseline),
-    row(
+  const rows = [
+    steadyRow(`baseline: GET /readyz every probe`, baseline),
+    steadyRow(
       `PING every probe, GET /readyz every ${
         READINESS_INTERVAL_MS / 1000
       } s (default)`,
       current,
     ),
   ];
-  // After the steady figures: its objects' events reach both connections' watches.
-  log('measuring one LIST of 150 ConfigMaps');
-  const list = await oneList(current);
-  log(`measuring the relist of ${TCPS} TenantControlPlanes`);
-  const relist = await tcpRelist(current);
+  return { rows, saved };
+}
+
+type Steady = Awaited<ReturnType<typeof measureSteady>>;
+type List = Awaited<ReturnType<typeof measuredList>>;
+
+function report(steady: Steady, list: List, relist: List): string {
   const perDayMb = (minutes: number) =>
     ((relist.wire * 24 * 60) / minutes / 1e6).toFixed(2);
-  const text = [
+  return [
     `# Uplink traffic of a steady island, ${new Date()
       .toISOString()
       .slice(0, 10)}`,
@@ -225,9 +238,9 @@ async function main() {
     '',
     '| probe | GET /readyz | PINGs answered | bytes to the island | bytes from the island | bytes per minute | MB per day |',
     '|---|---|---|---|---|---|---|',
-    ...steadyRows,
+    ...steady.rows,
     '',
-    `The default sends ${(saved * 100).toFixed(
+    `The default sends ${(steady.saved * 100).toFixed(
       0,
     )} % fewer bytes over the uplink than the baseline.`,
     '',
@@ -244,8 +257,18 @@ async function main() {
     `One LIST of 150 ConfigMaps (${list.json} bytes of JSON): ${list.wire} bytes from the island. The KubeClient asks for gzip (since 2026-12-05), and the API server compresses answers of 128 KiB and more; smaller ones come as they are.`,
     '',
   ].join('\n');
+}
+
+async function main() {
+  const { baseline, current } = await connectTwice();
+  const steady = await measureSteady(baseline, current);
+  // After the steady figures: its objects' events reach both connections' watches.
+  log('measuring one LIST of 150 ConfigMaps');
+  const list = await oneList(current);
+  log(`measuring the relist of ${TCPS} TenantControlPlanes`);
+  const relist = await tcpRelist(current);
   const files = writeResults(
-    text,
+    report(steady, list, relist),
     'latest-uplink.md',
     `${new Date().toISOString().slice(0, 10)}-uplink.md`,
   );
