@@ -58,6 +58,7 @@ import {
   Stats,
   concurrent,
   rssMb,
+  seconds,
   sequential,
   sleep,
   waitFor,
@@ -100,8 +101,6 @@ interface SyncedMemory {
   at: MemoryAt;
   settledMb: number;
 }
-
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 async function main() {
   if (REPLICAS && !POSTGRES)

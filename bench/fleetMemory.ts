@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HEAP_DIR, SETTLE_MS } from './fleetOptions';
-import type { Cleanups } from './fleetSeeding';
-import { rssMb, sleep, waitForQuiet } from './lib';
+import { Cleanups, rssMb, sleep, waitForQuiet } from './lib';
 import {
   MemoryBreakdown,
   describeBreakdown,

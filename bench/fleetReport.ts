@@ -24,7 +24,7 @@ import {
   WITH_CATALOG,
   args,
 } from './fleetOptions';
-import { Stats, fmt } from './lib';
+import { Stats, fmt, seconds } from './lib';
 import type { MemoryBreakdown } from './memoryReport';
 import type { ReplicaMemory } from './replicaMemory';
 
@@ -64,7 +64,6 @@ interface AddedMemory {
   afterReadsSettled: number;
 }
 
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const mb = (value: number) => value.toFixed(0);
 const pf = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const errNote = (st?: Stats) =>

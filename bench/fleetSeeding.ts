@@ -9,7 +9,7 @@ import {
 import type { KubernetesCluster } from './backend';
 import { kubeconfigYaml, startFakeIslands } from './fakeIslands';
 import { CONCURRENCY, FAKE, FLEET_USER, PER_ISLAND } from './fleetOptions';
-import { pool, sleep } from './lib';
+import { Cleanups, pool, seconds, sleep } from './lib';
 import {
   TCP_NS,
   Tenant,
@@ -25,11 +25,6 @@ import {
 
 type Log = (s: string) => void;
 
-/** Where the steps that undo what a phase started are pushed (cleanupOnExit of lib.ts). */
-export interface Cleanups {
-  push(step: () => Promise<void>): void;
-}
-
 /** How the backends reach one island: its kubeconfig Secret on central, and its cluster entry. */
 interface IslandAccess {
   island: string;
@@ -40,8 +35,6 @@ interface IslandAccess {
 type KubeObject = ReturnType<typeof tenantTcp>;
 
 const FAKE_ISLAND_TOKEN = 'bench-fake-island-token';
-
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Starts central and the real islands (none with fake islands); returns the plane and the ms it took. */
 export async function startControlPlane(

@@ -51,6 +51,9 @@ export async function waitFor<T>(
   }
 }
 
+/** Milliseconds as seconds with one decimal, as the bench logs and reports them. */
+export const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
 export const fmt = (ms: number) =>
   Number.isNaN(ms) ? '–' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
 
@@ -83,11 +86,18 @@ export async function waitForQuiet(
   return { waitedMs: Date.now() - start, settled: false, lastShare };
 }
 
+/** Where a benchmark's phases push the steps that undo what they started. */
+export interface Cleanups {
+  push(step: () => Promise<void>): void;
+}
+
 /**
  * What a benchmark started, stopped once in reverse order: at the end, on failure, and on
  * SIGINT / SIGTERM / SIGHUP (then the process exits 130).
  */
-export function cleanupOnExit(log: (s: string) => void) {
+export function cleanupOnExit(
+  log: (s: string) => void,
+): Cleanups & { run(): Promise<void> } {
   const steps: Array<() => Promise<void>> = [];
   let running: Promise<void> | undefined;
   const run = (): Promise<void> => {
@@ -107,7 +117,12 @@ export function cleanupOnExit(log: (s: string) => void) {
       log(`${sig}: stopping everything`);
       run().finally(() => process.exit(130));
     });
-  return { push: (step: () => Promise<void>) => steps.push(step), run };
+  return {
+    push: step => {
+      steps.push(step);
+    },
+    run,
+  };
 }
 
 /** Prints a report and writes it to bench/results/<latest> and bench/results/<dated>; returns the paths. */
