@@ -12,15 +12,15 @@
  * central holding the kubeconfig of --tenant-user (default kamaji-backstage, the demo backend's
  * user, which examples/deploy/rbac.yaml gives read-only access to workloads on tenant clusters).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { CRDS_DIR, DEMO_STATE_DIR, KUBEPLANE_BIN } from '../paths';
 import { KubeplaneState } from '../state';
 import {
   DEFAULT_FLEET_DIR,
+  fleetSubDirs,
   seedFleet,
-  SeedFleetOptions,
   SeedResult,
 } from './seedFleet';
 
@@ -76,12 +76,6 @@ function readReadyState(stateDir: string): KubeplaneState {
   return state;
 }
 
-function subDirs(dir: string): string[] {
-  return existsSync(dir)
-    ? readdirSync(dir).filter(d => statSync(join(dir, d)).isDirectory())
-    : [];
-}
-
 function adminKubeConfig(path: string): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(path);
@@ -89,14 +83,9 @@ function adminKubeConfig(path: string): KubeConfig {
 }
 
 type Args = ReturnType<typeof parseArgs>;
-type Clusters = Pick<
-  SeedFleetOptions,
-  'clusters' | 'islandKubeconfigs' | 'tenantKubeconfigs'
->;
-
 /** Central and every island of the fleet directory, each of which must be running. */
-function centralAndIslands(state: KubeplaneState, args: Args): Clusters {
-  const islands = subDirs(join(args.fleetDir, 'islands'));
+function centralAndIslands(state: KubeplaneState, args: Args) {
+  const islands = fleetSubDirs(args.fleetDir, 'islands');
   const clusters: Record<string, KubeConfig> = {};
   const islandKubeconfigs: Record<string, string> = {};
   for (const name of ['central', ...islands]) {
@@ -118,14 +107,11 @@ function centralAndIslands(state: KubeplaneState, args: Args): Clusters {
   return { clusters, islandKubeconfigs };
 }
 
-/** Adds the tenants of the fleet directory that have a cluster of their own in the control plane. */
-function addTenantClusters(
-  state: KubeplaneState,
-  args: Args,
-  target: Clusters,
-): Clusters {
+/** The tenants of the fleet directory that have a cluster of their own in the control plane. */
+function tenantClusters(state: KubeplaneState, args: Args) {
+  const clusters: Record<string, KubeConfig> = {};
   const tenantKubeconfigs: Record<string, string> = {};
-  for (const tenant of subDirs(join(args.fleetDir, 'tenants'))) {
+  for (const tenant of fleetSubDirs(args.fleetDir, 'tenants')) {
     const c = state.clusters[tenant];
     if (!c) {
       console.log(
@@ -139,10 +125,10 @@ function addTenantClusters(
       throw new Error(
         `the control plane has no user "${args.tenantUser}" for the Secret ${tenant}-kubeconfig; start kubeplane with --user ${args.tenantUser} or pass --tenant-user`,
       );
-    target.clusters[tenant] = adminKubeConfig(c.adminKubeconfig);
+    clusters[tenant] = adminKubeConfig(c.adminKubeconfig);
     tenantKubeconfigs[tenant] = readFileSync(user.kubeconfigs[tenant], 'utf8');
   }
-  return { ...target, tenantKubeconfigs };
+  return { clusters, tenantKubeconfigs };
 }
 
 function printCounts(result: SeedResult, fleetDir: string) {
@@ -162,13 +148,12 @@ function printCounts(result: SeedResult, fleetDir: string) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const state = readReadyState(args.stateDir);
-  const clusters = addTenantClusters(
-    state,
-    args,
-    centralAndIslands(state, args),
-  );
+  const central = centralAndIslands(state, args);
+  const tenants = tenantClusters(state, args);
   const result = await seedFleet({
-    ...clusters,
+    clusters: { ...central.clusters, ...tenants.clusters },
+    islandKubeconfigs: central.islandKubeconfigs,
+    tenantKubeconfigs: tenants.tenantKubeconfigs,
     fleetDir: args.fleetDir,
     log: args.verbose
       ? line => console.log(`  ${line}`)

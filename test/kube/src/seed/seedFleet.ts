@@ -164,7 +164,11 @@ function tcpNameForKcp(kcp: AnyObject): string {
     : kcp.metadata.name;
 }
 
-function listSubDirs(fleetDir: string, sub: 'islands' | 'tenants'): string[] {
+/** The island or tenant directories of a fleet directory, sorted. */
+export function fleetSubDirs(
+  fleetDir: string,
+  sub: 'islands' | 'tenants',
+): string[] {
   const dir = join(fleetDir, sub);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -194,7 +198,7 @@ function readFleetLayout(
     throw new Error(
       `no KubeConfig for the management cluster "${MANAGEMENT_CLUSTER}"`,
     );
-  const islands = listSubDirs(fleetDir, 'islands');
+  const islands = fleetSubDirs(fleetDir, 'islands');
   for (const island of islands) {
     if (!options.clusters[island])
       throw new Error(
@@ -206,7 +210,7 @@ function readFleetLayout(
       );
     }
   }
-  const tenants = listSubDirs(fleetDir, 'tenants').filter(tenant => {
+  const tenants = fleetSubDirs(fleetDir, 'tenants').filter(tenant => {
     if (!options.clusters[tenant]) {
       log(
         `tenant ${tenant}: no API server given, its workloads (tenants/${tenant}) and Secret are not seeded`,
