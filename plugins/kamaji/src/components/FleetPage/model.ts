@@ -255,9 +255,8 @@ function islandView(
     all.filter(t => tenantMatches(t, f, island)),
     island,
   );
-  const tenantFiltersOn = !!(f.owner || f.health.length || f.version || f.q);
-  if (tenantFiltersOn && !tenants.length && !islandMatchesItself(island, f))
-    return undefined;
+  // With no tenant filter an island matches itself, so it stays even when it hosts no tenant.
+  if (!tenants.length && !islandMatchesItself(island, f)) return undefined;
   return { island, tenants, counts, totalTenants: all.length };
 }
 
