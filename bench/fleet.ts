@@ -26,6 +26,7 @@ import { measureReads } from './fleetApiReads';
 import { MemoryAt, MemoryFigures, MemoryProbe } from './fleetMemory';
 import {
   BACKEND_CWD,
+  BACKEND_NODE_FLAGS,
   BACKEND_EXTRA_CONFIG,
   CLIENTS,
   CPU_PROFILE_DIR,
@@ -215,6 +216,7 @@ function startBackend(
 ) {
   return Backend.start({
     ...options,
+    nodeArgs: [...BACKEND_NODE_FLAGS, ...(options.nodeArgs ?? [])],
     workDir: ctx.workDir,
     token: ctx.token,
     kubernetesClusters: ctx.clusters,

@@ -63,6 +63,11 @@ export const SETTLE_MS = 30_000;
 // profile into DIR when it stops (diagnostics: the profiler slows the backend, so the run's
 // latencies are not comparable).
 export const CPU_PROFILE_DIR = textOpt('cpu-profile');
+// `--backend-node-flags "FLAGS"`: node flags of every backend the bench measures (baseline, fleet,
+// replicas), as an operator would set them (e.g. `--max-semi-space-size=4`); the report names them.
+export const BACKEND_NODE_FLAGS = (textOpt('backend-node-flags') ?? '')
+  .split(' ')
+  .filter(Boolean);
 // `--dump-snapshot FILE` writes the whole-fleet snapshot the backend served after the reads.
 export const DUMP_SNAPSHOT = textOpt('dump-snapshot');
 export const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;

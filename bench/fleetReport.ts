@@ -108,11 +108,20 @@ function addedMemory({
   };
 }
 
+/** glibc malloc tunables of the environment, which every process of the run inherits. */
+const mallocEnv = () =>
+  Object.entries(process.env)
+    .filter(([name]) => name.startsWith('MALLOC_'))
+    .map(([name, value]) => `${name}=${value} `)
+    .join('');
+
 function header({ date, planeMs, seedMs }: FleetFigures): string[] {
   return [
     `# Fleet benchmark ${date} — ${ISLANDS} islands × ${PER_ISLAND} tenants = ${TOTAL} tenants`,
     '',
-    `- Command: \`yarn bench${args.length ? ` ${args.join(' ')}` : ''}\``,
+    `- Command: \`${mallocEnv()}yarn bench${
+      args.length ? ` ${args.join(' ')}` : ''
+    }\``,
     `- Central: a real kube-apiserver (kubeplane) holding ${ISLANDS} island Clusters + Secrets and ${TOTAL} tenant Clusters + KamajiControlPlanes (${Math.round(
       0.85 * 100,
     )} % with status: 70 % ready, 15 % degraded, 15 % without status).`,
