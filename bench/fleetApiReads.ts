@@ -19,7 +19,7 @@ import type { MemoryAt, MemoryProbe } from './fleetMemory';
 import type { Row } from './fleetReport';
 import { goReaders } from './goReaders';
 import { lastByteProbe } from './lastByte';
-import { Stats, concurrent, cpuSeconds, sequential } from './lib';
+import { Stats, concurrent, cpuMsPerRead, sequential } from './lib';
 
 const LIST = '/api/kamaji/v1/fleet?limit=1000';
 const PER_READER = 5;
@@ -116,6 +116,16 @@ const modelVersion = async (backend: Backend) =>
 const toLastByte = (backend: Backend, path: string, agent: HttpAgent) =>
   lastByteProbe(`${backend.baseUrl}${path}`, backend.token, agent);
 
+/** N sequential reads of `path` to the last byte, on one keep-alive socket closed afterwards. */
+async function sequentialToLastByte(backend: Backend, path: string) {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  try {
+    return await sequential(toLastByte(backend, path, agent), N, WARMUP);
+  } finally {
+    agent.destroy();
+  }
+}
+
 const snapshotAccess = (backend: Backend) => ({
   url: `${backend.baseUrl}${SNAPSHOT}`,
   token: backend.token,
@@ -135,9 +145,7 @@ async function measureListReads(ctx: ReadContext): Promise<ListReads> {
     seq: sequentialStats,
     conc: concurrentStats,
   });
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  const wire = await sequential(toLastByte(backend, LIST, agent), N, WARMUP);
-  agent.destroy();
+  const wire = await sequentialToLastByte(backend, LIST);
   rows.push({
     question: 'kamaji same, time to last byte (gzip on the wire, not decoded)',
     seq: wire,
@@ -243,13 +251,7 @@ async function measureFilteredList({ backend, rows, log }: ReadContext) {
 async function measureSnapshotReads(ctx: ReadContext): Promise<SnapshotReads> {
   const { backend, rows, log } = ctx;
   log('measuring: whole-fleet snapshot (GET /v1/fleet/snapshot)');
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  const wire = await sequential(
-    toLastByte(backend, SNAPSHOT, agent),
-    N,
-    WARMUP,
-  );
-  agent.destroy();
+  const wire = await sequentialToLastByte(backend, SNAPSHOT);
   rows.push({
     question: `kamaji GET ${SNAPSHOT} (whole fleet, one version), time to last byte`,
     seq: wire,
@@ -266,7 +268,7 @@ async function measureSnapshotReads(ctx: ReadContext): Promise<SnapshotReads> {
     )} MB in use)`,
     seq: inBenchProcess,
   });
-  const filteredToLastByte = await filteredSnapshotToLastByte(
+  const filteredToLastByte = await sequentialToLastByte(
     backend,
     `${SNAPSHOT}?owner=team-retail&health=healthy`,
   );
@@ -274,7 +276,7 @@ async function measureSnapshotReads(ctx: ReadContext): Promise<SnapshotReads> {
     question: `kamaji GET …/fleet/snapshot?owner=team-retail&health=healthy (per-version index), time to last byte`,
     seq: filteredToLastByte,
   });
-  const searchedToLastByte = await filteredSnapshotToLastByte(
+  const searchedToLastByte = await sequentialToLastByte(
     backend,
     `${SNAPSHOT}?q=shop&version=v1.34`,
   );
@@ -289,17 +291,6 @@ async function measureSnapshotReads(ctx: ReadContext): Promise<SnapshotReads> {
     searchedToLastByte,
   };
 }
-
-const filteredSnapshotToLastByte = (backend: Backend, path: string) =>
-  sequential(
-    toLastByte(
-      backend,
-      path,
-      new HttpAgent({ keepAlive: true, maxSockets: 1 }),
-    ),
-    N,
-    WARMUP,
-  );
 
 async function measureReaders(ctx: ReadContext): Promise<ReaderFigures> {
   const { backend, rows, log } = ctx;
@@ -317,16 +308,15 @@ async function measureReaders(ctx: ReadContext): Promise<ReaderFigures> {
     seq: ownProcess,
   });
   log('measuring: the same readers in Go');
-  const goCpuBefore = cpuSeconds(backend.pid);
-  const go = goReaders({
-    ...snapshotAccess(backend),
-    readers: READERS,
-    perReader: PER_READER,
-  });
   // The Go readers' untimed first round is served too.
-  const goBackendCpuMsPerRead =
-    ((cpuSeconds(backend.pid) - goCpuBefore) * 1000) /
-    (READERS * (PER_READER + 1));
+  const { result: go, cpuMsPerRead: goBackendCpuMsPerRead } =
+    await cpuMsPerRead(backend.pid, READERS * (PER_READER + 1), () =>
+      goReaders({
+        ...snapshotAccess(backend),
+        readers: READERS,
+        perReader: PER_READER,
+      }),
+    );
   rows.push({
     question: `kamaji the same ${READERS} concurrent readers × ${PER_READER}, time to last byte, read by Go clients (bench/readers, after one untimed round)`,
     seq: go,
@@ -342,15 +332,11 @@ async function measureReaders(ctx: ReadContext): Promise<ReaderFigures> {
 
 async function measureReadersInBenchProcess({ backend, rows }: ReadContext) {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: READERS });
-  const cpuBefore = cpuSeconds(backend.pid);
-  const stats = await concurrent(
-    toLastByte(backend, SNAPSHOT, agent),
-    READERS,
-    PER_READER,
-  );
   // The backend's own CPU time, so that runs on loaded cores compare by it too.
-  const backendCpuMsPerRead =
-    ((cpuSeconds(backend.pid) - cpuBefore) * 1000) / (READERS * PER_READER);
+  const { result: stats, cpuMsPerRead: backendCpuMsPerRead } =
+    await cpuMsPerRead(backend.pid, READERS * PER_READER, () =>
+      concurrent(toLastByte(backend, SNAPSHOT, agent), READERS, PER_READER),
+    );
   agent.destroy();
   rows.push({
     question: `kamaji ${READERS} concurrent readers × ${PER_READER} of ${SNAPSHOT}, time to last byte, in the bench process`,

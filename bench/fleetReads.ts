@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import express from 'express';
 import { REPO_ROOT } from '@internal/test-kube';
-import { cpuSeconds, percentile, rssMb, sleep, writeResults } from './lib';
+import { cpuMsPerRead, percentile, rssMb, sleep, writeResults } from './lib';
 
 const TENANTS = 10_000;
 const ISLANDS = 500;
@@ -288,9 +288,10 @@ async function cpuPerRead(
   const { etag } = await read(port, false);
   const perRead = async (once: () => Promise<unknown>) => {
     for (let i = 0; i < 100; i++) await once();
-    const start = cpuSeconds(pid);
-    for (let i = 0; i < count; i++) await once();
-    return ((cpuSeconds(pid) - start) * 1000) / count;
+    const timed = await cpuMsPerRead(pid, count, async () => {
+      for (let i = 0; i < count; i++) await once();
+    });
+    return timed.cpuMsPerRead;
   };
   return {
     full: await perRead(() => read(port, false)),

@@ -65,6 +65,17 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** What `run` returns, and the CPU process `pid` used while it ran, in ms per one of its `reads`. */
+export async function cpuMsPerRead<T>(
+  pid: number,
+  reads: number,
+  run: () => T | Promise<T>,
+): Promise<{ result: T; cpuMsPerRead: number }> {
+  const before = cpuSeconds(pid);
+  const result = await run();
+  return { result, cpuMsPerRead: ((cpuSeconds(pid) - before) * 1000) / reads };
+}
+
 /**
  * Waits until a process has settled: less than `maxShare` of one core used over `windowMs`
  * (the backend's start-up work — catalog ingestion of the fleet, first syncs — is over).

@@ -20,7 +20,7 @@ import { Backend } from './backend';
 import {
   cleanupOnExit,
   concurrent,
-  cpuSeconds,
+  cpuMsPerRead,
   fmt,
   numberArg,
   sequential,
@@ -78,11 +78,13 @@ async function measure(backend: Backend): Promise<Row[]> {
     run: () => Promise<Stats>,
     reads: number,
   ): Promise<Row> => {
-    const before = cpuSeconds(backend.pid);
-    const stats = await run();
-    const cpuMsPerRead = ((cpuSeconds(backend.pid) - before) * 1000) / reads;
+    const { result: stats, cpuMsPerRead: cpuMs } = await cpuMsPerRead(
+      backend.pid,
+      reads,
+      run,
+    );
     if (stats.errors) throw new Error(`${question}: ${stats.firstError}`);
-    return { question, stats, cpuMsPerRead };
+    return { question, stats, cpuMsPerRead: cpuMs };
   };
   return [
     await timed(
