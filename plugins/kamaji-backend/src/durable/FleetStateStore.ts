@@ -87,6 +87,103 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
+/** What a batch stamps on every row it writes: its fleet-wide version and when it was seen. */
+interface BatchStamp {
+  seq: number;
+  seenAt: Date;
+}
+
+/** Increments the fleet-wide version (its row lock orders concurrent writers) and reads it. */
+async function nextVersion(tx: Knex.Transaction): Promise<number> {
+  await tx(VERSION).where({ id: 1 }).increment('version', 1);
+  return Number((await tx(VERSION).where({ id: 1 }).first()).version);
+}
+
+/** Tombstones every object and the kinds of clusters no longer watched; returns the statements. */
+async function forgetSources(
+  tx: Knex.Transaction,
+  sources: string[],
+  { seq, seenAt }: BatchStamp,
+): Promise<number> {
+  let statements = 0;
+  for (const part of chunks(sources)) {
+    await tx(OBJECTS)
+      .whereIn('source', part)
+      .whereNotNull('data')
+      .update({ data: null, seq, seen_at: seenAt });
+    await tx(SOURCES).whereIn('source', part).update({ kinds: null, seq });
+    statements += 2;
+  }
+  return statements;
+}
+
+/** Inserts `rows`, or merges them into the rows of the same `key`; returns the statements. */
+async function upsert(
+  tx: Knex.Transaction,
+  table: string,
+  rows: object[],
+  key: string[],
+): Promise<number> {
+  const parts = chunks(rows);
+  for (const part of parts) {
+    await tx(table).insert(part).onConflict(key).merge();
+  }
+  return parts.length;
+}
+
+function saveConnections(
+  tx: Knex.Transaction,
+  connections: SavedConnection[],
+  seq: number,
+): Promise<number> {
+  const rows = connections.map(c => ({
+    source: c.source,
+    status: c.status,
+    since: new Date(c.since),
+    last_seen_at: new Date(c.lastSeenAt),
+    last_sync_at: date(c.lastSyncAt),
+    last_error: c.lastError?.slice(0, 2000) ?? null,
+    kinds: JSON.stringify(c.kinds),
+    seq,
+  }));
+  return upsert(tx, SOURCES, rows, ['source']);
+}
+
+function saveObjects(
+  tx: Knex.Transaction,
+  objects: ObjectRow[],
+  { seq, seenAt }: BatchStamp,
+): Promise<number> {
+  const rows = objects.map(o => ({
+    source: o.source,
+    kind: o.kind,
+    object_key: o.key,
+    data: o.data,
+    seen_at: seenAt,
+    seq,
+  }));
+  return upsert(tx, OBJECTS, rows, ['source', 'kind', 'object_key']);
+}
+
+/** Deleted objects leave tombstones, so followers and restarts see the deletion. */
+async function tombstoneObjects(
+  tx: Knex.Transaction,
+  deletes: ObjectRow[],
+  { seq, seenAt }: BatchStamp,
+): Promise<number> {
+  const parts = chunks(deletes);
+  for (const part of parts) {
+    await tx(OBJECTS)
+      .where(q => {
+        for (const d of part) {
+          q.orWhere({ source: d.source, kind: d.kind, object_key: d.key });
+        }
+      })
+      .update({ data: null, seq, seen_at: seenAt });
+  }
+  return parts.length;
+}
+
 /**
  * The fleet's durable state in the plugin's Backstage database: the last-known objects and
  * connection of every cluster (written behind, in batches) and the uplink history.
@@ -202,65 +299,24 @@ export class FleetStateStore {
    * order is version order) and stamps every row it writes with it; deletions leave tombstones.
    */
   async write(batch: StateBatch): Promise<number> {
-    let statements = 0;
-    await this.knex.transaction(async tx => {
-      await tx(VERSION).where({ id: 1 }).increment('version', 1);
-      const seq = Number((await tx(VERSION).where({ id: 1 }).first()).version);
-      statements += 2;
-      for (const part of chunks(batch.forget)) {
-        await tx(OBJECTS)
-          .whereIn('source', part)
-          .whereNotNull('data')
-          .update({ data: null, seq, seen_at: batch.seenAt });
-        await tx(SOURCES).whereIn('source', part).update({ kinds: null, seq });
-        statements += 2;
-      }
-      for (const part of chunks(batch.connections)) {
-        await tx(SOURCES)
-          .insert(
-            part.map(c => ({
-              source: c.source,
-              status: c.status,
-              since: new Date(c.since),
-              last_seen_at: new Date(c.lastSeenAt),
-              last_sync_at: date(c.lastSyncAt),
-              last_error: c.lastError?.slice(0, 2000) ?? null,
-              kinds: JSON.stringify(c.kinds),
-              seq,
-            })),
-          )
-          .onConflict('source')
-          .merge();
-        statements++;
-      }
-      const upserts = batch.objects.filter(o => o.data !== undefined);
-      for (const part of chunks(upserts)) {
-        await tx(OBJECTS)
-          .insert(
-            part.map(o => ({
-              source: o.source,
-              kind: o.kind,
-              object_key: o.key,
-              data: o.data,
-              seen_at: batch.seenAt,
-              seq,
-            })),
-          )
-          .onConflict(['source', 'kind', 'object_key'])
-          .merge();
-        statements++;
-      }
-      const deletes = batch.objects.filter(o => o.data === undefined);
-      for (const part of chunks(deletes)) {
-        await tx(OBJECTS)
-          .where(q => {
-            for (const d of part) {
-              q.orWhere({ source: d.source, kind: d.kind, object_key: d.key });
-            }
-          })
-          .update({ data: null, seq, seen_at: batch.seenAt });
-        statements++;
-      }
+    const statements = await this.knex.transaction(async tx => {
+      const seq = await nextVersion(tx);
+      const stamp = { seq, seenAt: batch.seenAt };
+      return (
+        2 +
+        (await forgetSources(tx, batch.forget, stamp)) +
+        (await saveConnections(tx, batch.connections, seq)) +
+        (await saveObjects(
+          tx,
+          batch.objects.filter(o => o.data !== undefined),
+          stamp,
+        )) +
+        (await tombstoneObjects(
+          tx,
+          batch.objects.filter(o => o.data === undefined),
+          stamp,
+        ))
+      );
     });
     this.statements += statements;
     return statements;
