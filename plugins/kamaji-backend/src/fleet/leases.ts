@@ -25,6 +25,10 @@ const byShard = (a: string, b: string) =>
   Number(a.slice(SHARD_LEASE_PREFIX.length)) -
   Number(b.slice(SHARD_LEASE_PREFIX.length));
 
+/** The shard Leases among held Lease names (the rest are roles and the member Lease). */
+const heldShards = (held: Set<string>) =>
+  [...held].filter(n => n.startsWith(SHARD_LEASE_PREFIX));
+
 /** The label value of a Lease: what it stands for. */
 function leaseKind(name: string): 'shard' | 'member' | 'role' {
   if (name.startsWith(SHARD_LEASE_PREFIX)) return 'shard';
@@ -153,9 +157,29 @@ export class FleetLeases {
   }
 
   private async round(): Promise<void> {
-    let leases: Lease[];
+    const leases = await this.readLeases();
+    if (!leases) return;
+    const now = Date.now();
+    const byName = new Map(leases.map(l => [l.metadata.name, l]));
+    for (const l of leases) this.observe(l, now);
+    const held = await this.renewHeld(byName, now);
+    await this.renewMember(byName.get(this.memberName), now);
+    const target = Math.ceil(this.config.shards / this.members(leases, now));
+    await this.releaseSurplus(held, target);
+    await this.takeShards(held, target, byName, now);
+    for (const role of this.roles) {
+      if (!held.has(role) && (await this.acquire(byName.get(role), role, now)))
+        held.add(role);
+    }
+    if (!this.stopped) this.setHeld(held);
+  }
+
+  /** The Leases of the namespace; undefined (held ones kept) when they cannot be read. */
+  private async readLeases(): Promise<Lease[] | undefined> {
     try {
-      leases = await this.list();
+      const leases = await this.list();
+      this.lastError = undefined;
+      return leases;
     } catch (e) {
       this.warn(
         `Leases in ${
@@ -167,51 +191,61 @@ export class FleetLeases {
       // What was not seen renewed while the Leases could not be read is no expiry: their
       // holders may have renewed meanwhile. Expiry counts again from the next read.
       this.observed.clear();
-      return;
+      return undefined;
     }
-    this.lastError = undefined;
-    const now = Date.now();
-    const byName = new Map(leases.map(l => [l.metadata.name, l]));
-    for (const l of leases) this.observe(l, now);
+  }
+
+  /** Renews what this replica holds; drops what another holds now. */
+  private async renewHeld(
+    byName: Map<string, Lease>,
+    now: number,
+  ): Promise<Set<string>> {
     const held = new Set<string>();
-    // Renew what this replica holds; drop what another holds now.
     for (const name of this.held) {
       const lease = byName.get(name);
       if (lease?.spec?.holderIdentity !== this.identity) continue;
       if (await this.update(lease, now, false)) held.add(name);
     }
-    await this.renewMember(byName.get(this.memberName), now);
-    const members =
-      leases.filter(
-        l =>
-          l.metadata.name.startsWith(MEMBER_LEASE_PREFIX) &&
-          l.metadata.name !== this.memberName &&
-          !this.expired(l, now),
-      ).length + 1;
-    const target = Math.ceil(this.config.shards / members);
-    const mine = (n: string) => n.startsWith(SHARD_LEASE_PREFIX);
-    // Above the share: release the highest shards, once this replica has stopped using them (so
-    // that the replica taking one over never works beside it).
-    const surplus = [...held].filter(mine).sort(byShard).slice(target);
-    if (surplus.length) {
-      for (const name of surplus) held.delete(name);
-      if (!this.stopped) this.setHeld(new Set(held));
-      for (const name of surplus)
-        await this.release(name).catch(() => undefined);
-    }
-    // Below it: take free or expired shards, starting at a place of this replica's own.
+    return held;
+  }
+
+  /** The live replicas: unexpired member Leases of others, and this one. */
+  private members(leases: Lease[], now: number): number {
+    const others = leases.filter(
+      l =>
+        l.metadata.name.startsWith(MEMBER_LEASE_PREFIX) &&
+        l.metadata.name !== this.memberName &&
+        !this.expired(l, now),
+    );
+    return others.length + 1;
+  }
+
+  /**
+   * Above the share: releases the highest shards, once this replica has stopped using them (so
+   * that the replica taking one over never works beside it).
+   */
+  private async releaseSurplus(held: Set<string>, target: number) {
+    const surplus = heldShards(held).sort(byShard).slice(target);
+    if (!surplus.length) return;
+    for (const name of surplus) held.delete(name);
+    if (!this.stopped) this.setHeld(new Set(held));
+    for (const name of surplus) await this.release(name).catch(() => undefined);
+  }
+
+  /** Below the share: takes free or expired shards, starting at a place of this replica's own. */
+  private async takeShards(
+    held: Set<string>,
+    target: number,
+    byName: Map<string, Lease>,
+    now: number,
+  ) {
     const start = shardOf(this.identity, this.config.shards);
     for (let i = 0; i < this.config.shards; i++) {
-      if ([...held].filter(mine).length >= target) break;
+      if (heldShards(held).length >= target) return;
       const name = shardLeaseName((start + i) % this.config.shards);
       if (!held.has(name) && (await this.acquire(byName.get(name), name, now)))
         held.add(name);
     }
-    for (const role of this.roles) {
-      if (!held.has(role) && (await this.acquire(byName.get(role), role, now)))
-        held.add(role);
-    }
-    if (!this.stopped) this.setHeld(held);
   }
 
   private setHeld(held: Set<string>) {
