@@ -211,6 +211,17 @@ function http2Exchange(
   };
 }
 
+type FetchOptions = Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>;
+
+/** The headers client-node put on the fetch options (the credentials), as node:http takes them. */
+function headersOf(init: FetchOptions): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  new Headers(init.headers as any).forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
+
 /**
  * The one HTTP client of the Kamaji plugins for one API server (the current context of a
  * client-node KubeConfig, which applies the credentials: certificates, bearer tokens, token
@@ -591,9 +602,32 @@ export class KubeClient {
     what: string,
     timeoutMs: number,
   ): Promise<Exchange> {
-    let init: Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>;
+    const init = await this.fetchOptions();
+    const url = new URL(this.server + path);
+    const isHttps = url.protocol === 'https:';
+    const headers = {
+      ...headersOf(init),
+      Accept: 'application/json',
+      ...extraHeaders,
+    };
+    const proxied = !!this.kc.getCurrentCluster()?.proxyUrl;
+    if (isHttps && !proxied && !this.http2.http1Only) {
+      const request = { method, url, headers, what, timeoutMs };
+      const exchange = await this.openHttp2(init.agent as http.Agent, request);
+      if (exchange) return exchange;
+    }
+    const agent = proxied
+      ? (init.agent as http.Agent)
+      : this.keepAliveAgent(init.agent as http.Agent, isHttps);
+    return http1Exchange(
+      (isHttps ? https : http).request(url, { method, agent, headers }),
+    );
+  }
+
+  /** The credentials and TLS materials of the kubeconfig, as client-node applies them. */
+  private async fetchOptions(): Promise<FetchOptions> {
     try {
-      init = await this.kc.applyToFetchOptions({});
+      return await this.kc.applyToFetchOptions({});
     } catch (e) {
       // Credential plugins (exec, token files) may fail; their messages can quote configuration.
       throw new KubeApiError(
@@ -601,50 +635,38 @@ export class KubeClient {
         `credentials could not be applied (${describeError(e)})`,
       );
     }
-    const url = new URL(this.server + path);
-    const isHttps = url.protocol === 'https:';
-    const headers: http.OutgoingHttpHeaders = {};
-    new Headers(init.headers as any).forEach((value, name) => {
-      headers[name] = value;
-    });
-    const allHeaders = {
-      ...headers,
-      Accept: 'application/json',
-      ...extraHeaders,
-    };
-    const proxied = !!this.kc.getCurrentCluster()?.proxyUrl;
-    if (isHttps && !proxied && !this.http2.http1Only) {
-      const materials = tlsMaterials(init.agent as http.Agent);
-      let session;
-      try {
-        session = await this.http2.get(
-          materials,
-          materialsKey(materials),
-          timeoutMs,
-        );
-      } catch (e) {
-        throw toKubeApiError(e, what);
-      }
-      if (session) {
-        const stream = this.http2.request(
-          session,
-          method,
-          url.pathname + url.search,
-          allHeaders as Record<string, string | number>,
-        );
-        return http2Exchange(stream, () => this.http2.check(session));
-      }
+  }
+
+  /** The request as a stream of the cluster's HTTP/2 session; undefined if it speaks no h2. */
+  private async openHttp2(
+    freshAgent: http.Agent,
+    request: {
+      method: KubeMethod;
+      url: URL;
+      headers: http.OutgoingHttpHeaders;
+      what: string;
+      timeoutMs: number;
+    },
+  ): Promise<Exchange | undefined> {
+    const materials = tlsMaterials(freshAgent);
+    let session;
+    try {
+      session = await this.http2.get(
+        materials,
+        materialsKey(materials),
+        request.timeoutMs,
+      );
+    } catch (e) {
+      throw toKubeApiError(e, request.what);
     }
-    const agent = proxied
-      ? (init.agent as http.Agent)
-      : this.keepAliveAgent(init.agent as http.Agent, isHttps);
-    return http1Exchange(
-      (isHttps ? https : http).request(url, {
-        method,
-        agent,
-        headers: allHeaders,
-      }),
+    if (!session) return undefined;
+    const stream = this.http2.request(
+      session,
+      request.method,
+      request.url.pathname + request.url.search,
+      request.headers as Record<string, string | number>,
     );
+    return http2Exchange(stream, () => this.http2.check(session));
   }
 
   /**
