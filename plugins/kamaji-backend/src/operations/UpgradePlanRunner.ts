@@ -3,12 +3,13 @@ import {
   IslandNode,
   TenantNode,
   UpgradePlan,
+  UpgradeStepState,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
 import { checkGate, conditionsNotMet } from './healthGate';
 import { PlanAudit } from './planAudit';
-import { StepRow, UpgradePlanStore } from './UpgradePlanStore';
+import { StepChange, StepRow, UpgradePlanStore } from './UpgradePlanStore';
 
 const RUNNER = {
   actor: 'kamaji-upgrade-runner',
@@ -20,6 +21,8 @@ const isActive = (step: StepRow) =>
   (ACTIVE as readonly string[]).includes(step.state);
 const isOpen = (step: StepRow) =>
   (OPEN as readonly string[]).includes(step.state);
+/** The states of a step not started yet. */
+const UNSTARTED: UpgradeStepState[] = ['pending', 'waiting-uplink'];
 
 export interface RunnerOptions {
   fleet: FleetService;
@@ -176,19 +179,14 @@ export class UpgradePlanRunner {
     plan: UpgradePlan,
     step: StepRow,
   ): Promise<boolean | 'halted'> {
-    const { store, fleet } = this.options;
+    const { fleet } = this.options;
     const tenant = fleet.getCluster(step.clusterId) as TenantNode | undefined;
     if (!tenant) {
-      await store.updateStep(
-        plan.id,
-        step.clusterId,
-        ['pending', 'waiting-uplink'],
-        {
-          state: 'skipped',
-          message: 'the cluster is gone from the fleet',
-          finishedAt: new Date(this.now()),
-        },
-      );
+      await this.updateUnstarted(plan, step, {
+        state: 'skipped',
+        message: 'the cluster is gone from the fleet',
+        finishedAt: new Date(this.now()),
+      });
       return false;
     }
     const island = this.islandOf(tenant);
@@ -196,36 +194,15 @@ export class UpgradePlanRunner {
       island?.connection.status === 'disconnected' ||
       tenant.staleness?.stale
     ) {
-      const skip = plan.request.whenDisconnected === 'skip';
-      const message = skip
-        ? `skipped: island ${tenant.islandId} is disconnected`
-        : `waiting for the uplink of island ${tenant.islandId}`;
-      if (step.state !== (skip ? 'skipped' : 'waiting-uplink')) {
-        await store.updateStep(
-          plan.id,
-          step.clusterId,
-          ['pending', 'waiting-uplink'],
-          {
-            state: skip ? 'skipped' : 'waiting-uplink',
-            message,
-            ...(skip ? { finishedAt: new Date(this.now()) } : {}),
-          },
-        );
-        await this.audit(plan, step.clusterId, message, 'success');
-      }
+      await this.holdForUplink(plan, step, tenant);
       return false;
     }
-    const claimed = await store.updateStep(
-      plan.id,
-      step.clusterId,
-      ['pending', 'waiting-uplink'],
-      {
-        state: 'patching',
-        message: null,
-        baseline: conditionsNotMet(tenant),
-        startedAt: new Date(this.now()),
-      },
-    );
+    const claimed = await this.updateUnstarted(plan, step, {
+      state: 'patching',
+      message: null,
+      baseline: conditionsNotMet(tenant),
+      startedAt: new Date(this.now()),
+    });
     if (!claimed) return false;
     const patched = await this.patch(plan, {
       ...step,
@@ -233,6 +210,43 @@ export class UpgradePlanRunner {
       startedAt: new Date(this.now()).toISOString(),
     });
     return patched || 'halted';
+  }
+
+  /** Changes a step that has not started (pending, or waiting for its uplink); true if it was. */
+  private updateUnstarted(
+    plan: UpgradePlan,
+    step: StepRow,
+    update: StepChange,
+  ): Promise<boolean> {
+    return this.options.store.updateStep(
+      plan.id,
+      step.clusterId,
+      UNSTARTED,
+      update,
+    );
+  }
+
+  /**
+   * The step's island is disconnected (or its state stale): the step waits for the uplink, or
+   * is skipped when the plan says so; audited once, when its state changes.
+   */
+  private async holdForUplink(
+    plan: UpgradePlan,
+    step: StepRow,
+    tenant: TenantNode,
+  ) {
+    const skip = plan.request.whenDisconnected === 'skip';
+    const state = skip ? 'skipped' : 'waiting-uplink';
+    if (step.state === state) return;
+    const message = skip
+      ? `skipped: island ${tenant.islandId} is disconnected`
+      : `waiting for the uplink of island ${tenant.islandId}`;
+    await this.updateUnstarted(plan, step, {
+      state,
+      message,
+      ...(skip ? { finishedAt: new Date(this.now()) } : {}),
+    });
+    await this.audit(plan, step.clusterId, message, 'success');
   }
 
   /** Sends the patch of a `patching` step; false when it failed (the plan halted). */
