@@ -108,10 +108,13 @@ function addedMemory({
   };
 }
 
-/** glibc malloc tunables of the environment, which every process of the run inherits. */
-const mallocEnv = () =>
+/**
+ * glibc malloc tunables and Backstage config overrides of the environment, which every process
+ * of the run inherits.
+ */
+const settingsEnv = () =>
   Object.entries(process.env)
-    .filter(([name]) => name.startsWith('MALLOC_'))
+    .filter(([name]) => /^(MALLOC_|APP_CONFIG_)/.test(name))
     .map(([name, value]) => `${name}=${value} `)
     .join('');
 
@@ -119,7 +122,7 @@ function header({ date, planeMs, seedMs }: FleetFigures): string[] {
   return [
     `# Fleet benchmark ${date} — ${ISLANDS} islands × ${PER_ISLAND} tenants = ${TOTAL} tenants`,
     '',
-    `- Command: \`${mallocEnv()}yarn bench${
+    `- Command: \`${settingsEnv()}yarn bench${
       args.length ? ` ${args.join(' ')}` : ''
     }\``,
     `- Central: a real kube-apiserver (kubeplane) holding ${ISLANDS} island Clusters + Secrets and ${TOTAL} tenant Clusters + KamajiControlPlanes (${Math.round(
