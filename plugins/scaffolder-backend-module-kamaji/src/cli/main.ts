@@ -1,5 +1,6 @@
 /* eslint-disable no-console */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { ConfigReader } from '@backstage/config';
 import { parseDocument } from 'yaml';
 import { readScaffolderSettings } from '../config';
@@ -69,66 +70,58 @@ function readYaml(io: Io, path: string, what: string): unknown {
   }
 }
 
-/**
- * Runs the CLI; resolves with the exit code.
- *
- * @public
- */
-export async function main(
+const OPTIONS = {
+  config: { type: 'string' },
+  'requested-by': { type: 'string' },
+  'task-id': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Options = { [name in keyof typeof OPTIONS]?: string | boolean };
+
+/** The options and positionals of `argv`, or what is wrong with its options. */
+function readCommandLine(
   argv: string[],
-  io: Io = defaultIo,
-): Promise<number> {
-  const positional: string[] = [];
-  const options: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
-      io.out(`${USAGE}\n`);
-      return 0;
-    }
-    if (arg.startsWith('--')) {
-      const [key, inline] = arg.slice(2).split('=', 2);
-      if (!['config', 'requested-by', 'task-id'].includes(key)) {
-        io.err(`kamaji-render: unknown option --${key}\n\n${USAGE}\n`);
-        return 2;
-      }
-      const value = inline ?? argv[++i];
-      if (value === undefined) {
-        io.err(`kamaji-render: --${key} needs a value\n`);
-        return 2;
-      }
-      options[key] = value;
-    } else {
-      positional.push(arg);
+): { options: Options; positionals: string[] } | string {
+  const { values, positionals, tokens } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const known = OPTIONS[token.name as keyof typeof OPTIONS];
+    if (!known) return `unknown option ${token.rawName}`;
+    if (known.type === 'string' && token.value === undefined) {
+      return `${token.rawName} needs a value`;
     }
   }
-  const [command, kind, valuesFile, ...rest] = positional;
-  if (command !== 'render' || !kind || !valuesFile || rest.length) {
-    io.err(`${USAGE}\n`);
-    return 2;
-  }
-  if (!(RENDER_KINDS as readonly string[]).includes(kind)) {
-    io.err(
-      `kamaji-render: unknown kind '${kind}': use one of ${RENDER_KINDS.join(
-        ', ',
-      )}\n`,
-    );
-    return 2;
-  }
+  return { options: values as Options, positionals };
+}
+
+/** Renders the values file's objects to `io.out`; resolves with the exit code. */
+function renderValues(
+  io: Io,
+  kind: RenderKind,
+  valuesFile: string,
+  options: Options,
+): number {
   try {
     const settings = options.config
       ? readScaffolderSettings(
           new ConfigReader(
-            (readYaml(io, options.config, 'config file') ?? {}) as any,
+            (readYaml(io, String(options.config), 'config file') ?? {}) as any,
           ),
         )
       : defaultScaffolderSettings();
     const values = readYaml(io, valuesFile, 'values file');
-    const objects = renderKind(kind as RenderKind, values, {
+    const objects = renderKind(kind, values, {
       settings,
       provenance: {
-        requestedBy: options['requested-by'],
-        taskId: options['task-id'],
+        requestedBy: options['requested-by'] as string | undefined,
+        taskId: options['task-id'] as string | undefined,
       },
     });
     io.out(toYaml(objects));
@@ -141,6 +134,40 @@ export async function main(
     }
     return 1;
   }
+}
+
+/**
+ * Runs the CLI; resolves with the exit code.
+ *
+ * @public
+ */
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+): Promise<number> {
+  const line = readCommandLine(argv);
+  if (typeof line === 'string') {
+    io.err(`kamaji-render: ${line}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (line.options.help) {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, kind, valuesFile, ...rest] = line.positionals;
+  if (command !== 'render' || !kind || !valuesFile || rest.length) {
+    io.err(`${USAGE}\n`);
+    return 2;
+  }
+  if (!(RENDER_KINDS as readonly string[]).includes(kind)) {
+    io.err(
+      `kamaji-render: unknown kind '${kind}': use one of ${RENDER_KINDS.join(
+        ', ',
+      )}\n`,
+    );
+    return 2;
+  }
+  return renderValues(io, kind as RenderKind, valuesFile, line.options);
 }
 
 if (require.main === module) {
