@@ -3,13 +3,17 @@ import {
   IslandNode,
   TenantNode,
   UpgradePlan,
-  UpgradeStepState,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
 import { checkGate, conditionsNotMet } from './healthGate';
 import { PlanAudit } from './planAudit';
-import { StepChange, StepRow, UpgradePlanStore } from './UpgradePlanStore';
+import {
+  StepChange,
+  StepRow,
+  UNSTARTED,
+  UpgradePlanStore,
+} from './UpgradePlanStore';
 
 const RUNNER = {
   actor: 'kamaji-upgrade-runner',
@@ -21,8 +25,6 @@ const isActive = (step: StepRow) =>
   (ACTIVE as readonly string[]).includes(step.state);
 const isOpen = (step: StepRow) =>
   (OPEN as readonly string[]).includes(step.state);
-/** The states of a step not started yet. */
-const UNSTARTED: UpgradeStepState[] = ['pending', 'waiting-uplink'];
 
 export interface RunnerOptions {
   fleet: FleetService;

@@ -12,6 +12,9 @@ import { randomUUID } from 'node:crypto';
 const PLANS = 'kamaji_upgrade_plans';
 const STEPS = 'kamaji_upgrade_steps';
 
+/** The states of a step not started yet: what the runner may start, and what an abort cancels. */
+export const UNSTARTED: UpgradeStepState[] = ['pending', 'waiting-uplink'];
+
 function toIso(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   const d =

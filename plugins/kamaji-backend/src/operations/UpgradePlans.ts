@@ -7,7 +7,7 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { FleetService } from '@kamaji-backstage/plugin-kamaji-node';
 import { buildUpgradePlan, PlanRules } from './planBuilder';
-import { UpgradePlanStore } from './UpgradePlanStore';
+import { UNSTARTED, UpgradePlanStore } from './UpgradePlanStore';
 
 export type PlanCommand = 'start' | 'pause' | 'resume' | 'abort';
 
@@ -75,12 +75,7 @@ export class UpgradePlans {
     }
     if (command === 'abort') {
       // Steps already patching or gating finish their own patch; nothing new starts.
-      await this.store.updateSteps(
-        id,
-        ['pending', 'waiting-uplink'],
-        'cancelled',
-        message!,
-      );
+      await this.store.updateSteps(id, UNSTARTED, 'cancelled', message!);
     }
     return this.get(id);
   }
