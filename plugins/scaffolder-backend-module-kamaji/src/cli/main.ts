@@ -77,7 +77,12 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Options = { [name in keyof typeof OPTIONS]?: string | boolean };
+interface Options {
+  config?: string;
+  requestedBy?: string;
+  taskId?: string;
+  help: boolean;
+}
 
 /** The options and positionals of `argv`, or what is wrong with its options. */
 function readCommandLine(
@@ -98,7 +103,15 @@ function readCommandLine(
       return `${token.rawName} needs a value`;
     }
   }
-  return { options: values as Options, positionals };
+  const text = (name: keyof typeof OPTIONS) =>
+    values[name] as string | undefined;
+  const options: Options = {
+    config: text('config'),
+    requestedBy: text('requested-by'),
+    taskId: text('task-id'),
+    help: values.help === true,
+  };
+  return { options, positionals };
 }
 
 /** Renders the values file's objects to `io.out`; resolves with the exit code. */
@@ -112,7 +125,7 @@ function renderValues(
     const settings = options.config
       ? readScaffolderSettings(
           new ConfigReader(
-            (readYaml(io, String(options.config), 'config file') ?? {}) as any,
+            (readYaml(io, options.config, 'config file') ?? {}) as any,
           ),
         )
       : defaultScaffolderSettings();
@@ -120,8 +133,8 @@ function renderValues(
     const objects = renderKind(kind, values, {
       settings,
       provenance: {
-        requestedBy: options['requested-by'] as string | undefined,
-        taskId: options['task-id'] as string | undefined,
+        requestedBy: options.requestedBy,
+        taskId: options.taskId,
       },
     });
     io.out(toYaml(objects));
