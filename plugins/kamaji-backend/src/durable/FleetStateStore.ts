@@ -93,6 +93,9 @@ interface BatchStamp {
   seenAt: Date;
 }
 
+/** The statements of nextVersion: the increment and the read. */
+const VERSION_STATEMENTS = 2;
+
 /** Increments the fleet-wide version (its row lock orders concurrent writers) and reads it. */
 async function nextVersion(tx: Knex.Transaction): Promise<number> {
   await tx(VERSION).where({ id: 1 }).increment('version', 1);
@@ -303,7 +306,7 @@ export class FleetStateStore {
       const seq = await nextVersion(tx);
       const stamp = { seq, seenAt: batch.seenAt };
       return (
-        2 +
+        VERSION_STATEMENTS +
         (await forgetSources(tx, batch.forget, stamp)) +
         (await saveConnections(tx, batch.connections, seq)) +
         (await saveObjects(
