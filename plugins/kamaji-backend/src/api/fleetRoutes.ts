@@ -41,17 +41,6 @@ class FleetVersionGoneError extends CustomErrorBase {
   statusCode = 410;
 }
 
-/**
- * The whole-fleet snapshot, read by every open fleet page and dashboard, skips the OpenAPI
- * validator: express-openapi-validator 5.6 compiles path patterns and `$ref`'d parameter schemas
- * anew on every request, 0.4 of the route's 1.0 ms of CPU per read (`yarn bench:reads`). Its
- * query is checked by `fleetSnapshotQuerySchema`, strict and held to the spec by the compiler
- * (`schemasReadTheSpec`), its `If-None-Match` by `ifNoneMatchSchema` (the spec's maxLength); its
- * body is a cached Buffer, which response validation never read.
- */
-export const unvalidatedPath = (path: string) =>
-  path.endsWith('/v1/fleet/snapshot');
-
 /** A JSON object in pieces with the members of `tail` (an object's JSON) added at its end. */
 function* withTail(pieces: Iterable<string>, tail: string): Generator<string> {
   let last: string | undefined;
@@ -175,16 +164,38 @@ class FleetReads {
   }
 }
 
+/** The path of the whole-fleet snapshot. */
+export const SNAPSHOT_PATH = '/v1/fleet/snapshot';
+
+/** The fleet's two read routes, sharing the versions they serve (see createFleetRoutes). */
+export interface FleetRoutes {
+  /**
+   * `GET` of SNAPSHOT_PATH, for the router that mounts it before the OpenAPI router (a handler,
+   * not a router of its own, which would answer OPTIONS itself with only GET and HEAD).
+   */
+  snapshot: express.RequestHandler;
+  /** `GET /v1/fleet`, behind the OpenAPI validator like every other route. */
+  pages: express.Router;
+}
+
 /**
  * `GET /v1/fleet/snapshot` and `GET /v1/fleet`: the fleet as the caller may see it at one model
  * version, each response serialised and gzipped once per version and key.
+ *
+ * The whole-fleet snapshot, read by every open fleet page and dashboard, is answered before the
+ * OpenAPI router: express-openapi-validator 5.6 compiles path patterns and `$ref`'d parameter
+ * schemas anew on every request, and the spec's method check, the body parser and the other
+ * route modules in front of it cost the read as much again (`yarn bench:reads`). Its query is
+ * checked by `fleetSnapshotQuerySchema`, strict and held to the spec by the compiler
+ * (`schemasReadTheSpec`), its `If-None-Match` by `ifNoneMatchSchema` (the spec's maxLength); its
+ * body is a cached Buffer, which response validation never read.
  */
-export function createFleetRoutes(options: FleetRouteOptions): express.Router {
+export function createFleetRoutes(options: FleetRouteOptions): FleetRoutes {
   const epoch = options.hub.epoch;
-  const router = Router();
   const reads = new FleetReads(options);
+  const pages = Router();
 
-  router.get('/v1/fleet/snapshot', async (req, res) => {
+  const snapshot = async (req: express.Request, res: express.Response) => {
     const { atVersion, ...filters } = parseQuery(fleetSnapshotQuerySchema, req);
     const ifNoneMatch = req.header('if-none-match');
     if (ifNoneMatch !== undefined)
@@ -197,9 +208,9 @@ export function createFleetRoutes(options: FleetRouteOptions): express.Router {
         compactFleetResponse({ ...queryFleet(visible, filters), epoch }),
       );
     await reads.send(req, res, read, pageKey(scopeKey, filters), render);
-  });
+  };
 
-  router.get('/v1/fleet', async (req, res) => {
+  pages.get('/v1/fleet', async (req, res) => {
     const { limit, offset, atVersion, ...filters } = parseQuery(
       fleetQuerySchema,
       req,
@@ -214,5 +225,5 @@ export function createFleetRoutes(options: FleetRouteOptions): express.Router {
     await reads.send(req, res, read, key, render);
   });
 
-  return router;
+  return { snapshot, pages };
 }

@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
+import Router from 'express-promise-router';
 import type { UplinkHistory } from '../durable/UplinkHistory';
 import {
   createPlacementRoutes,
@@ -11,7 +12,7 @@ import { createAuditRoutes } from './auditRoutes';
 import { createClusterRoutes } from './clusterRoutes';
 import { createEventRoutes } from './eventRoutes';
 import { FleetEventHub } from './events';
-import { createFleetRoutes, unvalidatedPath } from './fleetRoutes';
+import { createFleetRoutes, SNAPSHOT_PATH } from './fleetRoutes';
 import { parseInput, scaleBodySchema, upgradeBodySchema } from './inputs';
 import { createPreviewRoutes } from './previewRoutes';
 import {
@@ -129,25 +130,16 @@ function precheckBodies(
   }
 }
 
-export async function createRouter(
+/** The API's route modules, in the order they are tried. */
+function useRouteModules(
+  api: express.Router,
   options: RouterOptions,
-): Promise<express.Router> {
+  fleetPages: express.Router,
+) {
   const { fleet, httpAuth, authorizer, auditStore, actions, hub } = options;
-  const router = await createOpenApiRouter({
-    // Bodies are parsed (at most 64 kB) and checked with the handlers' own schemas before the
-    // OpenAPI validator runs, so a rejected body gets a message naming the offending field.
-    middleware: [enforceSpecMethods, parseJsonBodies, precheckBodies],
-    validatorOptions: {
-      // Backstage's httpAuth authenticates every request; the spec's `security` documents it.
-      validateSecurity: false,
-      ignorePaths: unvalidatedPath,
-      ...(options.validateResponses ? { validateResponses: true } : {}),
-    },
-  });
-
-  router.use(createAuditRoutes({ httpAuth, authorizer, fleet, auditStore }));
+  api.use(createAuditRoutes({ httpAuth, authorizer, fleet, auditStore }));
   if (options.upgradePlans)
-    router.use(
+    api.use(
       createUpgradePlanRoutes({
         httpAuth,
         authorizer,
@@ -155,7 +147,7 @@ export async function createRouter(
       }),
     );
   if (options.uplinkHistory)
-    router.use(
+    api.use(
       createUplinkRoutes({
         fleet,
         httpAuth,
@@ -163,9 +155,9 @@ export async function createRouter(
         history: options.uplinkHistory,
       }),
     );
-  router.use(createPreviewRoutes({ fleet, httpAuth, authorizer, actions }));
+  api.use(createPreviewRoutes({ fleet, httpAuth, authorizer, actions }));
   if (options.placement)
-    router.use(
+    api.use(
       createPlacementRoutes({
         fleet,
         httpAuth,
@@ -173,13 +165,12 @@ export async function createRouter(
         ...options.placement,
       }),
     );
-
-  router.get('/health', (_req, res) => {
+  api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.use(createFleetRoutes({ fleet, httpAuth, authorizer, hub }));
-  router.use(createClusterRoutes({ fleet, httpAuth, authorizer }));
-  router.use(
+  api.use(fleetPages);
+  api.use(createClusterRoutes({ fleet, httpAuth, authorizer }));
+  api.use(
     createEventRoutes({
       httpAuth,
       authorizer,
@@ -187,12 +178,33 @@ export async function createRouter(
       upgradePlans: !!options.upgradePlans,
     }),
   );
-  router.use(createActionRoutes(options));
+  api.use(createActionRoutes(options));
+}
 
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { fleet, httpAuth, authorizer, hub } = options;
+  const fleetRoutes = createFleetRoutes({ fleet, httpAuth, authorizer, hub });
+  const api = await createOpenApiRouter({
+    // Bodies are parsed (at most 64 kB) and checked with the handlers' own schemas before the
+    // OpenAPI validator runs, so a rejected body gets a message naming the offending field.
+    middleware: [enforceSpecMethods, parseJsonBodies, precheckBodies],
+    validatorOptions: {
+      // Backstage's httpAuth authenticates every request; the spec's `security` documents it.
+      validateSecurity: false,
+      ...(options.validateResponses ? { validateResponses: true } : {}),
+    },
+  });
+  useRouteModules(api, options, fleetRoutes.pages);
   // A path the API does not have gets a Backstage error body, as every other error does.
-  router.use((req: express.Request) => {
+  api.use((req: express.Request) => {
     throw new NotFoundError(`The API has no ${req.method} ${req.path}`);
   });
 
+  // The whole-fleet snapshot first, before the spec's middleware (see createFleetRoutes).
+  const router = Router();
+  router.get(SNAPSHOT_PATH, fleetRoutes.snapshot);
+  router.use(api);
   return router;
 }
