@@ -204,7 +204,7 @@ describe('entity cards on recorded backend responses', () => {
     );
     const uplink = await screen.findByTestId('island-uplink');
     expect(uplink).toHaveTextContent(
-      /Uplink, last 24 h: 58\.7% available, 1 outage, longest 4 s/,
+      /Uplink, last 24 h: 58\.7% available over the 10 s recorded, 1 outage, longest 4 s/,
     );
     expect(uplink).toHaveTextContent(/Connected for 2 s\./);
     const bar = within(uplink).getByRole('list', {

@@ -392,7 +392,7 @@ describe('the example fleet, as the real backend serves it (recorded)', () => {
     ).toHaveTextContent('default (etcd, 3 tenants)');
     const uplink = await within(panel).findByTestId('island-uplink');
     expect(uplink).toHaveTextContent(
-      /Uplink, last 24 h: 58\.7% available, 1 outage, longest 4 s/,
+      /Uplink, last 24 h: 58\.7% available over the 10 s recorded, 1 outage, longest 4 s/,
     );
     expect(
       within(uplink).getByRole('button', {

@@ -51,4 +51,27 @@ describe('periodText', () => {
       ),
     ).toBe('50.0% available, 2 outages, longest 1 h 5 min');
   });
+
+  it('says over how long when only part of the window is recorded', () => {
+    expect(
+      periodText(
+        period({
+          availability: 0.976,
+          observedSeconds: 170,
+          outages: 1,
+          longestOutageSeconds: 4,
+        }),
+      ),
+    ).toBe('97.6% available over the 2 min recorded, 1 outage, longest 4 s');
+    expect(
+      periodText(
+        period({ window: '7d', availability: 1, observedSeconds: 86400 }),
+      ),
+    ).toBe('100.0% available over the 24 h recorded, no outage');
+    expect(
+      periodText(
+        period({ window: '7d', availability: 1, observedSeconds: 604_000 }),
+      ),
+    ).toBe('100.0% available, no outage');
+  });
 });

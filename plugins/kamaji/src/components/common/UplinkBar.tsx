@@ -2,8 +2,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import { makeStyles } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import type {
+import {
   ClusterId,
+  UPLINK_WINDOWS,
   UplinkPeriodStats,
   UplinkSegment,
   UplinkTimeline,
@@ -74,12 +75,23 @@ function segmentText(s: UplinkSegment): string {
   )} (${formatSeconds(seconds)})${s.reason ? `: ${s.reason}` : ''}`;
 }
 
-/** `99.2% available, 2 outages, longest 1 h 5 min`. */
+/** Less of a window than this recorded, and its availability says over how long. */
+const WHOLE_WINDOW_SHARE = 0.99;
+
+/**
+ * `99.2% available, 2 outages, longest 1 h 5 min`; for a window recorded only in part (an island
+ * added lately, a history younger than the window), `97.6% available over the 3 min recorded, …`.
+ */
 export function periodText(p: UplinkPeriodStats | undefined): string {
   if (!p || p.availability === undefined) return 'no history recorded yet';
   const pct = (Math.floor(p.availability * 1000) / 10).toFixed(1);
-  if (!p.outages) return `${pct}% available, no outage`;
-  return `${pct}% available, ${countOf(
+  const whole =
+    p.observedSeconds * 1000 >= UPLINK_WINDOWS[p.window] * WHOLE_WINDOW_SHARE;
+  const available = whole
+    ? `${pct}% available`
+    : `${pct}% available over the ${formatSeconds(p.observedSeconds)} recorded`;
+  if (!p.outages) return `${available}, no outage`;
+  return `${available}, ${countOf(
     p.outages,
     'outage',
   )}, longest ${formatSeconds(p.longestOutageSeconds)}`;
