@@ -25,6 +25,22 @@ export type {
 export type UplinkWindow = NonNullable<GetUplinkRanking['query']['window']>;
 
 /**
+ * A duration in words: `1 h 5 min`, `12 min`, `40 s`, `3 days`. Whole units elapsed, as the
+ * frontend's "… ago" counts them, so that "connected for" and "connected since … ago" side by
+ * side agree.
+ *
+ * @public
+ */
+export function formatSeconds(total: number): string {
+  if (total < 60) return `${Math.floor(total)} s`;
+  const min = Math.floor(total / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+/**
  * The length of each {@link UplinkWindow} in milliseconds.
  *
  * @public

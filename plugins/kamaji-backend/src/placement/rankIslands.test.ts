@@ -1,4 +1,7 @@
-import { IslandNode } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  IslandNode,
+  UplinkFigures,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import { rankIslands } from './rankIslands';
 
 const T0 = '2026-12-01T08:00:00.000Z';
@@ -53,6 +56,12 @@ function island(
 }
 
 const none = new Map();
+
+/** Uplink figures over a whole recorded week unless told otherwise. */
+const weekOf = (
+  figures: Pick<UplinkFigures, 'availability' | 'outages'> &
+    Partial<UplinkFigures>,
+): UplinkFigures => ({ window: '7d', observedSeconds: 7 * 86_400, ...figures });
 
 describe('rankIslands', () => {
   it('prefers the less loaded island and says why, in counts', () => {
@@ -113,8 +122,8 @@ describe('rankIslands', () => {
     const steady = island('steady', { tenants: 4 });
     const flaky = island('flaky', { tenants: 1 });
     const uplink = new Map([
-      [steady.id, { availability: 0.999, outages: 0, window: '7d' }],
-      [flaky.id, { availability: 0.81, outages: 9, window: '7d' }],
+      [steady.id, weekOf({ availability: 0.999, outages: 0 })],
+      [flaky.id, weekOf({ availability: 0.81, outages: 9 })],
     ]);
     const advice = rankIslands([flaky, steady], {
       defaultCapacity: 10,
@@ -130,6 +139,46 @@ describe('rankIslands', () => {
       rankIslands([flaky, steady], { defaultCapacity: 10, uplink: none })
         .recommended,
     ).toBe(flaky.id);
+  });
+
+  it('judges an island added lately on what was recorded, the rest as no history', () => {
+    const older = island('older', { tenants: 2 });
+    const fresh = island('fresh', { tenants: 2 });
+    const blip = weekOf({
+      availability: 0.587,
+      outages: 1,
+      observedSeconds: 10,
+    });
+    const advice = rankIslands([fresh, older], {
+      defaultCapacity: 10,
+      uplink: new Map([
+        [fresh.id, blip],
+        [older.id, weekOf({ availability: 0.9, outages: 2 })],
+      ]),
+    });
+    const byName = Object.fromEntries(advice.islands.map(i => [i.name, i]));
+    expect(byName.fresh.reasons).toContain(
+      'uplink up 58.7% of the 10 s recorded in the last 7d with 1 outage',
+    );
+    expect(byName.older.reasons).toContain(
+      'uplink up 90% of the last 7d with 2 outages',
+    );
+    // Ten seconds weigh as little as ten seconds do, a blip or clean: as no history at all.
+    const scoreWith = (figures?: UplinkFigures) =>
+      rankIslands([fresh], {
+        defaultCapacity: 10,
+        uplink: figures ? new Map([[fresh.id, figures]]) : none,
+      }).islands[0].score;
+    const unknown = scoreWith(undefined);
+    expect(byName.fresh.score).toBe(unknown);
+    expect(scoreWith({ ...blip, availability: 1, outages: 0 })).toBe(unknown);
+    // A recorded week at 90 % with two outages tells more, and here wins.
+    expect(advice.recommended).toBe(older.id);
+    // Half a week recorded counts half: between no history and the whole week's figures.
+    const week = weekOf({ availability: 0.2, outages: 10 });
+    const halfWeek = { ...week, observedSeconds: week.observedSeconds / 2 };
+    expect(scoreWith(week)).toBeLessThan(scoreWith(halfWeek));
+    expect(scoreWith(halfWeek)).toBeLessThan(unknown);
   });
 
   it('rules out an island whose Kubernetes lags the tenant by more than one minor', () => {

@@ -1,9 +1,11 @@
 import {
   IslandNode,
   IslandPlacement,
+  formatSeconds,
   ISLAND_CAPACITY_LABEL,
   parseKubeVersion,
   PlacementAdvice,
+  UPLINK_WINDOWS,
   UplinkFigures,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
@@ -22,6 +24,8 @@ export interface PlacementInput {
 const WEIGHT = { load: 35, dataStore: 10, uplink: 30, connection: 25 };
 /** Without history an island's uplink counts half: neither rewarded nor punished. */
 const UNKNOWN_UPLINK = 0.5;
+/** Less of the window than this recorded, and the reason says how much was. */
+const WHOLE_WINDOW_SHARE = 0.99;
 
 function capacityOf(island: IslandNode, fallback?: number): number | undefined {
   const label = island.labels[ISLAND_CAPACITY_LABEL];
@@ -82,16 +86,32 @@ function judgeDataStores(island: IslandNode): Judgement {
   };
 }
 
+/**
+ * The uplink's availability, less a penalty per outage, as far as the window was recorded: the
+ * unrecorded rest counts as having no history, so that an island added lately is judged on its
+ * first minutes only as much as they are worth.
+ */
 function judgeUplink(figures?: UplinkFigures): Judgement {
   if (!figures) {
     return { share: UNKNOWN_UPLINK, reason: 'no uplink history yet' };
   }
+  const recorded = Math.min(
+    1,
+    (figures.observedSeconds * 1000) / UPLINK_WINDOWS[figures.window],
+  );
   const penalty = Math.min(figures.outages, 10) / 20;
+  const judged = Math.max(0, figures.availability - penalty);
+  const span =
+    recorded >= WHOLE_WINDOW_SHARE
+      ? `the last ${figures.window}`
+      : `the ${formatSeconds(figures.observedSeconds)} recorded in the last ${
+          figures.window
+        }`;
   return {
-    share: Math.max(0, figures.availability - penalty),
-    reason: `uplink up ${percent(figures.availability)} of the last ${
-      figures.window
-    } with ${plural(figures.outages, 'outage')}`,
+    share: recorded * judged + (1 - recorded) * UNKNOWN_UPLINK,
+    reason: `uplink up ${percent(
+      figures.availability,
+    )} of ${span} with ${plural(figures.outages, 'outage')}`,
   };
 }
 

@@ -52,7 +52,7 @@ describe('uplinkFiguresFrom', () => {
     expect([...figures]).toEqual([
       [
         'central/fleet-islands/flaky',
-        { availability: 0.82, outages: 5, window: '7d' },
+        { availability: 0.82, outages: 5, window: '7d', observedSeconds: 100 },
       ],
     ]);
   });
@@ -67,6 +67,7 @@ describe('uplinkFiguresFrom', () => {
       availability: 0.9,
       outages: 9,
       window: '30d',
+      observedSeconds: 100,
     });
   });
 });

@@ -29,6 +29,7 @@ export function uplinkFiguresFrom(
           availability: period.availability,
           outages: period.outages,
           window,
+          observedSeconds: period.observedSeconds,
         });
       }
       return figures;

@@ -1,21 +1,11 @@
-import type { UplinkPeriodStats } from '@kamaji-backstage/plugin-kamaji-common';
-import { formatSeconds, periodText } from './UplinkBar';
+import {
+  formatSeconds,
+  UplinkPeriodStats,
+} from '@kamaji-backstage/plugin-kamaji-common';
+import { periodText } from './UplinkBar';
 import { formatAgo } from '../FleetPage/model';
 
 describe('formatSeconds', () => {
-  it.each([
-    [0.4, '0 s'],
-    [59.9, '59 s'],
-    [60, '1 min'],
-    [3 * 60 + 50, '3 min'],
-    [65 * 60, '1 h 5 min'],
-    [2 * 3600 + 59, '2 h'],
-    [47 * 3600 + 59 * 60, '47 h 59 min'],
-    [3 * 86400 + 23 * 3600, '3 days'],
-  ])('%p s is %p', (seconds, text) => {
-    expect(formatSeconds(seconds)).toBe(text);
-  });
-
   it('counts whole minutes as formatAgo does, so "for" and "since … ago" agree', () => {
     const now = Date.parse('2026-12-06T12:00:00Z');
     for (const seconds of [61, 119, 3 * 60 + 59, 59 * 60 + 59]) {

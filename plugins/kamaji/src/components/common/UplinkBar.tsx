@@ -4,6 +4,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
   ClusterId,
+  formatSeconds,
   UPLINK_WINDOWS,
   UplinkPeriodStats,
   UplinkSegment,
@@ -48,19 +49,6 @@ const STATUS_TEXT: Record<UplinkSegment['status'], string> = {
   disconnected: 'Disconnected',
   unknown: 'Not recorded',
 };
-
-/**
- * `1 h 5 min`, `12 min`, `40 s`: whole units elapsed, as `formatAgo` counts them, so that
- * "connected for" and "connected since … ago" side by side agree.
- */
-export function formatSeconds(total: number): string {
-  if (total < 60) return `${Math.floor(total)} s`;
-  const min = Math.floor(total / 60);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  return `${Math.floor(h / 24)} days`;
-}
 
 const time = (iso: string) =>
   new Date(iso).toLocaleString(undefined, {

@@ -79,8 +79,8 @@ describe('IslandPicker with placement advice', () => {
     expect(
       options.map(o => o.querySelector('[data-rank]')?.textContent),
     ).toEqual([
-      'Rank 1 of 2 · recommended: connected now; hosts 3 of 8 tenant control planes (5 free); least used data store default (etcd) serves 3 control planes; uplink up 100% of the last 7d with 0 outages; runs Kubernetes v1.34.2, fit for v1.35.0',
-      'Rank 2 of 2: connected now; hosts 7 of 8 tenant control planes (1 free); least used data store default (etcd) serves 3 control planes; uplink up 100% of the last 7d with 0 outages; runs Kubernetes v1.34.2, fit for v1.35.0',
+      'Rank 1 of 2 · recommended: connected now; hosts 3 of 8 tenant control planes (5 free); least used data store default (etcd) serves 3 control planes; uplink up 100% of the 2 s recorded in the last 7d with 0 outages; runs Kubernetes v1.34.2, fit for v1.35.0',
+      'Rank 2 of 2: connected now; hosts 7 of 8 tenant control planes (1 free); least used data store default (etcd) serves 3 control planes; uplink up 100% of the 2 s recorded in the last 7d with 0 outages; runs Kubernetes v1.34.2, fit for v1.35.0',
     ]);
     // The load of island-a counts every team's tenants, not only the one this user sees.
     expect(options[1]).toHaveTextContent('7 of 8 tenants hosted');

@@ -3027,7 +3027,9 @@ export const spec = {
       },
       UplinkFigures: {
         type: 'object',
-        required: ['availability', 'outages', 'window'],
+        description:
+          "An island's uplink over the window placement weighs. `availability` is over the `observedSeconds` recorded in it, which for an island added lately are less than the window.",
+        required: ['availability', 'outages', 'window', 'observedSeconds'],
         properties: {
           availability: {
             type: 'number',
@@ -3040,6 +3042,11 @@ export const spec = {
           },
           window: {
             type: 'string',
+            enum: ['24h', '7d', '30d'],
+          },
+          observedSeconds: {
+            type: 'integer',
+            minimum: 0,
           },
         },
       },

@@ -5,10 +5,17 @@
 // ******************************************************************
 
 /**
+ * An island\'s uplink over the window placement weighs. `availability` is over the `observedSeconds` recorded in it, which for an island added lately are less than the window.
  * @public
  */
 export interface UplinkFigures {
   availability: number;
   outages: number;
-  window: string;
+  window: UplinkFiguresWindowEnum;
+  observedSeconds: number;
 }
+
+/**
+ * @public
+ */
+export type UplinkFiguresWindowEnum = '24h' | '7d' | '30d';
