@@ -17,7 +17,7 @@ import {
   FleetEventHubOptions,
   FleetEventHub,
 } from './api/events';
-import { createRouter } from './api/router';
+import { createRouter, RouterOptions } from './api/router';
 import { readPlacementConfig } from './placement/placementRoutes';
 import { uplinkFiguresFrom } from './placement/uplinkHistory';
 import { AuditStore } from './database/AuditStore';
@@ -102,6 +102,86 @@ function startEventHub(
   return hub;
 }
 
+/** The services the plugin depends on. */
+const pluginDeps = {
+  config: coreServices.rootConfig,
+  logger: coreServices.logger,
+  httpRouter: coreServices.httpRouter,
+  httpAuth: coreServices.httpAuth,
+  permissions: coreServices.permissions,
+  permissionsRegistry: coreServices.permissionsRegistry,
+  database: coreServices.database,
+  auditor: coreServices.auditor,
+  lifecycle: coreServices.lifecycle,
+  scheduler: coreServices.scheduler,
+  fleet: fleetServiceRef,
+  auditSlot: auditStoreSlotRef,
+};
+
+type PluginDeps = {
+  [K in keyof typeof pluginDeps]: (typeof pluginDeps)[K]['T'];
+};
+
+type ApiSettings = ReturnType<typeof readApiConfig>;
+
+/** The stores, the live-update hub and the upgrade runner the API works with, started. */
+async function startServices(deps: PluginDeps, settings: ApiSettings) {
+  const { logger, database, fleet } = deps;
+  registerKamajiPermissions(deps.permissionsRegistry, fleet);
+  const auditStore = await AuditStore.create(database);
+  const uplinkHistory = await setUpDurableState(deps);
+  deps.auditSlot.fill(auditStore);
+  const planStore = new UpgradePlanStore(await database.getClient());
+  const hub = startEventHub(deps, settings.eventOptions, planStore);
+  const actions = new ClusterActions(fleet, settings.limits);
+  const audit = planAuditor(auditStore, logger, deps.auditor);
+  await new UpgradePlanRunner({
+    fleet,
+    store: planStore,
+    actions,
+    audit,
+    logger,
+  }).schedule(deps.scheduler);
+  return { auditStore, uplinkHistory, planStore, hub, actions, audit };
+}
+
+/** The API router's options over the started services. */
+function routerOptions(
+  deps: PluginDeps,
+  settings: ApiSettings,
+  services: Awaited<ReturnType<typeof startServices>>,
+): RouterOptions {
+  const { fleet, logger } = deps;
+  const { planStore, uplinkHistory } = services;
+  return {
+    fleet,
+    logger,
+    httpAuth: deps.httpAuth,
+    authorizer: new FleetAuthorizer(
+      deps.permissions,
+      deps.permissionsRegistry,
+      logger,
+      { readPermissionCacheMs: settings.readPermissionCacheMs },
+    ),
+    auditor: deps.auditor,
+    auditStore: services.auditStore,
+    actions: services.actions,
+    hub: services.hub,
+    upgradePlans: {
+      plans: new UpgradePlans(fleet, planStore, {
+        ceiling: settings.limits.ceiling,
+      }),
+      audit: services.audit,
+    },
+    placement: {
+      ...readPlacementConfig(deps.config),
+      uplink: uplinkFiguresFrom(uplinkHistory),
+    },
+    validateResponses: settings.validateResponses,
+    uplinkHistory,
+  };
+}
+
 /**
  * The `kamaji` backend plugin: the fleet REST API under `/api/kamaji` (OpenAPI spec at
  * `/api/kamaji/openapi.json`), live updates as server-sent events, day-2 actions behind
@@ -113,68 +193,13 @@ export const kamajiPlugin = createBackendPlugin({
   pluginId: 'kamaji',
   register(env) {
     env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-        permissions: coreServices.permissions,
-        permissionsRegistry: coreServices.permissionsRegistry,
-        database: coreServices.database,
-        auditor: coreServices.auditor,
-        lifecycle: coreServices.lifecycle,
-        scheduler: coreServices.scheduler,
-        fleet: fleetServiceRef,
-        auditSlot: auditStoreSlotRef,
-      },
+      deps: pluginDeps,
       async init(deps) {
-        const { config, logger, database, fleet } = deps;
-        const settings = readApiConfig(config);
-        registerKamajiPermissions(deps.permissionsRegistry, fleet);
-        const auditStore = await AuditStore.create(database);
-        const uplinkHistory = await setUpDurableState(deps);
-        deps.auditSlot.fill(auditStore);
-        const planStore = new UpgradePlanStore(await database.getClient());
-        const hub = startEventHub(deps, settings.eventOptions, planStore);
-        const actions = new ClusterActions(fleet, settings.limits);
-        const audit = planAuditor(auditStore, logger, deps.auditor);
-        await new UpgradePlanRunner({
-          fleet,
-          store: planStore,
-          actions,
-          audit,
-          logger,
-        }).schedule(deps.scheduler);
-
+        const settings = readApiConfig(deps.config);
+        const services = await startServices(deps, settings);
         const { httpRouter } = deps;
         httpRouter.use(
-          await createRouter({
-            fleet,
-            logger,
-            httpAuth: deps.httpAuth,
-            authorizer: new FleetAuthorizer(
-              deps.permissions,
-              deps.permissionsRegistry,
-              logger,
-              { readPermissionCacheMs: settings.readPermissionCacheMs },
-            ),
-            auditor: deps.auditor,
-            auditStore,
-            actions,
-            hub,
-            upgradePlans: {
-              plans: new UpgradePlans(fleet, planStore, {
-                ceiling: settings.limits.ceiling,
-              }),
-              audit,
-            },
-            placement: {
-              ...readPlacementConfig(config),
-              uplink: uplinkFiguresFrom(uplinkHistory),
-            },
-            validateResponses: settings.validateResponses,
-            uplinkHistory,
-          }),
+          await createRouter(routerOptions(deps, settings, services)),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // EventSource cannot send an Authorization header: the stream also takes the user cookie.
