@@ -5,6 +5,7 @@ import {
   apiVersionOf,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { stringify } from 'yaml';
+import type { z } from 'zod';
 import { islandInputSchema } from './schemas';
 import {
   KamajiScaffolderSettings,
@@ -58,6 +59,53 @@ export function islandKamajiAddonSet(island: string): string {
   return `${island}-kamaji`;
 }
 
+type IslandInput = z.infer<typeof islandInputSchema>;
+
+/** The island's own control plane and the Kamaji it runs, defaults filled in. */
+function islandControlPlane(
+  problems: Problems,
+  input: IslandInput,
+  settings: KamajiScaffolderSettings,
+) {
+  const controlPlaneReplicas = input.controlPlaneReplicas ?? 1;
+  if (![1, 3, 5].includes(controlPlaneReplicas)) {
+    problems.add(
+      'controlPlaneReplicas',
+      `must be 1, 3 or 5 (an odd number of control plane nodes keeps etcd's quorum); got ${controlPlaneReplicas}`,
+    );
+  }
+  const clusterClass = input.clusterClass ?? settings.island.clusterClass;
+  checkDnsSubdomain(problems, 'clusterClass', clusterClass);
+  const tenantControlPlaneNamespace =
+    input.tenantControlPlaneNamespace ??
+    profileFor(settings, input.name).controlPlane.deploymentNamespace;
+  checkDnsLabel(
+    problems,
+    'tenantControlPlaneNamespace',
+    tenantControlPlaneNamespace,
+  );
+  const kamajiChartVersion =
+    input.kamajiChartVersion ?? settings.island.kamajiChart.chartVersion;
+  checkChartVersion(problems, 'kamajiChartVersion', kamajiChartVersion);
+  return {
+    controlPlaneReplicas,
+    clusterClass,
+    tenantControlPlaneNamespace,
+    kamajiChartVersion,
+  };
+}
+
+/** The island's pod and service networks and DNS domain, defaults filled in. */
+function islandNetwork(problems: Problems, input: IslandInput) {
+  const network = {
+    podCidr: input.podCidr ?? '192.168.0.0/16',
+    serviceCidr: input.serviceCidr ?? '10.128.0.0/12',
+    serviceDomain: input.serviceDomain ?? 'cluster.local',
+  };
+  checkClusterNetwork(problems, network);
+  return network;
+}
+
 /**
  * Validates an island input and fills in defaults; throws a {@link KamajiInputError}.
  *
@@ -86,31 +134,8 @@ export function parseIsland(
     input.kubernetesVersion,
     settings.kubernetesVersions,
   );
-  const controlPlaneReplicas = input.controlPlaneReplicas ?? 1;
-  if (![1, 3, 5].includes(controlPlaneReplicas)) {
-    problems.add(
-      'controlPlaneReplicas',
-      `must be 1, 3 or 5 (an odd number of control plane nodes keeps etcd's quorum); got ${controlPlaneReplicas}`,
-    );
-  }
-  const clusterClass = input.clusterClass ?? settings.island.clusterClass;
-  checkDnsSubdomain(problems, 'clusterClass', clusterClass);
-  const tenantControlPlaneNamespace =
-    input.tenantControlPlaneNamespace ??
-    profileFor(settings, input.name).controlPlane.deploymentNamespace;
-  checkDnsLabel(
-    problems,
-    'tenantControlPlaneNamespace',
-    tenantControlPlaneNamespace,
-  );
-  const kamajiChartVersion =
-    input.kamajiChartVersion ?? settings.island.kamajiChart.chartVersion;
-  checkChartVersion(problems, 'kamajiChartVersion', kamajiChartVersion);
-
-  const podCidr = input.podCidr ?? '192.168.0.0/16';
-  const serviceCidr = input.serviceCidr ?? '10.128.0.0/12';
-  const serviceDomain = input.serviceDomain ?? 'cluster.local';
-  checkClusterNetwork(problems, { podCidr, serviceCidr, serviceDomain });
+  const controlPlane = islandControlPlane(problems, input, settings);
+  const network = islandNetwork(problems, input);
   problems.throwIfAny('island input');
 
   return {
@@ -120,13 +145,8 @@ export function parseIsland(
     site: input.site,
     owner: owner!,
     version: version!,
-    controlPlaneReplicas,
-    clusterClass,
-    tenantControlPlaneNamespace,
-    kamajiChartVersion,
-    podCidr,
-    serviceCidr,
-    serviceDomain,
+    ...controlPlane,
+    ...network,
     notes: problems.notes,
   };
 }
