@@ -3,13 +3,16 @@ import {
   ActionContext,
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { clusterId } from '@kamaji-backstage/plugin-kamaji-common';
+import { clusterId, IslandNode } from '@kamaji-backstage/plugin-kamaji-common';
 import { makeIslandInputSchema } from '../render/schemas';
 import {
+  IslandSpec,
   parseIsland,
   renderIslandSpec,
   islandKamajiAddonSet,
 } from '../render/island';
+import { Problems } from '../render/validation';
+import { ObjectClient } from '../kube/ObjectClient';
 import {
   KamajiActionDeps,
   scaffolderSchema,
@@ -22,6 +25,47 @@ import {
 import { createOnRecord } from './createAudit';
 
 const ACTION_ID = 'kamaji:island:create';
+
+/** Island names are unique in a management cluster: its Kamaji addon set is cluster-wide. */
+function checkUniqueName(
+  problems: Problems,
+  spec: IslandSpec,
+  islands: IslandNode[],
+  managementCluster: string,
+) {
+  const sameName = islands.find(
+    i =>
+      i.name === spec.name &&
+      i.managementCluster === managementCluster &&
+      i.namespace !== spec.namespace,
+  );
+  if (sameName) {
+    problems.add(
+      'name',
+      `an island named '${spec.name}' already exists in namespace ${sameName.namespace}: island names must be unique in a management cluster (its Kamaji addon set is cluster-wide)`,
+    );
+  }
+}
+
+/** An island declared before its ClusterClass exists is built by CAPI only once it does. */
+async function warnWithoutClusterClass(
+  ctx: ActionContext<any, any>,
+  spec: IslandSpec,
+  mc: { name: string; client: ObjectClient },
+) {
+  const clusterClass = await mc.client
+    .get({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterClass',
+      metadata: { name: spec.clusterClass, namespace: spec.namespace },
+    })
+    .catch(() => undefined);
+  if (!clusterClass) {
+    ctx.logger.warn(
+      `ClusterClass ${spec.namespace}/${spec.clusterClass} was not found in ${mc.name}: the island is declared, but CAPI builds it only once the ClusterClass exists`,
+    );
+  }
+}
 
 /**
  * Validates an island input (shape, then against the fleet and the catalog) and renders it.
@@ -39,31 +83,9 @@ export async function prepareIsland(
     managementCluster: mc,
     problems,
   } = await checkCreateTarget(spec, 'island input', credentials, deps);
-  const sameName = snapshot.islands.find(
-    i =>
-      i.name === spec.name &&
-      i.managementCluster === mc.name &&
-      i.namespace !== spec.namespace,
-  );
-  if (sameName) {
-    problems.add(
-      'name',
-      `an island named '${spec.name}' already exists in namespace ${sameName.namespace}: island names must be unique in a management cluster (its Kamaji addon set is cluster-wide)`,
-    );
-  }
+  checkUniqueName(problems, spec, snapshot.islands, mc.name);
   problems.throwIfAny('island input');
-  const clusterClass = await mc.client
-    .get({
-      apiVersion: 'cluster.x-k8s.io/v1beta2',
-      kind: 'ClusterClass',
-      metadata: { name: spec.clusterClass, namespace: spec.namespace },
-    })
-    .catch(() => undefined);
-  if (!clusterClass) {
-    ctx.logger.warn(
-      `ClusterClass ${spec.namespace}/${spec.clusterClass} was not found in ${mc.name}: the island is declared, but CAPI builds it only once the ClusterClass exists`,
-    );
-  }
+  await warnWithoutClusterClass(ctx, spec, mc);
   ctx.logger.info(
     `Island ${spec.namespace}/${spec.name} (site ${spec.site}) in ${mc.name}: Kubernetes ${spec.version.text}, ${spec.controlPlaneReplicas} control plane node(s), Kamaji chart ${spec.kamajiChartVersion}`,
   );
