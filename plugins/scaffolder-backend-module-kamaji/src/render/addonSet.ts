@@ -2,7 +2,7 @@ import {
   AddonSetKind,
   KAMAJI_LABELS,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { parse, parseAllDocuments } from 'yaml';
+import { Document, parse, parseAllDocuments } from 'yaml';
 import { AddonSetInput, addonSetInputSchema } from './schemas';
 import {
   KamajiScaffolderSettings,
@@ -154,6 +154,47 @@ function checkValues(problems: Problems, path: string, value: string) {
   }
 }
 
+/** Checks one YAML document of the manifests; true when it is an object (checked or not). */
+function checkManifestDocument(
+  problems: Problems,
+  path: string,
+  doc: Document.Parsed,
+  where: string,
+): boolean {
+  if (doc.errors.length) {
+    problems.add(
+      path,
+      `${where} is not valid YAML: ${doc.errors[0].message
+        .split('\n')[0]
+        .replace(/:$/, '')}`,
+    );
+    return false;
+  }
+  const obj = doc.toJS();
+  if (obj === null || obj === undefined) return false;
+  if (typeof obj !== 'object' || Array.isArray(obj)) {
+    problems.add(
+      path,
+      `${where} must be a Kubernetes object (apiVersion, kind, metadata.name)`,
+    );
+    return false;
+  }
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+    problems.add(path, `${where} needs apiVersion and kind`);
+    return true;
+  }
+  if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
+    problems.add(path, `${where} (${obj.kind}) needs metadata.name`);
+  }
+  if (obj.kind === 'Secret' && /^v1$/.test(obj.apiVersion)) {
+    problems.add(
+      path,
+      `${where} is a Secret: its data would be stored readable in a ConfigMap; deliver Secrets with a Secret-backed resource instead`,
+    );
+  }
+  return true;
+}
+
 function checkManifests(problems: Problems, path: string, value: string) {
   if (value.trim().length === 0) {
     problems.add(
@@ -171,42 +212,9 @@ function checkManifests(problems: Problems, path: string, value: string) {
   }
   const docs = parseAllDocuments(value, { merge: true });
   const list = Array.isArray(docs) ? docs : [docs];
-  let objects = 0;
-  list.forEach((doc, i) => {
-    const where = `document ${i + 1}`;
-    if (doc.errors.length) {
-      problems.add(
-        path,
-        `${where} is not valid YAML: ${doc.errors[0].message
-          .split('\n')[0]
-          .replace(/:$/, '')}`,
-      );
-      return;
-    }
-    const obj = doc.toJS();
-    if (obj === null || obj === undefined) return;
-    if (typeof obj !== 'object' || Array.isArray(obj)) {
-      problems.add(
-        path,
-        `${where} must be a Kubernetes object (apiVersion, kind, metadata.name)`,
-      );
-      return;
-    }
-    objects++;
-    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
-      problems.add(path, `${where} needs apiVersion and kind`);
-      return;
-    }
-    if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
-      problems.add(path, `${where} (${obj.kind}) needs metadata.name`);
-    }
-    if (obj.kind === 'Secret' && /^v1$/.test(obj.apiVersion)) {
-      problems.add(
-        path,
-        `${where} is a Secret: its data would be stored readable in a ConfigMap; deliver Secrets with a Secret-backed resource instead`,
-      );
-    }
-  });
+  const objects = list.filter((doc, i) =>
+    checkManifestDocument(problems, path, doc, `document ${i + 1}`),
+  ).length;
   if (objects === 0) {
     problems.add(
       path,
