@@ -1,4 +1,8 @@
-import { FLEET_KINDS, KubeKind } from '@kamaji-backstage/plugin-kamaji-common';
+import {
+  FLEET_KINDS,
+  FleetKindName,
+  KubeKind,
+} from '@kamaji-backstage/plugin-kamaji-common';
 import type { KindWatch } from './clusterSource';
 import {
   extractCluster,
@@ -45,63 +49,29 @@ export const SECRET_KIND: KubeKind = {
 /** The type CAPI gives its Secrets (`<cluster>-kubeconfig`, `<cluster>-ca`, ...). */
 export const CAPI_SECRET_TYPE = 'cluster.x-k8s.io/secret';
 
+/** A watch of one of the fleet's kinds, read by the model under the kind's own name. */
+const watchOf = (
+  name: WatchedKind & FleetKindName,
+  extract: (obj: any) => unknown,
+): KindWatch => ({ name, kind: FLEET_KINDS[name], extract });
+
 /** What the fleet watches in a management cluster. `keepSecret` says which Secrets' data to keep. */
 export function managementKinds(
   keepSecret: (namespace: string, name: string) => boolean,
 ): KindWatch[] {
   return [
-    { name: 'Cluster', kind: FLEET_KINDS.Cluster, extract: extractCluster },
-    {
-      name: 'KamajiControlPlane',
-      kind: FLEET_KINDS.KamajiControlPlane,
-      extract: extractKcp,
-    },
-    {
-      name: 'MachineDeployment',
-      kind: FLEET_KINDS.MachineDeployment,
-      extract: extractMachineDeployment,
-    },
-    { name: 'Machine', kind: FLEET_KINDS.Machine, extract: extractMachine },
-    {
-      name: 'TenantControlPlane',
-      kind: FLEET_KINDS.TenantControlPlane,
-      extract: extractTcp,
-    },
-    {
-      name: 'DataStore',
-      kind: FLEET_KINDS.DataStore,
-      extract: extractDataStore,
-    },
-    {
-      name: 'ClusterProfile',
-      kind: FLEET_KINDS.ClusterProfile,
-      extract: extractClusterProfile,
-    },
-    {
-      name: 'ClusterSummary',
-      kind: FLEET_KINDS.ClusterSummary,
-      extract: extractClusterSummary,
-    },
-    {
-      name: 'ClusterResourceSet',
-      kind: FLEET_KINDS.ClusterResourceSet,
-      extract: extractClusterResourceSet,
-    },
-    {
-      name: 'ClusterResourceSetBinding',
-      kind: FLEET_KINDS.ClusterResourceSetBinding,
-      extract: extractCrsBinding,
-    },
-    {
-      name: 'HelmChartProxy',
-      kind: FLEET_KINDS.HelmChartProxy,
-      extract: extractHelmChartProxy,
-    },
-    {
-      name: 'HelmReleaseProxy',
-      kind: FLEET_KINDS.HelmReleaseProxy,
-      extract: extractHelmReleaseProxy,
-    },
+    watchOf('Cluster', extractCluster),
+    watchOf('KamajiControlPlane', extractKcp),
+    watchOf('MachineDeployment', extractMachineDeployment),
+    watchOf('Machine', extractMachine),
+    watchOf('TenantControlPlane', extractTcp),
+    watchOf('DataStore', extractDataStore),
+    watchOf('ClusterProfile', extractClusterProfile),
+    watchOf('ClusterSummary', extractClusterSummary),
+    watchOf('ClusterResourceSet', extractClusterResourceSet),
+    watchOf('ClusterResourceSetBinding', extractCrsBinding),
+    watchOf('HelmChartProxy', extractHelmChartProxy),
+    watchOf('HelmReleaseProxy', extractHelmReleaseProxy),
     {
       name: 'Secret',
       kind: SECRET_KIND,
@@ -114,15 +84,7 @@ export function managementKinds(
 /** What the fleet watches on an island. */
 export function islandKinds(): KindWatch[] {
   return [
-    {
-      name: 'TenantControlPlane',
-      kind: FLEET_KINDS.TenantControlPlane,
-      extract: extractTcp,
-    },
-    {
-      name: 'DataStore',
-      kind: FLEET_KINDS.DataStore,
-      extract: extractDataStore,
-    },
+    watchOf('TenantControlPlane', extractTcp),
+    watchOf('DataStore', extractDataStore),
   ];
 }
