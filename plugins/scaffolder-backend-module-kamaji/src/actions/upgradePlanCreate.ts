@@ -1,4 +1,7 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { InputError, NotAllowedError, ResponseError } from '@backstage/errors';
 import {
   KamajiApiClient,
@@ -19,79 +22,80 @@ const ACTION_ID = 'kamaji:upgradeplan:create';
 /** Where the Upgrades view of the kamaji frontend plugin lives. */
 export const UPGRADES_PAGE_PATH = '/kamaji/upgrades';
 
+/** The plan's tenants and their target version. */
+const selectionFields = (z: Zod) => ({
+  version: z.string().describe("Target Kubernetes version, e.g. 'v1.35.2'."),
+  managementCluster: z
+    .string()
+    .optional()
+    .describe('Only tenants of this management cluster.'),
+  island: z
+    .string()
+    .optional()
+    .describe(
+      'Only tenants hosted on this island (<management cluster>/<namespace>/<name>).',
+    ),
+  owner: z
+    .string()
+    .optional()
+    .describe(
+      "Only tenants of this group ('team-retail' or 'group:default/team-retail').",
+    ),
+  currentVersion: z
+    .string()
+    .optional()
+    .describe("Only tenants now at this version or prefix, e.g. 'v1.34'."),
+});
+
+/** How the plan's waves run. */
+const waveFields = (z: Zod) => ({
+  canary: z
+    .number()
+    .optional()
+    .describe('Clusters in the first (canary) wave; 0 for none (default 1).'),
+  groupBy: z
+    .enum(['island', 'site'])
+    .optional()
+    .describe(
+      'The waves after the canary: one per island or per site (default island).',
+    ),
+  maxConcurrent: z
+    .number()
+    .optional()
+    .describe(
+      'At most this many clusters upgrading at once in a wave (default 1).',
+    ),
+  soakSeconds: z
+    .number()
+    .optional()
+    .describe('Seconds to wait after a wave before the next (default 0).'),
+  gateTimeoutSeconds: z
+    .number()
+    .optional()
+    .describe(
+      'Seconds a cluster may take to pass its health gate (default 900).',
+    ),
+  workers: z
+    .boolean()
+    .optional()
+    .describe('Also upgrade the worker pools (default true).'),
+  whenDisconnected: z
+    .enum(['wait', 'skip'])
+    .optional()
+    .describe(
+      'A cluster whose island is disconnected waits for the uplink or is skipped (default wait).',
+    ),
+  start: z
+    .boolean()
+    .optional()
+    .describe(
+      'Start the plan at once (default false: a draft with its preview, started from the Upgrades view).',
+    ),
+});
+
 /** The input of `kamaji:upgradeplan:create`, built with the scaffolder's zod or this package's. */
 export function makeUpgradePlanCreateInputSchema(z: Zod) {
-  return z
-    .object({
-      version: z
-        .string()
-        .describe("Target Kubernetes version, e.g. 'v1.35.2'."),
-      managementCluster: z
-        .string()
-        .optional()
-        .describe('Only tenants of this management cluster.'),
-      island: z
-        .string()
-        .optional()
-        .describe(
-          'Only tenants hosted on this island (<management cluster>/<namespace>/<name>).',
-        ),
-      owner: z
-        .string()
-        .optional()
-        .describe(
-          "Only tenants of this group ('team-retail' or 'group:default/team-retail').",
-        ),
-      currentVersion: z
-        .string()
-        .optional()
-        .describe("Only tenants now at this version or prefix, e.g. 'v1.34'."),
-      canary: z
-        .number()
-        .optional()
-        .describe(
-          'Clusters in the first (canary) wave; 0 for none (default 1).',
-        ),
-      groupBy: z
-        .enum(['island', 'site'])
-        .optional()
-        .describe(
-          'The waves after the canary: one per island or per site (default island).',
-        ),
-      maxConcurrent: z
-        .number()
-        .optional()
-        .describe(
-          'At most this many clusters upgrading at once in a wave (default 1).',
-        ),
-      soakSeconds: z
-        .number()
-        .optional()
-        .describe('Seconds to wait after a wave before the next (default 0).'),
-      gateTimeoutSeconds: z
-        .number()
-        .optional()
-        .describe(
-          'Seconds a cluster may take to pass its health gate (default 900).',
-        ),
-      workers: z
-        .boolean()
-        .optional()
-        .describe('Also upgrade the worker pools (default true).'),
-      whenDisconnected: z
-        .enum(['wait', 'skip'])
-        .optional()
-        .describe(
-          'A cluster whose island is disconnected waits for the uplink or is skipped (default wait).',
-        ),
-      start: z
-        .boolean()
-        .optional()
-        .describe(
-          'Start the plan at once (default false: a draft with its preview, started from the Upgrades view).',
-        ),
-    })
-    .strict();
+  return z.object({ ...selectionFields(z), ...waveFields(z) }).strict();
 }
 
 const inputSchema = makeUpgradePlanCreateInputSchema(zod);
@@ -206,6 +210,53 @@ function logPreview(
   }
 }
 
+type UpgradePlanContext = ActionContext<UpgradePlanCreateInput, any>;
+
+/** Creates the plan through the kamaji backend's REST API as the user who runs the template. */
+async function createPlanAsInitiator(
+  ctx: UpgradePlanContext,
+  deps: KamajiActionDeps,
+  request: UpgradePlanRequest,
+): Promise<UpgradePlan> {
+  if (!deps.discovery)
+    throw new Error(
+      'kamaji:upgradeplan:create needs the discovery service (coreServices.discovery)',
+    );
+  const credentials = await ctx.getInitiatorCredentials();
+  const { token } = await deps.auth.getPluginRequestToken({
+    onBehalfOf: credentials,
+    targetPluginId: 'kamaji',
+  });
+  const api = new KamajiApiClient({
+    discoveryApi: deps.discovery,
+    fetchApi: {
+      fetch: (input, init) => fetch(input, { ...init, signal: ctx.signal }),
+    },
+  });
+  const response = await api.createUpgradePlan({ body: request }, { token });
+  if (!response.ok) throw await refusal(response as Response);
+  return response.json();
+}
+
+/** The plan in the task log, and the action's outputs. */
+function reportPlan(ctx: UpgradePlanContext, plan: UpgradePlan) {
+  const refused = plan.steps.filter(s => s.state === 'refused').length;
+  ctx.logger.info(
+    `Upgrade plan ${plan.id} (${plan.status}) to ${plan.version}: ${
+      plan.steps.length - refused
+    } cluster(s) in ${plan.waves.length} wave(s), ${refused} refused`,
+  );
+  logPreview(ctx.logger, plan);
+  ctx.output('planId', plan.id);
+  ctx.output('status', plan.status);
+  ctx.output(
+    'url',
+    `${UPGRADES_PAGE_PATH}?plan=${encodeURIComponent(plan.id)}`,
+  );
+  ctx.output('clusters', plan.steps.length - refused);
+  ctx.output('refused', refused);
+}
+
 /**
  * `kamaji:upgradeplan:create`: a fleet upgrade plan (a draft with its preview, or started),
  * created through the kamaji backend's REST API as the user who runs the template, so the
@@ -240,42 +291,7 @@ export function createUpgradePlanCreateAction(deps: KamajiActionDeps) {
         ctx.logger.info('Dry run of the template: no plan was created');
         return;
       }
-      if (!deps.discovery)
-        throw new Error(
-          'kamaji:upgradeplan:create needs the discovery service (coreServices.discovery)',
-        );
-      const credentials = await ctx.getInitiatorCredentials();
-      const { token } = await deps.auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'kamaji',
-      });
-      const api = new KamajiApiClient({
-        discoveryApi: deps.discovery,
-        fetchApi: {
-          fetch: (input, init) => fetch(input, { ...init, signal: ctx.signal }),
-        },
-      });
-      const response = await api.createUpgradePlan(
-        { body: request },
-        { token },
-      );
-      if (!response.ok) throw await refusal(response as Response);
-      const plan = await response.json();
-      const refused = plan.steps.filter(s => s.state === 'refused').length;
-      ctx.logger.info(
-        `Upgrade plan ${plan.id} (${plan.status}) to ${plan.version}: ${
-          plan.steps.length - refused
-        } cluster(s) in ${plan.waves.length} wave(s), ${refused} refused`,
-      );
-      logPreview(ctx.logger, plan);
-      ctx.output('planId', plan.id);
-      ctx.output('status', plan.status);
-      ctx.output(
-        'url',
-        `${UPGRADES_PAGE_PATH}?plan=${encodeURIComponent(plan.id)}`,
-      );
-      ctx.output('clusters', plan.steps.length - refused);
-      ctx.output('refused', refused);
+      reportPlan(ctx, await createPlanAsInitiator(ctx, deps, request));
     },
   });
 }
