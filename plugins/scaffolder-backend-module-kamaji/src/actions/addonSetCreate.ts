@@ -78,19 +78,11 @@ export async function prepareAddonSet(
   };
 }
 
-/**
- * `kamaji:addonset:create`: an addon set.
- *
- * @public
- */
-export function createAddonSetCreateAction(deps: KamajiActionDeps) {
-  return createTemplateAction({
-    id: ACTION_ID,
-    description: `Creates an addon set that clusters opt into with the label '${KAMAJI_LABELS.addonSetPrefix}<name>: enabled': a Sveltos ClusterProfile (default), a CAPI Helm addon HelmChartProxy or a CAPI ClusterResourceSet. Validated, dry-run, then created all or nothing.`,
-    examples: [
-      {
-        description: 'metrics-server on every cluster that opts in (Sveltos)',
-        example: `steps:
+/** Examples of `kamaji:addonset:create` in a template. */
+const addonSetCreateExamples = [
+  {
+    description: 'metrics-server on every cluster that opts in (Sveltos)',
+    example: `steps:
   - id: addons
     action: kamaji:addonset:create
     input:
@@ -102,11 +94,10 @@ export function createAddonSetCreateAction(deps: KamajiActionDeps) {
         chartName: metrics-server
         chartVersion: 3.12.2
         releaseNamespace: kube-system`,
-      },
-      {
-        description:
-          'A default-deny NetworkPolicy through a ClusterResourceSet',
-        example: `steps:
+  },
+  {
+    description: 'A default-deny NetworkPolicy through a ClusterResourceSet',
+    example: `steps:
   - id: addons
     action: kamaji:addonset:create
     input:
@@ -123,8 +114,19 @@ export function createAddonSetCreateAction(deps: KamajiActionDeps) {
         spec:
           podSelector: {}
           policyTypes: [Ingress]`,
-      },
-    ],
+  },
+];
+
+/**
+ * `kamaji:addonset:create`: an addon set.
+ *
+ * @public
+ */
+export function createAddonSetCreateAction(deps: KamajiActionDeps) {
+  return createTemplateAction({
+    id: ACTION_ID,
+    description: `Creates an addon set that clusters opt into with the label '${KAMAJI_LABELS.addonSetPrefix}<name>: enabled': a Sveltos ClusterProfile (default), a CAPI Helm addon HelmChartProxy or a CAPI ClusterResourceSet. Validated, dry-run, then created all or nothing.`,
+    examples: addonSetCreateExamples,
     supportsDryRun: true,
     schema: {
       input: scaffolderSchema(makeAddonSetInputSchema),
