@@ -1,6 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
+import type { AsyncState } from 'react-use/esm/useAsyncFn';
 import {
   Content,
   Header,
@@ -23,7 +24,7 @@ import {
   type AuditQuery,
   type AuditResult,
 } from '@kamaji-backstage/plugin-kamaji-common';
-import { kamajiApiRef } from '../../api/KamajiApi';
+import { KamajiApi, kamajiApiRef } from '../../api/KamajiApi';
 import { describeError, errorStatus } from '../../api/KamajiClient';
 import { AuditTable } from './AuditTable';
 
@@ -151,6 +152,46 @@ function FilterForm(props: {
   );
 }
 
+type AuditList = Awaited<ReturnType<KamajiApi['getAudit']>>;
+
+/** One page of records with its pagination, or why there is none. */
+function AuditResults(props: {
+  state: AsyncState<AuditList>;
+  onPage: (page: number) => void;
+}) {
+  const { state } = props;
+  if (state.loading) return <Progress />;
+  if (state.error && errorStatus(state.error) === 403) {
+    return (
+      <WarningPanel severity="error" title="Permission denied" defaultExpanded>
+        You may not read the audit trail ({describeError(state.error)}).
+      </WarningPanel>
+    );
+  }
+  if (state.error) return <ResponseErrorPanel error={state.error} />;
+  if (!state.value?.items.length) {
+    return (
+      <Typography color="textSecondary">
+        No record matches these filters.
+      </Typography>
+    );
+  }
+  const { items, page } = state.value;
+  return (
+    <>
+      <AuditTable events={items} label="Audit trail" />
+      <TablePagination
+        component="div"
+        count={page.total}
+        page={Math.floor(page.offset / AUDIT_PAGE_SIZE)}
+        rowsPerPage={AUDIT_PAGE_SIZE}
+        rowsPerPageOptions={[AUDIT_PAGE_SIZE]}
+        onPageChange={(_e, p) => props.onPage(p)}
+      />
+    </>
+  );
+}
+
 /**
  * The audit trail without page chrome: filters and page in the URL, newest first. The platform
  * team sees every record; anyone else the records of the clusters they may read.
@@ -176,37 +217,6 @@ export function AuditContent() {
     setParams(next);
   };
 
-  let body: JSX.Element;
-  if (state.loading) body = <Progress />;
-  else if (state.error && errorStatus(state.error) === 403) {
-    body = (
-      <WarningPanel severity="error" title="Permission denied" defaultExpanded>
-        You may not read the audit trail ({describeError(state.error)}).
-      </WarningPanel>
-    );
-  } else if (state.error) body = <ResponseErrorPanel error={state.error} />;
-  else if (!state.value?.items.length) {
-    body = (
-      <Typography color="textSecondary">
-        No record matches these filters.
-      </Typography>
-    );
-  } else {
-    const { items, page } = state.value;
-    body = (
-      <>
-        <AuditTable events={items} label="Audit trail" />
-        <TablePagination
-          component="div"
-          count={page.total}
-          page={Math.floor(page.offset / AUDIT_PAGE_SIZE)}
-          rowsPerPage={AUDIT_PAGE_SIZE}
-          rowsPerPageOptions={[AUDIT_PAGE_SIZE]}
-          onPageChange={(_e, p) => setPage(p)}
-        />
-      </>
-    );
-  }
   return (
     <>
       <FilterForm
@@ -214,7 +224,7 @@ export function AuditContent() {
         value={filtersOf(params)}
         onApply={apply}
       />
-      {body}
+      <AuditResults state={state} onPage={setPage} />
     </>
   );
 }
