@@ -10,6 +10,7 @@ import { Alert, AlertTitle } from '@material-ui/lab';
 import {
   emptyHealthCounts,
   type DataStoreInfo,
+  type HealthStatus,
   type IslandNode,
   type TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
@@ -85,49 +86,68 @@ function Connection(props: { island: IslandNode }) {
   );
 }
 
-function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
-  const fleetLink = useFleetLink();
-  const classes = useDenseTableStyles();
+/** The island's tenants, worst health first (a failing tenant is never below the fold), counted. */
+function tenantsByHealth(island: IslandNode, tenants: TenantNode[]) {
   const counts = emptyHealthCounts();
-  const rows = props.tenants.map(node => {
-    const health = effectiveHealth(node, props.island);
+  const rows = tenants.map(node => {
+    const health = effectiveHealth(node, island);
     counts[health]++;
     return { node, health, rank: HEALTH_ORDER.indexOf(health) };
   });
-  // Worst health first, so a failing tenant is never below the fold.
-  const sorted = rows.sort(
+  rows.sort(
     (a, b) => a.rank - b.rank || a.node.name.localeCompare(b.node.name),
   );
-  const hidden = sorted.length - TENANTS_SHOWN;
+  return { rows, counts };
+}
+
+function TenantRow(props: {
+  node: TenantNode;
+  health: HealthStatus;
+  fleetLink?: (id: string) => string;
+}) {
+  const { node, fleetLink } = props;
+  return (
+    <TableRow>
+      <TableCell component="th" scope="row">
+        {fleetLink ? (
+          <Link to={fleetLink(node.id)}>{node.name}</Link>
+        ) : (
+          node.name
+        )}
+      </TableCell>
+      <TableCell>
+        <HealthBadge status={props.health} />
+      </TableCell>
+      <TableCell>{node.owner && <PathText text={node.owner} />}</TableCell>
+    </TableRow>
+  );
+}
+
+function Tenants(props: { island: IslandNode; tenants: TenantNode[] }) {
+  const fleetLink = useFleetLink();
+  const classes = useDenseTableStyles();
+  const { rows, counts } = tenantsByHealth(props.island, props.tenants);
+  const hidden = rows.length - TENANTS_SHOWN;
   return (
     <>
       <Typography variant="subtitle2" style={{ marginTop: 8 }}>
         Tenants hosted ({props.tenants.length})
       </Typography>
       <HealthCountsView counts={counts} />
-      {sorted.length > 0 && (
+      {rows.length > 0 && (
         <Table
           size="small"
           aria-label="Tenants hosted"
           className={classes.table}
         >
           <TableBody>
-            {sorted.slice(0, TENANTS_SHOWN).map(({ node, health }) => (
-              <TableRow key={node.id}>
-                <TableCell component="th" scope="row">
-                  {fleetLink ? (
-                    <Link to={fleetLink(node.id)}>{node.name}</Link>
-                  ) : (
-                    node.name
-                  )}
-                </TableCell>
-                <TableCell>
-                  <HealthBadge status={health} />
-                </TableCell>
-                <TableCell>
-                  {node.owner && <PathText text={node.owner} />}
-                </TableCell>
-              </TableRow>
+            {rows.slice(0, TENANTS_SHOWN).map(({ node, health }) => (
+              <TenantRow
+                key={node.id}
+                node={node}
+                health={health}
+                fleetLink={fleetLink}
+              />
             ))}
           </TableBody>
         </Table>
