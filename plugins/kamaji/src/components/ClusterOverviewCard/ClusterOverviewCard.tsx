@@ -7,6 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import type {
   FleetCluster,
   FleetCondition,
+  TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
 import { HealthBadge, HealthReasons } from '../common/HealthBadge';
 import { ClusterLoadState } from '../common/ClusterLoadState';
@@ -59,6 +60,37 @@ function FailingConditions(props: { cluster: FleetCluster }) {
   );
 }
 
+/** What only a tenant cluster has: its island, data store, versions, workers and addons. */
+function TenantRows(props: {
+  tenant: TenantNode;
+  fleetLink?: (id: string) => string;
+}) {
+  const { tenant: t } = props;
+  const { kamajiControlPlane, tenantControlPlane } = t.controlPlane;
+  return (
+    <>
+      <Row k="Island">
+        <IslandRef islandId={t.islandId} fleetLink={props.fleetLink} />
+      </Row>
+      <Row k="Datastore">
+        {tenantControlPlane?.dataStore ?? kamajiControlPlane?.dataStoreName}
+      </Row>
+      <Row k="Kubernetes version">
+        {t.versions.skew
+          ? `declared ${t.versions.declared ?? '?'} · running ${
+              t.versions.running ?? '?'
+            } (version skew)`
+          : t.versions.running ?? t.versions.declared}
+      </Row>
+      <Row k="Control plane (TCP)">
+        {tenantControlPlane?.status ?? 'not seen'}
+      </Row>
+      <Row k="Workers">{`${t.workers.ready}/${t.workers.desired} ready`}</Row>
+      <Row k="Addons">{t.addons.map(a => a.name).join(', ') || 'none'}</Row>
+    </>
+  );
+}
+
 function Overview(props: {
   cluster: FleetCluster;
   fleetLink?: (id: string) => string;
@@ -79,29 +111,7 @@ function Overview(props: {
           <Row k="Site">{c.site}</Row>
           {c.role !== 'management' && <Row k="Endpoint">{c.endpoint}</Row>}
           {c.role === 'tenant' && (
-            <>
-              <Row k="Island">
-                <IslandRef islandId={c.islandId} fleetLink={props.fleetLink} />
-              </Row>
-              <Row k="Datastore">
-                {c.controlPlane.tenantControlPlane?.dataStore ??
-                  c.controlPlane.kamajiControlPlane?.dataStoreName}
-              </Row>
-              <Row k="Kubernetes version">
-                {c.versions.skew
-                  ? `declared ${c.versions.declared ?? '?'} · running ${
-                      c.versions.running ?? '?'
-                    } (version skew)`
-                  : c.versions.running ?? c.versions.declared}
-              </Row>
-              <Row k="Control plane (TCP)">
-                {c.controlPlane.tenantControlPlane?.status ?? 'not seen'}
-              </Row>
-              <Row k="Workers">{`${c.workers.ready}/${c.workers.desired} ready`}</Row>
-              <Row k="Addons">
-                {c.addons.map(a => a.name).join(', ') || 'none'}
-              </Row>
-            </>
+            <TenantRows tenant={c} fleetLink={props.fleetLink} />
           )}
           {c.role === 'island' && (
             <>
