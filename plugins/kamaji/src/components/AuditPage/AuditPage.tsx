@@ -81,6 +81,27 @@ const CHOICES = [
   { name: 'outcome', label: 'Outcome', values: AUDIT_RESULTS },
 ] as const;
 
+/** A filter with a fixed set of values, or any. */
+function ChoiceField(props: {
+  id: string;
+  label: string;
+  values: readonly string[];
+  value: string;
+  onChange: (e: React.ChangeEvent<HTMLInputElement>) => void;
+}) {
+  const { values, ...field } = props;
+  return (
+    <TextField select style={{ minWidth: 120 }} {...field}>
+      <MenuItem value="">any</MenuItem>
+      {values.map(v => (
+        <MenuItem key={v} value={v}>
+          {v}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
 function FilterForm(props: {
   value: Filters;
   onApply: (filters: Filters) => void;
@@ -118,20 +139,12 @@ function FilterForm(props: {
         {...field('actor')}
       />
       {CHOICES.map(choice => (
-        <TextField
+        <ChoiceField
           key={choice.name}
-          select
           label={choice.label}
-          style={{ minWidth: 120 }}
+          values={choice.values}
           {...field(choice.name)}
-        >
-          <MenuItem value="">any</MenuItem>
-          {choice.values.map(v => (
-            <MenuItem key={v} value={v}>
-              {v}
-            </MenuItem>
-          ))}
-        </TextField>
+        />
       ))}
       <TextField
         type="date"
