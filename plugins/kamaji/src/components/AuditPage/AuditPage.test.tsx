@@ -105,6 +105,29 @@ describe('AuditContent', () => {
     expect(seen[seen.length - 1].get('offset')).toBe('0');
   });
 
+  it('applies an outcome and an action chosen from their lists', async () => {
+    const seen = serve(recorded.audit());
+    await render();
+    await screen.findByRole('table', { name: 'Audit trail' });
+    await userEvent.click(screen.getByRole('button', { name: /Outcome/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'denied' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: /Action/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'delete' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Apply filters' }),
+    );
+    await screen.findByRole('table', { name: 'Audit trail' });
+    const last = seen[seen.length - 1];
+    expect([last.get('outcome'), last.get('action')]).toEqual([
+      'denied',
+      'delete',
+    ]);
+  });
+
   it('says when nothing matches', async () => {
     serve({ items: [], page: { total: 0, offset: 0, limit: 25 } });
     await render('/kamaji/audit?cluster=central%2Fother%2Fx');
