@@ -78,6 +78,39 @@ function Objects(props: { preview: CreatePreview }) {
   );
 }
 
+/** The dry run under way, refused, or its answer. */
+function PreviewState(props: { state: State }) {
+  const { state } = props;
+  if (state.kind === 'loading') {
+    return <LinearProgress aria-label="Asking the API server for a dry run" />;
+  }
+  if (state.kind === 'refused') {
+    return (
+      <Alert severity="error" role="alert">
+        <AlertTitle>The request was refused</AlertTitle>
+        {refusalMessage(state.error)}
+      </Alert>
+    );
+  }
+  if (state.kind !== 'ready') return null;
+  const { preview } = state;
+  return (
+    <>
+      <Alert severity={preview.ok ? 'success' : 'error'}>
+        {preview.ok
+          ? 'The management cluster accepts every object; nothing has been created yet.'
+          : 'Create would fail: see the refusals below; nothing has been created.'}
+      </Alert>
+      {[...preview.problems, ...preview.warnings].map(text => (
+        <Alert key={text} severity="warning">
+          {text}
+        </Alert>
+      ))}
+      <Objects preview={preview} />
+    </>
+  );
+}
+
 /**
  * The objects the template's create action will apply, each dry-run by the management cluster
  * (or refused, in the server's words), shown on the template's last step before the user
@@ -117,30 +150,7 @@ export function CreatePreviewField(
       >
         Dry run on the management cluster
       </Button>
-      {state.kind === 'loading' && (
-        <LinearProgress aria-label="Asking the API server for a dry run" />
-      )}
-      {state.kind === 'refused' && (
-        <Alert severity="error" role="alert">
-          <AlertTitle>The request was refused</AlertTitle>
-          {refusalMessage(state.error)}
-        </Alert>
-      )}
-      {state.kind === 'ready' && (
-        <>
-          <Alert severity={state.preview.ok ? 'success' : 'error'}>
-            {state.preview.ok
-              ? 'The management cluster accepts every object; nothing has been created yet.'
-              : 'Create would fail: see the refusals below; nothing has been created.'}
-          </Alert>
-          {[...state.preview.problems, ...state.preview.warnings].map(text => (
-            <Alert key={text} severity="warning">
-              {text}
-            </Alert>
-          ))}
-          <Objects preview={state.preview} />
-        </>
-      )}
+      <PreviewState state={state} />
     </div>
   );
 }
