@@ -52,6 +52,35 @@ export const UPLINK_WINDOWS: Record<UplinkWindow, number> = {
 };
 
 /**
+ * The share of its window that uplink figures were recorded over, from 0 to 1: less than 1 for
+ * an island added lately, or a history younger than the window.
+ *
+ * @public
+ */
+export function recordedShare(figures: {
+  window: UplinkWindow;
+  observedSeconds: number;
+}): number {
+  return Math.min(
+    1,
+    (figures.observedSeconds * 1000) / UPLINK_WINDOWS[figures.window],
+  );
+}
+
+/**
+ * Whether uplink figures were recorded over (nearly) their whole window; if not, whoever shows
+ * them says over how long.
+ *
+ * @public
+ */
+export function coversWindow(figures: {
+  window: UplinkWindow;
+  observedSeconds: number;
+}): boolean {
+  return recordedShare(figures) >= 0.99;
+}
+
+/**
  * The status an uplink is in now and for how long.
  *
  * @public

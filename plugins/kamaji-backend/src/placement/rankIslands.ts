@@ -5,7 +5,8 @@ import {
   ISLAND_CAPACITY_LABEL,
   parseKubeVersion,
   PlacementAdvice,
-  UPLINK_WINDOWS,
+  recordedShare,
+  coversWindow,
   UplinkFigures,
 } from '@kamaji-backstage/plugin-kamaji-common';
 
@@ -24,8 +25,6 @@ export interface PlacementInput {
 const WEIGHT = { load: 35, dataStore: 10, uplink: 30, connection: 25 };
 /** Without history an island's uplink counts half: neither rewarded nor punished. */
 const UNKNOWN_UPLINK = 0.5;
-/** Less of the window than this recorded, and the reason says how much was. */
-const WHOLE_WINDOW_SHARE = 0.99;
 
 function capacityOf(island: IslandNode, fallback?: number): number | undefined {
   const label = island.labels[ISLAND_CAPACITY_LABEL];
@@ -95,18 +94,14 @@ function judgeUplink(figures?: UplinkFigures): Judgement {
   if (!figures) {
     return { share: UNKNOWN_UPLINK, reason: 'no uplink history yet' };
   }
-  const recorded = Math.min(
-    1,
-    (figures.observedSeconds * 1000) / UPLINK_WINDOWS[figures.window],
-  );
+  const recorded = recordedShare(figures);
   const penalty = Math.min(figures.outages, 10) / 20;
   const judged = Math.max(0, figures.availability - penalty);
-  const span =
-    recorded >= WHOLE_WINDOW_SHARE
-      ? `the last ${figures.window}`
-      : `the ${formatSeconds(figures.observedSeconds)} recorded in the last ${
-          figures.window
-        }`;
+  const span = coversWindow(figures)
+    ? `the last ${figures.window}`
+    : `the ${formatSeconds(figures.observedSeconds)} recorded in the last ${
+        figures.window
+      }`;
   return {
     share: recorded * judged + (1 - recorded) * UNKNOWN_UPLINK,
     reason: `uplink up ${percent(

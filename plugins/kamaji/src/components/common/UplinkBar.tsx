@@ -4,8 +4,8 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
   ClusterId,
+  coversWindow,
   formatSeconds,
-  UPLINK_WINDOWS,
   UplinkPeriodStats,
   UplinkSegment,
   UplinkTimeline,
@@ -63,9 +63,6 @@ function segmentText(s: UplinkSegment): string {
   )} (${formatSeconds(seconds)})${s.reason ? `: ${s.reason}` : ''}`;
 }
 
-/** Less of a window than this recorded, and its availability says over how long. */
-const WHOLE_WINDOW_SHARE = 0.99;
-
 /**
  * `99.2% available, 2 outages, longest 1 h 5 min`; for a window recorded only in part (an island
  * added lately, a history younger than the window), `97.6% available over the 3 min recorded, …`.
@@ -73,9 +70,7 @@ const WHOLE_WINDOW_SHARE = 0.99;
 export function periodText(p: UplinkPeriodStats | undefined): string {
   if (!p || p.availability === undefined) return 'no history recorded yet';
   const pct = (Math.floor(p.availability * 1000) / 10).toFixed(1);
-  const whole =
-    p.observedSeconds * 1000 >= UPLINK_WINDOWS[p.window] * WHOLE_WINDOW_SHARE;
-  const available = whole
+  const available = coversWindow(p)
     ? `${pct}% available`
     : `${pct}% available over the ${formatSeconds(p.observedSeconds)} recorded`;
   if (!p.outages) return `${available}, no outage`;
