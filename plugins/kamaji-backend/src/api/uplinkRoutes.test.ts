@@ -30,6 +30,7 @@ const HOUR = 3_600_000;
 describe('uplink history routes', () => {
   let server: any;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const fleet = new InMemoryFleetService(fixtureFleet());
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
   /** A time as a query parameter (its colons encoded). */
   const param = (ms: number) => encodeURIComponent(ago(ms));
@@ -40,7 +41,7 @@ describe('uplink history routes', () => {
     backend = await startTestBackend({
       features: [
         kamajiPlugin,
-        new InMemoryFleetService(fixtureFleet()).factory(),
+        fleet.factory(),
         permissions.factory(),
         mockServices.database.factory({ knex }),
         createServiceFactory({
@@ -161,6 +162,44 @@ describe('uplink history routes', () => {
       'unknown',
       'connected',
     ]);
+  });
+
+  it('completes the history with a transition the fleet shows and the database does not have yet', async () => {
+    // The persister writes in batches: for a few seconds only the fleet model knows of it.
+    const since = ago(60_000);
+    const snapshot = fixtureFleet();
+    snapshot.islands = snapshot.islands.map(i =>
+      i.id === ISLAND_B
+        ? { ...i, connection: { status: 'disconnected' as const, since } }
+        : i,
+    );
+    fleet.replace(snapshot);
+    try {
+      const res = await request(server)
+        .get('/api/kamaji/v1/islands/central/fleet-islands/island-b/uplink')
+        .set(as(USERS.pat));
+      expect(res.body.segments.map((s: any) => s.status)).toEqual([
+        'connected',
+        'disconnected',
+      ]);
+      expect(res.body.segments.at(-1).from).toBe(since);
+      expect(res.body.stats.current).toMatchObject({
+        status: 'disconnected',
+        since,
+      });
+      const ranking = await request(server)
+        .get('/api/kamaji/v1/uplink?window=24h')
+        .set(as(USERS.pat));
+      const b = ranking.body.items.find((i: any) => i.clusterId === ISLAND_B);
+      expect(b.current.status).toBe('disconnected');
+    } finally {
+      fleet.replace(fixtureFleet());
+    }
+    // Once the fleet agrees with the database again, the history is what was recorded.
+    const after = await request(server)
+      .get('/api/kamaji/v1/islands/central/fleet-islands/island-b/uplink')
+      .set(as(USERS.pat));
+    expect(after.body.stats.current.status).toBe('connected');
   });
 
   it('hides islands the caller may not read and names bad parameters', async () => {

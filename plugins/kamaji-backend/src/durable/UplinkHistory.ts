@@ -1,5 +1,6 @@
 import {
   ClusterId,
+  ConnectionState,
   UPLINK_WINDOWS,
   uplinkSegments,
   uplinkStats,
@@ -35,12 +36,39 @@ function byCluster(rows: UplinkTransition[]): Map<string, UplinkTransition[]> {
   return out;
 }
 
+/** A cluster's connection as the fleet model has it now; undefined for a cluster it does not know. */
+export type LiveConnection = (
+  clusterId: ClusterId,
+) => ConnectionState | undefined;
+
+/**
+ * A cluster's recorded transitions (oldest first) with its live connection after them, when that
+ * differs from the last one recorded and began after it and by `to`: the persister writes in
+ * batches, so for a few seconds the fleet model shows a transition the database does not have
+ * yet. A cluster with nothing recorded keeps its empty history.
+ */
+function withLiveConnection(
+  clusterId: ClusterId,
+  rows: UplinkTransition[],
+  live: ConnectionState | undefined,
+  to: Date,
+): UplinkTransition[] {
+  const last = rows[rows.length - 1];
+  if (!live || !last || last.status === live.status) return rows;
+  const since = Date.parse(live.since);
+  if (since <= Date.parse(last.at) || since > to.getTime()) return rows;
+  return [...rows, { clusterId, at: live.since, status: live.status }];
+}
+
 const availabilityOf = (s: UplinkStats, window: UplinkWindow) =>
   s.periods.find(p => p.window === window)!;
 
 /** The uplink history read back: timelines, statistics and the fleet-wide ranking. */
 export class UplinkHistory implements UplinkStatsProvider {
-  constructor(private readonly store: FleetStateStore) {}
+  constructor(
+    private readonly store: FleetStateStore,
+    private readonly live: LiveConnection = () => undefined,
+  ) {}
 
   async timeline(
     clusterId: ClusterId,
@@ -48,7 +76,12 @@ export class UplinkHistory implements UplinkStatsProvider {
     to: Date,
     now = new Date(),
   ): Promise<UplinkTimeline> {
-    const rows = await this.store.transitions(from, to, [clusterId]);
+    const rows = withLiveConnection(
+      clusterId,
+      await this.store.transitions(from, to, [clusterId]),
+      this.live(clusterId),
+      to,
+    );
     const stats = await this.statsFor([clusterId], now);
     return {
       clusterId,
@@ -72,7 +105,11 @@ export class UplinkHistory implements UplinkStatsProvider {
       : [];
     const grouped = byCluster(rows);
     return new Map(
-      clusterIds.map(id => [id, uplinkStats(id, grouped.get(id) ?? [], now)]),
+      clusterIds.map(id => {
+        const recorded = grouped.get(id) ?? [];
+        const all = withLiveConnection(id, recorded, this.live(id), now);
+        return [id, uplinkStats(id, all, now)];
+      }),
     );
   }
 

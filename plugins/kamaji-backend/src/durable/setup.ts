@@ -52,5 +52,10 @@ export async function setUpDurableState(options: {
         logger.info(`fleet state: pruned ${tombstones} tombstones`);
     },
   });
-  return new UplinkHistory(store);
+  return new UplinkHistory(store, id => {
+    const cluster = fleet.getCluster(id);
+    return cluster && cluster.role !== 'tenant'
+      ? cluster.connection
+      : undefined;
+  });
 }
