@@ -267,7 +267,7 @@ function NodePanel(props: {
       </Table>
       {node.role === 'island' && (
         <div className={classes.section}>
-          <UplinkBar islandId={node.id} />
+          <UplinkBar islandId={node.id} connection={node.connection} />
         </div>
       )}
       {node.role !== 'management' && (

@@ -217,7 +217,10 @@ function Island(props: IslandResponse) {
   return (
     <>
       <Connection island={props.island} />
-      <UplinkBar islandId={props.island.id} />
+      <UplinkBar
+        islandId={props.island.id}
+        connection={props.island.connection}
+      />
       <Tenants island={props.island} tenants={props.tenants} />
       <Typography variant="subtitle2" style={{ marginTop: 16 }}>
         Datastores

@@ -4,6 +4,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
   ClusterId,
+  ConnectionState,
   coversWindow,
   formatSeconds,
   UplinkPeriodStats,
@@ -120,14 +121,21 @@ function Bar(props: { timeline: UplinkTimeline }) {
  * An island's uplink over the last 24 hours: a bar of connected (green), degraded (amber,
  * striped), disconnected (red) and unrecorded (grey) stretches, each with a tooltip and its
  * text for screen readers, plus availability and outages over 24 h, 7 d and 30 d in words.
+ * Given the island's live `connection`, it asks again whenever that changes, so that an open
+ * card or panel follows the island's transitions.
  */
-export function UplinkBar(props: { islandId: ClusterId }) {
+export function UplinkBar(props: {
+  islandId: ClusterId;
+  connection?: ConnectionState;
+}) {
   const api = useApi(kamajiApiRef);
+  const { status, since } = props.connection ?? {};
   const state = useAsync(
     () => api.getIslandUplink(props.islandId),
-    [api, props.islandId],
+    [api, props.islandId, status, since],
   );
-  if (state.loading) return null;
+  // While it asks again, the last answer stays on screen.
+  if (state.loading && !state.value) return null;
   if (state.error || !state.value) {
     return (
       <Typography variant="body2" color="textSecondary">
