@@ -22,6 +22,7 @@ export * from './selectors';
 export * from './upgradePlans';
 export * from './clusterRbac';
 export * from './uplink';
+export * from './text';
 export * from './owners';
 export * from './addonSets';
 export * from './placement';

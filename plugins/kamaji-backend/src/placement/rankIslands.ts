@@ -1,4 +1,5 @@
 import {
+  countOf,
   IslandNode,
   IslandPlacement,
   formatSeconds,
@@ -32,7 +33,6 @@ function capacityOf(island: IslandNode, fallback?: number): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 interface Judgement {
@@ -45,7 +45,7 @@ function judgeLoad(tenants: number, capacity?: number): Judgement {
   if (capacity === undefined) {
     return {
       share: 1 / (1 + tenants / 10),
-      reason: `hosts ${plural(
+      reason: `hosts ${countOf(
         tenants,
         'tenant control plane',
       )} (no capacity configured)`,
@@ -81,7 +81,7 @@ function judgeDataStores(island: IslandNode): Judgement {
     share: 1 / (1 + least.usedBy.length / 10),
     reason: `least used data store ${least.name} (${
       least.driver
-    }) serves ${plural(least.usedBy.length, 'control plane')}`,
+    }) serves ${countOf(least.usedBy.length, 'control plane')}`,
   };
 }
 
@@ -106,7 +106,7 @@ function judgeUplink(figures?: UplinkFigures): Judgement {
     share: recorded * judged + (1 - recorded) * UNKNOWN_UPLINK,
     reason: `uplink up ${percent(
       figures.availability,
-    )} of ${span} with ${plural(figures.outages, 'outage')}`,
+    )} of ${span} with ${countOf(figures.outages, 'outage')}`,
   };
 }
 

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import {
   checkSupportedKubernetesVersion,
+  countOf,
   parseClusterOwner,
   type ClusterOwner,
   parseKubernetesVersion as parseCommonKubernetesVersion,
@@ -33,9 +34,9 @@ export class KamajiInputError extends InputError {
 
   constructor(errors: FieldError[], what = 'input') {
     super(
-      `Invalid ${what} (${errors.length} problem${
-        errors.length === 1 ? '' : 's'
-      }):\n${errors.map(e => `- ${e.path}: ${e.message}`).join('\n')}`,
+      `Invalid ${what} (${countOf(errors.length, 'problem')}):\n${errors
+        .map(e => `- ${e.path}: ${e.message}`)
+        .join('\n')}`,
     );
     this.errors = errors;
   }

@@ -10,6 +10,7 @@ import type {
   ManagementClusterNode,
   TenantNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { countOf } from '@kamaji-backstage/plugin-kamaji-common';
 import { HEALTH_LABEL, HealthBadge, HealthIcon } from '../common/HealthBadge';
 import {
   HEALTH_ORDER,
@@ -19,7 +20,6 @@ import {
   lastSeenAt,
 } from './model';
 import type { TreeNodeData } from './tree';
-import { countOf } from '../common/countOf';
 
 const useStyles = makeStyles(theme => ({
   main: {

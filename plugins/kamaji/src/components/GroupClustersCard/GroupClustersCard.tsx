@@ -11,6 +11,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
+  countOf,
   countHealth,
   type FleetCluster,
   type HealthStatus,
@@ -23,7 +24,6 @@ import { HealthBadge } from '../common/HealthBadge';
 import { useFleetLink } from '../common/useFleetLink';
 import { HealthCountsView } from '../FleetPage/TreeRowContent';
 import { effectiveHealth, HEALTH_ORDER, isStale } from '../FleetPage/model';
-import { countOf } from '../common/countOf';
 
 interface OwnedRow {
   id: string;

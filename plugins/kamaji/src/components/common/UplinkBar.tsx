@@ -3,6 +3,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
+  countOf,
   ClusterId,
   ConnectionState,
   coversWindow,
@@ -13,7 +14,6 @@ import {
 } from '@kamaji-backstage/plugin-kamaji-common';
 import useAsync from 'react-use/esm/useAsync';
 import { kamajiApiRef } from '../../api/KamajiApi';
-import { countOf } from './countOf';
 
 const useStyles = makeStyles(theme => ({
   bar: {

@@ -1,5 +1,7 @@
-import type { DataStoreInfo } from '@kamaji-backstage/plugin-kamaji-common';
-import { countOf } from './countOf';
+import {
+  countOf,
+  type DataStoreInfo,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 /** `unused`, `1 tenant`, `3 tenants`: how many of the tenants the reader sees a data store serves. */
 export function tenantsServed(dataStore: DataStoreInfo): string {

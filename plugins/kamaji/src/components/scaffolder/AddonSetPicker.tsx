@@ -3,6 +3,7 @@ import type {
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
 import {
+  countOf,
   KAMAJI_LABELS,
   addonSetOptInName,
   addonSetOptInNames,
@@ -14,7 +15,6 @@ import { kamajiApiRef } from '../../api/KamajiApi';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
-import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the addon set picker. */
 export const ADDON_SET_PICKER = 'KamajiAddonSetPicker';

@@ -7,12 +7,12 @@ import type {
   DataStoreInfo,
   IslandNode,
 } from '@kamaji-backstage/plugin-kamaji-common';
+import { countOf } from '@kamaji-backstage/plugin-kamaji-common';
 import { kamajiApiRef } from '../../api/KamajiApi';
 import { readFleet, useFleetForPicker } from './fleetOverview';
 import { findIsland } from './IslandPicker';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
-import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the data store picker. */
 export const DATASTORE_PICKER = 'KamajiDatastorePicker';

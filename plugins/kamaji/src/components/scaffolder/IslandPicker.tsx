@@ -5,6 +5,7 @@ import type {
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
 import {
+  countOf,
   emptyHealthCounts,
   type HealthStatus,
   type IslandNode,
@@ -19,7 +20,6 @@ import { readFleet, useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle } from './pickerSettings';
 import { usePlacement } from './usePlacement';
-import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the island picker. */
 export const ISLAND_PICKER = 'KamajiIslandPicker';

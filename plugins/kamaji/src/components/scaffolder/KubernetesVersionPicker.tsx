@@ -4,6 +4,7 @@ import type {
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
 import {
+  countOf,
   checkSupportedKubernetesVersion,
   normalizeKubernetesVersion,
   parseKubernetesVersion,
@@ -13,7 +14,6 @@ import type { FleetResponse } from '../../api/types';
 import { useFleetForPicker } from './fleetOverview';
 import { PickerField, type PickerOption } from './PickerField';
 import { fieldTitle, supportedVersionRange } from './pickerSettings';
-import { countOf } from '../common/countOf';
 
 /** The `ui:field` name of the Kubernetes version picker. */
 export const KUBERNETES_VERSION_PICKER = 'KamajiKubernetesVersionPicker';
