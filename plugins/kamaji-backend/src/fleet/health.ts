@@ -328,6 +328,21 @@ export interface IslandHealthInput {
   tenantHealth: HealthCounts;
 }
 
+/** What the connection to a cluster the backend watches says of its health. */
+function connectionFindings(h: HealthBuilder, connection: ConnectionState) {
+  if (connection.status === 'disconnected') {
+    h.add(
+      'unknown',
+      `unreachable${connection.lastError ? `: ${connection.lastError}` : ''}`,
+    );
+  } else if (connection.status === 'degraded') {
+    const kinds = (connection.unreadableKinds ?? [])
+      .map(k => k.kind)
+      .join(', ');
+    h.add('degraded', `cannot read ${kinds || 'some kinds'}`);
+  }
+}
+
 /** Health of an island from its own Cluster, the connection to it and its tenants. */
 export function islandHealth(input: IslandHealthInput): Health {
   const h = new HealthBuilder();
@@ -349,17 +364,7 @@ export function islandHealth(input: IslandHealthInput): Health {
   } else if (cluster.available === 'Unknown')
     h.add('unknown', 'Cluster availability unknown');
 
-  if (connection.status === 'disconnected') {
-    h.add(
-      'unknown',
-      `unreachable${connection.lastError ? `: ${connection.lastError}` : ''}`,
-    );
-  } else if (connection.status === 'degraded') {
-    const kinds = (connection.unreadableKinds ?? [])
-      .map(k => k.kind)
-      .join(', ');
-    h.add('degraded', `cannot read ${kinds || 'some kinds'}`);
-  }
+  connectionFindings(h, connection);
   for (const ds of input.dataStores) {
     if (ds.ready === false) h.add('degraded', `DataStore ${ds.name} not ready`);
   }
@@ -445,17 +450,7 @@ export function managementHealth(input: {
 }): Health {
   const h = new HealthBuilder();
   const { connection } = input;
-  if (connection.status === 'disconnected') {
-    h.add(
-      'unknown',
-      `unreachable${connection.lastError ? `: ${connection.lastError}` : ''}`,
-    );
-  } else if (connection.status === 'degraded') {
-    const kinds = (connection.unreadableKinds ?? [])
-      .map(k => k.kind)
-      .join(', ');
-    h.add('degraded', `cannot read ${kinds || 'some kinds'}`);
-  }
+  connectionFindings(h, connection);
   const islands = unhealthyIslandsReason(input.islands);
   if (islands) h.add('degraded', islands);
   return h.build();
