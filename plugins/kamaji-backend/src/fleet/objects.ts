@@ -558,118 +558,129 @@ function readSelector(
   return out;
 }
 
-export function extractClusterProfile(o: any): SlimAddonSet {
-  const problems: string[] = [];
+/** What differs between the addon set kinds; the rest is read the same for each. */
+type AddonSetParts = Pick<
+  SlimAddonSet,
+  'clusterRefs' | 'contents' | 'condition' | 'failedClusters'
+>;
+
+/** An addon set of `kind` from its object: name, namespace and selector, then `parts`. */
+function slimAddonSet(
+  o: any,
+  kind: SlimAddonSet['kind'],
+  problems: string[],
+  parts: (spec: Record<string, any>) => AddonSetParts,
+): SlimAddonSet {
   const spec = obj(o?.spec) ?? {};
-  const s = obj(o?.status) ?? {};
+  // Sveltos' ClusterProfile is cluster-scoped.
+  const namespaced = kind !== 'ClusterProfile';
+  return withProblems<SlimAddonSet>(
+    {
+      kind,
+      name: String(o?.metadata?.name ?? ''),
+      namespace: namespaced ? String(o?.metadata?.namespace ?? '') : '',
+      selector: readSelector(
+        spec.clusterSelector,
+        'spec.clusterSelector',
+        problems,
+      ),
+      ...parts(spec),
+    },
+    problems,
+  );
+}
+
+const listOf = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+/** `kind/name` of each reference that has both. */
+function kindNames(refs: unknown): string[] {
+  return listOf(refs)
+    .filter(r => str(r?.kind) && str(r?.name))
+    .map(r => `${r.kind}/${r.name}`);
+}
+
+/** What a ClusterProfile deploys: Helm charts, policy and kustomization references. */
+function clusterProfileContents(spec: Record<string, any>): string[] {
   const contents: string[] = [];
-  for (const h of Array.isArray(spec.helmCharts) ? spec.helmCharts : []) {
+  for (const h of listOf(spec.helmCharts)) {
     const chart = str(h?.chartName) ?? str(h?.releaseName);
     if (chart)
       contents.push(
         `${chart}${str(h?.chartVersion) ? `@${h.chartVersion}` : ''}`,
       );
   }
-  for (const p of Array.isArray(spec.policyRefs) ? spec.policyRefs : []) {
+  for (const p of listOf(spec.policyRefs)) {
     if (str(p?.kind) && str(p?.name)) contents.push(`${p.kind}/${p.name}`);
     else if (str(p?.remoteURL?.url)) contents.push(String(p.remoteURL.url));
   }
-  for (const k of Array.isArray(spec.kustomizationRefs)
-    ? spec.kustomizationRefs
-    : []) {
-    if (str(k?.kind) && str(k?.name)) contents.push(`${k.kind}/${k.name}`);
-  }
-  const clusterRefs: string[] = [];
-  for (const r of Array.isArray(spec.clusterRefs) ? spec.clusterRefs : []) {
-    if (r?.kind === 'Cluster' && str(r?.name))
-      clusterRefs.push(`${str(r.namespace) ?? ''}/${r.name}`);
-  }
-  const failedClusters: Record<string, string> = {};
-  for (const f of Array.isArray(s.failedClusters) ? s.failedClusters : []) {
+  contents.push(...kindNames(spec.kustomizationRefs));
+  return contents;
+}
+
+/** A ClusterProfile's `status.failedClusters`: `namespace/name` → message. */
+function failedClustersOf(status: Record<string, any>): Record<string, string> {
+  const failed: Record<string, string> = {};
+  for (const f of listOf(status.failedClusters)) {
     const ref = obj(f?.clusterRef);
     if (ref && str(ref.name)) {
-      failedClusters[`${str(ref.namespace) ?? ''}/${ref.name}`] = String(
+      failed[`${str(ref.namespace) ?? ''}/${ref.name}`] = String(
         f.failureMessage ?? '',
       ).slice(0, 300);
     }
   }
-  return withProblems<SlimAddonSet>(
-    {
-      kind: 'ClusterProfile',
-      name: String(o?.metadata?.name ?? ''),
-      namespace: '',
-      selector: readSelector(
-        spec.clusterSelector,
-        'spec.clusterSelector',
-        problems,
-      ),
-      clusterRefs,
-      contents,
-      failedClusters,
-    },
-    problems,
+  return failed;
+}
+
+export function extractClusterProfile(o: any): SlimAddonSet {
+  return slimAddonSet(o, 'ClusterProfile', [], spec => ({
+    clusterRefs: listOf(spec.clusterRefs)
+      .filter(r => r?.kind === 'Cluster' && str(r?.name))
+      .map(r => `${str(r.namespace) ?? ''}/${r.name}`),
+    contents: clusterProfileContents(spec),
+    failedClusters: failedClustersOf(obj(o?.status) ?? {}),
+  }));
+}
+
+/** The set's own readiness condition of type `type`, from `status.conditions`. */
+function setCondition(
+  o: any,
+  kind: SlimAddonSet['kind'],
+  type: string,
+  problems: string[],
+): FleetCondition | undefined {
+  return readConditions(o?.status?.conditions, kind, problems).find(
+    c => c.type === type,
   );
 }
 
 export function extractClusterResourceSet(o: any): SlimAddonSet {
   const problems: string[] = [];
-  const spec = obj(o?.spec) ?? {};
-  const conds = readConditions(
-    o?.status?.conditions,
-    'ClusterResourceSet',
-    problems,
-  );
-  const contents: string[] = [];
-  for (const r of Array.isArray(spec.resources) ? spec.resources : []) {
-    if (str(r?.kind) && str(r?.name)) contents.push(`${r.kind}/${r.name}`);
-  }
-  return withProblems<SlimAddonSet>(
-    {
-      kind: 'ClusterResourceSet',
-      name: String(o?.metadata?.name ?? ''),
-      namespace: String(o?.metadata?.namespace ?? ''),
-      selector: readSelector(
-        spec.clusterSelector,
-        'spec.clusterSelector',
-        problems,
-      ),
-      clusterRefs: [],
-      contents,
-      condition: conds.find(c => c.type === 'ResourcesApplied'),
-      failedClusters: {},
-    },
-    problems,
-  );
+  return slimAddonSet(o, 'ClusterResourceSet', problems, spec => ({
+    clusterRefs: [],
+    contents: kindNames(spec.resources),
+    condition: setCondition(
+      o,
+      'ClusterResourceSet',
+      'ResourcesApplied',
+      problems,
+    ),
+    failedClusters: {},
+  }));
 }
 
 export function extractHelmChartProxy(o: any): SlimAddonSet {
   const problems: string[] = [];
-  const spec = obj(o?.spec) ?? {};
-  const conds = readConditions(
-    o?.status?.conditions,
-    'HelmChartProxy',
-    problems,
-  );
-  const chart = str(spec.chartName);
-  return withProblems<SlimAddonSet>(
-    {
-      kind: 'HelmChartProxy',
-      name: String(o?.metadata?.name ?? ''),
-      namespace: String(o?.metadata?.namespace ?? ''),
-      selector: readSelector(
-        spec.clusterSelector,
-        'spec.clusterSelector',
-        problems,
-      ),
+  return slimAddonSet(o, 'HelmChartProxy', problems, spec => {
+    const chart = str(spec.chartName);
+    return {
       clusterRefs: [],
       contents: chart
         ? [`${chart}${str(spec.version) ? `@${spec.version}` : ''}`]
         : [],
-      condition: conds.find(c => c.type === 'Ready'),
+      condition: setCondition(o, 'HelmChartProxy', 'Ready', problems),
       failedClusters: {},
-    },
-    problems,
-  );
+    };
+  });
 }
 
 export function extractClusterSummary(o: any): SlimClusterSummary {
