@@ -52,7 +52,8 @@ export class Reachability {
   private timer?: NodeJS.Timeout;
   private loopDone?: Promise<void>;
   private readonly backoff: Backoff;
-  private probing?: AbortController;
+  /** Aborted by stop(): ends the request probe or PING in flight. */
+  private run?: { abort: AbortController; stopped: Promise<string> };
   /** When `/readyz` last answered ready. */
   private readyAt = 0;
   private suspected = false;
@@ -68,12 +69,20 @@ export class Reachability {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // One per run, not per probe: hundreds of islands are probed every few seconds.
+    const abort = new AbortController();
+    const stopped = new Promise<string>(resolve =>
+      abort.signal.addEventListener('abort', () => resolve('stopped'), {
+        once: true,
+      }),
+    );
+    this.run = { abort, stopped };
     this.loopDone = this.loop();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.probing?.abort();
+    this.run?.abort.abort();
     this.wake?.();
     await this.loopDone;
   }
@@ -130,27 +139,28 @@ export class Reachability {
 
   /** Undefined when the server answered, else a short credential-free reason. */
   private async probe(): Promise<string | undefined> {
-    this.probing = new AbortController();
-    const options = {
-      timeoutMs: this.o.probeTimeoutMs,
-      signal: this.probing.signal,
-    };
+    const run = this.run!;
+    const timeoutMs = this.o.probeTimeoutMs;
     try {
-      if (!this.readinessDue() && (await this.http.ping(options)))
+      // A PING takes no signal: racing the run's own stop is cheaper than a listener per PING.
+      if (
+        !this.readinessDue() &&
+        (await Promise.race([this.http.ping({ timeoutMs }), run.stopped])) ===
+          true
+      )
         return undefined;
+      if (run.abort.signal.aborted) return 'stopped';
       this.suspected = false;
-      const status = await this.http.probe(
-        this.o.probePath ?? '/readyz',
-        options,
-      );
+      const status = await this.http.probe(this.o.probePath ?? '/readyz', {
+        timeoutMs,
+        signal: run.abort.signal,
+      });
       if (status === 401) return 'credentials rejected (HTTP 401)';
       if (status >= 500) return `API server not ready (HTTP ${status})`;
       this.readyAt = Date.now();
       return undefined; // 2xx, or 403 when RBAC hides /readyz: it answered
     } catch (e) {
       return describeError(e);
-    } finally {
-      this.probing = undefined;
     }
   }
 

@@ -165,6 +165,25 @@ interface Answer {
   body: string;
 }
 
+/** `work`, or a rejection as soon as `signal` aborts (its listener removed either way). */
+async function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  what: string,
+): Promise<T> {
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new KubeApiError('aborted', `${what}: aborted`));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    // A caller's long-lived signal must not collect one listener per call.
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** One request on the wire, over HTTP/1.1 or an HTTP/2 stream. */
 interface Exchange {
   /** Called once the answer's status is in, with its body. */
@@ -300,13 +319,9 @@ export class KubeClient {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const { signal } = options;
     if (signal?.aborted) throw new KubeApiError('aborted', `${what}: aborted`);
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new KubeApiError('aborted', `${what}: aborted`));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    const answered = this.http2.ping(session, timeoutMs);
     try {
-      await Promise.race([this.http2.ping(session, timeoutMs), aborted]);
+      await (signal ? untilAborted(answered, signal, what) : answered);
       return true;
     } catch (e) {
       if ((e as { code?: string })?.code === 'ETIMEDOUT')
@@ -315,9 +330,6 @@ export class KubeClient {
           `${what}: no answer within ${timeoutMs} ms`,
         );
       throw toKubeApiError(e, what);
-    } finally {
-      // A caller's long-lived signal must not collect one listener per PING.
-      signal?.removeEventListener('abort', onAbort);
     }
   }
 
