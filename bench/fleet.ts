@@ -140,6 +140,11 @@ async function main() {
       synced: synced.settledMb,
       afterReads: afterReadsSettledMb,
     },
+    settleWaitsMs: {
+      baseline: ctx.memory.settleWaitsMs.get('baseline')!,
+      synced: ctx.memory.settleWaitsMs.get('after sync')!,
+      afterReads: ctx.memory.settleWaitsMs.get('after reads')!,
+    },
     afterFanoutMb: rssAfterFanout(backend),
   };
   const replicaMemory = REPLICAS ? await measureReplicas(backend, ctx) : [];

@@ -2,7 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HEAP_DIR, SETTLE_MS } from './fleetOptions';
+import {
+  HEAP_DIR,
+  SETTLE_MAX_MS,
+  SETTLE_MS,
+  SETTLE_STEADY_MB,
+} from './fleetOptions';
 import { Cleanups, rssMb, sleep, waitForQuiet } from './lib';
 import {
   MemoryBreakdown,
@@ -22,8 +27,10 @@ export interface MemoryFigures {
   baseline: MemoryAt;
   synced: MemoryAt;
   afterReads: MemoryAt;
-  /** Quiet, then SETTLE_MS more (see MemoryProbe.settled). */
+  /** Quiet, then until the RSS stopped falling (see MemoryProbe.settled). */
   settledMb: { baseline: number; synced: number; afterReads: number };
+  /** How long each settled figure waited after the backend went quiet, in ms. */
+  settleWaitsMs: { baseline: number; synced: number; afterReads: number };
   /** NaN if the backend is gone after the fan-out. */
   afterFanoutMb: number;
 }
@@ -35,6 +42,8 @@ export interface MemoryFigures {
 export class MemoryProbe {
   /** The node flags a measured backend is started with (none in a heap-snapshot run). */
   readonly nodeArgs: string[] | undefined;
+  /** By label, how long `settled` waited after the backend went quiet. */
+  readonly settleWaitsMs = new Map<string, number>();
 
   private constructor(
     private readonly reportDir: string,
@@ -68,15 +77,37 @@ export class MemoryProbe {
   }
 
   /**
-   * RSS and breakdown once the backend has settled: quiet, then SETTLE_MS more. V8 keeps the
-   * garbage of a burst of work (a sync, a run of reads) until its memory reducer collects it,
-   * some seconds after the last full GC once the process allocates little, and then returns the
-   * pages; the baseline is measured the same way, so the two compare.
+   * RSS and breakdown once the backend has settled: quiet, then until its RSS has stopped
+   * falling (see SETTLE_MS). V8 keeps the garbage and the young generation a burst of work (a
+   * sync, a run of reads) grew until its memory reducer collects them, some seconds after the
+   * last full GC once the process allocates little, and then returns the pages; a fixed wait took
+   * some runs' figures before that and others' after. The baseline is measured the same way, so
+   * the two compare.
    */
   async settled(pid: number, label: string): Promise<number> {
     await waitForQuiet(pid);
-    await sleep(SETTLE_MS);
-    const rss = rssMb(pid);
+    const start = Date.now();
+    const samples: number[] = [];
+    const stepMs = 5000;
+    const window = SETTLE_MS / stepMs;
+    for (;;) {
+      samples.push(rssMb(pid));
+      const waited = Date.now() - start;
+      const fell =
+        samples.length > window
+          ? samples.at(-1 - window)! - samples.at(-1)!
+          : Infinity;
+      if (fell < SETTLE_STEADY_MB || waited >= SETTLE_MAX_MS) break;
+      await sleep(stepMs);
+    }
+    const waitedMs = Date.now() - start;
+    this.settleWaitsMs.set(label, waitedMs);
+    this.log(
+      `${label}: settled after ${(waitedMs / 1000).toFixed(
+        0,
+      )} s (RSS every 5 s: ${samples.map(r => r.toFixed(0)).join(' ')} MB)`,
+    );
+    const rss = samples.at(-1)!;
     await this.breakdown(pid, `${label}, settled`);
     return rss;
   }

@@ -57,8 +57,13 @@ export const BACKEND_EXTRA_CONFIG = { ...CATALOG_CONFIG, ...DATABASE_CONFIG };
 // after sync and after the reads into DIR and stops before the fan-out (writing a snapshot grows
 // the RSS, so such a run's memory figures are not comparable).
 export const HEAP_DIR = textOpt('heap-snapshots');
-/** How long after the backend went quiet its settled memory is taken (see MemoryProbe.settled). */
+/**
+ * Settled memory (see MemoryProbe.settled): the RSS once it has fallen by less than SETTLE_STEADY_MB
+ * over the last SETTLE_MS, at least SETTLE_MS and at most SETTLE_MAX_MS after the backend went quiet.
+ */
 export const SETTLE_MS = 30_000;
+export const SETTLE_MAX_MS = 180_000;
+export const SETTLE_STEADY_MB = 1;
 // `--cpu-profile DIR`: the fleet backend runs under V8's CPU profiler (`--cpu-prof`) and writes its
 // profile into DIR when it stops (diagnostics: the profiler slows the backend, so the run's
 // latencies are not comparable).

@@ -18,6 +18,7 @@ import {
   POSTGRES,
   READERS,
   SETTLE_MS,
+  SETTLE_STEADY_MB,
   SNAPSHOT,
   TOTAL,
   WARMUP,
@@ -150,6 +151,13 @@ function header({ date, planeMs, seedMs }: FleetFigures): string[] {
   ];
 }
 
+/** How long each settled figure waited after the backend went quiet: `baseline / sync / reads`. */
+function settleWaits({ settleWaitsMs: w }: MemoryFigures): string {
+  return [w.baseline, w.synced, w.afterReads]
+    .map(ms => seconds(ms))
+    .join(' / ');
+}
+
 function figuresTable(f: FleetFigures, added: AddedMemory): string[] {
   const { startup, memory, connections, reads } = f;
   const { baseline, synced, afterReads, settledMb } = memory;
@@ -172,9 +180,11 @@ function figuresTable(f: FleetFigures, added: AddedMemory): string[] {
     `| RSS after our reads | ${mb(afterReads.rssMb)} MB (+${mb(
       added.afterReads,
     )} MB over baseline) |`,
-    `| settled (quiet, then ${
+    `| settled (quiet, then until the RSS fell by less than ${SETTLE_STEADY_MB} MB over ${
       SETTLE_MS / 1000
-    } s): baseline / after sync / after reads | ${mb(
+    } s: after ${settleWaits(
+      memory,
+    )} s): baseline / after sync / after reads | ${mb(
       settledMb.baseline,
     )} / ${mb(settledMb.synced)} / ${mb(
       settledMb.afterReads,
@@ -383,11 +393,11 @@ function memoryTargetRow(
     added.synced,
   )} MB after sync, ${mb(
     added.afterReads,
-  )} MB after reads; settled (quiet, then ${
-    SETTLE_MS / 1000
-  } s, the baseline too): ${mb(added.syncedSettled)} / ${mb(
-    added.afterReadsSettled,
-  )} MB; of it about ${mb(connections.addedMb)} MB the ${
+  )} MB after reads; settled (quiet, then until the RSS stopped falling, the baseline too): ${mb(
+    added.syncedSettled,
+  )} / ${mb(added.afterReadsSettled)} MB; of it about ${mb(
+    connections.addedMb,
+  )} MB the ${
     connections.sessions
   } island connections alone | right after: ${pf(
     Math.max(added.synced, added.afterReads) <= 150,
