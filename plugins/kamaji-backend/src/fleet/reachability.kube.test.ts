@@ -100,6 +100,30 @@ describe('Reachability of a real API server', () => {
     await waitFor('reachable again', () => reach.reachable === true, 30_000);
   });
 
+  it('stops at once while a PING waits for a frozen API server', async () => {
+    const pid = plane.state.clusters.island.pid!;
+    const pings = jest.spyOn(client, 'ping');
+    await waitFor('a PING', () => pings.mock.calls.length > 0, 5_000, 5);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      pings.mockClear();
+      await waitFor(
+        'a PING to the frozen server',
+        () => pings.mock.calls.length > 0,
+        5_000,
+        5,
+      );
+      const stopping = Date.now();
+      await reach.stop();
+      // Well under the probe timeout (2 s): the PING in flight did not hold the stop.
+      expect(Date.now() - stopping).toBeLessThan(500);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    reach.start();
+    await waitFor('reachable again', () => reach.reachable === true, 30_000);
+  });
+
   it('finds a killed API server by its closed connection', async () => {
     transitions.length = 0;
     await plane.stopCluster('island', 'kill');

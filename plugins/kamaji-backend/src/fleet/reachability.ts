@@ -44,18 +44,21 @@ export class Reachability {
   reachable: boolean | undefined;
   since = new Date();
   lastError?: string;
-  lastContactAt?: Date;
   nextRetryAt?: Date;
 
   private running = false;
-  private wake?: () => void;
-  private timer?: NodeJS.Timeout;
-  private loopDone?: Promise<void>;
+  /** The next probe's timer, reused while its delay stays the same (see schedule). */
+  private timer?: { timeout: NodeJS.Timeout; delay: number };
+  private waiting = false;
+  /** The probe in flight, if any. */
+  private round?: Promise<void>;
   private readonly backoff: Backoff;
   /** Aborted by stop(): ends the request probe or PING in flight. */
   private run?: { abort: AbortController; stopped: Promise<string> };
   /** When `/readyz` last answered ready. */
   private readyAt = 0;
+  /** When the server last answered, in ms (0: never). A number: a Date per PING would be kept. */
+  private lastContactMs = 0;
   private suspected = false;
 
   constructor(
@@ -64,6 +67,11 @@ export class Reachability {
     private readonly listener: ReachabilityListener,
   ) {
     this.backoff = new Backoff(250, o.maxRetryDelayMs);
+  }
+
+  /** When the server last answered a probe, a list or a watch. */
+  get lastContactAt(): Date | undefined {
+    return this.lastContactMs ? new Date(this.lastContactMs) : undefined;
   }
 
   start(): void {
@@ -77,64 +85,94 @@ export class Reachability {
       }),
     );
     this.run = { abort, stopped };
-    this.loopDone = this.loop();
+    this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearTimeout(this.timer?.timeout);
+    this.timer = undefined;
+    this.waiting = false;
     this.run?.abort.abort();
-    this.wake?.();
-    await this.loopDone;
+    await this.round;
   }
 
   /** Probe now (a watcher saw a broken connection). */
   suspect(): void {
     this.suspected = true;
-    if (this.reachable !== false) this.wake?.();
+    if (this.reachable !== false && this.waiting) this.schedule(0);
   }
 
   /** Something succeeded against the server (list, watch event). */
   contact(): void {
-    this.lastContactAt = new Date();
+    this.lastContactMs = Date.now();
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const error = await this.probe();
-      if (!this.running) return;
-      let delay: number;
-      if (!error) {
-        this.lastContactAt = new Date();
-        this.backoff.reset();
-        const changed =
-          this.reachable !== true || this.nextRetryAt !== undefined;
-        this.nextRetryAt = undefined;
-        if (this.reachable !== true) {
-          this.reachable = true;
-          this.since = new Date();
-          this.lastError = undefined;
-          this.listener.onUp();
-        }
-        if (changed) this.listener.onChange();
-        delay = jittered(this.o.probeIntervalMs, 0.1);
-      } else {
-        delay = this.backoff.next();
-        this.nextRetryAt = new Date(Date.now() + delay);
-        this.lastError = error;
-        if (this.reachable !== false) {
-          this.reachable = false;
-          this.since = new Date();
-          this.listener.onDown(error);
-        }
-        this.listener.onChange();
-      }
-      await new Promise<void>(resolve => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, delay);
-      });
-      clearTimeout(this.timer);
-      this.wake = undefined;
+  /**
+   * The next probe in `delay` ms. Between probes only this timer is held, and while the delay
+   * stays the same (a reachable server's probes) the same timer is rearmed: with hundreds of
+   * islands, a timer, promise and closure per wait lived long enough to keep V8's young
+   * generation grown while the fleet was idle.
+   */
+  private schedule(delay: number): void {
+    this.waiting = true;
+    if (this.timer?.delay === delay) {
+      this.timer.timeout.refresh();
+      return;
     }
+    clearTimeout(this.timer?.timeout);
+    this.timer = { timeout: setTimeout(this.probeRound, delay), delay };
+  }
+
+  private readonly probeRound = () => {
+    this.waiting = false;
+    const round = this.probeAndSchedule();
+    // stop() awaits it; a listener's error ends the probing and surfaces there.
+    round.catch(() => {});
+    this.round = round;
+  };
+
+  private async probeAndSchedule(): Promise<void> {
+    const error = await this.probe();
+    if (!this.running) return;
+    this.schedule(error ? this.noteFailure(error) : this.noteAnswer());
+  }
+
+  /** Records an answer; returns the delay to the next probe. */
+  private noteAnswer(): number {
+    this.lastContactMs = Date.now();
+    this.backoff.reset();
+    const wasReachable = this.reachable === true;
+    const changed = !wasReachable || this.nextRetryAt !== undefined;
+    this.nextRetryAt = undefined;
+    if (!wasReachable) {
+      this.reachable = true;
+      this.since = new Date();
+      this.lastError = undefined;
+      this.listener.onUp();
+    }
+    if (changed) this.listener.onChange();
+    // Only the first wait is jittered, by half the period either way, so that islands connected
+    // together are probed at phases spread over the whole period; after it, every wait is the
+    // period itself: Node keeps one timer list per duration, and a jittered wait each time made
+    // a list per probe and island.
+    return wasReachable
+      ? this.o.probeIntervalMs
+      : jittered(this.o.probeIntervalMs, 0.5);
+  }
+
+  /** Records a failed probe; returns the delay to the next one. */
+  private noteFailure(error: string): number {
+    const delay = this.backoff.next();
+    this.nextRetryAt = new Date(Date.now() + delay);
+    this.lastError = error;
+    if (this.reachable !== false) {
+      this.reachable = false;
+      this.since = new Date();
+      this.listener.onDown(error);
+    }
+    this.listener.onChange();
+    return delay;
   }
 
   /** Undefined when the server answered, else a short credential-free reason. */
