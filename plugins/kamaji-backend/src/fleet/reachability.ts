@@ -53,8 +53,8 @@ export class Reachability {
   /** The probe in flight, if any. */
   private round?: Promise<void>;
   private readonly backoff: Backoff;
-  /** Aborted by stop(): ends the request probe or PING in flight. */
-  private run?: { abort: AbortController; stopped: Promise<string> };
+  /** Aborted by stop(): ends the request probe in flight; a PING's answer after it is ignored. */
+  private run?: AbortController;
   /** When `/readyz` last answered ready. */
   private readyAt = 0;
   /** When the server last answered, in ms (0: never). A number: a Date per PING would be kept. */
@@ -78,13 +78,7 @@ export class Reachability {
     if (this.running) return;
     this.running = true;
     // One per run, not per probe: hundreds of islands are probed every few seconds.
-    const abort = new AbortController();
-    const stopped = new Promise<string>(resolve =>
-      abort.signal.addEventListener('abort', () => resolve('stopped'), {
-        once: true,
-      }),
-    );
-    this.run = { abort, stopped };
+    this.run = new AbortController();
     this.schedule(0);
   }
 
@@ -93,7 +87,7 @@ export class Reachability {
     clearTimeout(this.timer?.timeout);
     this.timer = undefined;
     this.waiting = false;
-    this.run?.abort.abort();
+    this.run?.abort();
     await this.round;
   }
 
@@ -126,15 +120,24 @@ export class Reachability {
 
   private readonly probeRound = () => {
     this.waiting = false;
-    const round = this.probeAndSchedule();
+    if (!this.readinessDue()) {
+      // The PING between readiness checks, most probes: a callback, no promise per PING.
+      const run = this.run;
+      const sent = this.http.pingThen(this.o.probeTimeoutMs, error => {
+        if (this.running && this.run === run)
+          this.afterProbe(error && describeError(error));
+      });
+      if (sent) return;
+    }
+    const round = this.requestProbe().then(error => {
+      if (this.running) this.afterProbe(error);
+    });
     // stop() awaits it; a listener's error ends the probing and surfaces there.
     round.catch(() => {});
     this.round = round;
   };
 
-  private async probeAndSchedule(): Promise<void> {
-    const error = await this.probe();
-    if (!this.running) return;
+  private afterProbe(error: string | undefined): void {
     this.schedule(error ? this.noteFailure(error) : this.noteAnswer());
   }
 
@@ -175,23 +178,16 @@ export class Reachability {
     return delay;
   }
 
-  /** Undefined when the server answered, else a short credential-free reason. */
-  private async probe(): Promise<string | undefined> {
-    const run = this.run!;
-    const timeoutMs = this.o.probeTimeoutMs;
+  /**
+   * `GET /readyz` (or `probePath`): undefined when the server answered, else a short
+   * credential-free reason. Ended by stop().
+   */
+  private async requestProbe(): Promise<string | undefined> {
+    this.suspected = false;
     try {
-      // A PING takes no signal: racing the run's own stop is cheaper than a listener per PING.
-      if (
-        !this.readinessDue() &&
-        (await Promise.race([this.http.ping({ timeoutMs }), run.stopped])) ===
-          true
-      )
-        return undefined;
-      if (run.abort.signal.aborted) return 'stopped';
-      this.suspected = false;
       const status = await this.http.probe(this.o.probePath ?? '/readyz', {
-        timeoutMs,
-        signal: run.abort.signal,
+        timeoutMs: this.o.probeTimeoutMs,
+        signal: this.run!.signal,
       });
       if (status === 401) return 'credentials rejected (HTTP 401)';
       if (status >= 500) return `API server not ready (HTTP ${status})`;

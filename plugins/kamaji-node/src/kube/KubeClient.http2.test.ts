@@ -287,6 +287,40 @@ describe('KubeClient over HTTPS', () => {
     expect(connections()).toBe(2);
   });
 
+  it('pingThen answers each PING once by callback: an answer, or one timeout when the link went dark', async () => {
+    const { client, link, connections } = await behindRelay();
+    const answers: Array<KubeApiError | undefined> = [];
+    const answer = () =>
+      new Promise<void>(resolve => {
+        const sent = client.pingThen(300, error => {
+          answers.push(error);
+          resolve();
+        });
+        expect(sent).toBe(true);
+      });
+
+    expect(client.pingThen(300, () => answers.push(undefined))).toBe(false);
+    expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
+    await answer();
+    expect(answers).toEqual([undefined]);
+
+    link.setDark(true);
+    await answer();
+    // The dropped session's own failure of the PING comes after the timeout: no second answer.
+    await new Promise(r => setTimeout(r, 500));
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toBeInstanceOf(KubeApiError);
+    expect(answers[1]).toMatchObject({
+      kind: 'timeout',
+      message: 'HTTP/2 PING: no answer within 300 ms',
+    });
+    expect(client.pingThen(300, () => answers.push(undefined))).toBe(false);
+
+    link.setDark(false);
+    expect(await client.getJson('/api')).toEqual({ kind: 'APIVersions' });
+    expect(connections()).toBe(2);
+  });
+
   it('stops waiting for a PING when the caller aborts, keeping the connection', async () => {
     const { client, link, connections } = await behindRelay();
 

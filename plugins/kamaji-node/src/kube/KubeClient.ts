@@ -165,6 +165,18 @@ interface Answer {
   body: string;
 }
 
+const PING_WHAT = 'HTTP/2 PING';
+
+/** A failed PING as a KubeApiError: `timeout` when unanswered, else what the connection said. */
+function pingError(e: unknown, timeoutMs: number): KubeApiError {
+  if ((e as { code?: string })?.code === 'ETIMEDOUT')
+    return new KubeApiError(
+      'timeout',
+      `${PING_WHAT}: no answer within ${timeoutMs} ms`,
+    );
+  return toKubeApiError(e, PING_WHAT);
+}
+
 /** `work`, or a rejection as soon as `signal` aborts (its listener removed either way). */
 async function untilAborted<T>(
   work: Promise<T>,
@@ -313,24 +325,33 @@ export class KubeClient {
   async ping(
     options: Pick<KubeRequestOptions, 'timeoutMs' | 'signal'> = {},
   ): Promise<boolean> {
-    const what = 'HTTP/2 PING';
     const session = this.http2.current();
     if (!session) return false;
     const timeoutMs = options.timeoutMs ?? 30_000;
     const { signal } = options;
-    if (signal?.aborted) throw new KubeApiError('aborted', `${what}: aborted`);
+    if (signal?.aborted)
+      throw new KubeApiError('aborted', `${PING_WHAT}: aborted`);
     const answered = this.http2.ping(session, timeoutMs);
     try {
-      await (signal ? untilAborted(answered, signal, what) : answered);
+      await (signal ? untilAborted(answered, signal, PING_WHAT) : answered);
       return true;
     } catch (e) {
-      if ((e as { code?: string })?.code === 'ETIMEDOUT')
-        throw new KubeApiError(
-          'timeout',
-          `${what}: no answer within ${timeoutMs} ms`,
-        );
-      throw toKubeApiError(e, what);
+      throw pingError(e, timeoutMs);
     }
+  }
+
+  /**
+   * ping() for callers that PING many connections every few seconds: `done` is called with the
+   * answer instead of a promise settling. False, and `done` never called, when no HTTP/2
+   * connection is open.
+   */
+  pingThen(timeoutMs: number, done: (error?: KubeApiError) => void): boolean {
+    const session = this.http2.current();
+    if (!session) return false;
+    this.http2.pingThen(session, timeoutMs, error =>
+      done(error && pingError(error, timeoutMs)),
+    );
+    return true;
   }
 
   /**

@@ -131,40 +131,56 @@ export class Http2Connection {
    * its watches fail and the next request connects anew, and the promise rejects.
    */
   ping(session: http2.ClientHttp2Session, timeoutMs: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (!usable(session)) {
-        reject(codedError('ECONNRESET', 'HTTP/2 connection closed'));
-        return;
-      }
-      const cancel = timeoutAfterPendingIo(
-        timeoutMs,
-        () => {
-          const error = codedError(
-            'ETIMEDOUT',
-            `HTTP/2 PING: no answer within ${timeoutMs} ms`,
-          );
-          session.destroy(error);
-          reject(error);
-        },
-        { keepAlive: false },
-      );
-      let sent = false;
-      try {
-        sent = session.ping(err => {
-          cancel();
-          if (err) {
-            session.destroy(err);
-            reject(err);
-          } else resolve();
-        });
-      } catch {
-        // Too many PINGs outstanding, or the session went away meanwhile: not sent.
-      }
-      if (!sent) {
+    return new Promise<void>((resolve, reject) =>
+      this.pingThen(session, timeoutMs, error =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+  }
+
+  /** ping() calling `done` once instead of settling a promise (no promise per PING). */
+  pingThen(
+    session: http2.ClientHttp2Session,
+    timeoutMs: number,
+    onAnswer: (error?: Error) => void,
+  ): void {
+    // A destroyed session may still call the PING's callback after the timeout answered.
+    let answered = false;
+    const done = (error?: Error) => {
+      if (answered) return;
+      answered = true;
+      onAnswer(error);
+    };
+    if (!usable(session)) {
+      done(codedError('ECONNRESET', 'HTTP/2 connection closed'));
+      return;
+    }
+    const cancel = timeoutAfterPendingIo(
+      timeoutMs,
+      () => {
+        const error = codedError(
+          'ETIMEDOUT',
+          `HTTP/2 PING: no answer within ${timeoutMs} ms`,
+        );
+        session.destroy(error);
+        done(error);
+      },
+      { keepAlive: false },
+    );
+    let sent = false;
+    try {
+      sent = session.ping(err => {
         cancel();
-        reject(codedError('ECONNRESET', 'HTTP/2 PING could not be sent'));
-      }
-    });
+        if (err) session.destroy(err);
+        done(err ?? undefined);
+      });
+    } catch {
+      // Too many PINGs outstanding, or the session went away meanwhile: not sent.
+    }
+    if (!sent) {
+      cancel();
+      done(codedError('ECONNRESET', 'HTTP/2 PING could not be sent'));
+    }
   }
 
   close(): void {
