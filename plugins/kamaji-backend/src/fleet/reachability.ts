@@ -120,18 +120,19 @@ export class Reachability {
 
   private readonly probeRound = () => {
     this.waiting = false;
+    // An answer counts only for the run that asked: not after stop(), nor after a restart.
+    const run = this.run;
+    const answered = (error: string | undefined) => {
+      if (this.running && this.run === run) this.afterProbe(error);
+    };
     if (!this.readinessDue()) {
       // The PING between readiness checks, most probes: a callback, no promise per PING.
-      const run = this.run;
-      const sent = this.http.pingThen(this.o.probeTimeoutMs, error => {
-        if (this.running && this.run === run)
-          this.afterProbe(error && describeError(error));
-      });
+      const sent = this.http.pingThen(this.o.probeTimeoutMs, error =>
+        answered(error && describeError(error)),
+      );
       if (sent) return;
     }
-    const round = this.requestProbe().then(error => {
-      if (this.running) this.afterProbe(error);
-    });
+    const round = this.requestProbe().then(answered);
     // stop() awaits it; a listener's error ends the probing and surfaces there.
     round.catch(() => {});
     this.round = round;
