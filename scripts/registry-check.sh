@@ -219,38 +219,9 @@ EOF
   echo "    created with @backstage/create-app@$(cd "$app" && npm view "@backstage/create-app@$version" version), backstage.json $(node -p "require('$app/backstage.json').version")"
 }
 
-# Pins the app to Backstage 1.54.9 as `backstage-cli versions:bump --release 1.54.9` would (it cannot here:
-# it reads the manifest from versions.backstage.io): backstage.json, and yarn resolutions for every
-# @backstage package of the app — this repository's root resolutions (the 1.54.9 manifest's versions) plus
-# the create-app template's packages it does not use, below, from the same manifest (backstage/versions
-# v1/releases/1.54.9). create-app 0.9.1's caret ranges would otherwise resolve packages of later releases
-# (search-backend-module-pg 0.5.61 then fails to start on backend-plugin-api 1.10.0).
+# Pins the app to Backstage 1.54.9 as the README tells a user to: scripts/pin-backstage-app.mjs.
 pin_release() {
-  node - "$1" "$root" <<'EOF'
-const fs = require('fs');
-const [app, root] = process.argv.slice(2);
-const ours = require(`${root}/package.json`).resolutions;
-const template = {
-  '@backstage/plugin-auth-backend-module-github-provider': '0.5.6',
-  '@backstage/plugin-permission-backend-module-allow-all-policy': '0.2.22',
-  '@backstage/plugin-scaffolder-backend-module-github': '0.9.13',
-  '@backstage/plugin-scaffolder-backend-module-notifications': '0.1.25',
-  '@backstage/plugin-search-backend-module-pg': '0.5.58',
-  '@backstage/plugin-search-backend-module-techdocs': '0.4.17',
-  '@backstage/plugin-techdocs': '1.18.0',
-  '@backstage/plugin-techdocs-module-addons-contrib': '1.1.39',
-  // 1.54.9 names techdocs-backend 2.2.5 and techdocs-node 1.15.6, which the registry does not serve:
-  // the previous 1.54 patch releases.
-  '@backstage/plugin-techdocs-backend': '2.2.4',
-  '@backstage/plugin-techdocs-node': '1.15.5',
-};
-const pkg = JSON.parse(fs.readFileSync(`${app}/package.json`, 'utf8'));
-pkg.resolutions = { ...pkg.resolutions, ...template };
-for (const [name, version] of Object.entries(ours))
-  if (name.startsWith('@backstage/')) pkg.resolutions[name] = version;
-fs.writeFileSync(`${app}/package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
-fs.writeFileSync(`${app}/backstage.json`, `${JSON.stringify({ version: '1.54.9' }, null, 2)}\n`);
-EOF
+  node "$root/scripts/pin-backstage-app.mjs" "$1"
 }
 
 app_install() { # the create-app install (its --skip-install left out), with this run's packages only
