@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { screen, within } from '@testing-library/react';
 import {
   mockApis,
@@ -30,10 +29,11 @@ import alphaPlugin, { kamajiFleetPage } from './alpha';
 import { kamajiApiRef } from './api/KamajiApi';
 import { KamajiClient } from './api/KamajiClient';
 import { sampleFleet } from './__fixtures__/fleet';
+import { recorded } from './__fixtures__/recorded';
 import { clusterEntity, groupEntity } from './__testUtils__/entityCards';
+import { BASE, setupKamajiServer } from './__testUtils__/http';
 
-const BASE = 'http://backstage.test/api/kamaji';
-const server = setupServer(
+setupKamajiServer(
   http.get(`${BASE}/v1/fleet*`, () => HttpResponse.json(sampleFleet())),
   http.get(`${BASE}/v1/audit`, () =>
     HttpResponse.json({ items: [], page: { total: 0, offset: 0, limit: 10 } }),
@@ -45,6 +45,12 @@ const server = setupServer(
       [...f.tenants, ...f.islands].find(c => c.id === id) ?? {},
     );
   }),
+  http.get(`${BASE}/v1/islands/cloud/islands/factory-a/uplink`, () =>
+    HttpResponse.json({
+      ...recorded.islandAUplink(),
+      clusterId: 'cloud/islands/factory-a',
+    }),
+  ),
   http.get(`${BASE}/v1/islands/cloud/islands/factory-a`, () => {
     const f = sampleFleet();
     return HttpResponse.json({
@@ -65,8 +71,6 @@ const server = setupServer(
       ),
   ),
 );
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => server.close());
 
 const client = () =>
   new KamajiClient({
@@ -159,6 +163,7 @@ describe('entity cards in a legacy app', () => {
     expect(await screen.findByTestId('island-connection')).toHaveTextContent(
       'Connected',
     );
+    expect(await screen.findByTestId('uplink-bar')).toBeInTheDocument();
     expect(
       await screen.findByText('Fleet clusters owned by this group'),
     ).toBeInTheDocument();
@@ -202,6 +207,7 @@ describe('new frontend system (/alpha)', () => {
       'Activity',
     ]);
     expect(await screen.findByText('Tenants hosted (3)')).toBeInTheDocument();
+    expect(await screen.findByTestId('uplink-bar')).toBeInTheDocument();
   });
 
   it('puts only the owned-clusters card on group pages', async () => {

@@ -3,7 +3,7 @@
  * `KamajiClient` pointed at it, and error bodies in the shape Backstage backends send.
  */
 import { compactFleetResponse } from '@kamaji-backstage/plugin-kamaji-common';
-import { HttpResponse } from 'msw';
+import { HttpResponse, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { KamajiClient } from '../api/KamajiClient';
 import type { FleetResponse } from '../api/types';
@@ -43,11 +43,36 @@ export function gate() {
   return { wait: () => opened, release };
 }
 
-/** An msw server for one test file: unhandled requests fail the test, handlers reset per test. */
-export function setupKamajiServer() {
-  const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
+/**
+ * An msw server for one test file; handlers added by a test are reset after it. A request no handler answers fails the
+ * test it was made in (msw's own 'error' strategy only logs it, and the component under test then
+ * shows an error state the test may not look at).
+ */
+export function setupKamajiServer(...handlers: RequestHandler[]) {
+  const server = setupServer(...handlers);
+  const unhandled: string[] = [];
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: request => {
+        unhandled.push(`${request.method} ${request.url}`);
+      },
+    }),
+  );
+  const failOnUnhandled = () => {
+    const requests = unhandled.splice(0);
+    if (requests.length > 0) {
+      throw new Error(
+        `requests no msw handler answered: ${requests.join(', ')}`,
+      );
+    }
+  };
+  afterEach(() => {
+    server.resetHandlers();
+    failOnUnhandled();
+  });
+  afterAll(() => {
+    server.close();
+    failOnUnhandled();
+  });
   return server;
 }

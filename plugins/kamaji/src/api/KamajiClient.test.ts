@@ -1,18 +1,16 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { ResponseError } from '@backstage/errors';
 import { KamajiClient, describeError } from './KamajiClient';
 import { SseParser, type SseFrame } from './sse';
 import type { FleetResponse, LiveStatus } from './types';
 import { delta, sampleFleet, sse, tenant } from '../__fixtures__/fleet';
-import { snapshotResponse } from '../__testUtils__/http';
+import {
+  BASE,
+  setupKamajiServer,
+  snapshotResponse,
+} from '../__testUtils__/http';
 
-const BASE = 'http://backstage.test/api/kamaji';
-const server = setupServer();
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupKamajiServer();
 
 function client() {
   return new KamajiClient({

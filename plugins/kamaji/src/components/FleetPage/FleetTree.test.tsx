@@ -6,12 +6,16 @@ import {
   within,
 } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { largeFleet, sampleFleet } from '../../__fixtures__/fleet';
+import { recorded } from '../../__fixtures__/recorded';
 import {
+  BASE,
   childRows,
   renderPage,
   search,
   serve,
+  serveMore,
   setupFleetServer,
 } from './__testUtils__/fleetPageTestEnv';
 
@@ -32,6 +36,15 @@ const rowIds = () =>
 describe('keyboard navigation (WAI-ARIA tree)', () => {
   it('moves with the arrows, Home and End, expands and collapses, selects with Enter', async () => {
     serve(sampleFleet());
+    // The side panel of an island shows its uplink history.
+    serveMore(
+      http.get(`${BASE}/v1/islands/cloud/islands/:name/uplink`, ({ params }) =>
+        HttpResponse.json({
+          ...recorded.islandAUplink(),
+          clusterId: `cloud/islands/${params.name}`,
+        }),
+      ),
+    );
     await renderPage();
     const tree = await screen.findByRole('tree', { name: 'Fleet topology' });
     const mc = within(tree).getByTestId('mc-cloud');
@@ -95,6 +108,9 @@ describe('keyboard navigation (WAI-ARIA tree)', () => {
     });
     expect(search().get('selected')).toBe('cloud/islands/factory-a');
     expect(a).toHaveAttribute('aria-selected', 'true');
+    expect(await within(panel).findByTestId('island-uplink')).toHaveTextContent(
+      /Connected for 2 s\./,
+    );
     await userEvent.click(
       within(panel).getByRole('button', { name: 'Close details' }),
     );

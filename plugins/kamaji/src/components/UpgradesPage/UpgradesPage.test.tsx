@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -8,17 +7,14 @@ import { kamajiApiRef } from '../../api/KamajiApi';
 import { recorded } from '../../__fixtures__/recorded';
 import type { UpgradePlanProgress } from '@kamaji-backstage/plugin-kamaji-common';
 import { UpgradesContent } from './UpgradesPage';
+import { BASE, setupKamajiServer } from '../../__testUtils__/http';
 
-const BASE = 'http://backstage.test/api/kamaji';
 // By default the live-update stream is down: the view falls back to reading plans itself. The
 // island picker reads the fleet's first page (every island).
-const server = setupServer(
+const server = setupKamajiServer(
   http.get(`${BASE}/v1/events`, () => new HttpResponse(null, { status: 503 })),
   http.get(`${BASE}/v1/fleet`, () => HttpResponse.json(recorded.fleet())),
 );
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 function render(path?: string) {
   const client = new KamajiClient({

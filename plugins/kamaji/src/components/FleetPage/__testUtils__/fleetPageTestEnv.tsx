@@ -3,7 +3,7 @@
  * talking to an msw server that plays the kamaji backend.
  */
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { screen } from '@testing-library/react';
 import { useLocation } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -13,17 +13,19 @@ import { KAMAJI_ENTITY } from '@kamaji-backstage/plugin-kamaji-common';
 import { KamajiClient } from '../../../api/KamajiClient';
 import { kamajiApiRef } from '../../../api/KamajiApi';
 import type { FleetResponse } from '../../../api/types';
-import { snapshotResponse } from '../../../__testUtils__/http';
+import {
+  BASE,
+  setupKamajiServer,
+  snapshotResponse,
+} from '../../../__testUtils__/http';
 import { FleetTopologyContent } from '../FleetTopologyPage';
 
-export const BASE = 'http://backstage.test/api/kamaji';
-const server = setupServer();
+export { BASE };
+let server: SetupServer;
 
-/** Registers the msw server's lifecycle in the calling test file. */
+/** The msw server of the calling test file (`setupKamajiServer`): call it at the file's top level. */
 export function setupFleetServer() {
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
+  server = setupKamajiServer();
 }
 
 export function stream(text = ': heartbeat\n\n') {
@@ -51,7 +53,7 @@ export function serve(
 }
 
 /** Serves more of the backend (e.g. `GET /v1/uplink`) in the calling test. */
-export function serveMore(...handlers: Parameters<typeof server.use>) {
+export function serveMore(...handlers: Parameters<SetupServer['use']>) {
   server.use(...handlers);
 }
 
