@@ -88,13 +88,19 @@ function PickerAutocomplete(props: {
   const { required, rawErrors } = field;
   const byValue = new Map(choices.options.map(o => [o.value, o]));
   const labelOf = (value: string) => byValue.get(value)?.label ?? value;
+  const picked = pickedValue(field.formData, multiple);
+  // A value the choices do not hold (a template's default while they load, an island since
+  // removed) stays a choice, shown as it is: the field's validation says what is wrong with it.
+  const unknown = ([] as string[])
+    .concat(picked ?? [])
+    .filter(v => !byValue.has(v));
   return (
     <Autocomplete<string, boolean, false, false>
       id={field.idSchema?.$id}
       multiple={multiple}
       disabled={props.disabled}
-      value={pickedValue(field.formData, multiple) as any}
-      options={choices.options.map(o => o.value)}
+      value={picked as any}
+      options={[...choices.options.map(o => o.value), ...unknown]}
       getOptionLabel={labelOf}
       getOptionDisabled={v => !!byValue.get(v)?.disabled}
       getOptionSelected={(option, selected) => option === selected}
@@ -157,10 +163,13 @@ function ChoicesStatus(props: { choices: PickerChoices }) {
 
 function OptionText(props: { option?: PickerOption; value: string }) {
   const { option, value } = props;
+  const details = option
+    ? option.details ?? []
+    : ['not one of the choices offered: pick another'];
   return (
     <div data-testid={`option-${value}`}>
       <Typography variant="body2">{option?.label ?? value}</Typography>
-      {option?.details?.map((d, i) => (
+      {details.map((d, i) => (
         <Typography
           key={i}
           variant="caption"

@@ -309,6 +309,18 @@ describe('DatastorePicker', () => {
 });
 
 describe('KubernetesVersionPicker', () => {
+  /** What the field's template and the fleet make it offer, in its order. */
+  const OFFERED = ['v1.36.1', 'v1.35.0', 'v1.34.2', 'v1.33.7'];
+  const expectVersionOptions = (
+    list: ReturnType<typeof within>,
+    versions: string[],
+  ) =>
+    waitFor(() =>
+      expect(list.getAllByRole('option').map(testIdIn)).toEqual(
+        versions.map(v => `option-${v}`),
+      ),
+    );
+
   const field = {
     name: 'kubernetesVersion',
     component: KubernetesVersionPicker,
@@ -320,14 +332,7 @@ describe('KubernetesVersionPicker', () => {
     const queries = serveFleet();
     await renderForm({ fields: [field] });
     const list = await openList(/Kubernetes version/);
-    await waitFor(() =>
-      expect(list.getAllByRole('option').map(testIdIn)).toEqual([
-        'option-v1.36.1',
-        'option-v1.35.0',
-        'option-v1.34.2',
-        'option-v1.33.7',
-      ]),
-    );
+    await expectVersionOptions(list, OFFERED);
     // v1.34.2: both islands and 5 of the 6 tenants declare it; v1.35.0 only line-3
     expect(list.getByTestId('option-v1.34.2')).toHaveTextContent(
       'declared by 7 clusters in the fleet',
@@ -339,6 +344,29 @@ describe('KubernetesVersionPicker', () => {
       'not used in the fleet yet',
     );
     expect(queries[0].get('limit')).toBe('1000');
+  });
+
+  it('keeps a version it does not offer as the value, marked as not one of its choices', async () => {
+    serveFleet();
+    const consoleWarn = jest.spyOn(console, 'warn');
+    // As the scaffolder's form fills in a parameter's default, here one outside the range.
+    await renderForm({
+      fields: [field],
+      initial: { kubernetesVersion: 'v1.29.0' },
+    });
+    const list = await openList(/Kubernetes version/);
+    await expectVersionOptions(list, [...OFFERED, 'v1.29.0']);
+    expect(list.getByTestId('option-v1.29.0')).toHaveTextContent(
+      'not one of the choices offered',
+    );
+    expect(
+      screen.getByRole('textbox', { name: /Kubernetes version/ }),
+    ).toHaveValue('v1.29.0');
+    // MUI's Autocomplete warns about a value none of its options hold.
+    expect(consoleWarn.mock.calls.flat().join('\n')).not.toMatch(
+      /value provided to Autocomplete is invalid/,
+    );
+    consoleWarn.mockRestore();
   });
 
   it('follows the configured range', async () => {

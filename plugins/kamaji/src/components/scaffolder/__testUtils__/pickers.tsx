@@ -1,6 +1,5 @@
 import { useState, type ComponentType } from 'react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import {
   configApiRef,
   identityApiRef,
@@ -17,8 +16,9 @@ import { kamajiApiRef } from '../../../api/KamajiApi';
 import { KamajiClient } from '../../../api/KamajiClient';
 import type { FleetResponse } from '../../../api/types';
 import { sampleFleet } from '../../../__fixtures__/fleet';
+import { BASE, setupKamajiServer } from '../../../__testUtils__/http';
 
-export const BASE = 'http://backstage.test/api/kamaji';
+export { BASE };
 export const FLEET_URL = `${BASE}/v1/fleet`;
 export const PLACEMENT_URL = `${BASE}/v1/placement`;
 
@@ -27,13 +27,9 @@ export const PLACEMENT_URL = `${BASE}/v1/placement`;
  * advice; unless a test serves some, the backend advises nothing (no island at the site).
  */
 export function startMswServer() {
-  const server = setupServer(
+  return setupKamajiServer(
     http.get(PLACEMENT_URL, () => HttpResponse.json({ islands: [] })),
   );
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
-  return server;
 }
 
 /**
