@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { KamajiClient } from '../../api/KamajiClient';
@@ -49,6 +49,11 @@ describe('UpgradesContent', () => {
       ),
     );
     await render();
+    expect(
+      await screen.findByText(
+        'No upgrade plan yet: preview one with the form above.',
+      ),
+    ).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText(/Target version/), 'v1.35.2');
     await userEvent.click(screen.getByRole('button', { name: /Island/ }));
     await userEvent.click(
@@ -242,7 +247,8 @@ describe('UpgradesContent', () => {
       updatedAt: failed.finishedAt,
       steps: [],
     });
-    await new Promise(r => setTimeout(r, 50));
+    // The view handles the event within act(), as React's test rules want for any update.
+    await act(() => new Promise(r => setTimeout(r, 50)));
     expect(within(plan).getByText('halted')).toBeInTheDocument();
   });
 

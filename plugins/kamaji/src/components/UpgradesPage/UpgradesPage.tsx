@@ -35,9 +35,11 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function PlanList(props: {
-  plans: UpgradePlan[];
+  /** Undefined until they are read. */
+  plans?: UpgradePlan[];
   onSelect: (id: string) => void;
 }) {
+  const plans = props.plans ?? [];
   return (
     <Table size="small" aria-label="Upgrade plans">
       <TableHead>
@@ -49,7 +51,14 @@ function PlanList(props: {
         </TableRow>
       </TableHead>
       <TableBody>
-        {props.plans.map(plan => (
+        {props.plans?.length === 0 && (
+          <TableRow>
+            <TableCell colSpan={4}>
+              No upgrade plan yet: preview one with the form above.
+            </TableCell>
+          </TableRow>
+        )}
+        {plans.map(plan => (
           <TableRow
             key={plan.id}
             hover
@@ -158,7 +167,7 @@ function usePlan(
 /** The fleet's upgrade plans, read once and again on `reload`. */
 function usePlanList(onError: (e: Error) => void) {
   const api = useApi(kamajiApiRef);
-  const [plans, setPlans] = useState<UpgradePlan[]>([]);
+  const [plans, setPlans] = useState<UpgradePlan[]>();
   const reload = useCallback(
     () => api.listUpgradePlans().then(r => setPlans(r.items), onError),
     [api, onError],
@@ -207,7 +216,7 @@ export function UpgradesContent() {
   const applyRef = useRef<(progress: UpgradePlanProgress) => void>();
   const live = usePlanProgress(progress => {
     applyRef.current?.(progress);
-    list.setPlans(plans => plans.map(p => withProgress(p, progress)));
+    list.setPlans(plans => plans?.map(p => withProgress(p, progress)));
   });
   const { plan, refresh, apply } = usePlan(selected, live, onError);
   applyRef.current = apply;
