@@ -329,4 +329,67 @@ describe('the upgrade plan runner on a real API server', () => {
     );
     await plans.command(plan.id, 'abort', 'user:default/pat');
   });
+
+  it('resumes a halted plan once its failed cluster is fixed: that cluster first, patched again without a write', async () => {
+    failing.add('line-b2');
+    const plan = await startPlan({
+      version: 'v1.35.3',
+      selection: { island: ISLAND_B },
+      waves: { canary: 0 },
+      maxConcurrent: 1,
+    });
+    const halted = await runUntil(plan.id, s => s !== 'running');
+    expect(halted.steps.map(s => s.state)).toEqual([
+      'succeeded',
+      'failed',
+      'pending',
+    ]);
+    const patched = await read(KamajiControlPlane, 'line-b2');
+    expect(patched.spec.version).toBe('v1.35.3');
+
+    // The platform team fixes line-b2 (here: Kamaji reports it running the target, healthy).
+    failing.clear();
+    const fixed = structuredClone(model('line-b2'));
+    fixed.versions.running = 'v1.35.3';
+    fixed.conditions = fixed.conditions.filter(c => c.status !== 'False');
+    fixed.workerPools = fixed.workerPools.map(p => ({
+      ...p,
+      version: 'v1.35.3',
+    }));
+    fleet.push({ upserted: [fixed] });
+
+    const resumed = await plans.command(plan.id, 'resume', 'user:default/pat');
+    expect(resumed.status).toBe('running');
+    expect(resumed.message).toBeUndefined();
+    expect(resumed.steps[1]).toMatchObject({
+      state: 'patching',
+      message: 'tried again by user:default/pat',
+    });
+    expect(resumed.steps[2].state).toBe('pending');
+
+    const done = await runUntil(plan.id, s => s !== 'running');
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.map(s => s.state)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    expect(
+      (await read(KamajiControlPlane, 'line-b2')).metadata.resourceVersion,
+    ).toBe(patched.metadata.resourceVersion);
+    expect((await read(KamajiControlPlane, 'line-b3')).spec.version).toBe(
+      'v1.35.3',
+    );
+    const audit = await auditStore.list({
+      limit: 100,
+      offset: 0,
+      cluster: idOf('line-b2'),
+    });
+    expect(
+      audit.items
+        .filter(e => e.request?.step === 'patched')
+        .slice(0, 2)
+        .map(e => e.details?.changed),
+    ).toEqual([false, true]);
+  });
 });

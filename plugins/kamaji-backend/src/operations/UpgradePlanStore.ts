@@ -194,6 +194,34 @@ export class UpgradePlanStore {
     });
   }
 
+  /**
+   * A halted plan runs again, its failed steps first: they go back to `patching` (patched again,
+   * which writes nothing where the first patch landed, then gated anew from now), in the same
+   * transaction as the plan's status, so the runner never sees the plan running past a failed
+   * step. False when the plan was not halted.
+   */
+  async retryHalted(planId: string, message: string): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const now = new Date();
+      const resumed = await tx(PLANS)
+        .where({ id: planId, status: 'halted' })
+        .update({
+          status: 'running',
+          message: null,
+          updated_at: now,
+          revision: tx.raw('revision + 1'),
+        });
+      if (resumed === 0) return false;
+      await tx(STEPS).where({ plan_id: planId, state: 'failed' }).update({
+        state: 'patching',
+        message,
+        started_at: now,
+        finished_at: null,
+      });
+      return true;
+    });
+  }
+
   /** Every step of the plan in one of `from` goes to `to` (abort, halt). */
   async updateSteps(
     planId: string,

@@ -17,6 +17,7 @@ const TRANSITIONS: Record<
 > = {
   start: { from: ['draft'], to: 'running' },
   pause: { from: ['running'], to: 'paused' },
+  // A halted plan is resumed too, by UpgradePlanStore.retryHalted: its failed steps first.
   resume: { from: ['paused'], to: 'running' },
   abort: { from: ['draft', 'running', 'paused', 'halted'], to: 'aborted' },
 };
@@ -66,11 +67,16 @@ export class UpgradePlans {
     const plan = await this.get(id);
     const { from, to } = TRANSITIONS[command];
     const message = command === 'abort' ? `aborted by ${actor}` : undefined;
-    if (!(await this.store.setStatus(id, from, to, { message }))) {
+    const moved =
+      command === 'resume' && plan.status === 'halted'
+        ? await this.store.retryHalted(id, `tried again by ${actor}`)
+        : await this.store.setStatus(id, from, to, { message });
+    if (!moved) {
+      const accepted = command === 'resume' ? [...from, 'halted'] : from;
       throw new ConflictError(
         `cannot ${command} plan ${id}: it is ${
           plan.status
-        } (${command} works on a ${from.join(' or ')} plan)`,
+        } (${command} works on a ${accepted.join(' or ')} plan)`,
       );
     }
     if (command === 'abort') {

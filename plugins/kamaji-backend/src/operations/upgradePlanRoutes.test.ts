@@ -100,7 +100,9 @@ describe('/v1/upgrade-plans', () => {
     expect(aborted.body.message).toBe(`aborted by ${USERS.pat}`);
     const resumed = await post(`${path}/resume`, USERS.pat);
     expect(resumed.status).toBe(409);
-    expect(resumed.body.error.message).toMatch(/it is aborted/);
+    expect(resumed.body.error.message).toMatch(
+      /it is aborted \(resume works on a paused or halted plan\)/,
+    );
   });
 
   it('answers a repeated read with 304 until the plan changes', async () => {

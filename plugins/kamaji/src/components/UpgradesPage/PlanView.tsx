@@ -26,7 +26,8 @@ export function commandsFor(plan: UpgradePlan): PlanCommand[] {
     case 'paused':
       return ['resume', 'abort'];
     case 'halted':
-      return ['abort'];
+      // Resuming tries the failed clusters again first (fix them before).
+      return ['resume', 'abort'];
     default:
       return [];
   }
@@ -100,7 +101,9 @@ export function PlanView(props: {
           disabled={busy}
           onClick={() => onCommand(command)}
         >
-          {command}
+          {plan.status === 'halted' && command === 'resume'
+            ? 'retry failed and resume'
+            : command}
         </Button>
       ))}
       {plan.waves.map(wave => (

@@ -235,6 +235,11 @@ describe('UpgradesContent', () => {
     const wave1 = within(plan).getByRole('table', { name: 'Wave 1' });
     expect(within(wave1).getByText('failed')).toBeInTheDocument();
     expect(
+      within(plan)
+        .getAllByRole('button')
+        .map(b => b.textContent),
+    ).toEqual(['retry failed and resume', 'abort']);
+    expect(
       within(plan).getAllByText(/gate timed out after 60 s/).length,
     ).toBeGreaterThan(0);
     // The event, not a read, moved the view; and nothing polls while the stream is live.

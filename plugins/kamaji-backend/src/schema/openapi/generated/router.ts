@@ -1355,7 +1355,9 @@ export const spec = {
       post: {
         operationId: 'ResumeUpgradePlan',
         summary:
-          'Resumes a paused plan (permission `kamaji.fleet.upgrade`; audited).',
+          'Resumes a paused plan, or a halted one after its failed clusters were fixed (permission `kamaji.fleet.upgrade`; audited).',
+        description:
+          "A halted plan's failed clusters are tried again first. Each is patched again, which writes nothing where its first patch landed, and gated anew from now; the waves after theirs start only once they pass.",
         responses: {
           '200': {
             description: 'The plan after the change.',

@@ -924,7 +924,8 @@ export class DefaultApiClient {
   }
 
   /**
-   * Resumes a paused plan (permission `kamaji.fleet.upgrade`; audited).
+   * A halted plan\'s failed clusters are tried again first. Each is patched again, which writes nothing where its first patch landed, and gated anew from now; the waves after theirs start only once they pass.
+   * Resumes a paused plan, or a halted one after its failed clusters were fixed (permission `kamaji.fleet.upgrade`; audited).
    * @param planId - The plan\&#39;s id (a UUID).
    */
   public async resumeUpgradePlan(
