@@ -95,5 +95,63 @@ describe.each(databases.eachSupportedId())(
         [],
       );
     });
+
+    it('resumes a halted plan with its failed steps patched again and its active gates restarted, in one change', async () => {
+      const knex = await databases.init(databaseId);
+      await AuditStore.create(mockServices.database({ knex }));
+      const store = new UpgradePlanStore(knex);
+      const step = (clusterId: string) => ({
+        clusterId,
+        wave: 0,
+        state: 'pending' as const,
+        fromVersion: 'v1.34.2',
+      });
+      const id = await store.create({
+        request: { version: 'v1.35.2', maxConcurrent: 2 },
+        createdBy: 'user:default/pat',
+        status: 'running',
+        waves: [
+          { index: 0, name: 'canary', clusterIds: ['c/ns/a', 'c/ns/b'] },
+          { index: 1, name: 'island', clusterIds: ['c/ns/c'] },
+        ],
+        steps: [step('c/ns/a'), step('c/ns/b'), { ...step('c/ns/c'), wave: 1 }],
+      });
+      const longAgo = new Date(Date.now() - 3_600_000);
+      for (const clusterId of ['c/ns/a', 'c/ns/b']) {
+        await store.updateStep(id, clusterId, ['pending'], {
+          state: 'gating',
+          startedAt: longAgo,
+        });
+      }
+      await store.updateStep(id, 'c/ns/a', ['gating'], {
+        state: 'failed',
+        message: 'health gate timed out after 60 s',
+        finishedAt: new Date(),
+      });
+      expect(await store.retryHalted(id, 'tried again by pat')).toBe(false);
+      await store.setStatus(id, ['running'], 'halted', {
+        message: 'halted: c/ns/a failed',
+      });
+      const revision = (await store.get(id))!.revision;
+
+      expect(await store.retryHalted(id, 'tried again by pat')).toBe(true);
+      const resumed = (await store.get(id))!;
+      expect(resumed).toMatchObject({ status: 'running', message: undefined });
+      expect(resumed.revision).toBe(revision + 1);
+      const [a, b, c] = await store.steps(id);
+      expect(a).toMatchObject({
+        state: 'patching',
+        message: 'tried again by pat',
+        finishedAt: undefined,
+      });
+      expect(b.state).toBe('gating');
+      expect(c.state).toBe('pending');
+      for (const restarted of [a, b]) {
+        expect(Date.parse(restarted.startedAt!)).toBeGreaterThan(
+          longAgo.getTime() + 60_000,
+        );
+      }
+      expect(await store.retryHalted(id, 'tried again by pat')).toBe(false);
+    });
   },
 );

@@ -198,7 +198,8 @@ export class UpgradePlanStore {
    * A halted plan runs again, its failed steps first: they go back to `patching` (patched again,
    * which writes nothing where the first patch landed, then gated anew from now), in the same
    * transaction as the plan's status, so the runner never sees the plan running past a failed
-   * step. False when the plan was not halted.
+   * step. Steps that were still being patched or gated when it halted are gated from now too:
+   * their gate's time ran out while nothing was checked. False when the plan was not halted.
    */
   async retryHalted(planId: string, message: string): Promise<boolean> {
     return this.knex.transaction(async tx => {
@@ -218,6 +219,10 @@ export class UpgradePlanStore {
         started_at: now,
         finished_at: null,
       });
+      await tx(STEPS)
+        .where({ plan_id: planId })
+        .whereIn('state', ['patching', 'gating'])
+        .update({ started_at: now });
       return true;
     });
   }
