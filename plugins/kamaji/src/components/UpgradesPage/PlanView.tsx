@@ -1,3 +1,4 @@
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
@@ -93,19 +94,21 @@ export function PlanView(props: {
           {plan.message}
         </Alert>
       )}
-      {commandsFor(plan).map(command => (
-        <Button
-          key={command}
-          variant={command === 'abort' ? 'outlined' : 'contained'}
-          color={command === 'abort' ? 'secondary' : 'primary'}
-          disabled={busy}
-          onClick={() => onCommand(command)}
-        >
-          {plan.status === 'halted' && command === 'resume'
-            ? 'retry failed and resume'
-            : command}
-        </Button>
-      ))}
+      <Box display="flex" gridGap={8} marginY={1}>
+        {commandsFor(plan).map(command => (
+          <Button
+            key={command}
+            variant={command === 'abort' ? 'outlined' : 'contained'}
+            color={command === 'abort' ? 'secondary' : 'primary'}
+            disabled={busy}
+            onClick={() => onCommand(command)}
+          >
+            {plan.status === 'halted' && command === 'resume'
+              ? 'retry failed and resume'
+              : command}
+          </Button>
+        ))}
+      </Box>
       {plan.waves.map(wave => (
         <div key={wave.index}>
           <Typography variant="subtitle1">
