@@ -9,6 +9,7 @@ import { ClusterActions, DeclaredCluster } from '../actions/ClusterActions';
 import { checkGate, conditionsNotMet } from './healthGate';
 import { PlanAudit } from './planAudit';
 import {
+  ACTIVE,
   StepChange,
   StepRow,
   UNSTARTED,
@@ -19,12 +20,9 @@ const RUNNER = {
   actor: 'kamaji-upgrade-runner',
   actorType: 'service' as const,
 };
-const ACTIVE = ['patching', 'gating'] as const;
-const OPEN = ['pending', 'waiting-uplink', 'patching', 'gating'] as const;
-const isActive = (step: StepRow) =>
-  (ACTIVE as readonly string[]).includes(step.state);
-const isOpen = (step: StepRow) =>
-  (OPEN as readonly string[]).includes(step.state);
+const OPEN = [...UNSTARTED, ...ACTIVE];
+const isActive = (step: StepRow) => ACTIVE.includes(step.state);
+const isOpen = (step: StepRow) => OPEN.includes(step.state);
 
 export interface RunnerOptions {
   fleet: FleetService;

@@ -14,6 +14,8 @@ const STEPS = 'kamaji_upgrade_steps';
 
 /** The states of a step not started yet: what the runner may start, and what an abort cancels. */
 export const UNSTARTED: UpgradeStepState[] = ['pending', 'waiting-uplink'];
+/** The states of a step started and not finished: being patched, or its health gate checked. */
+export const ACTIVE: UpgradeStepState[] = ['patching', 'gating'];
 
 function toIso(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
@@ -213,15 +215,12 @@ export class UpgradePlanStore {
           revision: tx.raw('revision + 1'),
         });
       if (resumed === 0) return false;
-      await tx(STEPS).where({ plan_id: planId, state: 'failed' }).update({
-        state: 'patching',
-        message,
-        started_at: now,
-        finished_at: null,
-      });
+      await tx(STEPS)
+        .where({ plan_id: planId, state: 'failed' })
+        .update({ state: 'patching', message, finished_at: null });
       await tx(STEPS)
         .where({ plan_id: planId })
-        .whereIn('state', ['patching', 'gating'])
+        .whereIn('state', ACTIVE)
         .update({ started_at: now });
       return true;
     });

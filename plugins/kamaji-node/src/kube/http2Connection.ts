@@ -119,11 +119,9 @@ export class Http2Connection {
   check(session: http2.ClientHttp2Session): void {
     if (this.pinging) return;
     this.pinging = true;
-    this.ping(session, PING_TIMEOUT_MS)
-      .catch(() => {})
-      .finally(() => {
-        this.pinging = false;
-      });
+    this.pingThen(session, PING_TIMEOUT_MS, () => {
+      this.pinging = false;
+    });
   }
 
   /**

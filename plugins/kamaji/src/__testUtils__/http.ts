@@ -44,9 +44,9 @@ export function gate() {
 }
 
 /**
- * An msw server for one test file; handlers added by a test are reset after it. A request no handler answers fails the
- * test it was made in (msw's own 'error' strategy only logs it, and the component under test then
- * shows an error state the test may not look at).
+ * An msw server for one test file; handlers added by a test are reset after it. A request no
+ * handler answers fails the test it was made in (msw's own 'error' strategy only logs it, and the
+ * component under test then shows an error state the test may not look at).
  */
 export function setupKamajiServer(...handlers: RequestHandler[]) {
   const server = setupServer(...handlers);
