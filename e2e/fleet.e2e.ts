@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   APP_URL,
+  BrowserErrors,
   GiveUp,
   WAIT,
   controlCluster,
@@ -73,6 +74,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let islandStopped = false;
+const browserErrors = new BrowserErrors();
 /** Later tests need the session: without it they fail at once instead of waiting out their time. */
 let signedIn = false;
 function requireSession() {
@@ -91,10 +93,13 @@ async function asUserOf(
   body: (p: Page) => Promise<void>,
 ): Promise<void> {
   requireSession();
+  // The guest's own page would act as this user meanwhile (and be refused the tenant it shows).
+  await page.goto('about:blank');
   await guestSignsInAs(user.userEntityRef, user.group);
   const userContext = await browser.newContext({
     viewport: { width: 1400, height: user.viewportHeight },
   });
+  browserErrors.watch(userContext);
   const userPage = await userContext.newPage();
   try {
     await withFailureShot(
@@ -164,6 +169,7 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
     context = await browser.newContext({
       viewport: { width: 1400, height: 900 },
     });
+    browserErrors.watch(context);
     page = await context.newPage();
   });
 
@@ -772,4 +778,8 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
         await screenshot(page, 'fleet-topology-island-panel');
       },
     ));
+
+  it('threw nothing, printed no error of its own and was refused nothing in the browser', () => {
+    assert.deepEqual(browserErrors.seen(), []);
+  });
 });

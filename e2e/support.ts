@@ -7,6 +7,7 @@ import { guestRefreshAt, guestSignIn } from '@internal/test-kube';
 import {
   chromium,
   type Browser,
+  type BrowserContext,
   type Locator,
   type Page,
 } from 'playwright-core';
@@ -39,6 +40,64 @@ export async function launchBrowser(): Promise<Browser> {
     // Chromium refuses its sandbox when run as root (CI containers).
     args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
   });
+}
+
+/**
+ * React's development-mode warnings that Backstage's own pages print too: MUI v4 under React's
+ * StrictMode (findDOMNode), material-table (defaultProps), the catalog's table. They count only
+ * when their component stack starts in node_modules; the same warning from this repository's
+ * code is a problem.
+ */
+const THIRD_PARTY_REACT_WARNINGS = [
+  /^Warning: findDOMNode is deprecated/,
+  /^Warning: %s: Support for defaultProps will be removed/,
+  /^Warning: validateDOMNesting/,
+  /^Warning: Each child in a list should have a unique "key" prop/,
+];
+
+function isThirdPartyWarning(text: string): boolean {
+  const firstSource = /\((webpack-internal:\/\/\/[^)]+)\)/.exec(text)?.[1];
+  return (
+    THIRD_PARTY_REACT_WARNINGS.some(warning => warning.test(text)) &&
+    firstSource !== undefined &&
+    firstSource.includes('/node_modules/')
+  );
+}
+
+/**
+ * What the app threw, printed as an error or was refused (an HTTP status of 400 or more), in
+ * every page of the contexts it watches, but for React's warnings about third-party components.
+ */
+export class BrowserErrors {
+  private readonly problems: string[] = [];
+
+  watch(context: BrowserContext): void {
+    context.on('weberror', e =>
+      this.problems.push(`uncaught at ${e.page()?.url()}: ${e.error().stack}`),
+    );
+    context.on('console', m => {
+      const text = m.text();
+      // A refused request prints this too; its response is recorded below, with its URL.
+      if (m.type() !== 'error' || text.startsWith('Failed to load resource'))
+        return;
+      if (!isThirdPartyWarning(text))
+        this.problems.push(`console.error at ${m.page()?.url()}: ${text}`);
+    });
+    context.on('response', r => {
+      if (r.status() >= 400)
+        this.problems.push(
+          `${r.status()} to ${r.request().method()} ${r.url()} (page ${r
+            .frame()
+            .page()
+            .url()})`,
+        );
+    });
+  }
+
+  /** The problems seen so far. */
+  seen(): string[] {
+    return [...this.problems];
+  }
 }
 
 /** The guest sign-in of the app; resolves once the app's sidebar is there. */
