@@ -14,10 +14,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   APP_URL,
+  BackendResponses,
   BrowserErrors,
   GiveUp,
   WAIT,
   controlCluster,
+  credentialsIn,
   expand,
   guestSignsInAs,
   kubeObjects,
@@ -75,6 +77,12 @@ let context: BrowserContext;
 let page: Page;
 let islandStopped = false;
 const browserErrors = new BrowserErrors();
+const backendResponses = new BackendResponses();
+/** Watches what the app does in the browser: its errors, and the backend's answers. */
+function watchContext(watched: BrowserContext) {
+  browserErrors.watch(watched);
+  backendResponses.watch(watched);
+}
 /** Later tests need the session: without it they fail at once instead of waiting out their time. */
 let signedIn = false;
 function requireSession() {
@@ -99,7 +107,7 @@ async function asUserOf(
   const userContext = await browser.newContext({
     viewport: { width: 1400, height: user.viewportHeight },
   });
-  browserErrors.watch(userContext);
+  watchContext(userContext);
   const userPage = await userContext.newPage();
   try {
     await withFailureShot(
@@ -169,7 +177,7 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
     context = await browser.newContext({
       viewport: { width: 1400, height: 900 },
     });
-    browserErrors.watch(context);
+    watchContext(context);
     page = await context.newPage();
   });
 
@@ -781,5 +789,17 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
 
   it('threw nothing, printed no error of its own and was refused nothing in the browser', () => {
     assert.deepEqual(browserErrors.seen(), []);
+  });
+
+  it("showed no cluster's credentials: not in any answer of the backend to the browser, nor in the stack's log", async () => {
+    // Leaving the app ends the live-update streams, whose answers are read to their end.
+    await page.goto('about:blank');
+    const responses = await backendResponses.all();
+    log(`credential scan: ${responses.length} answers of the backend`);
+    assert.ok(
+      responses.length > 100,
+      'the answers of the backend were recorded',
+    );
+    assert.deepEqual(credentialsIn(responses), []);
   });
 });

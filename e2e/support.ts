@@ -3,13 +3,20 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { guestRefreshAt, guestSignIn } from '@internal/test-kube';
+import {
+  credentialPatterns,
+  findCredentials,
+  findCredentialsInLog,
+  guestRefreshAt,
+  guestSignIn,
+} from '@internal/test-kube';
 import {
   chromium,
   type Browser,
   type BrowserContext,
   type Locator,
   type Page,
+  type Response,
 } from 'playwright-core';
 
 function env(name: string): string {
@@ -29,6 +36,8 @@ export const SCREENSHOT_DIR = env('KB_E2E_SCREENSHOT_DIR');
 const SIGN_IN_CONFIG = env('KB_E2E_SIGN_IN_CONFIG');
 /** Screenshots of failed tests (not for the README). */
 export const FAILURE_DIR = env('KB_E2E_FAILURE_DIR');
+/** The log of the whole stack: backend, app dev server, local control plane. */
+const STACK_LOG = env('KB_E2E_STACK_LOG');
 const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Waits for page conditions: generous, since the dev server and the API servers share 2 cores. */
@@ -98,6 +107,56 @@ export class BrowserErrors {
   seen(): string[] {
     return [...this.problems];
   }
+}
+
+/** A response as text: status line, headers (but `Vary`, which names request headers) and body. */
+async function responseText(r: Response): Promise<string> {
+  const headers = Object.entries(await r.allHeaders())
+    .filter(([name]) => name !== 'vary')
+    .map(([name, value]) => `${name}: ${value}`);
+  const body = await r.text().catch(e => `(body not read: ${e.message})`);
+  return [
+    `${r.status()} ${r.request().method()} ${r.url()}`,
+    ...headers,
+    body,
+  ].join('\n');
+}
+
+/**
+ * Every answer of the backend to the pages of the contexts it watches (every plugin's), but the
+ * auth backend's: its answers carry the Backstage session's own token, made for the browser.
+ */
+export class BackendResponses {
+  private readonly texts: Promise<string>[] = [];
+
+  watch(context: BrowserContext): void {
+    context.on('response', r => {
+      const url = r.url();
+      if (
+        url.startsWith(BACKEND_URL) &&
+        !url.startsWith(`${BACKEND_URL}/api/auth/`)
+      )
+        this.texts.push(responseText(r));
+    });
+  }
+
+  async all(): Promise<string[]> {
+    return Promise.all(this.texts);
+  }
+}
+
+/**
+ * Credential material of the local control plane's clusters (tokens, client keys, kubeconfig
+ * fields) in the backend's answers and in the stack's log.
+ */
+export function credentialsIn(responses: string[]): string[] {
+  const patterns = credentialPatterns({
+    state: JSON.parse(readFileSync(join(STATE_DIR, 'state.json'), 'utf8')),
+  });
+  return [
+    ...findCredentials(responses, patterns),
+    ...findCredentialsInLog(readFileSync(STACK_LOG, 'utf8'), patterns),
+  ];
 }
 
 /** The guest sign-in of the app; resolves once the app's sidebar is there. */

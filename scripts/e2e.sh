@@ -95,7 +95,7 @@ echo "    stack up in $((stack_up - t0)) s"
 echo "==> end-to-end tests (headless $KB_CHROMIUM)"
 set +e
 KB_E2E_APP_URL="$app_url" KB_E2E_BACKEND_URL="$backend_url" KB_E2E_STATE_DIR="$state_dir" \
-  KB_E2E_SIGN_IN_CONFIG="$sign_in_config" \
+  KB_E2E_SIGN_IN_CONFIG="$sign_in_config" KB_E2E_STACK_LOG="$stack_log" \
   KB_E2E_SCREENSHOT_DIR="${KB_E2E_SCREENSHOT_DIR:-$PWD/docs/screenshots}" KB_E2E_FAILURE_DIR="$artifacts" \
   node --require ./node_modules/@backstage/cli/config/nodeTransform.cjs --test-reporter=spec "$@" \
   e2e/fleet.e2e.ts
