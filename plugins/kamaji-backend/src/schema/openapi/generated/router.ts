@@ -192,6 +192,15 @@ export const spec = {
                   confirm: '$response.body#/tenants/0/name',
                 },
               },
+              PreviewDeleteFirstTenant: {
+                operationId: 'PreviewDeleteCluster',
+                parameters: {
+                  managementCluster:
+                    '$response.body#/tenants/0/managementCluster',
+                  namespace: '$response.body#/tenants/0/namespace',
+                  name: '$response.body#/tenants/0/name',
+                },
+              },
             },
           },
           '304': {
@@ -1171,6 +1180,14 @@ export const spec = {
                 },
               },
             },
+            links: {
+              GetFirstPlan: {
+                operationId: 'GetUpgradePlan',
+                parameters: {
+                  planId: '$response.body#/items/0/id',
+                },
+              },
+            },
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
@@ -1206,6 +1223,38 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/UpgradePlan',
+                },
+              },
+            },
+            links: {
+              GetCreatedPlan: {
+                operationId: 'GetUpgradePlan',
+                parameters: {
+                  planId: '$response.body#/id',
+                },
+              },
+              StartCreatedPlan: {
+                operationId: 'StartUpgradePlan',
+                parameters: {
+                  planId: '$response.body#/id',
+                },
+              },
+              PauseCreatedPlan: {
+                operationId: 'PauseUpgradePlan',
+                parameters: {
+                  planId: '$response.body#/id',
+                },
+              },
+              ResumeCreatedPlan: {
+                operationId: 'ResumeUpgradePlan',
+                parameters: {
+                  planId: '$response.body#/id',
+                },
+              },
+              AbortCreatedPlan: {
+                operationId: 'AbortUpgradePlan',
+                parameters: {
+                  planId: '$response.body#/id',
                 },
               },
             },
