@@ -792,7 +792,7 @@ describe('Kamaji fleet in the running app', { timeout: 600_000 }, () => {
   });
 
   it("showed no cluster's credentials: not in any answer of the backend to the browser, nor in the stack's log", async () => {
-    // Leaving the app ends the live-update streams, whose answers are read to their end.
+    // Leaving the app ends the live-update streams: their answers would never end, so never be read.
     await page.goto('about:blank');
     const responses = await backendResponses.all();
     log(`credential scan: ${responses.length} answers of the backend`);

@@ -9,6 +9,8 @@ import {
   findCredentialsInLog,
   guestRefreshAt,
   guestSignIn,
+  responseText,
+  type KubeplaneState,
 } from '@internal/test-kube';
 import {
   chromium,
@@ -109,17 +111,15 @@ export class BrowserErrors {
   }
 }
 
-/** A response as text: status line, headers (but `Vary`, which names request headers) and body. */
-async function responseText(r: Response): Promise<string> {
-  const headers = Object.entries(await r.allHeaders())
-    .filter(([name]) => name !== 'vary')
-    .map(([name, value]) => `${name}: ${value}`);
-  const body = await r.text().catch(e => `(body not read: ${e.message})`);
-  return [
-    `${r.status()} ${r.request().method()} ${r.url()}`,
-    ...headers,
-    body,
-  ].join('\n');
+/** A response of the backend as the credential scan reads it. */
+async function scannedText(r: Response): Promise<string> {
+  return responseText({
+    status: r.status(),
+    method: r.request().method(),
+    url: r.url(),
+    headers: await r.headersArray(),
+    body: await r.text().catch(e => `(body not read: ${e.message})`),
+  });
 }
 
 /**
@@ -136,7 +136,7 @@ export class BackendResponses {
         url.startsWith(BACKEND_URL) &&
         !url.startsWith(`${BACKEND_URL}/api/auth/`)
       )
-        this.texts.push(responseText(r));
+        this.texts.push(scannedText(r));
     });
   }
 
@@ -150,9 +150,7 @@ export class BackendResponses {
  * fields) in the backend's answers and in the stack's log.
  */
 export function credentialsIn(responses: string[]): string[] {
-  const patterns = credentialPatterns({
-    state: JSON.parse(readFileSync(join(STATE_DIR, 'state.json'), 'utf8')),
-  });
+  const patterns = credentialPatterns({ state: kubeplaneState() });
   return [
     ...findCredentials(responses, patterns),
     ...findCredentialsInLog(readFileSync(STACK_LOG, 'utf8'), patterns),
@@ -255,11 +253,6 @@ export async function withFailureShot(
     }
     throw e;
   }
-}
-
-interface KubeplaneState {
-  controlUrl: string;
-  clusters: Record<string, { running: boolean; adminKubeconfig: string }>;
 }
 
 function kubeplaneState(): KubeplaneState {

@@ -48,6 +48,7 @@ export {
   credentialPatterns,
   findCredentials,
   findCredentialsInLog,
+  responseText,
 } from './fleet/fleetPlane';
 export {
   guestRefreshAt,
@@ -55,7 +56,7 @@ export {
   writeGuestSignIn,
 } from './demo/guestSignIn';
 export type { GuestRefresh } from './demo/guestSignIn';
-export type { RbacTarget } from './fleet/fleetPlane';
+export type { RbacTarget, ScannedResponse } from './fleet/fleetPlane';
 export { KubeApiError } from '@kamaji-backstage/plugin-kamaji-node';
 export { startTcpRelay } from './tcpRelay';
 export type { TcpRelay } from './tcpRelay';

@@ -12,22 +12,20 @@ import {
   credentialPatterns,
   findCredentials,
   findCredentialsInLog,
+  responseText,
 } from '../fleet/fleetPlane';
 
-/**
- * Each response of a HAR file as text: its status line, headers and body. `Vary` names the
- * request headers a cached answer depends on (`Authorization` among them), no credential.
- */
+/** Each response of a HAR file as the scan reads it. */
 function harResponses(file: string): string[] {
   const har = JSON.parse(readFileSync(file, 'utf8'));
   return (har.log?.entries ?? []).map((e: any) =>
-    [
-      `${e.response.status} ${e.request.method} ${e.request.url}`,
-      ...e.response.headers
-        .filter((h: any) => h.name.toLowerCase() !== 'vary')
-        .map((h: any) => `${h.name}: ${h.value}`),
-      e.response.content?.text ?? '',
-    ].join('\n'),
+    responseText({
+      status: e.response.status,
+      method: e.request.method,
+      url: e.request.url,
+      headers: e.response.headers,
+      body: e.response.content?.text ?? '',
+    }),
   );
 }
 

@@ -184,6 +184,29 @@ export function findCredentialsInLog(
   );
 }
 
+/** A recorded response to scan: its status line, headers and body. */
+export interface ScannedResponse {
+  status: number;
+  method: string;
+  url: string;
+  headers: Array<{ name: string; value: string }>;
+  body: string;
+}
+
+/**
+ * A response as findCredentials reads it. `Vary` is left out: it names the request headers an
+ * answer depends on (`Authorization` among them), no credential.
+ */
+export function responseText(response: ScannedResponse): string {
+  return [
+    `${response.status} ${response.method} ${response.url}`,
+    ...response.headers
+      .filter(h => h.name.toLowerCase() !== 'vary')
+      .map(h => `${h.name}: ${h.value}`),
+    response.body,
+  ].join('\n');
+}
+
 export function findCredentials(texts: string[], patterns: RegExp[]): string[] {
   const found: string[] = [];
   for (const t of texts) {
