@@ -11,13 +11,7 @@
  * fleetApiReads.ts, the memory figures in fleetMemory.ts and the report in fleetReport.ts.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Backend, BackendOptions, KubernetesCluster } from './backend';
@@ -54,6 +48,7 @@ import {
 } from './fleetOptions';
 import { FleetFigures, Row, StartupFigures, fleetReport } from './fleetReport';
 import { seedFleet, startControlPlane } from './fleetSeeding';
+import { heapSnapshot, heapSnapshotArgs } from './heapSnapshots';
 import { connectionFloor } from './floors';
 import {
   Stats,
@@ -245,8 +240,7 @@ const startWithFleet = (
 
 /** The fleet backend's node flags: heap snapshots on a signal, else memory reports and a CPU profile. */
 function fleetNodeArgs(memory: MemoryProbe): string[] {
-  if (HEAP_DIR)
-    return ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`];
+  if (HEAP_DIR) return heapSnapshotArgs(HEAP_DIR);
   return [
     ...(memory.nodeArgs ?? []),
     ...(CPU_PROFILE_DIR
@@ -331,7 +325,7 @@ async function measureSynced(
 ): Promise<SyncedMemory & Pick<StartupFigures, 'quiet'>> {
   await sleep(2000);
   const at = await ctx.memory.now(backend.pid, 'after sync');
-  if (HEAP_DIR) await heapSnapshot(backend, HEAP_DIR, 'after-sync');
+  if (HEAP_DIR) await heapSnapshot(backend, HEAP_DIR, 'after-sync', log);
   // Measure a settled backend: right after the sync it is still writing the fleet into the
   // catalog (catalog-backend-module-kamaji), which would show up as read latency.
   const quiet = await waitForQuiet(backend.pid);
@@ -465,29 +459,9 @@ async function heapSnapshotsAfterReads(
       0,
     )} MB (baseline ${baseline.rssMb.toFixed(0)} MB)`,
   );
-  await heapSnapshot(backend, dir, 'after-reads');
+  await heapSnapshot(backend, dir, 'after-reads', log);
   const body = await (await backend.fetch(SNAPSHOT)).text();
   writeFileSync(join(dir, 'snapshot.json'), body);
-}
-
-/** Has the backend write a V8 heap snapshot (SIGUSR2) and renames it `<label>.heapsnapshot`. */
-async function heapSnapshot(backend: Backend, dir: string, label: string) {
-  const before = new Set(readdirSync(dir));
-  process.kill(backend.pid, 'SIGUSR2');
-  // The snapshot is written on the backend's main thread: the next answer comes after it.
-  await sleep(1000);
-  await waitFor(
-    'the heap snapshot',
-    async () => (await backend.fetch('/.backstage/health/v1/readiness')).ok,
-    600_000,
-    1000,
-  );
-  const file = readdirSync(dir).find(
-    f => !before.has(f) && f.endsWith('.heapsnapshot'),
-  );
-  if (!file) throw new Error(`no heap snapshot appeared in ${dir}`);
-  renameSync(join(dir, file), join(dir, `${label}.heapsnapshot`));
-  log(`heap snapshot ${join(dir, `${label}.heapsnapshot`)}`);
 }
 
 main()

@@ -1,27 +1,19 @@
 /* The command-line options of the fleet benchmark (fleet.ts, `yarn bench`) and what follows from them. */
 import type { FleetCounts } from './backend';
-import { testPostgresUrl } from './lib';
+import { numberArg, testPostgresUrl, textArg } from './lib';
 
 export const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
-const textOpt = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const opt = (name: string, def: number) => {
-  const text = textOpt(name);
-  return text === undefined ? def : Number(text);
-};
 export const LARGE = flag('large');
-export const ISLANDS = opt('islands', LARGE ? 500 : 20);
-export const PER_ISLAND = opt('tenants-per-island', 20);
+export const ISLANDS = numberArg('islands', LARGE ? 500 : 20);
+export const PER_ISLAND = numberArg('tenants-per-island', 20);
 export const FAKE = LARGE || flag('fake-islands');
-export const N = opt('n', 100);
+export const N = numberArg('n', 100);
 export const WARMUP = 10;
 export const CLIENTS = 10;
 export const PER_CLIENT = 20;
 // One fan-out request over 500 islands takes seconds: fewer of them in --large.
-export const FANOUT_N = opt('fanout-n', FAKE && ISLANDS > 100 ? 20 : N);
+export const FANOUT_N = numberArg('fanout-n', FAKE && ISLANDS > 100 ? 20 : N);
 export const FANOUT_WARMUP = FAKE && ISLANDS > 100 ? 3 : WARMUP;
 export const FANOUT_PER_CLIENT = FAKE && ISLANDS > 100 ? 3 : PER_CLIENT;
 export const CONCURRENCY = 24;
@@ -54,9 +46,10 @@ const DATABASE_CONFIG = POSTGRES
   : {};
 export const BACKEND_EXTRA_CONFIG = { ...CATALOG_CONFIG, ...DATABASE_CONFIG };
 // Diagnostics, not figures: `--heap-snapshots DIR` writes V8 heap snapshots of the fleet backend
-// after sync and after the reads into DIR and stops before the fan-out (writing a snapshot grows
-// the RSS, so such a run's memory figures are not comparable).
-export const HEAP_DIR = textOpt('heap-snapshots');
+// into DIR: in fleet.ts after sync and after the reads, then it stops before the fan-out (writing
+// a snapshot grows the RSS, so such a run's memory figures are not comparable); in flapping.ts
+// at every sample.
+export const HEAP_DIR = textArg('heap-snapshots');
 /**
  * Settled memory (see MemoryProbe.settled): the RSS once it has fallen by less than SETTLE_STEADY_MB
  * over the last SETTLE_MS, at least SETTLE_MS and at most SETTLE_MAX_MS after the backend went quiet.
@@ -67,18 +60,18 @@ export const SETTLE_STEADY_MB = 1;
 // `--cpu-profile DIR`: the fleet backend runs under V8's CPU profiler (`--cpu-prof`) and writes its
 // profile into DIR when it stops (diagnostics: the profiler slows the backend, so the run's
 // latencies are not comparable).
-export const CPU_PROFILE_DIR = textOpt('cpu-profile');
+export const CPU_PROFILE_DIR = textArg('cpu-profile');
 // `--backend-node-flags "FLAGS"`: node flags of every backend the bench measures (baseline, fleet,
 // replicas), as an operator would set them (e.g. `--max-semi-space-size=4`); the report names them.
-export const BACKEND_NODE_FLAGS = (textOpt('backend-node-flags') ?? '')
+export const BACKEND_NODE_FLAGS = (textArg('backend-node-flags') ?? '')
   .split(' ')
   .filter(Boolean);
 // `--dump-snapshot FILE` writes the whole-fleet snapshot the backend served after the reads.
-export const DUMP_SNAPSHOT = textOpt('dump-snapshot');
+export const DUMP_SNAPSHOT = textArg('dump-snapshot');
 export const SIZE = `${ISLANDS}x${PER_ISLAND}${FAKE ? '-fake' : ''}`;
 // `--replicas N` (with --postgres): after the single backend, the same fleet served by N
 // backends in replica mode, and each one's memory (bench/replicaMemory.ts).
-export const REPLICAS = opt('replicas', 0);
+export const REPLICAS = numberArg('replicas', 0);
 export const SNAPSHOT = '/api/kamaji/v1/fleet/snapshot';
 export const READERS = 100;
 export const wholeFleet = (f: FleetCounts) =>

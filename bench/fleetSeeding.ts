@@ -65,7 +65,8 @@ export async function startControlPlane(
 
 /**
  * Seeds central and the islands (fake islands are started, serving their tenants), and gives
- * central a kubeconfig Secret per island; returns the islands as kubernetes-backend clusters.
+ * central a kubeconfig Secret per island; returns the islands as kubernetes-backend clusters and,
+ * with fake islands, the URL of their control API (`POST /clusters/{island}/stop`, `/start`).
  */
 export async function seedFleet(
   plane: LocalControlPlane,
@@ -73,7 +74,11 @@ export async function seedFleet(
   workDir: string,
   cleanups: Cleanups,
   log: Log,
-): Promise<{ clusters: KubernetesCluster[]; seedMs: number }> {
+): Promise<{
+  clusters: KubernetesCluster[];
+  seedMs: number;
+  fakeControlUrl?: string;
+}> {
   const t = Date.now();
   const central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
   for (const o of rbacDocuments('management')) await apply(central, o as any);
@@ -84,15 +89,19 @@ export async function seedFleet(
       tenants.length
     } Clusters + KamajiControlPlanes in ${seconds(Date.now() - t)} s`,
   );
-  const access = FAKE
+  const { access, controlUrl } = FAKE
     ? await startFakeIslandAccess(plane, workDir, tenants, islands, cleanups)
-    : await seedRealIslands(plane, tenants, islands);
+    : { access: await seedRealIslands(plane, tenants, islands) };
   await pool(access, CONCURRENCY, async a => {
     await apply(central, islandSecret(a.island, a.kubeconfigYaml));
   });
   const seedMs = Date.now() - t;
   log(`seeding done in ${seconds(seedMs)} s (not part of the figures)`);
-  return { clusters: access.map(a => a.cluster), seedMs };
+  return {
+    clusters: access.map(a => a.cluster),
+    seedMs,
+    fakeControlUrl: controlUrl,
+  };
 }
 
 async function startFakeIslandAccess(
@@ -101,7 +110,7 @@ async function startFakeIslandAccess(
   tenants: Tenant[],
   islands: string[],
   cleanups: Cleanups,
-): Promise<IslandAccess[]> {
+): Promise<{ access: IslandAccess[]; controlUrl: string }> {
   const caDir = join(plane.stateDir, 'pki');
   const { proc, out } = await startFakeIslands(
     workDir,
@@ -119,7 +128,7 @@ async function startFakeIslandAccess(
   const fakeCa = readFileSync(out.caFile ?? join(caDir, 'ca.crt')).toString(
     'base64',
   );
-  return islands.map(island => {
+  const access = islands.map(island => {
     const server = out.clusters[island].server;
     return {
       island,
@@ -132,6 +141,7 @@ async function startFakeIslandAccess(
       },
     };
   });
+  return { access, controlUrl: out.controlUrl };
 }
 
 /** Seeds each real island (RBAC, its TenantControlPlanes with status, its DataStore). */

@@ -18,6 +18,12 @@ export const numberArg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
+/** The text after `--<name>` on the command line, if any. */
+export const textArg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** The connection string of the PostgreSQL that scripts/postgres.sh started, if any. */
