@@ -18,13 +18,25 @@
  *
  *   yarn bench:flapping [--islands 20] [--tenants-per-island 20] [--flapping 16] [--rounds 60]
  *     [--warm-up-rounds 10] [--down-seconds 2] [--sample-every 5] [--postgres]
- *     [--heap-snapshots DIR]
+ *     [--heap-snapshots DIR] [--silent]
+ *
+ * `--silent`: each flapping island sits behind a TCP relay that, for the round, passes no byte
+ * either way and keeps the open connections open, as an uplink that drops without a word: the
+ * backend finds out by its probe's timeout, and its reconnections hang in the TLS handshake until
+ * the relay lets bytes through again (and cuts the dark connections).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Backend, freePort } from './backend';
+import {
+  FleetObjectApi,
+  LocalControlPlane,
+  startTcpRelay,
+  TcpRelay,
+} from '@internal/test-kube';
+import { Backend, freePort, KubernetesCluster } from './backend';
+import { kubeconfigYaml } from './fakeIslands';
 import {
   BACKEND_CWD,
   BACKEND_EXTRA_CONFIG,
@@ -53,13 +65,15 @@ import {
   waitForQuiet,
   writeResults,
 } from './lib';
-import { islandName } from './seed';
+import { apply, islandName, islandSecret } from './seed';
 
 const FLAPPING = numberArg('flapping', Math.max(1, ISLANDS - 4));
 const ROUNDS = numberArg('rounds', 60);
 const WARM_UP_ROUNDS = numberArg('warm-up-rounds', 10);
 const DOWN_MS = numberArg('down-seconds', 2) * 1000;
 const SAMPLE_EVERY = numberArg('sample-every', 5);
+// `--silent`: the uplinks drop silently (see silentUplinks) instead of the islands stopping.
+const SILENT = process.argv.includes('--silent');
 /**
  * The leak check's limits: the objects' trend per 1,000 reconnections (2 KB kept per reconnection;
  * what the backend holds at a sample varies by about a megabyte, which moves the trend of 60
@@ -141,35 +155,81 @@ class FleetWatch {
   }
 }
 
-async function control(controlUrl: string, island: string, command: string) {
-  const res = await fetch(`${controlUrl}/clusters/${island}/${command}`, {
-    method: 'POST',
-  });
-  if (!res.ok) throw new Error(`${command} ${island}: ${res.status}`);
+/** How a round takes an island's uplink away and gives it back. */
+interface Uplinks {
+  /** What a round does to an island, in words for the report. */
+  what: string;
+  drop(island: string): Promise<void>;
+  restore(island: string): Promise<void>;
 }
 
-/** One round: the flapping islands stopped, seen disconnected, down a while, started, seen back. */
+/** The fake islands' control API stops an island (listener and connections closed) and starts it. */
+function stoppingIslands(controlUrl: string): Uplinks {
+  const control = async (island: string, command: string) => {
+    const res = await fetch(`${controlUrl}/clusters/${island}/${command}`, {
+      method: 'POST',
+    });
+    if (!res.ok) throw new Error(`${command} ${island}: ${res.status}`);
+  };
+  return {
+    what: 'stopped (listener and every connection closed) and started again',
+    drop: island => control(island, 'stop'),
+    restore: island => control(island, 'start'),
+  };
+}
+
+/**
+ * Each of `islands` behind a TCP relay, its kubeconfig Secret on central pointed at the relay
+ * (before the backend starts): a drop makes the relay dark, open connections included.
+ */
+async function silentUplinks(
+  plane: LocalControlPlane,
+  clusters: KubernetesCluster[],
+  islands: string[],
+): Promise<Uplinks> {
+  const central = FleetObjectApi.forConfig(plane.kubeConfig('central'));
+  const relays = new Map<string, TcpRelay>();
+  for (const island of islands) {
+    const cluster = clusters.find(c => c.name === island)!;
+    const relay = await startTcpRelay(cluster.url);
+    cleanups.push(() => relay.close());
+    relays.set(island, relay);
+    const config = kubeconfigYaml(
+      relay.url,
+      cluster.caData,
+      cluster.serviceAccountToken,
+    );
+    await apply(central, islandSecret(island, config));
+  }
+  return {
+    what: 'dropped silently (no byte passes either way, open connections stay open) and restored (the dark connections cut)',
+    drop: async island => relays.get(island)!.partition({ keepOpen: true }),
+    restore: async island => relays.get(island)!.heal(),
+  };
+}
+
+/** One round: the flapping islands' uplinks dropped, seen disconnected, down a while, restored, seen back. */
 async function flap(
-  controlUrl: string,
+  uplinks: Uplinks,
   flapping: string[],
   watch: FleetWatch,
 ): Promise<Round> {
-  const stoppedAt = Date.now();
-  await Promise.all(flapping.map(i => control(controlUrl, i, 'stop')));
+  const droppedAt = Date.now();
+  await Promise.all(flapping.map(i => uplinks.drop(i)));
   await watch.until('the flapping islands disconnected', state =>
     flapping.every(i => state.islands.get(i)?.status === 'disconnected'),
   );
-  const noticedMs = Date.now() - stoppedAt;
+  const noticedMs = Date.now() - droppedAt;
   await sleep(DOWN_MS);
-  const startedAt = Date.now();
-  await Promise.all(flapping.map(i => control(controlUrl, i, 'start')));
+  const restoredAt = Date.now();
+  await Promise.all(flapping.map(i => uplinks.restore(i)));
   await watch.until(
     'every island connected and every tenant back',
     state =>
       state.tenants === TOTAL &&
       [...state.islands.values()].every(i => i.status === 'connected'),
   );
-  return { noticedMs, reconnectedMs: Date.now() - startedAt };
+  return { noticedMs, reconnectedMs: Date.now() - restoredAt };
 }
 
 /** What the backend holds once quiet: heap after GC, RSS, descriptors, active resources by kind. */
@@ -239,13 +299,17 @@ async function prepare() {
     islandName(i, ISLANDS >= 100 ? 3 : 2),
   );
   const { plane } = await startControlPlane([], cleanups, log);
-  const { fakeControlUrl } = await seedFleet(
+  const { clusters, fakeControlUrl } = await seedFleet(
     plane,
     islands,
     workDir,
     cleanups,
     log,
   );
+  const flapping = islands.slice(0, FLAPPING);
+  const uplinks = SILENT
+    ? await silentUplinks(plane, clusters, flapping)
+    : stoppingIslands(fakeControlUrl!);
   const inspectorPort = await freePort();
   const backend = await Backend.start({
     label: 'flapping',
@@ -266,13 +330,12 @@ async function prepare() {
   await backend.waitReady();
   const inspector = await Inspector.connect(inspectorPort);
   cleanups.push(async () => inspector.close());
-  return { islands, controlUrl: fakeControlUrl!, backend, inspector };
+  return { islands, flapping, uplinks, backend, inspector };
 }
 
 async function main() {
   const started = Date.now();
-  const { islands, controlUrl, backend, inspector } = await prepare();
-  const flapping = islands.slice(0, FLAPPING);
+  const { islands, flapping, uplinks, backend, inspector } = await prepare();
   const steady = islands.slice(FLAPPING);
   const watch = new FleetWatch(backend, steady);
   await watch.until(
@@ -283,12 +346,11 @@ async function main() {
   );
   await waitForQuiet(backend.pid);
   log(`synced; ${WARM_UP_ROUNDS} warm-up rounds`);
-  for (let r = 0; r < WARM_UP_ROUNDS; r++)
-    await flap(controlUrl, flapping, watch);
+  for (let r = 0; r < WARM_UP_ROUNDS; r++) await flap(uplinks, flapping, watch);
   const samples = [await sample('after the warm-up', 0, backend, inspector)];
   const rounds: Round[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
-    rounds.push(await flap(controlUrl, flapping, watch));
+    rounds.push(await flap(uplinks, flapping, watch));
     if (r % SAMPLE_EVERY === 0 || r === ROUNDS) {
       samples.push(
         await sample(`after ${r} rounds`, r * FLAPPING, backend, inspector),
@@ -297,11 +359,21 @@ async function main() {
   }
   const { islands: shown } = await fleetState(backend);
   const counted = await outages(backend, [...shown.values()]);
-  writeReport({ started, samples, rounds, watch, counted, flapping, steady });
+  writeReport({
+    started,
+    uplinks,
+    samples,
+    rounds,
+    watch,
+    counted,
+    flapping,
+    steady,
+  });
 }
 
 interface Figures {
   started: number;
+  uplinks: Uplinks;
   samples: Sample[];
   rounds: Round[];
   watch: FleetWatch;
@@ -404,7 +476,9 @@ function writeReport(f: Figures) {
     `# Flapping islands ${new Date().toISOString().slice(0, 16)}Z`,
     '',
     `- Command: \`yarn bench:flapping ${process.argv.slice(2).join(' ')}\``,
-    `- Central: a real kube-apiserver with ${ISLANDS} islands × ${PER_ISLAND} tenants (${TOTAL}); the islands are fake (\`kubeplane fake-islands\`): a stop closes an island's listener and every connection to it.`,
+    `- Central: a real kube-apiserver with ${ISLANDS} islands × ${PER_ISLAND} tenants (${TOTAL}); the islands are fake (\`kubeplane fake-islands\`)${
+      SILENT ? ', each flapping one behind a TCP relay' : ''
+    }.`,
     `- Backend: the real packages/backend, NODE_ENV=${NODE_ENV}, ${
       POSTGRES ? 'PostgreSQL' : 'SQLite in memory'
     }${
@@ -412,9 +486,9 @@ function writeReport(f: Figures) {
     }; its heap read through the inspector (\`--inspect\` on loopback).`,
     `- Rounds: ${f.flapping.length} islands (${f.flapping[0]}…${
       f.flapping[f.flapping.length - 1]
-    }) stopped together, seen disconnected, down ${seconds(
+    }) ${f.uplinks.what}, all at once: seen disconnected, down ${seconds(
       DOWN_MS,
-    )} s, started, seen connected with every tenant; ${WARM_UP_ROUNDS} warm-up rounds, then ${ROUNDS} measured (${
+    )} s, restored, seen connected with every tenant; ${WARM_UP_ROUNDS} warm-up rounds, then ${ROUNDS} measured (${
       ROUNDS * f.flapping.length
     } reconnections); ${f.steady.length} islands steady.`,
     `- Machine: 2 cores, Node ${process.version}; the run took ${seconds(
@@ -429,10 +503,10 @@ function writeReport(f: Figures) {
     '',
     '| | p50 | p95 | max |',
     '|---|---|---|---|',
-    `| stop → every flapping island shown disconnected (ms) | ${fmt(
+    `| drop → every flapping island shown disconnected (ms) | ${fmt(
       percentile(noticed, 50),
     )} | ${fmt(percentile(noticed, 95))} | ${fmt(Math.max(...noticed))} |`,
-    `| start → every island connected, every tenant back (ms) | ${fmt(
+    `| restore → every island connected, every tenant back (ms) | ${fmt(
       percentile(reconnected, 50),
     )} | ${fmt(percentile(reconnected, 95))} | ${fmt(
       Math.max(...reconnected),
@@ -445,8 +519,10 @@ function writeReport(f: Figures) {
   ].join('\n');
   const written = writeResults(
     text,
-    'latest-flapping.md',
-    `${date}-flapping${POSTGRES ? '-postgres' : ''}.md`,
+    `latest-flapping${SILENT ? '-silent' : ''}.md`,
+    `${date}-flapping${SILENT ? '-silent' : ''}${
+      POSTGRES ? '-postgres' : ''
+    }.md`,
   );
   log(`written to ${written.join(' and ')}`);
 }

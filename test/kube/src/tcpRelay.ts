@@ -8,13 +8,16 @@ import type { KubeConfig } from '@kubernetes/client-node';
 export interface TcpRelay {
   /** Bytes passed from the client to the server (`up`) and back (`down`); writable, to start over. */
   readonly bytes: { up: number; down: number };
+  /** The relay's address as a server URL (`https://127.0.0.1:<port>`). */
+  readonly url: string;
   /** `kc` with its clusters' server pointed at the relay. */
   through(kc: KubeConfig): KubeConfig;
   /**
-   * A network partition: open connections are cut; new ones are accepted but dark (no byte
-   * passes either way, as over a link TCP does not know is gone) until `heal()`.
+   * A network partition: open connections are cut (or, with `keepOpen`, stay open and go dark, as
+   * when an uplink drops silently); new ones are accepted but dark (no byte passes either way, as
+   * over a link TCP does not know is gone) until `heal()`.
    */
-  partition(): void;
+  partition(options?: { keepOpen?: boolean }): void;
   /** Ends a partition: the dark connections are cut, so clients connect anew. */
   heal(): void;
   close(): Promise<void>;
@@ -49,17 +52,16 @@ export async function startTcpRelay(server: string): Promise<TcpRelay> {
   const cut = () => {
     for (const s of sockets) s.destroy();
   };
+  const url = `https://127.0.0.1:${port}`;
   return {
     bytes,
+    url,
     through: kc => {
-      kc.clusters = kc.clusters.map(c => ({
-        ...c,
-        server: `https://127.0.0.1:${port}`,
-      }));
+      kc.clusters = kc.clusters.map(c => ({ ...c, server: url }));
       return kc;
     },
-    partition: () => {
-      cut();
+    partition: options => {
+      if (!options?.keepOpen) cut();
       dark = true;
     },
     heal: () => {
