@@ -3,6 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { BackendProcess, freePort, REPO_ROOT } from '@internal/test-kube';
+import type {
+  ConnectionState,
+  FleetResponse,
+} from '@kamaji-backstage/plugin-kamaji-common';
 
 export { freePort };
 
@@ -53,6 +57,28 @@ export interface FleetCounts {
   tenants: number;
   islands: number;
   connected: number;
+}
+
+/** An island as a backend's fleet API shows it: where it is declared and its connection. */
+export interface IslandState {
+  name: string;
+  namespace: string;
+  status?: ConnectionState['status'];
+}
+
+/** A backend's fleet now: how many tenants it holds, and its islands by name. */
+export interface FleetState {
+  tenants: number;
+  islands: Map<string, IslandState>;
+}
+
+export function countsOf(state: FleetState): FleetCounts {
+  const islands = [...state.islands.values()];
+  return {
+    tenants: state.tenants,
+    islands: islands.length,
+    connected: islands.filter(i => i.status === 'connected').length,
+  };
 }
 
 /** The generated config: the static token, central, and the Kubernetes plugin's clusters. */
@@ -130,15 +156,22 @@ function writeFleetComponent(workDir: string): string {
 }
 
 export class Backend extends BackendProcess {
-  /** The fleet as this backend serves it now. */
+  /** The fleet as this backend serves it now (one page of one tenant: the islands come whole). */
+  async fleetState(): Promise<FleetState> {
+    const fleet: FleetResponse = await this.json(
+      '/api/kamaji/v1/fleet?limit=1',
+    );
+    const islands = new Map(
+      fleet.islands.map(({ name, namespace, connection }) => [
+        name,
+        { name, namespace, status: connection?.status },
+      ]),
+    );
+    return { tenants: fleet.page.total, islands };
+  }
+
   async fleetCounts(): Promise<FleetCounts> {
-    const f = await this.json('/api/kamaji/v1/fleet?limit=1');
-    const connected = f.islands.filter(
-      (i: any) =>
-        i.island?.connection?.status === 'connected' ||
-        i.connection?.status === 'connected',
-    ).length;
-    return { tenants: f.page.total, islands: f.islands.length, connected };
+    return countsOf(await this.fleetState());
   }
 
   static async start(o: BackendOptions): Promise<Backend> {

@@ -35,7 +35,14 @@ import {
   startTcpRelay,
   TcpRelay,
 } from '@internal/test-kube';
-import { Backend, freePort, KubernetesCluster } from './backend';
+import {
+  Backend,
+  countsOf,
+  FleetState,
+  freePort,
+  IslandState,
+  KubernetesCluster,
+} from './backend';
 import { kubeconfigYaml } from './fakeIslands';
 import {
   BACKEND_CWD,
@@ -49,6 +56,7 @@ import {
   PER_ISLAND,
   POSTGRES,
   TOTAL,
+  wholeFleet,
 } from './fleetOptions';
 import { seedFleet, startControlPlane } from './fleetSeeding';
 import { heapSnapshot, heapSnapshotArgs } from './heapSnapshots';
@@ -90,14 +98,6 @@ const log = (s: string) =>
   console.log(`[flapping ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const cleanups = cleanupOnExit(log);
 
-type Status = 'connected' | 'degraded' | 'disconnected' | undefined;
-
-interface IslandState {
-  name: string;
-  namespace: string;
-  status: Status;
-}
-
 interface Sample {
   label: string;
   reconnections: number;
@@ -114,17 +114,8 @@ interface Round {
   reconnectedMs: number;
 }
 
-/** The islands as the backend shows them now, by name, and how many tenants it holds. */
-async function fleetState(backend: Backend) {
-  const fleet = await backend.json('/api/kamaji/v1/fleet?limit=1');
-  const islands = new Map<string, IslandState>(
-    fleet.islands.map((i: any) => [
-      i.name,
-      { name: i.name, namespace: i.namespace, status: i.connection?.status },
-    ]),
-  );
-  return { islands, tenants: fleet.page.total as number };
-}
+/** Every tenant there and every island connected. */
+const wholeFleetConnected = (state: FleetState) => wholeFleet(countsOf(state));
 
 /** Reads the fleet until `done`; counts the reads where a steady island was not connected. */
 class FleetWatch {
@@ -138,12 +129,12 @@ class FleetWatch {
 
   async until(
     what: string,
-    done: (state: Awaited<ReturnType<typeof fleetState>>) => boolean,
+    done: (state: FleetState) => boolean,
   ): Promise<void> {
     await waitFor(
       what,
       async () => {
-        const state = await fleetState(this.backend);
+        const state = await this.backend.fleetState();
         this.reads++;
         if (this.steady.some(i => state.islands.get(i)?.status !== 'connected'))
           this.steadyNotConnected++;
@@ -225,9 +216,7 @@ async function flap(
   await Promise.all(flapping.map(i => uplinks.restore(i)));
   await watch.until(
     'every island connected and every tenant back',
-    state =>
-      state.tenants === TOTAL &&
-      [...state.islands.values()].every(i => i.status === 'connected'),
+    wholeFleetConnected,
   );
   return { noticedMs, reconnectedMs: Date.now() - restoredAt };
 }
@@ -340,9 +329,7 @@ async function main() {
   const watch = new FleetWatch(backend, steady);
   await watch.until(
     `${TOTAL} tenants and ${ISLANDS} connected islands`,
-    state =>
-      state.tenants === TOTAL &&
-      [...state.islands.values()].every(i => i.status === 'connected'),
+    wholeFleetConnected,
   );
   await waitForQuiet(backend.pid);
   log(`synced; ${WARM_UP_ROUNDS} warm-up rounds`);
@@ -357,7 +344,7 @@ async function main() {
       );
     }
   }
-  const { islands: shown } = await fleetState(backend);
+  const { islands: shown } = await backend.fleetState();
   const counted = await outages(backend, [...shown.values()]);
   writeReport({
     started,
